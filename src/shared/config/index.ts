@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { envSchema, type Env } from './schema.js';
+
+export type Mode = 'embedded' | 'aws';
+
+export interface Config {
+  env: Env;
+  stage: string;
+  mode: Mode;
+  region: string;
+  dataDir: string;
+  database: { url: string | undefined; poolMax: number; ssl: Env['DB_SSL'] };
+  dynamodb: { region: string; endpoint: string | undefined; tables: { templates: string; fields: string } };
+  storage: { driver: 'local' | 's3'; endpoint: string | undefined; forcePathStyle: boolean; buckets: { uploads: string; generated: string; files: string } };
+  queue: {
+    driver: 'local' | 'sqs';
+    endpoint: string | undefined;
+    urls: { pdfGeneration?: string; fileProcessing?: string; cleanup?: string; emailNotifications?: string };
+  };
+  email: { driver: 'outbox' | 'ses'; from: string };
+  http: { host: string; port: number; publicUrl: string | undefined; corsOrigins: string[] | undefined; rateLimitPerMinute: number };
+  auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
+  limits: { maxUploadBytes: number; pdfRetentionDays: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Every invalid variable at once, so one start-up attempt tells the operator everything. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function databaseUrl(env: Env): string | undefined {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (!env.DB_HOST) return undefined;
+  const user = encodeURIComponent(env.DB_USER ?? 'postgres');
+  const pass = env.DB_PASSWORD ? `:${encodeURIComponent(env.DB_PASSWORD)}` : '';
+  return `postgresql://${user}${pass}@${env.DB_HOST}:${env.DB_PORT}/${env.DB_NAME ?? `pdf_studio_${env.STAGE}`}`;
+}
+
+/** Pure: parses an environment into a Config or throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  const env = parsed.data;
+  const mode: Mode = env.PDF_STUDIO_MODE ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'aws' : 'embedded');
+  const stage = env.STAGE;
+  const aws = mode === 'aws';
+  return {
+    env,
+    stage,
+    mode,
+    region: env.AWS_REGION,
+    dataDir: path.resolve(env.DATA_DIR),
+    database: { url: databaseUrl(env), poolMax: env.DB_POOL_MAX, ssl: env.DB_SSL },
+    dynamodb: {
+      region: env.DYNAMODB_REGION ?? env.AWS_REGION,
+      endpoint: env.DYNAMODB_ENDPOINT,
+      tables: { templates: `pdf-studio-templates-${stage}`, fields: `pdf-studio-fields-${stage}` },
+    },
+    storage: {
+      driver: env.STORAGE_DRIVER ?? (aws ? 's3' : 'local'),
+      endpoint: env.S3_ENDPOINT,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+      buckets: {
+        uploads: env.S3_UPLOAD_BUCKET ?? `pdf-studio-uploads-${stage}`,
+        generated: env.S3_GENERATED_BUCKET ?? `pdf-studio-generated-${stage}`,
+        files: env.S3_BUCKET ?? `pdf-studio-files-${stage}`,
+      },
+    },
+    queue: {
+      driver: env.QUEUE_DRIVER ?? (aws ? 'sqs' : 'local'),
+      endpoint: env.SQS_ENDPOINT,
+      urls: {
+        pdfGeneration: env.PDF_GENERATION_QUEUE_URL,
+        fileProcessing: env.FILE_PROCESSING_QUEUE_URL,
+        cleanup: env.CLEANUP_QUEUE_URL,
+        emailNotifications: env.EMAIL_NOTIFICATIONS_QUEUE_URL,
+      },
+    },
+    email: { driver: env.EMAIL_DRIVER ?? (aws ? 'ses' : 'outbox'), from: env.EMAIL_FROM },
+    http: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL, corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE },
+    auth: { jwtSecret: env.JWT_SECRET, jwtSecretArn: env.JWT_SECRET_ARN, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS },
+    limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, pdfRetentionDays: env.PDF_RETENTION_DAYS },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, read once. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** For tests that change the environment between cases. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, in one zod schema. "Unset" always means the
+ * embedded default (PGlite, local DynamoDB-compatible server, local directory, local queue), so
+ * `npm start` needs no configuration; production sets the variables the deployment wires in.
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(t: T) => z.preprocess(emptyToUndefined, t.optional());
+const withDefault = <T extends z.ZodTypeAny>(t: T, d: z.input<T>) => z.preprocess(emptyToUndefined, t.default(d as never));
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const url = z.string().url();
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const envSchema = z.object({
+  // Stage and region (seed)
+  STAGE: withDefault(z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lowercase letters, digits and dashes, starting with a letter (≤16)'), 'dev'),
+  AWS_REGION: withDefault(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'), 'us-east-1'),
+  /** embedded: everything local in one process; aws: the managed services. Defaults to aws inside Lambda. */
+  PDF_STUDIO_MODE: opt(z.enum(['embedded', 'aws'])),
+  AWS_LAMBDA_FUNCTION_NAME: opt(z.string()),
+
+  // PostgreSQL (seed). DATABASE_URL wins; else DB_HOST…; else embedded PGlite.
+  DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// connection URL')),
+  DB_HOST: opt(z.string()),
+  DB_PORT: withDefault(intIn(1, 65535), 5432),
+  DB_NAME: opt(z.string()),
+  DB_USER: opt(z.string()),
+  DB_PASSWORD: opt(z.string()),
+  /** ARN of a Secrets Manager secret holding {username, password} (RDS-managed credentials). */
+  DB_SECRET_ARN: opt(z.string().startsWith('arn:')),
+  DB_SSL: opt(z.enum(['disable', 'require', 'verify-full'])),
+  DB_POOL_MAX: withDefault(intIn(1, 100), 10),
+
+  // DynamoDB (seed) + local endpoint override
+  DYNAMODB_REGION: opt(z.string()),
+  DYNAMODB_ENDPOINT: opt(url),
+
+  // SQS (seed) + local endpoint override
+  PDF_GENERATION_QUEUE_URL: opt(url),
+  FILE_PROCESSING_QUEUE_URL: opt(url),
+  CLEANUP_QUEUE_URL: opt(url),
+  EMAIL_NOTIFICATIONS_QUEUE_URL: opt(url),
+  SQS_ENDPOINT: opt(url),
+  QUEUE_DRIVER: opt(z.enum(['local', 'sqs'])),
+
+  // S3 (seed) + local endpoint override
+  S3_UPLOAD_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
+  S3_GENERATED_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
+  S3_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
+  S3_ENDPOINT: opt(url),
+  S3_FORCE_PATH_STYLE: opt(bool),
+  STORAGE_DRIVER: opt(z.enum(['local', 's3'])),
+
+  // Email
+  EMAIL_DRIVER: opt(z.enum(['outbox', 'ses'])),
+  EMAIL_FROM: withDefault(z.string().email(), 'no-reply@pdf-studio.local'),
+
+  // VPC (seed; informational at runtime, wired by the deployment)
+  VPC_ID: opt(z.string().regex(/^vpc-[0-9a-f]+$/, 'vpc-…')),
+  SUBNET_IDS: opt(csv.pipe(z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'subnet-…')))),
+  SECURITY_GROUP_ID: opt(z.string().regex(/^sg-[0-9a-f]+$/, 'sg-…')),
+
+  // Service
+  DATA_DIR: withDefault(z.string(), './.data'),
+  HOST: withDefault(z.string(), '127.0.0.1'),
+  PORT: withDefault(intIn(0, 65535), 3000),
+  PUBLIC_URL: opt(url),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  CORS_ORIGINS: opt(csv),
+  JWT_SECRET: opt(z.string().min(32, 'at least 32 characters')),
+  JWT_SECRET_ARN: opt(z.string().startsWith('arn:')),
+  JWT_ACCESS_TTL_SECONDS: withDefault(intIn(60, 86_400), 900),
+  JWT_REFRESH_TTL_SECONDS: withDefault(intIn(3600, 31_536_000), 2_592_000),
+  MAX_UPLOAD_BYTES: withDefault(intIn(1024, 1024 ** 3), 50 * 1024 * 1024),
+  PDF_RETENTION_DAYS: withDefault(intIn(1, 3650), 30),
+  RATE_LIMIT_PER_MINUTE: withDefault(intIn(1, 1_000_000), 600),
+});
+
+export type Env = z.infer<typeof envSchema>;
