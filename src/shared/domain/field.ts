@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * The template field: the seed's field entity (position, size, bindingKey, style, layout,
+ * advanced, validation), as one zod schema from which the TypeScript types, the DynamoDB entity,
+ * the API's request bodies and OpenAPI are all derived.
+ *
+ * Coordinates: PDF points, origin at the top-left corner of the unrotated page (as the studio
+ * shows it). `page` is 1-based. Conversion to PDF user space happens in one place in src/pdf/.
+ */
+
+export const FIELD_TYPES = ['text', 'number', 'date', 'checkbox', 'radio', 'dropdown', 'image', 'signature', 'barcode'] as const;
+export const fieldTypeSchema = z.enum(FIELD_TYPES);
+export type FieldType = z.infer<typeof fieldTypeSchema>;
+
+export const BARCODE_FORMATS = ['qrcode', 'code128', 'ean13', 'datamatrix', 'pdf417'] as const;
+
+const colorSchema = z.string().regex(/^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|transparent)$/, 'a #rrggbb colour or "transparent"');
+
+/** Largest page we accept (PDF's own UserUnit-free limit is 14,400 pt = 200 in). */
+export const MAX_PAGE_POINTS = 14_400;
+const coord = z.number().finite().min(-MAX_PAGE_POINTS).max(MAX_PAGE_POINTS);
+const extent = z.number().finite().positive().max(MAX_PAGE_POINTS);
+
+export const positionSchema = z.object({ x: coord, y: coord });
+export const sizeSchema = z.object({ width: extent, height: extent });
+
+export const styleSchema = z.object({
+  fontFamily: z.string().min(1).max(64).default('Arial'),
+  fontSize: z.number().positive().max(500).default(12),
+  textColor: colorSchema.default('#000000'),
+  backgroundColor: colorSchema.default('transparent'),
+  textAlign: z.enum(['left', 'center', 'right', 'justify']).default('left'),
+  verticalAlign: z.enum(['top', 'middle', 'bottom']).default('middle'),
+  bold: z.boolean().default(false),
+  italic: z.boolean().default(false),
+  underline: z.boolean().default(false),
+  lineHeight: z.number().min(0.5).max(5).default(1.2),
+  borderColor: colorSchema.default('transparent'),
+  borderWidth: z.number().min(0).max(50).default(0),
+});
+
+export const layoutSchema = z.object({
+  rotation: z.number().finite().min(-360).max(360).default(0),
+  lockProportions: z.boolean().default(false),
+  layerOrder: z.number().int().min(0).max(10_000).default(0),
+  snapToGrid: z.boolean().default(true),
+});
+
+export const advancedSchema = z.object({
+  placeholder: z.string().max(500).optional(),
+  required: z.boolean().default(false),
+  multiLine: z.boolean().default(false),
+  maxLength: z.number().int().positive().max(100_000).optional(),
+  /** always: printed whenever the field exists; whenPresent: only if the bound value is present; hidden: never. */
+  visibility: z.enum(['always', 'whenPresent', 'hidden']).default('always'),
+  /** What to do with text that does not fit: shrink to minFontSize, then clip with an ellipsis. */
+  overflow: z.enum(['shrink', 'wrap', 'ellipsis', 'clip']).default('shrink'),
+  minFontSize: z.number().positive().max(500).default(6),
+  defaultValue: z.unknown().optional(),
+  /** Options of radio and dropdown fields. */
+  options: z.array(z.string().max(500)).max(1000).optional(),
+  /** number */
+  number: z.object({ locale: z.string().default('en-US'), decimals: z.number().int().min(0).max(10).optional(), currency: z.string().length(3).optional() }).optional(),
+  /** date: pattern in Unicode tokens (yyyy, MM, dd, HH, mm, ss, MMM, MMMM, EEE), timezone an IANA zone. */
+  date: z.object({ pattern: z.string().max(64).default('yyyy-MM-dd'), timezone: z.string().default('UTC'), locale: z.string().default('en-US') }).optional(),
+  checkStyle: z.enum(['check', 'cross']).default('check'),
+  imageFit: z.enum(['contain', 'cover', 'stretch']).default('contain'),
+  barcode: z.object({ format: z.enum(BARCODE_FORMATS).default('qrcode'), includeText: z.boolean().default(false) }).optional(),
+  /** The name of an AcroForm field of the base PDF this field fills (imported fields). */
+  acroFormName: z.string().max(500).optional(),
+});
+
+export const validationSchema = z.object({
+  type: z.enum(['none', 'email', 'pattern', 'number', 'date', 'option']).default('none'),
+  required: z.boolean().default(false),
+  pattern: z.string().max(1000).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  minLength: z.number().int().min(0).optional(),
+  maxLength: z.number().int().positive().optional(),
+  minDate: z.string().optional(),
+  maxDate: z.string().optional(),
+  message: z.string().max(500).optional(),
+});
+
+/** What a client sends to create a field (ids and timestamps are the repository's). */
+export const fieldInputSchema = z.object({
+  name: z.string().min(1).max(200),
+  type: fieldTypeSchema,
+  page: z.number().int().min(1).max(10_000),
+  position: positionSchema,
+  size: sizeSchema,
+  bindingKey: z.string().min(1).max(200).regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/, 'dot-separated identifiers such as customer.name'),
+  style: styleSchema.default(styleSchema.parse({})),
+  layout: layoutSchema.default(layoutSchema.parse({})),
+  advanced: advancedSchema.default(advancedSchema.parse({})),
+  validation: validationSchema.default(validationSchema.parse({})),
+});
+
+export type FieldInput = z.input<typeof fieldInputSchema>;
+export type FieldSpec = z.output<typeof fieldInputSchema>;
+export type FieldStyle = z.output<typeof styleSchema>;
+export type FieldLayout = z.output<typeof layoutSchema>;
+export type FieldAdvanced = z.output<typeof advancedSchema>;
+export type FieldValidation = z.output<typeof validationSchema>;
+
+/** A stored field. */
+export const fieldSchema = fieldInputSchema.extend({
+  fieldId: z.string(),
+  templateId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Field = z.output<typeof fieldSchema>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { sizeSchema } from './field.js';
+
+/** The seed's template entity (DynamoDB `pdf-studio-templates-{stage}`). */
+
+export const TEMPLATE_STATUSES = ['draft', 'active', 'archived'] as const;
+export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
+export type TemplateStatus = z.infer<typeof templateStatusSchema>;
+
+export const templateInputSchema = z.object({
+  userId: z.string().min(1),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  originalFileId: z.string().min(1).optional(),
+  dimensions: sizeSchema,
+  fileName: z.string().max(500).optional(),
+  pdfFileUrl: z.string().max(2000).optional(),
+  pageCount: z.number().int().min(1).max(10_000),
+  scale: z.number().positive().max(10).default(1),
+  status: templateStatusSchema.default('draft'),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+});
+export type TemplateInput = z.input<typeof templateInputSchema>;
+
+export const templateSchema = templateInputSchema.extend({
+  templateId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Epoch seconds; DynamoDB TTL deletes temporary templates (e.g. studio previews). */
+  ttl: z.number().int().optional(),
+});
+export type Template = z.output<typeof templateSchema>;
