@@ -1,0 +1,27 @@
+/**
+ * Typed errors of the PDF engine. `src/pdf/` knows nothing of HTTP; the API maps `code` to a 4xx.
+ */
+export type PdfErrorCode =
+  | 'pdf_empty'
+  | 'pdf_not_pdf'
+  | 'pdf_corrupt'
+  | 'pdf_encrypted'
+  | 'pdf_too_large'
+  | 'pdf_too_many_pages'
+  | 'pdf_page_out_of_range'
+  | 'font_missing_glyph'
+  | 'font_unknown'
+  | 'image_invalid'
+  | 'barcode_invalid'
+  | 'payload_invalid';
+
+export class PdfError extends Error {
+  constructor(
+    readonly code: PdfErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'PdfError';
+  }
+}
