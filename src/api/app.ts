@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '@/shared/config/index.js';
+import problem from './plugins/problem.js';
+import { healthRoutes, type HealthCheck } from './health/routes.js';
+
+export interface AppOptions {
+  config: Config;
+  checks: HealthCheck[];
+  version?: string;
+  /** Registers the resource routes (auth, files, templates, …) once their services exist. */
+  routes?: (app: FastifyInstance) => Promise<void>;
+  logger?: boolean | object;
+}
+
+/**
+ * Builds the HTTP API without listening, so tests use inject() and Lambda wraps the same instance.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024 * 5,
+    trustProxy: config.mode === 'aws',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(problem);
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cors, { origin: config.http.corsOrigins ?? false, credentials: true });
+  await app.register(rateLimit, { max: config.http.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'PDF Studio API', version: opts.version ?? '0.0.0', description: 'Upload PDFs, design templates, generate filled PDFs.' },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { checks: opts.checks, version: opts.version ?? '0.0.0' });
+  if (opts.routes) await opts.routes(app);
+  return app;
+}
