@@ -1,0 +1,55 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { AppError } from '@/shared/errors.js';
+
+export type Role = 'user' | 'admin';
+
+export interface AccessClaims {
+  userId: string;
+  role: Role;
+  email: string;
+}
+
+const ISSUER = 'pdf-studio';
+const AUDIENCE = 'pdf-studio-api';
+
+export class UnauthorizedError extends AppError {
+  constructor(code = 'unauthorized', message = 'Authentication is required') {
+    super(code, message, 401);
+  }
+}
+
+/** Short-lived HS256 access tokens; refresh tokens are opaque and stored hashed (see refresh tokens repository). */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+    const token = await new SignJWT({ role: claims.role, email: claims.email, typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.key);
+    return { token, expiresIn: this.ttlSeconds };
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new UnauthorizedError('token_invalid', 'The token is not an access token');
+      return { userId: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', email: String(payload.email ?? '') };
+    } catch (err) {
+      if (err instanceof UnauthorizedError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('token_expired', 'The access token has expired; refresh it');
+      throw new UnauthorizedError('token_invalid', 'The access token is invalid');
+    }
+  }
+}
