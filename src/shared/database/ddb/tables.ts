@@ -90,3 +90,23 @@ export function tableDefinitions(stage: string): Record<TableKey, TableDefinitio
     },
   };
 }
+
+export type TableNames = Record<TableKey, string>;
+
+/** Both table names of a stage. */
+export function tableNames(stage: string): TableNames {
+  return { templates: tableName('templates', stage), fields: tableName('fields', stage) };
+}
+
+/** Key attributes of a table and of each of its GSIs, read from the one definition above. */
+export function tableKeys(key: TableKey): { keyAttributes: string[]; indexes: Record<string, { hash: string; range?: string }> } {
+  const create = tableDefinitions('keys')[key].create;
+  const hashThenRange = (schema: { AttributeName?: string; KeyType?: string }[] = []) =>
+    [...schema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : 1) - (b.KeyType === 'HASH' ? -1 : 1)).map((k) => String(k.AttributeName));
+  const indexes: Record<string, { hash: string; range?: string }> = {};
+  for (const gsi of create.GlobalSecondaryIndexes ?? []) {
+    const [hash, range] = hashThenRange(gsi.KeySchema);
+    indexes[String(gsi.IndexName)] = range ? { hash, range } : { hash };
+  }
+  return { keyAttributes: hashThenRange(create.KeySchema), indexes };
+}

@@ -1,0 +1,18 @@
+// dynalite ships no types; this covers what local-server.ts uses.
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+
+  interface DynaliteOptions {
+    path?: string;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+    ssl?: boolean;
+    verbose?: boolean;
+    debug?: boolean;
+  }
+
+  function dynalite(options?: DynaliteOptions): Server;
+  export default dynalite;
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, ValidationError } from '@/shared/errors.js';
+import type { TemplateStatus } from '@/shared/domain/template.js';
+import { templateStatusSchema } from '@/shared/domain/template.js';
+import { DynamoRepository, type BatchRetryOptions, type Page } from '../repository.js';
+import { cond } from './expressions.js';
+import { TEMPLATE_KEY, templateCreateSchema, templatePatchSchema, type CreateTemplateInput, type TemplateEntity, type TemplatePatch } from './entities/template-entity.js';
+import { tableKeys } from './tables.js';
+import { parseOrThrow } from './validation.js';
+
+/** Largest page a listing returns; a larger `limit` is a ValidationError, not a silent clamp. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface ListOptions {
+  limit?: number;
+  cursor?: string;
+}
+
+/** Deletes a template's fields; the fields repository provides it (kept as an interface to avoid a cycle). */
+export interface TemplateFieldsCleaner {
+  deleteByTemplate(templateId: string): Promise<number>;
+}
+
+export interface TemplatesRepositoryOptions {
+  docClient: DynamoDBDocumentClient;
+  tableName: string;
+  fields?: TemplateFieldsCleaner;
+  batch?: Partial<BatchRetryOptions>;
+}
+
+export function checkPageSize(limit: number | undefined): number {
+  const value = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    throw new ValidationError(`page size must be an integer between 1 and ${MAX_PAGE_SIZE}`, [
+      { path: 'limit', code: 'invalid_page_size', message: `must be an integer between 1 and ${MAX_PAGE_SIZE}, got ${String(limit)}` },
+    ]);
+  }
+  return value;
+}
+
+export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
+  private readonly fields?: TemplateFieldsCleaner;
+
+  constructor(options: TemplatesRepositoryOptions) {
+    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Template', batch: options.batch, ...tableKeys('templates') });
+    this.fields = options.fields;
+  }
+
+  /** Validates (zod; oversize dimensions etc. → ValidationError), assigns id and timestamps. */
+  async create(input: CreateTemplateInput): Promise<TemplateEntity> {
+    const data = parseOrThrow(templateCreateSchema, input, 'invalid template');
+    const now = this.now();
+    const item: TemplateEntity = { ...data, templateId: randomUUID(), createdAt: now, updatedAt: now };
+    return this.putItem(item, { condition: cond.notExists(TEMPLATE_KEY) });
+  }
+
+  /** The template, or undefined. */
+  async find(templateId: string): Promise<TemplateEntity | undefined> {
+    return this.getItem({ templateId });
+  }
+
+  /** The template, or NotFoundError. */
+  async get(templateId: string): Promise<TemplateEntity> {
+    const item = await this.find(templateId);
+    if (!item) throw new NotFoundError('Template', templateId);
+    return item;
+  }
+
+  /** The template if `userId` owns it; someone else's template is "not found", like an unknown id. */
+  async getForUser(userId: string, templateId: string): Promise<TemplateEntity> {
+    const item = await this.find(templateId);
+    if (!item || item.userId !== userId) throw new NotFoundError('Template', templateId);
+    return item;
+  }
+
+  /** A user's templates, newest first, optionally of one status. */
+  async listByUser(userId: string, options: ListOptions & { status?: TemplateStatus } = {}): Promise<Page<TemplateEntity>> {
+    const limit = checkPageSize(options.limit);
+    const status = options.status === undefined ? undefined : parseOrThrow(templateStatusSchema, options.status, 'invalid status', 'status');
+    return this.queryPage({
+      index: 'UserIdIndex',
+      partition: { name: 'userId', value: userId },
+      filter: status ? cond.eq('status', status) : undefined,
+      forward: false,
+      limit,
+      cursor: options.cursor,
+    });
+  }
+
+  /** Templates of one status across users, newest first (operations, cleanup). */
+  async listByStatus(status: TemplateStatus, options: ListOptions = {}): Promise<Page<TemplateEntity>> {
+    const limit = checkPageSize(options.limit);
+    const value = parseOrThrow(templateStatusSchema, status, 'invalid status', 'status');
+    return this.queryPage({ index: 'StatusIndex', partition: { name: 'status', value }, forward: false, limit, cursor: options.cursor });
+  }
+
+  /**
+   * Partial update. Conditional on existence and, with `userId`, on ownership (both failures are
+   * NotFoundError). Nested values (dimensions, metadata) are replaced whole; `null` clears.
+   */
+  async update(templateId: string, patch: TemplatePatch, options: { userId?: string } = {}): Promise<TemplateEntity> {
+    const parsed = parseOrThrow(templatePatchSchema, patch, 'invalid template update');
+    // zod fills defaults (status, scale, metadata) even in a partial schema: keep only what was sent.
+    const sent = new Set(Object.keys(patch ?? {}));
+    const changes: Record<string, unknown> = Object.fromEntries(Object.entries(parsed).filter(([key]) => sent.has(key)));
+    if (Object.keys(changes).length === 0) throw new ValidationError('nothing to update', [{ path: '', code: 'empty_update', message: 'the update changes nothing' }]);
+    changes.updatedAt = this.now();
+    return this.updateItem({ templateId }, changes, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
+  }
+
+  async archive(templateId: string, options: { userId?: string } = {}): Promise<TemplateEntity> {
+    return this.update(templateId, { status: 'archived' }, options);
+  }
+
+  /**
+   * Deletes the template and its fields. Without transactions the order matters: ownership is
+   * checked first, then the fields go, then the template (conditionally). A crash in between
+   * leaves a template with fewer fields, and the same call can simply be repeated; it never leaves
+   * fields pointing at a deleted template, except for a field created concurrently with the delete.
+   */
+  async delete(templateId: string, options: { userId?: string } = {}): Promise<{ template: TemplateEntity; deletedFields: number }> {
+    if (options.userId) await this.getForUser(options.userId, templateId);
+    else await this.get(templateId);
+    const deletedFields = this.fields ? await this.fields.deleteByTemplate(templateId) : 0;
+    const template = await this.deleteItem({ templateId }, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
+    if (!template) throw new NotFoundError('Template', templateId);
+    return { template, deletedFields };
+  }
+
+  /**
+   * {active, total} for a user, counted over UserIdIndex page by page (a Query, never a Scan),
+   * reading only the status attribute.
+   */
+  async getUserTemplateStats(userId: string): Promise<{ active: number; total: number; byStatus: Record<TemplateStatus, number> }> {
+    const rows = await this.queryAll({ index: 'UserIdIndex', partition: { name: 'userId', value: userId }, projection: ['status'], pageSize: 1000 });
+    const byStatus: Record<TemplateStatus, number> = { draft: 0, active: 0, archived: 0 };
+    for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+    return { active: byStatus.active, total: rows.length, byStatus };
+  }
+}
