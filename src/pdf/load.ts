@@ -1,4 +1,13 @@
-import { PDFDocument } from 'pdf-lib';
+import {
+  PDFDict as CantooDict,
+  PDFDocument as CantooDocument,
+  PDFName as CantooName,
+  PDFNumber as CantooNumber,
+  PDFRawStream as CantooRawStream,
+  PDFRef as CantooRef,
+  ParseSpeeds as CantooParseSpeeds,
+} from '@cantoo/pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, ParseSpeeds } from 'pdf-lib';
 import { PdfError } from './errors.js';
 
 export interface LoadLimits {
@@ -6,9 +15,20 @@ export interface LoadLimits {
   maxBytes: number;
   /** Pages; a document with more is refused (bounds the work of everything after). */
   maxPages: number;
+  /** Wall-clock bound on parsing (and decrypting); slower input is refused instead of hanging. */
+  timeoutMs?: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 100 * 1024 * 1024, maxPages: 2000 };
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 100 * 1024 * 1024, maxPages: 2000, timeoutMs: 20_000 };
+
+export interface EncryptionInfo {
+  /** /V of the encryption dictionary: 1-2 RC4, 4 crypt filters (RC4 or AES-128), 5 AES-256. */
+  version: number;
+  /** /R: 2 (RC4-40), 3 (RC4-128), 4 (crypt filters), 5/6 (AES-256). */
+  revision: number;
+  /** /P: the permission bits the owner set (printing, copying, …); we only report them. */
+  permissions: number;
+}
 
 export interface LoadedPdf {
   doc: PDFDocument;
@@ -16,31 +36,204 @@ export interface LoadedPdf {
   bytes: Uint8Array;
   /** The input was encrypted (with an owner password only, or we would have thrown). */
   wasEncrypted: boolean;
+  /** Set when `wasEncrypted`: what the input's encryption dictionary said. */
+  encryption?: EncryptionInfo;
 }
 
 /**
  * The one entry point through which the engine parses untrusted PDF bytes: every failure becomes a
- * PdfError naming the problem.
+ * PdfError naming the problem. Encrypted input that opens with the empty user password (an owner
+ * password only restricts permissions) is decrypted, and `bytes` are then the decrypted file that
+ * the rest of the engine (fill, incremental update) works on.
  */
 export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<LoadedPdf> {
   if (input.byteLength === 0) throw new PdfError('pdf_empty', 'The file is empty (0 bytes)');
   if (input.byteLength > limits.maxBytes) {
     throw new PdfError('pdf_too_large', `The file is ${input.byteLength} bytes; the limit is ${limits.maxBytes}`, { size: input.byteLength, limit: limits.maxBytes });
   }
-  const head = Buffer.from(input.subarray(0, Math.min(1024, input.byteLength))).toString('latin1');
-  if (!head.includes('%PDF-')) throw new PdfError('pdf_not_pdf', 'The file is not a PDF (no %PDF- header)');
+  assertPdfHeader(input);
+
+  const deadline = Date.now() + (limits.timeoutMs ?? DEFAULT_LOAD_LIMITS.timeoutMs ?? 20_000);
+  let bytes = input;
+  let encryption: EncryptionInfo | undefined;
+  if (mentionsEncrypt(input)) {
+    const decrypted = await withDeadline(decryptOwnerOnly(input), deadline, 'decrypting');
+    if (decrypted) ({ bytes, encryption } = decrypted);
+  }
+
+  const doc = await withDeadline(parse(bytes, input), deadline, 'parsing');
+  if (doc.isEncrypted) {
+    // Only reachable when the '/Encrypt' sniff missed (e.g. an odd trailer); never hand out ciphertext.
+    throw new PdfError('pdf_encrypted', 'The PDF is encrypted in a way we cannot open without a password');
+  }
+  countPages(doc, limits.maxPages);
+  return { doc, bytes, wasEncrypted: encryption !== undefined, ...(encryption ? { encryption } : {}) };
+}
+
+/** What the first bytes of common non-PDF uploads look like, to name the mistake in the error. */
+const SIGNATURES: Array<[(head: string) => boolean, string]> = [
+  [(h) => /^\s*(<!doctype html|<html|<head|<body)/i.test(h), 'an HTML page'],
+  [(h) => /^\s*<\?xml/i.test(h), 'an XML document'],
+  [(h) => h.startsWith('\x89PNG'), 'a PNG image'],
+  [(h) => h.startsWith('\xff\xd8\xff'), 'a JPEG image'],
+  [(h) => h.startsWith('GIF8'), 'a GIF image'],
+  [(h) => h.startsWith('PK\x03\x04'), 'a ZIP archive (e.g. a Word or Excel file)'],
+  [(h) => h.startsWith('\xd0\xcf\x11\xe0'), 'an old Microsoft Office document'],
+  [(h) => /^\s*[{[]/.test(h), 'JSON or text'],
+];
+
+function assertPdfHeader(input: Uint8Array): void {
+  const head = Buffer.from(input.buffer, input.byteOffset, Math.min(1024, input.byteLength)).toString('latin1');
+  // The spec allows junk before the header; readers accept it within the first 1024 bytes.
+  if (head.includes('%PDF-')) return;
+  const kind = SIGNATURES.find(([test]) => test(head))?.[1];
+  throw new PdfError('pdf_not_pdf', `The file is not a PDF (no %PDF- header${kind ? `; it looks like ${kind}` : ''})`, kind ? { looksLike: kind } : undefined);
+}
+
+/** Truncated files are the commonest corruption (interrupted uploads): say so when it is likely. */
+function hasEofMarker(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset + Math.max(0, bytes.byteLength - 2048), Math.min(2048, bytes.byteLength)).toString('latin1');
+  return tail.includes('%%EOF');
+}
+
+function corrupt(original: Uint8Array, why: string): PdfError {
+  const truncated = !hasEofMarker(original);
+  return new PdfError('pdf_corrupt', truncated ? `The PDF is truncated or damaged (no %%EOF at its end): ${why}` : `The PDF could not be parsed: ${why}`, { truncated });
+}
+
+async function parse(bytes: Uint8Array, original: Uint8Array): Promise<PDFDocument> {
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(input, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+    // Fast = yield to the event loop every 1500 objects, so the deadline below can fire.
+    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fast });
   } catch (err) {
-    throw new PdfError('pdf_corrupt', `The PDF could not be parsed: ${(err as Error).message}`);
+    throw corrupt(original, (err as Error).message);
   }
-  const wasEncrypted = doc.isEncrypted;
-  // TODO(owner): decrypt owner-password-only files; refuse user-password ones with pdf_encrypted.
-  const pages = doc.getPageCount();
-  if (pages === 0) throw new PdfError('pdf_corrupt', 'The PDF has no pages');
-  if (pages > limits.maxPages) {
-    throw new PdfError('pdf_too_many_pages', `The PDF has ${pages} pages; the limit is ${limits.maxPages}`, { pages, limit: limits.maxPages });
+  const root = doc.context.lookup(doc.context.trailerInfo.Root);
+  if (!(root instanceof PDFDict) || !(doc.catalog instanceof PDFDict)) throw corrupt(original, 'it has no document catalog');
+  return doc;
+}
+
+/**
+ * Counts the page tree's leaves ourselves before anyone calls pdf-lib's getPages(): the root's
+ * /Count refuses absurd documents at once, and the walk is bounded (cycles, lying /Count values,
+ * malformed kids) so that pdf-lib's own unbounded traversal afterwards is safe.
+ */
+function countPages(doc: PDFDocument, maxPages: number): number {
+  const pagesRoot = doc.catalog.lookup(PDFName.of('Pages'));
+  if (!(pagesRoot instanceof PDFDict)) throw new PdfError('pdf_corrupt', 'The PDF has no page tree');
+  const declared = pagesRoot.lookup(PDFName.of('Count'));
+  if (declared instanceof PDFNumber && declared.asNumber() > maxPages) {
+    throw new PdfError('pdf_too_many_pages', `The PDF has ${declared.asNumber()} pages; the limit is ${maxPages}`, { pages: declared.asNumber(), limit: maxPages });
   }
-  return { doc, bytes: input, wasEncrypted };
+  let leaves = 0;
+  const seen = new Set<PDFDict>();
+  const stack: PDFDict[] = [pagesRoot];
+  while (stack.length > 0) {
+    const node = stack.pop() as PDFDict;
+    if (seen.has(node)) throw new PdfError('pdf_corrupt', 'The PDF page tree contains a cycle');
+    seen.add(node);
+    const kids = node.lookup(PDFName.of('Kids'));
+    const type = node.lookup(PDFName.of('Type'));
+    if (kids instanceof PDFArray && type !== PDFName.of('Page')) {
+      for (let i = kids.size() - 1; i >= 0; i--) {
+        const kid = kids.lookup(i);
+        if (kid instanceof PDFDict) stack.push(kid);
+      }
+    } else {
+      leaves += 1;
+      if (leaves > maxPages) throw new PdfError('pdf_too_many_pages', `The PDF has more than ${maxPages} pages; the limit is ${maxPages}`, { limit: maxPages });
+    }
+    if (seen.size > maxPages * 4 + 1000) throw new PdfError('pdf_corrupt', 'The PDF page tree is malformed (too many intermediate nodes)');
+  }
+  if (leaves === 0) throw new PdfError('pdf_corrupt', 'The PDF has no pages');
+  let pdfLibCount: number;
+  try {
+    pdfLibCount = doc.getPageCount();
+  } catch (err) {
+    throw new PdfError('pdf_corrupt', `The PDF page tree is malformed: ${(err as Error).message}`);
+  }
+  if (pdfLibCount === 0) throw new PdfError('pdf_corrupt', 'The PDF has no pages');
+  return pdfLibCount;
+}
+
+async function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
+  const ms = Math.max(0, deadline - Date.now());
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PdfError('pdf_too_large', `The PDF is too complex: ${what} it took longer than ${ms} ms`, { reason: 'timeout', timeoutMs: ms })), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Cheap pre-check: only files whose bytes mention /Encrypt take the (slower) decryption path. */
+function mentionsEncrypt(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt', 0, 'latin1');
+}
+
+/**
+ * Opens an encrypted PDF with the empty user password and returns plain bytes for the rest of the
+ * engine (pdf-lib cannot decrypt). The decryption itself is @cantoo/pdf-lib's (a maintained pdf-lib
+ * fork carrying pdf.js's standard security handler: RC4 40/128, AES-128 crypt filters, AES-256
+ * R5/R6), so we do not hand-write crypto. What we add, learnt from files qpdf writes: the fork keeps
+ * object-stream and cross-reference-stream objects in its document (the latter as an undecryptable
+ * "invalid object" still carrying /Encrypt, which would make the saved file look encrypted again on
+ * the next parse) and loses the trailer's /Info (metadata) and /ID; we drop the former and restore
+ * the latter from a parse without decryption, which also tells us whether the file is encrypted at all.
+ * Returns undefined when it is not (the /Encrypt sniff was a false hit).
+ */
+async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array; encryption: EncryptionInfo } | undefined> {
+  let plain: CantooDocument;
+  try {
+    // The fork rather than pdf-lib for this look: it can be told not to log every undecryptable object.
+    plain = await CantooDocument.load(input, { ignoreEncryption: true, updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+  } catch {
+    return undefined; // not parseable at all: the ordinary parse reports the corruption
+  }
+  const trailer = plain.context.trailerInfo;
+  const encryptDict = plain.context.lookup(trailer.Encrypt);
+  if (!(encryptDict instanceof CantooDict)) return undefined;
+  const num = (key: string): number => {
+    const v = encryptDict.lookup(CantooName.of(key));
+    return v instanceof CantooNumber ? v.asNumber() : 0;
+  };
+  const encryption: EncryptionInfo = { version: num('V'), revision: num('R'), permissions: num('P') };
+  const filter = encryptDict.lookup(CantooName.of('Filter'));
+  if (filter !== CantooName.of('Standard')) {
+    throw new PdfError('pdf_encrypted', `The PDF is encrypted with the ${String(filter)} security handler (certificates or DRM), which we cannot open`, { needsPassword: false, handler: String(filter) });
+  }
+
+  let doc: CantooDocument;
+  try {
+    doc = await CantooDocument.load(input, { password: '', updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/needs password|password incorrect/i.test(msg)) {
+      throw new PdfError('pdf_encrypted', 'The PDF is encrypted with a password that is required to open it; upload an unprotected copy', { needsPassword: true });
+    }
+    throw new PdfError('pdf_encrypted', `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision}): ${msg}`, { needsPassword: false });
+  }
+  const ctx = doc.context;
+  if (!ctx.isDecrypted) return undefined;
+
+  const structural = (obj: unknown): boolean => {
+    const type = obj instanceof CantooRawStream ? obj.dict.lookup(CantooName.of('Type')) : undefined;
+    return type === CantooName.of('XRef') || type === CantooName.of('ObjStm');
+  };
+  for (const [ref, obj] of ctx.enumerateIndirectObjects()) {
+    if (structural(obj) || structural(plain.context.lookup(ref))) ctx.delete(ref);
+  }
+  if (trailer.Encrypt instanceof CantooRef) ctx.delete(trailer.Encrypt);
+  if (trailer.Info) ctx.trailerInfo.Info = trailer.Info;
+  if (trailer.ID) ctx.trailerInfo.ID = trailer.ID;
+  try {
+    const bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+    return { bytes, encryption };
+  } catch (err) {
+    throw new PdfError('pdf_corrupt', `The encrypted PDF could not be rewritten after decryption: ${(err as Error).message}`);
+  }
 }
