@@ -47,6 +47,22 @@ export class ExpressionContext {
 /** A condition or filter, rendered against the request's context. */
 export type Condition = (ctx: ExpressionContext) => string;
 
+/** True if `expr` has an OR outside any parentheses (it then needs them inside an AND). */
+function hasTopLevelOr(expr: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && expr.startsWith(' OR ', i)) return true;
+  }
+  return false;
+}
+
+/**
+ * Condition builders. Parentheses only where precedence needs them (an OR inside an AND):
+ * DynamoDB refuses "redundant parentheses" such as `((a))`, which naive nesting would produce.
+ */
 export const cond = {
   exists: (path: string): Condition => (ctx) => `attribute_exists(${ctx.path(path)})`,
   notExists: (path: string): Condition => (ctx) => `attribute_not_exists(${ctx.path(path)})`,
@@ -57,12 +73,14 @@ export const cond = {
     (ctx) =>
       conditions
         .filter((c): c is Condition => Boolean(c))
-        .map((c) => `(${c(ctx)})`)
+        .map((c) => c(ctx))
+        .map((expr) => (hasTopLevelOr(expr) ? `(${expr})` : expr))
         .join(' AND '),
+  // AND binds tighter than OR, so the parts of an OR never need parentheses.
   or:
     (...conditions: Condition[]): Condition =>
     (ctx) =>
-      conditions.map((c) => `(${c(ctx)})`).join(' OR '),
+      conditions.map((c) => c(ctx)).join(' OR '),
 };
 
 /** Combines optional conditions; undefined when there is none. */

@@ -209,10 +209,12 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
       if (!result.success) issues.push(...toValidationError(result.error, '', String(i)).issues);
       return result.data;
     });
-    const ids = parsed.map((u) => u?.fieldId).filter((id): id is string => Boolean(id));
-    ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) issues.push({ path: `${i}.fieldId`, code: 'duplicate', message: `field ${id} appears twice` });
+    // Duplicates are looked for in the raw input, so they are reported even next to other errors.
+    const rawIds = updates.map((u) => (u as { fieldId?: unknown } | null)?.fieldId);
+    rawIds.forEach((id, i) => {
+      if (typeof id === 'string' && rawIds.indexOf(id) !== i) issues.push({ path: `${i}.fieldId`, code: 'duplicate', message: `field ${id} appears twice` });
     });
+    const ids = parsed.map((u) => u?.fieldId).filter((id): id is string => Boolean(id));
     if (issues.length) throw new ValidationError('invalid position updates', issues);
     if (ids.length === 0) return [];
 
