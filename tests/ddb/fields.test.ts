@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
 import type { CreateFieldInput } from '@/shared/database/ddb/entities/field-entity.js';
@@ -199,11 +199,11 @@ describe('batchUpdatePositions', () => {
   it('a field moved away concurrently is not written, and the caller is told (ConflictError)', async () => {
     const { templateId, otherTemplateId, created, repos } = await sixty();
     const clients = ddb.newClients();
-    const target = clients.docClient as unknown as DynamoDBDocumentClient & { send: (c: unknown) => Promise<unknown> };
+    const target = clients.docClient as unknown as { send: (c: unknown) => Promise<unknown> };
     const send = target.send.bind(clients.docClient);
     const victim = created[7].fieldId;
     let moved = false;
-    target.send = async (command) => {
+    target.send = async (command: unknown) => {
       // Just before the victim's conditional update, another writer moves it to another template.
       if (!moved && command instanceof UpdateCommand && command.input.Key?.fieldId === victim) {
         moved = true;
@@ -212,7 +212,7 @@ describe('batchUpdatePositions', () => {
       return send(command);
     };
     const { FieldsRepository } = await import('@/shared/database/ddb/fields-repository.js');
-    const raced = new FieldsRepository({ docClient: target, tableName: repos.fields.tableName });
+    const raced = new FieldsRepository({ docClient: clients.docClient, tableName: repos.fields.tableName });
     const err = await raced.batchUpdatePositions(created.slice(0, 10).map((f) => ({ fieldId: f.fieldId, position: { x: 3, y: 3 } })), { templateId }).catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.details.failed).toEqual([victim]);

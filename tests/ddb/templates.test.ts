@@ -179,4 +179,21 @@ describe('templatesRepository', () => {
     expect('ttl' in (await repos.templates.update(t.templateId, { ttl: null }))).toBe(false);
     await expect(repos.templates.putItem(t, { condition: (ctx) => `attribute_not_exists(${ctx.name('templateId')})` })).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('expired items (ttl passed, not yet swept) are hidden from every read', async () => {
+    const { repos } = await ddb.newStage();
+    const live = await repos.templates.create(invoice('u1', { status: 'active', ttl: ttlFromNow(600) }));
+    const expired = await repos.templates.create(invoice('u1', { status: 'active', ttl: ttlFromNow(-5) }));
+    await repos.fields.create({ ...field(live.templateId), ttl: ttlFromNow(-5) });
+    await repos.fields.create(field(live.templateId));
+    await expect(repos.templates.get(expired.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await repos.templates.getItem({ templateId: expired.templateId }, { includeExpired: true })).toEqual(expired);
+    expect((await repos.templates.listByUser('u1')).items.map((t) => t.templateId)).toEqual([live.templateId]);
+    expect((await repos.templates.listByStatus('active')).items.map((t) => t.templateId)).toEqual([live.templateId]);
+    expect(await repos.templates.batchGetItems([{ templateId: expired.templateId }, { templateId: live.templateId }])).toEqual([live]);
+    expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 1, total: 1 });
+    expect(await repos.fields.listByTemplate(live.templateId)).toHaveLength(1);
+    // Deleting a template removes its expired fields too.
+    expect((await repos.templates.delete(live.templateId)).deletedFields).toBe(2);
+  });
 });

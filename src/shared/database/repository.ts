@@ -46,6 +46,17 @@ export interface RepositoryConfig {
   /** Used in error messages: "Template 123 not found". */
   entityName: string;
   batch?: Partial<BatchRetryOptions>;
+  /**
+   * The TTL attribute (epoch seconds). DynamoDB deletes expired items only eventually (up to days
+   * later; the local server never), so reads hide items whose TTL has passed unless asked not to.
+   */
+  ttlAttribute?: string;
+}
+
+/** Reads hide expired items (see RepositoryConfig.ttlAttribute) unless includeExpired is set. */
+export interface ReadOptions {
+  consistent?: boolean;
+  includeExpired?: boolean;
 }
 
 export type OnConditionFailed = 'not_found' | 'conflict';
@@ -78,6 +89,7 @@ export interface QueryOptions {
   forward?: boolean;
   limit: number;
   cursor?: string;
+  includeExpired?: boolean;
 }
 
 /** A batch could not be completed within the retry budget (throttling that does not clear). */
@@ -132,6 +144,7 @@ export class DynamoRepository<T extends Item> {
   protected readonly indexes: Record<string, IndexKeys>;
   protected readonly entityName: string;
   protected readonly batchOptions: BatchRetryOptions;
+  protected readonly ttlAttribute: string | undefined;
 
   constructor(config: RepositoryConfig) {
     this.docClient = config.docClient;
@@ -140,6 +153,25 @@ export class DynamoRepository<T extends Item> {
     this.indexes = config.indexes ?? {};
     this.entityName = config.entityName;
     this.batchOptions = { ...DEFAULT_BATCH, ...config.batch };
+    this.ttlAttribute = config.ttlAttribute;
+  }
+
+  /** False for an item whose TTL has passed (it is gone as far as callers are concerned). */
+  protected isLive(item: Item | undefined, options: { includeExpired?: boolean } = {}): boolean {
+    if (!item) return false;
+    if (options.includeExpired || !this.ttlAttribute) return true;
+    const ttl = item[this.ttlAttribute];
+    return typeof ttl !== 'number' || ttl > Date.now() / 1000;
+  }
+
+  /** The query-side equivalent of isLive, as a filter. */
+  private liveFilter(includeExpired: boolean | undefined): Condition | undefined {
+    const attr = this.ttlAttribute;
+    if (!attr || includeExpired) return undefined;
+    return (ctx) => {
+      const now = Math.floor(Date.now() / 1000);
+      return cond.or(cond.notExists(attr), (c) => `${c.name(attr)} > ${c.value(now)}`)(ctx);
+    };
   }
 
   protected now(): string {
@@ -160,9 +192,9 @@ export class DynamoRepository<T extends Item> {
       : new ConflictError('conflict', `${this.entityName} ${this.describeKey(key)} was changed or already exists`, { key });
   }
 
-  async getItem(key: Key, options: { consistent?: boolean } = {}): Promise<T | undefined> {
+  async getItem(key: Key, options: ReadOptions = {}): Promise<T | undefined> {
     const out = await this.docClient.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent }));
-    return out.Item as T | undefined;
+    return this.isLive(out.Item, options) ? (out.Item as T) : undefined;
   }
 
   /** Put; with a condition (e.g. cond.notExists(key)) a failure is a ConflictError by default. */
@@ -253,7 +285,7 @@ export class DynamoRepository<T extends Item> {
         keyCondition +=
           op === 'begins_with' ? ` AND begins_with(${ctx.name(name)}, ${ctx.value(value)})` : ` AND ${ctx.name(name)} ${op} ${ctx.value(value)}`;
       }
-      const filter = options.filter?.(ctx);
+      const filter = allOf(options.filter, this.liveFilter(options.includeExpired))?.(ctx);
       const projection = options.projection ? [...new Set([...options.projection, ...cursorAttributes])].map((a) => ctx.name(a)).join(', ') : undefined;
       let out;
       try {
@@ -305,7 +337,7 @@ export class DynamoRepository<T extends Item> {
    * Reads any number of keys (chunks of 100, UnprocessedKeys retried with backoff). Duplicate keys
    * are read once. Returns the found items in the order of `keys`; missing ones are left out.
    */
-  async batchGetItems(keys: readonly Key[], options: { consistent?: boolean } = {}): Promise<T[]> {
+  async batchGetItems(keys: readonly Key[], options: ReadOptions = {}): Promise<T[]> {
     const unique = new Map<string, Key>();
     for (const key of keys) unique.set(JSON.stringify(this.keyOf(key)), this.keyOf(key));
     const found = new Map<string, T>();
@@ -317,7 +349,9 @@ export class DynamoRepository<T extends Item> {
         const out = await this.docClient.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: options.consistent } } }),
         );
-        for (const item of (out.Responses?.[this.tableName] ?? []) as T[]) found.set(JSON.stringify(this.keyOf(item)), item);
+        for (const item of (out.Responses?.[this.tableName] ?? []) as T[]) {
+          if (this.isLive(item, options)) found.set(JSON.stringify(this.keyOf(item)), item);
+        }
         pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
       }
     });

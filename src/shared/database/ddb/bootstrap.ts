@@ -82,8 +82,9 @@ async function ensureTtl(client: DynamoDBClient, def: TableDefinition, local: bo
     const out = await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute } }));
     return out.TimeToLiveSpecification?.Enabled ? 'ENABLING' : 'DISABLED';
   } catch (err) {
-    // dynalite answers UnknownOperationException: locally, expired items simply stay (the API
-    // ignores items whose ttl has passed where it matters). Against AWS this must not be hidden.
+    // dynalite answers UnknownOperationException: locally, expired items simply stay (the
+    // repositories hide items whose ttl has passed, as they must on AWS too, whose sweeper is
+    // late by up to days). Against AWS a failure here must not be hidden.
     if (local && (isName(err, 'UnknownOperationException') || /UnknownOperation/.test(String((err as Error).message)))) return 'UNSUPPORTED_LOCALLY';
     throw err;
   }

@@ -19,7 +19,7 @@ import {
   type PositionUpdate,
   type StoredField,
 } from './entities/field-entity.js';
-import { tableKeys } from './tables.js';
+import { TTL_ATTRIBUTE, tableKeys } from './tables.js';
 import { checkPageSize, type ListOptions } from './templates-repository.js';
 import { parseOrThrow, toValidationError } from './validation.js';
 
@@ -63,7 +63,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export class FieldsRepository extends DynamoRepository<FieldEntity> {
   constructor(options: FieldsRepositoryOptions) {
-    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Field', batch: options.batch, ...tableKeys('fields') });
+    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Field', batch: options.batch, ttlAttribute: TTL_ATTRIBUTE, ...tableKeys('fields') });
   }
 
   /** Validates and fills the seed's defaults (style, layout, advanced, validation). */
@@ -176,7 +176,7 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
 
   /** Deletes every field of a template (query of keys + batch delete); returns how many. */
   async deleteByTemplate(templateId: string): Promise<number> {
-    const keys = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY], pageSize: 1000 });
+    const keys = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY], pageSize: 1000, includeExpired: true });
     await this.batchDeleteItems(keys.map((k) => ({ fieldId: k.fieldId })));
     return keys.length;
   }
@@ -269,7 +269,9 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     });
     if (issues.length) throw new ValidationError('invalid fields', issues);
 
-    const existing = new Map((await this.batchGetItems(givenIds.map((fieldId) => ({ fieldId })), { consistent: true })).map((f) => [f.fieldId, f]));
+    // Expired fields count too: an id must never move to another template, not even once expired.
+    const found = await this.batchGetItems(givenIds.map((fieldId) => ({ fieldId })), { consistent: true, includeExpired: true });
+    const existing = new Map(found.map((f) => [f.fieldId, f]));
     const foreign = givenIds.filter((id) => existing.has(id) && existing.get(id)?.templateId !== templateId);
     if (foreign.length) throw new FieldsNotInTemplateError(templateId, foreign);
 
@@ -283,7 +285,7 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     await this.batchPutItems(items);
     if (options.removeMissing) {
       const keep = new Set(items.map((i) => i.fieldId));
-      const all = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY] });
+      const all = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY], includeExpired: true });
       await this.batchDeleteItems(all.filter((f) => !keep.has(f.fieldId)).map((f) => ({ fieldId: f.fieldId })));
     }
     return items.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)).map(toField);

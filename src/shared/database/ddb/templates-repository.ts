@@ -6,7 +6,7 @@ import { templateStatusSchema } from '@/shared/domain/template.js';
 import { DynamoRepository, type BatchRetryOptions, type Page } from '../repository.js';
 import { cond } from './expressions.js';
 import { TEMPLATE_KEY, templateCreateSchema, templatePatchSchema, type CreateTemplateInput, type TemplateEntity, type TemplatePatch } from './entities/template-entity.js';
-import { tableKeys } from './tables.js';
+import { TTL_ATTRIBUTE, tableKeys } from './tables.js';
 import { parseOrThrow } from './validation.js';
 
 /** Largest page a listing returns; a larger `limit` is a ValidationError, not a silent clamp. */
@@ -44,7 +44,7 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   private readonly fields?: TemplateFieldsCleaner;
 
   constructor(options: TemplatesRepositoryOptions) {
-    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Template', batch: options.batch, ...tableKeys('templates') });
+    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Template', batch: options.batch, ttlAttribute: TTL_ATTRIBUTE, ...tableKeys('templates') });
     this.fields = options.fields;
   }
 
