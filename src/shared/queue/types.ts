@@ -1,0 +1,80 @@
+import { ValidationError } from '@/shared/errors.js';
+import { queueMessageSchemas, type QueueMessage, type QueueName } from './messages.js';
+
+/** What a handler sees: the same shape whichever driver delivered it. */
+export interface QueueMessageEnvelope<T> {
+  body: T;
+  /** Driver message id (pg-boss job id / SQS MessageId). */
+  id: string;
+  /** 1 on first delivery. */
+  attempt: number;
+}
+
+/** Resolve = done (acknowledged); throw = retry with backoff, then dead-letter with the error kept. */
+export type MessageHandler<T> = (message: QueueMessageEnvelope<T>) => Promise<void>;
+
+export interface SendOptions {
+  delaySeconds?: number;
+  /**
+   * At most one message with this id is enqueued. pg-boss: while the job is kept (until archived);
+   * SQS: FIFO queues only (5-minute window) — ignored on standard queues, so consumers must still
+   * be idempotent.
+   */
+  deduplicationId?: string;
+}
+
+export interface ConsumeOptions {
+  /** Messages handled at the same time by this consumer. Default 1. */
+  concurrency?: number;
+}
+
+export interface DeadLetter {
+  id: string;
+  /** The original body, unchanged. */
+  body: unknown;
+  /** The last failure's message, or a note when the queue itself moved the message. */
+  reason: string;
+  /** When the message was dead-lettered, when known. */
+  failedAt?: Date;
+}
+
+export type StopConsumer = () => Promise<void>;
+
+export interface QueueDriver {
+  readonly driver: 'local' | 'sqs';
+  /** Creates (local) or resolves (SQS) the queues; idempotent; called by the factory's users once. */
+  start(): Promise<void>;
+  /** Validates the body against its queue's schema; returns the message id, or null when deduplicated. */
+  send<Q extends QueueName>(queue: Q, body: QueueMessage<Q>, options?: SendOptions): Promise<string | null>;
+  sendBatch<Q extends QueueName>(queue: Q, bodies: QueueMessage<Q>[], options?: Omit<SendOptions, 'deduplicationId'>): Promise<string[]>;
+  /** Starts delivering messages to the handler; the returned function stops and waits for in-flight handlers. */
+  consume<Q extends QueueName>(queue: Q, handler: MessageHandler<QueueMessage<Q>>, options?: ConsumeOptions): Promise<StopConsumer>;
+  /**
+   * Cron schedule (5 fields, UTC) that enqueues `body` (local driver; one schedule per queue, a new
+   * one replaces it). In AWS the schedule is an EventBridge rule in the deployment instead.
+   */
+  schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>): Promise<void>;
+  unschedule(queue: QueueName): Promise<void>;
+  /** Dead-lettered messages of a queue, oldest first, without removing them. */
+  peekDeadLetters(queue: QueueName, limit?: number): Promise<DeadLetter[]>;
+  /** Stops consumers and releases connections. */
+  close(): Promise<void>;
+}
+
+/** Parses a body for a queue; a ValidationError lists every field problem. */
+export function parseQueueMessage<Q extends QueueName>(queue: Q, body: unknown): QueueMessage<Q> {
+  const parsed = queueMessageSchemas[queue].safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError(
+      `invalid ${queue} message`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message })),
+      'invalid_queue_message',
+    );
+  }
+  return parsed.data as QueueMessage<Q>;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
