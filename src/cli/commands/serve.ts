@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { ConfigError, getConfig } from '@/shared/config/index.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the whole service (API, workers, studio) in one process; embedded defaults need no configuration')
+    .action(async () => {
+      let config;
+      try {
+        config = getConfig();
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          console.error(err.message);
+          process.exit(1);
+        }
+        throw err;
+      }
+      const { startServer } = await import('@/runtime/server.js');
+      const server = await startServer(config);
+      console.log(`[pdf-studio] listening on ${server.url} (studio ${server.url}/, API docs ${server.url}/docs, health ${server.url}/health)`);
+      let signalled = false;
+      const shutdown = async (signal: string) => {
+        if (signalled) process.exit(1);
+        signalled = true;
+        console.log(`[pdf-studio] ${signal}: shutting down`);
+        await server.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,9 @@
+import { Command } from 'commander';
+import { registerServeCommand } from './commands/serve.js';
+import { SERVICE_VERSION } from '@/runtime/version.js';
+
+/** `pdf-studio <command>`: serve, inspect, generate, migrate, integrity. */
+const program = new Command('pdf-studio').version(SERVICE_VERSION).description('PDF Studio: template-based PDF generation');
+registerServeCommand(program);
+
+await program.parseAsync(process.argv);

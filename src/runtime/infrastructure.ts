@@ -1,0 +1,78 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { Config } from '@/shared/config/index.js';
+import { createDynamoClients, setDynamoClients, type DynamoClients } from '@/shared/database/client.js';
+import { ensureTables } from '@/shared/database/ddb/bootstrap.js';
+import { startLocalDynamo, type LocalDynamo } from '@/shared/database/ddb/local-server.js';
+import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/database.js';
+import { getPrisma } from '@/shared/database/prisma/client.js';
+import { createBlobStore, type BlobStore } from '@/shared/storage/index.js';
+import { resolveSigningSecret } from '@/shared/auth/signing-secret.js';
+import type { HealthCheck } from '@/api/health/routes.js';
+
+/**
+ * Brings up what the service stands on, chosen by configuration only: the relational database
+ * (DATABASE_URL or embedded PGlite), DynamoDB (AWS, DYNAMODB_ENDPOINT, or an in-process local
+ * server), and blob storage (S3 or a directory). Embedded pieces persist under the data directory.
+ */
+export interface Infrastructure {
+  config: Config;
+  database: RunningDatabase;
+  dynamo: DynamoClients & { local?: LocalDynamo; tables: Awaited<ReturnType<typeof ensureTables>> | undefined };
+  blobs: BlobStore;
+  signingSecret: string;
+  checks: HealthCheck[];
+  stop(): Promise<void>;
+}
+
+export async function startInfrastructure(config: Config, log: (msg: string) => void = () => {}): Promise<Infrastructure> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const signingSecret = await resolveSigningSecret(config);
+
+    const t0 = performance.now();
+    const database = await startDatabase({ dataDir: config.dataDir });
+    stops.push(() => database.stop());
+    log(`postgres (${database.backend}) ready in ${Math.round(performance.now() - t0)} ms${database.appliedMigrations.length ? `, applied ${database.appliedMigrations.join(', ')}` : ''}`);
+
+    // DynamoDB: an explicit endpoint, AWS itself in aws mode, or a local server in embedded mode.
+    let local: LocalDynamo | undefined;
+    let endpoint = config.dynamodb.endpoint;
+    if (!endpoint && config.mode === 'embedded') {
+      local = await startLocalDynamo({ dataDir: config.dataDir });
+      stops.push(() => local!.stop());
+      endpoint = local.endpoint;
+    }
+    const clients = setDynamoClients(createDynamoClients({ region: config.dynamodb.region, endpoint }));
+    // Deployed stages get their tables from CloudFormation; locally we create them on first start.
+    const tables = endpoint ? await ensureTables(clients.client, config.stage) : undefined;
+    log(`dynamodb (${local ? 'local' : endpoint ? endpoint : 'aws'}) ready`);
+
+    const blobs = createBlobStore(config, { signingSecret });
+
+    const checks: HealthCheck[] = [
+      { name: 'postgres', driver: database.backend, check: async () => void (await getPrisma().$queryRaw`SELECT 1`) },
+      {
+        name: 'dynamodb',
+        driver: local ? 'local' : endpoint ? 'endpoint' : 'aws',
+        check: async () => {
+          const out = await clients.client.send(new ListTablesCommand({}));
+          const missing = Object.values(config.dynamodb.tables).filter((t) => !out.TableNames?.includes(t));
+          if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
+        },
+      },
+      {
+        name: 'storage',
+        driver: blobs.driver,
+        check: async () => void (await blobs.list('files', { limit: 1 })),
+      },
+    ];
+
+    return { config, database, dynamo: { ...clients, local, tables }, blobs, signingSecret, checks, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

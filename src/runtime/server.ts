@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '@/api/app.js';
+import type { Config } from '@/shared/config/index.js';
+import { startInfrastructure, type Infrastructure } from './infrastructure.js';
+import { SERVICE_VERSION } from './version.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  infrastructure: Infrastructure;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service in one process (the embedded default, or any mix of local and cloud parts the
+ * configuration names): infrastructure, API, workers and studio.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`));
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION });
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await infrastructure.stop();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  const running = app;
+  return {
+    app: running,
+    infrastructure,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await running.close();
+        await infrastructure.stop();
+      })();
+      return stopping;
+    },
+  };
+}
