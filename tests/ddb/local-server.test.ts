@@ -56,6 +56,18 @@ describe('local server', () => {
     }
   });
 
+  it('a store already in use is a clear start-up error, not a crash on the first request', async () => {
+    const store = path.join(dir, 'locked');
+    const holder = await startLocalDynamo({ path: store });
+    try {
+      await expect(startLocalDynamo({ path: store })).rejects.toMatchObject({ code: 'ddb_store_locked' });
+    } finally {
+      await holder.stop();
+    }
+    const next = await startLocalDynamo({ path: store });
+    await next.stop();
+  });
+
   it('in memory: nothing survives a restart', async () => {
     const stage = uniqueStage();
     const a = await startLocalDynamo();
