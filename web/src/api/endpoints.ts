@@ -1,0 +1,96 @@
+import type { FieldSpec } from '@/shared/domain/field.js';
+import type { FieldsApi, PositionUpdate } from '../state/saver.js';
+import type { ApiClient } from './client.js';
+import type {
+  ApiKey,
+  CreatedApiKey,
+  CursorPage,
+  Field,
+  GeneratedPdf,
+  Job,
+  NumberedPage,
+  PreflightResult,
+  Template,
+  UploadedFile,
+} from './types.js';
+
+/** Typed calls of docs/api-contract.md. One function per endpoint the studio uses. */
+
+const enc = encodeURIComponent;
+
+function qs(params: Record<string, string | number | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+export function createApi(c: ApiClient) {
+  return {
+    listTemplates: (p: { limit?: number; cursor?: string | null; search?: string; status?: string }) =>
+      c.request<CursorPage<Template>>('GET', `/api/templates${qs(p)}`),
+    templateStats: () => c.request<{ active: number; total: number }>('GET', '/api/templates/stats'),
+    fileStats: () => c.request<{ totalFiles: number; totalSize: number }>('GET', '/api/files/stats'),
+    createTemplate: (body: { fileId: string; name: string; description?: string; importFormFields?: boolean }) =>
+      c.request<{ template: Template; fields: Field[] }>('POST', '/api/templates', { body }),
+    getTemplate: (id: string) => c.request<{ template: Template; fields: Field[] }>('GET', `/api/templates/${enc(id)}`),
+    patchTemplate: (id: string, body: { name?: string; description?: string; status?: string }) =>
+      c.request<{ template: Template }>('PATCH', `/api/templates/${enc(id)}`, { body }),
+    deleteTemplate: (id: string) => c.request<void>('DELETE', `/api/templates/${enc(id)}`),
+    templatePdf: (id: string) => c.request<Response>('GET', `/api/templates/${enc(id)}/pdf`, { raw: true, accept: 'application/pdf' }),
+    publish: (id: string) => c.request<{ version: number; publishedAt: string }>('POST', `/api/templates/${enc(id)}/publish`, { body: {} }),
+    versions: (id: string) =>
+      c.request<{ items: { version: number; publishedAt: string; fieldCount: number }[] }>('GET', `/api/templates/${enc(id)}/versions`),
+    importFormFields: (id: string) => c.request<{ items: Field[] }>('POST', `/api/templates/${enc(id)}/import-form-fields`, { body: {} }),
+    preflight: (id: string, data: unknown) => c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data } }),
+    /** Generates synchronously and returns the PDF bytes and the `x-pdf-warnings` header. */
+    generatePdf: async (id: string, data: unknown) => {
+      const res = await c.request<Response>('POST', `/api/templates/${enc(id)}/generate`, {
+        body: { data, version: 'draft' },
+        accept: 'application/pdf',
+        raw: true,
+      });
+      let warnings: unknown = null;
+      const header = res.headers.get('x-pdf-warnings');
+      if (header) {
+        try {
+          warnings = JSON.parse(header);
+        } catch {
+          warnings = header;
+        }
+      }
+      return { blob: await res.blob(), warnings };
+    },
+    listJobs: (p: { page?: number; limit?: number }) => c.request<NumberedPage<Job>>('GET', `/api/jobs${qs(p)}`),
+    listGenerated: (p: { page?: number; limit?: number }) => c.request<NumberedPage<GeneratedPdf>>('GET', `/api/generated-pdfs${qs(p)}`),
+    generatedDownload: (id: string) => c.request<{ url: string; expiresAt: string }>('GET', `/api/generated-pdfs/${enc(id)}/download`),
+    listApiKeys: () => c.request<{ items: ApiKey[] }>('GET', '/api/api-keys'),
+    createApiKey: (name: string) => c.request<CreatedApiKey>('POST', '/api/api-keys', { body: { name } }),
+    revokeApiKey: (id: string) => c.request<void>('DELETE', `/api/api-keys/${enc(id)}`),
+    listFiles: (p: { page?: number; limit?: number }) => c.request<NumberedPage<UploadedFile>>('GET', `/api/files${qs(p)}`),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** The saver's view of the fields endpoints of one template. */
+export function fieldsApi(c: ApiClient, templateId: string): FieldsApi {
+  const base = `/api/templates/${enc(templateId)}/fields`;
+  return {
+    createField: async (spec: FieldSpec) => (await c.request<{ field: Field }>('POST', base, { body: spec })).field,
+    upsertFields: async (fields) => {
+      await c.request('PUT', base, { body: { fields } });
+    },
+    updatePositions: async (updates: PositionUpdate[]) => {
+      await c.request('PUT', `${base}/positions`, { body: { updates } });
+    },
+    deleteField: async (fieldId: string) => {
+      try {
+        await c.request('DELETE', `${base}/${enc(fieldId)}`);
+      } catch (err) {
+        // Already gone is what we wanted.
+        if (!(err instanceof Error && 'status' in err && (err as { status: number }).status === 404)) throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { Field } from '@/shared/domain/field.js';
+
+/** Response shapes of docs/api-contract.md, as the studio uses them. */
+
+export type { Field };
+
+export interface Profile {
+  company: string | null;
+  timezone: string | null;
+  language: string | null;
+  preferences: unknown;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  createdAt: string;
+  profile: Profile | null;
+}
+
+export interface AuthResponse {
+  user: User;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface UploadedFile {
+  id: string;
+  originalFilename: string;
+  fileSize: number;
+  mimeType: string;
+  status: 'uploaded' | 'processing' | 'ready' | 'failed';
+  metadata: { pageCount?: number; pages?: { width: number; height: number; rotation: number }[]; formFields?: unknown[]; error?: string };
+  createdAt: string;
+}
+
+export type TemplateStatus = 'draft' | 'active' | 'archived';
+
+export interface Template {
+  templateId: string;
+  userId: string;
+  name: string;
+  description?: string | null;
+  originalFileId?: string;
+  dimensions: { width: number; height: number };
+  pageCount: number;
+  pages?: { width: number; height: number }[];
+  status: TemplateStatus;
+  publishedVersion?: number | null;
+  fieldCount?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface NumberedPage<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total: number;
+}
+
+export interface PreflightResult {
+  ok: boolean;
+  errors: { fieldId: string; bindingKey: string; code: string; message: string }[];
+  missingGlyphs: { fieldId: string; char: string; codePoint: number }[];
+  overflows: { fieldId: string; message: string }[];
+}
+
+export interface Job {
+  id: string;
+  templateId: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  output: string;
+  errors: { index: number; message: string }[];
+  resultUrl?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GeneratedPdf {
+  id: string;
+  templateId: string;
+  status: string;
+  fileSize: number | null;
+  pageCount: number | null;
+  expiresAt: string | null;
+  testMode: boolean;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  key: string;
+  createdAt: string;
+}

@@ -1,0 +1,210 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { fieldInputSchema, type FieldType } from '@/shared/domain/field.js';
+import type { Field, PreflightResult, Template } from '../api/types.js';
+import { useServices } from '../components/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
+import { byLayer, type EditorField } from '../state/fields.js';
+import type { PageSize } from '../state/geometry.js';
+import { isEditableTarget, keyToAction } from '../state/keyboard.js';
+import { Palette } from './Palette.js';
+import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
+import { PageView, type SnapSettings } from './PageView.js';
+import { PreviewPanel } from './PreviewPanel.js';
+import { PropertyPanel } from './PropertyPanel.js';
+import { Thumbnails } from './Thumbnails.js';
+import { Toolbar } from './Toolbar.js';
+import { useFieldSaver } from './useFieldSaver.js';
+
+/** A stored field as the editor holds it: the spec (defaults filled) keyed by its fieldId. */
+export function toEditorField(f: Field): EditorField {
+  return { ...fieldInputSchema.parse(f), key: f.fieldId };
+}
+
+export function EditorPage({ templateId }: { templateId: string }) {
+  const { api, client } = useServices();
+  const [template, setTemplate] = useState<Template | null>(null);
+  const [loaded, setLoaded] = useState<EditorField[] | null>(null);
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState());
+  const [page, setPage] = useState(1);
+  const [zoom, setZoom] = useState(1);
+  const [armed, setArmed] = useState<FieldType | null>(null);
+  const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
+  const [panel, setPanel] = useState<'properties' | 'preview'>('properties');
+  const [preflight, setPreflight] = useState<PreflightResult | null>(null);
+  const [notice, setNotice] = useState<string>('');
+  const [actionError, setActionError] = useState<unknown>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const { saver, save, flush } = useFieldSaver(client, templateId, loaded, state.fields);
+
+  useEffect(() => {
+    let alive = true;
+    let opened: PDFDocumentProxy | null = null;
+    (async () => {
+      const { template: t, fields } = await api.getTemplate(templateId);
+      const res = await api.templatePdf(templateId);
+      const pdf = await openPdf(await res.arrayBuffer());
+      opened = pdf;
+      if (!alive) return;
+      const sizes: PageSize[] = await pageSizes(pdf).catch(() => t.pages ?? []);
+      const editorFields = fields.map(toEditorField);
+      setTemplate(t);
+      setDoc(pdf);
+      dispatch({ type: 'load', pages: sizes, fields: editorFields });
+      setLoaded(editorFields);
+      const avail = (scroller.current?.clientWidth ?? 800) - 48;
+      if (sizes[0]) setZoom(Math.max(0.5, Math.min(2, Math.floor((avail / sizes[0].width) * 20) / 20)));
+    })().catch((err: unknown) => alive && setLoadError(err));
+    return () => {
+      alive = false;
+      void (opened as PDFDocumentProxy | null)?.loadingTask.destroy();
+    };
+  }, [api, templateId]);
+
+  const fitWidth = useCallback(() => {
+    const size = state.pages[page - 1];
+    if (!size || !scroller.current) return;
+    setZoom(Math.max(0.25, (scroller.current.clientWidth - 48) / size.width));
+  }, [state.pages, page]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isEditableTarget(e.target)) return;
+      if (e.key === 'Escape' && armed) {
+        setArmed(null);
+        return;
+      }
+      const action = keyToAction(e, page);
+      if (!action) return;
+      // Arrow keys and Backspace only act on a selection; otherwise let the page scroll.
+      if ((action.type === 'nudge' || action.type === 'delete') && state.selection.length === 0) return;
+      e.preventDefault();
+      dispatch(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [page, armed, state.selection.length]);
+
+  // Preflight findings, keyed by editor field.
+  const issues = useMemo(() => {
+    const m = new Map<string, string[]>();
+    if (!preflight) return m;
+    const add = (fieldId: string, msg: string) => {
+      const key = saver.current?.keyOfFieldId(fieldId) ?? fieldId;
+      m.set(key, [...(m.get(key) ?? []), msg]);
+    };
+    for (const e of preflight.errors) add(e.fieldId, e.message);
+    for (const o of preflight.overflows) add(o.fieldId, o.message);
+    for (const g of preflight.missingGlyphs) add(g.fieldId, `The font has no glyph for “${g.char}”.`);
+    return m;
+  }, [preflight, saver]);
+
+  async function importFormFields() {
+    setActionError(null);
+    try {
+      const { items } = await api.importFormFields(templateId);
+      const fields = items.map(toEditorField);
+      saver.current?.markSaved(fields);
+      dispatch({ type: 'addMany', fields });
+      setNotice(items.length ? `Imported ${items.length} form field(s).` : 'This PDF has no form fields to import.');
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
+  async function publish() {
+    setActionError(null);
+    try {
+      await flush();
+      const { version } = await api.publish(templateId);
+      setTemplate((t) => (t ? { ...t, publishedVersion: version, status: 'active' } : t));
+      setNotice(`Published version ${version}.`);
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
+  if (loadError) return <ErrorMessage error={loadError} />;
+  if (!template || !loaded) return <p role="status">Loading template…</p>;
+
+  const size = state.pages[page - 1] ?? { width: 612, height: 792 };
+  const pageFields = byLayer(state.fields.filter((f) => f.page === page));
+  const single = state.selection.length === 1 ? (state.fields.find((f) => f.key === state.selection[0]) ?? null) : null;
+  const counts = state.pages.map((_, i) => state.fields.filter((f) => f.page === i + 1).length);
+
+  return (
+    <div className="editor">
+      <div className="editor-head">
+        <h1>
+          {template.name} <span className={`badge ${template.status}`}>{template.status}</span>
+          {template.publishedVersion ? <span className="muted"> v{template.publishedVersion}</span> : null}
+        </h1>
+        <div className="button-row">
+          <button type="button" onClick={() => void importFormFields()}>
+            Import form fields
+          </button>
+          <button type="button" className="primary" onClick={() => void publish()}>
+            Publish version
+          </button>
+        </div>
+        <span role="status" className="notice">
+          {notice}
+        </span>
+        <ErrorMessage error={actionError} />
+      </div>
+      <Toolbar
+        zoom={zoom}
+        setZoom={setZoom}
+        fitWidth={fitWidth}
+        canUndo={canUndo(state)}
+        canRedo={canRedo(state)}
+        selectionCount={state.selection.length}
+        snap={snap}
+        setSnap={setSnap}
+        dispatch={dispatch}
+        save={save}
+        onRetry={() => void flush().catch(() => undefined)}
+      />
+      <div className="editor-body">
+        <aside className="editor-left">
+          <Palette armed={armed} onArm={setArmed} onPlaceCentered={(t) => dispatch({ type: 'add', fieldType: t, page, at: { x: size.width / 2, y: size.height / 2 } })} />
+          <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={setPage} fieldCounts={counts} />
+        </aside>
+        <div className="canvas-scroll" ref={scroller}>
+          <PageView
+            doc={doc}
+            pageNumber={page}
+            size={size}
+            zoom={zoom}
+            fields={pageFields}
+            selection={state.selection}
+            armed={armed}
+            snap={snap}
+            issues={issues}
+            dispatch={dispatch}
+            onPlaced={() => setArmed(null)}
+          />
+        </div>
+        <aside className="editor-right">
+          <div className="tabs" role="tablist" aria-label="Side panel">
+            <button type="button" role="tab" aria-selected={panel === 'properties'} onClick={() => setPanel('properties')}>
+              Properties
+            </button>
+            <button type="button" role="tab" aria-selected={panel === 'preview'} onClick={() => setPanel('preview')}>
+              Preview
+            </button>
+          </div>
+          <div role="tabpanel">
+            {panel === 'properties' ? (
+              <PropertyPanel field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
+            ) : (
+              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} onPreflight={setPreflight} />
+            )}
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}

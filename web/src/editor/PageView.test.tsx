@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen } from '@testing-library/react';
+import { useReducer } from 'react';
+import { describe, expect, it } from 'vitest';
+import { editorReducer, initialEditorState, type EditorState } from '../state/editor.js';
+import { PageView } from './PageView.js';
+
+let last: EditorState;
+
+function Harness({ armed = null, start }: { armed?: 'text' | 'checkbox' | null; start?: EditorState }) {
+  const [state, dispatch] = useReducer(editorReducer, start ?? initialEditorState([{ width: 600, height: 800 }]));
+  last = state;
+  return (
+    <PageView
+      doc={null}
+      pageNumber={1}
+      size={{ width: 600, height: 800 }}
+      zoom={2}
+      fields={state.fields}
+      selection={state.selection}
+      armed={armed}
+      snap={{ gridOn: true, grid: 5, edges: true }}
+      issues={new Map()}
+      dispatch={dispatch}
+      onPlaced={() => undefined}
+    />
+  );
+}
+
+// jsdom has no layout: the page surface sits at the client origin.
+const at = (x: number, y: number) => ({ clientX: x, clientY: y, button: 0, pointerId: 1 });
+
+describe('PageView', () => {
+  it('places the armed field type where the page is clicked, in points (zoom 2)', () => {
+    render(<Harness armed="checkbox" />);
+    fireEvent.pointerDown(screen.getByTestId('page-1'), at(200, 100));
+    expect(last.fields).toHaveLength(1);
+    expect(last.fields[0]).toMatchObject({ type: 'checkbox', position: { x: 93, y: 43 } });
+    const el = screen.getByRole('button', { name: /Checkbox field checkbox1/ });
+    expect(el.style.left).toBe('186px');
+  });
+
+  it('drags a field with snapping to the grid, as one undo step', () => {
+    let s = initialEditorState([{ width: 600, height: 800 }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 100, y: 100, width: 100, height: 20 } });
+    render(<Harness start={{ ...s, selection: [] }} />);
+    const field = screen.getByRole('button', { name: /Text field text1/ });
+    fireEvent.pointerDown(field, at(220, 220));
+    fireEvent.pointerMove(screen.getByTestId('page-1'), at(241, 263));
+    fireEvent.pointerMove(screen.getByTestId('page-1'), at(262, 283));
+    fireEvent.pointerUp(screen.getByTestId('page-1'), at(262, 283));
+    // moved by (21, 31.5) pt → (121, 131.5) → grid 5 → (120, 130)
+    expect(last.fields[0].position).toEqual({ x: 120, y: 130 });
+    expect(last.past).toHaveLength(2);
+  });
+
+  it('selects with a box and toggles with shift-click', () => {
+    let s = initialEditorState([{ width: 600, height: 800 }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });
+    s = editorReducer(s, { type: 'add', fieldType: 'date', page: 1, rect: { x: 100, y: 10, width: 50, height: 20 } });
+    s = editorReducer(s, { type: 'add', fieldType: 'number', page: 1, rect: { x: 10, y: 300, width: 50, height: 20 } });
+    render(<Harness start={{ ...s, selection: [] }} />);
+    const page = screen.getByTestId('page-1');
+    fireEvent.pointerDown(page, at(0, 0));
+    fireEvent.pointerMove(page, at(400, 100));
+    fireEvent.pointerUp(page, at(400, 100));
+    expect(last.selection).toHaveLength(2);
+    fireEvent.pointerDown(screen.getByRole('button', { name: /Number field/ }), { ...at(30, 610), shiftKey: true });
+    fireEvent.pointerUp(page, at(30, 610));
+    expect(last.selection).toHaveLength(3);
+  });
+});

@@ -1,0 +1,243 @@
+import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type DragEvent } from 'react';
+import { FIELD_TYPES, type FieldType } from '@/shared/domain/field.js';
+import type { EditorAction } from '../state/editor.js';
+import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { clientToPage, HANDLES, rectFromPoints, type Handle, type PageSize, type Point, type Rect } from '../state/geometry.js';
+import { computeMove, computeResize } from '../state/gestures.js';
+import type { Guide, SnapOptions } from '../state/snapping.js';
+import { renderPage, type PDFDocumentProxy } from './pdf.js';
+
+export const PALETTE_MIME = 'application/x-pdfstudio-field-type';
+
+export interface SnapSettings {
+  gridOn: boolean;
+  grid: number;
+  edges: boolean;
+}
+
+interface Props {
+  doc: PDFDocumentProxy | null;
+  pageNumber: number;
+  size: PageSize;
+  zoom: number;
+  fields: EditorField[];
+  selection: string[];
+  armed: FieldType | null;
+  snap: SnapSettings;
+  issues: ReadonlyMap<string, string[]>;
+  dispatch: (a: EditorAction) => void;
+  onPlaced: () => void;
+}
+
+type Gesture =
+  | { kind: 'move'; primary: string; start: Map<string, Rect>; origin: Point; moved: boolean }
+  | { kind: 'resize'; key: string; handle: Handle; start: Rect; origin: Point; lock: boolean }
+  | { kind: 'box'; origin: Point; current: Point; additive: boolean };
+
+/** Snapping distance in screen pixels, the same at every zoom. */
+const SNAP_PX = 6;
+/** A pointer that moved less than this (px) clicked rather than dragged. */
+const CLICK_PX = 3;
+
+export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed, snap, issues, dispatch, onPlaced }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const surface = useRef<HTMLDivElement>(null);
+  const gesture = useRef<Gesture | null>(null);
+  // Focus that comes from a pointer press must not replace a shift-click selection.
+  const pointerDown = useRef(false);
+  const [guides, setGuides] = useState<Guide[]>([]);
+  const [box, setBox] = useState<Rect | null>(null);
+  const [renderError, setRenderError] = useState<string | null>(null);
+  const selected = new Set(selection);
+
+  useEffect(() => {
+    if (!doc || !canvas.current) return;
+    let cancel: (() => void) | null = null;
+    let alive = true;
+    setRenderError(null);
+    renderPage(doc, pageNumber, canvas.current, zoom, (c) => {
+      cancel = c;
+      if (!alive) c();
+    }).catch((err: unknown) => alive && setRenderError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      alive = false;
+      cancel?.();
+    };
+  }, [doc, pageNumber, zoom]);
+
+  const toPage = (e: { clientX: number; clientY: number }): Point => {
+    const r = surface.current!.getBoundingClientRect();
+    return clientToPage({ x: e.clientX, y: e.clientY }, { x: r.left, y: r.top }, zoom);
+  };
+
+  const snapOpts = (f: EditorField | undefined): SnapOptions => ({
+    grid: snap.gridOn && (f?.layout.snapToGrid ?? true) ? snap.grid : 0,
+    threshold: SNAP_PX / zoom,
+    edges: snap.edges,
+  });
+
+  function onFieldDown(e: RPointerEvent, f: EditorField) {
+    if (e.button !== 0) return;
+    e.stopPropagation();
+    pointerDown.current = true;
+    if (e.shiftKey || e.metaKey || e.ctrlKey) {
+      dispatch({ type: 'select', keys: [f.key], mode: 'toggle' });
+      return;
+    }
+    const keys = selected.has(f.key) ? selection : [f.key];
+    if (!selected.has(f.key)) dispatch({ type: 'select', keys });
+    const start = new Map(fields.filter((x) => keys.includes(x.key)).map((x) => [x.key, fieldRect(x)]));
+    gesture.current = { kind: 'move', primary: f.key, start, origin: toPage(e), moved: false };
+    surface.current?.setPointerCapture?.(e.pointerId);
+  }
+
+  function onHandleDown(e: RPointerEvent, f: EditorField, handle: Handle) {
+    if (e.button !== 0) return;
+    e.stopPropagation();
+    dispatch({ type: 'select', keys: [f.key] });
+    gesture.current = { kind: 'resize', key: f.key, handle, start: fieldRect(f), origin: toPage(e), lock: f.layout.lockProportions };
+    surface.current?.setPointerCapture?.(e.pointerId);
+  }
+
+  function onSurfaceDown(e: RPointerEvent) {
+    if (e.button !== 0) return;
+    const p = toPage(e);
+    if (armed) {
+      dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p });
+      onPlaced();
+      return;
+    }
+    gesture.current = { kind: 'box', origin: p, current: p, additive: e.shiftKey };
+    surface.current?.setPointerCapture?.(e.pointerId);
+  }
+
+  function onMove(e: RPointerEvent) {
+    const g = gesture.current;
+    if (!g) return;
+    const p = toPage(e);
+    const delta = { x: p.x - g.origin.x, y: p.y - g.origin.y };
+    if (g.kind === 'box') {
+      g.current = p;
+      setBox(rectFromPoints(g.origin, p));
+      return;
+    }
+    if (g.kind === 'move') {
+      if (!g.moved && Math.hypot(delta.x, delta.y) * zoom < CLICK_PX) return;
+      g.moved = true;
+      const others = fields.filter((x) => !g.start.has(x.key)).map(fieldRect);
+      const primary = fields.find((x) => x.key === g.primary);
+      const r = computeMove(g.start, g.primary, delta, others, size, e.altKey ? null : snapOpts(primary));
+      setGuides(r.guides);
+      dispatch({ type: 'setRects', rects: [...r.rects].map(([key, rect]) => ({ key, rect })), transient: true });
+      return;
+    }
+    const f = fields.find((x) => x.key === g.key);
+    const others = fields.filter((x) => x.key !== g.key).map(fieldRect);
+    const r = computeResize(g.start, g.handle, delta, g.lock || e.shiftKey, others, size, e.altKey ? null : snapOpts(f));
+    setGuides(r.guides);
+    dispatch({ type: 'setRects', rects: [{ key: g.key, rect: r.rect }], transient: true });
+  }
+
+  function onUp(e: RPointerEvent) {
+    const g = gesture.current;
+    gesture.current = null;
+    pointerDown.current = false;
+    surface.current?.releasePointerCapture?.(e.pointerId);
+    setGuides([]);
+    if (!g) return;
+    if (g.kind === 'box') {
+      setBox(null);
+      const rect = rectFromPoints(g.origin, g.current);
+      if (rect.width * zoom < CLICK_PX && rect.height * zoom < CLICK_PX) {
+        if (!g.additive) dispatch({ type: 'select', keys: [] });
+      } else {
+        dispatch({ type: 'selectInRect', page: pageNumber, rect, additive: g.additive });
+      }
+      return;
+    }
+    dispatch({ type: 'endGesture' });
+  }
+
+  function onDrop(e: DragEvent) {
+    const t = e.dataTransfer.getData(PALETTE_MIME) as FieldType;
+    if (!(FIELD_TYPES as readonly string[]).includes(t)) return;
+    e.preventDefault();
+    dispatch({ type: 'add', fieldType: t, page: pageNumber, at: toPage(e) });
+    onPlaced();
+  }
+
+  const px = (n: number) => `${n * zoom}px`;
+
+  return (
+    <div className="page-frame" style={{ width: px(size.width), height: px(size.height) }}>
+      <canvas ref={canvas} className="page-canvas" aria-hidden="true" />
+      {renderError && (
+        <p className="error page-error" role="alert">
+          This page could not be drawn: {renderError}
+        </p>
+      )}
+      <div
+        ref={surface}
+        className={`page-surface${armed ? ' armed' : ''}${snap.gridOn ? ' grid' : ''}`}
+        style={{ backgroundSize: `${snap.grid * zoom}px ${snap.grid * zoom}px` }}
+        data-testid={`page-${pageNumber}`}
+        aria-label={`Page ${pageNumber}${armed ? `: click to place a ${TYPE_LABELS[armed]} field` : ''}`}
+        role="region"
+        onPointerDown={onSurfaceDown}
+        onPointerMove={onMove}
+        onPointerUp={onUp}
+        onPointerCancel={onUp}
+        onDragOver={(e) => {
+          if (e.dataTransfer.types.includes(PALETTE_MIME)) e.preventDefault();
+        }}
+        onDrop={onDrop}
+      >
+        {fields.map((f) => {
+          const sel = selected.has(f.key);
+          const problems = issues.get(f.key);
+          return (
+            <div
+              key={f.key}
+              className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}`}
+              style={{ left: px(f.position.x), top: px(f.position.y), width: px(f.size.width), height: px(f.size.height) }}
+              data-testid="field"
+              data-name={f.name}
+              data-type={f.type}
+              role="button"
+              tabIndex={0}
+              aria-pressed={sel}
+              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${problems ? `, ${problems.length} warning(s)` : ''}`}
+              title={problems ? problems.join('\n') : `${f.name} (${f.bindingKey})`}
+              onPointerDown={(e) => onFieldDown(e, f)}
+              onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}
+            >
+              <span className="field-label" style={{ fontSize: Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}>
+                {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
+              </span>
+              {problems && (
+                <span className="field-issue" aria-hidden="true">
+                  !
+                </span>
+              )}
+              {sel &&
+                selection.length === 1 &&
+                HANDLES.map((h) => (
+                  <span key={h} className={`handle handle-${h}`} data-handle={h} onPointerDown={(e) => onHandleDown(e, f, h)} aria-hidden="true" />
+                ))}
+            </div>
+          );
+        })}
+        {guides.map((g, i) => (
+          <div
+            key={i}
+            className={`guide guide-${g.axis}`}
+            style={g.axis === 'x' ? { left: px(g.pos) } : { top: px(g.pos) }}
+            data-testid="guide"
+            aria-hidden="true"
+          />
+        ))}
+        {box && <div className="select-box" style={{ left: px(box.x), top: px(box.y), width: px(box.width), height: px(box.height) }} />}
+      </div>
+    </div>
+  );
+}

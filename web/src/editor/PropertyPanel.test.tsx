@@ -1,0 +1,45 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_STYLE, makeField } from '../state/fields.js';
+import { PropertyPanel } from './PropertyPanel.js';
+
+const field = makeField('number', 1, { x: 10, y: 20, width: 100, height: 20 }, DEFAULT_STYLE, new Set());
+
+describe('PropertyPanel', () => {
+  it('asks to select a field when none is', () => {
+    render(<PropertyPanel field={null} selectionCount={0} issues={[]} onPatch={() => undefined} />);
+    expect(screen.getByText('Select a field to edit it.')).toBeTruthy();
+  });
+
+  it('commits a valid binding key on blur and refuses an invalid one with a message', () => {
+    const onPatch = vi.fn();
+    render(<PropertyPanel field={field} selectionCount={1} issues={[]} onPatch={onPatch} />);
+    const input = screen.getByLabelText('Binding key');
+    fireEvent.change(input, { target: { value: 'not valid!' } });
+    fireEvent.blur(input);
+    expect(onPatch).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toMatch(/dot-separated/);
+    fireEvent.change(input, { target: { value: 'invoice.total' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onPatch).toHaveBeenCalledWith({ bindingKey: 'invoice.total' });
+  });
+
+  it('patches style, geometry and type-specific settings through labelled controls', () => {
+    const onPatch = vi.fn();
+    render(<PropertyPanel field={field} selectionCount={1} issues={['Text overflows the box']} onPatch={onPatch} />);
+    fireEvent.click(screen.getByLabelText('Bold'));
+    expect(onPatch).toHaveBeenLastCalledWith({ style: { ...field.style, bold: true } });
+    fireEvent.change(screen.getByLabelText('Font'), { target: { value: 'Courier New' } });
+    expect(onPatch).toHaveBeenLastCalledWith({ style: { ...field.style, fontFamily: 'Courier New' } });
+    const w = screen.getByLabelText('Width (pt)');
+    fireEvent.change(w, { target: { value: '150' } });
+    fireEvent.blur(w);
+    expect(onPatch).toHaveBeenLastCalledWith({ size: { width: 150, height: 20 } });
+    const dec = screen.getByLabelText('Decimals');
+    fireEvent.change(dec, { target: { value: '2' } });
+    fireEvent.blur(dec);
+    expect(onPatch).toHaveBeenLastCalledWith({ advanced: { ...field.advanced, number: { locale: 'en-US', decimals: 2 } } });
+    expect(screen.getByText('Text overflows the box')).toBeTruthy();
+  });
+});

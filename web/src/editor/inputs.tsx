@@ -1,0 +1,123 @@
+import { useEffect, useId, useState, type ReactNode } from 'react';
+
+/**
+ * Property inputs that commit on blur or Enter (not on every keystroke), so that one edit is one
+ * undo step and one save.
+ */
+
+export function TextProp({ label, value, onCommit, placeholder, validate, multiline }: { label: string; value: string; onCommit: (v: string) => void; placeholder?: string; validate?: (v: string) => string | null; multiline?: boolean }) {
+  const [draft, setDraft] = useState(value);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  useEffect(() => {
+    setDraft(value);
+    setError(null);
+  }, [value]);
+  const commit = () => {
+    if (draft === value) return;
+    const problem = validate?.(draft) ?? null;
+    setError(problem);
+    if (!problem) onCommit(draft);
+  };
+  const common = {
+    id,
+    value: draft,
+    placeholder,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? `${id}-err` : undefined,
+    onBlur: commit,
+  };
+  return (
+    <div className="prop">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea {...common} rows={3} onChange={(e) => setDraft(e.target.value)} />
+      ) : (
+        <input {...common} onChange={(e) => setDraft(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+      )}
+      {error && (
+        <span id={`${id}-err`} className="prop-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function NumberProp({ label, value, onCommit, min, max, step, optional }: { label: string; value: number | undefined; onCommit: (v: number | undefined) => void; min?: number; max?: number; step?: number; optional?: boolean }) {
+  const [draft, setDraft] = useState(value === undefined ? '' : String(value));
+  const id = useId();
+  useEffect(() => setDraft(value === undefined ? '' : String(value)), [value]);
+  const commit = () => {
+    if (draft.trim() === '') {
+      if (optional && value !== undefined) onCommit(undefined);
+      else setDraft(value === undefined ? '' : String(value));
+      return;
+    }
+    let n = Number(draft);
+    if (!Number.isFinite(n)) return setDraft(String(value ?? ''));
+    if (min !== undefined) n = Math.max(min, n);
+    if (max !== undefined) n = Math.min(max, n);
+    if (n !== value) onCommit(n);
+    setDraft(String(n));
+  };
+  return (
+    <div className="prop">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" inputMode="decimal" value={draft} min={min} max={max} step={step ?? 'any'} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+    </div>
+  );
+}
+
+export function SelectProp<T extends string>({ label, value, options, onCommit }: { label: string; value: T; options: readonly T[] | readonly { value: T; label: string }[]; onCommit: (v: T) => void }) {
+  const id = useId();
+  return (
+    <div className="prop">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onCommit(e.target.value as T)}>
+        {options.map((o) => {
+          const v = typeof o === 'string' ? o : o.value;
+          return (
+            <option key={v} value={v}>
+              {typeof o === 'string' ? o : o.label}
+            </option>
+          );
+        })}
+      </select>
+    </div>
+  );
+}
+
+export function CheckProp({ label, value, onCommit }: { label: string; value: boolean; onCommit: (v: boolean) => void }) {
+  return (
+    <label className="prop check">
+      <input type="checkbox" checked={value} onChange={(e) => onCommit(e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+export function ColorProp({ label, value, onCommit }: { label: string; value: string; onCommit: (v: string) => void }) {
+  const id = useId();
+  const transparent = value === 'transparent';
+  const hex = transparent ? '#ffffff' : value.length === 4 ? `#${[...value.slice(1)].map((c) => c + c).join('')}` : value;
+  return (
+    <div className="prop color">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="color" value={hex} disabled={transparent} onChange={(e) => onCommit(e.target.value)} />
+      <label className="check small">
+        <input type="checkbox" checked={transparent} onChange={(e) => onCommit(e.target.checked ? 'transparent' : '#000000')} />
+        none
+      </label>
+    </div>
+  );
+}
+
+export function Group({ title, children, open }: { title: string; children: ReactNode; open?: boolean }) {
+  return (
+    <details className="group" open={open}>
+      <summary>{title}</summary>
+      <div className="group-body">{children}</div>
+    </details>
+  );
+}

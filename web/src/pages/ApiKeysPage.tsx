@@ -1,0 +1,135 @@
+import { useState, type FormEvent } from 'react';
+import type { CreatedApiKey } from '../api/types.js';
+import { useServices } from '../components/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { formatDate, useAsync } from '../components/hooks.js';
+
+export function curlExample(origin: string, key: string): string {
+  return [
+    `curl -X POST '${origin}/api/templates/TEMPLATE_ID/generate' \\`,
+    `  -H 'x-api-key: ${key}' \\`,
+    `  -H 'content-type: application/json' \\`,
+    `  -H 'accept: application/pdf' \\`,
+    `  -d '{"data": {"customer": {"name": "Ada Lovelace"}}}' \\`,
+    `  -o document.pdf`,
+  ].join('\n');
+}
+
+export function ApiKeysPage() {
+  const { api } = useServices();
+  const keys = useAsync(() => api.listApiKeys(), [api]);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [copied, setCopied] = useState('');
+  const [error, setError] = useState<unknown>(null);
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      setCreated(await api.createApiKey(name.trim() || 'Studio key'));
+      setName('');
+      keys.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function revoke(id: string) {
+    setError(null);
+    try {
+      await api.revokeApiKey(id);
+      keys.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    } catch {
+      setCopied('');
+    }
+  }
+
+  const curl = created ? curlExample(window.location.origin, created.key) : '';
+
+  return (
+    <div className="keys">
+      <h1>API keys</h1>
+      <form className="inline-form" onSubmit={(e) => void create(e)}>
+        <label>
+          Key name
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Billing server" />
+        </label>
+        <button type="submit" className="primary">
+          Create key
+        </button>
+      </form>
+      <ErrorMessage error={error ?? keys.error} />
+      {created && (
+        <section className="card secret" aria-labelledby="secret-title">
+          <h2 id="secret-title">Your new key “{created.name}”</h2>
+          <p>Copy it now: it is shown only once.</p>
+          <div className="copy-row">
+            <code data-testid="api-key-secret">{created.key}</code>
+            <button type="button" onClick={() => void copy(created.key, 'key')}>
+              Copy key
+            </button>
+          </div>
+          <p>Ready-to-paste request:</p>
+          <pre data-testid="curl">{curl}</pre>
+          <button type="button" onClick={() => void copy(curl, 'curl')}>
+            Copy curl
+          </button>
+          <span role="status">{copied && ` Copied ${copied}.`}</span>
+          <button type="button" onClick={() => setCreated(null)}>
+            I have stored it
+          </button>
+        </section>
+      )}
+      <table className="table">
+        <caption className="visually-hidden">API keys</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.data?.items.map((k) => (
+            <tr key={k.id}>
+              <td>{k.name}</td>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
+              <td>{formatDate(k.createdAt)}</td>
+              <td>{formatDate(k.lastUsedAt)}</td>
+              <td>
+                {k.revokedAt ? (
+                  `Revoked ${formatDate(k.revokedAt)}`
+                ) : (
+                  <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {keys.data?.items.length === 0 && (
+            <tr>
+              <td colSpan={5}>No keys yet.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

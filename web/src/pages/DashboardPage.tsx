@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import type { UploadedFile } from '../api/types.js';
+import { useServices } from '../components/context.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { formatBytes, formatDate, navigate, useAsync } from '../components/hooks.js';
+import { UploadZone } from '../components/UploadZone.js';
+import { routeHref } from '../state/route.js';
+
+const PAGE_SIZE = 20;
+
+export function DashboardPage() {
+  const { api } = useServices();
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  // DynamoDB lists page by cursor: keep the cursors of the pages seen so "Previous" works.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1];
+  const list = useAsync(() => api.listTemplates({ limit: PAGE_SIZE, cursor, search: query }), [api, cursor, query]);
+  const stats = useAsync(async () => {
+    const [templates, files] = await Promise.all([api.templateStats(), api.fileStats()]);
+    return { templates, files };
+  }, [api]);
+
+  async function created(file: UploadedFile) {
+    const name = file.originalFilename.replace(/\.pdf$/i, '') || 'Untitled';
+    const { template } = await api.createTemplate({ fileId: file.id, name });
+    navigate(routeHref({ name: 'editor', templateId: template.templateId }));
+  }
+
+  return (
+    <div className="dashboard">
+      <h1>Templates</h1>
+      <section className="stats" aria-label="Statistics">
+        <div className="stat">
+          <span className="stat-value">{stats.data?.templates.total ?? '—'}</span> templates
+        </div>
+        <div className="stat">
+          <span className="stat-value">{stats.data?.templates.active ?? '—'}</span> active
+        </div>
+        <div className="stat">
+          <span className="stat-value">{stats.data?.files.totalFiles ?? '—'}</span> files
+        </div>
+        <div className="stat">
+          <span className="stat-value">{formatBytes(stats.data?.files.totalSize)}</span> stored
+        </div>
+      </section>
+      <UploadZone onUploaded={created} />
+      <form
+        className="searchbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setCursors([null]);
+          setQuery(search.trim());
+        }}
+      >
+        <label>
+          Search templates
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name…" />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <ErrorMessage error={list.error} />
+      <table className="table">
+        <caption className="visually-hidden">Your templates</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Pages</th>
+            <th scope="col">Fields</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.data?.items.map((t) => (
+            <tr key={t.templateId}>
+              <td>
+                <a href={routeHref({ name: 'editor', templateId: t.templateId })}>{t.name}</a>
+              </td>
+              <td>
+                <span className={`badge ${t.status}`}>{t.status}</span>
+                {t.publishedVersion ? ` v${t.publishedVersion}` : ''}
+              </td>
+              <td>{t.pageCount}</td>
+              <td>{t.fieldCount ?? '—'}</td>
+              <td>{formatDate(t.updatedAt)}</td>
+            </tr>
+          ))}
+          {list.data && list.data.items.length === 0 && (
+            <tr>
+              <td colSpan={5}>{query ? `No template matches “${query}”.` : 'No templates yet: upload a PDF to start.'}</td>
+            </tr>
+          )}
+          {list.loading && (
+            <tr>
+              <td colSpan={5} role="status">
+                Loading…
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages of templates">
+        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Previous
+        </button>
+        <span>Page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={!list.data?.nextCursor}
+          onClick={() => list.data?.nextCursor && setCursors((c) => [...c, list.data!.nextCursor!])}
+        >
+          Next
+        </button>
+      </nav>
+    </div>
+  );
+}

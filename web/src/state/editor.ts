@@ -1,0 +1,263 @@
+import type { FieldSpec, FieldStyle, FieldType } from '@/shared/domain/field.js';
+import { align, distribute, type Alignment, type Distribution } from './align.js';
+import { clampToPage, intersects, roundRect, type PageSize, type Rect } from './geometry.js';
+import { DEFAULT_SIZES, DEFAULT_STYLE, byLayer, fieldRect, makeField, newKey, withRect, type EditorField } from './fields.js';
+
+/**
+ * The template editor's state and every edit as a pure reducer: the components only dispatch.
+ * History keeps whole `fields` snapshots (cheap: edits copy only what changes), so undo/redo
+ * covers every kind of edit the same way.
+ */
+
+export interface EditorState {
+  pages: PageSize[];
+  fields: EditorField[];
+  selection: string[];
+  past: EditorField[][];
+  future: EditorField[][];
+  /** Fields before the current drag/resize began; set while a gesture is in progress. */
+  gestureBase: EditorField[] | null;
+  clipboard: EditorField[];
+  /** The style the next new field gets: the last one the user set. */
+  lastStyle: FieldStyle;
+}
+
+export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
+
+export type EditorAction =
+  | { type: 'load'; pages: PageSize[]; fields: EditorField[] }
+  | { type: 'add'; fieldType: FieldType; page: number; at?: { x: number; y: number }; rect?: Rect }
+  | { type: 'addMany'; fields: EditorField[] }
+  | { type: 'select'; keys: string[]; mode?: 'replace' | 'toggle' | 'add' }
+  | { type: 'selectInRect'; page: number; rect: Rect; additive?: boolean }
+  | { type: 'selectAll'; page: number }
+  | { type: 'setRects'; rects: { key: string; rect: Rect; page?: number }[]; transient?: boolean }
+  | { type: 'endGesture' }
+  | { type: 'nudge'; dx: number; dy: number }
+  | { type: 'delete' }
+  | { type: 'copy' }
+  | { type: 'paste'; page: number }
+  | { type: 'duplicate' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'align'; how: Alignment }
+  | { type: 'distribute'; how: Distribution }
+  | { type: 'layer'; move: LayerMove }
+  | { type: 'update'; key: string; patch: Partial<FieldSpec> };
+
+export const HISTORY_LIMIT = 200;
+export const PASTE_OFFSET = 10;
+
+export function initialEditorState(pages: PageSize[] = [], fields: EditorField[] = []): EditorState {
+  return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [], lastStyle: DEFAULT_STYLE };
+}
+
+function pageOf(state: EditorState, page: number): PageSize {
+  return state.pages[page - 1] ?? { width: 612, height: 792 };
+}
+
+/** Replaces `fields`, recording the previous ones for undo. */
+function commit(state: EditorState, fields: EditorField[], extra: Partial<EditorState> = {}): EditorState {
+  const past = [...state.past, state.fields].slice(-HISTORY_LIMIT);
+  return { ...state, ...extra, fields, past, future: [], gestureBase: null };
+}
+
+function takenBindings(fields: readonly EditorField[]): Set<string> {
+  return new Set(fields.flatMap((f) => [f.bindingKey, f.name]));
+}
+
+function maxLayer(fields: readonly EditorField[]): number {
+  return fields.reduce((m, f) => Math.max(m, f.layout.layerOrder), -1);
+}
+
+function selected(state: EditorState): EditorField[] {
+  const set = new Set(state.selection);
+  return state.fields.filter((f) => set.has(f.key));
+}
+
+function mapSelected(state: EditorState, fn: (f: EditorField) => EditorField): EditorField[] {
+  const set = new Set(state.selection);
+  return state.fields.map((f) => (set.has(f.key) ? fn(f) : f));
+}
+
+/** Copies of `src` with new keys and binding keys, offset, on `page`, on top of everything. */
+function clones(state: EditorState, src: EditorField[], page: number | null, offset: number): EditorField[] {
+  const taken = takenBindings(state.fields);
+  let layer = maxLayer(state.fields);
+  return src.map((f) => {
+    let n = 2;
+    const base = f.bindingKey.replace(/_\d+$/, '');
+    let binding = `${base}_${n}`;
+    while (taken.has(binding)) binding = `${base}_${++n}`;
+    taken.add(binding);
+    layer += 1;
+    const p = page ?? f.page;
+    const rect = clampToPage({ ...fieldRect(f), x: f.position.x + offset, y: f.position.y + offset }, pageOf(state, p));
+    return withRect({ ...f, key: newKey(), page: p, name: binding, bindingKey: binding, layout: { ...f.layout, layerOrder: layer } }, rect);
+  });
+}
+
+export function editorReducer(state: EditorState, action: EditorAction): EditorState {
+  switch (action.type) {
+    case 'load':
+      return initialEditorState(action.pages, action.fields);
+
+    case 'add': {
+      const size = DEFAULT_SIZES[action.fieldType];
+      const at = action.at ?? { x: 36, y: 36 };
+      const rect = clampToPage(action.rect ?? { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size }, pageOf(state, action.page));
+      const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));
+      field.layout.layerOrder = maxLayer(state.fields) + 1;
+      return commit(state, [...state.fields, field], { selection: [field.key] });
+    }
+
+    case 'addMany':
+      if (action.fields.length === 0) return state;
+      return commit(state, [...state.fields, ...action.fields], { selection: action.fields.map((f) => f.key) });
+
+    case 'select': {
+      const mode = action.mode ?? 'replace';
+      if (mode === 'replace') return { ...state, selection: [...action.keys] };
+      const set = new Set(state.selection);
+      for (const k of action.keys) {
+        if (mode === 'toggle' && set.has(k)) set.delete(k);
+        else set.add(k);
+      }
+      return { ...state, selection: [...set] };
+    }
+
+    case 'selectInRect': {
+      const hit = state.fields.filter((f) => f.page === action.page && intersects(fieldRect(f), action.rect)).map((f) => f.key);
+      const keys = action.additive ? [...new Set([...state.selection, ...hit])] : hit;
+      return { ...state, selection: keys };
+    }
+
+    case 'selectAll':
+      return { ...state, selection: state.fields.filter((f) => f.page === action.page).map((f) => f.key) };
+
+    case 'setRects': {
+      const byKey = new Map(action.rects.map((r) => [r.key, r]));
+      const fields = state.fields.map((f) => {
+        const u = byKey.get(f.key);
+        if (!u) return f;
+        const page = u.page ?? f.page;
+        return { ...withRect(f, roundRect(clampToPage(u.rect, pageOf(state, page)))), page };
+      });
+      if (action.transient) return { ...state, fields, gestureBase: state.gestureBase ?? state.fields };
+      return commit({ ...state, fields: state.gestureBase ?? state.fields }, fields);
+    }
+
+    case 'endGesture': {
+      if (!state.gestureBase) return state;
+      if (state.gestureBase === state.fields) return { ...state, gestureBase: null };
+      return commit({ ...state, fields: state.gestureBase }, state.fields);
+    }
+
+    case 'nudge': {
+      if (state.selection.length === 0) return state;
+      const fields = mapSelected(state, (f) =>
+        withRect(f, roundRect(clampToPage({ ...fieldRect(f), x: f.position.x + action.dx, y: f.position.y + action.dy }, pageOf(state, f.page)))),
+      );
+      return commit(state, fields);
+    }
+
+    case 'delete': {
+      if (state.selection.length === 0) return state;
+      const set = new Set(state.selection);
+      return commit(state, state.fields.filter((f) => !set.has(f.key)), { selection: [] });
+    }
+
+    case 'copy':
+      return { ...state, clipboard: selected(state).map((f) => ({ ...f })) };
+
+    case 'paste': {
+      if (state.clipboard.length === 0) return state;
+      const pasted = clones(state, state.clipboard, action.page, PASTE_OFFSET);
+      // Repeated pastes cascade instead of stacking on one spot.
+      const clipboard = state.clipboard.map((f) => withRect(f, { ...fieldRect(f), x: f.position.x + PASTE_OFFSET, y: f.position.y + PASTE_OFFSET }));
+      return commit(state, [...state.fields, ...pasted], { selection: pasted.map((f) => f.key), clipboard });
+    }
+
+    case 'duplicate': {
+      const src = selected(state);
+      if (src.length === 0) return state;
+      const dups = clones(state, src, null, PASTE_OFFSET);
+      return commit(state, [...state.fields, ...dups], { selection: dups.map((f) => f.key) });
+    }
+
+    case 'undo': {
+      const prev = state.past[state.past.length - 1];
+      if (!prev) return state;
+      const keys = new Set(prev.map((f) => f.key));
+      return {
+        ...state,
+        fields: prev,
+        past: state.past.slice(0, -1),
+        future: [state.fields, ...state.future],
+        selection: state.selection.filter((k) => keys.has(k)),
+        gestureBase: null,
+      };
+    }
+
+    case 'redo': {
+      const next = state.future[0];
+      if (!next) return state;
+      const keys = new Set(next.map((f) => f.key));
+      return {
+        ...state,
+        fields: next,
+        past: [...state.past, state.fields],
+        future: state.future.slice(1),
+        selection: state.selection.filter((k) => keys.has(k)),
+        gestureBase: null,
+      };
+    }
+
+    case 'align':
+    case 'distribute': {
+      const sel = selected(state);
+      if (sel.length < 2) return state;
+      const rects = sel.map(fieldRect);
+      const out = action.type === 'align' ? align(rects, action.how) : distribute(rects, action.how);
+      const byKey = new Map(sel.map((f, i) => [f.key, roundRect(out[i])]));
+      return commit(state, state.fields.map((f) => (byKey.has(f.key) ? withRect(f, byKey.get(f.key)!) : f)));
+    }
+
+    case 'layer': {
+      if (state.selection.length === 0) return state;
+      // Re-number the whole stack 0..n-1 so orders stay small and distinct.
+      const stack = byLayer(state.fields);
+      const set = new Set(state.selection);
+      let order: EditorField[];
+      if (action.move === 'front') order = [...stack.filter((f) => !set.has(f.key)), ...stack.filter((f) => set.has(f.key))];
+      else if (action.move === 'back') order = [...stack.filter((f) => set.has(f.key)), ...stack.filter((f) => !set.has(f.key))];
+      else {
+        order = [...stack];
+        const up = action.move === 'forward';
+        const idx = order.map((f, i) => (set.has(f.key) ? i : -1)).filter((i) => i >= 0);
+        for (const i of up ? idx.reverse() : idx) {
+          const j = up ? i + 1 : i - 1;
+          if (j < 0 || j >= order.length || set.has(order[j].key)) continue;
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+      }
+      const rank = new Map(order.map((f, i) => [f.key, i]));
+      const fields = state.fields.map((f) => (f.layout.layerOrder === rank.get(f.key) ? f : { ...f, layout: { ...f.layout, layerOrder: rank.get(f.key)! } }));
+      return commit(state, fields);
+    }
+
+    case 'update': {
+      const fields = state.fields.map((f) => (f.key === action.key ? { ...f, ...action.patch, key: f.key } : f));
+      const lastStyle = action.patch.style ? { ...action.patch.style } : state.lastStyle;
+      return commit(state, fields, { lastStyle });
+    }
+  }
+}
+
+export function canUndo(s: EditorState): boolean {
+  return s.past.length > 0;
+}
+
+export function canRedo(s: EditorState): boolean {
+  return s.future.length > 0;
+}
