@@ -94,3 +94,28 @@ export function formatSummary(s: TemplateSummary, ctx: { stage: string; region: 
   lines.push(`CloudFormation template and zips: ${ctx.outDir}`);
   return lines.join('\n');
 }
+
+/**
+ * A property value as CloudFormation would see it for this stage: Fn::If replaced by the branch
+ * its condition selects, and AWS::NoValue entries removed.
+ */
+export function resolveConditionals(t: CfnTemplate, value: unknown, params: Record<string, string> = {}): unknown {
+  const isNoValue = (v: unknown) => !!v && typeof v === 'object' && (v as { Ref?: unknown }).Ref === 'AWS::NoValue';
+  if (Array.isArray(value)) {
+    return value.map((v) => resolveConditionals(t, v, params)).filter((v) => !isNoValue(v));
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === 'Fn::If') {
+      const [cond, whenTrue, whenFalse] = entries[0][1] as [string, unknown, unknown];
+      return resolveConditionals(t, conditionIsTrue(t, cond, params) ? whenTrue : whenFalse, params);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      const r = resolveConditionals(t, v, params);
+      if (!isNoValue(r)) out[k] = r;
+    }
+    return out;
+  }
+  return value;
+}
