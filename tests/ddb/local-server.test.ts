@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfigForTests } from '@/shared/config/index.js';
 import { createDynamoClients, getDynamoClients, resetDynamoClients, setDynamoClients } from '@/shared/database/client.js';
 import { ensureTables } from '@/shared/database/ddb/bootstrap.js';
-import { createDdbRepositories, fieldsRepository, templatesRepository } from '@/shared/database/ddb/index.js';
+import { checkDynamoHealth, createDdbRepositories, fieldsRepository, startEmbeddedDynamo, templatesRepository } from '@/shared/database/ddb/index.js';
 import { startLocalDynamo } from '@/shared/database/ddb/local-server.js';
 import { tableDefinitions, tableNames } from '@/shared/database/ddb/tables.js';
 import { uniqueStage } from '../helpers/dynamodb.js';
@@ -121,9 +121,9 @@ describe('ensureTables', () => {
 });
 
 describe('seed-style singletons', () => {
-  const saved = { endpoint: process.env.DYNAMODB_ENDPOINT, stage: process.env.STAGE };
+  const saved = { endpoint: process.env.DYNAMODB_ENDPOINT, stage: process.env.STAGE, dataDir: process.env.DATA_DIR };
   afterAll(() => {
-    for (const [key, value] of [['DYNAMODB_ENDPOINT', saved.endpoint], ['STAGE', saved.stage]] as const) {
+    for (const [key, value] of [['DYNAMODB_ENDPOINT', saved.endpoint], ['STAGE', saved.stage], ['DATA_DIR', saved.dataDir]] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -155,6 +155,34 @@ describe('seed-style singletons', () => {
       resetDynamoClients();
       await a.stop();
       await b.stop();
+    }
+  });
+});
+
+describe('embedded runtime helper', () => {
+  it('startEmbeddedDynamo: server under DATA_DIR, singletons bound, tables ready, health; data survives a restart', async () => {
+    delete process.env.DYNAMODB_ENDPOINT;
+    process.env.DATA_DIR = path.join(dir, 'embedded');
+    process.env.STAGE = uniqueStage();
+    resetConfigForTests();
+    resetDynamoClients();
+    let embedded = await startEmbeddedDynamo();
+    expect(embedded.tables.map((t) => t.created)).toEqual([true, true]);
+    const t = await templatesRepository.create(template('embedded'));
+    expect((await checkDynamoHealth()).ok).toBe(true);
+    await embedded.stop();
+    setDynamoClients({ endpoint: embedded.endpoint, region: 'us-east-1' }); // the server is gone
+    expect(await checkDynamoHealth(1_000)).toMatchObject({ ok: false, error: expect.any(String) });
+
+    embedded = await startEmbeddedDynamo();
+    try {
+      expect(embedded.tables.map((x) => x.created)).toEqual([false, false]);
+      expect((await templatesRepository.get(t.templateId)).userId).toBe('embedded');
+      const health = await checkDynamoHealth();
+      expect(health).toMatchObject({ ok: true, endpoint: embedded.endpoint });
+      console.log(`embedded DynamoDB start (existing store): ${embedded.startMs} ms; health ${health.latencyMs} ms`);
+    } finally {
+      await embedded.stop();
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
+import { chunk, mapLimit, sleep } from './ddb/batch.js';
 import { decodeCursor, encodeCursor } from './ddb/cursor.js';
 import { ExpressionContext, allOf, buildUpdateExpression, cond, type Condition } from './ddb/expressions.js';
 
@@ -99,31 +100,11 @@ export class BatchIncompleteError extends AppError {
   }
 }
 
+export { chunk, mapLimit };
+
 const DEFAULT_BATCH: BatchRetryOptions = { maxAttempts: 8, baseDelayMs: 25, maxDelayMs: 2_000, concurrency: 4 };
 export const BATCH_GET_LIMIT = 100;
 export const BATCH_WRITE_LIMIT = 25;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs fn over items with at most `limit` in flight. Hand-written: ten lines, no dependency. */
-export async function mapLimit<I, O>(items: readonly I[], limit: number, fn: (item: I, index: number) => Promise<O>): Promise<O[]> {
-  const out: O[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await fn(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-export function chunk<I>(items: readonly I[], size: number): I[][] {
-  const out: I[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';

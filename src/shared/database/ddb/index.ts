@@ -62,6 +62,7 @@ export { TemplatesRepository, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ListOptions
 export { FieldsRepository, FieldsNotInTemplateError, type UpsertFieldInput } from './fields-repository.js';
 export { ensureTables, type EnsuredTable, type EnsureTablesOptions } from './bootstrap.js';
 export { startLocalDynamo, type LocalDynamo, type LocalDynamoOptions } from './local-server.js';
+export { startEmbeddedDynamo, checkDynamoHealth, type EmbeddedDynamo, type DynamoHealth } from './embedded.js';
 export { tableDefinitions, tableName, tableNames, tableKeys, TTL_ATTRIBUTE, type TableKey, type TableNames, type TableDefinition } from './tables.js';
 export * from './entities/base-entity.js';
 export * from './entities/template-entity.js';
