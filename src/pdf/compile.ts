@@ -1,0 +1,87 @@
+import type { PDFDict, PDFPage, PDFRef } from 'pdf-lib';
+import { visibleBox } from './coordinates.js';
+import { PdfError } from './errors.js';
+import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
+import { loadPdf } from './load.js';
+import type { PreparedField } from './render/draw.js';
+import { readBaseXref, type BaseXref, type TrailerInfo } from './render/incremental.js';
+import { resourceNames } from './render/page-update.js';
+import { generateDocument } from './generate.js';
+import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
+
+/** A template ready to generate: the base parsed once, fields placed, fonts resolved. */
+export interface CompiledTemplate {
+  generate(payload: Record<string, unknown>, opts?: GenerateOptions): Promise<GeneratedDocument>;
+  pageCount: number;
+}
+
+export interface CompileOptions {
+  fonts?: FontRegistry;
+}
+
+export interface BasePage {
+  ref: PDFRef;
+  dict: PDFDict;
+  page: PDFPage;
+}
+
+/** What generate needs from compile (internal). */
+export interface CompiledState {
+  /** The base bytes documents are built on (decrypted when the upload needed it). */
+  bytes: Uint8Array;
+  pages: BasePage[];
+  fields: PreparedField[];
+  fonts: FontRegistry;
+  /** Incremental updates possible: the base's xref tail was found. */
+  xref: BaseXref | undefined;
+  trailer: TrailerInfo;
+  /** First free object number after the base's. */
+  nextObject: number;
+  /** Resource-name prefix unused by the base's pages. */
+  prefix: string;
+  /** Some field fills a form field of the base itself. */
+  usesBaseForm: boolean;
+}
+
+function choosePrefix(pages: BasePage[]): string {
+  const names = pages.flatMap((p) => resourceNames(p.dict));
+  for (let k = 0; ; k++) {
+    const prefix = k === 0 ? 'Ps' : `Ps${k}`;
+    if (!names.some((n) => n.startsWith(prefix))) return prefix;
+  }
+}
+
+export async function compileTemplate(base: Uint8Array, fields: EngineField[], opts: CompileOptions = {}): Promise<CompiledTemplate> {
+  const fonts = opts.fonts ?? defaultFontRegistry();
+  const loaded = await loadPdf(base);
+  const doc = loaded.doc;
+  const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
+  const prepared: PreparedField[] = fields.map((field) => {
+    if (field.page > pages.length) {
+      throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, { fieldId: field.fieldId, page: field.page, pageCount: pages.length });
+    }
+    const page = pages[field.page - 1].page;
+    // Unknown font families fail here, at compile time, not per document.
+    const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
+    return { field, pageIndex: field.page - 1, pageBox: visibleBox(page), chain };
+  });
+  // Paint order: layerOrder ascending, then template order (stable sort).
+  prepared.sort((a, b) => a.field.layout.layerOrder - b.field.layout.layerOrder);
+  const ctx = doc.context;
+  const state: CompiledState = {
+    bytes: loaded.bytes,
+    pages,
+    fields: prepared,
+    fonts,
+    // An encrypted base cannot take plain appended objects; it is rewritten instead.
+    xref: ctx.trailerInfo.Encrypt ? undefined : readBaseXref(loaded.bytes),
+    trailer: { Root: ctx.trailerInfo.Root, Info: ctx.trailerInfo.Info, ID: ctx.trailerInfo.ID },
+    nextObject: ctx.largestObjectNumber + 1,
+    prefix: choosePrefix(pages),
+    usesBaseForm: fields.some((f) => f.advanced.acroFormName !== undefined),
+  };
+  return {
+    pageCount: pages.length,
+    generate: (payload, gopts) => generateDocument(state, payload ?? {}, gopts ?? {}),
+  };
+}

@@ -1,0 +1,160 @@
+import { deflateSync } from 'node:zlib';
+import type { PDFContext, PDFRef} from 'pdf-lib';
+import { PDFRawStream, PDFString } from 'pdf-lib';
+import type { FkGlyph, FontFace } from './registry.js';
+
+/**
+ * Per-document subset embedding (Type0 / CIDFontType2, Identity-H). Hand-written instead of
+ * pdf-lib's CustomFontSubsetEmbedder because that one runs fontkit's layout engine (ligatures
+ * such as "fi" become one glyph and break search/extraction) and re-parses the font for every
+ * document; here glyphs are chosen per code point from the face loaded once per process.
+ */
+
+interface UsedFont {
+  face: FontFace;
+  ref: PDFRef;
+  resName: string;
+  subset: ReturnType<FontFace['font']['createSubset']>;
+  /** original glyph id → subset glyph id */
+  gids: Map<number, number>;
+  /** subset glyph id → [glyph, code point] */
+  glyphs: [FkGlyph, number][];
+}
+
+export class DocFonts {
+  private readonly used = new Map<string, UsedFont>();
+  constructor(private readonly context: PDFContext, private readonly prefix = 'Ps') {}
+
+  private use(face: FontFace): UsedFont {
+    let u = this.used.get(face.id);
+    if (!u) {
+      const subset = face.font.createSubset();
+      u = { face, ref: this.context.nextRef(), resName: `${this.prefix}F${this.used.size}`, subset, gids: new Map(), glyphs: [] };
+      this.used.set(face.id, u);
+    }
+    return u;
+  }
+
+  /** Encodes code points (all of which `face` has) as a hex string of subset glyph ids. */
+  encode(face: FontFace, cps: number[]): { resName: string; ref: PDFRef; hex: string } {
+    const u = this.use(face);
+    let hex = '';
+    for (const cp of cps) {
+      const g = face.font.glyphForCodePoint(cp);
+      let sid = u.gids.get(g.id);
+      if (sid === undefined) {
+        sid = u.subset.includeGlyph(g);
+        u.gids.set(g.id, sid);
+        u.glyphs[sid] = [g, cp];
+      }
+      hex += sid.toString(16).padStart(4, '0');
+    }
+    return { resName: u.resName, ref: u.ref, hex };
+  }
+
+  get size(): number {
+    return this.used.size;
+  }
+
+  /** Writes every used font's objects into the context (at the refs handed out by encode). */
+  async finalize(): Promise<void> {
+    for (const u of this.used.values()) await this.embed(u);
+  }
+
+  private async embed(u: UsedFont): Promise<void> {
+    const ctx = this.context;
+    const { face } = u;
+    const font = face.font;
+    const program = await encodeSubset(u.subset);
+    const fileRef = ctx.register(flate(ctx, program, { Length1: program.length }));
+    const base = `${tag(u)}+${(font.postscriptName ?? 'Font').replace(/[^\x21-\x7e]|[/()<>[\]{}%#]/g, '')}`;
+    const s = face.scale;
+    const italic = font.italicAngle !== 0;
+    const descriptor = ctx.register(ctx.obj({
+      Type: 'FontDescriptor', FontName: base,
+      Flags: (italic ? 64 : 0) | 32 | 4,
+      FontBBox: [font.bbox.minX * s, font.bbox.minY * s, font.bbox.maxX * s, font.bbox.maxY * s].map(Math.round),
+      ItalicAngle: font.italicAngle, Ascent: Math.round(font.ascent * s), Descent: Math.round(font.descent * s),
+      CapHeight: Math.round((font.capHeight || font.ascent) * s), XHeight: Math.round((font.xHeight || 0) * s), StemV: 80,
+      FontFile2: fileRef,
+    }));
+    const widths: number[] = [];
+    for (let i = 1; i < u.glyphs.length; i++) widths.push(Math.round(u.glyphs[i][0].advanceWidth * s));
+    const cid = ctx.register(ctx.obj({
+      Type: 'Font', Subtype: 'CIDFontType2', BaseFont: base, CIDToGIDMap: 'Identity',
+      CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
+      FontDescriptor: descriptor, DW: 1000, W: [1, widths],
+    }));
+    const toUnicode = ctx.register(flate(ctx, new TextEncoder().encode(cmap(u.glyphs)), {}));
+    ctx.assign(u.ref, ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: base, Encoding: 'Identity-H', DescendantFonts: [cid], ToUnicode: toUnicode }));
+  }
+}
+
+/** Subset tag: six capitals derived from the glyph set (PDF 9.6.4), stable for equal subsets. */
+function tag(u: UsedFont): string {
+  let h = 2166136261;
+  for (const k of u.gids.keys()) h = Math.imul(h ^ k, 16777619);
+  let t = '';
+  for (let i = 0; i < 6; i++) {
+    t += String.fromCharCode(65 + ((h >>> 0) % 26));
+    h = Math.floor((h >>> 0) / 26) + i * 7919;
+  }
+  return t;
+}
+
+export function flate(ctx: PDFContext, data: Uint8Array, extra: Record<string, number | string>): PDFRawStream {
+  const z = deflateSync(data, { level: 6 });
+  const dict = ctx.obj({ ...extra, Filter: 'FlateDecode', Length: z.length });
+  return PDFRawStream.of(dict, new Uint8Array(z.buffer, z.byteOffset, z.byteLength));
+}
+
+type Subset = UsedFont['subset'] & { encode(stream: unknown): void };
+type EncodeStreamCtor = new () => { push(chunk: Uint8Array | null): boolean; end(): void };
+let EncodeStream: EncodeStreamCtor | undefined;
+
+/**
+ * Encodes a fontkit subset synchronously. fontkit's encodeStream() defers the work with a
+ * browser-style nextTick polyfill built on setTimeout (≥1 ms idle per font per document); we
+ * take its stream class once and drive encode() ourselves, collecting the pushed chunks.
+ */
+function encodeSubset(subset: UsedFont['subset']): Promise<Uint8Array> {
+  EncodeStream ??= Object.getPrototypeOf(subset.encodeStream()).constructor as EncodeStreamCtor;
+  const parts: Uint8Array[] = [];
+  const s = new EncodeStream();
+  s.push = (chunk) => {
+    if (chunk) parts.push(chunk);
+    return true;
+  };
+  (subset as Subset).encode(s);
+  s.end();
+  return Promise.resolve(new Uint8Array(Buffer.concat(parts)));
+}
+
+function utf16hex(cp: number): string {
+  return String.fromCodePoint(cp).split('').map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+}
+
+function cmap(glyphs: [FkGlyph, number][]): string {
+  const lines: string[] = [];
+  for (let i = 1; i < glyphs.length; i++) lines.push(`<${i.toString(16).padStart(4, '0')}> <${utf16hex(glyphs[i][1])}>`);
+  const chunks: string[] = [];
+  for (let i = 0; i < lines.length; i += 100) {
+    const part = lines.slice(i, i + 100);
+    chunks.push(`${part.length} beginbfchar\n${part.join('\n')}\nendbfchar`);
+  }
+  return `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def
+/CMapType 2 def
+1 begincodespacerange
+<0000> <ffff>
+endcodespacerange
+${chunks.join('\n')}
+endcmap
+CMapName currentdict /CIDInit /ProcSet findresource pop
+end
+end`;
+}
+

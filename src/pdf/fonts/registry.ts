@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PdfError } from '../errors.js';
+import { woffToSfnt } from './woff.js';
+
+/**
+ * Bundled fonts and the per-field fallback chain. All fonts come from npm packages (open licences):
+ * Arimo / Tinos / Cousine (@fontsource, OFL) are the metric-compatible designs also shipped as
+ * Liberation Sans / Serif / Mono (same widths as Arial / Times New Roman / Courier New); DejaVu
+ * (dejavu-fonts-ttf) is the wide-coverage fallback (Latin Extended, Greek, Cyrillic and more).
+ * Fontsource splits each face into unicode-range files; a face is therefore a list of files and a
+ * character is drawn with the first file (then fallback family) that has its glyph.
+ */
+
+export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
+export type FontSource = string | Uint8Array;
+
+// fontkit's types are loose; this is the part we use.
+export interface FkGlyph { id: number; advanceWidth: number; codePoints: number[] }
+export interface FkFont {
+  unitsPerEm: number; ascent: number; descent: number; postscriptName: string | null; italicAngle: number;
+  capHeight: number; xHeight: number; bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): FkGlyph;
+  createSubset(): { includeGlyph(g: FkGlyph | number): number; encodeStream(): NodeJS.EventEmitter };
+  ['OS/2']?: { fsSelection?: { italic?: boolean } };
+  cff?: unknown;
+}
+
+/** One loaded font file with cached metrics (advances in 1/1000 em). */
+export class FontFace {
+  private readonly advances = new Map<number, number>();
+  readonly scale: number;
+  constructor(readonly id: string, readonly font: FkFont, readonly bytes: Uint8Array) {
+    this.scale = 1000 / font.unitsPerEm;
+  }
+  /** The face maps the code point to a readable glyph (fontsource's split files map U+00A0 to a truncated one). */
+  has(cp: number): boolean {
+    if (this.advances.has(cp)) return true;
+    if (!this.font.hasGlyphForCodePoint(cp)) return false;
+    try {
+      this.advances.set(cp, this.font.glyphForCodePoint(cp).advanceWidth * this.scale);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Advance width of a code point in 1/1000 em. */
+  advance(cp: number): number {
+    let a = this.advances.get(cp);
+    if (a === undefined) {
+      a = this.font.glyphForCodePoint(cp).advanceWidth * this.scale;
+      this.advances.set(cp, a);
+    }
+    return a;
+  }
+  get ascent(): number { return this.font.ascent * this.scale; }
+  get descent(): number { return this.font.descent * this.scale; }
+}
+
+const faceCache = new Map<string, FontFace>();
+let anonymous = 0;
+
+function loadFace(src: FontSource): FontFace {
+  const key = typeof src === 'string' ? src : `mem:${++anonymous}`;
+  let face = faceCache.get(key);
+  if (!face) {
+    const bytes = woffToSfnt(typeof src === 'string' ? new Uint8Array(readFileSync(src)) : src);
+    face = new FontFace(key, fontkit.create(bytes) as unknown as FkFont, bytes);
+    if (typeof src === 'string') faceCache.set(key, face);
+  }
+  return face;
+}
+
+/** An ordered list of font files; lazily loaded, so a CJK face costs nothing until needed. */
+export class FontChain {
+  private loaded: (FontFace | undefined)[];
+  constructor(private readonly sources: FontSource[]) {
+    this.loaded = new Array(sources.length);
+  }
+  private face(i: number): FontFace {
+    return (this.loaded[i] ??= loadFace(this.sources[i]));
+  }
+  /** The first face that has the code point, or undefined. */
+  pick(cp: number): FontFace | undefined {
+    for (let i = 0; i < this.sources.length; i++) {
+      const f = this.face(i);
+      if (f.has(cp)) return f;
+    }
+    return undefined;
+  }
+  /** Every face of the chain, in order (loads them all). */
+  all(): FontFace[] {
+    return this.sources.map((_, i) => this.face(i));
+  }
+  /** The face whose vertical metrics place the text (the family's first file). */
+  primary(): FontFace {
+    return this.face(0);
+  }
+}
+
+interface Family { faces: Partial<Record<FaceStyle, FontSource[]>>; fallback: string[] }
+
+const norm = (name: string): string => name.trim().toLowerCase().replace(/["']/g, '').replace(/\s+/g, ' ');
+
+export class FontRegistry {
+  private readonly families = new Map<string, Family>();
+  private readonly aliases = new Map<string, string>();
+  private readonly chains = new Map<string, FontChain>();
+
+  /** Registers (or replaces) a family; `fallback` names families tried after it, in order. */
+  register(family: string, faces: Partial<Record<FaceStyle, FontSource[]>>, fallback: string[] = []): this {
+    this.families.set(norm(family), { faces, fallback });
+    this.chains.clear();
+    return this;
+  }
+
+  alias(name: string, family: string): this {
+    this.aliases.set(norm(name), norm(family));
+    this.chains.clear();
+    return this;
+  }
+
+  names(): string[] {
+    return [...this.families.keys(), ...this.aliases.keys()];
+  }
+
+  has(family: string): boolean {
+    const n = norm(family);
+    return this.families.has(this.aliases.get(n) ?? n);
+  }
+
+  /** The fallback chain for a field's font; unknown family → PdfError 'font_unknown'. */
+  chain(family: string, bold: boolean, italic: boolean): FontChain {
+    const style: FaceStyle = bold && italic ? 'boldItalic' : bold ? 'bold' : italic ? 'italic' : 'regular';
+    const key = `${norm(family)}|${style}`;
+    let chain = this.chains.get(key);
+    if (chain) return chain;
+    const n = norm(family);
+    const root = this.aliases.get(n) ?? n;
+    if (!this.families.has(root)) {
+      throw new PdfError('font_unknown', `Unknown font family "${family}"; available: ${this.names().join(', ')}`, { family });
+    }
+    const sources: FontSource[] = [];
+    const seen = new Set<string>();
+    const visit = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const fam = this.families.get(name);
+      if (!fam) return;
+      // A missing style falls back to the nearest one (bold italic → bold → regular).
+      const files = fam.faces[style] ?? (style === 'boldItalic' ? fam.faces.bold ?? fam.faces.italic : undefined) ?? fam.faces.regular ?? [];
+      sources.push(...files);
+      for (const f of fam.fallback) visit(this.aliases.get(norm(f)) ?? norm(f));
+    };
+    visit(root);
+    chain = new FontChain(sources);
+    this.chains.set(key, chain);
+    return chain;
+  }
+}
+
+const require_ = createRequire(import.meta.url);
+const pkgDir = (pkg: string): string => path.dirname(require_.resolve(`${pkg}/package.json`));
+
+// Order matters: the latin file first (most text), then the others of the same design.
+const FONTSOURCE_RANGES = ['latin', 'latin-ext', 'vietnamese', 'greek', 'greek-ext', 'cyrillic', 'cyrillic-ext', 'hebrew'];
+
+function fontsourceFamily(pkg: string, stem: string): Partial<Record<FaceStyle, FontSource[]>> {
+  const dir = path.join(pkgDir(pkg), 'files');
+  const files = (weight: number, slant: 'normal' | 'italic'): string[] =>
+    FONTSOURCE_RANGES.map((r) => path.join(dir, `${stem}-${r}-${weight}-${slant}.woff`));
+  return { regular: files(400, 'normal'), bold: files(700, 'normal'), italic: files(400, 'italic'), boldItalic: files(700, 'italic') };
+}
+
+function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Record<FaceStyle, FontSource[]>> {
+  const dir = path.join(pkgDir('dejavu-fonts-ttf'), 'ttf');
+  const f = (suffix: string): string[] => [path.join(dir, `${stem}${suffix}.ttf`)];
+  return { regular: f(''), bold: f('-Bold'), italic: f(`-${italicSuffix}`), boldItalic: f(`-Bold${italicSuffix}`) };
+}
+
+/** The registry of bundled fonts with the usual aliases. */
+export function createDefaultFontRegistry(): FontRegistry {
+  const r = new FontRegistry();
+  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'));
+  r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), ['DejaVu Sans']);
+  r.register('DejaVu Sans Mono', dejavu('DejaVuSansMono', 'Oblique'), ['DejaVu Sans']);
+  r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), ['DejaVu Sans']);
+  r.register('Liberation Serif', fontsourceFamily('@fontsource/tinos', 'tinos'), ['DejaVu Serif']);
+  r.register('Liberation Mono', fontsourceFamily('@fontsource/cousine', 'cousine'), ['DejaVu Sans Mono']);
+  for (const a of ['Arial', 'Helvetica', 'Helvetica Neue', 'Arimo', 'sans-serif', 'Calibri', 'Verdana', 'Roboto', 'Inter']) r.alias(a, 'Liberation Sans');
+  for (const a of ['Times New Roman', 'Times', 'Tinos', 'serif', 'Georgia', 'Cambria']) r.alias(a, 'Liberation Serif');
+  for (const a of ['Courier New', 'Courier', 'Cousine', 'monospace']) r.alias(a, 'Liberation Mono');
+  r.alias('DejaVu', 'DejaVu Sans');
+  return r;
+}
+
+let defaultRegistry: FontRegistry | undefined;
+export function defaultFontRegistry(): FontRegistry {
+  return (defaultRegistry ??= createDefaultFontRegistry());
+}

@@ -1,0 +1,76 @@
+import type { EngineField } from '../types.js';
+import type { FontChain } from '../fonts/registry.js';
+import type { DocumentCanvas, PageCanvas} from './canvas.js';
+import { fill, n, parseColor } from './canvas.js';
+import { layoutText, type LayoutResult } from './text-layout.js';
+
+/** Layout of a text-like field's value in its box (shared by drawing and preflight). */
+export function layoutField(field: EngineField, chain: FontChain, text: string, w: number, h: number): LayoutResult {
+  const pad = field.style.borderWidth;
+  return layoutText({
+    text, chain, fontSize: field.style.fontSize, minFontSize: Math.min(field.advanced.minFontSize, field.style.fontSize),
+    lineHeight: field.style.lineHeight, width: w - 2 * pad, height: h - 2 * pad,
+    multiLine: field.advanced.multiLine, overflow: field.advanced.overflow, field,
+  });
+}
+
+/**
+ * Draws laid-out text in the field's local frame (origin bottom-left of the box, y up).
+ * Positions of lines follow verticalAlign; justify spreads the gaps of every line but a paragraph's last.
+ */
+export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: EngineField, lay: LayoutResult, w: number, h: number): void {
+  const { style } = field;
+  const pad = style.borderWidth;
+  const color = parseColor(style.textColor) ?? [0, 0, 0];
+  const size = lay.fontSize;
+  const multi = field.advanced.multiLine || field.advanced.overflow === 'wrap';
+  const lineBox = multi ? size * style.lineHeight : (size * (lay.ascent - lay.descent)) / 1000;
+  const total = lay.lines.length * lineBox;
+  const innerH = h - 2 * pad;
+  const innerW = w - 2 * pad;
+  const top = style.verticalAlign === 'top' ? 0 : style.verticalAlign === 'bottom' ? innerH - total : (innerH - total) / 2;
+  if (lay.clip) page.push('q', `${n(pad)} ${n(pad)} ${n(innerW)} ${n(innerH)} re W n`);
+  page.push('BT', fill(color));
+  const underlines: string[] = [];
+  lay.lines.forEach((line, i) => {
+    const lineW = (line.width * size) / 1000;
+    const baselineFromTop = top + i * lineBox + (lineBox - (size * (lay.ascent - lay.descent)) / 1000) / 2 + (size * lay.ascent) / 1000;
+    const y = h - pad - baselineFromTop;
+    let x = pad + (style.textAlign === 'center' ? (innerW - lineW) / 2 : style.textAlign === 'right' ? innerW - lineW : 0);
+    const spaces = line.glyphs.filter((g) => g.cp === 32).length;
+    const extra = style.textAlign === 'justify' && !line.paragraphEnd && spaces > 0 ? (innerW - lineW) / spaces : 0;
+    const x0 = x;
+    // One text-showing run per face (and per word when justifying).
+    let run: number[] = [];
+    let runFace = line.glyphs[0]?.face;
+    let runX = x;
+    const flush = (): void => {
+      if (run.length === 0 || !runFace) return;
+      const { res, hex } = doc.showText(page, runFace, run);
+      page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, `<${hex}> Tj`);
+      run = [];
+    };
+    for (const g of line.glyphs) {
+      if (g.face !== runFace || (extra && g.cp === 32)) {
+        flush();
+        runFace = g.face;
+        runX = x;
+      }
+      if (extra && g.cp === 32) {
+        x += (g.adv * size) / 1000 + extra;
+        runX = x;
+        continue;
+      }
+      run.push(g.cp);
+      x += (g.adv * size) / 1000;
+    }
+    flush();
+    if (style.underline && line.glyphs.length > 0) {
+      const t = Math.max(0.5, size * 0.06);
+      underlines.push(`${n(x0)} ${n(y - size * 0.12 - t / 2)} ${n(x - x0)} ${n(t)} re`);
+    }
+  });
+  page.push('ET');
+  if (underlines.length) page.push(...underlines, 'f');
+  if (lay.clip) page.push('Q');
+}
