@@ -1,8 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '@/shared/config/schema.js';
 import { tableDefinitions, type TableKey } from '@/shared/database/ddb/tables.js';
 import { BUCKETS, FUNCTIONS, QUEUES, TABLE_LOGICAL_IDS, deadLetterQueueName, functionName, queueName } from '../../scripts/infra/catalog.js';
 import { THRESHOLDS } from '../../scripts/infra/cloudwatch.js';
+import { REPO_ROOT } from '../../scripts/infra/package-offline.js';
+import { resolveConditionals } from '../../scripts/infra/template.js';
 import { asArray, iamStatements, packageStacks, type PackagedStacks, type Stack } from './stack.js';
 
 /**
@@ -150,6 +154,10 @@ describe('RDS PostgreSQL', () => {
     expect(s.props('DatabaseSecret').SecretString).toBeUndefined();
     expect(s.template.Parameters?.DbPassword).toMatchObject({ NoEcho: true, Default: '' });
     expect(s.props('DatabaseSecretAttachment')).toMatchObject({ SecretId: ref('DatabaseSecret'), TargetId: ref('Database') });
+    // DB_PASSWORD given (stack parameter): stored as the secret's value, nothing generated.
+    const given = resolveConditionals(s.template, s.template.Resources.DatabaseSecret.Properties, { DbPassword: 'chosen-password' }) as Record<string, unknown>;
+    expect(given.GenerateSecretString).toBeUndefined();
+    expect(given.SecretString).toEqual({ 'Fn::Sub': '{"username":"pdf_studio_user","password":"${DbPassword}"}' });
   }));
 });
 
@@ -283,6 +291,33 @@ describe('IAM', () => {
   it('JWT signing key is generated in Secrets Manager', each((s) => {
     expect(s.props('JwtSecret').GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
   }));
+});
+
+describe('seed names in the docs', () => {
+  it('every name used by infrastructure/README.md debug commands exists in the dev stack', async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'infrastructure/README.md'), 'utf8');
+    const s = p.dev;
+    const names = (type: string, prop: string) => s.ofType(type).map(([, r]) => r.Properties?.[prop]);
+    const checks: [RegExp, unknown[]][] = [
+      [/--db-instance-identifier (\S+)/g, names('AWS::RDS::DBInstance', 'DBInstanceIdentifier')],
+      [/--table-name (\S+)/g, names('AWS::DynamoDB::Table', 'TableName')],
+      [/--queue-name (\S+)/g, names('AWS::SQS::Queue', 'QueueName')],
+      [/aws logs tail (\S+)/g, names('AWS::Logs::LogGroup', 'LogGroupName')],
+      [/--function-name (\S+)/g, names('AWS::Lambda::Function', 'FunctionName')],
+      [/Name=FunctionName,Value=(\S+)/g, names('AWS::Lambda::Function', 'FunctionName')],
+      [/--stack-name (\S+)/g, ['pdf-studio-api-dev']],
+      [/dashboards:name=(\S+)/g, names('AWS::CloudWatch::Dashboard', 'DashboardName')],
+    ];
+    let seen = 0;
+    for (const [re, existing] of checks) {
+      for (const m of readme.matchAll(re)) {
+        if (m[1].includes('<')) continue; // placeholders such as pdf-studio-api-migrate-<stage>
+        expect(existing, m[0]).toContain(m[1]);
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThanOrEqual(10);
+  });
 });
 
 describe('stage sizing', () => {
