@@ -60,48 +60,66 @@ function acquireLock(lockPath: string): () => void {
   return () => rmSync(lockPath, { force: true });
 }
 
+export interface ServedPGlite {
+  url: string;
+  port: number;
+  appliedMigrations: string[];
+  migrateMs: number;
+  /** Stops the socket server and closes PGlite. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves an open PGlite on a loopback port and (by default) migrates it. Used by
+ * startEmbeddedPostgres and by tests that need a throw-away database on the same code path.
+ * Takes ownership of `db`: stop() closes it.
+ */
+export async function servePGlite(db: PGlite, opts: { port?: number; migrate?: boolean; maxConnections?: number } = {}): Promise<ServedPGlite> {
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await server.stop().catch(() => undefined);
+      await db.close();
+    })();
+    return stopped;
+  };
+  try {
+    await server.start();
+    const port = Number(server.getServerConn().split(':').pop());
+    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+    const m0 = performance.now();
+    const appliedMigrations = opts.migrate === false ? [] : (await migrateDeploy({ url })).applied;
+    return { url, port, appliedMigrations, migrateMs: Math.round(performance.now() - m0), stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const started = performance.now();
   const clusterDir = path.join(path.resolve(opts.dataDir), 'pglite');
   mkdirSync(path.dirname(clusterDir), { recursive: true });
   const firstStart = !existsPgVersion(clusterDir);
   const release = acquireLock(`${clusterDir}.lock`);
-  let db: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
   try {
-    db = await PGlite.create(clusterDir);
-    const openMs = performance.now() - started;
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
-    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
-    const m0 = performance.now();
-    const appliedMigrations = opts.migrate === false ? [] : (await migrateDeploy({ url })).applied;
-    const migrateMs = performance.now() - m0;
+    const db = await PGlite.create(clusterDir);
+    const openMs = Math.round(performance.now() - started);
+    const served = await servePGlite(db, opts);
     let stopped: Promise<void> | undefined;
-    const s = server;
-    const d = db;
     return {
-      url,
-      port,
+      url: served.url,
+      port: served.port,
       dataDir: clusterDir,
-      appliedMigrations,
-      timings: { openMs: Math.round(openMs), migrateMs: Math.round(migrateMs), totalMs: Math.round(performance.now() - started), firstStart },
+      appliedMigrations: served.appliedMigrations,
+      timings: { openMs, migrateMs: served.migrateMs, totalMs: Math.round(performance.now() - started), firstStart },
       stop: () => {
-        stopped ??= (async () => {
-          try {
-            await s.stop();
-            await d.close();
-          } finally {
-            release();
-          }
-        })();
+        stopped ??= served.stop().finally(release);
         return stopped;
       },
     };
   } catch (err) {
-    await server?.stop().catch(() => undefined);
-    await db?.close().catch(() => undefined);
     release();
     throw err;
   }

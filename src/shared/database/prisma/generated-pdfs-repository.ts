@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { GeneratedPdf, PdfStatus } from '@/generated/prisma/client.js';
+import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
+import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+
+export const createPdfSchema = z.object({
+  /** Unique key of the logical document, e.g. `${jobId}:${rowIndex}`; generated when absent. */
+  recordKey: z.string().min(1).max(255).optional(),
+  userId: z.uuid(),
+  templateId: z.string().min(1).max(128),
+  templateVersion: z.number().int().min(0),
+  jobId: z.uuid().nullish(),
+  testMode: z.boolean().optional(),
+  expiresAt: z.date().nullish(),
+});
+export type CreatePdfInput = z.input<typeof createPdfSchema>;
+
+export interface CompletePdfInput {
+  storageKey: string;
+  bucket: string;
+  fileSize: bigint | number;
+  pageCount: number;
+  expiresAt?: Date | null;
+}
+
+/**
+ * Allowed status changes. completed is final. processing → processing lets a redelivered message
+ * re-claim a row whose worker died; failed → processing is a retry.
+ */
+export const PDF_TRANSITIONS: Record<PdfStatus, readonly PdfStatus[]> = {
+  pending: ['processing', 'failed'],
+  processing: ['processing', 'completed', 'failed'],
+  failed: ['processing'],
+  completed: [],
+};
+
+export interface ListPdfsOptions extends PageRequest {
+  status?: PdfStatus;
+  jobId?: string;
+}
+
+export class GeneratedPdfsRepository extends PrismaRepository {
+  /**
+   * Idempotent: a second create with the same recordKey returns the first row (`created: false`),
+   * so a redelivered queue message never makes a second document.
+   */
+  async createOrGet(input: CreatePdfInput): Promise<{ pdf: GeneratedPdf; created: boolean }> {
+    const data = parseInput(createPdfSchema, input, 'Invalid generated PDF');
+    const recordKey = data.recordKey ?? randomUUID();
+    try {
+      const pdf = await mapWriteErrors('User', data.userId, () => this.db.generatedPdf.create({ data: { ...data, recordKey } }));
+      return { pdf, created: true };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const existing = await this.db.generatedPdf.findUnique({ where: { recordKey } });
+      if (!existing || existing.userId !== data.userId) throw new ConflictError('record_key_taken', 'recordKey belongs to another document');
+      return { pdf: existing, created: false };
+    }
+  }
+
+  async create(input: CreatePdfInput): Promise<GeneratedPdf> {
+    return (await this.createOrGet(input)).pdf;
+  }
+
+  /** The owner's view; another user's id answers NotFound. */
+  async get(userId: string, id: string): Promise<GeneratedPdf> {
+    assertId('GeneratedPdf', id);
+    assertId('GeneratedPdf', userId);
+    const pdf = await this.db.generatedPdf.findFirst({ where: { id, userId } });
+    if (!pdf) throw new NotFoundError('GeneratedPdf', id);
+    return pdf;
+  }
+
+  /** Internal (workers, cleanup): by id only. */
+  async getById(id: string): Promise<GeneratedPdf> {
+    assertId('GeneratedPdf', id);
+    const pdf = await this.db.generatedPdf.findUnique({ where: { id } });
+    if (!pdf) throw new NotFoundError('GeneratedPdf', id);
+    return pdf;
+  }
+
+  async findByRecordKey(recordKey: string): Promise<GeneratedPdf | null> {
+    return this.db.generatedPdf.findUnique({ where: { recordKey } });
+  }
+
+  markProcessing(id: string): Promise<GeneratedPdf> {
+    return this.transition(id, 'processing', { error: null });
+  }
+
+  markCompleted(id: string, out: CompletePdfInput): Promise<GeneratedPdf> {
+    const fileSize = BigInt(out.fileSize);
+    if (fileSize < 0n || !Number.isInteger(out.pageCount) || out.pageCount < 1) {
+      throw new ValidationError('Invalid PDF result', [{ path: 'fileSize|pageCount', code: 'invalid_result', message: 'fileSize must be ≥ 0 and pageCount ≥ 1' }]);
+    }
+    return this.transition(id, 'completed', {
+      storageKey: out.storageKey,
+      bucket: out.bucket,
+      fileSize,
+      pageCount: out.pageCount,
+      error: null,
+      completedAt: new Date(),
+      ...(out.expiresAt !== undefined ? { expiresAt: out.expiresAt } : {}),
+    });
+  }
+
+  markFailed(id: string, error: string): Promise<GeneratedPdf> {
+    return this.transition(id, 'failed', { error: error.slice(0, 4000) });
+  }
+
+  /**
+   * One conditional UPDATE (status must be one that may move to `to`), so two workers racing on the
+   * same row cannot both win. Unknown id → NotFoundError; forbidden move → ConflictError 'invalid_transition'.
+   */
+  private async transition(id: string, to: PdfStatus, data: Prisma.GeneratedPdfUpdateManyMutationInput): Promise<GeneratedPdf> {
+    assertId('GeneratedPdf', id);
+    const from = (Object.keys(PDF_TRANSITIONS) as PdfStatus[]).filter((s) => PDF_TRANSITIONS[s].includes(to));
+    const { count } = await this.db.generatedPdf.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+    const row = await this.db.generatedPdf.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError('GeneratedPdf', id);
+    if (count === 0) {
+      throw new ConflictError('invalid_transition', `GeneratedPdf ${id} cannot go from ${row.status} to ${to}`, { from: row.status, to });
+    }
+    return row;
+  }
+
+  /** Newest first, paged. */
+  async listByUser(userId: string, opts: ListPdfsOptions = {}): Promise<Page<GeneratedPdf>> {
+    const { page, limit, skip } = parsePage(opts);
+    assertId('User', userId);
+    if (opts.jobId !== undefined) assertId('GenerationJob', opts.jobId);
+    const where: Prisma.GeneratedPdfWhereInput = {
+      userId,
+      ...(opts.status ? { status: opts.status } : {}),
+      ...(opts.jobId ? { jobId: opts.jobId } : {}),
+    };
+    const [items, total] = await Promise.all([
+      this.db.generatedPdf.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take: limit }),
+      this.db.generatedPdf.count({ where }),
+    ]);
+    return toPage(items, total, page, limit);
+  }
+
+  /**
+   * Rows due for cleanup: expiresAt reached, or (with olderThanDays) created more than N days ago.
+   * Oldest first, at most `limit` per call, so a cleanup job can page through a backlog.
+   */
+  async findExpired(opts: { now?: Date; olderThanDays?: number; limit?: number } = {}): Promise<GeneratedPdf[]> {
+    const now = opts.now ?? new Date();
+    const limit = parseInput(z.number().int().min(1).max(1000), opts.limit ?? 100, 'Invalid limit');
+    const or: Prisma.GeneratedPdfWhereInput[] = [{ expiresAt: { lte: now } }];
+    if (opts.olderThanDays !== undefined) {
+      const days = parseInput(z.number().min(0), opts.olderThanDays, 'Invalid olderThanDays');
+      or.push({ createdAt: { lt: new Date(now.getTime() - days * 86_400_000) } });
+    }
+    return this.db.generatedPdf.findMany({ where: { OR: or }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+  }
+
+  async delete(id: string): Promise<void> {
+    assertId('GeneratedPdf', id);
+    await mapWriteErrors('GeneratedPdf', id, () => this.db.generatedPdf.delete({ where: { id }, select: { id: true } }));
+  }
+
+  /** Deletes these rows (cleanup); returns how many existed. */
+  async deleteMany(ids: string[]): Promise<number> {
+    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (valid.length === 0) return 0;
+    return (await this.db.generatedPdf.deleteMany({ where: { id: { in: valid } } })).count;
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { GenerationJob, JobStatus } from '@/generated/prisma/client.js';
+import { ConflictError, NotFoundError } from '@/shared/errors.js';
+import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+
+export const createJobSchema = z.object({
+  userId: z.uuid(),
+  templateId: z.string().min(1).max(128),
+  templateVersion: z.number().int().min(0),
+  total: z.number().int().min(0),
+  output: z.enum(['individual', 'merged', 'zip']).optional(),
+  /** Per-user key: the same key again returns the first job instead of creating another. */
+  idempotencyKey: z.string().min(1).max(255).nullish(),
+  webhookUrl: z.url().max(2048).nullish(),
+  notifyEmail: z.email().nullish(),
+  testMode: z.boolean().optional(),
+});
+export type CreateJobInput = z.input<typeof createJobSchema>;
+
+export interface JobRowError {
+  index?: number;
+  message: string;
+  [key: string]: unknown;
+}
+
+const FINAL: JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export class GenerationJobsRepository extends PrismaRepository {
+  /** Creates the job, or returns the user's existing job with the same idempotencyKey (`created: false`). */
+  async createOrGet(input: CreateJobInput): Promise<{ job: GenerationJob; created: boolean }> {
+    const data = parseInput(createJobSchema, input, 'Invalid generation job');
+    try {
+      const job = await mapWriteErrors('User', data.userId, () => this.db.generationJob.create({ data }));
+      return { job, created: true };
+    } catch (err) {
+      if (!isUniqueViolation(err) || !data.idempotencyKey) throw err;
+      const job = await this.db.generationJob.findUnique({ where: { userId_idempotencyKey: { userId: data.userId, idempotencyKey: data.idempotencyKey } } });
+      if (!job) throw err;
+      return { job, created: false };
+    }
+  }
+
+  async create(input: CreateJobInput): Promise<GenerationJob> {
+    return (await this.createOrGet(input)).job;
+  }
+
+  /** The owner's view; another user's id answers NotFound. */
+  async get(userId: string, id: string): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    assertId('GenerationJob', userId);
+    const job = await this.db.generationJob.findFirst({ where: { id, userId } });
+    if (!job) throw new NotFoundError('GenerationJob', id);
+    return job;
+  }
+
+  async getById(id: string): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    const job = await this.db.generationJob.findUnique({ where: { id } });
+    if (!job) throw new NotFoundError('GenerationJob', id);
+    return job;
+  }
+
+  /** queued → running (no-op when already running). */
+  async markRunning(id: string): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    const { count } = await this.db.generationJob.updateMany({ where: { id, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    const job = await this.getById(id);
+    if (count === 0 && job.status !== 'running') throw new ConflictError('invalid_transition', `GenerationJob ${id} is ${job.status}`, { from: job.status, to: 'running' });
+    return job;
+  }
+
+  /** Atomic counter increment (concurrent workers never lose an update). */
+  async incrementDone(id: string, by = 1): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    return mapWriteErrors('GenerationJob', id, () => this.db.generationJob.update({ where: { id }, data: { done: { increment: by } } }));
+  }
+
+  /** Atomic: failed += 1 and the error appended to `errors`, in one statement. */
+  async incrementFailed(id: string, error?: JobRowError): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    const entry = JSON.stringify(error ? [error] : []);
+    const count = await this.db.$executeRaw`
+      UPDATE "generation_jobs" SET "failed" = "failed" + 1, "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
+      WHERE "id" = ${id}::uuid`;
+    if (count === 0) throw new NotFoundError('GenerationJob', id);
+    return this.getById(id);
+  }
+
+  /**
+   * Finishes the job: `completed` when at least one row succeeded (or there were none), `failed`
+   * when every row failed, unless a status is given. Only from queued/running; idempotent for the
+   * same final status.
+   */
+  async complete(id: string, opts: { resultKey?: string | null; status?: 'completed' | 'failed' } = {}): Promise<GenerationJob> {
+    const job = await this.getById(id);
+    const status = opts.status ?? (job.done === 0 && job.failed > 0 ? 'failed' : 'completed');
+    const { count } = await this.db.generationJob.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status, finishedAt: new Date(), ...(opts.resultKey !== undefined ? { resultKey: opts.resultKey } : {}) },
+    });
+    const after = await this.getById(id);
+    if (count === 0 && after.status !== status) {
+      throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`, { from: after.status, to: status });
+    }
+    return after;
+  }
+
+  /** Owner cancels a job that has not finished. */
+  async cancel(userId: string, id: string): Promise<GenerationJob> {
+    const job = await this.get(userId, id);
+    if (FINAL.includes(job.status)) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${job.status}`);
+    await this.db.generationJob.updateMany({ where: { id, status: { notIn: FINAL } }, data: { status: 'cancelled', finishedAt: new Date() } });
+    return this.getById(id);
+  }
+
+  /** Newest first, paged. */
+  async listByUser(userId: string, opts: PageRequest & { status?: JobStatus } = {}): Promise<Page<GenerationJob>> {
+    const { page, limit, skip } = parsePage(opts);
+    assertId('User', userId);
+    const where: Prisma.GenerationJobWhereInput = { userId, ...(opts.status ? { status: opts.status } : {}) };
+    const [items, total] = await Promise.all([
+      this.db.generationJob.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take: limit }),
+      this.db.generationJob.count({ where }),
+    ]);
+    return toPage(items, total, page, limit);
+  }
+}
