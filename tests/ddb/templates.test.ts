@@ -193,6 +193,8 @@ describe('templatesRepository', () => {
     expect(await repos.templates.batchGetItems([{ templateId: expired.templateId }, { templateId: live.templateId }])).toEqual([live]);
     expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 1, total: 1 });
     expect(await repos.fields.listByTemplate(live.templateId)).toHaveLength(1);
+    await expect(repos.templates.update(expired.templateId, { name: 'revived?' })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await repos.templates.update(live.templateId, { name: 'still here' })).name).toBe('still here');
     // Deleting a template removes its expired fields too.
     expect((await repos.templates.delete(live.templateId)).deletedFields).toBe(2);
   });

@@ -41,7 +41,8 @@ export function uniqueStage(prefix = 't'): string {
   return `${prefix}${randomBytes(8).toString('hex')}`.slice(0, 16);
 }
 
-export async function startTestDynamo(options: LocalDynamoOptions & { createTables?: boolean } = {}): Promise<TestDynamo> {
+/** Starts a server (in memory unless `path`/`dataDir` is given) and creates a first stage's tables. */
+export async function startTestDynamo(options: LocalDynamoOptions = {}): Promise<TestDynamo> {
   const server = await startLocalDynamo(options);
   const clients = createDynamoClients({ endpoint: server.endpoint, region: 'us-east-1' });
   const opened: DynamoClients[] = [clients];
@@ -51,10 +52,14 @@ export async function startTestDynamo(options: LocalDynamoOptions & { createTabl
     const tables = tableNames(stage);
     return { stage, tables, repos: createDdbRepositories({ docClient: stageOptions.docClient ?? clients.docClient, tables, batch: stageOptions.batch }) };
   };
-  const first: TestStage =
-    options.createTables === false
-      ? { stage: '', tables: { templates: '', fields: '' }, repos: undefined as unknown as DdbRepositories }
-      : await newStage();
+  let first: TestStage;
+  try {
+    first = await newStage();
+  } catch (err) {
+    clients.client.destroy();
+    await server.stop();
+    throw err;
+  }
   return {
     ...first,
     endpoint: server.endpoint,

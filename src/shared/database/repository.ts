@@ -70,6 +70,8 @@ export interface WriteOptions {
 export interface UpdateItemOptions extends WriteOptions {
   /** Adds attribute_exists(key) so an update never creates an item (default true). */
   mustExist?: boolean;
+  /** With mustExist, an expired item (see ttlAttribute) counts as missing unless this is set. */
+  includeExpired?: boolean;
 }
 
 export interface Page<T> {
@@ -198,7 +200,12 @@ export class DynamoRepository<T extends Item> {
   async updateItem(key: Key, changes: Partial<T> | Record<string, unknown>, options: UpdateItemOptions = {}): Promise<T> {
     const ctx = new ExpressionContext();
     const update = buildUpdateExpression(ctx, changes as Record<string, unknown>, { immutable: this.keyAttributes });
-    const condition = allOf(options.mustExist === false ? undefined : cond.exists(this.keyAttributes[0]), options.condition)?.(ctx);
+    const mustExist = options.mustExist !== false;
+    const condition = allOf(
+      mustExist ? cond.exists(this.keyAttributes[0]) : undefined,
+      mustExist ? this.liveFilter(options.includeExpired) : undefined,
+      options.condition,
+    )?.(ctx);
     try {
       const out = await this.docClient.send(
         new UpdateCommand({
