@@ -1,11 +1,15 @@
 import type { Config } from '@/shared/config/index.js';
 import { PgBossQueueDriver, type QueuePolicy } from './pgboss.js';
+import { SqsQueueDriver } from './sqs.js';
 import type { QueueDriver } from './types.js';
 import type { QueueName } from './messages.js';
+import type { SqsQueueDriverOptions } from './sqs.js';
 
 export * from './messages.js';
 export * from './types.js';
 export { PgBossQueueDriver, DEFAULT_QUEUE_POLICIES, type PgBossQueueDriverOptions, type QueuePolicy } from './pgboss.js';
+export { SqsQueueDriver, type SqsQueueDriverOptions, type SqsDelivery, type DeliveryOutcome } from './sqs.js';
+export { handleSqsEvent, type SqsEvent, type SqsEventRecord, type SqsBatchResponse } from './sqs-event.js';
 
 export interface CreateQueueDriverOptions {
   /** Local driver: the PostgreSQL URL (embedded: the PGlite socket URL). Default config.database.url. */
@@ -13,11 +17,22 @@ export interface CreateQueueDriverOptions {
   schema?: string;
   poolMax?: number;
   policies?: Partial<Record<QueueName, Partial<QueuePolicy>>>;
-  onError?: (err: Error) => void;
+  onError?: (err: unknown) => void;
+  /** SQS driver: a ready client (tests). */
+  sqsClient?: SqsQueueDriverOptions['client'];
 }
 
 /** The driver config.queue.driver names: pg-boss on the relational database, or SQS. */
 export function createQueueDriver(config: Pick<Config, 'queue' | 'region' | 'database'>, options: CreateQueueDriverOptions = {}): QueueDriver {
+  if (config.queue.driver === 'sqs') {
+    return new SqsQueueDriver({
+      region: config.region,
+      endpoint: config.queue.endpoint,
+      urls: config.queue.urls,
+      client: options.sqsClient,
+      onError: options.onError,
+    });
+  }
   const connectionString = options.connectionString ?? config.database.url;
   if (!connectionString) throw new Error('the local queue driver needs a PostgreSQL connection string');
   return new PgBossQueueDriver({
