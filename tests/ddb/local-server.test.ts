@@ -207,7 +207,7 @@ describe('latency (informative; loose bound)', () => {
       const put = await time('create (conditional put)', async () => ids.push((await templates.create(template('lat'))).templateId));
       const get = await time('get', (i) => templates.get(ids[i]));
       const query = await time('listByUser page of 20', () => templates.listByUser('lat', { limit: 20 }));
-      for (const ms of [put, get, query]) expect(ms).toBeLessThan(100);
+      for (const ms of [put, get, query]) expect(ms).toBeLessThan(250); // catches pathologies (e.g. Nagle stalls), not load
     } finally {
       clients.client.destroy();
       await server.stop();
