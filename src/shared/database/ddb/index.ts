@@ -61,8 +61,9 @@ export const fieldsRepository: FieldsRepository = lazy(() => getDdbRepositories(
 export { TemplatesRepository, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ListOptions } from './templates-repository.js';
 export { FieldsRepository, FieldsNotInTemplateError, type UpsertFieldInput } from './fields-repository.js';
 export { ensureTables, type EnsuredTable, type EnsureTablesOptions } from './bootstrap.js';
-export { startLocalDynamo, type LocalDynamo, type LocalDynamoOptions } from './local-server.js';
-export { startEmbeddedDynamo, checkDynamoHealth, type EmbeddedDynamo, type DynamoHealth } from './embedded.js';
+// Deliberately NOT re-exported: ./local-server.js and ./embedded.js (dynalite + LevelDB's native
+// binding). Lambda bundles import this barrel and must not drag a local database server along;
+// the embedded runtime and tests import those modules directly.
 export { tableDefinitions, tableName, tableNames, tableKeys, TTL_ATTRIBUTE, type TableKey, type TableNames, type TableDefinition } from './tables.js';
 export * from './entities/base-entity.js';
 export * from './entities/template-entity.js';
