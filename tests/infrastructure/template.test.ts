@@ -81,7 +81,8 @@ describe('Lambda functions', () => {
     for (const b of BUCKETS) expect(env[b.envVar]).toEqual(ref(b.logicalId));
     expect(env).not.toHaveProperty('DB_PASSWORD');
     expect(env).not.toHaveProperty('DATABASE_URL');
-    const known = new Set(Object.keys(envSchema.shape));
+    expect(env.NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem'); // RDS CAs for TLS verification
+    const known = new Set([...Object.keys(envSchema.shape), 'NODE_EXTRA_CA_CERTS']);
     expect(Object.keys(env).filter((k) => !known.has(k))).toEqual([]);
   }));
 
