@@ -9,13 +9,17 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from '@/shared/config/index.js';
 import problem from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
+import type { ApiServices } from './context.js';
+import authenticate from './plugins/authenticate.js';
+import audit from './plugins/audit.js';
+import { authRoutes } from './auth/routes.js';
 
 export interface AppOptions {
   config: Config;
   checks: HealthCheck[];
   version?: string;
-  /** Registers the resource routes (auth, files, templates, …) once their services exist. */
-  routes?: (app: FastifyInstance) => Promise<void>;
+  /** Without services only /health and /docs exist (e.g. while dependencies are down). */
+  services?: ApiServices;
   logger?: boolean | object;
 }
 
@@ -59,6 +63,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: opts.checks, version: opts.version ?? '0.0.0' });
-  if (opts.routes) await opts.routes(app);
+  if (opts.services) {
+    const services = opts.services;
+    await app.register(authenticate, { services });
+    await app.register(audit, { services });
+    await app.register(authRoutes, { services });
+  }
   return app;
 }

@@ -3,6 +3,7 @@ import { buildApp } from '@/api/app.js';
 import type { Config } from '@/shared/config/index.js';
 import { startInfrastructure, type Infrastructure } from './infrastructure.js';
 import { SERVICE_VERSION } from './version.js';
+import { createServices } from './services.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -19,7 +20,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`));
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION });
+    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION, services: createServices(infrastructure) });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await app?.close().catch(() => undefined);

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { UnauthorizedError, type Role } from '@/shared/auth/jwt.js';
+import { ForbiddenError } from '@/shared/errors.js';
+import type { ApiServices } from '../context.js';
+
+export interface RequestAuth {
+  userId: string;
+  role: Role;
+  via: 'jwt' | 'api_key';
+  apiKeyId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+  interface FastifyInstance {
+    /** preHandler: 401 unless the request carries a valid access token or API key. */
+    requireUser: (request: FastifyRequest) => Promise<void>;
+    /** preHandler: 403 unless the authenticated user is an admin. */
+    requireAdmin: (request: FastifyRequest) => Promise<void>;
+  }
+}
+
+/** The authenticated user, for handlers behind requireUser. */
+export function currentUser(request: FastifyRequest): RequestAuth {
+  if (!request.auth) throw new UnauthorizedError();
+  return request.auth;
+}
+
+/**
+ * Two ways in: `Authorization: Bearer <access token>` (the studio) or `x-api-key` (servers). An
+ * API key acts as its user; both are checked on every request (keys can be revoked at once).
+ */
+async function authenticatePlugin(app: FastifyInstance, opts: { services: ApiServices }): Promise<void> {
+  const { tokens, repos } = opts.services;
+  app.decorateRequest('auth', null);
+
+  async function resolve(request: FastifyRequest): Promise<RequestAuth | null> {
+    const header = request.headers.authorization;
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('authorization_invalid', 'Use "Authorization: Bearer <token>"');
+      const claims = await tokens.verify(token);
+      return { userId: claims.userId, role: claims.role, via: 'jwt' };
+    }
+    const key = request.headers['x-api-key'];
+    if (typeof key === 'string' && key) {
+      const apiKey = await repos.apiKeys.findActiveByKey(key);
+      if (!apiKey) throw new UnauthorizedError('api_key_invalid', 'The API key is unknown, revoked or expired');
+      const user = await repos.users.findById(apiKey.userId);
+      void repos.apiKeys.touch(apiKey.id).catch(() => undefined);
+      return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id };
+    }
+    return null;
+  }
+
+  app.decorate('requireUser', async (request: FastifyRequest) => {
+    request.auth = await resolve(request);
+    if (!request.auth) throw new UnauthorizedError();
+  });
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    request.auth = await resolve(request);
+    if (!request.auth) throw new UnauthorizedError();
+    if (request.auth.role !== 'admin') throw new ForbiddenError('This route is for administrators');
+  });
+}
+
+export default fp(authenticatePlugin, { name: 'authenticate' });
