@@ -72,6 +72,9 @@ elif command -v aws >/dev/null; then
   echo "aws CLI present (not used in a dry run)"
 fi
 
+step "Checking generated infrastructure files"
+npx tsx scripts/generate-infra.ts --check
+
 if [[ $DRY_RUN -eq 1 ]]; then
   # PDF_STUDIO_DIST: where a dry run writes (default dist/; tests use a temporary directory).
   DIST="${PDF_STUDIO_DIST:-dist}"

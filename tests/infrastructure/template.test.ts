@@ -56,6 +56,9 @@ describe('Lambda functions', () => {
     expect(mem['pdf-generation']).toBeGreaterThan(mem['email-notifications']);
     expect(new Set(Object.values(mem)).size).toBeGreaterThanOrEqual(3);
     expect(s.props('ApiLambdaFunction').Timeout).toBeLessThanOrEqual(30); // API Gateway's limit
+    expect(s.props('PdfGenerationLambdaFunction').EphemeralStorage).toEqual({ Size: 2048 });
+    expect(s.props('MigrateLambdaFunction').ReservedConcurrentExecutions).toBe(1); // never two migrations at once
+    expect(s.props('ScheduledCleanupLambdaFunction').ReservedConcurrentExecutions).toBe(1);
   }));
 
   it('get the seed environment, wired from the stack resources, every name known to the config schema', each((s) => {
