@@ -68,15 +68,16 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   // Paint order: layerOrder ascending, then template order (stable sort).
   prepared.sort((a, b) => a.field.layout.layerOrder - b.field.layout.layerOrder);
   const ctx = doc.context;
+  const xref = ctx.trailerInfo.Encrypt ? undefined : readBaseXref(loaded.bytes);
   const state: CompiledState = {
     bytes: loaded.bytes,
     pages,
     fields: prepared,
     fonts,
     // An encrypted base cannot take plain appended objects; it is rewritten instead.
-    xref: ctx.trailerInfo.Encrypt ? undefined : readBaseXref(loaded.bytes),
+    xref,
     trailer: { Root: ctx.trailerInfo.Root, Info: ctx.trailerInfo.Info, ID: ctx.trailerInfo.ID },
-    nextObject: ctx.largestObjectNumber + 1,
+    nextObject: Math.max(ctx.largestObjectNumber + 1, xref?.size ?? 0),
     prefix: choosePrefix(pages),
     usesBaseForm: fields.some((f) => f.advanced.acroFormName !== undefined),
   };

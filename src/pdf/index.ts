@@ -7,3 +7,5 @@ export { mergeDocuments } from './merge.js';
 export { FontRegistry, createDefaultFontRegistry, defaultFontRegistry, type FaceStyle, type FontSource } from './fonts/registry.js';
 export { resolveBinding } from './render/binding.js';
 export { PdfError, type PdfErrorCode } from './errors.js';
+export { preflight, type PreflightResult, type PreflightOptions } from './preflight.js';
+export { generateBatch, type BatchInput, type BatchResult } from './batch.js';

@@ -16,6 +16,9 @@ export interface BaseXref {
   startxref: number;
   /** The base's last xref is a stream (PDF 1.5+), so ours is one too. */
   stream: boolean;
+  /** The base trailer's /Size: object numbers below it are taken, even those pdf-lib does not
+   * keep in memory (object streams, xref streams), so new objects start here at the earliest. */
+  size: number;
 }
 
 const latin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -30,10 +33,14 @@ export function readBaseXref(bytes: Uint8Array): BaseXref | undefined {
   if (!m) return undefined;
   const startxref = Number(m[1]);
   if (startxref <= 0 || startxref >= bytes.length) return undefined;
-  const head = Buffer.from(bytes.subarray(startxref, Math.min(bytes.length, startxref + 64))).toString('latin1');
-  if (/^\s*xref/.test(head)) return { startxref, stream: false };
-  if (/^\s*\d+\s+\d+\s+obj/.test(head)) return { startxref, stream: true };
-  return undefined;
+  const section = Buffer.from(bytes.subarray(startxref)).toString('latin1');
+  const stream = /^\s*\d+\s+\d+\s+obj/.test(section);
+  if (!stream && !/^\s*xref/.test(section)) return undefined;
+  // The trailer (or xref stream dictionary) of the last section carries /Size.
+  const dictAt = stream ? 0 : section.indexOf('trailer');
+  const size = dictAt < 0 ? undefined : /\/Size\s+(\d+)/.exec(section.slice(dictAt, dictAt + 4096))?.[1];
+  if (!size) return undefined;
+  return { startxref, stream, size: Number(size) };
 }
 
 export interface TrailerInfo {

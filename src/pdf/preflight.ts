@@ -1,0 +1,56 @@
+import { PdfError } from './errors.js';
+import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
+import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
+import { layoutField } from './render/text.js';
+import type { EngineField, GenerationWarningCode } from './types.js';
+import { validate, type ValidationIssue } from './validate/index.js';
+
+/**
+ * What generation would complain about, without writing a PDF: validation errors, characters no
+ * configured font has (all of them, not just the first), and text that will not fit.
+ */
+
+export interface PreflightOptions {
+  fonts?: FontRegistry;
+}
+
+export interface PreflightResult {
+  ok: boolean;
+  errors: ValidationIssue[];
+  missingGlyphs: { fieldId: string; name: string; bindingKey: string; char: string; codePoint: string }[];
+  overflows: { fieldId: string; name: string; bindingKey: string; code: GenerationWarningCode; message: string; fontSize?: number }[];
+  /** Values that cannot be rendered at all (not a number, option not allowed, unknown font, …). */
+  renderErrors: { fieldId: string; name: string; bindingKey: string; code: string; message: string }[];
+}
+
+export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
+  const fonts = opts.fonts ?? defaultFontRegistry();
+  const result: PreflightResult = { ok: true, errors: validate(fields, payload), missingGlyphs: [], overflows: [], renderErrors: [] };
+  for (const field of fields) {
+    const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
+    try {
+      if (!TEXT_LIKE.has(field.type)) continue;
+      const { value, show } = fieldValue(field, payload);
+      if (!show || value === undefined || value === null || value === '') continue;
+      const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
+      const { text, truncated } = fieldText(field, value);
+      if (truncated) result.overflows.push({ ...id, code: 'truncated_max_length', message: `Value cut to maxLength ${field.advanced.maxLength} characters` });
+      const missing = new Set<number>();
+      for (const ch of text) {
+        const cp = ch.codePointAt(0)!;
+        if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
+      }
+      for (const cp of missing) {
+        result.missingGlyphs.push({ ...id, char: String.fromCodePoint(cp), codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` });
+      }
+      if (missing.size > 0) continue;
+      const lay = layoutField(field, chain, text, field.size.width, field.size.height);
+      for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
+    } catch (e) {
+      if (!(e instanceof PdfError)) throw e;
+      result.renderErrors.push({ ...id, code: e.code, message: e.message });
+    }
+  }
+  result.ok = result.errors.length === 0 && result.missingGlyphs.length === 0 && result.renderErrors.length === 0;
+  return result;
+}
