@@ -187,31 +187,3 @@ describe('embedded runtime helper', () => {
     }
   });
 });
-
-describe('latency (informative; loose bound)', () => {
-  it('put/get/query round trips over HTTP', async () => {
-    const server = await startLocalDynamo();
-    const clients = createDynamoClients({ endpoint: server.endpoint, region: 'us-east-1' });
-    try {
-      const stage = uniqueStage();
-      await ensureTables(clients.client, stage);
-      const { templates } = createDdbRepositories({ docClient: clients.docClient, stage });
-      const n = 30;
-      const time = async (label: string, op: (i: number) => Promise<unknown>) => {
-        const start = performance.now();
-        for (let i = 0; i < n; i++) await op(i);
-        const ms = (performance.now() - start) / n;
-        console.log(`dynalite ${label}: ${ms.toFixed(2)} ms/op (n=${n})`);
-        return ms;
-      };
-      const ids: string[] = [];
-      const put = await time('create (conditional put)', async () => ids.push((await templates.create(template('lat'))).templateId));
-      const get = await time('get', (i) => templates.get(ids[i]));
-      const query = await time('listByUser page of 20', () => templates.listByUser('lat', { limit: 20 }));
-      for (const ms of [put, get, query]) expect(ms).toBeLessThan(250); // catches pathologies (e.g. Nagle stalls), not load
-    } finally {
-      clients.client.destroy();
-      await server.stop();
-    }
-  });
-});
