@@ -12,9 +12,12 @@
 export const BINDING_KEY_RE = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/;
 const MAX_KEY = 200;
 
+/** Latin letters that Unicode decomposition does not reduce to ASCII. */
+const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D' };
+
 function cleanSegment(segment: string, first: boolean): string {
   let s = segment.replace(/\[(\d+)\]/g, (_, n: string) => (n === '0' ? '' : `_${n}`));
-  s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[ßæÆœŒøØđĐłŁþÞðÐ]/g, (c) => FOLD[c]);
   s = s.replace(/[^\w$-]+/g, '_').replace(/_+/g, '_').replace(/^[_-]+|[_-]+$/g, '');
   if (!s) return '';
   if (first ? !/^[A-Za-z_$]/.test(s) : !/^[A-Za-z_$0-9]/.test(s)) s = `_${s}`;
@@ -48,10 +51,26 @@ export class BindingKeyAllocator {
   allocate(name: string): string {
     const base = sanitizeBindingKey(name);
     let key = base;
-    for (let n = 2; this.clashes(key); n++) key = `${base.slice(0, MAX_KEY - String(n).length - 1)}_${n}`;
+    for (const candidate of this.candidates(base)) {
+      key = candidate;
+      if (!this.clashes(candidate)) break;
+    }
     this.keys.add(key);
     const parts = key.split('.');
     for (let i = 1; i < parts.length; i++) this.prefixes.add(parts.slice(0, i).join('.'));
     return key;
+  }
+
+  /**
+   * base, base_2 … base_50; then, because a suffix cannot cure a clash on a dotted prefix
+   * (`a` taken, `a.b` wanted), the flattened form a_b, a_b_2, … which always ends.
+   */
+  private *candidates(base: string): Generator<string> {
+    const suffixed = (k: string, n: number) => `${k.slice(0, MAX_KEY - String(n).length - 1)}_${n}`;
+    yield base;
+    for (let n = 2; n <= 50; n++) yield suffixed(base, n);
+    const flat = base.replace(/\./g, '_');
+    yield flat;
+    for (let n = 2; ; n++) yield suffixed(flat, n);
   }
 }

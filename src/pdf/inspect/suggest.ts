@@ -18,7 +18,8 @@ import type { InspectedField, InspectedWidget } from './schema.js';
  * - signature → `signature`
  * - push button → `image` when it looks like an image placeholder (Acrobat's "image field" is a
  *   push button with an icon), otherwise skipped (Print, Submit, Reset…)
- * Widgets on no page, or with an empty rectangle, are skipped with the reason.
+ * Widgets on no page, with an empty rectangle, or stacked exactly on another widget of the same
+ * field are skipped with the reason.
  */
 
 const IMAGE_BUTTON = /image|photo|picture|logo|portrait|avatar|qr|barcode|icon|symbol/i;
@@ -37,7 +38,14 @@ export function suggestFields(fields: InspectedField[]): Suggestions {
       out.skipped.push({ name: f.name, reason: f.type === 'button' ? 'push button (an action such as print or submit, not data)' : `unsupported field type ${f.type}` });
       continue;
     }
-    const placed = f.widgets.filter((w) => usable(w));
+    // Some producers stack identical widgets (same page, same box): one template field per place.
+    const seen = new Set<string>();
+    const placed = f.widgets.filter((w): w is InspectedWidget & { page: number } => {
+      const key = JSON.stringify([w.page, w.rect, w.onValue]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return usable(w);
+    });
     if (placed.length === 0) {
       out.skipped.push({ name: f.name, reason: f.widgets.length === 0 ? 'the field has no widget' : 'no widget of the field is on a page with a non-empty rectangle' });
       continue;
@@ -45,7 +53,7 @@ export function suggestFields(fields: InspectedField[]): Suggestions {
     const bindingKey = keys.allocate(f.name);
     placed.forEach((w, i) => out.fields.push(toFieldInput(f, w, i, placed.length, type, bindingKey)));
     const unplaced = f.widgets.length - placed.length;
-    if (unplaced > 0) out.skipped.push({ name: f.name, reason: `${unplaced} widget(s) on no page or with an empty rectangle` });
+    if (unplaced > 0) out.skipped.push({ name: f.name, reason: `${unplaced} widget(s) duplicated, on no page, or with an empty rectangle` });
   }
   return out;
 }
