@@ -71,15 +71,26 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await stop();
     });
 
-    it('runs a cron schedule for cleanup', async () => {
+    it('runs cron schedules for cleanup: one per queue, or several by key', async () => {
       const got: unknown[] = [];
       const stop = await driver.consume('cleanup', async (m) => void got.push(m.body));
       // '* * * * *' is due within the current minute, so pg-boss's cron check (every 1 s here) fires it at once.
       await driver.schedule('cleanup', '* * * * *', { action: 'cleanup_expired_pdfs', olderThanDays: 30 });
-      expect(await driver.boss.getSchedules()).toEqual([expect.objectContaining({ name: 'cleanup', cron: '* * * * *' })]);
-      await waitFor(() => got.length >= 1, 30_000, 'the scheduled job');
-      expect(got[0]).toEqual({ action: 'cleanup_expired_pdfs', olderThanDays: 30 });
+      await driver.schedule('cleanup', '* * * * *', { action: 'cleanup_orphaned_files', olderThanHours: 24 }, { key: 'orphans' });
+      await driver.schedule('cleanup', '* * * * *', { action: 'integrity_check', repair: false }, { key: 'integrity' });
+      expect((await driver.boss.getSchedules()).map((s) => s.name).sort()).toEqual(['cleanup', 'cleanup.cron.integrity', 'cleanup.cron.orphans']);
+      await waitFor(() => got.length >= 3, 40_000, 'the scheduled jobs');
+      expect(got).toEqual(
+        expect.arrayContaining([
+          { action: 'cleanup_expired_pdfs', olderThanDays: 30 },
+          { action: 'cleanup_orphaned_files', olderThanHours: 24 },
+          { action: 'integrity_check', repair: false },
+        ]),
+      );
+      await expect(driver.schedule('cleanup', '* * * * *', { action: 'integrity_check' }, { key: 'Bad Key' })).rejects.toThrow(/invalid schedule key/);
       await driver.unschedule('cleanup');
+      await driver.unschedule('cleanup', { key: 'orphans' });
+      await driver.unschedule('cleanup', { key: 'integrity' });
       expect(await driver.boss.getSchedules()).toEqual([]);
       await stop();
     });

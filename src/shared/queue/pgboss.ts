@@ -2,8 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { deadLetterQueueName, QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
-  parseQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type SendOptions, type StopConsumer,
+  parseQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type ScheduleOptions, type SendOptions,
+  type StopConsumer,
 } from './types.js';
+
+/** pg-boss 10 keeps one schedule per queue name, so keyed schedules fire into `<queue>.cron.<key>` and are forwarded. */
+const SCHEDULE_QUEUE = /^(.+)\.cron\.([a-z0-9-]{1,40})$/;
+const scheduleQueueName = (queue: QueueName, key: string) => `${queue}.cron.${key}`;
 
 export interface QueuePolicy {
   /** Deliveries before the message goes to the dead-letter queue (≥ 1). */
@@ -70,6 +75,7 @@ export class PgBossQueueDriver implements QueueDriver {
   private readonly workerIds = new Map<QueueName, Set<string>>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly stops = new Set<StopConsumer>();
+  private readonly forwarders = new Map<string, string>();
   private started: Promise<void> | undefined;
 
   constructor(private readonly options: PgBossQueueDriverOptions) {
@@ -110,6 +116,10 @@ export class PgBossQueueDriver implements QueueDriver {
         await this.boss.createQueue(queue, settings);
         // createQueue keeps an existing queue's settings; apply the current policy.
         await this.boss.updateQueue(queue, settings);
+      }
+      for (const { name } of await this.boss.getSchedules()) {
+        const m = SCHEDULE_QUEUE.exec(name);
+        if (m && (QUEUE_NAMES as readonly string[]).includes(m[1])) await this.forward(name, m[1] as QueueName);
       }
     })();
     return this.started;
@@ -183,15 +193,42 @@ export class PgBossQueueDriver implements QueueDriver {
     return stop;
   }
 
-  async schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>): Promise<void> {
-    const data = parseQueueMessage(queue, body);
-    await this.start();
-    await this.boss.schedule(queue, cron, data, { tz: 'UTC' });
+  /** Moves each job of a keyed schedule's queue onto the real queue (validated like any send). */
+  private async forward(scheduleQueue: string, target: QueueName): Promise<void> {
+    if (this.forwarders.has(scheduleQueue)) return;
+    const id = await this.boss.work<object>(
+      scheduleQueue,
+      { batchSize: 10, pollingIntervalSeconds: this.options.cronCheckSeconds ?? 10 },
+      async (jobs) => {
+        for (const job of jobs) await this.send(target, parseQueueMessage(target, job.data));
+      },
+    );
+    this.forwarders.set(scheduleQueue, id);
   }
 
-  async unschedule(queue: QueueName): Promise<void> {
+  async schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>, options: ScheduleOptions = {}): Promise<void> {
+    const data = parseQueueMessage(queue, body);
     await this.start();
-    await this.boss.unschedule(queue);
+    if (!options.key) {
+      await this.boss.schedule(queue, cron, data, { tz: 'UTC' });
+      return;
+    }
+    const name = scheduleQueueName(queue, options.key);
+    if (!SCHEDULE_QUEUE.test(name)) throw new Error(`invalid schedule key ${options.key}: use [a-z0-9-], at most 40`);
+    await this.boss.createQueue(name, { name, retryLimit: 2 });
+    await this.boss.schedule(name, cron, data, { tz: 'UTC' });
+    await this.forward(name, queue);
+  }
+
+  async unschedule(queue: QueueName, options: ScheduleOptions = {}): Promise<void> {
+    await this.start();
+    const name = options.key ? scheduleQueueName(queue, options.key) : queue;
+    await this.boss.unschedule(name);
+    const worker = this.forwarders.get(name);
+    if (worker) {
+      this.forwarders.delete(name);
+      await this.boss.offWork({ id: worker });
+    }
   }
 
   async peekDeadLetters(queue: QueueName, limit = 100): Promise<DeadLetter[]> {

@@ -28,6 +28,11 @@ export interface ConsumeOptions {
   concurrency?: number;
 }
 
+export interface ScheduleOptions {
+  /** Names one of several schedules on the same queue (e.g. 'expired-pdfs', 'orphans'); [a-z0-9-]. */
+  key?: string;
+}
+
 export interface DeadLetter {
   id: string;
   /** The original body, unchanged. */
@@ -50,11 +55,12 @@ export interface QueueDriver {
   /** Starts delivering messages to the handler; the returned function stops and waits for in-flight handlers. */
   consume<Q extends QueueName>(queue: Q, handler: MessageHandler<QueueMessage<Q>>, options?: ConsumeOptions): Promise<StopConsumer>;
   /**
-   * Cron schedule (5 fields, UTC) that enqueues `body` (local driver; one schedule per queue, a new
-   * one replaces it). In AWS the schedule is an EventBridge rule in the deployment instead.
+   * Cron schedule (5 fields, UTC) that enqueues `body` (local driver). One schedule per
+   * (queue, key): scheduling the same pair again replaces it, so calling this at every start-up is
+   * safe. In AWS the schedule is an EventBridge rule in the deployment instead (the SQS driver throws).
    */
-  schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>): Promise<void>;
-  unschedule(queue: QueueName): Promise<void>;
+  schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>, options?: ScheduleOptions): Promise<void>;
+  unschedule(queue: QueueName, options?: ScheduleOptions): Promise<void>;
   /** Dead-lettered messages of a queue, oldest first, without removing them. */
   peekDeadLetters(queue: QueueName, limit?: number): Promise<DeadLetter[]>;
   /** Stops consumers and releases connections. */
