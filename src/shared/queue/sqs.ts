@@ -90,7 +90,11 @@ export class SqsQueueDriver implements QueueDriver {
     return url;
   }
 
-  /** maxReceiveCount and the DLQ's URL, from the queue's RedrivePolicy (set by CloudFormation in AWS). */
+  /**
+   * maxReceiveCount and the DLQ's URL, from the queue's RedrivePolicy (set by CloudFormation in
+   * AWS). The DLQ URL is derived from the source URL (same host and account, the DLQ's name), so
+   * only sqs:GetQueueAttributes on the source queue is needed; GetQueueUrl is the fallback.
+   */
   redrive(queue: QueueName): Promise<Redrive> {
     let r = this.redriveCache.get(queue);
     if (!r) {
@@ -101,13 +105,30 @@ export class SqsQueueDriver implements QueueDriver {
         if (!raw) return { maxAttempts: this.options.defaultMaxAttempts ?? 5 };
         const policy = JSON.parse(raw) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
         const [, , , , account, name] = policy.deadLetterTargetArn.split(':');
-        const dlq = await this.client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
-        return { maxAttempts: Number(policy.maxReceiveCount), dlqUrl: dlq.QueueUrl };
+        const source = new URL(QueueUrl);
+        const parts = source.pathname.split('/').filter(Boolean);
+        let dlqUrl: string | undefined;
+        if (parts.length === 2 && parts[0] === account) {
+          dlqUrl = `${source.origin}/${account}/${name}`;
+        } else {
+          dlqUrl = (await this.client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl;
+        }
+        return { maxAttempts: Number(policy.maxReceiveCount), dlqUrl };
       })();
       r.catch(() => this.redriveCache.delete(queue));
       this.redriveCache.set(queue, r);
     }
     return r;
+  }
+
+  /** Like redrive(), but a lookup failure (permissions, throttling) must not fail the delivery itself. */
+  private async redriveOrDefault(queue: QueueName): Promise<Redrive> {
+    try {
+      return await this.redrive(queue);
+    } catch (err) {
+      this.onError(err);
+      return { maxAttempts: this.options.defaultMaxAttempts ?? 5 };
+    }
   }
 
   private fifoFields(url: string, options: SendOptions) {
@@ -177,7 +198,7 @@ export class SqsQueueDriver implements QueueDriver {
       return 'done';
     } catch (err) {
       const reason = errorMessage(err);
-      const redrive = await this.redrive(queue);
+      const redrive = await this.redriveOrDefault(queue);
       if (attempt >= redrive.maxAttempts && redrive.dlqUrl) {
         try {
           const attrs: Record<string, MessageAttributeValue> = {
