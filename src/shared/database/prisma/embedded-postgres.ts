@@ -46,8 +46,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Two processes opening one PGlite directory would corrupt it; a pid lock file prevents that. */
+const openInThisProcess = new Set<string>();
+
+/**
+ * Two PGlite instances on one directory would corrupt it: a pid lock file guards against another
+ * process, a set against a second start in this one. A lock left by a dead process is taken over.
+ */
 function acquireLock(lockPath: string): () => void {
+  if (openInThisProcess.has(lockPath)) throw new Error(`The embedded database at ${path.dirname(lockPath)} is in use by this process`);
   try {
     const pid = Number(readFileSync(lockPath, 'utf8'));
     if (pid && pid !== process.pid && pidAlive(pid)) {
@@ -57,7 +63,11 @@ function acquireLock(lockPath: string): () => void {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   writeFileSync(lockPath, String(process.pid));
-  return () => rmSync(lockPath, { force: true });
+  openInThisProcess.add(lockPath);
+  return () => {
+    openInThisProcess.delete(lockPath);
+    rmSync(lockPath, { force: true });
+  };
 }
 
 export interface ServedPGlite {
