@@ -54,8 +54,6 @@ export function EditorPage({ templateId }: { templateId: string }) {
       setDoc(pdf);
       dispatch({ type: 'load', pages: sizes, fields: editorFields });
       setLoaded(editorFields);
-      const avail = (scroller.current?.clientWidth ?? 800) - 48;
-      if (sizes[0]) setZoom(Math.max(0.5, Math.min(2, Math.floor((avail / sizes[0].width) * 20) / 20)));
     })().catch((err: unknown) => alive && setLoadError(err));
     return () => {
       alive = false;
@@ -68,6 +66,16 @@ export function EditorPage({ templateId }: { templateId: string }) {
     if (!size || !scroller.current) return;
     setZoom(Math.max(0.25, (scroller.current.clientWidth - 48) / size.width));
   }, [state.pages, page]);
+
+  // Fit the first page to the width once the canvas area exists (rounded to 5 % steps).
+  const fitted = useRef(false);
+  useEffect(() => {
+    const first = state.pages[0];
+    if (fitted.current || !first || !scroller.current) return;
+    fitted.current = true;
+    const avail = scroller.current.clientWidth - 48;
+    setZoom(Math.max(0.5, Math.min(2, Math.floor((avail / first.width) * 20) / 20)));
+  }, [state.pages, loaded]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -198,7 +206,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
           </div>
           <div role="tabpanel">
             {panel === 'properties' ? (
-              <PropertyPanel field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
+              <PropertyPanel key={single?.key ?? 'none'} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
             ) : (
               <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} onPreflight={setPreflight} />
             )}

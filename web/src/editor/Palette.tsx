@@ -5,12 +5,12 @@ import { PALETTE_MIME } from './PageView.js';
 const ICONS: Record<FieldType, string> = {
   text: 'T',
   number: '#',
-  date: '📅',
+  date: '◴',
   checkbox: '☑',
   radio: '◉',
   dropdown: '▾',
-  image: '🖼',
-  signature: '✍',
+  image: '▣',
+  signature: '✎',
   barcode: '▦',
 };
 

@@ -42,4 +42,18 @@ describe('PropertyPanel', () => {
     expect(onPatch).toHaveBeenLastCalledWith({ advanced: { ...field.advanced, number: { locale: 'en-US', decimals: 2 } } });
     expect(screen.getByText('Text overflows the box')).toBeTruthy();
   });
+
+  it('commits a pending edit to the field it was typed for when the selection changes', () => {
+    const other = makeField('text', 1, { x: 0, y: 0, width: 50, height: 20 }, DEFAULT_STYLE, new Set());
+    const forFirst = vi.fn();
+    const forOther = vi.fn();
+    const { rerender } = render(<PropertyPanel key={field.key} field={field} selectionCount={1} issues={[]} onPatch={forFirst} />);
+    fireEvent.change(screen.getByLabelText('Binding key'), { target: { value: 'invoice.total' } });
+    fireEvent.change(screen.getByLabelText('Height (pt)'), { target: { value: '30' } });
+    rerender(<PropertyPanel key={other.key} field={other} selectionCount={1} issues={[]} onPatch={forOther} />);
+    expect(forFirst).toHaveBeenCalledWith({ bindingKey: 'invoice.total' });
+    expect(forFirst).toHaveBeenCalledWith({ size: { width: 100, height: 30 } });
+    expect(forOther).not.toHaveBeenCalled();
+    expect((screen.getByLabelText('Binding key') as HTMLInputElement).value).toBe(other.bindingKey);
+  });
 });

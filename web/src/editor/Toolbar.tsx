@@ -31,10 +31,10 @@ const DISTRIBUTE: { how: Distribution; label: string; icon: string }[] = [
   { how: 'vertical', label: 'Distribute vertically', icon: '⋮' },
 ];
 const LAYERS: { move: LayerMove; label: string; icon: string }[] = [
-  { move: 'front', label: 'Bring to front', icon: '⏫' },
-  { move: 'forward', label: 'Bring forward', icon: '🔼' },
-  { move: 'backward', label: 'Send backward', icon: '🔽' },
-  { move: 'back', label: 'Send to back', icon: '⏬' },
+  { move: 'front', label: 'Bring to front', icon: '⇈' },
+  { move: 'forward', label: 'Bring forward', icon: '↑' },
+  { move: 'backward', label: 'Send backward', icon: '↓' },
+  { move: 'back', label: 'Send to back', icon: '⇊' },
 ];
 
 export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCount, snap, setSnap, dispatch, save, onRetry }: Props) {
@@ -108,10 +108,10 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
           </button>
         ))}
         <button type="button" aria-label="Duplicate" title="Duplicate (Ctrl+D)" disabled={selectionCount < 1} onClick={() => dispatch({ type: 'duplicate' })}>
-          ⧉
+          Duplicate
         </button>
         <button type="button" aria-label="Delete" title="Delete (Del)" disabled={selectionCount < 1} onClick={() => dispatch({ type: 'delete' })}>
-          🗑
+          Delete
         </button>
       </div>
       <SaveIndicator save={save} onRetry={onRetry} />

@@ -1,4 +1,14 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+
+/**
+ * Commits a pending draft when the input goes away (the panel is keyed by field, so selecting
+ * another field unmounts it): the edit lands on the field it was typed for, never on the next one.
+ */
+function useCommitOnUnmount(pending: () => void): void {
+  const ref = useRef(pending);
+  ref.current = pending;
+  useEffect(() => () => ref.current(), []);
+}
 
 /**
  * Property inputs that commit on blur or Enter (not on every keystroke), so that one edit is one
@@ -19,6 +29,9 @@ export function TextProp({ label, value, onCommit, placeholder, validate, multil
     setError(problem);
     if (!problem) onCommit(draft);
   };
+  useCommitOnUnmount(() => {
+    if (draft !== value && !(validate?.(draft) ?? null)) onCommit(draft);
+  });
   const common = {
     id,
     value: draft,
@@ -48,7 +61,14 @@ export function NumberProp({ label, value, onCommit, min, max, step, optional }:
   const [draft, setDraft] = useState(value === undefined ? '' : String(value));
   const id = useId();
   useEffect(() => setDraft(value === undefined ? '' : String(value)), [value]);
+  const pending = useRef(false);
+  useCommitOnUnmount(() => {
+    if (!pending.current) return;
+    const n = Number(draft);
+    if (draft.trim() !== '' && Number.isFinite(n) && n !== value) onCommit(Math.min(max ?? Infinity, Math.max(min ?? -Infinity, n)));
+  });
   const commit = () => {
+    pending.current = false;
     if (draft.trim() === '') {
       if (optional && value !== undefined) onCommit(undefined);
       else setDraft(value === undefined ? '' : String(value));
@@ -64,7 +84,18 @@ export function NumberProp({ label, value, onCommit, min, max, step, optional }:
   return (
     <div className="prop">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="number" inputMode="decimal" value={draft} min={min} max={max} step={step ?? 'any'} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        value={draft}
+        min={min}
+        max={max}
+        step={step ?? 'any'}
+        onChange={(e) => {
+          pending.current = true;
+          setDraft(e.target.value);
+        }} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
     </div>
   );
 }

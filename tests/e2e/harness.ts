@@ -1,0 +1,153 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/**
+ * What the studio's end-to-end tests need: the real server (child process `tsx src/cli/index.ts
+ * serve` on a free port with a temporary DATA_DIR), the built studio (served by the server at `/`,
+ * or by `vite preview` proxying /api to it while the server does not serve it yet), and Debian's
+ * Chromium driven by playwright-core.
+ */
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ms: number, proc?: ChildProcess, log?: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode} before ${url} answered:\n${log?.() ?? ''}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${ms} ms (${last}):\n${log?.() ?? ''}`);
+}
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function stopProcess(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    p.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    p.kill('SIGTERM');
+  });
+}
+
+function spawnLogged(cmd: string, args: string[], env: NodeJS.ProcessEnv): { proc: ChildProcess; log: () => string } {
+  const chunks: string[] = [];
+  const proc = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (b: Buffer) => {
+    chunks.push(b.toString());
+    if (chunks.length > 200) chunks.splice(0, chunks.length - 200);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  return { proc, log: () => chunks.join('') };
+}
+
+/** The API: E2E_API_URL if given (a server already running), else a fresh one. */
+export async function startApi(): Promise<Running & { log: () => string }> {
+  if (process.env.E2E_API_URL) {
+    const url = process.env.E2E_API_URL.replace(/\/$/, '');
+    await waitFor(`${url}/health`, 30_000);
+    return { url, log: () => '', stop: async () => undefined };
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pdf-studio-e2e-'));
+  const { proc, log } = spawnLogged(join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/index.ts', 'serve'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    STAGE: 'dev',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${url}/health`, 180_000, proc, log);
+  } catch (err) {
+    await stopProcess(proc);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url,
+    log,
+    stop: async () => {
+      await stopProcess(proc);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds the studio into web/dist (unless E2E_SKIP_BUILD=1 and a build exists). */
+export function buildStudio(): void {
+  if (process.env.E2E_SKIP_BUILD === '1' && existsSync(join(ROOT, 'web/dist/index.html'))) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0) throw new Error(`studio build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Where the studio is: the API itself when it serves it at `/`, else `vite preview` proxying to the API. */
+export async function startStudio(apiUrl: string): Promise<Running> {
+  const res = await fetch(`${apiUrl}/`).catch(() => null);
+  const html = res && res.ok ? await res.text() : '';
+  if (html.includes('<div id="root">')) return { url: apiUrl, stop: async () => undefined };
+  const port = await freePort();
+  const { proc, log } = spawnLogged(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--config', 'web/vite.config.ts', '--port', String(port), '--strictPort'], {
+    STUDIO_API_URL: apiUrl,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(url, 60_000, proc, log);
+  return { url, stop: () => stopProcess(proc) };
+}
+
+/** Debian's Chromium, headless, with a fresh profile directory (removed by `close`). */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'pdf-studio-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStudio, launchBrowser, ROOT, startApi, startStudio, type Running } from './harness.js';
+
+/**
+ * The studio end to end, in headless Chromium against the real server: sign up, upload a real PDF,
+ * place three fields of different types, drag one and resize another, reload and find them where
+ * they were, fill preview data, generate, and read the generated PDF's text back.
+ */
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CORPUS_PDF = join(ROOT, '../shared/corpus/pdf-lib/normal.pdf');
+
+async function basePdf(): Promise<{ name: string; bytes: Buffer }> {
+  if (existsSync(CORPUS_PDF)) return { name: 'normal.pdf', bytes: readFileSync(CORPUS_PDF) };
+  // A clone without the shared corpus still runs: a real two-page invoice made with pdf-lib.
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (const title of ['INVOICE', 'TERMS']) {
+    const page = doc.addPage([595, 842]);
+    page.drawText(title, { x: 50, y: 780, size: 24, font });
+    page.drawText('Customer:', { x: 50, y: 700, size: 12, font });
+    page.drawText('Date:', { x: 50, y: 660, size: 12, font });
+  }
+  return { name: 'invoice.pdf', bytes: Buffer.from(await doc.save()) };
+}
+
+/** Text of every page of a PDF, with pdf.js in Node (the legacy build runs on Node 20). */
+async function pdfText(bytes: Uint8Array): Promise<string> {
+  // pdf.js 6 uses Promise.withResolvers, which Node 20 lacks (the browser has it).
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  P.withResolvers ??= () => {
+    let resolve!: (v: unknown) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: bytes, useSystemFonts: false }).promise;
+  let out = '';
+  for (let i = 1; i <= doc.numPages; i += 1) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    out += content.items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
+  }
+  await doc.loadingTask.destroy();
+  return out;
+}
+
+interface Box {
+  name: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Field boxes as the editor draws them (CSS px at the current zoom), by name. */
+async function fieldBoxes(page: Page): Promise<Box[]> {
+  return page.$$eval('[data-testid="field"]', (els) =>
+    els.map((el) => {
+      const s = (el as HTMLElement).style;
+      return { name: el.getAttribute('data-name') ?? '', left: parseFloat(s.left), top: parseFloat(s.top), width: parseFloat(s.width), height: parseFloat(s.height) };
+    }),
+  );
+}
+
+async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const b = await page.locator(selector).boundingBox();
+  if (!b) throw new Error(`${selector} is not visible`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+async function drag(page: Page, from: { x: number; y: number }, by: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i += 1) await page.mouse.move(from.x + (by.x * i) / 8, from.y + (by.y * i) / 8);
+  await page.mouse.up();
+}
+
+async function waitSaved(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="save-state"][data-status="saved"]', { timeout: 30_000 });
+}
+
+describe('studio end to end', () => {
+  let api: (Running & { log: () => string }) | undefined;
+  let studio: Running | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildStudio();
+    api = await startApi();
+    studio = await startStudio(api.url);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.stop();
+    await api?.stop();
+  });
+
+  it('signs up, uploads, places/drags/resizes fields that survive a reload, and generates a PDF with the values', async () => {
+    const page = await browser!.context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    try {
+      // Sign up.
+      await page.goto(`${studio!.url}/#/signup`);
+      await page.getByLabel('Name').fill('E2E Tester');
+      await page.getByLabel('Email').fill(`e2e-${Date.now()}@example.com`);
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByRole('heading', { name: 'Templates' }).waitFor();
+
+      // Upload a real PDF with the file picker; the editor opens on the new template.
+      const pdf = await basePdf();
+      await page.getByLabel('Upload a PDF').setInputFiles({ name: pdf.name, mimeType: 'application/pdf', buffer: pdf.bytes });
+      await page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: 60_000 });
+      await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
+      // The page is drawn: the canvas has non-white pixels.
+      await page.waitForFunction(() => {
+        const c = document.querySelector('.page-canvas') as HTMLCanvasElement | null;
+        if (!c || c.width === 0) return false;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4 * 97) if (d[i] < 200) return true;
+        return false;
+      }, null, { timeout: 30_000 });
+
+      // Place three fields of different types: armed palette item + click on the page.
+      const surface = page.getByTestId('page-1');
+      const sb = (await surface.boundingBox())!;
+      const place = async (type: string, fx: number, fy: number) => {
+        await page.getByTestId(`palette-${type}`).click();
+        await page.mouse.click(sb.x + sb.width * fx, sb.y + sb.height * fy);
+      };
+      await place('text', 0.4, 0.2);
+      await place('date', 0.4, 0.3);
+      await place('checkbox', 0.4, 0.4);
+      await expect.poll(async () => (await fieldBoxes(page)).map((b) => b.name).sort()).toEqual(['checkbox1', 'date1', 'text1']);
+
+      // Bind them through the property panel.
+      const bind = async (name: string, key: string) => {
+        await page.locator(`[data-testid="field"][data-name="${name}"]`).click();
+        const input = page.getByLabel('Binding key');
+        await input.fill(key);
+        await input.press('Enter');
+      };
+      await bind('text1', 'customer.name');
+      await bind('date1', 'invoice.date');
+      await bind('checkbox1', 'paid');
+      await waitSaved(page);
+
+      // Drag the text field; resize the date field by its bottom-right handle.
+      const before = await fieldBoxes(page);
+      const text0 = before.find((b) => b.name === 'text1')!;
+      const date0 = before.find((b) => b.name === 'date1')!;
+      await drag(page, await center(page, '[data-testid="field"][data-name="text1"]'), { x: 90, y: 60 });
+      await page.locator('[data-testid="field"][data-name="date1"]').click();
+      await drag(page, await center(page, '[data-testid="field"][data-name="date1"] [data-handle="se"]'), { x: 70, y: 14 });
+      const after = await fieldBoxes(page);
+      const text1 = after.find((b) => b.name === 'text1')!;
+      const date1 = after.find((b) => b.name === 'date1')!;
+      expect(text1.left - text0.left).toBeGreaterThan(70);
+      expect(text1.top - text0.top).toBeGreaterThan(40);
+      expect(date1.width - date0.width).toBeGreaterThan(50);
+      expect(date1.height - date0.height).toBeGreaterThan(5);
+      expect(date1.left).toBe(date0.left);
+      await waitSaved(page);
+      await page.screenshot({ path: join(ARTIFACTS, 'editor-placed.png') });
+
+      // Reload: the fields come back from the server where they were left.
+      await page.reload();
+      await page.waitForSelector('[data-testid="field"][data-name="text1"]', { timeout: 60_000 });
+      const reloaded = await fieldBoxes(page);
+      const byName = (bs: Box[]) => Object.fromEntries(bs.map((b) => [b.name, b]));
+      const r = byName(reloaded);
+      const a = byName(after);
+      for (const name of ['text1', 'date1', 'checkbox1']) {
+        for (const k of ['left', 'top', 'width', 'height'] as const) expect(r[name][k]).toBeCloseTo(a[name][k], 0);
+      }
+
+      // Preview: sample data, then generate and read the PDF back.
+      await page.getByRole('tab', { name: 'Preview' }).click();
+      const sample = page.getByLabel('Sample data (JSON)');
+      expect(JSON.parse(await sample.inputValue())).toHaveProperty('customer.name');
+      await sample.fill(JSON.stringify({ customer: { name: 'Ada Lovelace' }, invoice: { date: '2026-11-25' }, paid: true }, null, 2));
+      const [response] = await Promise.all([
+        page.waitForResponse((res) => res.url().includes('/generate') && res.request().method() === 'POST', { timeout: 120_000 }),
+        page.getByRole('button', { name: 'Generate PDF' }).click(),
+      ]);
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type']).toContain('application/pdf');
+      await page.getByTestId('generated-pdf').waitFor();
+      // The bytes the user sees: read back the blob URL shown in the viewer.
+      const b64 = await page.getByTestId('generated-pdf').evaluate(async (el) => {
+        const buf = new Uint8Array(await (await fetch((el as HTMLIFrameElement).src)).arrayBuffer());
+        let bin = '';
+        for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+        return btoa(bin);
+      });
+      const bytes = Buffer.from(b64, 'base64');
+      writeFileSync(join(ARTIFACTS, 'generated.pdf'), bytes);
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const text = await pdfText(new Uint8Array(bytes));
+      expect(text).toContain('Ada Lovelace');
+      expect(text).toContain('2026-11-25');
+      await page.getByRole('tab', { name: 'Properties' }).click();
+      await page.locator('[data-testid="field"][data-name="text1"]').click();
+      await page.screenshot({ path: join(ARTIFACTS, 'editor.png') });
+      expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
+    } catch (err) {
+      await page.screenshot({ path: join(ARTIFACTS, 'editor-failure.png') }).catch(() => undefined);
+      throw new Error(`${String(err)}\n--- server log ---\n${api?.log().slice(-4000) ?? ''}`, { cause: err });
+    } finally {
+      await page.close();
+    }
+  });
+});
