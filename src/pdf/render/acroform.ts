@@ -1,5 +1,5 @@
-import type { PDFDocument, PDFFont} from 'pdf-lib';
-import { PDFCheckBox, PDFDropdown, PDFRadioGroup, PDFTextField, TextAlignment, rgb, type PDFField } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFForm, PDFWidgetAnnotation } from 'pdf-lib';
+import { PDFCheckBox, PDFDropdown, PDFName, PDFRadioGroup, PDFTextField, TextAlignment, rgb, type PDFField } from 'pdf-lib';
 import { toPdfRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
@@ -86,8 +86,9 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
       const text = show && value != null && value !== '' ? fieldText(field, value).text : '';
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
       if (text) dd.select(text, true);
-      dd.setFontSize(field.style.fontSize);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
+      dd.setFontSize(field.style.fontSize);
+      dd.updateAppearances(await pdfFont(face));
     } else if (TEXT_LIKE.has(field.type)) {
       const tf = form.createTextField(uniqueName(p));
       const text = show && value != null && value !== '' ? fieldText(field, value) : { text: '', truncated: false };
@@ -134,8 +135,49 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
     }
   }
 
-  if (flatten) form.flatten({ updateFieldAppearances: false });
+  if (flatten) await flattenForm(form, await pdfFont(state.fonts.chain('Liberation Sans', false, false).primary()));
   return handled;
+}
+
+/**
+ * pdf-lib's flatten throws on the first widget without an appearance stream (common in real
+ * forms); those get one generated (or, failing that, are dropped) and flattening resumes.
+ */
+async function flattenForm(form: PDFForm, font: PDFFont): Promise<void> {
+  try {
+    form.flatten({ updateFieldAppearances: false });
+    return;
+  } catch {
+    // fall through: repair and retry
+  }
+  const ctx = form.doc.context;
+  const blank = ctx.register(ctx.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 1, 1] }));
+  // pdf-lib's own lookup (private) decides what flatten can draw; ask it per widget.
+  const lookup = form as unknown as { findWidgetAppearanceRef(f: PDFField, w: PDFWidgetAnnotation): unknown };
+  const brokenWidgets = (f: PDFField): PDFWidgetAnnotation[] =>
+    f.acroField.getWidgets().filter((w) => {
+      try {
+        lookup.findWidgetAppearanceRef(f, w);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  for (const f of form.getFields()) {
+    if (brokenWidgets(f).length === 0) continue;
+    try {
+      if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
+      else if (f instanceof PDFTextField || f instanceof PDFDropdown) f.updateAppearances(font);
+    } catch {
+      // repaired below
+    }
+    // Nothing drawable: an empty appearance, so it flattens to nothing.
+    for (const w of brokenWidgets(f)) {
+      w.dict.set(PDFName.of('AP'), ctx.obj({ N: blank }));
+      w.dict.delete(PDFName.of('AS'));
+    }
+  }
+  form.flatten({ updateFieldAppearances: false });
 }
 
 function invalidOption(p: PreparedField, v: string, options: string[]): PdfError {

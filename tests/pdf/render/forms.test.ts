@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PDFDocument, PDFTextField } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { compileTemplate } from '@/pdf/index.js';
+import { crop, decodeBarcode, findText, hasPdftoppm, pageText, readFormFields, renderPageToPng } from '../../helpers/pdf-readback.js';
+import { field, makeBase, TOL } from './support.js';
+
+const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pdf-lib');
+
+/** A base with its own AcroForm: text, checkbox, radio group (2 widgets), dropdown. */
+async function formBase(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  const form = doc.getForm();
+  form.createTextField('applicant.name').addToPage(page, { x: 100, y: 700, width: 200, height: 20 });
+  form.createCheckBox('agree').addToPage(page, { x: 100, y: 650, width: 15, height: 15 });
+  const rg = form.createRadioGroup('plan');
+  rg.addOptionToPage('basic', page, { x: 100, y: 600, width: 15, height: 15 });
+  rg.addOptionToPage('pro', page, { x: 150, y: 600, width: 15, height: 15 });
+  const dd = form.createDropdown('country');
+  dd.addOptions(['France', 'Germany', 'Ελλάδα']);
+  dd.addToPage(page, { x: 100, y: 550, width: 120, height: 20 });
+  return doc.save();
+}
+
+const own = (acroFormName: string, type: 'text' | 'checkbox' | 'radio' | 'dropdown', bindingKey: string) =>
+  field({ type, bindingKey, advanced: { acroFormName } });
+
+describe('AcroForm output', () => {
+  it('flatten:false turns our fields into form fields with values, at their places', async () => {
+    const base = await makeBase();
+    const name = field({ name: 'Full name', bindingKey: 'customer.name', position: { x: 60, y: 100 }, size: { width: 200, height: 22 } });
+    const amount = field({ name: 'Amount', type: 'number', bindingKey: 'amount', position: { x: 60, y: 140 }, advanced: { number: { locale: 'en-US', decimals: 2 } } });
+    const agree = field({ name: 'Agree', type: 'checkbox', bindingKey: 'agree', position: { x: 60, y: 180 }, size: { width: 15, height: 15 } });
+    const planA = field({ name: 'Plan A', type: 'radio', bindingKey: 'plan', position: { x: 60, y: 220 }, size: { width: 15, height: 15 }, advanced: { options: ['basic'] } });
+    const planB = field({ name: 'Plan B', type: 'radio', bindingKey: 'plan', position: { x: 100, y: 220 }, size: { width: 15, height: 15 }, advanced: { options: ['pro'] } });
+    const size = field({ name: 'Size', type: 'dropdown', bindingKey: 'size', position: { x: 60, y: 260 }, size: { width: 80, height: 20 }, advanced: { options: ['S', 'M', 'L'] } });
+    const qr = field({ type: 'barcode', bindingKey: 'qr', position: { x: 300, y: 100 }, size: { width: 80, height: 80 } });
+    const t = await compileTemplate(base, [name, amount, agree, planA, planB, size, qr]);
+    const { bytes } = await t.generate({ customer: { name: 'Zoë Ελένη' }, amount: 12.5, agree: true, plan: 'pro', size: 'M', qr: 'x' }, { flatten: false });
+    const fields = await readFormFields(bytes);
+    const by = (n: string) => fields.find((f) => f.name === n)!;
+    expect(by('Full name')).toMatchObject({ type: 'text', value: 'Zoë Ελένη' });
+    expect(by('Full name').rect!.x).toBeCloseTo(60, 0);
+    expect(Math.abs(by('Full name').rect!.y - 100)).toBeLessThan(TOL);
+    expect(by('Amount')).toMatchObject({ type: 'text', value: '12.50' });
+    expect(by('Agree')).toMatchObject({ type: 'checkbox', value: true });
+    expect(by('plan')).toMatchObject({ type: 'radio', value: 'pro' });
+    expect(by('Size')).toMatchObject({ type: 'dropdown', value: ['M'] });
+    // the barcode stays drawn (decoded back from the rendered page)
+    if (hasPdftoppm()) {
+      const img = await renderPageToPng(bytes, 1, 144);
+      expect(decodeBarcode(crop(img, 560, 160, 240, 240), 'qrcode')).toBe('x');
+    }
+  });
+
+  it('fills the base PDF\'s own form fields by name and flattens them (default)', async () => {
+    const base = await formBase();
+    const t = await compileTemplate(base, [own('applicant.name', 'text', 'name'), own('agree', 'checkbox', 'agree'), own('plan', 'radio', 'plan'), own('country', 'dropdown', 'country')]);
+    const flat = await t.generate({ name: 'Jean Dupont', agree: true, plan: 'pro', country: 'Ελλάδα' });
+    expect(await readFormFields(flat.bytes)).toEqual([]);
+    const text = await pageText(flat.bytes);
+    expect(text).toContain('Jean Dupont');
+    expect(text).toContain('Ελλάδα');
+    const hit = (await findText(flat.bytes, 'Jean Dupont'))!;
+    expect(hit.x).toBeGreaterThan(100);
+    expect(hit.x).toBeLessThan(106);
+    expect(hit.baseline).toBeGreaterThan(842 - 720);
+    expect(hit.baseline).toBeLessThan(842 - 700);
+
+    const fillable = await t.generate({ name: 'Jean Dupont', agree: true, plan: 'pro', country: 'Germany' }, { flatten: false });
+    const fields = await readFormFields(fillable.bytes);
+    expect(fields.find((f) => f.name === 'applicant.name')?.value).toBe('Jean Dupont');
+    expect(fields.find((f) => f.name === 'agree')?.value).toBe(true);
+    expect(fields.find((f) => f.name === 'plan')?.value).toBe('pro');
+    expect(fields.find((f) => f.name === 'country')?.value).toEqual(['Germany']);
+    await expect(t.generate({ plan: 'enterprise' })).rejects.toMatchObject({ code: 'payload_invalid' });
+  });
+
+  const corpus = existsSync(path.join(CORPUS, 'sample_form.pdf')) ? it : it.skip;
+  corpus('fills a real form (corpus sample_form.pdf) by field name', async () => {
+    const base = new Uint8Array(readFileSync(path.join(CORPUS, 'sample_form.pdf')));
+    const doc = await PDFDocument.load(base);
+    const textField = doc.getForm().getFields().find((f): f is PDFTextField => f instanceof PDFTextField && f.getMaxLength() === undefined)!;
+    const t = await compileTemplate(base, [own(textField.getName(), 'text', 'v')]);
+    const { bytes } = await t.generate({ v: 'Filled 123' }, { flatten: false });
+    expect((await readFormFields(bytes)).find((f) => f.name === textField.getName())?.value).toBe('Filled 123');
+    const flat = await t.generate({ v: 'Filled 456' });
+    expect(await pageText(flat.bytes)).toContain('Filled 456');
+  });
+});
