@@ -1,6 +1,8 @@
 import type { Config } from '@/shared/config/index.js';
 import type { AccessTokens } from '@/shared/auth/jwt.js';
 import type { BlobStore } from '@/shared/storage/index.js';
+import type { QueueDriver } from '@/shared/queue/index.js';
+import type { Mailer } from '@/shared/email/index.js';
 import type { DdbRepositories } from '@/shared/database/ddb/index.js';
 import type { Repositories as PrismaRepositories } from '@/shared/database/prisma/index.js';
 
@@ -14,6 +16,8 @@ export interface ApiServices {
   config: Config;
   repos: Repositories;
   blobs: BlobStore;
+  queue: QueueDriver;
+  mailer: Mailer;
   tokens: AccessTokens;
   signingSecret: string;
 }

@@ -6,6 +6,8 @@ import { startLocalDynamo, type LocalDynamo } from '@/shared/database/ddb/local-
 import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/database.js';
 import { getPrisma } from '@/shared/database/prisma/client.js';
 import { createBlobStore, type BlobStore } from '@/shared/storage/index.js';
+import { createQueueDriver, type QueueDriver } from '@/shared/queue/index.js';
+import { createMailer, type Mailer } from '@/shared/email/index.js';
 import { resolveSigningSecret } from '@/shared/auth/signing-secret.js';
 import type { HealthCheck } from '@/api/health/routes.js';
 
@@ -19,6 +21,8 @@ export interface Infrastructure {
   database: RunningDatabase;
   dynamo: DynamoClients & { local?: LocalDynamo; tables: Awaited<ReturnType<typeof ensureTables>> | undefined };
   blobs: BlobStore;
+  queue: QueueDriver;
+  mailer: Mailer;
   signingSecret: string;
   checks: HealthCheck[];
   stop(): Promise<void>;
@@ -52,6 +56,12 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
 
     const blobs = createBlobStore(config, { signingSecret });
 
+    // The embedded queue (pg-boss) lives in the same PostgreSQL, so it survives restarts with it.
+    const queue = createQueueDriver(config, { connectionString: database.url, onError: (err) => log(`queue error: ${(err as Error).message}`) });
+    await queue.start();
+    stops.push(() => queue.close());
+    const mailer = createMailer(config);
+
     const checks: HealthCheck[] = [
       { name: 'postgres', driver: database.backend, check: async () => void (await getPrisma().$queryRaw`SELECT 1`) },
       {
@@ -68,9 +78,10 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
         driver: blobs.driver,
         check: async () => void (await blobs.list('files', { limit: 1 })),
       },
+      { name: 'queue', driver: queue.driver === 'local' ? 'pg-boss' : 'sqs', check: async () => void (await queue.peekDeadLetters('pdf-generation', 1)) },
     ];
 
-    return { config, database, dynamo: { ...clients, local, tables }, blobs, signingSecret, checks, stop: stopAll };
+    return { config, database, dynamo: { ...clients, local, tables }, blobs, queue, mailer, signingSecret, checks, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

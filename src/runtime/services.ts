@@ -12,6 +12,8 @@ export function createServices(infra: Infrastructure): ApiServices {
     config,
     repos: { ...createRepositories(getPrisma), ...createDdbRepositories({ docClient: infra.dynamo.docClient, tables: config.dynamodb.tables }) },
     blobs: infra.blobs,
+    queue: infra.queue,
+    mailer: infra.mailer,
     tokens: new AccessTokens(infra.signingSecret, config.auth.accessTtlSeconds),
     signingSecret: infra.signingSecret,
   };

@@ -8,6 +8,8 @@ import type { ApiServices } from '@/api/context.js';
 import { AccessTokens } from '@/shared/auth/jwt.js';
 import { loadConfig, type Config } from '@/shared/config/index.js';
 import { LocalBlobStore } from '@/shared/storage/index.js';
+import { PgBossQueueDriver } from '@/shared/queue/index.js';
+import { OutboxMailer } from '@/shared/email/index.js';
 import { createTestDatabase, postgresSkipReason, POSTGRES_BACKENDS, type PostgresBackend, type TestDatabase } from './postgres.js';
 import { startTestDynamo, type TestDynamo } from './dynamodb.js';
 
@@ -30,10 +32,15 @@ export async function createTestApi(backend: PostgresBackend, env: Record<string
   const dynamo = await startTestDynamo();
   const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAGE: dynamo.stage, RATE_LIMIT_PER_MINUTE: '100000', ...env });
   const signingSecret = 'test-signing-secret-that-is-long-enough-0123456789';
+  // The embedded queue on the test's own database: the same durable pg-boss path as `npm start`.
+  const queue = new PgBossQueueDriver({ connectionString: db.url, poolMax: 2 });
+  await queue.start();
   const services: ApiServices = {
     config,
     repos: { ...db.repos, ...dynamo.repos },
     blobs: new LocalBlobStore({ root: path.join(dataDir, 'blobs'), signingSecret }),
+    queue,
+    mailer: new OutboxMailer({ directory: path.join(dataDir, 'outbox'), from: config.email.from }),
     tokens: new AccessTokens(signingSecret, config.auth.accessTtlSeconds),
     signingSecret,
   };
@@ -47,6 +54,7 @@ export async function createTestApi(backend: PostgresBackend, env: Record<string
     dataDir,
     async close() {
       await app.close();
+      await queue.close();
       await dynamo.stop();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
