@@ -52,6 +52,8 @@ export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LO
     throw new PdfError('pdf_too_large', `The file is ${input.byteLength} bytes; the limit is ${limits.maxBytes}`, { size: input.byteLength, limit: limits.maxBytes });
   }
   assertPdfHeader(input);
+  const declared = declaredPageCount(input);
+  if (declared !== undefined && declared > limits.maxPages) throw tooManyPages(declared, limits.maxPages);
 
   const deadline = Date.now() + (limits.timeoutMs ?? DEFAULT_LOAD_LIMITS.timeoutMs ?? 20_000);
   let bytes = input;
@@ -68,6 +70,31 @@ export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LO
   }
   countPages(doc, limits.maxPages);
   return { doc, bytes, wasEncrypted: encryption !== undefined, ...(encryption ? { encryption } : {}) };
+}
+
+function tooManyPages(pages: number, limit: number): PdfError {
+  return new PdfError('pdf_too_many_pages', `The PDF has ${pages} pages; the limit is ${limit}`, { pages, limit });
+}
+
+/**
+ * The largest /Count of a page-tree node written in the clear (`<< /Type /Pages … /Count n … >>`),
+ * found by a linear scan of the raw bytes before any parsing, so an absurd document (10,000 pages)
+ * is refused in milliseconds instead of after a full parse. Page trees inside compressed object
+ * streams are not visible here; the parsed tree's /Count and the bounded walk catch those.
+ */
+function declaredPageCount(bytes: Uint8Array): number | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let max: number | undefined;
+  for (let i = buf.indexOf('/Pages', 0, 'latin1'); i !== -1; i = buf.indexOf('/Pages', i + 6, 'latin1')) {
+    const start = buf.lastIndexOf('<<', i, 'latin1');
+    const end = buf.indexOf('>>', i, 'latin1');
+    if (start === -1 || end === -1 || end - start > 1_000_000) continue;
+    const dict = buf.toString('latin1', start, end);
+    if (dict.includes('<<', 2) || !/\/Type\s*\/Pages(?![A-Za-z])/.test(dict)) continue;
+    const m = /\/Count\s+(\d{1,12})(?!\d)/.exec(dict);
+    if (m) max = Math.max(max ?? 0, Number(m[1]));
+  }
+  return max;
 }
 
 /** What the first bytes of common non-PDF uploads look like, to name the mistake in the error. */
@@ -123,9 +150,7 @@ function countPages(doc: PDFDocument, maxPages: number): number {
   const pagesRoot = doc.catalog.lookup(PDFName.of('Pages'));
   if (!(pagesRoot instanceof PDFDict)) throw new PdfError('pdf_corrupt', 'The PDF has no page tree');
   const declared = pagesRoot.lookup(PDFName.of('Count'));
-  if (declared instanceof PDFNumber && declared.asNumber() > maxPages) {
-    throw new PdfError('pdf_too_many_pages', `The PDF has ${declared.asNumber()} pages; the limit is ${maxPages}`, { pages: declared.asNumber(), limit: maxPages });
-  }
+  if (declared instanceof PDFNumber && declared.asNumber() > maxPages) throw tooManyPages(declared.asNumber(), maxPages);
   let leaves = 0;
   const seen = new Set<PDFDict>();
   const stack: PDFDict[] = [pagesRoot];

@@ -87,6 +87,24 @@ describe('loadPdf: bad input gives a typed error', () => {
     expect(ms).toBeLessThan(5_000);
   });
 
+  it('a 10,000-page PDF needs no full parse: refused by the pre-parse /Count scan, with bounded memory', async () => {
+    const bytes = manyPagesPdf(10_000);
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    await expectPdfError(loadPdf(bytes), 'pdf_too_many_pages');
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('a page tree hidden in object streams is counted after parsing (the parsed root /Count)', async () => {
+    const doc = await PDFDocument.create();
+    for (let i = 0; i < 30; i++) doc.addPage([100, 100]);
+    const bytes = await doc.save({ useObjectStreams: true });
+    expect(Buffer.from(bytes).includes('/Type /Pages')).toBe(false); // compressed: the scan cannot see it
+    await expectPdfError(loadPdf(bytes, { ...DEFAULT_LOAD_LIMITS, maxPages: 20 }), 'pdf_too_many_pages', /30 pages; the limit is 20/);
+    expect((await loadPdf(bytes, { ...DEFAULT_LOAD_LIMITS, maxPages: 30 })).doc.getPageCount()).toBe(30);
+  });
+
   it('a root /Count that lies is caught by the bounded walk', async () => {
     await expectPdfError(loadPdf(lyingCountPdf(50), { ...DEFAULT_LOAD_LIMITS, maxPages: 20 }), 'pdf_too_many_pages', /more than 20/);
   });
