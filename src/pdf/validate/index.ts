@@ -46,7 +46,11 @@ export type ValidatableField = FieldInput & { fieldId?: string };
 
 const MAX_PATTERN_INPUT = 100_000;
 
-export function validate(fields: readonly ValidatableField[], payload: unknown): ValidationIssue[] {
+/** A template (anything with its fields) or the fields themselves. */
+export type ValidationTarget = readonly ValidatableField[] | { fields: readonly ValidatableField[] };
+
+export function validate(target: ValidationTarget, payload: unknown): ValidationIssue[] {
+  const fields = 'fields' in target && !Array.isArray(target) ? target.fields : (target as readonly ValidatableField[]);
   const issues: ValidationIssue[] = [];
   const radioGroups = groupRadios(fields);
   const doneRadio = new Set<string>();
@@ -177,8 +181,8 @@ export function payloadErrors(issues: ValidationIssue[]): ValidationIssue[] {
 }
 
 /** Throws PdfError('payload_invalid') listing every problem when there is any; for generation paths. */
-export function assertValid(fields: readonly ValidatableField[], payload: unknown): void {
-  const issues = validate(fields, payload);
+export function assertValid(target: ValidationTarget, payload: unknown): void {
+  const issues = validate(target, payload);
   if (issues.length === 0) return;
   const head = issues.slice(0, 3).map((i) => i.message).join('; ');
   throw new PdfError('payload_invalid', `${issues.length} validation error(s): ${head}${issues.length > 3 ? '; …' : ''}`, { errors: issues });

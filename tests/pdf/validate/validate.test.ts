@@ -205,6 +205,10 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
     expect(VALIDATION_CODES).toEqual(['required', 'type', 'pattern', 'min', 'max', 'maxLength', 'minLength', 'email', 'date_range', 'date', 'option', 'invalid_pattern', 'invalid_rule']);
   });
 
+  it('accepts a template ({fields}) as well as the field list', () => {
+    expect(codes(fields, {})).toEqual(validate({ fields }, {}).map((i) => `${i.bindingKey}:${i.code}`));
+  });
+
   it('assertValid throws payload_invalid with the full list', () => {
     let err: unknown;
     try {
