@@ -5,7 +5,7 @@ import { PDFDocument, PDFRawStream, StandardFonts, decodePDFRawStream } from 'pd
 import { describe, expect, it } from 'vitest';
 import { PdfError, type PdfErrorCode } from '@/pdf/errors.js';
 import { DEFAULT_LOAD_LIMITS, loadPdf, type LoadLimits } from '@/pdf/load.js';
-import { cyclicPageTreePdf, lyingCountPdf, manyPagesPdf, noPagesPdf } from './raw-pdf.js';
+import { buildPdf, cyclicPageTreePdf, lyingCountPdf, manyPagesPdf, noPagesPdf } from './raw-pdf.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
@@ -164,6 +164,15 @@ describe('loadPdf: encryption', () => {
     const filled = await PDFDocument.load(await doc.save());
     expect(filled.getForm().getTextField('applicant.name').getText()).toBe('Émile Zola');
     expect(filled.getForm().getCheckBox('agree').isChecked()).toBe(false);
+  });
+
+  it('a certificate-encrypted PDF (not the standard handler) → pdf_encrypted naming the handler', async () => {
+    const bytes = buildPdf(
+      ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Count 1 /Kids [4 0 R] >>', '<< /Filter /Adobe.PubSec /V 4 /R 4 /Recipients [<00>] >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'],
+      '/Encrypt 3 0 R /ID [<0011> <0011>] ',
+    );
+    const err = await expectPdfError(loadPdf(bytes), 'pdf_encrypted', /Adobe\.PubSec/);
+    expect(err.details).toMatchObject({ needsPassword: false });
   });
 
   it.each(['user-password-aes-256.pdf', 'user-password-rc4-128.pdf'])('%s needs a user password → pdf_encrypted saying so', async (name) => {
