@@ -73,6 +73,21 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       await stop();
     });
 
+    it('refuses a message over 1 MiB and splits a batch of large messages under the batch limit', async () => {
+      await expect(
+        driver.send('pdf-generation', { templateId: 't', userId: 'u', payload: { big: 'x'.repeat(1024 * 1024) } }),
+      ).rejects.toMatchObject({ code: 'queue_message_too_large' });
+      const got = new Set<number>();
+      const stop = await driver.consume('pdf-generation', async (m) => {
+        if (m.body.jobId === `large-${run}`) got.add(m.body.recordIndex ?? -1);
+      }, { concurrency: 2 });
+      const bodies = Array.from({ length: 4 }, (_, i) => ({ templateId: 't', userId: 'u', jobId: `large-${run}`, recordIndex: i, payload: { text: 'y'.repeat(400_000) } }));
+      const ids = await driver.sendBatch('pdf-generation', bodies);
+      expect(ids.filter(Boolean)).toHaveLength(4);
+      await waitFor(() => got.size === 4, 30_000, 'the large messages');
+      await stop();
+    });
+
     it('retries a failed delivery with a higher attempt number, then succeeds', async () => {
       const attempts: number[] = [];
       const times: number[] = [];

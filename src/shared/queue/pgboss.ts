@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { deadLetterQueueName, QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
-  parseQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type ScheduleOptions, type SendOptions,
+  parseQueueMessage, serializeQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type ScheduleOptions, type SendOptions,
   type StopConsumer,
 } from './types.js';
 
@@ -130,7 +130,7 @@ export class PgBossQueueDriver implements QueueDriver {
   }
 
   async send<Q extends QueueName>(queue: Q, body: QueueMessage<Q>, options: SendOptions = {}): Promise<string | null> {
-    const data = parseQueueMessage(queue, body);
+    const { data } = serializeQueueMessage(queue, body);
     await this.start();
     const id = await this.boss.send(queue, data, {
       ...(options.delaySeconds ? { startAfter: options.delaySeconds } : {}),
@@ -141,7 +141,7 @@ export class PgBossQueueDriver implements QueueDriver {
   }
 
   async sendBatch<Q extends QueueName>(queue: Q, bodies: QueueMessage<Q>[], options: Omit<SendOptions, 'deduplicationId'> = {}): Promise<string[]> {
-    const datas = bodies.map((b) => parseQueueMessage(queue, b));
+    const datas = bodies.map((b) => serializeQueueMessage(queue, b).data);
     await this.start();
     const startAfter = options.delaySeconds ? new Date(Date.now() + options.delaySeconds * 1000).toISOString() : undefined;
     const jobs = datas.map((data) => ({ id: randomUUID(), name: queue, data, ...(startAfter ? { startAfter } : {}) }));

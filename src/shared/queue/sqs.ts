@@ -5,7 +5,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
-  errorMessage, parseQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type SendOptions,
+  errorMessage, MAX_MESSAGE_BYTES, parseQueueMessage, serializeQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type SendOptions,
   type StopConsumer,
 } from './types.js';
 
@@ -137,12 +137,12 @@ export class SqsQueueDriver implements QueueDriver {
   }
 
   async send<Q extends QueueName>(queue: Q, body: QueueMessage<Q>, options: SendOptions = {}): Promise<string | null> {
-    const data = parseQueueMessage(queue, body);
+    const { json } = serializeQueueMessage(queue, body);
     const QueueUrl = await this.queueUrl(queue);
     const out = await this.client.send(
       new SendMessageCommand({
         QueueUrl,
-        MessageBody: JSON.stringify(data),
+        MessageBody: json,
         DelaySeconds: options.delaySeconds ? Math.min(Math.round(options.delaySeconds), 900) : undefined,
         ...this.fifoFields(QueueUrl, options),
       }),
@@ -151,13 +151,28 @@ export class SqsQueueDriver implements QueueDriver {
   }
 
   async sendBatch<Q extends QueueName>(queue: Q, bodies: QueueMessage<Q>[], options: Omit<SendOptions, 'deduplicationId'> = {}): Promise<string[]> {
-    const datas = bodies.map((b) => parseQueueMessage(queue, b));
+    const jsons = bodies.map((b) => serializeQueueMessage(queue, b).json);
     const QueueUrl = await this.queueUrl(queue);
     const ids: string[] = [];
-    for (let i = 0; i < datas.length; i += 10) {
-      let entries = datas.slice(i, i + 10).map((d, j) => ({
-        Id: String(i + j),
-        MessageBody: JSON.stringify(d),
+    // A SendMessageBatch holds at most 10 messages and MAX_MESSAGE_BYTES in total.
+    const chunks: number[][] = [];
+    let current: number[] = [];
+    let bytes = 0;
+    jsons.forEach((json, i) => {
+      const size = Buffer.byteLength(json);
+      if (current.length === 10 || (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES)) {
+        chunks.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(i);
+      bytes += size;
+    });
+    if (current.length) chunks.push(current);
+    for (const chunk of chunks) {
+      let entries = chunk.map((i) => ({
+        Id: String(i),
+        MessageBody: jsons[i],
         DelaySeconds: options.delaySeconds ? Math.min(Math.round(options.delaySeconds), 900) : undefined,
         ...this.fifoFields(QueueUrl, {}),
       }));

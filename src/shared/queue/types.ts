@@ -67,6 +67,13 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
+/**
+ * SQS's message size limit (1 MiB since 2025; also the limit of one SendMessageBatch). Enforced by
+ * every driver, so a message that works embedded also works on AWS. Large inputs (batch records)
+ * belong in blob storage, with their key in the message.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 /** Parses a body for a queue; a ValidationError lists every field problem. */
 export function parseQueueMessage<Q extends QueueName>(queue: Q, body: unknown): QueueMessage<Q> {
   const parsed = queueMessageSchemas[queue].safeParse(body);
@@ -78,6 +85,21 @@ export function parseQueueMessage<Q extends QueueName>(queue: Q, body: unknown):
     );
   }
   return parsed.data as QueueMessage<Q>;
+}
+
+/** parseQueueMessage plus the size limit: what every send goes through. Returns the JSON text. */
+export function serializeQueueMessage<Q extends QueueName>(queue: Q, body: unknown): { data: QueueMessage<Q>; json: string } {
+  const data = parseQueueMessage(queue, body);
+  const json = JSON.stringify(data);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new ValidationError(
+      `${queue} message is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
+      [{ path: '', code: 'too_big', message: `message exceeds ${MAX_MESSAGE_BYTES} bytes` }],
+      'queue_message_too_large',
+    );
+  }
+  return { data, json };
 }
 
 export function errorMessage(err: unknown): string {
