@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,16 +24,38 @@ export interface BatchResult {
   done: number;
   failed: number;
   errors: { index: number; error: string }[];
+  /** Worker threads that generated (0: this thread). */
+  threads: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The worker module: compiled JS beside this file, else the TypeScript source through a tsx shim. */
-function workerFilename(): string | undefined {
+let bundled: Promise<string | undefined> | undefined;
+
+/**
+ * The worker module. Built JS: the batch-worker.js beside this file. From TypeScript sources
+ * (tsx, vitest) a worker thread does not inherit the parent's loader: the worker is bundled once
+ * per process with esbuild (a dev dependency; packages stay external) into node_modules/.cache,
+ * which starts in milliseconds, where tsx's loader in every worker took seconds under load. If
+ * esbuild is unavailable, a shim registers tsx in the worker.
+ */
+async function workerFilename(): Promise<string | undefined> {
   const js = path.join(here, 'batch-worker.js');
   if (existsSync(js)) return js;
-  if (existsSync(path.join(here, 'batch-worker.ts'))) return path.join(here, 'batch-worker-tsx.mjs');
-  return undefined;
+  const ts = path.join(here, 'batch-worker.ts');
+  if (!existsSync(ts)) return undefined;
+  bundled ??= (async () => {
+    try {
+      const { build } = await import('esbuild');
+      const outfile = path.join(here, '../../node_modules/.cache/pdf-studio', `batch-worker-${process.pid}.mjs`);
+      await build({ entryPoints: [ts], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent', alias: { '@': path.join(here, '..') } });
+      process.once('exit', () => rmSync(outfile, { force: true }));
+      return outfile;
+    } catch {
+      return path.join(here, 'batch-worker-tsx.mjs');
+    }
+  })();
+  return bundled;
 }
 
 function lengthOf(records: BatchInput['records']): number | undefined {
@@ -49,7 +71,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   // Compile here first: a bad base or template fails the batch at once, not per record.
   const local = await compileTemplate(input.base, input.fields);
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
-  const filename = threads > 1 ? workerFilename() : undefined;
+  const filename = threads > 1 ? await workerFilename() : undefined;
   const pool = filename
     ? new Piscina<BatchTask, BatchTaskResult>({ filename, workerData: { base: input.base, fields: input.fields }, minThreads: threads, maxThreads: threads, idleTimeout: 1000 })
     : undefined;
@@ -57,7 +79,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
     pool ? pool.run({ payload, options: input.options }) : local.generate(payload, input.options);
 
   const total = lengthOf(input.records);
-  const result: BatchResult = { done: 0, failed: 0, errors: [] };
+  const result: BatchResult = { done: 0, failed: 0, errors: [], threads: pool ? pool.threads.length : 0 };
   const inFlight = new Set<Promise<void>>();
   const limit = threads * 2;
   let index = 0;
