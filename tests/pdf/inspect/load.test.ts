@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, PDFRawStream, StandardFonts, decodePDFRawStream } from 'pdf-lib';
@@ -155,6 +157,22 @@ describe('loadPdf: encryption', () => {
     const again = await PDFDocument.load(loaded.bytes);
     expect(again.isEncrypted).toBe(false);
     expect(Buffer.from(loaded.bytes).includes('/Encrypt')).toBe(false);
+  });
+
+  // An independent reader (poppler, installed by .ci/run) must see a plain, unencrypted PDF with the text.
+  const poppler = spawnSync('pdfinfo', ['-v']).error === undefined;
+  it.skipIf(!poppler)('decrypted bytes read back with poppler: not encrypted, same title and page text (skipped without poppler-utils)', async () => {
+    const { bytes } = await loadPdf(fixture('owner-only-rc4-128.pdf'));
+    const file = path.join(os.tmpdir(), `decrypted-${process.pid}.pdf`);
+    fs.writeFileSync(file, bytes);
+    try {
+      const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
+      expect(info).toMatch(/^Encrypted:\s+no$/m);
+      expect(info).toMatch(/^Title:\s+Owner-only fixture$/m);
+      expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Encrypted fixture form');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   it('an owner-only file can be filled and read back', async () => {
