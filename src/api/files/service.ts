@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ApiServices } from '../context.js';
+import type { UploadedFile } from '@/shared/database/prisma/index.js';
+import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
+import { BlobTooLargeError } from '@/shared/storage/index.js';
+import { fileMetadata, processFile } from '@/workers/file-processing.js';
+import { PdfSniffer } from './sniff.js';
+
+/** Signed upload and download URLs live this long. */
+export const SIGNED_URL_TTL_SECONDS = 15 * 60;
+
+/** HTTP status of each reason processing rejects a PDF (the PdfError codes of src/pdf/load.ts). */
+const REJECTION_STATUS: Record<string, number> = {
+  pdf_not_pdf: 415,
+  pdf_empty: 400,
+  pdf_corrupt: 422,
+  pdf_encrypted: 422,
+  pdf_too_large: 413,
+  pdf_too_many_pages: 422,
+  file_missing: 409,
+};
+
+export function fileTooLarge(maxBytes: number): AppError {
+  return new AppError('file_too_large', `The file is larger than the limit of ${maxBytes} bytes`, 413, { maxBytes });
+}
+
+/** Where an upload's bytes live in the uploads bucket. */
+export function uploadKey(userId: string): string {
+  return `users/${userId}/uploads/${randomUUID()}.pdf`;
+}
+
+function safeFilename(name: string): string {
+  // The name is only shown and used in Content-Disposition; keep it printable and short.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
+  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base || 'document.pdf').slice(0, 255);
+}
+
+/**
+ * Multipart upload: streams the part through the type sniffer into the uploads bucket (bounded by
+ * maxUploadBytes; nothing is stored when a bound trips), records the row, then runs the
+ * file-processing job inline so a bad PDF answers 4xx now (and leaves nothing behind).
+ */
+export async function uploadStream(services: ApiServices, userId: string, input: { filename: string; body: Readable }): Promise<UploadedFile> {
+  const { blobs, config, repos } = services;
+  const max = config.limits.maxUploadBytes;
+  const key = uploadKey(userId);
+  const sniffer = new PdfSniffer();
+  input.body.on('error', (err) => sniffer.destroy(err));
+  // busboy (multipart) does not fail the part stream at its size limit: it emits 'limit' and truncates.
+  input.body.on('limit', () => sniffer.fail(fileTooLarge(max)));
+  // The failure is kept on the sniffer and rethrown below; a late second 'error' emission after the
+  // storage pipeline has settled must not become an uncaught exception.
+  sniffer.on('error', () => undefined);
+  try {
+    await blobs.put('uploads', key, input.body.pipe(sniffer), { contentType: 'application/pdf', maxBytes: max });
+  } catch (err) {
+    await blobs.delete('uploads', key).catch(() => undefined);
+    if (sniffer.failure) throw sniffer.failure;
+    if (err instanceof BlobTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || sniffer.bytes > max) throw fileTooLarge(max);
+    throw err;
+  }
+  // …and when the part was parsed before we listened, only `truncated` tells.
+  if ((input.body as { truncated?: boolean }).truncated) {
+    await blobs.delete('uploads', key);
+    throw fileTooLarge(max);
+  }
+  const filename = safeFilename(input.filename);
+  const row = await repos.files.create({
+    userId,
+    originalFilename: filename,
+    storedFilename: path.posix.basename(key),
+    filePath: key,
+    s3Bucket: config.storage.buckets.uploads,
+    s3Key: key,
+    fileSize: BigInt(sniffer.bytes),
+    mimeType: 'application/pdf',
+    sha256: sniffer.sha256,
+    status: 'uploaded',
+    metadata: {},
+  });
+  return processOrReject(services, row);
+}
+
+/** Runs the job; a PDF it rejects is removed (row and blob) and answered with its code. */
+export async function processOrReject(services: ApiServices, row: UploadedFile): Promise<UploadedFile> {
+  let file: UploadedFile;
+  try {
+    file = await processFile(services, { fileId: row.id, userId: row.userId });
+  } catch (err) {
+    await removeFile(services, row).catch(() => undefined);
+    throw err;
+  }
+  if (file.status !== 'failed') return file;
+  await removeFile(services, file);
+  const error = fileMetadata(file).error ?? { code: 'pdf_corrupt', message: 'The PDF could not be processed' };
+  throw new AppError(error.code, error.message, REJECTION_STATUS[error.code] ?? 422);
+}
+
+/** Hides the row, removes the blob, then the row (a crash in between leaves a hidden row for cleanup). */
+export async function removeFile(services: ApiServices, file: UploadedFile): Promise<void> {
+  await services.repos.files.softDelete(file.userId, file.id).catch(() => undefined);
+  await services.blobs.delete('uploads', file.s3Key);
+  await services.repos.files.delete(file.userId, file.id);
+}
+
+/** Signed-upload flow, step 1: a pending row and a URL to PUT the bytes to. */
+export async function createUploadUrl(services: ApiServices, userId: string, input: { filename: string; size: number }) {
+  const { blobs, config, repos } = services;
+  if (input.size > config.limits.maxUploadBytes) throw fileTooLarge(config.limits.maxUploadBytes);
+  const key = uploadKey(userId);
+  const row = await repos.files.create({
+    userId,
+    originalFilename: safeFilename(input.filename),
+    storedFilename: path.posix.basename(key),
+    filePath: key,
+    s3Bucket: config.storage.buckets.uploads,
+    s3Key: key,
+    fileSize: BigInt(input.size),
+    mimeType: 'application/pdf',
+    status: 'uploaded',
+    metadata: {},
+  });
+  // Local URLs refuse more than the declared size while receiving; S3 cannot, so confirm checks.
+  const signed = await blobs.signedUploadUrl('uploads', key, { expiresInSeconds: SIGNED_URL_TTL_SECONDS, maxBytes: input.size, contentType: 'application/pdf' });
+  return { file: row, signed };
+}
+
+/**
+ * Signed-upload flow, step 3: the object must be there with the declared size (the row's
+ * fileSize; there is no way to change it afterwards, so a different size is refused and the client
+ * may PUT again), within the limit; then the same processing as a multipart upload. Confirming a
+ * file that is already processed returns it unchanged.
+ */
+export async function confirmUpload(services: ApiServices, userId: string, fileId: string): Promise<UploadedFile> {
+  const { blobs, config, repos } = services;
+  const row = await repos.files.get(userId, fileId);
+  if (row.status === 'ready') return row;
+  const info = await blobs.head('uploads', row.s3Key);
+  if (!info) throw new ConflictError('upload_incomplete', 'Nothing has been uploaded to the upload URL yet');
+  if (info.size > config.limits.maxUploadBytes) {
+    await removeFile(services, row);
+    throw fileTooLarge(config.limits.maxUploadBytes);
+  }
+  if (BigInt(info.size) !== row.fileSize) {
+    await blobs.delete('uploads', row.s3Key);
+    throw new ValidationError('The uploaded size differs from the declared size', [
+      { path: 'size', code: 'upload_size_mismatch', message: `declared ${row.fileSize} bytes, received ${info.size}` },
+    ], 'upload_size_mismatch');
+  }
+  return processOrReject(services, row);
+}

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, forEachApi, registerUser, type TestApi, type TestUser } from '../helpers/api.js';
+import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
+import { fixture, makePdf, multipartBody, upload, uploadOk } from './upload-helpers.js';
+
+async function blobCount(api: TestApi): Promise<number> {
+  const page = await api.services.blobs.list('uploads', { limit: 1000 });
+  return page.items.length;
+}
+
+forEachApi('files API', (api) => {
+  let ada: TestUser;
+  beforeAll(async () => {
+    ada = await registerUser(api().app, 'files');
+  });
+
+  it('uploads a PDF (multipart), inspects it and serves it back', async () => {
+    const bytes = await makePdf({ pages: 3, width: 595, height: 842 });
+    const res = await upload(api().app, ada.headers, bytes, 'Invoice é.pdf');
+    expect(res.statusCode).toBe(201);
+    const { file } = res.json();
+    expect(file).toMatchObject({
+      originalFilename: 'Invoice é.pdf',
+      fileSize: bytes.byteLength,
+      mimeType: 'application/pdf',
+      status: 'ready',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      metadata: { pageCount: 3, pages: [{ width: 595, height: 842, rotation: 0 }, { width: 595 }, { width: 595 }] },
+    });
+    // The row is the seed's: bucket and key of the uploads bucket.
+    const row = await api().services.repos.files.get(ada.id, file.id);
+    expect(row.s3Bucket).toBe(api().services.config.storage.buckets.uploads);
+    expect(row.s3Key).toMatch(new RegExp(`^users/${ada.id}/uploads/[0-9a-f-]+\\.pdf$`));
+    expect(row.fileSize).toBe(BigInt(bytes.byteLength));
+
+    const content = await api().app.inject({ method: 'GET', url: `/api/files/${file.id}/content`, headers: ada.headers });
+    expect(content.statusCode).toBe(200);
+    expect(content.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.compare(content.rawPayload, Buffer.from(bytes))).toBe(0);
+    expect((await PDFDocument.load(content.rawPayload)).getPageCount()).toBe(3);
+
+    const got = await api().app.inject({ method: 'GET', url: `/api/files/${file.id}`, headers: ada.headers });
+    expect(got.json().file.id).toBe(file.id);
+  });
+
+  it('imports the AcroForm fields of a real form as suggested fields', async (ctx) => {
+    if (!corpusDir('pdf-lib').dir) return ctx.skip();
+    const file = await uploadOk(api().app, ada.headers, readCorpusFile('pdf-lib', 'sample_form.pdf'), 'sample_form.pdf');
+    const meta = file.metadata as { pageCount: number; formFields: { name: string; type: string; page: number; advanced: { acroFormName?: string } }[] };
+    expect(meta.pageCount).toBeGreaterThan(0);
+    expect(meta.formFields.length).toBeGreaterThan(3);
+    for (const f of meta.formFields) {
+      expect(f.page).toBeGreaterThanOrEqual(1);
+      expect(f.advanced.acroFormName).toBeTruthy();
+    }
+  });
+
+  it('refuses bad uploads with their codes and stores nothing', async () => {
+    const before = await blobCount(api());
+    const stats = (await api().app.inject({ method: 'GET', url: '/api/files/stats', headers: ada.headers })).json();
+
+    const html = await upload(api().app, ada.headers, new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'), 'fake.pdf');
+    expect([html.statusCode, html.json().code]).toEqual([415, 'pdf_not_pdf']);
+    expect(html.headers['content-type']).toContain('application/problem+json');
+
+    const empty = await upload(api().app, ada.headers, new Uint8Array(0), 'empty.pdf');
+    expect([empty.statusCode, empty.json().code]).toEqual([400, 'pdf_empty']);
+
+    const good = await makePdf();
+    const corrupt = await upload(api().app, ada.headers, good.subarray(0, 400), 'cut.pdf');
+    expect([corrupt.statusCode, corrupt.json().code]).toEqual([422, 'pdf_corrupt']);
+
+    const encrypted = await upload(api().app, ada.headers, fixture('tests/pdf/inspect/fixtures/user-password-aes-256.pdf'), 'locked.pdf');
+    expect([encrypted.statusCode, encrypted.json().code]).toEqual([422, 'pdf_encrypted']);
+
+    const noFile = multipartBody('x.pdf', good, 'attachment');
+    const wrongPart = await api().app.inject({ method: 'POST', url: '/api/files', headers: { ...ada.headers, ...noFile.headers }, payload: noFile.payload });
+    expect(wrongPart.statusCode).toBe(400);
+    const json = await api().app.inject({ method: 'POST', url: '/api/files', headers: ada.headers, payload: { file: 'x' } });
+    expect(json.statusCode).toBe(400);
+
+    expect(await blobCount(api())).toBe(before);
+    const after = (await api().app.inject({ method: 'GET', url: '/api/files/stats', headers: ada.headers })).json();
+    expect(after).toEqual(stats);
+  });
+
+  it('signed-upload flow: upload-url, PUT through the local signed URL, confirm', async () => {
+    const bytes = await makePdf({ pages: 2 });
+    const res = await api().app.inject({ method: 'POST', url: '/api/files/upload-url', headers: ada.headers, payload: { filename: 'signed.pdf', contentType: 'application/pdf', size: bytes.byteLength } });
+    expect(res.statusCode).toBe(201);
+    const grant = res.json();
+    expect(grant).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    expect(grant.uploadUrl).toMatch(/^\/blobs\/uploads\//);
+
+    const early = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
+    expect([early.statusCode, early.json().code]).toEqual([409, 'upload_incomplete']);
+
+    // More than the declared size is refused while receiving.
+    const tooBig = Buffer.concat([Buffer.from(bytes), Buffer.alloc(10)]);
+    const over = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: tooBig });
+    expect(over.statusCode).toBe(413);
+    const wrongType = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: { 'content-type': 'text/plain' }, payload: Buffer.from(bytes) });
+    expect([wrongType.statusCode, wrongType.json().code]).toEqual([403, 'signed_url_invalid']);
+
+    const put = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: Buffer.from(bytes) });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().size).toBe(bytes.byteLength);
+
+    const confirm = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.json().file).toMatchObject({ id: grant.fileId, status: 'ready', fileSize: bytes.byteLength, metadata: { pageCount: 2 } });
+    // Confirming again is harmless.
+    const again = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
+    expect(again.json().file.status).toBe('ready');
+  });
+
+  it('signed-upload flow refuses a non-PDF at confirm and removes it', async () => {
+    const junk = Buffer.from('PK\u0003\u0004 this is a zip, honestly');
+    const grant = (await api().app.inject({ method: 'POST', url: '/api/files/upload-url', headers: ada.headers, payload: { filename: 'x.pdf', contentType: 'application/pdf', size: junk.length } })).json();
+    expect((await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: junk })).statusCode).toBe(200);
+    const confirm = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
+    expect([confirm.statusCode, confirm.json().code]).toEqual([415, 'pdf_not_pdf']);
+    expect((await api().app.inject({ method: 'GET', url: `/api/files/${grant.fileId}`, headers: ada.headers })).statusCode).toBe(404);
+  });
+
+  it('download URL works, expires and refuses tampering', async () => {
+    const bytes = await makePdf();
+    const file = await uploadOk(api().app, ada.headers, bytes, 'report.pdf');
+    const dl = await api().app.inject({ method: 'GET', url: `/api/files/${file.id}/download`, headers: ada.headers });
+    expect(dl.statusCode).toBe(200);
+    const { url, expiresAt } = dl.json();
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const ok = await api().app.inject({ method: 'GET', url });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-disposition']).toContain('report.pdf');
+    expect(Buffer.compare(ok.rawPayload, Buffer.from(bytes))).toBe(0);
+
+    const tampered = url.replace(/sig=([^&]+)/, (_m: string, s: string) => `sig=${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`);
+    const bad = await api().app.inject({ method: 'GET', url: tampered });
+    expect([bad.statusCode, bad.json().code]).toEqual([403, 'signed_url_invalid']);
+    const otherKey = url.replace(/\/uploads\/users\//, '/files/users/');
+    expect((await api().app.inject({ method: 'GET', url: otherKey })).json().code).toBe('signed_url_invalid');
+    const asPut = await api().app.inject({ method: 'PUT', url, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('x') });
+    expect(asPut.json().code).toBe('signed_url_invalid');
+
+    const row = await api().services.repos.files.get(ada.id, file.id);
+    const past = await api().services.blobs.signedDownloadUrl('uploads', row.s3Key, { expiresInSeconds: -5 });
+    const expired = await api().app.inject({ method: 'GET', url: past.url });
+    expect([expired.statusCode, expired.json().code]).toEqual([403, 'signed_url_expired']);
+  });
+
+  it('lists with paging, counts stats (BigInt-safe) and deletes row and blob', async () => {
+    const u = await registerUser(api().app, 'files-list');
+    const sizes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const bytes = await makePdf({ pages: i + 1 });
+      sizes.push(bytes.byteLength);
+      await uploadOk(api().app, u.headers, bytes, `f${i}.pdf`);
+    }
+    const page1 = (await api().app.inject({ method: 'GET', url: '/api/files?page=1&limit=2', headers: u.headers })).json();
+    expect(page1).toMatchObject({ page: 1, limit: 2, total: 3 });
+    expect(page1.items.map((f: { originalFilename: string }) => f.originalFilename)).toEqual(['f2.pdf', 'f1.pdf']);
+    const page2 = (await api().app.inject({ method: 'GET', url: '/api/files?page=2&limit=2', headers: u.headers })).json();
+    expect(page2.items.map((f: { originalFilename: string }) => f.originalFilename)).toEqual(['f0.pdf']);
+    const stats = (await api().app.inject({ method: 'GET', url: '/api/files/stats', headers: u.headers })).json();
+    expect(stats).toEqual({ totalFiles: 3, totalSize: sizes.reduce((a, b) => a + b), totalSizeString: String(sizes.reduce((a, b) => a + b)) });
+
+    const victim = page1.items[0];
+    const row = await api().services.repos.files.get(u.id, victim.id);
+    expect(await api().services.blobs.exists('uploads', row.s3Key)).toBe(true);
+    const del = await api().app.inject({ method: 'DELETE', url: `/api/files/${victim.id}`, headers: u.headers });
+    expect(del.statusCode).toBe(204);
+    expect(await api().services.blobs.exists('uploads', row.s3Key)).toBe(false);
+    expect((await api().app.inject({ method: 'GET', url: `/api/files/${victim.id}`, headers: u.headers })).statusCode).toBe(404);
+    expect((await api().app.inject({ method: 'DELETE', url: `/api/files/${victim.id}`, headers: u.headers })).statusCode).toBe(404);
+    const audit = (await api().app.inject({ method: 'GET', url: '/api/audit-logs?limit=100', headers: u.headers })).json();
+    expect(audit.items.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['files.upload', 'files.delete']));
+  });
+});
+
+describe('files API: upload size limit', () => {
+  let api: TestApi;
+  let user: TestUser;
+  beforeAll(async () => {
+    api = await createTestApi('pglite', { MAX_UPLOAD_BYTES: '4096' });
+    user = await registerUser(api.app, 'limit');
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('over the limit → 413 file_too_large, nothing stored (multipart and signed upload)', async () => {
+    const big = await makePdf({ pages: 30 });
+    expect(big.byteLength).toBeGreaterThan(4096);
+    const res = await upload(api.app, user.headers, big, 'big.pdf');
+    expect([res.statusCode, res.json().code]).toEqual([413, 'file_too_large']);
+    expect(await blobCount(api)).toBe(0);
+    expect((await api.app.inject({ method: 'GET', url: '/api/files/stats', headers: user.headers })).json().totalFiles).toBe(0);
+    const tmp = path.join(api.dataDir, 'blobs', '.tmp');
+    expect(await fs.readdir(tmp).catch(() => [])).toEqual([]);
+
+    const url = await api.app.inject({ method: 'POST', url: '/api/files/upload-url', headers: user.headers, payload: { filename: 'big.pdf', contentType: 'application/pdf', size: big.byteLength } });
+    expect([url.statusCode, url.json().code]).toEqual([413, 'file_too_large']);
+
+    const small = await makePdf();
+    expect(small.byteLength).toBeLessThan(4096);
+    expect((await upload(api.app, user.headers, small)).statusCode).toBe(201);
+  });
+});
