@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPrismaClient } from '@/shared/database/prisma/client.js';
-import { startEmbeddedPostgres } from '@/shared/database/prisma/embedded-postgres.js';
-import { createRepositories } from '@/shared/database/prisma/index.js';
+import { getConfig } from '@/shared/config/index.js';
+import { createPrismaClient, getPrisma } from '@/shared/database/prisma/client.js';
+import { servePGlite, startEmbeddedPostgres } from '@/shared/database/prisma/embedded-postgres.js';
+import { createRepositories, startDatabase, usersRepository } from '@/shared/database/prisma/index.js';
+import { createFreshPGlite } from '@/shared/database/prisma/pglite.js';
 
 /**
  * The embedded database as `npm start` uses it: PGlite persisted in a data directory, served on a
@@ -17,7 +19,7 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('first start initialises and migrates; data survives a stop/start; one process per data directory', async () => {
+  it('first start initialises and migrates; data survives a stop/start; one process per data directory', { timeout: 240_000 }, async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdfstudio-embedded-'));
     const first = await startEmbeddedPostgres({ dataDir });
     let userId: string;
@@ -65,6 +67,43 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
       await prisma.$disconnect();
     } finally {
       await second.stop();
+    }
+  });
+
+  it.skipIf(Boolean(getConfig().database.url))('startDatabase() starts the embedded database and binds getPrisma() and the repository singletons to it', async () => {
+    // Reuses the directory of the test above (a warm start: initdb is the slow part).
+    expect(dataDir).not.toBe('');
+    const db = await startDatabase({ dataDir });
+    try {
+      expect(db.backend).toBe('pglite');
+      expect(db.appliedMigrations).toEqual([]);
+      const user = await usersRepository.create({ email: 'singleton@embedded.test', password: 'password-123' });
+      expect(await getPrisma().user.count()).toBe(2);
+      expect((await usersRepository.findById(user.id)).email).toBe('singleton@embedded.test');
+      expect((await usersRepository.findByEmail('persist@embedded.test'))?.email).toBe('persist@embedded.test');
+    } finally {
+      await db.stop();
+    }
+    expect(() => getPrisma()).toThrow(/No database/);
+  });
+
+  it('many concurrent parameterised queries over a pool of connections each get their own answer', async () => {
+    // PGlite is one session; pglite-socket multiplexes connections onto it. Guard against answers
+    // crossing between connections (unnamed prepared statements of the extended protocol).
+    const served = await servePGlite(await createFreshPGlite(), { migrate: false });
+    const pool = new pg.Pool({ connectionString: served.url, max: 8 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const sql = i % 2 ? 'SELECT $1::int AS n, $2::text AS s' : 'SELECT $1::int + 0 AS n, $2::text AS s, 1 AS extra';
+          const r = await pool.query<{ n: number; s: string }>(sql, [i, `s${i}`]);
+          return r.rows[0].n === i && r.rows[0].s === `s${i}`;
+        }),
+      );
+      expect(results.every(Boolean)).toBe(true);
+    } finally {
+      await pool.end();
+      await served.stop();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -6,25 +6,40 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
- * Fresh, empty PGlite clusters for throw-away uses (the migration shadow database, tests).
+ * Fresh, empty PGlite clusters: the migration shadow database, tests, and the first start of the
+ * embedded database.
  *
- * Measured here: `initdb` inside PGlite takes ~5.5 s on our 2-core machines, while loading a
- * snapshot of a freshly initialised cluster takes ~1.2 s. So the first fresh cluster on a machine
- * is dumped to `<tmpdir>/pdf-studio-pglite-<version>.tar` and later ones start from that file.
- * The snapshot is of an *empty* cluster (no schema, no data), identical to what initdb produces.
- * The persistent embedded database does not use it: it runs initdb once, on first start.
+ * Measured on our 2-core machines: `initdb` inside PGlite takes ~5.5 s idle (30-60 s when the
+ * machine is busy), loading a snapshot of a freshly initialised cluster ~1.2 s (~10 s busy). So
+ * the first fresh cluster is dumped to `<tmpdir>/pdf-studio-pglite-<uid>/empty-<version>.tar` and
+ * later ones start from that file. The snapshot is of an *empty* cluster (no schema, no data).
+ * Its directory is private (0700, owned by us) so another local user cannot plant a cluster.
  */
 
 const require = createRequire(import.meta.url);
 // The package does not export its package.json; find it next to the resolved entry (dist/…).
 const pkgJson = path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
 const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-const snapshotPath = path.join(os.tmpdir(), `pdf-studio-pglite-${version}-empty.tar`);
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+const snapshotDir = path.join(os.tmpdir(), `pdf-studio-pglite-${uid ?? 'user'}`);
+const snapshotPath = path.join(snapshotDir, `empty-${version}.tar`);
+
+/** The snapshot directory, created private; undefined when it is not safely ours. */
+function privateSnapshotDir(): string | undefined {
+  try {
+    mkdirSync(snapshotDir, { recursive: true, mode: 0o700 });
+    const st = statSync(snapshotDir);
+    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o077) !== 0)) return undefined;
+    return snapshotDir;
+  } catch {
+    return undefined;
+  }
+}
 
 let snapshot: Promise<Blob | undefined> | undefined;
 
 async function readSnapshot(): Promise<Blob | undefined> {
-  if (!existsSync(snapshotPath)) return undefined;
+  if (!privateSnapshotDir() || !existsSync(snapshotPath)) return undefined;
   try {
     return new Blob([await readFile(snapshotPath)]);
   } catch {
@@ -32,7 +47,7 @@ async function readSnapshot(): Promise<Blob | undefined> {
   }
 }
 
-/** A new empty cluster, in memory (default) or at `dataDir` (which must not exist yet). */
+/** A new empty cluster, in memory (default) or at `dataDir` (which must not hold a cluster yet). */
 export async function createFreshPGlite(dataDir = 'memory://'): Promise<PGlite> {
   snapshot ??= readSnapshot();
   let blob = await snapshot;
@@ -46,7 +61,7 @@ export async function createFreshPGlite(dataDir = 'memory://'): Promise<PGlite> 
     }
   }
   const db = await PGlite.create(dataDir);
-  if (!blob) {
+  if (!blob && privateSnapshotDir()) {
     try {
       const dump = await db.dumpDataDir('none');
       const tmp = `${snapshotPath}.${process.pid}.tmp`;
