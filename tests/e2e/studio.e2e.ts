@@ -123,7 +123,16 @@ describe('studio end to end', () => {
       // Upload a real PDF with the file picker; the editor opens on the new template.
       const pdf = await basePdf();
       await page.getByLabel('Upload a PDF').setInputFiles({ name: pdf.name, mimeType: 'application/pdf', buffer: pdf.bytes });
-      await page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: 60_000 });
+      // Either the editor opens or the studio shows the API's error: fail fast with its words.
+      const opened = page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: 60_000 });
+      const failed = page
+        .locator('.dropzone [role="alert"]')
+        .waitFor({ timeout: 60_000 })
+        .then(async () => {
+          throw new Error(`upload/template creation failed in the studio: ${await page.locator('.dropzone [role="alert"]').textContent()}`);
+        });
+      await Promise.race([opened, failed]);
+      failed.catch(() => undefined);
       await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
       // The page is drawn: the canvas has non-white pixels.
       await page.waitForFunction(() => {
@@ -212,6 +221,7 @@ describe('studio end to end', () => {
       const text = await pdfText(new Uint8Array(bytes));
       expect(text).toContain('Ada Lovelace');
       expect(text).toContain('2026-11-25');
+      await page.screenshot({ path: join(ARTIFACTS, 'editor-preview.png') });
       await page.getByRole('tab', { name: 'Properties' }).click();
       await page.locator('[data-testid="field"][data-name="text1"]').click();
       await page.screenshot({ path: join(ARTIFACTS, 'editor.png') });

@@ -81,13 +81,15 @@ export function ApiKeysPage() {
           </div>
           <p>Ready-to-paste request:</p>
           <pre data-testid="curl">{curl}</pre>
-          <button type="button" onClick={() => void copy(curl, 'curl')}>
-            Copy curl
-          </button>
-          <span role="status">{copied && ` Copied ${copied}.`}</span>
-          <button type="button" onClick={() => setCreated(null)}>
-            I have stored it
-          </button>
+          <div className="button-row">
+            <button type="button" onClick={() => void copy(curl, 'curl')}>
+              Copy curl
+            </button>
+            <button type="button" onClick={() => setCreated(null)}>
+              I have stored it
+            </button>
+            <span role="status">{copied && `Copied ${copied}.`}</span>
+          </div>
         </section>
       )}
       <table className="table">

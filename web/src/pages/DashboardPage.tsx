@@ -16,9 +16,10 @@ export function DashboardPage() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
   const list = useAsync(() => api.listTemplates({ limit: PAGE_SIZE, cursor, search: query }), [api, cursor, query]);
+  // Each statistic on its own: one failing call must not blank the other.
   const stats = useAsync(async () => {
-    const [templates, files] = await Promise.all([api.templateStats(), api.fileStats()]);
-    return { templates, files };
+    const [t, f] = await Promise.allSettled([api.templateStats(), api.fileStats()]);
+    return { templates: t.status === 'fulfilled' ? t.value : null, files: f.status === 'fulfilled' ? f.value : null };
   }, [api]);
 
   async function created(file: UploadedFile) {
@@ -32,16 +33,16 @@ export function DashboardPage() {
       <h1>Templates</h1>
       <section className="stats" aria-label="Statistics">
         <div className="stat">
-          <span className="stat-value">{stats.data?.templates.total ?? '—'}</span> templates
+          <span className="stat-value">{stats.data?.templates?.total ?? '—'}</span> templates
         </div>
         <div className="stat">
-          <span className="stat-value">{stats.data?.templates.active ?? '—'}</span> active
+          <span className="stat-value">{stats.data?.templates?.active ?? '—'}</span> active
         </div>
         <div className="stat">
-          <span className="stat-value">{stats.data?.files.totalFiles ?? '—'}</span> files
+          <span className="stat-value">{stats.data?.files?.totalFiles ?? '—'}</span> files
         </div>
         <div className="stat">
-          <span className="stat-value">{formatBytes(stats.data?.files.totalSize)}</span> stored
+          <span className="stat-value">{formatBytes(stats.data?.files?.totalSize)}</span> stored
         </div>
       </section>
       <UploadZone onUploaded={created} />
