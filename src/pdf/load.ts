@@ -77,14 +77,16 @@ function tooManyPages(pages: number, limit: number): PdfError {
 }
 
 /**
- * The largest /Count of a page-tree node written in the clear (`<< /Type /Pages … /Count n … >>`),
- * found by a linear scan of the raw bytes before any parsing, so an absurd document (10,000 pages)
- * is refused in milliseconds instead of after a full parse. Page trees inside compressed object
+ * The /Count of the page-tree root written in the clear (`<< /Type /Pages … /Count n … >>` without
+ * /Parent), found by a linear scan of the raw bytes before any parsing, so an absurd document
+ * (10,000 pages) is refused in milliseconds instead of after a full parse. The last root in the
+ * file wins (incremental updates append the current version). Page trees inside compressed object
  * streams are not visible here; the parsed tree's /Count and the bounded walk catch those.
  */
 function declaredPageCount(bytes: Uint8Array): number | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let max: number | undefined;
+  let root: number | undefined;
+  let anyNode: number | undefined;
   for (let i = buf.indexOf('/Pages', 0, 'latin1'); i !== -1; i = buf.indexOf('/Pages', i + 6, 'latin1')) {
     const start = buf.lastIndexOf('<<', i, 'latin1');
     const end = buf.indexOf('>>', i, 'latin1');
@@ -92,9 +94,12 @@ function declaredPageCount(bytes: Uint8Array): number | undefined {
     const dict = buf.toString('latin1', start, end);
     if (dict.includes('<<', 2) || !/\/Type\s*\/Pages(?![A-Za-z])/.test(dict)) continue;
     const m = /\/Count\s+(\d{1,12})(?!\d)/.exec(dict);
-    if (m) max = Math.max(max ?? 0, Number(m[1]));
+    if (!m) continue;
+    const count = Number(m[1]);
+    if (!/\/Parent\s/.test(dict)) root = count;
+    anyNode = Math.max(anyNode ?? 0, count);
   }
-  return max;
+  return root ?? anyNode;
 }
 
 /** What the first bytes of common non-PDF uploads look like, to name the mistake in the error. */

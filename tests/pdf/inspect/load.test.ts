@@ -98,6 +98,19 @@ describe('loadPdf: bad input gives a typed error', () => {
     expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(50 * 1024 * 1024);
   });
 
+  it('the pre-parse scan reads the current page tree of an incrementally updated file, not an old revision', async () => {
+    const old = Buffer.from(manyPagesPdf(3000));
+    // An update that replaces the page tree root (object 2) by one with a single page.
+    const update = '2 0 obj\n<< /Type /Pages /Count 1 /Kids [3 0 R] >>\nendobj\n';
+    const prevXref = /startxref\n(\d+)/.exec(old.toString('latin1'))![1];
+    const offset = old.length;
+    const xrefAt = offset + update.length;
+    const tail = `xref\n2 1\n${String(offset).padStart(10, '0')} 00000 n \ntrailer\n<< /Size 3003 /Root 1 0 R /Prev ${prevXref} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+    const bytes = new Uint8Array(Buffer.concat([old, Buffer.from(update + tail, 'latin1')]));
+    const loaded = await loadPdf(bytes);
+    expect(loaded.doc.getPageCount()).toBe(1);
+  });
+
   it('a page tree hidden in object streams is counted after parsing (the parsed root /Count)', async () => {
     const doc = await PDFDocument.create();
     for (let i = 0; i < 30; i++) doc.addPage([100, 100]);
