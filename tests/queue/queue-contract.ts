@@ -127,6 +127,15 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       await new Promise((r) => setTimeout(r, 1500));
       expect(attempts).toEqual([1, 2]);
       await stop();
+
+      // After a fix, the dead letter goes back onto its queue with its body unchanged.
+      const redelivered: unknown[] = [];
+      const stop2 = await driver.consume('cleanup', async (m) => void redelivered.push(m.body));
+      expect(await driver.redriveDeadLetters('cleanup')).toBeGreaterThanOrEqual(1);
+      await waitFor(() => redelivered.some((b) => (b as { marker?: string }).marker === body.marker), 20_000, 'the redriven message');
+      await stop2();
+      const left = (await driver.peekDeadLetters('cleanup')).filter((d) => (d.body as { marker?: string }).marker === body.marker);
+      expect(left).toEqual([]);
     });
 
     it('idempotent consumer: a redelivery after the side effect does not repeat it', async () => {

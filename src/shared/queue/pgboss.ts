@@ -234,7 +234,7 @@ export class PgBossQueueDriver implements QueueDriver {
   async peekDeadLetters(queue: QueueName, limit = 100): Promise<DeadLetter[]> {
     await this.start();
     const { rows } = await this.boss.getDb().executeSql(
-      `SELECT id, data, output, created_on FROM ${this.schema}.job WHERE name = $1 ORDER BY created_on, id LIMIT $2`,
+      `SELECT id, data, output, created_on FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY created_on, id LIMIT $2`,
       [deadLetterQueueName(queue), limit],
     );
     return (rows as { id: string; data: unknown; output: unknown; created_on: Date }[]).map((r) => ({
@@ -243,6 +243,22 @@ export class PgBossQueueDriver implements QueueDriver {
       reason: reasonFromOutput(r.output),
       failedAt: r.created_on,
     }));
+  }
+
+  async redriveDeadLetters(queue: QueueName, limit = 100): Promise<number> {
+    await this.start();
+    const dlq = deadLetterQueueName(queue);
+    let moved = 0;
+    while (moved < limit) {
+      const jobs = await this.boss.fetch<object>(dlq, { batchSize: Math.min(100, limit - moved) });
+      if (jobs.length === 0) break;
+      // Re-enqueue first, then complete: a crash in between duplicates (idempotent consumers absorb it), never loses.
+      await this.boss.insert(jobs.map((j) => ({ name: queue, data: j.data })));
+      await this.boss.complete(dlq, jobs.map((j) => j.id));
+      moved += jobs.length;
+    }
+    if (moved) this.wake(queue);
+    return moved;
   }
 
   /** Graceful: consumers stop taking work, in-flight handlers finish, then the pool closes. */

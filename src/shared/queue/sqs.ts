@@ -354,6 +354,27 @@ export class SqsQueueDriver implements QueueDriver {
     return [...seen.values()].slice(0, limit);
   }
 
+  async redriveDeadLetters(queue: QueueName, limit = 100): Promise<number> {
+    const { dlqUrl } = await this.redrive(queue);
+    if (!dlqUrl) return 0;
+    const QueueUrl = await this.queueUrl(queue);
+    let moved = 0;
+    while (moved < limit) {
+      const out = await this.client.send(
+        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: Math.min(10, limit - moved), VisibilityTimeout: 60, WaitTimeSeconds: 0 }),
+      );
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) break;
+      for (const m of messages) {
+        // Send first, then delete: a crash in between duplicates (idempotent consumers absorb it), never loses.
+        await this.client.send(new SendMessageCommand({ QueueUrl, MessageBody: m.Body ?? '', ...this.fifoFields(QueueUrl, {}) }));
+        await this.client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+        moved += 1;
+      }
+    }
+    return moved;
+  }
+
   async close(): Promise<void> {
     for (const stop of [...this.stops]) await stop();
     if (this.ownsClient) this.client.destroy();

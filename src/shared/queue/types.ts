@@ -63,6 +63,8 @@ export interface QueueDriver {
   unschedule(queue: QueueName, options?: ScheduleOptions): Promise<void>;
   /** Dead-lettered messages of a queue, oldest first, without removing them. */
   peekDeadLetters(queue: QueueName, limit?: number): Promise<DeadLetter[]>;
+  /** Moves up to `limit` dead letters back onto their queue (bodies unchanged) after a fix; returns how many. */
+  redriveDeadLetters(queue: QueueName, limit?: number): Promise<number>;
   /** Stops consumers and releases connections. */
   close(): Promise<void>;
 }
