@@ -13,6 +13,8 @@ import type { ApiServices } from './context.js';
 import authenticate from './plugins/authenticate.js';
 import audit from './plugins/audit.js';
 import { authRoutes } from './auth/routes.js';
+import { templateRoutes } from './templates/routes.js';
+import { fieldRoutes } from './fields/routes.js';
 import { fileRoutes } from './files/routes.js';
 import { blobRoutes } from './blobs/routes.js';
 
@@ -70,6 +72,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await app.register(authenticate, { services });
     await app.register(audit, { services });
     await app.register(authRoutes, { services });
+    await app.register(templateRoutes, { services });
+    await app.register(fieldRoutes, { services });
     await app.register(fileRoutes, { services });
     if (services.blobs.driver === 'local') await app.register(blobRoutes, { services });
   }

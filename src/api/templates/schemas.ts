@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
+import { templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { cursorQuery, isoDate } from '../schemas/common.js';
+
+export const templatePageSchema = z.object({ width: z.number(), height: z.number(), rotation: z.number().optional() });
+
+/** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
+export const templateDto = z.object({
+  templateId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  originalFileId: z.string().nullable(),
+  fileName: z.string().nullable(),
+  dimensions: z.object({ width: z.number(), height: z.number() }),
+  pageCount: z.number().int(),
+  pages: z.array(templatePageSchema),
+  status: templateStatusSchema,
+  publishedVersion: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TemplateDto = z.output<typeof templateDto>;
+
+/** A field as stored (ids, timestamps, every nested map with its defaults). */
+export const fieldDto = fieldSchema;
+
+export const templateWithFields = z.object({ template: templateDto, fields: z.array(fieldDto) });
+
+export const createTemplateBody = z.object({
+  fileId: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  /** Turn the PDF's AcroForm fields into template fields. */
+  importFormFields: z.boolean().optional(),
+});
+
+export const listTemplatesQuery = cursorQuery.extend({
+  status: templateStatusSchema.optional(),
+  /** Case-insensitive substring of the name. */
+  search: z.string().min(1).max(200).optional(),
+});
+
+export const patchTemplateBody = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    description: z.string().max(2000).nullable().optional(),
+    status: templateStatusSchema.optional(),
+  })
+  .strict();
+
+export const duplicateBody = z.object({ name: z.string().min(1).max(200).optional() }).optional();
+
+export const versionEntry = z.object({ version: z.number().int(), publishedAt: isoDate, fieldCount: z.number().int() });
+
+export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
+
+export interface TemplateMetadata {
+  pages?: { width: number; height: number; rotation?: number }[];
+  baseKey?: string;
+  publishedVersion?: number;
+  versions?: { version: number; publishedAt: string; fieldCount: number; snapshotKey: string }[];
+  [extra: string]: unknown;
+}
+
+export function templateMetadata(t: Template): TemplateMetadata {
+  return (t.metadata ?? {}) as TemplateMetadata;
+}
+
+export function toTemplateDto(t: Template): TemplateDto {
+  const meta = templateMetadata(t);
+  return {
+    templateId: t.templateId,
+    userId: t.userId,
+    name: t.name,
+    description: t.description ?? null,
+    originalFileId: t.originalFileId ?? null,
+    fileName: t.fileName ?? null,
+    dimensions: t.dimensions,
+    pageCount: t.pageCount,
+    pages: meta.pages ?? Array.from({ length: t.pageCount }, () => ({ ...t.dimensions })),
+    status: t.status,
+    publishedVersion: meta.publishedVersion ?? null,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}

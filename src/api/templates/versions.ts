@@ -1,0 +1,102 @@
+import type { ApiServices } from '../context.js';
+import { ConflictError, NotFoundError } from '@/shared/errors.js';
+import type { Template } from '@/shared/domain/template.js';
+import { cond, type StoredField } from '@/shared/database/ddb/index.js';
+import { readAll } from '../blobs/read.js';
+import { templateMetadata } from './schemas.js';
+import { baseKey, versionKeyOf } from './service.js';
+
+/**
+ * Published versions. Publishing freezes the template and its fields as a JSON snapshot
+ * `{template, fields, baseKey}` at templates/<id>/versions/<n>.json in the files bucket. The base
+ * PDF is referenced, not copied: no route replaces a template's base, so it never changes.
+ * The template itself keeps `metadata.publishedVersion` (latest) and `metadata.versions` (list).
+ */
+
+export interface TemplateSnapshot {
+  version: number;
+  publishedAt: string;
+  template: Template;
+  fields: StoredField[];
+  baseKey: string;
+}
+
+export interface LoadedTemplateVersion {
+  template: Template;
+  fields: StoredField[];
+  /** The base PDF's bytes. */
+  base: Uint8Array;
+  /** The published version loaded, or 'draft' for the current (editable) state. */
+  version: number | 'draft';
+}
+
+/**
+ * Claims the next number with a conditional update (publishedVersion must still be the value read,
+ * so two concurrent publishes can never get the same number; the loser gets 409
+ * `publish_conflict`), then writes the snapshot; if that write fails the claim is rolled back.
+ */
+export async function publishTemplate(services: ApiServices, userId: string, templateId: string): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
+  const { repos, blobs } = services;
+  const template = await repos.templates.getForUser(userId, templateId);
+  const fields = await repos.fields.listByTemplate(templateId);
+  const meta = templateMetadata(template);
+  const current = meta.publishedVersion;
+  const version = (current ?? 0) + 1;
+  const publishedAt = new Date().toISOString();
+  const snapshotKey = versionKeyOf(templateId, version);
+  const entry = { version, publishedAt, fieldCount: fields.length, snapshotKey };
+  const previousStatus = template.status;
+  try {
+    await repos.templates.updateItem(
+      { templateId },
+      { 'metadata.publishedVersion': version, 'metadata.versions': [...(meta.versions ?? []), entry], status: 'active', updatedAt: publishedAt },
+      {
+        condition: cond.and(cond.eq('userId', userId), current === undefined ? cond.notExists('metadata.publishedVersion') : cond.eq('metadata.publishedVersion', current)),
+        onConditionFailed: 'conflict',
+      },
+    );
+  } catch (err) {
+    if (err instanceof ConflictError) throw new ConflictError('publish_conflict', 'The template was published concurrently; try again');
+    throw err;
+  }
+  const snapshot: TemplateSnapshot = { version, publishedAt, template: { ...template, status: 'active' }, fields, baseKey: baseKey(template) };
+  try {
+    await blobs.put('files', snapshotKey, Buffer.from(JSON.stringify(snapshot)), { contentType: 'application/json' });
+  } catch (err) {
+    await repos.templates
+      .updateItem(
+        { templateId },
+        { 'metadata.publishedVersion': current ?? null, 'metadata.versions': meta.versions ?? [], status: previousStatus },
+        { condition: cond.eq('metadata.publishedVersion', version) },
+      )
+      .catch(() => undefined);
+    throw err;
+  }
+  return { version, publishedAt, fieldCount: fields.length };
+}
+
+export async function listVersions(services: ApiServices, userId: string, templateId: string) {
+  const template = await services.repos.templates.getForUser(userId, templateId);
+  return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({ version, publishedAt: new Date(publishedAt), fieldCount }));
+}
+
+/**
+ * What generation renders. `version` = a published number, 'draft' (the current template and
+ * fields), or absent = the latest published version, else the draft when nothing is published yet.
+ * A number that was never published is NotFoundError, as is another user's template.
+ */
+export async function loadTemplateVersion(services: Pick<ApiServices, 'repos' | 'blobs'>, userId: string, templateId: string, version?: number | 'draft'): Promise<LoadedTemplateVersion> {
+  const { repos, blobs } = services;
+  const template = await repos.templates.getForUser(userId, templateId);
+  const meta = templateMetadata(template);
+  const wanted = version ?? meta.publishedVersion ?? 'draft';
+  if (wanted === 'draft') {
+    const [fields, base] = await Promise.all([repos.fields.listByTemplate(templateId), readAll(blobs, 'files', baseKey(template))]);
+    return { template, fields, base, version: 'draft' };
+  }
+  const entry = (meta.versions ?? []).find((v) => v.version === wanted);
+  if (!entry) throw new NotFoundError('Template version', String(wanted));
+  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as TemplateSnapshot;
+  const base = await readAll(blobs, 'files', snapshot.baseKey);
+  return { template: snapshot.template, fields: snapshot.fields, base, version: snapshot.version };
+}
