@@ -39,9 +39,10 @@ async function incremental(state: CompiledState, payload: Record<string, unknown
   overlay.largestObjectNumber = state.nextObject - 1;
   const canvas = new DocumentCanvas(overlay, state.prefix);
   await drawAll(canvas, state.fields, state, payload, opts);
-  if (canvas.pages.size === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
+  const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
+  if (touched.length === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
   const q = qStream(overlay);
-  for (const [index, pc] of canvas.pages) {
+  for (const [index, pc] of touched) {
     const base = state.pages[index];
     const clone = base.dict.clone(overlay);
     applyPageContent(overlay, clone, base.dict, pc, q);
@@ -58,10 +59,11 @@ async function rewrite(state: CompiledState, payload: Record<string, unknown>, o
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
   const handled = await fillForms(doc, state, payload, flatten, canvas.warnings);
   await drawAll(canvas, state.fields.filter((f) => !handled.has(f)), state, payload, opts);
-  if (canvas.pages.size > 0) {
+  const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
+  if (touched.length > 0) {
     const q = qStream(doc.context);
     const pages = doc.getPages();
-    for (const [index, pc] of canvas.pages) {
+    for (const [index, pc] of touched) {
       const dict: PDFDict = pages[index].node;
       applyPageContent(doc.context, dict, dict, pc, q);
     }

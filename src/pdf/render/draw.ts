@@ -78,6 +78,7 @@ export async function drawField(doc: DocumentCanvas, p: PreparedField, payload: 
   const warn = (code: 'overflow' | 'shrunk' | 'clipped' | 'truncated_max_length', message: string): void => {
     doc.warnings.push({ fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey, code, message });
   };
+  const mark = page.ops.length;
   page.push('q', frameMatrix(p));
   drawBox(page, field, w, h);
   const present = isPresent(value);
@@ -110,5 +111,7 @@ export async function drawField(doc: DocumentCanvas, p: PreparedField, payload: 
       if (present) drawBarcode(page, field, value, w, h);
       break;
   }
-  page.push('Q');
+  // Nothing drawn (no value, no box): leave no trace.
+  if (page.ops.length === mark + 2) page.ops.length = mark;
+  else page.push('Q');
 }

@@ -29,6 +29,16 @@ describe('compiled templates: incremental output over the untouched base', () =>
     if (hasPdftoppm()) await renderPageToPng(bytes, 2);
   });
 
+  it('testWatermark is drawn across every page; a field-less payload returns the base unchanged', async () => {
+    const base = await makeBase(2);
+    const t = await compileTemplate(base, [field({ bindingKey: 'a' })]);
+    const { bytes } = await t.generate({ a: 'x' }, { testWatermark: 'TEST ONLY' });
+    expect(await pageText(bytes, 1)).toContain('TEST ONLY');
+    expect(await pageText(bytes, 2)).toContain('TEST ONLY');
+    const empty = await t.generate({});
+    expect(Buffer.from(empty.bytes).equals(Buffer.from(base))).toBe(true);
+  });
+
   it('output is small: only the used glyphs are embedded', async () => {
     const base = await makeBase();
     const t = await compileTemplate(base, Array.from({ length: 30 }, (_, i) => field({ bindingKey: `k${i}`, position: { x: 40, y: 40 + i * 24 } })));
