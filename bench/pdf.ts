@@ -1,0 +1,70 @@
+/**
+ * `npm run bench [-- --records N] [--engines ours,batch,naive,pdfme] [--templates invoice,20-page]
+ *  [--concurrency N] [--warmup N] [--out file.json]`
+ * PDF generation throughput: ours (compiled template, sequential and batch) beside a naive
+ * pdf-lib fill and @pdfme/generator on the same base PDFs, fields, font and records. Prints a
+ * table and one ratio line per template, writes bench/results/latest.json (or --out).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ENGINE_NAMES, runBench, type BenchReport, type EngineName } from './lib/run.js';
+import { table } from './lib/stats.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function positiveInt(name: string, v: string | undefined, dflt: number | undefined): number | undefined {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+export function summaryLines(report: BenchReport): string[] {
+  const lines: string[] = [];
+  for (const s of report.templates) {
+    if (s.vsPdfme !== undefined) lines.push(`${s.template}: ${s.vsPdfme.toFixed(1)}x vs pdfme`);
+  }
+  for (const s of report.templates) {
+    const row = (e: string): number | undefined => report.results.find((r) => r.template === s.template && r.engine.startsWith(e))?.bytesPerDoc;
+    const o = row('ours'), p = row('@pdfme'), nv = row('naive');
+    if (o !== undefined && p !== undefined) lines.push(`${s.template}: bytes/doc ours ${Math.round(o)} vs pdfme ${Math.round(p)} (${(o / p).toFixed(2)}x)${nv !== undefined ? `, naive pdf-lib ${Math.round(nv)}` : ''}`);
+    if (s.vsNaive !== undefined) lines.push(`${s.template}: ${s.vsNaive.toFixed(1)}x vs naive pdf-lib`);
+    if (s.batchVsPdfme !== undefined) lines.push(`${s.template}: batch ${s.batchVsPdfme.toFixed(1)}x vs pdfme`);
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string' }, warmup: { type: 'string' }, engines: { type: 'string' }, templates: { type: 'string' },
+      concurrency: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' },
+    },
+  });
+  const engines = values.engines?.split(',').map((s) => s.trim()) as EngineName[] | undefined;
+  for (const e of engines ?? []) if (!ENGINE_NAMES.includes(e)) throw new Error(`unknown engine "${e}" (${ENGINE_NAMES.join(', ')})`);
+  const templates = values.templates?.split(',').map((s) => s.trim()) as ('invoice' | '20-page')[] | undefined;
+  const records = positiveInt('records', values.records, 500)!;
+  const report = await runBench({
+    records, engines, templates,
+    warmup: positiveInt('warmup', values.warmup, undefined),
+    concurrency: positiveInt('concurrency', values.concurrency, undefined),
+    log: values.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
+  });
+  console.log(`\nPDF generation bench — ${records} records, warm-up ${report.warmup}, node ${report.node}, ${report.cpus} cores, load ${report.loadavg.map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(table(report.results));
+  console.log('');
+  for (const l of summaryLines(report)) console.log(l);
+  const out = values.out ?? path.join(here, 'results', 'latest.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(process.cwd(), out)}`);
+  if (report.results.some((r) => !r.verified)) {
+    console.error('some engine produced output that does not contain its record (see "verified")');
+    process.exitCode = 1;
+  }
+}
+
+await main();
