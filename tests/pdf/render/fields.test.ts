@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PDFDocument, rgb } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '@/pdf/index.js';
@@ -75,6 +79,23 @@ d('checkbox, radio, image, signature, barcode: rendered with poppler and checked
     expect(isRed(px(img, 355, 55))).toBe(true);
     expect(isRed(px(img, 445, 145))).toBe(true);
     await expect(t.generate({ i: 'data:image/png;base64,AAAA' })).rejects.toMatchObject({ code: 'image_invalid' });
+  });
+
+  it('image: JPEG too (made by poppler from a red page)', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([40, 20]).drawRectangle({ x: 0, y: 0, width: 40, height: 20, color: rgb(1, 0, 0) });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jpeg-'));
+    writeFileSync(path.join(dir, 'red.pdf'), await doc.save());
+    execFileSync('pdftoppm', ['-jpeg', '-r', '72', '-singlefile', path.join(dir, 'red.pdf'), path.join(dir, 'red')]);
+    const jpeg = readFileSync(path.join(dir, 'red.jpg'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(jpeg[0]).toBe(0xff);
+    const f = field({ type: 'image', bindingKey: 'i', position: { x: 50, y: 50 }, size: { width: 80, height: 40 } });
+    const t = await compileTemplate(await makeBase(), [f]);
+    const img = await renderPageToPng((await t.generate({ i: `data:image/jpeg;base64,${jpeg.toString('base64')}` })).bytes);
+    const c = px(img, 90, 70);
+    expect(c[0]).toBeGreaterThan(200);
+    expect(c[1]).toBeLessThan(80);
   });
 
   it('signature: drawn strokes as vector paths (field-relative, top-left), or an image', async () => {
