@@ -42,7 +42,7 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
     return { promise, resolve, reject };
   };
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: bytes, useSystemFonts: false }).promise;
+  const doc = await getDocument({ data: bytes, useSystemFonts: false, standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/') }).promise;
   let out = '';
   for (let i = 1; i <= doc.numPages; i += 1) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -182,17 +182,30 @@ describe('studio end to end', () => {
       expect(date1.width - date0.width).toBeGreaterThan(50);
       expect(date1.height - date0.height).toBeGreaterThan(5);
       expect(date1.left).toBe(date0.left);
+      // Keyboard: Shift+ArrowDown nudges 10 pt; Ctrl+Z undoes it.
+      await page.locator('[data-testid="field"][data-name="text1"]').click();
+      await page.keyboard.press('Shift+ArrowDown');
+      const nudged = (await fieldBoxes(page)).find((b) => b.name === 'text1')!;
+      const zoom = Number((await page.getByLabel('Zoom', { exact: true }).inputValue()) || '1');
+      expect(nudged.top - text1.top).toBeCloseTo(10 * zoom, 0);
+      await page.keyboard.press('Control+z');
+      expect((await fieldBoxes(page)).find((b) => b.name === 'text1')!.top).toBeCloseTo(text1.top, 1);
+
+      // A fourth field dragged from the palette onto the page.
+      await page.getByTestId('palette-number').dragTo(surface, { targetPosition: { x: sb.width * 0.3, y: sb.height * 0.6 } });
+      await expect.poll(async () => (await fieldBoxes(page)).map((b) => b.name).sort()).toEqual(['checkbox1', 'date1', 'number1', 'text1']);
       await waitSaved(page);
       await page.screenshot({ path: join(ARTIFACTS, 'editor-placed.png') });
 
       // Reload: the fields come back from the server where they were left.
+      const beforeReload = await fieldBoxes(page);
       await page.reload();
       await page.waitForSelector('[data-testid="field"][data-name="text1"]', { timeout: 60_000 });
       const reloaded = await fieldBoxes(page);
       const byName = (bs: Box[]) => Object.fromEntries(bs.map((b) => [b.name, b]));
       const r = byName(reloaded);
-      const a = byName(after);
-      for (const name of ['text1', 'date1', 'checkbox1']) {
+      const a = byName(beforeReload);
+      for (const name of ['text1', 'date1', 'checkbox1', 'number1']) {
         for (const k of ['left', 'top', 'width', 'height'] as const) expect(r[name][k]).toBeCloseTo(a[name][k], 0);
       }
 
