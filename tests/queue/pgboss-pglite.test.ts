@@ -7,7 +7,10 @@ import { queueDriverContract, waitFor } from './queue-contract.js';
 
 /**
  * The embedded runtime's queue: pg-boss on PGlite served over a socket (the same servePGlite the
- * embedded database uses), in memory for this run. Small pool, as embedded mode configures it.
+ * embedded database uses), in memory for this run. One connection, as createQueueDriver uses for
+ * PGlite: pglite-socket 0.2.17 queues protocol messages one by one, so Parse/Bind/Execute of two
+ * connections can interleave on PGlite's single session ("bind message supplies 6 parameters, but
+ * prepared statement "" requires 2" was observed here with a pool of 2).
  */
 let served: ServedPGlite | undefined;
 let makeDriver: (() => Promise<PgBossQueueDriver>) | undefined;
@@ -23,7 +26,7 @@ queueDriverContract('PgBossQueueDriver on PGlite (embedded)', async () => {
   makeDriver = async () => {
     const d = new PgBossQueueDriver({
       connectionString: url,
-      poolMax: 2,
+      poolMax: 1,
       pollingIntervalSeconds: 0.5,
       policies: { 'pdf-generation': fast, 'file-processing': fast, cleanup: fast, 'email-notifications': fast },
     });

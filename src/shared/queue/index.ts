@@ -15,6 +15,10 @@ export interface CreateQueueDriverOptions {
   /** Local driver: the PostgreSQL URL (embedded: the PGlite socket URL). Default config.database.url. */
   connectionString?: string;
   schema?: string;
+  /**
+   * Default: 1 on embedded PGlite (no DATABASE_URL) — pglite-socket interleaves the protocol
+   * messages of concurrent connections on its single session — else min(DB_POOL_MAX, 4).
+   */
   poolMax?: number;
   policies?: Partial<Record<QueueName, Partial<QueuePolicy>>>;
   onError?: (err: unknown) => void;
@@ -38,7 +42,7 @@ export function createQueueDriver(config: Pick<Config, 'queue' | 'region' | 'dat
   return new PgBossQueueDriver({
     connectionString,
     schema: options.schema,
-    poolMax: options.poolMax ?? Math.min(config.database.poolMax, 4),
+    poolMax: options.poolMax ?? (config.database.url ? Math.min(config.database.poolMax, 4) : 1),
     policies: options.policies,
     onError: options.onError,
   });
