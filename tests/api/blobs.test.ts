@@ -1,0 +1,57 @@
+import { beforeAll, expect, it } from 'vitest';
+import { forEachApi } from '../helpers/api.js';
+
+/** The local driver's signed-URL routes on their own: what the HMAC grants and nothing else. */
+forEachApi('local signed URL routes (/blobs)', (api) => {
+  const key = 'tests/blob.bin';
+  beforeAll(async () => {
+    await api().services.blobs.put('files', key, Buffer.from('hello blob'), { contentType: 'text/plain' });
+  });
+
+  it('GET streams the object with its type and disposition', async () => {
+    const signed = await api().services.blobs.signedDownloadUrl('files', key, { expiresInSeconds: 60, filename: 'résumé.txt' });
+    const res = await api().app.inject({ method: 'GET', url: signed.url });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('hello blob');
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.headers['content-disposition']).toContain("filename*=UTF-8''r%C3%A9sum%C3%A9.txt");
+    const missing = await api().services.blobs.signedDownloadUrl('files', 'tests/none.bin', { expiresInSeconds: 60 });
+    expect((await api().app.inject({ method: 'GET', url: missing.url })).statusCode).toBe(404);
+  });
+
+  it('refuses tampered, expired, unsigned and wrong-method URLs', async () => {
+    const signed = await api().services.blobs.signedDownloadUrl('files', key, { expiresInSeconds: 60 });
+    const cases = [
+      signed.url.replace(/expires=(\d+)/, (_m, e: string) => `expires=${Number(e) + 1000}`),
+      signed.url.replace('blob.bin', 'other.bin'),
+      signed.url.replace(/&sig=[^&]+/, ''),
+      `/blobs/files/${key}`,
+    ];
+    for (const url of cases) {
+      const res = await api().app.inject({ method: 'GET', url });
+      expect([url, res.statusCode, res.json().code]).toEqual([url, 403, 'signed_url_invalid']);
+    }
+    const expired = await api().services.blobs.signedDownloadUrl('files', key, { expiresInSeconds: -1 });
+    const res = await api().app.inject({ method: 'GET', url: expired.url });
+    expect([res.statusCode, res.json().code]).toEqual([403, 'signed_url_expired']);
+  });
+
+  it('PUT stores within the signed bound and content type; a raised bound or expired URL is refused', async () => {
+    const up = await api().services.blobs.signedUploadUrl('uploads', 'tests/up.pdf', { expiresInSeconds: 60, maxBytes: 16, contentType: 'application/pdf' });
+    const ok = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.from('%PDF-1.7 tiny') });
+    expect(ok.statusCode).toBe(200);
+    const stored = await api().services.blobs.get('uploads', 'tests/up.pdf');
+    expect(stored.contentType).toBe('application/pdf');
+    stored.body.destroy();
+
+    const raised = up.url.replace('max=16', 'max=99999');
+    expect((await api().app.inject({ method: 'PUT', url: raised, headers: up.headers, payload: Buffer.alloc(100) })).json().code).toBe('signed_url_invalid');
+    const tooBig = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.alloc(17) });
+    expect(tooBig.statusCode).toBe(413);
+    // The earlier object is intact after the refused overwrite.
+    expect((await api().services.blobs.head('uploads', 'tests/up.pdf'))?.size).toBe(13);
+    const expired = await api().services.blobs.signedUploadUrl('uploads', 'tests/up2.pdf', { expiresInSeconds: -1, maxBytes: 16, contentType: 'application/pdf' });
+    expect((await api().app.inject({ method: 'PUT', url: expired.url, headers: expired.headers, payload: Buffer.from('x') })).json().code).toBe('signed_url_expired');
+    expect(await api().services.blobs.exists('uploads', 'tests/up2.pdf')).toBe(false);
+  });
+});
