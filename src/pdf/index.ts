@@ -1,11 +1,13 @@
 /**
  * The PDF engine's public API: compile a template (base PDF + fields) once, generate documents
+ * from payloads (alone or in batches on all cores), merge them, and preflight payloads without
+ * writing a PDF. Coordinates are points from the top-left of the unrotated page (coordinates.ts).
  */
 export type { EngineField, GenerateOptions, GenerationWarning, GenerationWarningCode, GeneratedDocument } from './types.js';
 export { compileTemplate, type CompiledTemplate, type CompileOptions } from './compile.js';
+export { generateBatch, type BatchInput, type BatchResult } from './batch.js';
 export { mergeDocuments } from './merge.js';
+export { preflight, type PreflightResult, type PreflightOptions } from './preflight.js';
 export { FontRegistry, createDefaultFontRegistry, defaultFontRegistry, type FaceStyle, type FontSource } from './fonts/registry.js';
 export { resolveBinding } from './render/binding.js';
 export { PdfError, type PdfErrorCode } from './errors.js';
-export { preflight, type PreflightResult, type PreflightOptions } from './preflight.js';
-export { generateBatch, type BatchInput, type BatchResult } from './batch.js';
