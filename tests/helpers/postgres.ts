@@ -13,12 +13,14 @@
  *   });
  *
  * Or by hand: `const db = await createTestDatabase('postgresql'); … await db.drop();`.
+ * forEachPostgres lowers the scrypt cost of new password hashes to 2^10 in the test process.
  * `db().url` is a plain postgresql:// URL, usable by any client (pg, pg-boss, psql).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { PrismaClient } from '@/generated/prisma/client.js';
+import { setPasswordHashParamsForTests } from '@/shared/auth/password.js';
 import { createPrismaClient } from '@/shared/database/prisma/client.js';
 import { servePGlite } from '@/shared/database/prisma/embedded-postgres.js';
 import { createRepositories, type Repositories } from '@/shared/database/prisma/index.js';
@@ -114,6 +116,8 @@ export async function createTestDatabase(backend: PostgresBackend, opts: { migra
  * before the block and dropped after it. `db()` returns that database inside tests and hooks.
  */
 export function forEachPostgres(name: string, fn: (db: () => TestDatabase, backend: PostgresBackend) => void, opts: { migrate?: boolean } = {}): void {
+  // Real scrypt, cheaper cost (2^10): suites create many users; tests/prisma/password.test.ts covers the production cost.
+  setPasswordHashParamsForTests({ ln: 10, r: 8, p: 1 });
   for (const backend of POSTGRES_BACKENDS) {
     const reason = postgresSkipReason(backend);
     const title = `[${backend}] ${name}`;

@@ -16,6 +16,17 @@ export interface ScryptParams {
 }
 
 export const CURRENT_PARAMS: ScryptParams = { ln: 15, r: 8, p: 1 };
+let active: ScryptParams = CURRENT_PARAMS;
+
+/**
+ * Lowers (or restores) the cost used for new hashes in this process. For test suites that create
+ * many users on a busy 2-core CI machine (N=2^15 costs 0.1-1 s per hash there); production never
+ * calls it. Below ln=10 is refused: tests should still exercise a real, memory-hard hash.
+ */
+export function setPasswordHashParamsForTests(params: ScryptParams = CURRENT_PARAMS): void {
+  if (params.ln < 10) throw new RangeError('ln must be at least 10');
+  active = params;
+}
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 // Upper bounds for parameters read from a stored hash: a forged row must not make us allocate GBs.
@@ -32,7 +43,7 @@ function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<B
 
 const b64 = (buf: Buffer) => buf.toString('base64').replace(/=+$/, '');
 
-export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS): Promise<string> {
+export async function hashPassword(password: string, params: ScryptParams = active): Promise<string> {
   if (password.length > MAX_PASSWORD_LENGTH) throw new RangeError(`password longer than ${MAX_PASSWORD_LENGTH} characters`);
   const salt = randomBytes(SALT_LENGTH);
   const key = await scrypt(password, salt, params);
@@ -62,7 +73,7 @@ export async function verifyPassword(password: string, encoded: string): Promise
 }
 
 /** True when `encoded` was made with other (older) parameters than the current ones, or is malformed. */
-export function needsRehash(encoded: string, params: ScryptParams = CURRENT_PARAMS): boolean {
+export function needsRehash(encoded: string, params: ScryptParams = active): boolean {
   const parsed = parseHash(encoded);
   return !parsed || parsed.params.ln !== params.ln || parsed.params.r !== params.r || parsed.params.p !== params.p;
 }
