@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BlobNotFoundError, BlobTooLargeError, InvalidBlobKeyError, type BlobStore } from '@/shared/storage/index.js';
+import { BlobNotFoundError, BlobTooLargeError, InvalidBlobKeyError, RangeNotSatisfiableError, type BlobStore } from '@/shared/storage/index.js';
 
 /** The behaviour every BlobStore must have; run against each driver by its own test file. */
 export interface ContractContext {
@@ -100,6 +100,9 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractCon
       const part = await store.get('files', k('over.txt'), { range: { start: 2, end: 5 } });
       expect((await readAll(part.body)).toString()).toBe('2345');
       expect(part.size).toBe(4);
+      const tail = await store.get('files', k('over.txt'), { range: { start: 7 } });
+      expect((await readAll(tail.body)).toString()).toBe('789');
+      await expect(store.get('files', k('over.txt'), { range: { start: 10 } })).rejects.toBeInstanceOf(RangeNotSatisfiableError);
       await expect(store.get('files', k('missing.txt'))).rejects.toBeInstanceOf(BlobNotFoundError);
       expect(await store.head('files', k('missing.txt'))).toBeNull();
       expect(await store.exists('files', k('missing.txt'))).toBe(false);

@@ -12,7 +12,7 @@ import type {
   BlobInfo, BlobObject, BlobStore, BucketName, GetOptions, ListOptions, ListPage, PutOptions, PutResult,
   SignedDownloadOptions, SignedUploadOptions, SignedUrl,
 } from './types.js';
-import { BlobNotFoundError, BUCKET_NAMES } from './types.js';
+import { BlobNotFoundError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
 
 export interface LocalBlobStoreOptions {
   /** `<dataDir>/blobs` by convention; holds one directory per bucket plus `.meta/` and `.tmp/`. */
@@ -113,6 +113,9 @@ export class LocalBlobStore implements BlobStore {
     const info = await this.head(bucket, key);
     if (!info) throw new BlobNotFoundError(bucket, key);
     const { range } = options;
+    if (range && (range.start < 0 || range.start >= info.size || (range.end !== undefined && range.end < range.start))) {
+      throw new RangeNotSatisfiableError(info.size);
+    }
     const body = createReadStream(this.filePath(bucket, key), range ? { start: range.start, end: range.end } : {});
     // Open eagerly so a file deleted between head() and here surfaces as not-found, not a stream error.
     await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ import type {
   BlobInfo, BlobObject, BlobStore, BucketName, GetOptions, ListOptions, ListPage, PutOptions, PutResult,
   SignedDownloadOptions, SignedUploadOptions, SignedUrl,
 } from './types.js';
-import { BlobNotFoundError, BlobTooLargeError } from './types.js';
+import { BlobNotFoundError, BlobTooLargeError, RangeNotSatisfiableError } from './types.js';
 
 export interface S3BlobStoreOptions {
   /** Real bucket names for the three roles (config.storage.buckets). */
@@ -133,6 +133,7 @@ export class S3BlobStore implements BlobStore {
   async get(bucket: BucketName, key: string, options: GetOptions = {}): Promise<BlobObject> {
     assertValidKey(key);
     const { range } = options;
+    if (range && (range.start < 0 || (range.end !== undefined && range.end < range.start))) throw new RangeNotSatisfiableError(0);
     try {
       const out = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket(bucket), Key: key, Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined }),
@@ -148,6 +149,10 @@ export class S3BlobStore implements BlobStore {
       };
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(bucket, key);
+      if (err instanceof S3ServiceException && (err.name === 'InvalidRange' || err.$metadata?.httpStatusCode === 416)) {
+        const size = Number((err as { ActualObjectSize?: string }).ActualObjectSize ?? 0);
+        throw new RangeNotSatisfiableError(size);
+      }
       throw err;
     }
   }

@@ -109,6 +109,12 @@ export class BlobTooLargeError extends AppError {
   }
 }
 
+export class RangeNotSatisfiableError extends AppError {
+  constructor(size: number) {
+    super('range_not_satisfiable', `requested range is outside the blob (${size} bytes)`, 416, { size });
+  }
+}
+
 export class InvalidBlobKeyError extends ValidationError {
   constructor(key: string, reason: string) {
     super(`invalid blob key: ${reason}`, [{ path: 'key', code: 'invalid_blob_key', message: reason }], 'invalid_blob_key');
