@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { preflight } from '@/pdf/index.js';
+import { generateAndStore } from '@/services/generation/generate.js';
+import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
+import type { ApiServices } from '../context.js';
+import { currentUser } from '../plugins/authenticate.js';
+import { errorResponses, idParams, isoDate, problemSchema } from '../schemas/common.js';
+import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
+
+/**
+ * API Gateway + Lambda cap a response near 6 MB (base64 adds a third for binary), so a document
+ * above this is answered with a download URL even when the client asked for the bytes.
+ */
+export const MAX_INLINE_PDF_BYTES = 5.5 * 1024 * 1024 * 0.75;
+
+const tags = ['generate'];
+const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
+const data = z.record(z.string(), z.unknown());
+const warningSchema = z.object({ fieldId: z.string(), name: z.string(), bindingKey: z.string(), code: z.string(), message: z.string() });
+
+const generateBody = z.object({
+  data,
+  version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
+  flatten: z.boolean().default(true),
+  testMode: z.boolean().default(false),
+});
+const generatedLink = z.object({
+  id: z.string(),
+  url: z.string(),
+  expiresAt: isoDate,
+  pageCount: z.number(),
+  fileSize: z.number(),
+  warnings: z.array(warningSchema),
+});
+const preflightResponse = z.object({
+  ok: z.boolean(),
+  errors: z.array(z.object({ fieldId: z.string().nullable(), bindingKey: z.string(), code: z.string(), message: z.string() })),
+  missingGlyphs: z.array(z.object({ fieldId: z.string(), char: z.string(), codePoint: z.string() })),
+  overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
+  renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
+});
+
+/** Synchronous generation and preflight. */
+export const generateRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+  app.post('/api/templates/:id/preflight', {
+    preHandler: app.requireUser,
+    schema: { tags, security, summary: 'Check data against a template without generating (validation, missing glyphs, overflow)', params: idParams, body: z.object({ data, version: generateBody.shape.version }), response: { 200: preflightResponse, ...errorResponses } },
+  }, async (request) => {
+    const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
+    const result = preflight(snapshot.fields, request.body.data);
+    // Template-side rule problems are reported too (they also block generation), so ok stays honest.
+    return result;
+  });
+
+  app.post('/api/templates/:id/generate', {
+    preHandler: app.requireUser,
+    schema: {
+      tags,
+      security,
+      summary: 'Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL',
+      params: idParams,
+      body: generateBody,
+      produces: ['application/json', 'application/pdf'],
+      response: { 200: generatedLink, 422: problemSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { userId } = currentUser(request);
+    const { data: payload, version, flatten, testMode } = request.body;
+    const out = await generateAndStore(services, { userId, templateId: request.params.id, payload, version, flatten, testMode });
+    const pdf = out.pdf;
+    request.audit = { action: 'pdf.generate', resourceType: 'generated_pdf', resourceId: pdf.id, details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten } };
+    const bytes = out.bytes!;
+    reply.header('x-pdf-warnings', JSON.stringify(out.warnings.map((w) => ({ fieldId: w.fieldId, bindingKey: w.bindingKey, code: w.code, message: w.message }))));
+    const accept = request.headers.accept ?? '';
+    const wantsPdf = accept.includes('application/pdf') && !accept.includes('application/json');
+    if (wantsPdf && bytes.length <= MAX_INLINE_PDF_BYTES) {
+      return reply
+        .type('application/pdf')
+        .header('x-generated-pdf-id', pdf.id)
+        .header('x-page-count', String(pdf.pageCount))
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
+    }
+    const signed = await services.blobs.signedDownloadUrl('generated', pdf.storageKey!, { expiresInSeconds: DOWNLOAD_TTL_SECONDS, filename: `${pdf.id}.pdf` });
+    return { id: pdf.id, url: signed.url, expiresAt: signed.expiresAt, pageCount: pdf.pageCount!, fileSize: bytes.length, warnings: out.warnings };
+  });
+};

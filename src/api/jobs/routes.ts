@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { GenerationJob } from '@/shared/database/prisma/index.js';
+import { createJob, createJobBody } from '@/services/generation/jobs.js';
+import { jobResultKey } from '@/services/generation/result.js';
+import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
+import type { ApiServices } from '../context.js';
+import { currentUser } from '../plugins/authenticate.js';
+import { errorResponses, idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
+import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
+
+const tags = ['jobs'];
+const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
+
+export const jobSchema = z.object({
+  id: z.string(),
+  templateId: z.string(),
+  templateVersion: z.number(),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  output: z.enum(['individual', 'merged', 'zip']),
+  testMode: z.boolean(),
+  errors: z.array(z.object({ index: z.number().optional(), message: z.string() })),
+  resultUrl: z.string().optional(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+/** Idempotency keys: printable, bounded (they are stored per user). */
+const headers = z.object({ 'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional() });
+
+/** Async generation: create (Idempotency-Key honoured), list, status with per-record errors and result URL. */
+export const jobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+  const { repos, blobs } = services;
+
+  async function toDto(job: GenerationJob, withUrl: boolean) {
+    const errors = Array.isArray(job.errors) ? (job.errors as { index?: number; message: string }[]) : [];
+    let resultUrl: string | undefined;
+    if (withUrl && job.resultKey && job.status === 'completed') {
+      resultUrl = (await blobs.signedDownloadUrl('generated', job.resultKey, { expiresInSeconds: DOWNLOAD_TTL_SECONDS, filename: jobResultKey(job).split('/').pop() })).url;
+    }
+    return {
+      id: job.id, templateId: job.templateId, templateVersion: job.templateVersion, status: job.status, total: job.total, done: job.done, failed: job.failed,
+      output: job.output, testMode: job.testMode, errors, ...(resultUrl ? { resultUrl } : {}), createdAt: job.createdAt, updatedAt: job.updatedAt,
+    };
+  }
+
+  app.post('/api/templates/:id/jobs', {
+    preHandler: app.requireUser,
+    // Up to 10,000 records of data: allow a larger body than the default.
+    bodyLimit: 20 * 1024 * 1024,
+    schema: {
+      tags, security,
+      summary: 'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
+      params: idParams, headers, body: createJobBody,
+      response: { 200: z.object({ job: jobSchema }), 202: z.object({ job: jobSchema }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { userId } = currentUser(request);
+    const { job, created } = await createJob(services, userId, request.params.id, request.body, request.headers['idempotency-key']);
+    if (created) request.audit = { action: 'jobs.create', resourceType: 'generation_job', resourceId: job.id, details: { templateId: job.templateId, total: job.total, output: job.output } };
+    return reply.code(created ? 202 : 200).send({ job: await toDto(job, false) });
+  });
+
+  app.get('/api/jobs', {
+    preHandler: app.requireUser,
+    schema: { tags, security, querystring: pageQuery, response: { 200: pageOf(jobSchema), ...errorResponses } },
+  }, async (request) => {
+    const page = await repos.generationJobs.listByUser(currentUser(request).userId, request.query);
+    return { ...page, items: await Promise.all(page.items.map((j) => toDto(j, false))) };
+  });
+
+  app.get('/api/jobs/webhook-secret', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: `The secret job webhooks are signed with (header ${SIGNATURE_HEADER}: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")))`,
+      response: { 200: z.object({ secret: z.string(), header: z.string() }), ...errorResponses },
+    },
+  }, async (request) => ({ secret: webhookSecret(services.signingSecret, currentUser(request).userId), header: SIGNATURE_HEADER }));
+
+  app.get('/api/jobs/:id', {
+    preHandler: app.requireUser,
+    schema: { tags, security, params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses } },
+  }, async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }));
+};

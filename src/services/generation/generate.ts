@@ -1,0 +1,94 @@
+import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
+import { payloadErrors, validate, type ValidationIssue } from '@/pdf/validate/index.js';
+import type { GenerationWarning } from '@/pdf/index.js';
+import { ValidationError } from '@/shared/errors.js';
+import { compiled } from './compiled-cache.js';
+import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
+import type { GenerationServices } from './types.js';
+
+/** Drawn across every page of a test-mode document. */
+export const TEST_WATERMARK = 'TEST MODE';
+
+/** 422 payload_invalid: every field problem at once, by binding key. */
+export class PayloadInvalidError extends ValidationError {
+  constructor(readonly validation: ValidationIssue[]) {
+    super(
+      `${validation.length} field(s) of the data are invalid`,
+      validation.map((i) => ({ path: i.bindingKey, code: i.code, message: i.message })),
+      'payload_invalid',
+    );
+    // ValidationError answers 400; invalid data for a valid request is 422 in this API.
+    Object.assign(this, { status: 422 });
+  }
+}
+
+export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>): void {
+  const issues = payloadErrors(validate(snapshot.fields, payload));
+  if (issues.length > 0) throw new PayloadInvalidError(issues);
+}
+
+export function generatedKey(userId: string, pdfId: string): string {
+  return `users/${userId}/generated/${pdfId}.pdf`;
+}
+
+export interface GenerateRequest {
+  userId: string;
+  templateId: string;
+  payload: Record<string, unknown>;
+  version?: VersionSelector;
+  /** Default true. */
+  flatten?: boolean;
+  testMode?: boolean;
+  /** Unique id of the logical document (`${jobId}:${index}` for jobs); a second call with it returns the first document. */
+  recordKey?: string;
+  jobId?: string;
+  /** Already loaded by the caller (jobs load once per message). */
+  snapshot?: TemplateSnapshot;
+}
+
+export interface GenerateOutcome {
+  pdf: GeneratedPdf;
+  /** Absent when the document already existed (redelivery). */
+  bytes?: Uint8Array;
+  warnings: GenerationWarning[];
+  created: boolean;
+}
+
+/**
+ * Validate → render (compiled template from the per-process cache) → store in the generated bucket
+ * → GeneratedPdf row completed. The row is created first (idempotent on recordKey), so a retried
+ * record finds its row and never makes a second document. Payload errors throw before any row exists.
+ */
+export async function generateAndStore(services: GenerationServices, req: GenerateRequest): Promise<GenerateOutcome> {
+  const { repos, blobs, config } = services;
+  const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
+  checkPayload(snapshot, req.payload);
+  const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
+  const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
+    recordKey: req.recordKey,
+    userId: req.userId,
+    templateId: req.templateId,
+    templateVersion: snapshot.version,
+    jobId: req.jobId ?? null,
+    testMode: req.testMode ?? false,
+    expiresAt,
+  });
+  if (!created && row.status === 'completed') return { pdf: row, warnings: [], created: false };
+  await repos.generatedPdfs.markProcessing(row.id);
+  try {
+    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
+    const doc = await template.generate(req.payload, { flatten: req.flatten ?? true, ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}) });
+    const key = generatedKey(req.userId, row.id);
+    await blobs.put('generated', key, doc.bytes, { contentType: 'application/pdf', contentLength: doc.bytes.length });
+    const pdf = await repos.generatedPdfs.markCompleted(row.id, {
+      storageKey: key,
+      bucket: config.storage.buckets.generated,
+      fileSize: doc.bytes.length,
+      pageCount: doc.pageCount,
+    });
+    return { pdf, bytes: doc.bytes, warnings: doc.warnings, created: true };
+  } catch (err) {
+    await repos.generatedPdfs.markFailed(row.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    throw err;
+  }
+}

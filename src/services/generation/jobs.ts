@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import type { GenerationJob } from '@/shared/database/prisma/index.js';
+import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
+import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
+import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
+import { AppError, ConflictError } from '@/shared/errors.js';
+import { PdfError } from '@/pdf/errors.js';
+import { generateAndStore, PayloadInvalidError } from './generate.js';
+import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
+import { buildJobResult } from './result.js';
+import { deliverWebhook, webhookSecret } from './webhook.js';
+import type { GenerationServices } from './types.js';
+
+/** Records per job: beyond this, clients split the batch (and each record is one queue message). */
+export const MAX_JOB_RECORDS = 10_000;
+
+/**
+ * Deliveries of a pdf-generation message before it is dead-lettered (pg-boss policy; the SQS
+ * redrive maxReceiveCount in serverless.yml is the same). On the last one a transient failure is
+ * recorded as the record's failure, so a job always finishes.
+ */
+export const MAX_ATTEMPTS = DEFAULT_QUEUE_POLICIES['pdf-generation'].maxAttempts;
+
+/** The finalize step rides on the pdf-generation queue (loose schema) with this marker. */
+export const FINALIZE_KIND = 'job_finalize';
+
+export const createJobBody = z.object({
+  records: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_JOB_RECORDS),
+  output: z.enum(['individual', 'merged', 'zip']).default('individual'),
+  webhookUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  notifyEmail: z.email().optional(),
+  version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
+  testMode: z.boolean().default(false),
+});
+export type CreateJobBody = z.output<typeof createJobBody>;
+
+/**
+ * Creates the job and enqueues one pdf-generation message per record. With an Idempotency-Key the
+ * same key returns the first job (`created: false`); if that job never got its messages (the
+ * process died in between) they are sent again — the worker is idempotent per record, so a
+ * duplicate message costs a lookup, never a second document.
+ */
+export async function createJob(services: GenerationServices, userId: string, templateId: string, body: CreateJobBody, idempotencyKey?: string): Promise<{ job: GenerationJob; created: boolean }> {
+  const snapshot = await loadTemplateSnapshot(services, userId, templateId, body.version);
+  const { job, created } = await services.repos.generationJobs.createOrGet({
+    userId,
+    templateId,
+    templateVersion: snapshot.version,
+    total: body.records.length,
+    output: body.output,
+    idempotencyKey: idempotencyKey ?? null,
+    webhookUrl: body.webhookUrl ?? null,
+    notifyEmail: body.notifyEmail ?? null,
+    testMode: body.testMode,
+  });
+  if (!created && !(job.status === 'queued' && job.done + job.failed === 0)) return { job, created };
+  const version = typeof body.version === 'number' ? body.version : undefined;
+  const messages: PdfGenerationMessage[] = body.records.map((payload, recordIndex) => ({
+    templateId,
+    userId,
+    payload,
+    jobId: job.id,
+    recordIndex,
+    ...(version ? { version } : {}),
+    testMode: body.testMode,
+  }));
+  for (let i = 0; i < messages.length; i += 500) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 500));
+  return { job, created };
+}
+
+function permanent(err: unknown): boolean {
+  return err instanceof PayloadInvalidError || err instanceof PdfError || (err instanceof AppError && err.status >= 400 && err.status < 500 && !(err instanceof ConflictError));
+}
+
+function describe(err: unknown): string {
+  if (err instanceof PayloadInvalidError) return `payload_invalid: ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+  if (err instanceof PdfError || err instanceof AppError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const snapshots = new Map<string, { at: number; snapshot: Promise<TemplateSnapshot> }>();
+/** A job's records share one snapshot load for a few seconds (one DynamoDB read per burst, not per record). */
+function jobSnapshot(services: GenerationServices, userId: string, templateId: string, version: VersionSelector, jobId: string): Promise<TemplateSnapshot> {
+  const hit = snapshots.get(jobId);
+  if (hit && Date.now() - hit.at < 5000) return hit.snapshot;
+  const snapshot = loadTemplateSnapshot(services, userId, templateId, version);
+  snapshots.set(jobId, { at: Date.now(), snapshot });
+  snapshot.catch(() => snapshots.delete(jobId));
+  if (snapshots.size > 256) snapshots.delete(snapshots.keys().next().value!);
+  return snapshot;
+}
+
+/**
+ * One pdf-generation message. Idempotent: the record's document is keyed `${jobId}:${recordIndex}`,
+ * its row is completed (or failed) exactly once, and only the delivery that makes that transition
+ * moves the job's counters. A bad record (invalid data, unrenderable value) fails at once and is
+ * kept in the job's errors; anything else is retried by the queue, and on the last attempt counts
+ * as the record's failure.
+ */
+export async function handlePdfGeneration(services: GenerationServices, message: QueueMessageEnvelope<PdfGenerationMessage>): Promise<void> {
+  const body = message.body;
+  if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId);
+  if (!body.jobId || body.recordIndex === undefined) {
+    // The seed's fire-and-forget message: one document, keyed by the message so a redelivery is a no-op.
+    await generateAndStore(services, { userId: body.userId, templateId: body.templateId, payload: body.payload, version: body.version, testMode: body.testMode, recordKey: `msg:${message.id}` });
+    return;
+  }
+  const { repos } = services;
+  const job = await repos.generationJobs.getById(body.jobId);
+  if (job.status === 'cancelled' || job.status === 'completed' || job.status === 'failed') return;
+  if (job.status === 'queued') await repos.generationJobs.markRunning(job.id).catch(() => undefined);
+  const recordKey = `${job.id}:${body.recordIndex}`;
+  let counted = false;
+  try {
+    const snapshot = await jobSnapshot(services, job.userId, job.templateId, body.version, job.id);
+    const out = await generateAndStore(services, { userId: job.userId, templateId: job.templateId, payload: body.payload, testMode: job.testMode, recordKey, jobId: job.id, snapshot });
+    if (out.created) {
+      await repos.generationJobs.incrementDone(job.id);
+      counted = true;
+    }
+  } catch (err) {
+    if (!permanent(err) && message.attempt < MAX_ATTEMPTS) throw err;
+    counted = await recordFailure(services, job, recordKey, body.recordIndex, describe(err));
+  }
+  await maybeFinish(services, job.id, !counted);
+}
+
+async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
+  const { repos } = services;
+  // Payload errors throw before the row exists; a row makes the failure idempotent too.
+  const { pdf } = await repos.generatedPdfs.createOrGet({ recordKey, userId: job.userId, templateId: job.templateId, templateVersion: job.templateVersion, jobId: job.id, testMode: job.testMode });
+  if (pdf.status === 'failed' || pdf.status === 'completed') return false;
+  try {
+    await repos.generatedPdfs.markFailed(pdf.id, reason);
+  } catch (err) {
+    if (err instanceof ConflictError) return false; // another delivery recorded it first
+    throw err;
+  }
+  await repos.generationJobs.incrementFailed(job.id, { index, message: reason });
+  return true;
+}
+
+/** Rows of the job by final status (the source of truth when counters may have missed a crash). */
+async function countRows(services: GenerationServices, job: GenerationJob): Promise<{ done: number; failed: number }> {
+  const [done, failed] = await Promise.all([
+    services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'completed', limit: 1 }),
+    services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'failed', limit: 1 }),
+  ]);
+  return { done: done.total, failed: failed.total };
+}
+
+/**
+ * When every record has an outcome, one finalize message is enqueued (deduplicated by job id where
+ * the queue can). A redelivered record (no counter moved) recounts from the rows, so a worker that
+ * died between completing a row and counting it cannot leave the job hanging.
+ */
+async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
+  const job = await services.repos.generationJobs.getById(jobId);
+  let finished = job.done + job.failed >= job.total;
+  if (!finished && recount) {
+    const rows = await countRows(services, job);
+    finished = rows.done + rows.failed >= job.total;
+  }
+  if (!finished) return;
+  await services.queue.send(
+    'pdf-generation',
+    { templateId: job.templateId, userId: job.userId, payload: {}, jobId: job.id, kind: FINALIZE_KIND },
+    { deduplicationId: `finalize:${job.id}` },
+  );
+}
+
+/**
+ * Builds the merged/zip result, marks the job finished, then notifies: email through the
+ * email-notifications queue (deduplicated), webhook POSTed here — a failed delivery throws, so the
+ * queue retries this message with backoff (and dead-letters it with the reason at the end).
+ */
+export async function finalizeJob(services: GenerationServices, jobId: string): Promise<void> {
+  const { repos } = services;
+  let job = await repos.generationJobs.getById(jobId);
+  if (job.status === 'cancelled') return;
+  if (job.status === 'queued' || job.status === 'running') {
+    const rows = await countRows(services, job);
+    if (rows.done + rows.failed < job.total) return; // not yet: the last record enqueues another
+    // Counters follow the rows (a crash may have skipped an increment).
+    if (rows.done !== job.done) await repos.generationJobs.incrementDone(job.id, rows.done - job.done);
+    const resultKey = await buildJobResult(services, job);
+    job = await repos.generationJobs.complete(job.id, { resultKey });
+  }
+  const data = jobSummary(services, job);
+  if (job.notifyEmail) {
+    await services.queue.send(
+      'email-notifications',
+      {
+        to: job.notifyEmail,
+        subject: `PDF job ${job.status}: ${job.done} of ${job.total} documents`,
+        text: `Your PDF generation job ${job.id} is ${job.status}.\n\nDocuments: ${job.done} generated, ${job.failed} failed, ${job.total} in total.\n`,
+        template: 'job-completed',
+        templateData: data,
+      },
+      { deduplicationId: `job-email:${job.id}` },
+    );
+  }
+  if (job.webhookUrl) {
+    await deliverWebhook(job.webhookUrl, webhookSecret(services.signingSecret, job.userId), { id: `${job.id}:job.${job.status}`, type: `job.${job.status}`, data });
+  }
+}
+
+function jobSummary(services: GenerationServices, job: GenerationJob): Record<string, unknown> {
+  void services;
+  return { jobId: job.id, templateId: job.templateId, status: job.status, total: job.total, done: job.done, failed: job.failed, output: job.output, errors: job.errors };
+}

@@ -1,0 +1,57 @@
+import { buffer } from 'node:stream/consumers';
+import { PassThrough } from 'node:stream';
+import yazl from 'yazl';
+import { mergeDocuments } from '@/pdf/index.js';
+import type { GeneratedPdf, GenerationJob } from '@/shared/database/prisma/index.js';
+import type { GenerationServices } from './types.js';
+
+export function jobResultKey(job: GenerationJob): string {
+  return `users/${job.userId}/jobs/${job.id}/result.${job.output === 'zip' ? 'zip' : 'pdf'}`;
+}
+
+/** Every completed document of a job, in record order (the recordKey ends with the index). */
+export async function jobDocuments(services: GenerationServices, job: GenerationJob): Promise<GeneratedPdf[]> {
+  const all: GeneratedPdf[] = [];
+  for (let page = 1; ; page++) {
+    const res = await services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'completed', page, limit: 100 });
+    all.push(...res.items);
+    if (all.length >= res.total || res.items.length === 0) break;
+  }
+  const index = (p: GeneratedPdf) => Number(p.recordKey.split(':').pop());
+  return all.sort((a, b) => index(a) - index(b));
+}
+
+async function bytesOf(services: GenerationServices, pdf: GeneratedPdf): Promise<Uint8Array> {
+  return new Uint8Array(await buffer((await services.blobs.get('generated', pdf.storageKey!)).body));
+}
+
+/**
+ * The merged PDF or the zip of a finished job, written to the generated bucket. Idempotent: the
+ * same key is rewritten with the same content when a finalize message is redelivered.
+ */
+export async function buildJobResult(services: GenerationServices, job: GenerationJob): Promise<string | null> {
+  if (job.output === 'individual') return null;
+  const docs = await jobDocuments(services, job);
+  if (docs.length === 0) return null;
+  const key = jobResultKey(job);
+  if (job.output === 'merged') {
+    const merged = await mergeDocuments(await Promise.all(docs.map((d) => bytesOf(services, d))));
+    await services.blobs.put('generated', key, merged, { contentType: 'application/pdf', contentLength: merged.length });
+    return key;
+  }
+  // zip: streamed entry by entry (yazl), so a large batch is never held in memory at once.
+  const zip = new yazl.ZipFile();
+  const out = new PassThrough();
+  zip.outputStream.pipe(out);
+  const stored = services.blobs.put('generated', key, out, { contentType: 'application/zip' });
+  for (const doc of docs) {
+    const index = Number(doc.recordKey.split(':').pop());
+    // Lazy: each blob is opened only when the zip reaches it.
+    zip.addReadStreamLazy(`record-${String(index + 1).padStart(5, '0')}.pdf`, { compress: false }, (cb) => {
+      services.blobs.get('generated', doc.storageKey!).then((o) => cb(null, o.body), (err: Error) => cb(err, undefined as never));
+    });
+  }
+  zip.end();
+  await stored;
+  return key;
+}

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { loadTemplateVersion } from '@/api/templates/versions.js';
+import type { EngineField } from '@/pdf/index.js';
+import type { Template } from '@/shared/domain/template.js';
+import type { GenerationServices } from './types.js';
+
+/** What generation renders: a template's fields and base PDF at one version. */
+export interface TemplateSnapshot {
+  template: Template;
+  fields: EngineField[];
+  base: Uint8Array;
+  /** The published version; 0 for the draft (GeneratedPdf.templateVersion is an integer). */
+  version: number;
+  /** Changes whenever what would be rendered changes: the compiled-template cache key. */
+  cacheKey: string;
+}
+
+export type VersionSelector = number | 'draft' | undefined;
+
+/**
+ * The templates module's loader (latest published by default, a named version, or 'draft'), plus
+ * the cache key: (templateId, version) for published versions, which never change; for the draft a
+ * digest of the template's and fields' update times, so an edit compiles anew.
+ */
+export async function loadTemplateSnapshot(services: GenerationServices, userId: string, templateId: string, version: VersionSelector): Promise<TemplateSnapshot> {
+  const loaded = await loadTemplateVersion(services, userId, templateId, version);
+  const fields: EngineField[] = loaded.fields.map((f) => ({ ...f }));
+  if (loaded.version !== 'draft') return { template: loaded.template, fields, base: loaded.base, version: loaded.version, cacheKey: `${templateId}:v${loaded.version}` };
+  const digest = createHash('sha256')
+    .update(loaded.template.updatedAt)
+    .update(JSON.stringify(loaded.fields.map((f) => [f.fieldId, f.updatedAt])))
+    .update(String(loaded.base.length))
+    .digest('hex')
+    .slice(0, 20);
+  return { template: loaded.template, fields, base: loaded.base, version: 0, cacheKey: `${templateId}:draft:${digest}` };
+}
