@@ -5,6 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, forEachApi, registerUser, type TestApi, type TestUser } from '../helpers/api.js';
 import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
+import { fileProcessingHandler, processFile } from '@/workers/file-processing.js';
 import { fixture, makePdf, multipartBody, upload, uploadOk } from './upload-helpers.js';
 
 async function blobCount(api: TestApi): Promise<number> {
@@ -179,6 +180,51 @@ forEachApi('files API', (api) => {
     expect((await api().app.inject({ method: 'DELETE', url: `/api/files/${victim.id}`, headers: u.headers })).statusCode).toBe(404);
     const audit = (await api().app.inject({ method: 'GET', url: '/api/audit-logs?limit=100', headers: u.headers })).json();
     expect(audit.items.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['files.upload', 'files.delete']));
+  });
+  it('the file-processing job through the real queue: processes a stored upload; redelivery changes nothing', async () => {
+    const { services } = api();
+    const bytes = await makePdf({ pages: 2 });
+    const stage = async (name: string, body: Uint8Array) => {
+      const key = `users/${ada.id}/uploads/${name}`;
+      await services.blobs.put('uploads', key, body, { contentType: 'application/pdf' });
+      return services.repos.files.create({
+        userId: ada.id, originalFilename: name, storedFilename: name, filePath: key, s3Bucket: services.config.storage.buckets.uploads,
+        s3Key: key, fileSize: BigInt(body.byteLength), mimeType: 'application/pdf',
+      });
+    };
+    const row = await stage('queued.pdf', bytes);
+    const bad = await stage('queued-bad.pdf', fixture('tests/pdf/inspect/fixtures/user-password-rc4-128.pdf'));
+    expect(row.status).toBe('uploaded');
+    const handler = fileProcessingHandler(services);
+    const stop = await services.queue.consume('file-processing', handler);
+    try {
+      await services.queue.send('file-processing', { fileId: row.id, userId: ada.id });
+      await services.queue.send('file-processing', { fileId: bad.id, userId: ada.id });
+      const deadline = Date.now() + 30_000;
+      const done = async () => (await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)))).every((f) => f.status === 'ready' || f.status === 'failed');
+      while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await stop();
+    }
+    const ready = await services.repos.files.get(ada.id, row.id);
+    expect(ready.status).toBe('ready');
+    expect(ready.metadata).toMatchObject({ pageCount: 2, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const failed = await services.repos.files.get(ada.id, bad.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.metadata).toMatchObject({ error: { code: 'pdf_encrypted' } });
+
+    // Redelivery (and a direct call) leave the result as it is; a vanished file is acknowledged.
+    await handler({ body: { fileId: row.id, userId: ada.id }, id: 'redelivered', attempt: 2 });
+    expect((await processFile(services, { fileId: row.id, userId: ada.id })).updatedAt).toEqual(ready.updatedAt);
+    await expect(handler({ body: { fileId: '00000000-0000-4000-8000-000000000000', userId: ada.id }, id: 'gone', attempt: 1 })).resolves.toBeUndefined();
+  });
+
+  it('documents every files/templates/fields route in OpenAPI', async () => {
+    const doc = (await api().app.inject({ method: 'GET', url: '/docs/json' })).json();
+    for (const p of ['/api/files', '/api/files/upload-url', '/api/files/{id}/confirm', '/api/files/{id}/content', '/api/templates/{id}/publish', '/api/templates/{id}/fields/positions', '/blobs/{bucket}/{*}']) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
+    expect(doc.paths['/api/templates'].post.tags).toEqual(['templates']);
   });
 });
 
