@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { JpegEmbedder, PngEmbedder } from 'pdf-lib';
 import { PdfError } from '../errors.js';
 import type { EngineField } from '../types.js';
@@ -24,8 +25,8 @@ type Embedder = PngEmbedder | JpegEmbedder;
 const decoded = new Map<string, Promise<Embedder>>();
 
 async function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder> {
-  const key = bytes.length < 4096 * 1024 ? Buffer.from(bytes).toString('base64') : undefined;
-  const cached = key ? decoded.get(key) : undefined;
+  const key = createHash('sha1').update(bytes).digest('base64');
+  const cached = decoded.get(key);
   if (cached) return cached;
   const p = (async () => {
     try {
@@ -36,11 +37,10 @@ async function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder
     }
     throw invalid(field, 'not a PNG or JPEG image');
   })();
-  if (key) {
-    if (decoded.size > 64) decoded.clear();
-    decoded.set(key, p);
-    p.catch(() => decoded.delete(key));
-  }
+  // Small on purpose: a logo repeats across records, a signature does not.
+  if (decoded.size >= 16) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, p);
+  p.catch(() => decoded.delete(key));
   return p;
 }
 
