@@ -3,6 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '@/api/app.js';
+import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { S3BlobStore } from '@/shared/storage/index.js';
+import { startS3rver, type S3rverHandle } from '../helpers/s3.js';
 import { createTestApi, forEachApi, registerUser, type TestApi, type TestUser } from '../helpers/api.js';
 import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
 import { fileProcessingHandler, processFile } from '@/workers/file-processing.js';
@@ -255,5 +260,64 @@ describe('files API: upload size limit', () => {
     const small = await makePdf();
     expect(small.byteLength).toBeLessThan(4096);
     expect((await upload(api.app, user.headers, small)).statusCode).toBe(201);
+  });
+});
+
+describe('files and templates on S3 (s3rver over HTTP)', () => {
+  const buckets = { uploads: 'pdf-studio-uploads-apitest', generated: 'pdf-studio-generated-apitest', files: 'pdf-studio-files-apitest' };
+  let s3: S3rverHandle;
+  let api: TestApi;
+  let app: FastifyInstance;
+  let store: S3BlobStore;
+  let user: TestUser;
+  beforeAll(async () => {
+    s3 = await startS3rver(Object.values(buckets));
+    api = await createTestApi('pglite', { S3_UPLOAD_BUCKET: buckets.uploads, S3_GENERATED_BUCKET: buckets.generated, S3_BUCKET: buckets.files });
+    // s3rver accepts any credentials; the SDK still needs some to sign with.
+    store = new S3BlobStore({ buckets, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    app = await buildApp({ config: api.services.config, checks: [], services: { ...api.services, blobs: store }, logger: false });
+    await app.ready();
+    user = await registerUser(app, 's3');
+  });
+  afterAll(async () => {
+    await app?.close();
+    store?.client.destroy();
+    await api?.close();
+    await s3?.stop();
+  });
+
+  it('multipart upload, presigned download, presigned PUT + confirm, template base copy and versions', async () => {
+    const services = { ...api.services, blobs: store };
+    expect((await app.inject({ method: 'GET', url: '/blobs/uploads/x?expires=1&sig=x' })).statusCode).toBe(404); // no local blob routes with S3
+    const bytes = await makePdf({ pages: 2 });
+    const file = await uploadOk(app, user.headers, bytes, 's3.pdf');
+    expect(file).toMatchObject({ status: 'ready', metadata: { pageCount: 2 } });
+    const row = await api.services.repos.files.get(user.id, file.id);
+    expect(row.s3Bucket).toBe(buckets.uploads);
+
+    const dl = (await app.inject({ method: 'GET', url: `/api/files/${file.id}/download`, headers: user.headers })).json();
+    expect(dl.url).toMatch(new RegExp(`^${s3.endpoint}/${buckets.uploads}/`));
+    const fetched = await fetch(dl.url);
+    expect(fetched.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await fetched.arrayBuffer()), Buffer.from(bytes))).toBe(0);
+
+    const other = await makePdf({ pages: 1 });
+    const grant = (await app.inject({ method: 'POST', url: '/api/files/upload-url', headers: user.headers, payload: { filename: 'presigned.pdf', contentType: 'application/pdf', size: other.byteLength } })).json();
+    const put = await fetch(grant.uploadUrl, { method: 'PUT', headers: grant.headers, body: Buffer.from(other) });
+    expect(put.status).toBe(200);
+    const confirmed = await app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: user.headers });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json().file).toMatchObject({ status: 'ready', metadata: { pageCount: 1 } });
+
+    const t = (await app.inject({ method: 'POST', url: '/api/templates', headers: user.headers, payload: { fileId: file.id, name: 'On S3' } })).json().template;
+    expect(await store.exists('files', `templates/${t.templateId}/base.pdf`)).toBe(true);
+    await app.inject({ method: 'POST', url: `/api/templates/${t.templateId}/fields`, headers: user.headers, payload: { name: 'n', type: 'text', page: 2, position: { x: 1, y: 1 }, size: { width: 50, height: 10 }, bindingKey: 'n' } });
+    expect((await app.inject({ method: 'POST', url: `/api/templates/${t.templateId}/publish`, headers: user.headers })).json().version).toBe(1);
+    const v1 = await loadTemplateVersion(services, user.id, t.templateId);
+    expect(v1.version).toBe(1);
+    expect(v1.fields.map((f) => f.page)).toEqual([2]);
+    expect((await PDFDocument.load(v1.base)).getPageCount()).toBe(2);
+    expect((await app.inject({ method: 'DELETE', url: `/api/templates/${t.templateId}`, headers: user.headers })).statusCode).toBe(204);
+    expect((await store.list('files', { prefix: `templates/${t.templateId}/` })).items).toEqual([]);
   });
 });
