@@ -67,6 +67,7 @@ export function createApi(c: ApiClient) {
     listApiKeys: () => c.request<{ items: ApiKey[] }>('GET', '/api/api-keys'),
     createApiKey: (name: string) => c.request<CreatedApiKey>('POST', '/api/api-keys', { body: { name } }),
     revokeApiKey: (id: string) => c.request<void>('DELETE', `/api/api-keys/${enc(id)}`),
+    getFile: (id: string) => c.request<{ file: UploadedFile }>('GET', `/api/files/${enc(id)}`),
     listFiles: (p: { page?: number; limit?: number }) => c.request<NumberedPage<UploadedFile>>('GET', `/api/files${qs(p)}`),
   };
 }

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { Api } from '../api/endpoints.js';
+import { ApiError } from '../api/problem.js';
 import type { UploadedFile } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -7,6 +9,28 @@ import { UploadZone } from '../components/UploadZone.js';
 import { routeHref } from '../state/route.js';
 
 const PAGE_SIZE = 20;
+
+/**
+ * A file becomes a template only once the server has processed it (status 'ready'); processing may
+ * be asynchronous, so poll with backoff, and explain a rejected PDF in words.
+ */
+export async function waitUntilProcessed(api: Pick<Api, 'getFile'>, file: UploadedFile, timeoutMs = 120_000): Promise<UploadedFile> {
+  let f = file;
+  let delay = 250;
+  const deadline = Date.now() + timeoutMs;
+  while (f.status === 'uploaded' || f.status === 'processing') {
+    if (Date.now() > deadline) throw new Error('The PDF is still being processed. Try again in a moment.');
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 3000);
+    f = (await api.getFile(f.id)).file;
+  }
+  if (f.status === 'failed') {
+    const e = f.metadata.error;
+    const problem = typeof e === 'object' && e ? { code: e.code, detail: e.message } : { code: 'pdf_corrupt', detail: e };
+    throw new ApiError({ status: 422, ...problem });
+  }
+  return f;
+}
 
 export function DashboardPage() {
   const { api } = useServices();
@@ -22,7 +46,8 @@ export function DashboardPage() {
     return { templates: t.status === 'fulfilled' ? t.value : null, files: f.status === 'fulfilled' ? f.value : null };
   }, [api]);
 
-  async function created(file: UploadedFile) {
+  async function created(uploaded: UploadedFile) {
+    const file = await waitUntilProcessed(api, uploaded);
     const name = file.originalFilename.replace(/\.pdf$/i, '') || 'Untitled';
     const { template } = await api.createTemplate({ fileId: file.id, name });
     navigate(routeHref({ name: 'editor', templateId: template.templateId }));
