@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { startWorkers } from '@/workers/index.js';
+import { handlePdfGeneration } from '@/services/generation/jobs.js';
+import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
+import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
+import { pageText } from '../helpers/pdf-readback.js';
+import { createTemplate } from './generate-fixtures.js';
+
+const N = 50;
+const POISON = new Set([7, 31]);
+const record = (i: number) => ({ customer: { name: `Customer ${i}` }, amount: POISON.has(i) ? -1 : i * 10 });
+
+async function fetchSigned(app: FastifyInstance, url: string) {
+  const u = new URL(url, 'http://localhost');
+  return app.inject({ method: 'GET', url: u.pathname + u.search });
+}
+
+async function waitForJob(app: FastifyInstance, headers: Record<string, string>, id: string, timeoutMs = 150_000) {
+  const start = Date.now();
+  for (;;) {
+    const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json().job;
+    if (job.status === 'completed' || job.status === 'failed') return job;
+    if (Date.now() - start > timeoutMs) throw new Error(`job still ${job.status}: ${job.done}+${job.failed}/${job.total}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Entries of a zip, from its end-of-central-directory record. */
+function zipEntryCount(buf: Buffer): number {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  return buf.readUInt16LE(eocd + 10);
+}
+
+forEachApi('async jobs through the real pg-boss consumers', (api) => {
+  let a: TestUser;
+  let b: TestUser;
+  let templateId: string;
+  let stop: (() => Promise<void>) | undefined;
+  let hookServer: Server;
+  let hookUrl: string;
+  const hooks: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  let failFirstHook = true;
+
+  afterAll(async () => {
+    await stop?.();
+    hookServer?.close();
+  });
+
+  it('sets up a template, a webhook receiver (first delivery fails) and the workers', async () => {
+    a = await registerUser(api().app, 'jobs-a');
+    b = await registerUser(api().app, 'jobs-b');
+    ({ templateId } = await createTemplate(api().app, a.headers));
+    hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hooks.push({ headers: req.headers, body });
+        // The first delivery answers 500: the queue must retry it with backoff.
+        res.statusCode = failFirstHook ? 500 : 204;
+        failFirstHook = false;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
+    const addr = hookServer.address() as { port: number };
+    hookUrl = `http://127.0.0.1:${addr.port}/hook`;
+    stop = (await startWorkers(api().services, { schedule: false })).stop;
+  });
+
+  let jobId: string;
+  it('creates a job of 50 records (202); the same Idempotency-Key returns the same job (200)', async () => {
+    const payload = { records: Array.from({ length: N }, (_, i) => record(i)), output: 'zip', webhookUrl: hookUrl, notifyEmail: 'ops@example.com' };
+    const headers = { ...a.headers, 'idempotency-key': `batch-${Date.now()}` };
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers, payload });
+    expect(res.statusCode, res.body).toBe(202);
+    jobId = res.json().job.id;
+    expect(res.json().job).toMatchObject({ total: N, output: 'zip', templateVersion: 1 });
+    const again = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers, payload });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().job.id).toBe(jobId);
+    const list = await api().app.inject({ method: 'GET', url: '/api/jobs', headers: a.headers });
+    expect(list.json().items.filter((j: { id: string }) => j.id === jobId)).toHaveLength(1);
+  });
+
+  it('completes: every good record read back, poison records failed with their errors kept', async () => {
+    const job = await waitForJob(api().app, a.headers, jobId);
+    expect(job).toMatchObject({ status: 'completed', total: N, done: N - POISON.size, failed: POISON.size });
+    expect(job.errors.map((e: { index: number }) => e.index).sort((x: number, y: number) => x - y)).toEqual([...POISON]);
+    expect(job.errors[0].message).toMatch(/payload_invalid: amount/);
+    const pdfs = await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, status: 'completed', limit: 100 });
+    expect(pdfs.total).toBe(N - POISON.size);
+    const seen = new Set<number>();
+    for (const pdf of pdfs.items) {
+      const index = Number(pdf.recordKey.split(':')[1]);
+      const obj = await api().services.blobs.get('generated', pdf.storageKey!);
+      const chunks: Buffer[] = [];
+      for await (const c of obj.body) chunks.push(c as Buffer);
+      expect(await pageText(new Uint8Array(Buffer.concat(chunks)))).toContain(`Customer ${index}`);
+      seen.add(index);
+    }
+    expect(seen.size).toBe(N - POISON.size);
+    expect(job.resultUrl).toBeTruthy();
+    const zip = await fetchSigned(api().app, job.resultUrl);
+    expect(zip.statusCode).toBe(200);
+    expect(zipEntryCount(zip.rawPayload)).toBe(N - POISON.size);
+  }, 200_000);
+
+  it('delivers a signed webhook (retried after a 500) and a notification email', async () => {
+    const start = Date.now();
+    while (hooks.length < 2 && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 250));
+    expect(hooks.length).toBeGreaterThanOrEqual(2);
+    const secret = (await api().app.inject({ method: 'GET', url: '/api/jobs/webhook-secret', headers: a.headers })).json().secret;
+    const last = hooks[hooks.length - 1]!;
+    expect(verifyWebhook(secret, last.body, String(last.headers[SIGNATURE_HEADER]))).toBe(true);
+    expect(verifyWebhook(secret, last.body.replace('completed', 'failed'), String(last.headers[SIGNATURE_HEADER]))).toBe(false);
+    const otherSecret = (await api().app.inject({ method: 'GET', url: '/api/jobs/webhook-secret', headers: b.headers })).json().secret;
+    expect(verifyWebhook(otherSecret, last.body, String(last.headers[SIGNATURE_HEADER]))).toBe(false);
+    expect(JSON.parse(last.body)).toMatchObject({ type: 'job.completed', data: { jobId, done: N - POISON.size, failed: POISON.size } });
+    const outbox = path.join(api().dataDir, 'outbox');
+    let mails: string[] = [];
+    while (Date.now() - start < 60_000) {
+      mails = await readdir(outbox).catch(() => []);
+      if (mails.length) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const eml = await readFile(path.join(outbox, mails[0]!), 'utf8');
+    expect(eml).toMatch(/To: ops@example.com/i);
+    expect(eml).toContain(`${N - POISON.size} generated`);
+  }, 90_000);
+
+  it('a redelivered record message makes no second document and moves no counter', async () => {
+    const before = await api().services.repos.generationJobs.getById(jobId);
+    const rowsBefore = (await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total;
+    for (const index of [0, 7]) {
+      await handlePdfGeneration(api().services, { id: 'redelivered', attempt: 2, body: { templateId, userId: a.id, payload: record(index), jobId, recordIndex: index, version: 1 } });
+    }
+    const after = await api().services.repos.generationJobs.getById(jobId);
+    expect([after.done, after.failed]).toEqual([before.done, before.failed]);
+    expect((await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total).toBe(rowsBefore);
+  });
+
+  it('authorization: user B sees none of A\'s jobs', async () => {
+    expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
+    expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);
+    expect((await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: b.headers, payload: { records: [record(1)] } })).statusCode).toBe(404);
+  });
+
+  it('bounds: empty records and more than 10,000 are refused', async () => {
+    const empty = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [] } });
+    expect(empty.statusCode).toBe(400);
+    const tooMany = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: Array.from({ length: 10_001 }, () => ({})) } });
+    expect(tooMany.statusCode).toBe(400);
+  });
+});
