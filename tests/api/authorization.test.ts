@@ -28,7 +28,7 @@ forEachApi('authorization matrix (files, templates, fields)', (api) => {
   async function snapshot(user: TestUser) {
     const get = async (url: string) => {
       const res = await api().app.inject({ method: 'GET', url, headers: user.headers });
-      return { status: res.statusCode, body: res.headers['content-type']?.includes('json') ? res.json() : res.rawPayload.length };
+      return { status: res.statusCode, body: String(res.headers['content-type']).includes('json') ? res.json() : res.rawPayload.length };
     };
     return {
       file: await get(`/api/files/${fileId}`),

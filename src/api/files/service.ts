@@ -57,6 +57,8 @@ export async function uploadStream(services: ApiServices, userId: string, input:
   try {
     await blobs.put('uploads', key, input.body.pipe(sniffer), { contentType: 'application/pdf', maxBytes: max });
   } catch (err) {
+    // Let the parser drain the rest of the request, so the client reads our answer instead of a reset.
+    input.body.resume();
     await blobs.delete('uploads', key).catch(() => undefined);
     if (sniffer.failure) throw sniffer.failure;
     if (err instanceof BlobTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || sniffer.bytes > max) throw fileTooLarge(max);
@@ -81,16 +83,20 @@ export async function uploadStream(services: ApiServices, userId: string, input:
     status: 'uploaded',
     metadata: {},
   });
-  return processOrReject(services, row);
+  return processOrReject(services, row, { removeOnError: true });
 }
 
-/** Runs the job; a PDF it rejects is removed (row and blob) and answered with its code. */
-export async function processOrReject(services: ApiServices, row: UploadedFile): Promise<UploadedFile> {
+/**
+ * Runs the job; a PDF it rejects is removed (row and blob) and answered with its code. On a
+ * transient failure a multipart upload is removed too (the client has to send it again anyway),
+ * while a signed upload stays, so confirming again retries.
+ */
+export async function processOrReject(services: ApiServices, row: UploadedFile, options: { removeOnError: boolean }): Promise<UploadedFile> {
   let file: UploadedFile;
   try {
     file = await processFile(services, { fileId: row.id, userId: row.userId });
   } catch (err) {
-    await removeFile(services, row).catch(() => undefined);
+    if (options.removeOnError) await removeFile(services, row).catch(() => undefined);
     throw err;
   }
   if (file.status !== 'failed') return file;
@@ -150,5 +156,5 @@ export async function confirmUpload(services: ApiServices, userId: string, fileI
       { path: 'size', code: 'upload_size_mismatch', message: `declared ${row.fileSize} bytes, received ${info.size}` },
     ], 'upload_size_mismatch');
   }
-  return processOrReject(services, row);
+  return processOrReject(services, row, { removeOnError: false });
 }
