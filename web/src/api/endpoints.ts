@@ -34,6 +34,7 @@ export function createApi(c: ApiClient) {
     createTemplate: (body: { fileId: string; name: string; description?: string; importFormFields?: boolean }) =>
       c.request<{ template: Template; fields: Field[] }>('POST', '/api/templates', { body }),
     getTemplate: (id: string) => c.request<{ template: Template; fields: Field[] }>('GET', `/api/templates/${enc(id)}`),
+    listFields: (id: string) => c.request<{ items: Field[] }>('GET', `/api/templates/${enc(id)}/fields`),
     patchTemplate: (id: string, body: { name?: string; description?: string; status?: string }) =>
       c.request<{ template: Template }>('PATCH', `/api/templates/${enc(id)}`, { body }),
     deleteTemplate: (id: string) => c.request<void>('DELETE', `/api/templates/${enc(id)}`),

@@ -83,12 +83,12 @@ export interface PreflightResult {
 export interface Job {
   id: string;
   templateId: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   total: number;
   done: number;
   failed: number;
   output: string;
-  errors: { index: number; message: string }[];
+  errors: { index?: number; message: string }[];
   resultUrl?: string | null;
   createdAt: string;
   updatedAt: string;

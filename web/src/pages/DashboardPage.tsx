@@ -32,6 +32,13 @@ export async function waitUntilProcessed(api: Pick<Api, 'getFile'>, file: Upload
   return f;
 }
 
+/** The template list carries no field count: each row asks for its fields (one page, 20 rows at most). */
+function FieldCount({ templateId }: { templateId: string }) {
+  const { api } = useServices();
+  const count = useAsync(async () => (await api.listFields(templateId)).items.length, [api, templateId]);
+  return <>{count.data ?? '—'}</>;
+}
+
 export function DashboardPage() {
   const { api } = useServices();
   const [search, setSearch] = useState('');
@@ -109,7 +116,7 @@ export function DashboardPage() {
                 {t.publishedVersion ? ` v${t.publishedVersion}` : ''}
               </td>
               <td>{t.pageCount}</td>
-              <td>{t.fieldCount ?? '—'}</td>
+              <td>{t.fieldCount ?? <FieldCount templateId={t.templateId} />}</td>
               <td>{formatDate(t.updatedAt)}</td>
             </tr>
           ))}
