@@ -11,27 +11,24 @@ import problem from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
 import type { ApiServices } from './context.js';
 import authenticate from './plugins/authenticate.js';
+import { registerStudio } from './plugins/studio.js';
 import audit from './plugins/audit.js';
 import { authRoutes } from './auth/routes.js';
+import { fileRoutes } from './files/routes.js';
+import { blobRoutes } from './blobs/routes.js';
+import { templateRoutes } from './templates/routes.js';
+import { fieldRoutes } from './fields/routes.js';
 import { generateRoutes } from './generate/routes.js';
 import { jobRoutes } from './jobs/routes.js';
 import { generatedPdfRoutes } from './generated-pdfs/routes.js';
 import { adminRoutes as generationAdminRoutes } from './generated-pdfs/admin-routes.js';
-import { generateRoutes } from './generate/routes.js';
-import { jobRoutes } from './jobs/routes.js';
-import { generatedPdfRoutes } from './generated-pdfs/routes.js';
-import { generateRoutes } from './generate/routes.js';
-import { jobRoutes } from './jobs/routes.js';
-import { generatedPdfRoutes } from './generated-pdfs/routes.js';
-import { templateRoutes } from './templates/routes.js';
-import { fieldRoutes } from './fields/routes.js';
-import { fileRoutes } from './files/routes.js';
-import { blobRoutes } from './blobs/routes.js';
 
 export interface AppOptions {
   config: Config;
   checks: HealthCheck[];
   version?: string;
+  /** Directory of the built studio (web/dist); served at / when it exists. */
+  studioDir?: string;
   /** Without services only /health and /docs exist (e.g. while dependencies are down). */
   services?: ApiServices;
   logger?: boolean | object;
@@ -77,24 +74,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: opts.checks, version: opts.version ?? '0.0.0' });
+  if (opts.studioDir) await registerStudio(app, opts.studioDir);
   if (opts.services) {
     const services = opts.services;
     await app.register(authenticate, { services });
     await app.register(audit, { services });
     await app.register(authRoutes, { services });
+    await app.register(fileRoutes, { services });
+    await app.register(templateRoutes, { services });
+    await app.register(fieldRoutes, { services });
     await app.register(generateRoutes, { services });
     await app.register(jobRoutes, { services });
     await app.register(generatedPdfRoutes, { services });
     await app.register(generationAdminRoutes, { services });
-    await app.register(generateRoutes, { services });
-    await app.register(jobRoutes, { services });
-    await app.register(generatedPdfRoutes, { services });
-    await app.register(generateRoutes, { services });
-    await app.register(jobRoutes, { services });
-    await app.register(generatedPdfRoutes, { services });
-    await app.register(templateRoutes, { services });
-    await app.register(fieldRoutes, { services });
-    await app.register(fileRoutes, { services });
     if (services.blobs.driver === 'local') await app.register(blobRoutes, { services });
   }
   return app;

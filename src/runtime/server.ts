@@ -4,6 +4,10 @@ import type { Config } from '@/shared/config/index.js';
 import { startInfrastructure, type Infrastructure } from './infrastructure.js';
 import { SERVICE_VERSION } from './version.js';
 import { createServices } from './services.js';
+import { fileURLToPath } from 'node:url';
+
+/** The built studio (npm run build:web); the API serves it at / when present. */
+const STUDIO_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -20,7 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`));
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION, services: createServices(infrastructure) });
+    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION, services: createServices(infrastructure), studioDir: STUDIO_DIR });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     await app?.close().catch(() => undefined);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepExchangesWhole } from './pglite-wire-order.js';
 import { migrateDeploy } from './migrator.js';
 import { createFreshPGlite } from './pglite.js';
 
@@ -88,6 +89,7 @@ export interface ServedPGlite {
  */
 export async function servePGlite(db: PGlite, opts: { port?: number; migrate?: boolean; maxConnections?: number } = {}): Promise<ServedPGlite> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
+  keepExchangesWhole(server);
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
