@@ -261,6 +261,22 @@ describe('files API: upload size limit', () => {
     expect(small.byteLength).toBeLessThan(4096);
     expect((await upload(api.app, user.headers, small)).statusCode).toBe(201);
   });
+
+  it('over real HTTP: a streamed oversize or non-PDF upload gets its answer, not a reset', async () => {
+    const base = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const before = await blobCount(api);
+    const post = async (bytes: Uint8Array) => {
+      const body = multipartBody('x.pdf', bytes);
+      const res = await fetch(`${base}/api/files`, { method: 'POST', headers: { ...user.headers, ...body.headers }, body: body.payload });
+      return [res.status, ((await res.json()) as { code: string }).code];
+    };
+    expect(await post(new Uint8Array(300_000).fill(65))).toEqual([415, 'pdf_not_pdf']);
+    const big = Buffer.concat([Buffer.from(await makePdf()), Buffer.alloc(300_000, 32)]);
+    expect(await post(big)).toEqual([413, 'file_too_large']);
+    const ok = await post(await makePdf());
+    expect(ok[0]).toBe(201);
+    expect(await blobCount(api)).toBe(before + 1);
+  });
 });
 
 describe('files and templates on S3 (s3rver over HTTP)', () => {
