@@ -1,0 +1,44 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '@/api/app.js';
+import { loadConfig } from '@/shared/config/index.js';
+
+describe('studio served by the API', () => {
+  let app: FastifyInstance;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'studio-dist-'));
+    await mkdir(path.join(dir, 'assets'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>PDF Studio</title><div id="root"></div>');
+    await writeFile(path.join(dir, 'assets', 'app-1234.js'), 'console.log("studio")');
+    app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), checks: [], studioDir: dir, logger: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / and the built assets', async () => {
+    const index = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toContain('<title>PDF Studio</title>');
+    const asset = await app.inject({ method: 'GET', url: '/assets/app-1234.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
+  });
+
+  it('falls back to index.html for deep links, never for API paths', async () => {
+    const deep = await app.inject({ method: 'GET', url: '/templates/abc', headers: { accept: 'text/html' } });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toContain('id="root"');
+    const api = await app.inject({ method: 'GET', url: '/api/nope', headers: { accept: 'text/html' } });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().code).toBe('route_not_found');
+    const health = await app.inject({ method: 'GET', url: '/health' });
+    expect(health.json().status).toBe('ok');
+  });
+});
