@@ -1,0 +1,8 @@
+import { handleSqsEvent, type SqsBatchResponse, type SqsEvent } from '@/shared/queue/sqs-event.js';
+import { cleanupHandler } from '@/workers/cleanup.js';
+import { lambdaServices } from './runtime.js';
+
+export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
+  const { services } = await lambdaServices();
+  return handleSqsEvent('cleanup', event, cleanupHandler(services));
+}
