@@ -54,7 +54,9 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     const tables = endpoint ? await ensureTables(clients.client, config.stage) : undefined;
     log(`dynamodb (${local ? 'local' : endpoint ? endpoint : 'aws'}) ready`);
 
-    const blobs = createBlobStore(config, { signingSecret });
+    // Local signed URLs are absolute, so a client can use them as given (PUBLIC_URL behind a proxy).
+    const ownUrl = config.http.port ? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}` : undefined;
+    const blobs = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? ownUrl });
 
     // The embedded queue (pg-boss) lives in the same PostgreSQL, so it survives restarts with it.
     const queue = createQueueDriver(config, { connectionString: database.url, onError: (err) => log(`queue error: ${(err as Error).message}`) });

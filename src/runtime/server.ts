@@ -4,6 +4,7 @@ import type { Config } from '@/shared/config/index.js';
 import { startInfrastructure, type Infrastructure } from './infrastructure.js';
 import { SERVICE_VERSION } from './version.js';
 import { createServices } from './services.js';
+import { startWorkers } from '@/workers/index.js';
 import { fileURLToPath } from 'node:url';
 
 /** The built studio (npm run build:web); the API serves it at / when present. */
@@ -23,10 +24,15 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`));
   let app: FastifyInstance | undefined;
+  let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   try {
-    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION, services: createServices(infrastructure), studioDir: STUDIO_DIR });
+    const services = createServices(infrastructure);
+    app = await buildApp({ config, checks: infrastructure.checks, version: SERVICE_VERSION, services, studioDir: STUDIO_DIR });
     await app.listen({ host: config.http.host, port: config.http.port });
+    // In embedded mode the queue consumers run in this process; in AWS each queue has its Lambda.
+    if (config.mode === 'embedded') workers = await startWorkers(services);
   } catch (err) {
+    await workers?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await infrastructure.stop();
     throw err;
@@ -42,6 +48,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     stop() {
       stopping ??= (async () => {
+        await workers?.stop();
         await running.close();
         await infrastructure.stop();
       })();
