@@ -294,7 +294,12 @@ describe('IAM', () => {
     expect(byResource('dynamodb:').flatMap((st) => asArray(st.Resource))).toEqual([
       getAtt('TemplatesTable', 'Arn'), { 'Fn::Sub': '${TemplatesTable.Arn}/index/*' }, getAtt('FieldsTable', 'Arn'), { 'Fn::Sub': '${FieldsTable.Arn}/index/*' },
     ]);
-    for (const st of byResource('sqs:')) expect(asArray(st.Resource)).toEqual(QUEUES.map((q) => getAtt(`${q.prefix}Queue`, 'Arn')));
+    const queues = QUEUES.map((q) => getAtt(`${q.prefix}Queue`, 'Arn'));
+    const deadLetters = QUEUES.map((q) => getAtt(`${q.prefix}DeadLetterQueue`, 'Arn'));
+    for (const st of byResource('sqs:')) expect([queues, deadLetters]).toContainEqual(asArray(st.Resource));
+    // The SQS driver dead-letters with the failure reason itself: SendMessage on the DLQs, nothing more.
+    const toDlq = byResource('sqs:').filter((st) => JSON.stringify(asArray(st.Resource)) === JSON.stringify(deadLetters));
+    expect(toDlq.flatMap((st) => asArray(st.Action)).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:SendMessage']);
     expect(byResource('secretsmanager:').flatMap((st) => asArray(st.Resource))).toEqual([ref('DatabaseSecret'), ref('JwtSecret')]);
     const logs = byResource('logs:').flatMap((st) => asArray(st.Resource));
     expect(JSON.stringify(logs)).toContain(`log-group:/aws/lambda/pdf-studio-api-*-${s.stage}:*`);
