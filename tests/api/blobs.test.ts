@@ -1,10 +1,22 @@
-import { beforeAll, expect, it } from 'vitest';
-import { forEachApi } from '../helpers/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi } from '../helpers/api.js';
 
-/** The local driver's signed-URL routes on their own: what the HMAC grants and nothing else. */
-forEachApi('local signed URL routes (/blobs)', (api) => {
+/**
+ * The local driver's signed-URL routes on their own: what the HMAC grants and nothing else. They
+ * touch no database, so one backend (PGlite) is enough; the files tests cover both.
+ */
+describe('local signed URL routes (/blobs)', () => {
   const key = 'tests/blob.bin';
+  let booted: TestApi | undefined;
+  const api = (): TestApi => {
+    if (!booted) throw new Error('test API not started');
+    return booted;
+  };
+  afterAll(async () => {
+    await booted?.close();
+  });
   beforeAll(async () => {
+    booted = await createTestApi('pglite');
     await api().services.blobs.put('files', key, Buffer.from('hello blob'), { contentType: 'text/plain' });
   });
 

@@ -267,7 +267,7 @@ describe('files API: upload size limit', () => {
     const before = await blobCount(api);
     const post = async (bytes: Uint8Array) => {
       const body = multipartBody('x.pdf', bytes);
-      const res = await fetch(`${base}/api/files`, { method: 'POST', headers: { ...user.headers, ...body.headers }, body: body.payload });
+      const res = await fetch(`${base}/api/files`, { method: 'POST', headers: { ...user.headers, ...body.headers }, body: new Uint8Array(body.payload) });
       return [res.status, ((await res.json()) as { code: string }).code];
     };
     expect(await post(new Uint8Array(300_000).fill(65))).toEqual([415, 'pdf_not_pdf']);
