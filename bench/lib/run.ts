@@ -31,6 +31,8 @@ export interface TemplateSummary {
   fields: number;
   baseBytes: number;
   prepareMs: Record<string, number>;
+  /** Wall time of the batch warm-up run (pool start-up plus `warmup` documents). */
+  batchWarmupMs?: number;
   vsPdfme?: number;
   vsNaive?: number;
   batchVsPdfme?: number;
@@ -92,8 +94,9 @@ async function timeSequential(t: BenchTemplate, names: Exclude<EngineName, 'batc
   return out;
 }
 
-async function timeBatch(t: BenchTemplate, records: Record<string, string>[], warmup: number, concurrency: number | undefined): Promise<EngineResult> {
-  await oursBatch(t, records.slice(0, Math.max(1, warmup)), concurrency);
+async function timeBatch(t: BenchTemplate, records: Record<string, string>[], warmup: number, concurrency: number | undefined, summary: TemplateSummary): Promise<EngineResult> {
+  // The warm-up batch is mostly pool start-up (workers load the engine and compile): recorded apart.
+  summary.batchWarmupMs = (await oursBatch(t, records.slice(0, Math.max(1, warmup)), concurrency)).ms;
   const run = await oursBatch(t, records, concurrency);
   const v = run.first ? await verifyDocument(run.first, records[0], t.name === 'invoice' ? 1 : 20, t.base) : { ok: false, missing: ['(no output)'] };
   const threads = concurrency ?? os.availableParallelism();
@@ -121,7 +124,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const rows = seq.length ? await timeSequential(t, seq, records, { warmup, round }, summary, log) : [];
     if (engines.includes('batch')) {
       log(`  ${t.name}: batch run`);
-      rows.splice(seq.includes('ours') ? 1 : 0, 0, await timeBatch(t, records, warmup, options.concurrency));
+      rows.splice(seq.includes('ours') ? 1 : 0, 0, await timeBatch(t, records, warmup, options.concurrency, summary));
     }
     const by = (name: string): EngineResult | undefined => rows.find((r) => r.engine === name);
     const o = by(ours.name), p = by(pdfme.name), nv = by(naivePdfLib.name), b = rows.find((r) => r.engine.startsWith('ours batch'));
