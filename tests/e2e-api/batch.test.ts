@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageText } from '../helpers/pdf-readback.js';
+import { basePdf, FIELDS } from '../api/generate-fixtures.js';
+
+/**
+ * The embedded runtime end to end: `pdf-studio serve` as a child process on a temp DATA_DIR, driven
+ * over real HTTP. The batch is interrupted by restarting the process (SIGTERM: consumers stop and
+ * in-flight records finish or go back to the queue) and must still complete with each record once.
+ */
+const RECORDS = 200;
+const root = path.resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('e2e on the embedded runtime (server as a child process)', () => {
+  let dataDir: string;
+  let port: number;
+  let base: string;
+  let child: ChildProcess | undefined;
+  let headers: Record<string, string>;
+  let templateId: string;
+  let log = '';
+  const stopping = new WeakSet<ChildProcess>();
+
+  async function start(): Promise<void> {
+    child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/index.ts', 'serve'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000', DATABASE_URL: '', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    log = '';
+    const started = new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('listening on')) resolve();
+      };
+      child!.stdout!.on('data', onData);
+      child!.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+      child!.once('exit', (code) => reject(new Error(`server exited ${code}:\n${log.slice(-3000)}`)));
+    });
+    await started;
+    const me = child;
+    me.once('exit', (code, signal) => {
+      if (!stopping.has(me)) console.error(`server exited unexpectedly (${code}/${signal}):\n${log.slice(-4000)}`);
+    });
+  }
+
+  async function stop(): Promise<void> {
+    if (!child || child.exitCode !== null) return;
+    stopping.add(child);
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  async function api(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
+    const res = await fetch(`${base}${url}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return res;
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-e2e-api-'));
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    await start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('upload → template with fields → publish → sync generate, read back', async () => {
+    headers = {};
+    const reg = await api('POST', '/api/auth/register', { email: 'e2e@example.com', password: 'correct horse battery', name: 'E2E' });
+    expect(reg.status).toBe(201);
+    headers = { authorization: `Bearer ${((await reg.json()) as { accessToken: string }).accessToken}` };
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(await basePdf())], { type: 'application/pdf' }), 'invoice.pdf');
+    const up = await fetch(`${base}/api/files`, { method: 'POST', headers, body: form });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const fileId = ((await up.json()) as { file: { id: string } }).file.id;
+    const tpl = await api('POST', '/api/templates', { fileId, name: 'Invoice' });
+    expect(tpl.status).toBe(201);
+    templateId = ((await tpl.json()) as { template: { templateId: string } }).template.templateId;
+    for (const f of FIELDS) expect((await api('POST', `/api/templates/${templateId}/fields`, f)).status).toBe(201);
+    expect((await api('POST', `/api/templates/${templateId}/publish`)).status).toBe(201);
+    const gen = await api('POST', `/api/templates/${templateId}/generate`, { data: { customer: { name: 'Sync Person' }, amount: 1 } }, { accept: 'application/pdf' });
+    expect(gen.status).toBe(200);
+    expect(await pageText(new Uint8Array(await gen.arrayBuffer()))).toContain('Sync Person');
+    const link = await api('POST', `/api/templates/${templateId}/generate`, { data: { customer: { name: 'Linked Person' }, amount: 2 } });
+    const { url } = (await link.json()) as { url: string };
+    const dl = await fetch(new URL(url, base));
+    expect(dl.status).toBe(200);
+    expect(await pageText(new Uint8Array(await dl.arrayBuffer()))).toContain('Linked Person');
+  }, 120_000);
+
+  it(`a batch of ${RECORDS} records survives a restart mid-batch; every record exactly once, every PDF read back`, async () => {
+    const records = Array.from({ length: RECORDS }, (_, i) => ({ customer: { name: `Batch Person ${i}` }, amount: i }));
+    const created = await api('POST', `/api/templates/${templateId}/jobs`, { records }, { 'idempotency-key': 'e2e-batch-1' });
+    expect(created.status).toBe(202);
+    const jobId = ((await created.json()) as { job: { id: string } }).job.id;
+    const status = async () => ((await (await api('GET', `/api/jobs/${jobId}`)).json()) as { job: { status: string; done: number; failed: number; total: number } }).job;
+    let job = await status();
+    const t0 = Date.now();
+    while (job.done < 20 && Date.now() - t0 < 120_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      job = await status();
+    }
+    expect(job.done).toBeGreaterThanOrEqual(20);
+    expect(job.done).toBeLessThan(RECORDS); // really mid-batch
+    await stop();
+    // The embedded data directory's locks (PGlite, LevelDB) are released as the old process exits.
+    await new Promise((r) => setTimeout(r, 3000));
+    await start();
+    const t1 = Date.now();
+    job = await status();
+    while (job.status !== 'completed' && Date.now() - t1 < 240_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      job = await status();
+    }
+    expect(job).toMatchObject({ status: 'completed', total: RECORDS, done: RECORDS, failed: 0 });
+    const items: { id: string }[] = [];
+    for (let page = 1; ; page++) {
+      const res = (await (await api('GET', `/api/generated-pdfs?jobId=${jobId}&limit=100&page=${page}`)).json()) as { items: { id: string }[]; total: number };
+      items.push(...res.items);
+      if (items.length >= res.total) break;
+    }
+    expect(items).toHaveLength(RECORDS);
+    const seen = new Set<number>();
+    for (const item of items) {
+      const { url } = (await (await api('GET', `/api/generated-pdfs/${item.id}/download`)).json()) as { url: string };
+      const text = await pageText(new Uint8Array(await (await fetch(new URL(url, base))).arrayBuffer()));
+      const m = /Batch Person (\d+)/.exec(text);
+      expect(m, text).toBeTruthy();
+      seen.add(Number(m![1]));
+    }
+    expect(seen.size).toBe(RECORDS);
+  }, 600_000);
+});
