@@ -10,10 +10,10 @@ export function registerGenerateCommand(program: Command): void {
     .requiredOption('--user <email>', 'the template owner')
     .requiredOption('--data <file>', 'JSON object: binding key → value')
     .option('--out <file>', 'where to write the PDF', 'out.pdf')
-    .option('--version <n>', "published version number or 'draft' (default: latest published)")
+    .option('--template-version <n>', "published version number or 'draft' (default: latest published)")
     .option('--fillable', 'keep form fields fillable instead of flattening', false)
     .option('--test', 'test mode (watermarked)', false)
-    .action(async (templateId: string, opts: { user: string; data: string; out: string; version?: string; fillable: boolean; test: boolean }) => {
+    .action(async (templateId: string, opts: { user: string; data: string; out: string; templateVersion?: string; fillable: boolean; test: boolean }) => {
       const { startInfrastructure } = await import('@/runtime/infrastructure.js');
       const { createServices } = await import('@/runtime/services.js');
       const { generateAndStore, PayloadInvalidError } = await import('@/services/generation/generate.js');
@@ -23,7 +23,8 @@ export function registerGenerateCommand(program: Command): void {
         const services = createServices(infra);
         const found = await services.repos.users.findForLogin(opts.user);
         if (!found) throw new Error(`no user ${opts.user}`);
-        const version = opts.version === undefined ? undefined : opts.version === 'draft' ? 'draft' : Number(opts.version);
+        const v = opts.templateVersion;
+        const version = v === undefined ? undefined : v === 'draft' ? 'draft' : Number(v);
         const out = await generateAndStore(services, { userId: found.user.id, templateId, payload, version, flatten: !opts.fillable, testMode: opts.test });
         await writeFile(opts.out, out.bytes!);
         console.log(`${opts.out}: ${out.pdf.pageCount} page(s), ${out.bytes!.length} bytes, id ${out.pdf.id}`);
