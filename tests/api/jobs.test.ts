@@ -143,6 +143,16 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     expect((await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total).toBe(rowsBefore);
   });
 
+  it('output merged: one PDF with every record in order', async () => {
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [0, 1, 2].map((i) => record(100 + i)), output: 'merged' } });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(api().app, a.headers, res.json().job.id);
+    expect(job).toMatchObject({ status: 'completed', done: 3, failed: 0 });
+    const merged = await fetchSigned(api().app, job.resultUrl);
+    expect(merged.statusCode).toBe(200);
+    for (let page = 1; page <= 3; page++) expect(await pageText(merged.rawPayload, page)).toContain(`Customer ${99 + page}`);
+  }, 120_000);
+
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
     expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);
