@@ -14,7 +14,8 @@ interface UsedFont {
   face: FontFace;
   ref: PDFRef;
   resName: string;
-  subset: ReturnType<FontFace['font']['createSubset']>;
+  /** original glyph ids in subset order (subset glyph 0 is .notdef) */
+  order: number[];
   /** original glyph id → subset glyph id */
   gids: Map<number, number>;
   /** subset glyph id → [glyph, code point] */
@@ -28,8 +29,7 @@ export class DocFonts {
   private use(face: FontFace): UsedFont {
     let u = this.used.get(face.id);
     if (!u) {
-      const subset = face.font.createSubset();
-      u = { face, ref: this.context.nextRef(), resName: `${this.prefix}F${this.used.size}`, subset, gids: new Map(), glyphs: [] };
+      u = { face, ref: this.context.nextRef(), resName: `${this.prefix}F${this.used.size}`, order: [0], gids: new Map([[0, 0]]), glyphs: [] };
       this.used.set(face.id, u);
     }
     return u;
@@ -43,7 +43,8 @@ export class DocFonts {
       const g = face.font.glyphForCodePoint(cp);
       let sid = u.gids.get(g.id);
       if (sid === undefined) {
-        sid = u.subset.includeGlyph(g);
+        sid = u.order.length;
+        u.order.push(g.id);
         u.gids.set(g.id, sid);
         u.glyphs[sid] = [g, cp];
       }
@@ -65,7 +66,7 @@ export class DocFonts {
     const ctx = this.context;
     const { face } = u;
     const font = face.font;
-    const program = await encodeSubset(u.subset);
+    const program = fontProgram(face, u.order);
     const fileRef = ctx.register(flate(ctx, program, { Length1: program.length }));
     const base = `${tag(u)}+${(font.postscriptName ?? 'Font').replace(/[^\x21-\x7e]|[/()<>[\]{}%#]/g, '')}`;
     const s = face.scale;
@@ -102,22 +103,43 @@ function tag(u: UsedFont): string {
   return t;
 }
 
+/** Streams shorter than this are stored uncompressed: deflate's header and call cost outweigh the bytes saved. */
+export const MIN_COMPRESS = 100;
+
+/**
+ * deflateSync tuned for the small streams of a document (a few bytes to tens of KB). zlib's
+ * defaults (windowBits 15, memLevel 8) allocate and initialise ~256 KB of window and hash tables
+ * per call, which dominates the cost for a 2 KB stream; a window just large enough for the data
+ * gives the same output (matches cannot reach further back than the data anyway). Levels 1–6
+ * measured within noise of each other for font subsets (level 1: +2% bytes), so the default 6 stays.
+ */
+export function deflateSmall(data: Uint8Array, level = 6): Buffer {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(data.length + 262))));
+  return deflateSync(data, { level, windowBits, memLevel: Math.min(8, Math.max(1, windowBits - 6)) });
+}
+
 export function flate(ctx: PDFContext, data: Uint8Array, extra: Record<string, number | string>): PDFRawStream {
-  const z = deflateSync(data, { level: 6 });
+  if (data.length < MIN_COMPRESS) return PDFRawStream.of(ctx.obj({ ...extra, Length: data.length }), data);
+  const z = deflateSmall(data);
   const dict = ctx.obj({ ...extra, Filter: 'FlateDecode', Length: z.length });
   return PDFRawStream.of(dict, new Uint8Array(z.buffer, z.byteOffset, z.byteLength));
 }
 
-type Subset = UsedFont['subset'] & { encode(stream: unknown): void };
+type FkSubset = ReturnType<FontFace['font']['createSubset']> & { encode(stream: unknown): void };
 type EncodeStreamCtor = new () => { push(chunk: Uint8Array | null): boolean; end(): void };
 let EncodeStream: EncodeStreamCtor | undefined;
 
 /**
- * Encodes a fontkit subset synchronously. fontkit's encodeStream() defers the work with a
- * browser-style nextTick polyfill built on setTimeout (≥1 ms idle per font per document); we
- * take its stream class once and drive encode() ourselves, collecting the pushed chunks.
+ * The subset font program: assembled from the face's cached TrueType slices, or (CFF or
+ * variable fonts, which the slices do not handle) with fontkit's encoder.
  */
-function encodeSubset(subset: UsedFont['subset']): Promise<Uint8Array> {
+export function fontProgram(face: FontFace, order: readonly number[]): Uint8Array {
+  const slices = face.slices;
+  if (slices) return slices.subset(order);
+  const subset = face.font.createSubset() as FkSubset;
+  for (const gid of order) subset.includeGlyph(gid);
+  // fontkit's encodeStream() defers the work with a browser-style nextTick polyfill built on
+  // setTimeout (≥1 ms idle per font); we take its stream class once and drive encode() ourselves.
   EncodeStream ??= Object.getPrototypeOf(subset.encodeStream()).constructor as EncodeStreamCtor;
   const parts: Uint8Array[] = [];
   const s = new EncodeStream();
@@ -125,9 +147,9 @@ function encodeSubset(subset: UsedFont['subset']): Promise<Uint8Array> {
     if (chunk) parts.push(chunk);
     return true;
   };
-  (subset as Subset).encode(s);
+  subset.encode(s);
   s.end();
-  return Promise.resolve(new Uint8Array(Buffer.concat(parts)));
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 function utf16hex(cp: number): string {

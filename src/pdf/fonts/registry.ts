@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PdfError } from '../errors.js';
+import { TrueTypeSlices } from './truetype-subset.js';
 import { woffToSfnt } from './woff.js';
 
 /**
@@ -32,6 +33,7 @@ export interface FkFont {
 export class FontFace {
   private readonly advances = new Map<number, number>();
   readonly scale: number;
+  private slicesCache: TrueTypeSlices | null | undefined;
   constructor(readonly id: string, readonly font: FkFont, readonly bytes: Uint8Array) {
     this.scale = 1000 / font.unitsPerEm;
   }
@@ -54,6 +56,11 @@ export class FontFace {
       this.advances.set(cp, a);
     }
     return a;
+  }
+  /** Cached TrueType slices for subsetting (undefined for CFF / variable fonts); built on first use. */
+  get slices(): TrueTypeSlices | undefined {
+    if (this.slicesCache === undefined) this.slicesCache = TrueTypeSlices.from(this.bytes) ?? null;
+    return this.slicesCache ?? undefined;
   }
   get ascent(): number { return this.font.ascent * this.scale; }
   get descent(): number { return this.font.descent * this.scale; }

@@ -1,6 +1,6 @@
-import { deflateSync } from 'node:zlib';
 import type { PDFContext, PDFDict, PDFObject} from 'pdf-lib';
 import { PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import { deflateSmall } from '../fonts/embed.js';
 
 /**
  * Incremental update writer (PDF 32000-1 §7.5.6): the generated document is the base file's
@@ -126,7 +126,7 @@ export function writeIncremental(base: Uint8Array, xref: BaseXref, overlay: PDFC
       rows[r + 5] = (gen >>> 8) & 255;
       rows[r + 6] = gen & 255;
     });
-    const z = deflateSync(rows);
+    const z = deflateSmall(rows);
     const dict = trailerDict({ Size: selfNum + 1 });
     dict.set(PDFName.of('Type'), PDFName.of('XRef'));
     dict.set(PDFName.of('W'), overlay.obj([1, 4, 2]));

@@ -31,12 +31,6 @@ export function resourceNames(page: PDFDict): string[] {
   return out;
 }
 
-function withEntries(ctx: PDFContext, base: PDFDict | undefined, entries: Map<string, PDFRef>): PDFDict {
-  const d = base ? base.clone(ctx) : PDFDict.withContext(ctx);
-  for (const [name, ref] of entries) d.set(PDFName.of(name), ref);
-  return d;
-}
-
 /**
  * Writes into `target` the page `source` (looked up in its own document) plus our content. For
  * an incremental update `target` is a clone in the overlay context that replaces the page under
@@ -54,17 +48,54 @@ export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDi
   contents.push(ours);
   target.set(PDFName.of('Contents'), contents);
 
-  const res = effectiveResources(source);
-  const newRes = res ? res.clone(ctx) : PDFDict.withContext(ctx);
-  if (canvas.fonts.size) {
-    const f = res?.lookup(PDFName.of('Font'));
-    newRes.set(PDFName.of('Font'), withEntries(ctx, f instanceof PDFDict ? f : undefined, canvas.fonts));
+  if (!canvas.fonts.size && !canvas.xobjects.size) return;
+  target.set(PDFName.of('Resources'), sharedResources(ctx, effectiveResources(source), canvas));
+}
+
+/**
+ * One new Resources object per document and distinct base resource dictionary, shared by every
+ * page whose effective resources are that dictionary or an equal one, instead of a copy in each
+ * rewritten page (a 20-page base used to get 20 copies). It holds the union of the pages' new fonts and images; resource
+ * names are unique per document (DocumentCanvas), so an entry unused on a page is harmless.
+ * Kept per output context, so it lives as long as the document being written.
+ */
+const shared = new WeakMap<PDFContext, Map<string, { dict: PDFDict; ref: PDFRef }>>();
+/** A base resource dictionary's serialisation: pages with equal text share one (pdf-lib gives each page its own, equal, dict). */
+const signatures = new WeakMap<PDFDict, string>();
+
+function signature(res: PDFDict | undefined): string {
+  if (!res) return '';
+  let s = signatures.get(res);
+  if (s === undefined) signatures.set(res, (s = res.toString()));
+  return s;
+}
+
+function sharedResources(ctx: PDFContext, res: PDFDict | undefined, canvas: PageCanvas): PDFRef {
+  let byBase = shared.get(ctx);
+  if (!byBase) shared.set(ctx, (byBase = new Map()));
+  const key = signature(res);
+  let e = byBase.get(key);
+  if (!e) {
+    const dict = res ? res.clone(ctx) : PDFDict.withContext(ctx);
+    e = { dict, ref: ctx.register(dict) };
+    byBase.set(key, e);
   }
-  if (canvas.xobjects.size) {
-    const x = res?.lookup(PDFName.of('XObject'));
-    newRes.set(PDFName.of('XObject'), withEntries(ctx, x instanceof PDFDict ? x : undefined, canvas.xobjects));
+  addEntries(ctx, e.dict, res, 'Font', canvas.fonts);
+  addEntries(ctx, e.dict, res, 'XObject', canvas.xobjects);
+  return e.ref;
+}
+
+function addEntries(ctx: PDFContext, into: PDFDict, base: PDFDict | undefined, key: string, entries: Map<string, PDFRef>): void {
+  if (!entries.size) return;
+  const name = PDFName.of(key);
+  let sub = into.get(name);
+  // First time: a fresh copy of the base's sub-dictionary (never mutate the base's own).
+  if (!(sub instanceof PDFDict) || sub === base?.lookup(name)) {
+    const b = base?.lookup(name);
+    sub = b instanceof PDFDict ? b.clone(ctx) : PDFDict.withContext(ctx);
+    into.set(name, sub);
   }
-  target.set(PDFName.of('Resources'), newRes);
+  for (const [n, ref] of entries) (sub as PDFDict).set(PDFName.of(n), ref);
 }
 
 export function qStream(ctx: PDFContext): PDFRef {

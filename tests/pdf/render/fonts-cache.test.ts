@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { compileTemplate } from '@/pdf/index.js';
+import { fontProgram } from '@/pdf/fonts/embed.js';
+import { defaultFontRegistry } from '@/pdf/fonts/registry.js';
+import { hasPdftoppm, pageText } from '../../helpers/pdf-readback.js';
+import { field, makeBase } from './support.js';
+
+/** Renders page 1 with poppler; returns its stderr and the count of dark pixels in a box (72 dpi, top-left origin). */
+function poppler(bytes: Uint8Array, box: { x: number; y: number; w: number; h: number }): { stderr: string; ink: number } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fontcache-'));
+  try {
+    writeFileSync(path.join(dir, 'in.pdf'), bytes);
+    const r = spawnSync('pdftoppm', ['-png', '-r', '72', '-singlefile', path.join(dir, 'in.pdf'), path.join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const img = PNG.sync.read(readFileSync(path.join(dir, 'out.png')));
+    let ink = 0;
+    for (let y = box.y; y < box.y + box.h; y++) {
+      for (let x = box.x; x < box.x + box.w; x++) {
+        const i = (y * img.width + x) * 4;
+        if (img.data[i] < 128 && img.data[i + 1] < 128 && img.data[i + 2] < 128) ink++;
+      }
+    }
+    return { stderr: r.stderr, ink };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('font subsets assembled from cached TrueType slices', () => {
+  it('two documents from one compiled template with different glyph sets extract and render correctly', async () => {
+    const base = await makeBase();
+    const fields = [
+      field({ bindingKey: 'a', position: { x: 40, y: 100 }, size: { width: 500, height: 30 }, style: { fontSize: 14 } }),
+      field({ bindingKey: 'b', position: { x: 40, y: 200 }, size: { width: 500, height: 30 }, style: { fontSize: 14, fontFamily: 'Times New Roman', bold: true } }),
+    ];
+    const t = await compileTemplate(base, fields);
+    const docs = [
+      { a: 'Crème brûlée à São Paulo', b: 'Ελληνικά κείμενο' },
+      { a: 'Zażółć gęślą jaźń Ñandú', b: 'Привет, мир! Ёжик' },
+    ];
+    for (const payload of docs) {
+      const { bytes, warnings } = await t.generate(payload);
+      expect(warnings).toEqual([]);
+      const text = (await pageText(bytes)).normalize('NFC');
+      expect(text).toContain(payload.a);
+      expect(text).toContain(payload.b);
+      if (hasPdftoppm()) {
+        const a = poppler(bytes, { x: 40, y: 100, w: 300, h: 30 });
+        const b = poppler(bytes, { x: 40, y: 200, w: 300, h: 30 });
+        expect(a.stderr).not.toMatch(/error|font/i);
+        expect(a.ink).toBeGreaterThan(100);
+        expect(b.ink).toBeGreaterThan(100);
+      }
+    }
+  });
+
+  it('keeps composite glyphs (accents built from components) drawable', async () => {
+    // DejaVu builds many accented letters as composites; render one alone (its components are
+    // appended to the subset with rewritten glyph ids) and check poppler draws it.
+    const base = await makeBase();
+    const f = field({ bindingKey: 'a', position: { x: 40, y: 100 }, size: { width: 500, height: 60 }, style: { fontSize: 40, fontFamily: 'DejaVu Sans' } });
+    const t = await compileTemplate(base, [f]);
+    const { bytes } = await t.generate({ a: 'ǺǻǼ' });
+    expect((await pageText(bytes)).normalize('NFC')).toContain('ǺǻǼ');
+    if (hasPdftoppm()) {
+      const r = poppler(bytes, { x: 40, y: 100, w: 200, h: 60 });
+      expect(r.stderr).not.toMatch(/error|font/i);
+      expect(r.ink).toBeGreaterThan(300);
+    }
+  });
+
+  it('the per-face cache stays bounded by the font across many distinct glyph sets', async () => {
+    const chain = defaultFontRegistry().chain('DejaVu Sans', false, false);
+    const face = chain.primary();
+    const slices = face.slices!;
+    expect(slices).toBeDefined();
+    const gids: number[] = [];
+    for (let cp = 0x20; cp < 0x2000 && gids.length < 3000; cp++) if (face.has(cp)) gids.push(face.font.glyphForCodePoint(cp).id);
+    const before = process.memoryUsage().heapUsed;
+    // 2000 different subsets of 1–40 glyphs each.
+    for (let i = 0; i < 2000; i++) {
+      const n = 1 + (i % 40);
+      const set = [0];
+      for (let k = 0; k < n; k++) set.push(gids[(i * 37 + k * 101) % gids.length]);
+      const program = fontProgram(face, [...new Set(set)]);
+      expect(program.length).toBeGreaterThan(0);
+    }
+    expect(slices.cachedGlyphs).toBeLessThanOrEqual(slices.numGlyphs);
+    expect(slices.cachedGlyphs).toBeLessThanOrEqual(gids.length + 200);
+    // Nothing per subset is retained: growth stays far below 2000 programs' worth.
+    global.gc?.();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+});
