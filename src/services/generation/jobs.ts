@@ -54,7 +54,8 @@ export async function createJob(services: GenerationServices, userId: string, te
     testMode: body.testMode,
   });
   if (!created && !(job.status === 'queued' && job.done + job.failed === 0)) return { job, created };
-  const version = typeof body.version === 'number' ? body.version : undefined;
+  // Pin the version resolved now, so a publish during the job does not change what later records render.
+  const version = snapshot.version > 0 ? snapshot.version : undefined;
   const messages: PdfGenerationMessage[] = body.records.map((payload, recordIndex) => ({
     templateId,
     userId,
