@@ -49,7 +49,7 @@ export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDi
   target.set(PDFName.of('Contents'), contents);
 
   if (!canvas.fonts.size && !canvas.xobjects.size) return;
-  target.set(PDFName.of('Resources'), sharedResources(ctx, effectiveResources(source), canvas));
+  sharedResources(ctx, target, effectiveResources(source), canvas);
 }
 
 /**
@@ -59,7 +59,8 @@ export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDi
  * names are unique per document (DocumentCanvas), so an entry unused on a page is harmless.
  * Kept per output context, so it lives as long as the document being written.
  */
-const shared = new WeakMap<PDFContext, Map<string, { dict: PDFDict; ref: PDFRef }>>();
+interface Shared { dict: PDFDict; ref?: PDFRef; first: PDFDict }
+const shared = new WeakMap<PDFContext, Map<string, Shared>>();
 /** A base resource dictionary's serialisation: pages with equal text share one (pdf-lib gives each page its own, equal, dict). */
 const signatures = new WeakMap<PDFDict, string>();
 
@@ -70,19 +71,28 @@ function signature(res: PDFDict | undefined): string {
   return s;
 }
 
-function sharedResources(ctx: PDFContext, res: PDFDict | undefined, canvas: PageCanvas): PDFRef {
+/**
+ * Sets the page's /Resources. The first page of a kind gets a direct dictionary (no indirect
+ * object when nothing shares it); a second page with equal base resources turns it into an
+ * indirect object that both reference.
+ */
+function sharedResources(ctx: PDFContext, target: PDFDict, res: PDFDict | undefined, canvas: PageCanvas): void {
   let byBase = shared.get(ctx);
   if (!byBase) shared.set(ctx, (byBase = new Map()));
   const key = signature(res);
   let e = byBase.get(key);
+  const name = PDFName.of('Resources');
   if (!e) {
-    const dict = res ? res.clone(ctx) : PDFDict.withContext(ctx);
-    e = { dict, ref: ctx.register(dict) };
+    e = { dict: res ? res.clone(ctx) : PDFDict.withContext(ctx), first: target };
     byBase.set(key, e);
+    target.set(name, e.dict);
+  } else if (!e.ref) {
+    e.ref = ctx.register(e.dict);
+    e.first.set(name, e.ref);
   }
+  if (e.ref) target.set(name, e.ref);
   addEntries(ctx, e.dict, res, 'Font', canvas.fonts);
   addEntries(ctx, e.dict, res, 'XObject', canvas.xobjects);
-  return e.ref;
 }
 
 function addEntries(ctx: PDFContext, into: PDFDict, base: PDFDict | undefined, key: string, entries: Map<string, PDFRef>): void {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PDFDocument, PDFName, PDFRef, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '@/pdf/index.js';
@@ -9,6 +10,19 @@ import { fontProgram } from '@/pdf/fonts/embed.js';
 import { defaultFontRegistry } from '@/pdf/fonts/registry.js';
 import { hasPdftoppm, pageText } from '../../helpers/pdf-readback.js';
 import { field, makeBase } from './support.js';
+
+/** A base whose pages inherit one Resources dictionary from the page tree (fonts named /F1). */
+async function inheritedResourcesBase(pages: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const helv = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= pages; i++) {
+    const p = doc.addPage([595, 842]);
+    p.node.delete(PDFName.of('Resources'));
+    p.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(`BT /F1 12 Tf 50 800 Td (Base page ${i}) Tj ET`)));
+  }
+  doc.catalog.Pages().set(PDFName.of('Resources'), doc.context.register(doc.context.obj({ Font: { F1: helv.ref } })));
+  return doc.save({ useObjectStreams: false });
+}
 
 /** Renders page 1 with poppler; returns its stderr and the count of dark pixels in a box (72 dpi, top-left origin). */
 function poppler(bytes: Uint8Array, box: { x: number; y: number; w: number; h: number }): { stderr: string; ink: number } {
@@ -95,5 +109,28 @@ describe('font subsets assembled from cached TrueType slices', () => {
     // Nothing per subset is retained: growth stays far below 2000 programs' worth.
     global.gc?.();
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('pages with equal base resources share one new Resources object; base and field text both survive', async () => {
+    const base = await inheritedResourcesBase(3);
+    const fields = [1, 2, 3].map((page) => field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }));
+    fields.push(field({ page: 3, bindingKey: 'g', position: { x: 40, y: 200 }, size: { width: 400, height: 30 }, style: { fontSize: 14, fontFamily: 'DejaVu Serif' } }));
+    const t = await compileTemplate(base, fields);
+    const { bytes } = await t.generate({ p1: 'Première', p2: 'Deuxième', p3: 'Troisième', g: 'Ωμέγα' });
+    for (const [i, word] of [[1, 'Première'], [2, 'Deuxième'], [3, 'Troisième']] as const) {
+      const text = (await pageText(bytes, i)).normalize('NFC');
+      expect(text).toContain(`Base page ${i}`);
+      expect(text).toContain(word);
+    }
+    expect((await pageText(bytes, 3)).normalize('NFC')).toContain('Ωμέγα');
+    const out = await PDFDocument.load(bytes);
+    const refs = out.getPages().map((p) => p.node.get(PDFName.of('Resources')));
+    expect(refs[0]).toBeInstanceOf(PDFRef);
+    expect(refs.every((r) => r === refs[0])).toBe(true);
+    if (hasPdftoppm()) {
+      const r = spawnSync('pdftotext', ['-f', '3', '-l', '3', '-', '-'], { input: bytes, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.normalize('NFC')).toContain('Ωμέγα');
+    }
   });
 });
