@@ -22,9 +22,10 @@ export const DEFAULT_OUT = path.join(ROOT, 'dist/lambda');
 /**
  * Per-bundle budget (uncompressed index.mjs). Lambda allows 250 MB unzipped, but cold starts grow
  * with what must be parsed. Prisma 7's PostgreSQL query compiler alone is ~4.5 MB (base64 WASM),
- * so a handler that touches the database is ~9 MB; 12 MB leaves room, not a habit.
+ * so a handler that touches the database is ~9 MB; the PDF engine (fontkit, bwip-js, pdf-lib and
+ * the decrypting fork) adds ~4 MB to api and pdf-generation (~14 MB). 16 MB leaves room, not a habit.
  */
-export const DEFAULT_BUDGET_KB = 12288;
+export const DEFAULT_BUDGET_KB = 16384;
 
 /** Packages no handler can load in Lambda (optional native/edge drivers of `pg`). */
 const ALWAYS_EXTERNAL = ['pg-native', 'cloudflare:sockets'];

@@ -1,7 +1,7 @@
 import awsLambdaFastify, { type LambdaResponse, type PromiseHandler } from '@fastify/aws-lambda';
 import { buildApp } from '@/api/app.js';
 import { SERVICE_VERSION } from '@/runtime/version.js';
-import { lambdaServices } from './runtime.js';
+import { lambdaServices } from './shared/runtime.js';
 
 type Proxy = PromiseHandler<unknown, LambdaResponse>;
 /** The parts of API Gateway's payload v2 event and Lambda's context we pass through untouched. */

@@ -1,6 +1,6 @@
 import { handleSqsEvent, type SqsBatchResponse, type SqsEvent } from '@/shared/queue/sqs-event.js';
 import { emailNotificationsHandler } from '@/workers/email-notifications.js';
-import { lambdaServices } from './runtime.js';
+import { lambdaServices } from './shared/runtime.js';
 
 export async function handler(event: SqsEvent): Promise<SqsBatchResponse> {
   const { services } = await lambdaServices();

@@ -1,6 +1,6 @@
 import { loadConfig } from '@/shared/config/index.js';
 import { migrateDeploy } from '@/shared/database/prisma/migrator.js';
-import { resolveDatabasePassword } from './runtime.js';
+import { resolveDatabasePassword } from './shared/runtime.js';
 
 /** Applies pending migrations (deploy step; the stack limits it to one concurrent run). */
 export async function handler(): Promise<{ applied: string[] }> {

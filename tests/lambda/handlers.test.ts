@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetLambdaServices, resolveDatabasePassword } from '@/lambda/runtime.js';
+import { resetLambdaServices, resolveDatabasePassword } from '@/lambda/shared/runtime.js';
 
 /** API Gateway HTTP API payload v2, as the service sends it. */
 function apiEvent(method: string, rawPath: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) {
