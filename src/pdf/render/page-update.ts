@@ -53,59 +53,98 @@ export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDi
 }
 
 /**
- * One new Resources object per document and distinct base resource dictionary, shared by every
- * page whose effective resources are that dictionary or an equal one, instead of a copy in each
- * rewritten page (a 20-page base used to get 20 copies). It holds the union of the pages' new fonts and images; resource
- * names are unique per document (DocumentCanvas), so an entry unused on a page is harmless.
- * Kept per output context, so it lives as long as the document being written.
+ * One new Resources object per document and group of base resource dictionaries, shared by every
+ * rewritten page of the group, instead of a copy in each page (a 20-page base used to get 20).
+ * A group is base resource dictionaries whose entries never conflict (a name present in several
+ * maps to the same value), e.g. pdf-lib's pages each carry their own dictionary with different
+ * font names; the shared object holds the union of the group's pages' entries plus our fonts and
+ * images. Resource names are unique per document (DocumentCanvas) and never used by the base
+ * (compile's prefix), and a name a page's content does not use is never looked up, so each page
+ * renders exactly as with its own dictionary.
  */
-interface Shared { dict: PDFDict; ref?: PDFRef; first: PDFDict }
+interface Group { id: string; entries: Map<string, string> }
+interface Shared { dict: PDFDict; ref?: PDFRef; first: PDFDict; merged: Set<PDFDict> }
+/** Per base document (its context): the groups found so far, and each resource dictionary's group. */
+const groups = new WeakMap<PDFContext, Group[]>();
+const groupOf = new WeakMap<PDFDict, Group>();
+/** Per output document: its shared dictionary per group. */
 const shared = new WeakMap<PDFContext, Map<string, Shared>>();
-/** A base resource dictionary's serialisation: pages with equal text share one (pdf-lib gives each page its own, equal, dict). */
-const signatures = new WeakMap<PDFDict, string>();
 
-function signature(res: PDFDict | undefined): string {
-  if (!res) return '';
-  let s = signatures.get(res);
-  if (s === undefined) signatures.set(res, (s = res.toString()));
-  return s;
+/** A resource dictionary's entries as `Category/Name` (or `=Key` for non-dictionary values) → serialised value. */
+function flatEntries(res: PDFDict): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [k, v] of res.entries()) {
+    const key = k.decodeText();
+    const val = res.lookup(k);
+    if (val instanceof PDFDict) for (const [n, x] of val.entries()) m.set(`${key}/${n.decodeText()}`, x.toString());
+    else m.set(`=${key}`, v.toString());
+  }
+  return m;
+}
+
+function group(res: PDFDict): Group {
+  let g = groupOf.get(res);
+  if (g) return g;
+  let list = groups.get(res.context);
+  if (!list) groups.set(res.context, (list = []));
+  const flat = flatEntries(res);
+  g = list.find((c) => [...flat].every(([k, v]) => (c.entries.get(k) ?? v) === v));
+  if (g) for (const [k, v] of flat) g.entries.set(k, v);
+  else list.push((g = { id: String(list.length + 1), entries: flat }));
+  groupOf.set(res, g);
+  return g;
+}
+
+/** Copies a base resource dictionary's entries into the shared one (category dictionaries are copied, never mutated). */
+function mergeBase(ctx: PDFContext, into: PDFDict, res: PDFDict): void {
+  for (const [k, v] of res.entries()) {
+    const val = res.lookup(k);
+    if (!(val instanceof PDFDict)) {
+      if (!into.has(k)) into.set(k, v);
+      continue;
+    }
+    const sub = into.get(k);
+    if (sub instanceof PDFDict) for (const [n, x] of val.entries()) sub.set(n, x);
+    else into.set(k, val.clone(ctx));
+  }
 }
 
 /**
- * Sets the page's /Resources. The first page of a kind gets a direct dictionary (no indirect
- * object when nothing shares it); a second page with equal base resources turns it into an
- * indirect object that both reference.
+ * Sets the page's /Resources. The first page of a group gets a direct dictionary (no indirect
+ * object when nothing shares it); a second page of the group turns it into an indirect object
+ * that both reference.
  */
 function sharedResources(ctx: PDFContext, target: PDFDict, res: PDFDict | undefined, canvas: PageCanvas): void {
-  let byBase = shared.get(ctx);
-  if (!byBase) shared.set(ctx, (byBase = new Map()));
-  const key = signature(res);
-  let e = byBase.get(key);
+  let byGroup = shared.get(ctx);
+  if (!byGroup) shared.set(ctx, (byGroup = new Map()));
+  const key = res ? group(res).id : '';
+  let e = byGroup.get(key);
   const name = PDFName.of('Resources');
   if (!e) {
-    e = { dict: res ? res.clone(ctx) : PDFDict.withContext(ctx), first: target };
-    byBase.set(key, e);
+    e = { dict: PDFDict.withContext(ctx), first: target, merged: new Set() };
+    byGroup.set(key, e);
     target.set(name, e.dict);
   } else if (!e.ref) {
     e.ref = ctx.register(e.dict);
     e.first.set(name, e.ref);
   }
   if (e.ref) target.set(name, e.ref);
-  addEntries(ctx, e.dict, res, 'Font', canvas.fonts);
-  addEntries(ctx, e.dict, res, 'XObject', canvas.xobjects);
+  if (res && !e.merged.has(res)) {
+    mergeBase(ctx, e.dict, res);
+    e.merged.add(res);
+  }
+  addEntries(ctx, e.dict, 'Font', canvas.fonts);
+  addEntries(ctx, e.dict, 'XObject', canvas.xobjects);
 }
 
-function addEntries(ctx: PDFContext, into: PDFDict, base: PDFDict | undefined, key: string, entries: Map<string, PDFRef>): void {
+function addEntries(ctx: PDFContext, into: PDFDict, key: string, entries: Map<string, PDFRef>): void {
   if (!entries.size) return;
   const name = PDFName.of(key);
-  let sub = into.get(name);
-  // First time: a fresh copy of the base's sub-dictionary (never mutate the base's own).
-  if (!(sub instanceof PDFDict) || sub === base?.lookup(name)) {
-    const b = base?.lookup(name);
-    sub = b instanceof PDFDict ? b.clone(ctx) : PDFDict.withContext(ctx);
-    into.set(name, sub);
-  }
-  for (const [n, ref] of entries) (sub as PDFDict).set(PDFName.of(n), ref);
+  // mergeBase left only our own copies of category dictionaries here.
+  const cur = into.get(name);
+  const sub = cur instanceof PDFDict ? cur : PDFDict.withContext(ctx);
+  if (sub !== cur) into.set(name, sub);
+  for (const [n, ref] of entries) sub.set(PDFName.of(n), ref);
 }
 
 export function qStream(ctx: PDFContext): PDFRef {

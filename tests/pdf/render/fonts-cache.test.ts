@@ -133,4 +133,29 @@ describe('font subsets assembled from cached TrueType slices', () => {
       expect(r.stdout.normalize('NFC')).toContain('Ωμέγα');
     }
   });
+
+  it('pages with different but compatible resources (pdf-lib names fonts per page) share one merged Resources object', async () => {
+    const base = await makeBase(3);
+    const fields = [1, 2, 3].map((page) => field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }));
+    const t = await compileTemplate(base, fields);
+    for (const payload of [{ p1: 'Ärger', p2: 'Öl', p3: 'Übel' }, { p1: 'Ça va', p3: 'Noël' }]) {
+      const { bytes } = await t.generate(payload);
+      for (const i of [1, 2, 3]) {
+        const text = (await pageText(bytes, i)).normalize('NFC');
+        expect(text).toContain(`Base page ${i}`);
+        const v = (payload as Record<string, string>)[`p${i}`];
+        if (v) expect(text).toContain(v);
+      }
+      const out = await PDFDocument.load(bytes);
+      const pages = out.getPages();
+      const touched = [1, 2, 3].filter((i) => (payload as Record<string, string>)[`p${i}`]).map((i) => pages[i - 1].node.get(PDFName.of('Resources')));
+      expect(touched[0]).toBeInstanceOf(PDFRef);
+      expect(touched.every((r) => r === touched[0])).toBe(true);
+      if (hasPdftoppm()) {
+        const r = spawnSync('pdftotext', ['-', '-'], { input: bytes, encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        for (const i of [1, 2, 3]) expect(r.stdout).toContain(`Base page ${i}`);
+      }
+    }
+  });
 });
