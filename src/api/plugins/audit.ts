@@ -30,14 +30,16 @@ function actionFromRoute(method: string, url: string): string {
 
 /**
  * Every successful mutating request leaves one audit row: actor, action, resource, request id, IP,
- * user agent. Written after the response so auditing never slows or fails the request itself.
+ * user agent. Written in onSend — after the handler, before the bytes leave — so a client that got
+ * a 2xx can read its own audit row straight away (an onResponse write raced the next request). A
+ * failed audit write is logged and never turns a successful mutation into an error.
  */
 async function auditPlugin(app: FastifyInstance, opts: { services: ApiServices }): Promise<void> {
   app.decorateRequest('audit', null);
-  app.addHook('onResponse', async (request: FastifyRequest, reply) => {
-    if (!MUTATING.has(request.method) || reply.statusCode >= 400) return;
+  app.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
+    if (!MUTATING.has(request.method) || reply.statusCode >= 400) return payload;
     const route = request.routeOptions.url ?? request.url;
-    if (NOT_AUDITED.some((re) => re.test(route))) return;
+    if (NOT_AUDITED.some((re) => re.test(route))) return payload;
     const note = request.audit ?? {};
     const actorId = note.actorId ?? request.auth?.userId ?? null;
     const params = (request.params ?? {}) as Record<string, string>;
@@ -56,6 +58,7 @@ async function auditPlugin(app: FastifyInstance, opts: { services: ApiServices }
     } catch (err) {
       request.log.error({ err }, 'audit log write failed');
     }
+    return payload;
   });
 }
 
