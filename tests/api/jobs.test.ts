@@ -153,6 +153,31 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     for (let page = 1; page <= 3; page++) expect(await pageText(merged.rawPayload, page)).toContain(`Customer ${99 + page}`);
   }, 120_000);
 
+  it('cancel: a running job stops taking records, keeps what it made, and cannot be cancelled twice', async () => {
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: Array.from({ length: 200 }, (_, i) => record(1000 + i)), output: 'zip' } });
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().job.id;
+    expect((await api().app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers: b.headers })).statusCode).toBe(404);
+    const cancel = await api().app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers: a.headers });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json().job).toMatchObject({ id, status: 'cancelled', total: 200 });
+    const again = await api().app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers: a.headers });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('invalid_transition');
+    // Any record message delivered from now on is skipped: no new document, no counter moved.
+    const rows = async () => (await api().services.repos.generatedPdfs.listByUser(a.id, { jobId: id, limit: 1 })).total;
+    const before = await rows();
+    for (const index of [197, 198, 199]) {
+      await handlePdfGeneration(api().services, { id: `late-${index}`, attempt: 1, body: { templateId, userId: a.id, payload: record(1000 + index), jobId: id, recordIndex: index, version: 1 } });
+    }
+    expect(await rows()).toBe(before);
+    const job = (await api().app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: a.headers })).json().job;
+    expect(job.status).toBe('cancelled');
+    expect(job.resultUrl).toBeUndefined();
+    const audit = (await api().app.inject({ method: 'GET', url: '/api/audit-logs?limit=100', headers: a.headers })).json();
+    expect(audit.items.map((e: { action: string }) => e.action)).toContain('jobs.cancel');
+  }, 60_000);
+
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
     expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);

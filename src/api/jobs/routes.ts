@@ -85,4 +85,19 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async
     preHandler: app.requireUser,
     schema: { tags, security, params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses } },
   }, async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }));
+
+  // Records already generated stay (and stay downloadable); queued records are skipped by the
+  // consumer, no result is built and no notification is sent. A finished job cannot be cancelled.
+  app.post('/api/jobs/:id/cancel', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'Cancel a queued or running job (409 when it has already finished)',
+      params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses },
+    },
+  }, async (request) => {
+    const job = await repos.generationJobs.cancel(currentUser(request).userId, request.params.id);
+    request.audit = { action: 'jobs.cancel', resourceType: 'generation_job', resourceId: job.id, details: { done: job.done, failed: job.failed, total: job.total } };
+    return { job: await toDto(job, false) };
+  });
 };
