@@ -13,7 +13,7 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { FUNCTIONS } from './infra/catalog.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,6 +55,23 @@ const EXTRAS: Record<string, Extras> = {
     ],
     // The migrator loads the schema engine (WASM) and PGlite (its shadow database) at run time.
     packages: ['@prisma/schema-engine-wasm', '@electric-sql/pglite'],
+  },
+};
+
+/**
+ * Modules only the embedded runtime loads (PGlite + its socket server, the in-process DynamoDB
+ * server). Their callers import them dynamically inside the embedded branch; a Lambda always runs in
+ * aws mode against RDS and DynamoDB, so the bundle gets a stub that says so instead of ~1 MB of code.
+ */
+const EMBEDDED_ONLY = /(^|\/)(embedded-postgres|local-server)\.js$/;
+const leaveOutEmbedded: Plugin = {
+  name: 'leave-out-embedded',
+  setup(b) {
+    b.onResolve({ filter: EMBEDDED_ONLY }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'embedded-only' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'embedded-only' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is part of the embedded runtime and is not in Lambda bundles (set DATABASE_URL / DB_SECRET_ARN and PDF_STUDIO_MODE=aws)`)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -136,6 +153,7 @@ export async function buildLambdas(opts: BuildOptions = {}): Promise<BundleRepor
       sourcemap: 'external',
       metafile: true,
       external,
+      plugins: [leaveOutEmbedded],
       logLevel: 'warning',
       // CommonJS dependencies inside an ESM bundle still call require/__dirname.
       banner: {

@@ -2,7 +2,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config } from '@/shared/config/index.js';
 import { createDynamoClients, setDynamoClients, type DynamoClients } from '@/shared/database/client.js';
 import { ensureTables } from '@/shared/database/ddb/bootstrap.js';
-import { startLocalDynamo, type LocalDynamo } from '@/shared/database/ddb/local-server.js';
+import type { LocalDynamo } from '@/shared/database/ddb/local-server.js';
 import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/database.js';
 import { getPrisma } from '@/shared/database/prisma/client.js';
 import { createBlobStore, type BlobStore } from '@/shared/storage/index.js';
@@ -45,6 +45,8 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     let local: LocalDynamo | undefined;
     let endpoint = config.dynamodb.endpoint;
     if (!endpoint && config.mode === 'embedded') {
+      // Loaded only here, so Lambda bundles (aws mode) leave the local DynamoDB server out.
+      const { startLocalDynamo } = await import('@/shared/database/ddb/local-server.js');
       local = await startLocalDynamo({ dataDir: config.dataDir });
       stops.push(() => local!.stop());
       endpoint = local.endpoint;

@@ -22,6 +22,9 @@ describe('Lambda bundle sizes', () => {
     for (const e of entries) {
       const code = await readFile(path.join(dir, e, 'index.mjs'), 'utf8');
       expect(code, e).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      // The embedded runtime (in-process DynamoDB server, PGlite socket server) is never shipped.
+      expect(code, e).not.toContain('dynalite');
+      expect(code, e).not.toContain('PGLiteSocketServer');
     }
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 import { getConfig } from '@/shared/config/index.js';
 import { disconnectPrisma, setDatabaseUrl } from './client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrateDeploy } from './migrator.js';
 
 export interface RunningDatabase {
@@ -28,6 +28,8 @@ export async function startDatabase(opts: { dataDir?: string; migrate?: boolean;
     const applied = opts.migrate ? (await migrateDeploy({ url: external })).applied : [];
     return { backend: 'postgresql', url: external, appliedMigrations: applied, stop: disconnectPrisma };
   }
+  // Loaded only here: Lambda bundles (always an external database) leave PGlite and its socket out.
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
   const embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir ?? config.dataDir, migrate: opts.migrate ?? true, port: opts.port });
   await setDatabaseUrl(embedded.url);
   return {

@@ -43,7 +43,9 @@ export { FileStatus, JobOutput, JobStatus, PdfStatus, Role } from '@/generated/p
 
 export { createPrismaClient, currentDatabaseUrl, disconnectPrisma, getPrisma, setDatabaseUrl, type PrismaClientOptions } from './client.js';
 export { startDatabase, type RunningDatabase } from './database.js';
-export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.js';
+// startEmbeddedPostgres is deliberately not re-exported: importing this barrel must not pull PGlite's
+// socket server into Lambda bundles. Import './embedded-postgres.js' directly (database.ts does, lazily).
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-postgres.js';
 export { bigintToJson, jsonReplacer, toJson } from './json.js';
 export { dbPush, diffMigrationsToSchema, migrateDeploy, migrateDev, MIGRATIONS_DIR, readMigrations, SCHEMA_PATH } from './migrator.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSource, type Page, type PageRequest } from './repository.js';
