@@ -37,7 +37,7 @@ export function App({ client, api }: { client: ApiClient; api: Api }) {
   } else if (route.name === 'editor') {
     body = <EditorPage key={route.templateId} templateId={route.templateId} />;
   } else if (route.name === 'jobs') {
-    body = <JobsPage />;
+    body = <JobsPage jobId={route.jobId} />;
   } else if (route.name === 'keys') {
     body = <ApiKeysPage />;
   } else {

@@ -4,7 +4,9 @@ import type { ApiClient } from './client.js';
 import type {
   ApiKey,
   CreatedApiKey,
+  CreateJobInput,
   CursorPage,
+  FontFamily,
   Field,
   GeneratedPdf,
   Job,
@@ -63,6 +65,15 @@ export function createApi(c: ApiClient) {
       return { blob: await res.blob(), warnings };
     },
     listJobs: (p: { page?: number; limit?: number }) => c.request<NumberedPage<Job>>('GET', `/api/jobs${qs(p)}`),
+    /** One job; only this call carries `resultUrl` (a signed link) once the job has completed. */
+    getJob: (id: string) => c.request<{ job: Job }>('GET', `/api/jobs/${enc(id)}`),
+    /** 202 a new job; 200 the first job created with the same Idempotency-Key. */
+    createJob: (templateId: string, body: CreateJobInput, idempotencyKey: string) =>
+      c.request<{ job: Job }>('POST', `/api/templates/${enc(templateId)}/jobs`, { body, headers: { 'idempotency-key': idempotencyKey } }),
+    /** 409 `invalid_transition` once the job has finished. */
+    cancelJob: (id: string) => c.request<{ job: Job }>('POST', `/api/jobs/${enc(id)}/cancel`, { body: {} }),
+    /** Font families the engine embeds (404 on servers that predate the route). */
+    listFonts: () => c.request<{ families: FontFamily[] }>('GET', '/api/fonts'),
     listGenerated: (p: { page?: number; limit?: number }) => c.request<NumberedPage<GeneratedPdf>>('GET', `/api/generated-pdfs${qs(p)}`),
     generatedDownload: (id: string) => c.request<{ url: string; expiresAt: string }>('GET', `/api/generated-pdfs/${enc(id)}/download`),
     listApiKeys: () => c.request<{ items: ApiKey[] }>('GET', '/api/api-keys'),

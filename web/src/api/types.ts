@@ -87,11 +87,29 @@ export interface Job {
   total: number;
   done: number;
   failed: number;
-  output: string;
+  output: JobOutput;
+  testMode?: boolean;
   errors: { index?: number; message: string }[];
   resultUrl?: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export type JobOutput = 'individual' | 'merged' | 'zip';
+
+/** Body of POST /api/templates/:id/jobs (createJobBody in src/services/generation/jobs.ts). */
+export interface CreateJobInput {
+  records: Record<string, unknown>[];
+  output: JobOutput;
+  webhookUrl?: string;
+  notifyEmail?: string;
+  testMode?: boolean;
+}
+
+export interface FontFamily {
+  name: string;
+  aliases: string[];
+  styles: string[];
 }
 
 export interface GeneratedPdf {

@@ -10,6 +10,7 @@ import { isEditableTarget, keyToAction } from '../state/keyboard.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
+import { BatchPanel } from './BatchPanel.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
@@ -32,7 +33,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [zoom, setZoom] = useState(1);
   const [armed, setArmed] = useState<FieldType | null>(null);
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
-  const [panel, setPanel] = useState<'properties' | 'preview'>('properties');
+  const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
   const [preflight, setPreflight] = useState<PreflightResult | null>(null);
   const [notice, setNotice] = useState<string>('');
   const [actionError, setActionError] = useState<unknown>(null);
@@ -203,12 +204,17 @@ export function EditorPage({ templateId }: { templateId: string }) {
             <button type="button" role="tab" aria-selected={panel === 'preview'} onClick={() => setPanel('preview')}>
               Preview
             </button>
+            <button type="button" role="tab" aria-selected={panel === 'batch'} onClick={() => setPanel('batch')}>
+              Batch
+            </button>
           </div>
           <div role="tabpanel">
             {panel === 'properties' ? (
               <PropertyPanel key={single?.key ?? 'none'} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
-            ) : (
+            ) : panel === 'preview' ? (
               <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} onPreflight={setPreflight} />
+            ) : (
+              <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
             )}
           </div>
         </aside>

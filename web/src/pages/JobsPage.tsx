@@ -2,17 +2,17 @@ import { useEffect, useState } from 'react';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatBytes, formatDate, useAsync } from '../components/hooks.js';
+import { routeHref } from '../state/route.js';
+import { isActive, JobDetail, JobProgress, POLL_MS } from './JobDetail.js';
 
-const POLL_MS = 2000;
-
-/** Batch jobs with live progress (polled while any is unfinished) and generated PDFs to download. */
-export function JobsPage() {
+/** Batch jobs with live progress (polled while any is unfinished) and generated PDFs to download; `jobId` opens one job on top. */
+export function JobsPage({ jobId }: { jobId?: string }) {
   const { api } = useServices();
   const [page, setPage] = useState(1);
   const jobs = useAsync(() => api.listJobs({ page: 1, limit: 20 }), [api]);
   const generated = useAsync(() => api.listGenerated({ page, limit: 20 }), [api, page]);
   const [downloadError, setDownloadError] = useState<unknown>(null);
-  const active = jobs.data?.items.some((j) => j.status === 'queued' || j.status === 'running') ?? false;
+  const active = jobs.data?.items.some(isActive) ?? false;
   const { reload } = jobs;
 
   useEffect(() => {
@@ -36,6 +36,7 @@ export function JobsPage() {
   return (
     <div className="jobs">
       <h1>Jobs</h1>
+      {jobId && <JobDetail key={jobId} jobId={jobId} />}
       <ErrorMessage error={jobs.error} />
       <table className="table">
         <caption className="visually-hidden">Batch jobs</caption>
@@ -52,14 +53,15 @@ export function JobsPage() {
           {jobs.data?.items.map((j) => (
             <tr key={j.id}>
               <td>
-                <code>{j.id.slice(0, 8)}</code>
+                <a href={routeHref({ name: 'jobs', jobId: j.id })} aria-label={`Job ${j.id.slice(0, 8)} details`}>
+                  <code>{j.id.slice(0, 8)}</code>
+                </a>
               </td>
               <td>
                 <span className={`badge ${j.status}`}>{j.status}</span>
-                {j.failed > 0 && <span className="warn"> {j.failed} failed</span>}
               </td>
               <td>
-                <progress max={Math.max(1, j.total)} value={j.done + j.failed} aria-label={`Job ${j.id} progress`} /> {j.done + j.failed}/{j.total}
+                <JobProgress job={j} />
               </td>
               <td>
                 {j.resultUrl ? (
@@ -75,7 +77,7 @@ export function JobsPage() {
           ))}
           {jobs.data?.items.length === 0 && (
             <tr>
-              <td colSpan={5}>No batch jobs yet. Start one with POST /api/templates/:id/jobs.</td>
+              <td colSpan={5}>No batch jobs yet. Start one from a template’s Batch tab, or with POST /api/templates/:id/jobs.</td>
             </tr>
           )}
         </tbody>

@@ -5,7 +5,7 @@
 export type Route =
   | { name: 'dashboard' }
   | { name: 'editor'; templateId: string }
-  | { name: 'jobs' }
+  | { name: 'jobs'; jobId?: string }
   | { name: 'keys' }
   | { name: 'signin' }
   | { name: 'signup' };
@@ -14,7 +14,8 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const m = /^\/templates\/([^/?#]+)/.exec(path);
   if (m) return { name: 'editor', templateId: decodeURIComponent(m[1]) };
-  if (path.startsWith('/jobs')) return { name: 'jobs' };
+  const j = /^\/jobs(?:\/([^/?#]+))?/.exec(path);
+  if (j) return j[1] ? { name: 'jobs', jobId: decodeURIComponent(j[1]) } : { name: 'jobs' };
   if (path.startsWith('/api-keys')) return { name: 'keys' };
   if (path.startsWith('/signin')) return { name: 'signin' };
   if (path.startsWith('/signup')) return { name: 'signup' };
@@ -28,7 +29,7 @@ export function routeHref(r: Route): string {
     case 'editor':
       return `#/templates/${encodeURIComponent(r.templateId)}`;
     case 'jobs':
-      return '#/jobs';
+      return r.jobId ? `#/jobs/${encodeURIComponent(r.jobId)}` : '#/jobs';
     case 'keys':
       return '#/api-keys';
     case 'signin':
