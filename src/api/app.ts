@@ -11,7 +11,7 @@ import problem from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
 import type { ApiServices } from './context.js';
 import authenticate from './plugins/authenticate.js';
-import { registerStudio } from './plugins/studio.js';
+import { registerStudio, storageOrigins } from './plugins/studio.js';
 import audit from './plugins/audit.js';
 import { authRoutes } from './auth/routes.js';
 import { generateRoutes } from './generate/routes.js';
@@ -74,7 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: opts.checks, version: opts.version ?? '0.0.0' });
-  if (opts.studioDir) await registerStudio(app, opts.studioDir);
+  if (opts.studioDir) await registerStudio(app, opts.studioDir, { storageOrigins: storageOrigins(config) });
   if (opts.services) {
     const services = opts.services;
     await app.register(authenticate, { services });

@@ -31,6 +31,30 @@ describe('studio served by the API', () => {
     expect(asset.headers['content-type']).toContain('javascript');
   });
 
+  it('the studio page carries a strict Content-Security-Policy (no unsafe-eval, no inline script, no framing)', async () => {
+    for (const url of ['/', '/index.html', '/templates/abc']) {
+      const res = await app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(res.statusCode, url).toBe(200);
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp, url).not.toMatch(/script-src[^;]*'unsafe-(eval|inline)'/);
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).toContain("object-src 'none'");
+      expect(csp, url).toMatch(/connect-src 'self'(;|$)/);
+    }
+  });
+
+  it('with S3 storage the bucket origin may be reached for presigned uploads and previews', async () => {
+    const s3App = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://127.0.0.1:4569/x' }), checks: [], studioDir: dir, logger: false });
+    try {
+      const csp = String((await s3App.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).headers['content-security-policy']);
+      expect(csp).toContain("connect-src 'self' http://127.0.0.1:4569");
+      expect(csp).toContain("frame-src 'self' blob: http://127.0.0.1:4569");
+    } finally {
+      await s3App.close();
+    }
+  });
+
   it('falls back to index.html for deep links, never for API paths', async () => {
     const deep = await app.inject({ method: 'GET', url: '/templates/abc', headers: { accept: 'text/html' } });
     expect(deep.statusCode).toBe(200);
