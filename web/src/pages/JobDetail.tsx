@@ -4,6 +4,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatDate, useAsync } from '../components/hooks.js';
 import { routeHref } from '../state/route.js';
+import { CancelJobButton } from './JobActions.js';
 
 export const POLL_MS = 2000;
 
@@ -53,6 +54,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
           <p role="status" aria-live="polite">
             <JobProgress job={job} />
           </p>
+          <CancelJobButton job={job} onChanged={reload} />
           <p className="muted small">
             Output: {job.output}
             {job.testMode ? ' (test mode)' : ''} · started {formatDate(job.createdAt)} · updated {formatDate(job.updatedAt)}

@@ -3,6 +3,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatBytes, formatDate, useAsync } from '../components/hooks.js';
 import { routeHref } from '../state/route.js';
+import { CancelJobButton, JobResultLink } from './JobActions.js';
 import { isActive, JobDetail, JobProgress, POLL_MS } from './JobDetail.js';
 
 /** Batch jobs with live progress (polled while any is unfinished) and generated PDFs to download; `jobId` opens one job on top. */
@@ -47,6 +48,9 @@ export function JobsPage({ jobId }: { jobId?: string }) {
             <th scope="col">Progress</th>
             <th scope="col">Output</th>
             <th scope="col">Created</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -64,20 +68,17 @@ export function JobsPage({ jobId }: { jobId?: string }) {
                 <JobProgress job={j} />
               </td>
               <td>
-                {j.resultUrl ? (
-                  <a href={j.resultUrl} target="_blank" rel="noreferrer">
-                    Download ({j.output})
-                  </a>
-                ) : (
-                  j.output
-                )}
+                <JobResultLink job={j} />
               </td>
               <td>{formatDate(j.createdAt)}</td>
+              <td>
+                <CancelJobButton job={j} onChanged={reload} />
+              </td>
             </tr>
           ))}
           {jobs.data?.items.length === 0 && (
             <tr>
-              <td colSpan={5}>No batch jobs yet. Start one from a template’s Batch tab, or with POST /api/templates/:id/jobs.</td>
+              <td colSpan={6}>No batch jobs yet. Start one from a template’s Batch tab, or with POST /api/templates/:id/jobs.</td>
             </tr>
           )}
         </tbody>

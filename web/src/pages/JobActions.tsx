@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { ApiError, errorMessage } from '../api/problem.js';
+import type { Job } from '../api/types.js';
+import { useServices } from '../components/context.js';
+import { useAsync } from '../components/hooks.js';
+
+/** What a cancel attempt ended with, in words. */
+export function cancelOutcome(job: Job): string {
+  const made = job.done === 0 ? 'No document had been generated yet.' : `${job.done} of ${job.total} document(s) were generated before and stay available.`;
+  return `Job ${job.id.slice(0, 8)} cancelled. ${made}`;
+}
+
+/**
+ * Cancel with an inline confirmation (a second, explicit button) rather than window.confirm: it is
+ * reachable by keyboard, announced to screen readers, and testable. A 409 means the job finished
+ * in the meantime: say so and refresh.
+ */
+export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job: Job | null) => void }) {
+  const { api } = useServices();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const short = job.id.slice(0, 8);
+
+  async function cancel() {
+    setBusy(true);
+    try {
+      const { job: cancelled } = await api.cancelJob(job.id);
+      setMessage({ kind: 'ok', text: cancelOutcome(cancelled) });
+      onChanged(cancelled);
+    } catch (err) {
+      const finished = err instanceof ApiError && err.status === 409;
+      setMessage({ kind: 'error', text: finished ? `Job ${short} has already finished, so it can no longer be cancelled.` : errorMessage(err) });
+      if (finished) onChanged(null);
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  }
+
+  return (
+    <span className="job-actions">
+      {message && (
+        <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
+          {message.text}{' '}
+        </span>
+      )}
+      {(job.status === 'queued' || job.status === 'running') &&
+        (confirming ? (
+          <span role="group" aria-label={`Confirm cancelling job ${short}`}>
+            <span>Cancel job {short}? Records not yet generated are skipped. </span>
+            <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>
+              {busy ? 'Cancelling…' : 'Yes, cancel job'}
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)} autoFocus>
+              Keep it running
+            </button>
+          </span>
+        ) : (
+          <button type="button" onClick={() => setConfirming(true)} aria-label={`Cancel job ${short}`}>
+            Cancel
+          </button>
+        ))}
+    </span>
+  );
+}
+
+/**
+ * The list of jobs carries no result link (it is signed per request): a completed row asks for its
+ * job once to get one.
+ */
+export function JobResultLink({ job }: { job: Job }) {
+  const { api } = useServices();
+  const detail = useAsync(async () => (job.status === 'completed' ? (await api.getJob(job.id)).job : null), [api, job.id, job.status]);
+  const url = job.resultUrl ?? detail.data?.resultUrl;
+  if (!url) return <>{job.output}</>;
+  return (
+    <a href={url} target="_blank" rel="noreferrer" aria-label={`Download the result of job ${job.id.slice(0, 8)} (${job.output})`}>
+      Download ({job.output})
+    </a>
+  );
+}
