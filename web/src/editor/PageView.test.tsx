@@ -69,4 +69,28 @@ describe('PageView', () => {
     fireEvent.pointerUp(page, at(30, 610));
     expect(last.selection).toHaveLength(3);
   });
+
+  it('draws a rotated field turned about its centre and still moves and resizes it', () => {
+    let s = initialEditorState([{ width: 600, height: 800 }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 100, y: 100, width: 100, height: 20 } });
+    s = editorReducer(s, { type: 'update', key: s.fields[0].key, patch: { layout: { ...s.fields[0].layout, rotation: 90 } } });
+    render(<Harness start={{ ...s, selection: [] }} />);
+    const field = screen.getByRole('button', { name: /Text field text1/ });
+    expect(field.style.transform).toBe('rotate(90deg)');
+    // transform-origin is left at its default, the centre of the box (the engine's rotation origin).
+    expect(field.style.transformOrigin).toBe('');
+    const page = screen.getByTestId('page-1');
+    // Move: page axes, as for any field.
+    fireEvent.pointerDown(field, at(300, 220));
+    fireEvent.pointerMove(page, at(320, 260));
+    fireEvent.pointerUp(page, at(320, 260));
+    expect(last.fields[0].position).toEqual({ x: 110, y: 120 });
+    // Resize: the east handle of a box turned 90° clockwise sits at the bottom; dragging it down 30 pt widens the box.
+    const east = field.querySelector('[data-handle="e"]')!;
+    fireEvent.pointerDown(east, at(0, 0));
+    fireEvent.pointerMove(page, at(0, 60));
+    fireEvent.pointerUp(page, at(0, 60));
+    expect(last.fields[0].size.width).toBeCloseTo(130);
+    expect(last.fields[0].size.height).toBeCloseTo(20);
+  });
 });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type D
 import { FIELD_TYPES, type FieldType } from '@/shared/domain/field.js';
 import type { EditorAction } from '../state/editor.js';
 import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
-import { clientToPage, HANDLES, rectFromPoints, type Handle, type PageSize, type Point, type Rect } from '../state/geometry.js';
+import { clientToPage, HANDLES, normalizeRotation, rectFromPoints, rotationTransform, toLocalVector, type Handle, type PageSize, type Point, type Rect } from '../state/geometry.js';
 import { computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
@@ -31,7 +31,7 @@ interface Props {
 
 type Gesture =
   | { kind: 'move'; primary: string; start: Map<string, Rect>; origin: Point; moved: boolean }
-  | { kind: 'resize'; key: string; handle: Handle; start: Rect; origin: Point; lock: boolean }
+  | { kind: 'resize'; key: string; handle: Handle; start: Rect; origin: Point; lock: boolean; rotation: number }
   | { kind: 'box'; origin: Point; current: Point; additive: boolean };
 
 /** Snapping distance in screen pixels, the same at every zoom. */
@@ -95,7 +95,7 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (e.button !== 0) return;
     e.stopPropagation();
     dispatch({ type: 'select', keys: [f.key] });
-    gesture.current = { kind: 'resize', key: f.key, handle, start: fieldRect(f), origin: toPage(e), lock: f.layout.lockProportions };
+    gesture.current = { kind: 'resize', key: f.key, handle, start: fieldRect(f), origin: toPage(e), lock: f.layout.lockProportions, rotation: normalizeRotation(f.layout.rotation) };
     surface.current?.setPointerCapture?.(e.pointerId);
   }
 
@@ -133,7 +133,11 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     }
     const f = fields.find((x) => x.key === g.key);
     const others = fields.filter((x) => x.key !== g.key).map(fieldRect);
-    const r = computeResize(g.start, g.handle, delta, g.lock || e.shiftKey, others, size, e.altKey ? null : snapOpts(f));
+    // Handles act on the unrotated box. On a rotated field the pointer's movement is turned into
+    // the field's own axes (dragging a handle outwards grows the box whatever the angle), and
+    // snapping is off: guides run along page axes, which a rotated box's edges do not.
+    const rotated = g.rotation !== 0;
+    const r = computeResize(g.start, g.handle, rotated ? toLocalVector(delta, g.rotation) : delta, g.lock || e.shiftKey, others, size, e.altKey || rotated ? null : snapOpts(f));
     setGuides(r.guides);
     dispatch({ type: 'setRects', rects: [{ key: g.key, rect: r.rect }], transient: true });
   }
@@ -199,7 +203,10 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
             <div
               key={f.key}
               className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}`}
-              style={{ left: px(f.position.x), top: px(f.position.y), width: px(f.size.width), height: px(f.size.height) }}
+              // Rotated about the box centre, as the engine draws it (see rotationTransform); moving
+              // and resizing still work on the unrotated box stored in position/size.
+              style={{ left: px(f.position.x), top: px(f.position.y), width: px(f.size.width), height: px(f.size.height), transform: rotationTransform(f.layout.rotation) }}
+              data-rotation={normalizeRotation(f.layout.rotation) || undefined}
               data-testid="field"
               data-name={f.name}
               data-type={f.type}

@@ -125,3 +125,42 @@ export function resizeRect(start: Rect, handle: Handle, dx: number, dy: number, 
   }
   return { x, y, width, height };
 }
+
+/**
+ * Field rotation, drawn the way the PDF engine places it (src/pdf/render/draw.ts frameMatrix):
+ * about the CENTRE of the field's box, clockwise on the page for positive degrees. CSS `rotate()`
+ * with the default transform-origin (50% 50%) is that same transform in y-down screen space.
+ */
+export function normalizeRotation(deg: number): number {
+  const r = deg % 360;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+export function rotationTransform(deg: number): string | undefined {
+  const r = normalizeRotation(deg);
+  return r === 0 ? undefined : `rotate(${r}deg)`;
+}
+
+/** A vector in page axes → the same vector in the field's own (rotated) axes. */
+export function toLocalVector(v: Point, deg: number): Point {
+  const a = (-normalizeRotation(deg) * Math.PI) / 180;
+  return { x: v.x * Math.cos(a) - v.y * Math.sin(a), y: v.x * Math.sin(a) + v.y * Math.cos(a) };
+}
+
+/** Corners of a field drawn with `deg` rotation, in page points (top-left origin): top-left, top-right, bottom-right, bottom-left of the box. */
+export function rotatedCorners(r: Rect, deg: number): Point[] {
+  const a = (normalizeRotation(deg) * Math.PI) / 180;
+  const cx = r.x + r.width / 2;
+  const cy = r.y + r.height / 2;
+  const corners: Point[] = [
+    { x: r.x, y: r.y },
+    { x: r.x + r.width, y: r.y },
+    { x: r.x + r.width, y: r.y + r.height },
+    { x: r.x, y: r.y + r.height },
+  ];
+  return corners.map(({ x, y }) => {
+    const dx = x - cx;
+    const dy = y - cy;
+    return { x: cx + dx * Math.cos(a) - dy * Math.sin(a), y: cy + dx * Math.sin(a) + dy * Math.cos(a) };
+  });
+}
