@@ -22,6 +22,7 @@ import { fileRoutes } from './files/routes.js';
 import { blobRoutes } from './blobs/routes.js';
 import { templateRoutes } from './templates/routes.js';
 import { fieldRoutes } from './fields/routes.js';
+import { fontRoutes } from './fonts/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await app.register(fileRoutes, { services });
     await app.register(templateRoutes, { services });
     await app.register(fieldRoutes, { services });
+    await app.register(fontRoutes);
     if (services.blobs.driver === 'local') await app.register(blobRoutes, { services });
   }
   return app;

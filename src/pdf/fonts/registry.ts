@@ -13,6 +13,9 @@ import { woffToSfnt } from './woff.js';
  * (dejavu-fonts-ttf) is the wide-coverage fallback (Latin Extended, Greek, Cyrillic and more).
  * Fontsource splits each face into unicode-range files; a face is therefore a list of files and a
  * character is drawn with the first file (then fallback family) that has its glyph.
+ * Noto Sans JP (@expo-google-fonts/noto-sans-jp, OFL, an optional dependency) covers Japanese and
+ * most Chinese ideographs; when installed it ends every chain, and is read only when a character
+ * needs it (FontChain loads files lazily, in order).
  */
 
 export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
@@ -97,6 +100,18 @@ export class FontChain {
     }
     return undefined;
   }
+  /** The first face for which `test` holds, loading files only as far as needed. */
+  find(test: (face: FontFace) => boolean): FontFace | undefined {
+    for (let i = 0; i < this.sources.length; i++) {
+      const f = this.face(i);
+      if (test(f)) return f;
+    }
+    return undefined;
+  }
+  /** The file sources this chain has opened so far (a measurement hook: what a document cost). */
+  loadedSources(): string[] {
+    return this.sources.filter((s, i) => this.loaded[i] !== undefined && typeof s === 'string') as string[];
+  }
   /** Every face of the chain, in order (loads them all). */
   all(): FontFace[] {
     return this.sources.map((_, i) => this.face(i));
@@ -107,30 +122,46 @@ export class FontChain {
   }
 }
 
-interface Family { faces: Partial<Record<FaceStyle, FontSource[]>>; fallback: string[] }
+interface Family { name: string; faces: Partial<Record<FaceStyle, FontSource[]>>; fallback: string[] }
+
+/** A family as the API lists it: display name, alias names, styles with their own files. */
+export interface FamilyDescription { name: string; aliases: string[]; styles: FaceStyle[] }
+const STYLES: FaceStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
 
 const norm = (name: string): string => name.trim().toLowerCase().replace(/["']/g, '').replace(/\s+/g, ' ');
 
 export class FontRegistry {
   private readonly families = new Map<string, Family>();
   private readonly aliases = new Map<string, string>();
+  /** normalised alias → the name as registered, for describe() */
+  private readonly aliasNames = new Map<string, string>();
   private readonly chains = new Map<string, FontChain>();
 
   /** Registers (or replaces) a family; `fallback` names families tried after it, in order. */
   register(family: string, faces: Partial<Record<FaceStyle, FontSource[]>>, fallback: string[] = []): this {
-    this.families.set(norm(family), { faces, fallback });
+    this.families.set(norm(family), { name: family, faces, fallback });
     this.chains.clear();
     return this;
   }
 
   alias(name: string, family: string): this {
     this.aliases.set(norm(name), norm(family));
+    this.aliasNames.set(norm(name), name);
     this.chains.clear();
     return this;
   }
 
   names(): string[] {
     return [...this.families.keys(), ...this.aliases.keys()];
+  }
+
+  /** The registered families with their aliases and the styles that have their own files (no font file is read). */
+  describe(): FamilyDescription[] {
+    return [...this.families.entries()].map(([key, fam]) => ({
+      name: fam.name,
+      aliases: [...this.aliases.entries()].filter(([, target]) => target === key).map(([a]) => this.aliasNames.get(a) ?? a),
+      styles: STYLES.filter((st) => (fam.faces[st]?.length ?? 0) > 0),
+    }));
   }
 
   has(family: string): boolean {
@@ -187,10 +218,37 @@ function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Recor
   return { regular: f(''), bold: f('-Bold'), italic: f(`-${italicSuffix}`), boldItalic: f(`-Bold${italicSuffix}`) };
 }
 
+export const NOTO_SANS_JP_PACKAGE = '@expo-google-fonts/noto-sans-jp';
+
+/**
+ * Noto Sans JP's static TrueType (glyf) files, or undefined when the optional package is not
+ * installed. Regular and bold only: italic styles fall back to them in FontRegistry.chain.
+ */
+export function notoSansJp(resolve: (specifier: string) => string = (s) => require_.resolve(s)): Partial<Record<FaceStyle, FontSource[]>> | undefined {
+  let dir: string;
+  try {
+    dir = path.dirname(resolve(`${NOTO_SANS_JP_PACKAGE}/package.json`));
+  } catch {
+    return undefined;
+  }
+  return {
+    regular: [path.join(dir, '400Regular', 'NotoSansJP_400Regular.ttf')],
+    bold: [path.join(dir, '700Bold', 'NotoSansJP_700Bold.ttf')],
+  };
+}
+
+export interface DefaultFontOptions {
+  /** Module resolution for the optional font packages (tests pass one that fails, to simulate absence). */
+  resolveOptional?: (specifier: string) => string;
+}
+
 /** The registry of bundled fonts with the usual aliases. */
-export function createDefaultFontRegistry(): FontRegistry {
+export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRegistry {
   const r = new FontRegistry();
-  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'));
+  const cjk = notoSansJp(opts.resolveOptional);
+  // DejaVu Sans ends every other family's chain, so the CJK face after it ends them all.
+  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), cjk ? ['Noto Sans JP'] : []);
+  if (cjk) r.register('Noto Sans JP', cjk, ['DejaVu Sans']);
   r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), ['DejaVu Sans']);
   r.register('DejaVu Sans Mono', dejavu('DejaVuSansMono', 'Oblique'), ['DejaVu Sans']);
   r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), ['DejaVu Sans']);
@@ -200,6 +258,7 @@ export function createDefaultFontRegistry(): FontRegistry {
   for (const a of ['Times New Roman', 'Times', 'Tinos', 'serif', 'Georgia', 'Cambria']) r.alias(a, 'Liberation Serif');
   for (const a of ['Courier New', 'Courier', 'Cousine', 'monospace']) r.alias(a, 'Liberation Mono');
   r.alias('DejaVu', 'DejaVu Sans');
+  if (cjk) for (const a of ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans']) r.alias(a, 'Noto Sans JP');
   return r;
 }
 

@@ -30,9 +30,10 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
   /** One font must draw a form field's whole value (a widget has one /DA font). */
   const faceFor = (p: PreparedField, text: string): FontFace => {
     const cps = [...text].map((c) => c.codePointAt(0)!);
-    const faces = p.chain.all();
-    const face = faces.find((f) => cps.every((cp) => f.has(cp)));
+    // find() opens files only as far as needed (a Latin value never reads the CJK font).
+    const face = p.chain.find((f) => cps.every((cp) => f.has(cp)));
     if (face) return face;
+    const faces = p.chain.all();
     // No single face has them all: name a character missing from every face, else one the widest face lacks.
     const bad = cps.find((cp) => !p.chain.pick(cp)) ?? cps.find((cp) => !faces[faces.length - 1].has(cp))!;
     throw missingGlyph(p.field, bad);

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { defaultFontRegistry, type FontRegistry } from '@/pdf/fonts/registry.js';
+import { errorResponses } from '../schemas/common.js';
+
+const tags = ['fonts'];
+const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
+
+export const fontFamilySchema = z.object({
+  name: z.string(),
+  aliases: z.array(z.string()),
+  /** Styles with their own font files; the others are drawn with the nearest one (italic → regular). */
+  styles: z.array(z.enum(['regular', 'bold', 'italic', 'boldItalic'])),
+});
+export const fontListSchema = z.object({ families: z.array(fontFamilySchema) });
+export type FontList = z.infer<typeof fontListSchema>;
+
+/** GET /api/fonts: the font families a field's fontFamily may name (the studio's font picker). */
+export const fontRoutes: FastifyPluginAsyncZod<{ fonts?: FontRegistry }> = async (app, opts) => {
+  // Described once: the registry is fixed for the process and describing it reads no font file.
+  let list: FontList | undefined;
+  app.get('/api/fonts', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'Font families available to fields (with aliases and styles); Noto Sans JP appears when the optional CJK package is installed',
+      response: { 200: fontListSchema, ...errorResponses },
+    },
+  }, async () => (list ??= { families: (opts.fonts ?? defaultFontRegistry()).describe() }));
+};
