@@ -11,6 +11,7 @@ import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
 import { BatchPanel } from './BatchPanel.js';
+import { useFontOptions } from './fonts.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
@@ -24,6 +25,7 @@ export function toEditorField(f: Field): EditorField {
 
 export function EditorPage({ templateId }: { templateId: string }) {
   const { api, client } = useServices();
+  const fonts = useFontOptions(api);
   const [template, setTemplate] = useState<Template | null>(null);
   const [loaded, setLoaded] = useState<EditorField[] | null>(null);
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
@@ -210,7 +212,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
           </div>
           <div role="tabpanel">
             {panel === 'properties' ? (
-              <PropertyPanel key={single?.key ?? 'none'} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
+              <PropertyPanel key={single?.key ?? 'none'} fonts={fonts} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
             ) : panel === 'preview' ? (
               <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} onPreflight={setPreflight} />
             ) : (

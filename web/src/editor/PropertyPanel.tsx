@@ -1,8 +1,10 @@
 import { BARCODE_FORMATS, fieldInputSchema, type FieldAdvanced, type FieldLayout, type FieldSpec, type FieldStyle, type FieldValidation } from '@/shared/domain/field.js';
 import { TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 
-export const FONT_FAMILIES = ['Arial', 'Helvetica', 'Times New Roman', 'Courier New', 'DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono'] as const;
+/** The static font list: what the picker offers when GET /api/fonts is not available. */
+export const FONT_FAMILIES = FALLBACK_FONTS;
 const bindingShape = fieldInputSchema.shape.bindingKey;
 
 interface Props {
@@ -10,10 +12,12 @@ interface Props {
   selectionCount: number;
   issues: string[];
   onPatch: (patch: Partial<FieldSpec>) => void;
+  /** Font choices (from GET /api/fonts via useFontOptions); the static list when not given. */
+  fonts?: readonly FontOption[];
 }
 
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
-export function PropertyPanel({ field: f, selectionCount, issues, onPatch }: Props) {
+export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS }: Props) {
   if (!f) {
     return (
       <section className="props" aria-labelledby="props-title">
@@ -62,7 +66,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch }: Pro
         </div>
       </Group>
       <Group title="Style" open>
-        <SelectProp label="Font" value={f.style.fontFamily} options={FONT_FAMILIES.includes(f.style.fontFamily as never) ? FONT_FAMILIES : [f.style.fontFamily, ...FONT_FAMILIES]} onCommit={(fontFamily) => style({ fontFamily })} />
+        <SelectProp label="Font" value={f.style.fontFamily} options={withCurrent(fonts, f.style.fontFamily)} onCommit={(fontFamily) => style({ fontFamily })} />
         <div className="prop-grid">
           <NumberProp label="Size (pt)" value={f.style.fontSize} min={1} max={500} onCommit={(fontSize) => fontSize && style({ fontSize })} />
           <NumberProp label="Line height" value={f.style.lineHeight} min={0.5} max={5} step={0.1} onCommit={(lineHeight) => lineHeight && style({ lineHeight })} />
