@@ -46,3 +46,12 @@ export function formatDate(iso: string | null | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/** Calls `tick` every `ms` while `active` (live progress of unfinished jobs). */
+export function usePolling(active: boolean, tick: () => void, ms: number): void {
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(tick, ms);
+    return () => clearInterval(t);
+  }, [active, tick, ms]);
+}

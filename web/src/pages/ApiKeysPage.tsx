@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CreatedApiKey } from '../api/types.js';
 import { useServices } from '../components/context.js';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatDate, useAsync } from '../components/hooks.js';
 
@@ -92,46 +93,30 @@ export function ApiKeysPage() {
           </div>
         </section>
       )}
-      <table className="table">
-        <caption className="visually-hidden">API keys</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.data?.items.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>
-                <code>{k.prefix}…</code>
-              </td>
-              <td>{formatDate(k.createdAt)}</td>
-              <td>{formatDate(k.lastUsedAt)}</td>
-              <td>
-                {k.revokedAt ? (
-                  `Revoked ${formatDate(k.revokedAt)}`
-                ) : (
-                  <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke ${k.name}`}>
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-          {keys.data?.items.length === 0 && (
-            <tr>
-              <td colSpan={5}>No keys yet.</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        caption="API keys"
+        rows={keys.data?.items}
+        rowKey={(k) => k.id}
+        empty="No keys yet."
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Prefix', cell: (k) => <code>{k.prefix}…</code> },
+          { header: 'Created', cell: (k) => formatDate(k.createdAt) },
+          { header: 'Last used', cell: (k) => formatDate(k.lastUsedAt) },
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (k) =>
+              k.revokedAt ? (
+                `Revoked ${formatDate(k.revokedAt)}`
+              ) : (
+                <button type="button" onClick={() => void revoke(k.id)} aria-label={`Revoke ${k.name}`}>
+                  Revoke
+                </button>
+              ),
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import { ApiError } from '../api/problem.js';
-import type { UploadedFile } from '../api/types.js';
+import type { Template, UploadedFile } from '../api/types.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatBytes, formatDate, navigate, useAsync } from '../components/hooks.js';
@@ -38,6 +39,22 @@ function FieldCount({ templateId }: { templateId: string }) {
   const count = useAsync(async () => (await api.listFields(templateId)).items.length, [api, templateId]);
   return <>{count.data ?? '—'}</>;
 }
+
+const TEMPLATE_COLUMNS: Column<Template>[] = [
+  { header: 'Name', cell: (t) => <a href={routeHref({ name: 'editor', templateId: t.templateId })}>{t.name}</a> },
+  {
+    header: 'Status',
+    cell: (t) => (
+      <>
+        <span className={`badge ${t.status}`}>{t.status}</span>
+        {t.publishedVersion ? ` v${t.publishedVersion}` : ''}
+      </>
+    ),
+  },
+  { header: 'Pages', cell: (t) => t.pageCount },
+  { header: 'Fields', cell: (t) => t.fieldCount ?? <FieldCount templateId={t.templateId} /> },
+  { header: 'Updated', cell: (t) => formatDate(t.updatedAt) },
+];
 
 export function DashboardPage() {
   const { api } = useServices();
@@ -94,59 +111,21 @@ export function DashboardPage() {
         <button type="submit">Search</button>
       </form>
       <ErrorMessage error={list.error} />
-      <table className="table">
-        <caption className="visually-hidden">Your templates</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
-            <th scope="col">Pages</th>
-            <th scope="col">Fields</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data?.items.map((t) => (
-            <tr key={t.templateId}>
-              <td>
-                <a href={routeHref({ name: 'editor', templateId: t.templateId })}>{t.name}</a>
-              </td>
-              <td>
-                <span className={`badge ${t.status}`}>{t.status}</span>
-                {t.publishedVersion ? ` v${t.publishedVersion}` : ''}
-              </td>
-              <td>{t.pageCount}</td>
-              <td>{t.fieldCount ?? <FieldCount templateId={t.templateId} />}</td>
-              <td>{formatDate(t.updatedAt)}</td>
-            </tr>
-          ))}
-          {list.data && list.data.items.length === 0 && (
-            <tr>
-              <td colSpan={5}>{query ? `No template matches “${query}”.` : 'No templates yet: upload a PDF to start.'}</td>
-            </tr>
-          )}
-          {list.loading && (
-            <tr>
-              <td colSpan={5} role="status">
-                Loading…
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-      <nav className="pager" aria-label="Pages of templates">
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous
-        </button>
-        <span>Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => list.data?.nextCursor && setCursors((c) => [...c, list.data!.nextCursor!])}
-        >
-          Next
-        </button>
-      </nav>
+      <DataTable
+        caption="Your templates"
+        columns={TEMPLATE_COLUMNS}
+        rows={list.data?.items}
+        rowKey={(t) => t.templateId}
+        loading={list.loading}
+        empty={query ? `No template matches “${query}”.` : 'No templates yet: upload a PDF to start.'}
+        paging={{
+          label: 'Pages of templates',
+          page: cursors.length,
+          hasNext: !!list.data?.nextCursor,
+          onPrevious: () => setCursors((c) => c.slice(0, -1)),
+          onNext: () => list.data?.nextCursor && setCursors((c) => [...c, list.data!.nextCursor!]),
+        }}
+      />
     </div>
   );
 }

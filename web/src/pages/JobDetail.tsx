@@ -1,8 +1,7 @@
-import { useEffect } from 'react';
 import type { Job } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { formatDate, useAsync } from '../components/hooks.js';
+import { formatDate, useAsync, usePolling } from '../components/hooks.js';
 import { routeHref } from '../state/route.js';
 import { CancelJobButton } from './JobActions.js';
 
@@ -35,12 +34,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
   const job = res.data?.job;
   const active = job ? isActive(job) : false;
   const { reload } = res;
-
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(reload, POLL_MS);
-    return () => clearInterval(t);
-  }, [active, reload]);
+  usePolling(active, reload, POLL_MS);
 
   return (
     <section className="card job-detail" aria-labelledby="job-detail-title" data-testid="job-detail">
