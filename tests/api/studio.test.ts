@@ -40,7 +40,7 @@ describe('studio served by the API', () => {
       expect(csp, url).not.toMatch(/script-src[^;]*'unsafe-(eval|inline)'/);
       expect(csp, url).toContain("frame-ancestors 'none'");
       expect(csp, url).toContain("object-src 'none'");
-      expect(csp, url).toMatch(/connect-src 'self'(;|$)/);
+      expect(csp, url).toMatch(/connect-src 'self' blob:(;|$)/);
     }
   });
 
@@ -48,7 +48,7 @@ describe('studio served by the API', () => {
     const s3App = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://127.0.0.1:4569/x' }), checks: [], studioDir: dir, logger: false });
     try {
       const csp = String((await s3App.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).headers['content-security-policy']);
-      expect(csp).toContain("connect-src 'self' http://127.0.0.1:4569");
+      expect(csp).toContain("connect-src 'self' blob: http://127.0.0.1:4569");
       expect(csp).toContain("frame-src 'self' blob: http://127.0.0.1:4569");
     } finally {
       await s3App.close();

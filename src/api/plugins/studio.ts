@@ -27,7 +27,7 @@ export function studioCsp(storageOrigins: string[] = []): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    `connect-src 'self' ${remote}`.trim(),
+    `connect-src 'self' blob: ${remote}`.trim(),
     "worker-src 'self' blob:",
     `frame-src 'self' blob: ${remote}`.trim(),
     "object-src 'none'",
