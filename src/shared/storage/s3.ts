@@ -43,6 +43,17 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
+/** What HeadObject and GetObject both answer about an object. */
+function blobInfo(key: string, out: { ContentLength?: number; ContentType?: string; LastModified?: Date; ETag?: string }): BlobInfo {
+  return {
+    key,
+    size: out.ContentLength ?? 0,
+    contentType: out.ContentType ?? 'application/octet-stream',
+    lastModified: out.LastModified ?? new Date(0),
+    etag: out.ETag,
+  };
+}
+
 export class S3BlobStore implements BlobStore {
   readonly driver = 's3' as const;
   readonly client: S3Client;
@@ -112,14 +123,7 @@ export class S3BlobStore implements BlobStore {
   async head(bucket: BucketName, key: string): Promise<BlobInfo | null> {
     assertValidKey(key);
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket(bucket), Key: key }));
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        contentType: out.ContentType ?? 'application/octet-stream',
-        lastModified: out.LastModified ?? new Date(0),
-        etag: out.ETag,
-      };
+      return blobInfo(key, await this.client.send(new HeadObjectCommand({ Bucket: this.bucket(bucket), Key: key })));
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -139,14 +143,7 @@ export class S3BlobStore implements BlobStore {
         new GetObjectCommand({ Bucket: this.bucket(bucket), Key: key, Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined }),
       );
       if (!(out.Body instanceof Readable)) throw new Error('S3 GetObject returned a non-stream body');
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        contentType: out.ContentType ?? 'application/octet-stream',
-        lastModified: out.LastModified ?? new Date(0),
-        etag: out.ETag,
-        body: out.Body,
-      };
+      return { ...blobInfo(key, out), body: out.Body };
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(bucket, key);
       if (err instanceof S3ServiceException && (err.name === 'InvalidRange' || err.$metadata?.httpStatusCode === 416)) {
