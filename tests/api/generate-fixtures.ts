@@ -18,8 +18,10 @@ export const FIELDS: FieldInput[] = [
 ];
 
 /** Through the real API: upload the base, create the template, add the fields, publish version 1. */
-export async function createTemplate(app: FastifyInstance, headers: Record<string, string>, fields: FieldInput[] = FIELDS, publish = true): Promise<{ templateId: string; fileId: string }> {
-  const file = await uploadOk(app, headers, await basePdf(), 'invoice.pdf');
+export async function createTemplate(
+  app: FastifyInstance, headers: Record<string, string>, fields: FieldInput[] = FIELDS, publish = true, base?: Uint8Array,
+): Promise<{ templateId: string; fileId: string }> {
+  const file = await uploadOk(app, headers, base ?? (await basePdf()), 'invoice.pdf');
   const res = await app.inject({ method: 'POST', url: '/api/templates', headers, payload: { fileId: file.id, name: 'Invoice' } });
   if (res.statusCode !== 201) throw new Error(`template: ${res.statusCode} ${res.body}`);
   const templateId: string = res.json().template.templateId;

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { pageText, readFormFields } from '../helpers/pdf-readback.js';
-import { createTemplate } from './generate-fixtures.js';
+import { MAX_INLINE_PDF_BYTES } from '@/api/generate/routes.js';
+import { basePdf, createTemplate } from './generate-fixtures.js';
 import type { FastifyInstance } from 'fastify';
 
 const valid = { customer: { name: 'Ada Lovelace' }, email: 'ada@example.com', amount: 1234.5 };
@@ -59,6 +61,25 @@ forEachApi('sync generation and preflight', (api) => {
     expect(expired.statusCode).toBe(403);
     expect(expired.json().code).toMatch(/expired/);
   });
+
+  it('a document above the Lambda response cap is answered with a download URL even to Accept: application/pdf', async () => {
+    // The base carries an incompressible 4.5 MB stream, so every document made from it is larger
+    // than MAX_INLINE_PDF_BYTES (what API Gateway + Lambda can return as base64).
+    const doc = await PDFDocument.load(await basePdf());
+    doc.context.register(doc.context.flateStream(randomBytes(4.5 * 1024 * 1024)));
+    const big = await doc.save();
+    expect(big.byteLength).toBeGreaterThan(MAX_INLINE_PDF_BYTES);
+    const { templateId: bigId } = await createTemplate(api().app, a.headers, undefined, true, big);
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${bigId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: valid } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    const link = res.json();
+    expect(link.fileSize).toBeGreaterThan(MAX_INLINE_PDF_BYTES);
+    const dl = await fetchSigned(api().app, link.url);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.length).toBe(link.fileSize);
+    expect(await pageText(dl.rawPayload)).toContain('Ada Lovelace');
+  }, 60_000);
 
   it('rejects invalid data with 422 payload_invalid listing every field', async () => {
     const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: a.headers, payload: { data: { email: 'not-an-email', amount: -3 } } });
