@@ -94,6 +94,8 @@ const browserReady = existsSync(CHROMIUM);
   let api: (Running & { log: () => string }) | undefined;
   let studio: Running | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  /** The editor of the template the first test made (the batch test runs on it). */
+  let editorUrl: string | undefined;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -137,6 +139,7 @@ const browserReady = existsSync(CHROMIUM);
       await Promise.race([opened, failed]);
       failed.catch(() => undefined);
       await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
+      editorUrl = page.url();
       // The page is drawn: the canvas has non-white pixels.
       await page.waitForFunction(() => {
         const c = document.querySelector('.page-canvas') as HTMLCanvasElement | null;
@@ -244,6 +247,52 @@ const browserReady = existsSync(CHROMIUM);
       expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
     } catch (err) {
       await page.screenshot({ path: join(ARTIFACTS, 'editor-failure.png') }).catch(() => undefined);
+      throw new Error(`${String(err)}\n--- server log ---\n${api?.log().slice(-4000) ?? ''}`, { cause: err });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('starts a 3-record batch job from the editor and sees it complete on the jobs page', async () => {
+    if (!editorUrl) throw new Error('the first test did not create a template');
+    // Same browser context: the session (refresh token in localStorage) carries over.
+    const page = await browser!.context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    try {
+      await page.goto(editorUrl);
+      await page.waitForSelector('[data-testid="field"][data-name="text1"]', { timeout: 60_000 });
+      await page.getByRole('tab', { name: 'Batch' }).click();
+      const names = ['Batch Ada', 'Batch Grace', 'Batch Edsger'];
+      const csv = ['customer.name,invoice.date,paid', ...names.map((n, i) => `${n},2026-0${i + 1}-15,${i % 2 === 0 ? 'true' : 'false'}`)].join('\n');
+      await page.getByLabel(/^Records/).fill(csv);
+      await page.getByText('3 record(s) read as CSV.').waitFor();
+      await page.getByLabel('Output').selectOption('merged');
+      await page.screenshot({ path: join(ARTIFACTS, 'editor-batch.png') });
+      await page.getByRole('button', { name: 'Start job (3 records)' }).click();
+      await page.waitForFunction(() => /^#\/jobs\/[^/]+$/.test(location.hash), null, { timeout: 60_000 });
+      const detail = page.getByTestId('job-detail');
+      // Polled every 2 s; generous for a slow 2-core CI machine.
+      await detail.locator('.badge.completed').waitFor({ timeout: 180_000 });
+      await expect.poll(() => detail.getByRole('status').textContent()).toContain('3 done of 3');
+      const link = detail.getByRole('link', { name: 'Download the result (merged)' });
+      await link.waitFor({ timeout: 30_000 });
+      const href = new URL((await link.getAttribute('href'))!, page.url()).toString();
+      const res = await fetch(href);
+      expect(res.status).toBe(200);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      writeFileSync(join(ARTIFACTS, 'batch-merged.pdf'), bytes);
+      const text = await pdfText(bytes);
+      for (const n of names) expect(text).toContain(n);
+      // The jobs list shows it too, finished, with no Cancel.
+      const row = page.getByRole('row').filter({ hasText: 'completed' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.getByRole('button', { name: /^Cancel job/ }).count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'jobs.png') });
+      expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
+    } catch (err) {
+      await page.screenshot({ path: join(ARTIFACTS, 'jobs-failure.png') }).catch(() => undefined);
       throw new Error(`${String(err)}\n--- server log ---\n${api?.log().slice(-4000) ?? ''}`, { cause: err });
     } finally {
       await page.close();

@@ -38,6 +38,8 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
     }
   }
 
+  const cancellable = job.status === 'queued' || job.status === 'running';
+  if (!message && !cancellable) return null;
   return (
     <span className="job-actions">
       {message && (
@@ -45,7 +47,7 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
           {message.text}{' '}
         </span>
       )}
-      {(job.status === 'queued' || job.status === 'running') &&
+      {cancellable &&
         (confirming ? (
           <span role="group" aria-label={`Confirm cancelling job ${short}`}>
             <span>Cancel job {short}? Records not yet generated are skipped. </span>
