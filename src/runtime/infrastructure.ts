@@ -7,6 +7,7 @@ import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/da
 import { getPrisma } from '@/shared/database/prisma/client.js';
 import { createBlobStore, type BlobStore } from '@/shared/storage/index.js';
 import { createQueueDriver, type QueueDriver } from '@/shared/queue/index.js';
+import { PgBossQueueDriver } from '@/shared/queue/pgboss.js';
 import { createMailer, type Mailer } from '@/shared/email/index.js';
 import { resolveSigningSecret } from '@/shared/auth/signing-secret.js';
 import type { HealthCheck } from '@/api/health/routes.js';
@@ -64,6 +65,11 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     const queue = createQueueDriver(config, { connectionString: database.url, onError: (err) => log(`queue error: ${(err as Error).message}`) });
     await queue.start();
     stops.push(() => queue.close());
+    // PGlite belongs to this process alone, so anything still in flight was left by a dead one.
+    if (database.backend === 'pglite' && queue instanceof PgBossQueueDriver) {
+      const orphans = await queue.recoverOrphans();
+      if (orphans) log(`queue: ${orphans} message(s) left in flight by a stopped process put back for retry`);
+    }
     const mailer = createMailer(config);
 
     const checks: HealthCheck[] = [

@@ -115,6 +115,43 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await stop();
     });
 
+    it('recoverOrphans: a message a killed process left in flight is retried at once, then dead-lettered with the reason', async () => {
+      // Its own schema: recoverOrphans fails every active message of the schema it runs on.
+      const own = `${schema}_orphans`;
+      const dead = make({ schema: own });
+      const next = make({ schema: own });
+      try {
+        await dead.start();
+        const key = `orphan-${randomUUID()}`;
+        await dead.send('pdf-generation', { templateId: 't', userId: 'u', payload: {}, jobId: key });
+        // Taken and never settled: what a consumer killed with SIGKILL leaves behind.
+        const [taken] = await dead.boss.fetch<{ jobId: string }>('pdf-generation');
+        expect(taken?.data.jobId).toBe(key);
+        await next.start();
+        expect(await next.recoverOrphans()).toBe(1);
+        expect(await next.recoverOrphans()).toBe(0);
+        // Retried (after the 1 s backoff), long before the 30 s visibility timeout, as attempt 2.
+        let again: { data: { jobId: string }; retryCount: number } | undefined;
+        await waitFor(async () => {
+          [again] = await next.boss.fetch<{ jobId: string }>('pdf-generation', { includeMetadata: true });
+          return again !== undefined;
+        }, 15_000, 'the retry of the orphan');
+        expect(again).toMatchObject({ data: { jobId: key }, retryCount: 1 });
+        // Killed again on its last attempt: dead-lettered, with the reason kept, never looping.
+        expect(await next.recoverOrphans()).toBe(1);
+        const letters = await next.peekDeadLetters('pdf-generation');
+        expect(letters.map((l) => (l.body as { jobId: string }).jobId)).toEqual([key]);
+        expect(letters[0]!.reason).toMatch(/orphaned/);
+      } finally {
+        await next.close();
+        await dead.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+        await client.end();
+      }
+    });
+
     it('measures the send → handler round trip, in-process and across processes', async () => {
       const received = new Map<string, number>();
       const stop = await driver.consume('email-notifications', async (m) => void received.set(m.body.subject, Date.now()));

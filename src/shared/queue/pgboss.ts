@@ -125,6 +125,29 @@ export class PgBossQueueDriver implements QueueDriver {
     return this.started;
   }
 
+  /**
+   * Messages a dead process left in flight (SIGKILL, power loss) would otherwise wait for their
+   * visibility timeout (pg-boss expireInSeconds, 5 minutes for pdf-generation). Only the caller can
+   * know that no other process is consuming — true for the embedded runtime, whose PGlite is
+   * exclusive to one process — so this is never automatic. Each orphan counts as a failed attempt
+   * (pg-boss's own fail: retried with backoff, dead-lettered after the last attempt), so a message
+   * that kills its process cannot loop forever. Returns how many were recovered.
+   */
+  async recoverOrphans(): Promise<number> {
+    await this.start();
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT name, array_agg(id::text) AS ids FROM ${this.schema}.job WHERE state = 'active' GROUP BY name`,
+      [],
+    );
+    let recovered = 0;
+    const reason = { message: 'orphaned: the process handling it stopped without finishing; recovered at the next start' };
+    for (const { name, ids } of rows as { name: string; ids: string[] }[]) {
+      for (const id of ids) await this.boss.fail(name, id, reason);
+      recovered += ids.length;
+    }
+    return recovered;
+  }
+
   private wake(queue: QueueName): void {
     for (const id of this.workerIds.get(queue) ?? []) this.boss.notifyWorker(id);
   }
