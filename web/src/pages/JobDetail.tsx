@@ -28,7 +28,7 @@ export function JobProgress({ job }: { job: Job }) {
  * One job, polled until it finishes: the page a new batch opens on. Only GET /api/jobs/:id carries
  * the signed result link, so the download is offered here.
  */
-export function JobDetail({ jobId }: { jobId: string }) {
+export function JobDetail({ jobId, onChanged }: { jobId: string; onChanged?: () => void }) {
   const { api } = useServices();
   const res = useAsync(() => api.getJob(jobId), [api, jobId]);
   const job = res.data?.job;
@@ -48,7 +48,13 @@ export function JobDetail({ jobId }: { jobId: string }) {
           <p role="status" aria-live="polite">
             <JobProgress job={job} />
           </p>
-          <CancelJobButton job={job} onChanged={reload} />
+          <CancelJobButton
+            job={job}
+            onChanged={() => {
+              reload();
+              onChanged?.();
+            }}
+          />
           <p className="muted small">
             Output: {job.output}
             {job.testMode ? ' (test mode)' : ''} · started {formatDate(job.createdAt)} · updated {formatDate(job.updatedAt)}

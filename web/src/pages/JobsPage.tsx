@@ -73,7 +73,7 @@ export function JobsPage({ jobId }: { jobId?: string }) {
   return (
     <div className="jobs">
       <h1>Jobs</h1>
-      {jobId && <JobDetail key={jobId} jobId={jobId} />}
+      {jobId && <JobDetail key={jobId} jobId={jobId} onChanged={reload} />}
       <ErrorMessage error={jobs.error} />
       <DataTable
         caption="Batch jobs"
