@@ -31,7 +31,8 @@ export function summaryLines(report: BenchReport): string[] {
     const o = row('ours'), p = row('@pdfme'), nv = row('naive');
     if (o !== undefined && p !== undefined) lines.push(`${s.template}: bytes/doc ours ${Math.round(o)} vs pdfme ${Math.round(p)} (${(o / p).toFixed(2)}x)${nv !== undefined ? `, naive pdf-lib ${Math.round(nv)}` : ''}`);
     if (s.vsNaive !== undefined) lines.push(`${s.template}: ${s.vsNaive.toFixed(1)}x vs naive pdf-lib`);
-    if (s.batchVsPdfme !== undefined) lines.push(`${s.template}: batch ${s.batchVsPdfme.toFixed(1)}x vs pdfme`);
+    if (s.batchVsPdfme !== undefined) lines.push(`${s.template}: batch warm ${s.batchVsPdfme.toFixed(1)}x vs pdfme${s.batchWarmVsOurs !== undefined ? `, ${s.batchWarmVsOurs.toFixed(2)}x ours single-thread` : ''}${s.poolStartMs !== undefined ? ` (pool start-up ${Math.round(s.poolStartMs)} ms, paid once per process)` : ''}`);
+    if (s.batchColdVsPdfme !== undefined) lines.push(`${s.template}: batch cold ${s.batchColdVsPdfme.toFixed(1)}x vs pdfme${s.batchColdVsOurs !== undefined ? `, ${s.batchColdVsOurs.toFixed(2)}x ours single-thread` : ''} (${s.batchColdPoolStarted ? 'started the pool mid-batch' : 'stayed in-process: too small to repay the pool start-up'})`);
   }
   return lines;
 }

@@ -9,7 +9,7 @@ import { PDFDocument } from 'pdf-lib';
 import { generate as pdfmeGenerate } from '@pdfme/generator';
 import type { Font, Template } from '@pdfme/common';
 import { text } from '@pdfme/schemas';
-import { compileTemplate, generateBatch } from '@/pdf/index.js';
+import { compileTemplate, generateBatch, type BatchInput } from '@/pdf/index.js';
 import { FONT_PATH, FONT_SIZE, engineFields, pdfmeTemplate, type BenchTemplate } from './fixtures.js';
 
 export type DocFn = (record: Record<string, string>) => Promise<Uint8Array>;
@@ -63,13 +63,13 @@ export const pdfme: SequentialEngine = {
 
 export interface BatchRun { ms: number; bytes: number[]; first: Uint8Array | undefined; failed: number }
 
-/** Ours on every core: generateBatch (piscina); the time includes starting the pool. */
-export async function oursBatch(t: BenchTemplate, records: Record<string, string>[], concurrency?: number): Promise<BatchRun> {
+/** Ours on every core: generateBatch (the process's shared piscina pool; the time includes starting it when it is not running). */
+export async function oursBatch(t: BenchTemplate, records: Record<string, string>[], concurrency?: number, strategy?: BatchInput['strategy']): Promise<BatchRun> {
   const bytes: number[] = new Array(records.length);
   let first: Uint8Array | undefined;
   const t0 = performance.now();
   const res = await generateBatch({
-    base: t.base, fields: engineFields(t), records, concurrency,
+    base: t.base, fields: engineFields(t), records, concurrency, strategy,
     onDocument: (i, doc) => {
       bytes[i] = doc.bytes.length;
       if (i === 0) first = doc.bytes;

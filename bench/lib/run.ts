@@ -6,7 +6,8 @@
  */
 import os from 'node:os';
 import { buildTemplates, makeRecords, type BenchTemplate } from './fixtures.js';
-import { naivePdfLib, ours, oursBatch, pdfme, type DocFn, type SequentialEngine } from './engines.js';
+import { closeBatchPool, batchPoolStats } from '@/pdf/index.js';
+import { naivePdfLib, ours, oursBatch, pdfme, type BatchRun, type DocFn, type SequentialEngine } from './engines.js';
 import { mean, percentile, type EngineResult } from './stats.js';
 import { verifyDocument } from './verify.js';
 
@@ -31,11 +32,18 @@ export interface TemplateSummary {
   fields: number;
   baseBytes: number;
   prepareMs: Record<string, number>;
-  /** Wall time of the batch warm-up run (pool start-up plus `warmup` documents). */
+  /** Wall time of the warm batch's warm-up run (pool start-up when the cold run did not start it, plus a few documents). */
   batchWarmupMs?: number;
+  /** Start-up of the last pool started (until a thread had loaded the engine and compiled). */
+  poolStartMs?: number;
+  /** The cold batch run started the worker pool (its estimate said the rest outlasts the start-up). */
+  batchColdPoolStarted?: boolean;
   vsPdfme?: number;
   vsNaive?: number;
   batchVsPdfme?: number;
+  batchColdVsPdfme?: number;
+  batchWarmVsOurs?: number;
+  batchColdVsOurs?: number;
   bytesVsPdfme?: number;
 }
 
@@ -94,17 +102,37 @@ async function timeSequential(t: BenchTemplate, names: Exclude<EngineName, 'batc
   return out;
 }
 
-async function timeBatch(t: BenchTemplate, records: Record<string, string>[], warmup: number, concurrency: number | undefined, summary: TemplateSummary): Promise<EngineResult> {
-  // The warm-up batch is mostly pool start-up (workers load the engine and compile): recorded apart.
-  summary.batchWarmupMs = (await oursBatch(t, records.slice(0, Math.max(1, warmup)), concurrency)).ms;
-  const run = await oursBatch(t, records, concurrency);
-  const v = run.first ? await verifyDocument(run.first, records[0], t.name === 'invoice' ? 1 : 20, t.base) : { ok: false, missing: ['(no output)'] };
-  const threads = concurrency ?? os.availableParallelism();
+function batchRow(t: BenchTemplate, label: string, records: Record<string, string>[], run: BatchRun, v: { ok: boolean; missing: string[] }): EngineResult {
   return {
-    template: t.name, engine: `ours batch (${threads} threads)`, records: records.length - run.failed, totalMs: run.ms,
+    template: t.name, engine: label, records: records.length - run.failed, totalMs: run.ms,
     docsPerSec: ((records.length - run.failed) * 1000) / run.ms, bytesPerDoc: mean(run.bytes.filter((b) => b !== undefined)),
     verified: v.ok && run.failed === 0, missing: v.missing,
   };
+}
+
+/**
+ * Two batch rows. Cold: no pool running (as in a fresh process), so the batch starts in this
+ * thread and starts the pool only if the rest of the work would outlast its start-up. Warm: the
+ * process's pool already running (as in a server after its first batch), measured after a
+ * warm-up batch forced onto the workers.
+ */
+async function timeBatch(t: BenchTemplate, records: Record<string, string>[], warmup: number, concurrency: number | undefined, summary: TemplateSummary): Promise<EngineResult[]> {
+  const threads = concurrency ?? os.availableParallelism();
+  const verify = async (run: BatchRun): Promise<{ ok: boolean; missing: string[] }> =>
+    run.first ? verifyDocument(run.first, records[0], t.name === 'invoice' ? 1 : 20, t.base) : { ok: false, missing: ['(no output)'] };
+  await closeBatchPool();
+  const starts = batchPoolStats().starts;
+  const cold = await oursBatch(t, records, concurrency);
+  summary.batchColdPoolStarted = batchPoolStats().starts > starts;
+  const t0 = performance.now();
+  await oursBatch(t, records.slice(0, Math.max(threads * 4, warmup)), concurrency, 'workers');
+  summary.batchWarmupMs = performance.now() - t0;
+  summary.poolStartMs = batchPoolStats().lastStartMs;
+  const warm = await oursBatch(t, records, concurrency);
+  return [
+    batchRow(t, `ours batch cold (${threads} thr)`, records, cold, await verify(cold)),
+    batchRow(t, `ours batch warm (${threads} thr)`, records, warm, await verify(warm)),
+  ];
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -124,13 +152,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const rows = seq.length ? await timeSequential(t, seq, records, { warmup, round }, summary, log) : [];
     if (engines.includes('batch')) {
       log(`  ${t.name}: batch run`);
-      rows.splice(seq.includes('ours') ? 1 : 0, 0, await timeBatch(t, records, warmup, options.concurrency, summary));
+      rows.splice(seq.includes('ours') ? 1 : 0, 0, ...(await timeBatch(t, records, warmup, options.concurrency, summary)));
     }
     const by = (name: string): EngineResult | undefined => rows.find((r) => r.engine === name);
-    const o = by(ours.name), p = by(pdfme.name), nv = by(naivePdfLib.name), b = rows.find((r) => r.engine.startsWith('ours batch'));
+    const o = by(ours.name), p = by(pdfme.name), nv = by(naivePdfLib.name), b = rows.find((r) => r.engine.startsWith('ours batch warm')), bc = rows.find((r) => r.engine.startsWith('ours batch cold'));
     if (o && p) summary.vsPdfme = o.docsPerSec / p.docsPerSec;
     if (o && nv) summary.vsNaive = o.docsPerSec / nv.docsPerSec;
     if (b && p) summary.batchVsPdfme = b.docsPerSec / p.docsPerSec;
+    if (bc && p) summary.batchColdVsPdfme = bc.docsPerSec / p.docsPerSec;
+    if (b && o) summary.batchWarmVsOurs = b.docsPerSec / o.docsPerSec;
+    if (bc && o) summary.batchColdVsOurs = bc.docsPerSec / o.docsPerSec;
     if (o && p) summary.bytesVsPdfme = o.bytesPerDoc / p.bytesPerDoc;
     report.results.push(...rows);
     report.templates.push(summary);

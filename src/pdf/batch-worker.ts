@@ -1,18 +1,58 @@
-import { workerData } from 'node:worker_threads';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 import type { EngineField, GenerateOptions, GenerationWarning } from './types.js';
 
-/** Piscina worker: compiles the template once per thread (from workerData), then generates per task. */
+/**
+ * Piscina worker of the long-lived batch pool. Templates are compiled once per thread and cached
+ * by their hash, so a pool serves many batches (and templates) without recompiling. A task names
+ * its template by key only; the template's inputs travel just when this thread has not seen the
+ * key (the worker answers `missing` and the pool resends with them), not with every record.
+ */
 
-interface Data { base: Uint8Array; fields: EngineField[] }
-export interface BatchTask { payload: Record<string, unknown>; options?: GenerateOptions }
-export interface BatchTaskResult { bytes: Uint8Array; warnings: GenerationWarning[]; pageCount: number }
+export interface TemplateInputs { base: Uint8Array; fields: EngineField[] }
+export interface BatchTask {
+  key: string;
+  /** A few records per task: one message each way per chunk, not per record. Absent: only compile (pool warm-up). */
+  payloads?: Record<string, unknown>[];
+  options?: GenerateOptions;
+  template?: TemplateInputs;
+}
+export type WorkerDocument = { bytes: Uint8Array; warnings: GenerationWarning[]; pageCount: number } | { error: string };
+export type BatchTaskResult = { docs: WorkerDocument[] } | { missing: true } | { compiled: true };
 
-let compiled: Promise<CompiledTemplate> | undefined;
+/** Templates kept per thread (each holds its base bytes and parsed pages). */
+const CACHE_SIZE = 8;
+const cache = new Map<string, Promise<CompiledTemplate>>();
+
+function compiledFor(task: BatchTask): Promise<CompiledTemplate> | undefined {
+  let c = cache.get(task.key);
+  if (c) {
+    // Refresh recency (Map keeps insertion order: the first key is the least recently used).
+    cache.delete(task.key);
+    cache.set(task.key, c);
+    return c;
+  }
+  if (!task.template) return undefined;
+  c = compileTemplate(task.template.base, task.template.fields);
+  cache.set(task.key, c);
+  c.catch(() => cache.delete(task.key));
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return c;
+}
 
 export default async function generateInWorker(task: BatchTask): Promise<BatchTaskResult> {
-  const data = workerData as Data;
-  compiled ??= compileTemplate(data.base, data.fields);
-  const doc = await (await compiled).generate(task.payload, task.options);
-  return { bytes: doc.bytes, warnings: doc.warnings, pageCount: doc.pageCount };
+  const c = compiledFor(task);
+  if (!c) return { missing: true };
+  const compiled = await c;
+  if (task.payloads === undefined) return { compiled: true };
+  const docs: WorkerDocument[] = [];
+  for (const payload of task.payloads) {
+    try {
+      const doc = await compiled.generate(payload, task.options);
+      docs.push({ bytes: doc.bytes, warnings: doc.warnings, pageCount: doc.pageCount });
+    } catch (e) {
+      // A bad record fails alone; the error crosses the thread boundary as its message.
+      docs.push({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { docs };
 }

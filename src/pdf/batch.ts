@@ -1,11 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import type { BatchTask, BatchTaskResult } from './batch-worker.js';
-import { compileTemplate } from './compile.js';
+import { acquirePool, existingPool, batchPoolStats, templateKey, type BatchPool } from './batch-pool.js';
+import { compileTemplate, type CompiledTemplate } from './compile.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
+
+export { closeBatchPool, batchPoolStats } from './batch-pool.js';
 
 export interface BatchInput {
   base: Uint8Array;
@@ -14,6 +12,13 @@ export interface BatchInput {
   options?: GenerateOptions;
   /** Worker threads (default: every core). 1 = generate in this thread. */
   concurrency?: number;
+  /**
+   * 'auto' (default): use the shared worker pool when it is running; otherwise generate in this
+   * thread and start the pool only when the remaining work is estimated to outlast its start-up
+   * (this thread keeps generating until the pool is ready). 'workers': always the pool.
+   * 'in-process': always this thread.
+   */
+  strategy?: 'auto' | 'workers' | 'in-process';
   /** Called after each record (done counts failures too); total when `records` has a length. */
   onProgress?: (done: number, total?: number) => void;
   /** Called as each document completes (not in record order); its promise is awaited before more work is taken (backpressure). */
@@ -24,87 +29,124 @@ export interface BatchResult {
   done: number;
   failed: number;
   errors: { index: number; error: string }[];
-  /** Worker threads that generated (0: this thread). */
+  /** Worker threads that generated some of the documents (0: all in this thread). */
   threads: number;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-let bundled: Promise<string | undefined> | undefined;
-
-/**
- * The worker module. Built JS: the batch-worker.js beside this file. From TypeScript sources
- * (tsx, vitest) a worker thread does not inherit the parent's loader: the worker is bundled once
- * per process with esbuild (a dev dependency; packages stay external) into node_modules/.cache,
- * which starts in milliseconds, where tsx's loader in every worker took seconds under load. If
- * esbuild is unavailable, a shim registers tsx in the worker.
- */
-async function workerFilename(): Promise<string | undefined> {
-  const js = path.join(here, 'batch-worker.js');
-  if (existsSync(js)) return js;
-  const ts = path.join(here, 'batch-worker.ts');
-  if (!existsSync(ts)) return undefined;
-  bundled ??= (async () => {
-    try {
-      const { build } = await import('esbuild');
-      const outfile = path.join(here, '../../node_modules/.cache/pdf-studio', `batch-worker-${process.pid}.mjs`);
-      await build({ entryPoints: [ts], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent', alias: { '@': path.join(here, '..') } });
-      process.once('exit', () => rmSync(outfile, { force: true }));
-      return outfile;
-    } catch {
-      return path.join(here, 'batch-worker-tsx.mjs');
-    }
-  })();
-  return bundled;
-}
+/** Assumed pool start-up before one has been measured in this process (ms, 2 threads, some load). */
+const DEFAULT_POOL_START_MS = 1500;
+/** Records generated in this thread before the per-record cost is trusted for the estimate. */
+const SAMPLE = 4;
+/** Records per worker task: one message each way per chunk rather than per record (~0.1 ms each). */
+const CHUNK = 4;
 
 function lengthOf(records: BatchInput['records']): number | undefined {
   return Array.isArray(records) ? records.length : undefined;
 }
 
+// The last few templates compiled in this thread, by key (a service runs the same templates again).
+const localCache = new Map<string, Promise<CompiledTemplate>>();
+function compiledHere(key: string, base: Uint8Array, fields: EngineField[]): Promise<CompiledTemplate> {
+  let c = localCache.get(key);
+  if (!c) {
+    c = compileTemplate(base, fields);
+    localCache.set(key, c);
+    c.catch(() => localCache.delete(key));
+    if (localCache.size > 4) localCache.delete(localCache.keys().next().value!);
+  }
+  return c;
+}
+
 /**
- * Streams records through the compiled template on all cores with bounded in-flight work
- * (2 × threads records, plus their onDocument calls), so memory stays flat however many
- * records come. A record that fails is counted and reported; the batch goes on.
+ * Streams records through the compiled template with bounded in-flight work (2 × threads chunks
+ * of CHUNK records, plus their onDocument calls), so memory stays flat however many records come. Worker
+ * threads come from one long-lived pool per process (batch-pool.ts); while it starts (or when the
+ * batch is too small to repay starting it) records are generated in this thread, so a batch is
+ * never slower than one thread. A record that fails is counted and reported; the batch goes on.
  */
 export async function generateBatch(input: BatchInput): Promise<BatchResult> {
+  const template = { base: input.base, fields: input.fields };
+  const key = templateKey(template);
   // Compile here first: a bad base or template fails the batch at once, not per record.
-  const local = await compileTemplate(input.base, input.fields);
+  const local = await compiledHere(key, input.base, input.fields);
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
-  const filename = threads > 1 ? await workerFilename() : undefined;
-  const pool = filename
-    ? new Piscina<BatchTask, BatchTaskResult>({ filename, workerData: { base: input.base, fields: input.fields }, minThreads: threads, maxThreads: threads, idleTimeout: 1000 })
-    : undefined;
-  const generate = (payload: Record<string, unknown>): Promise<GeneratedDocument> =>
-    pool ? pool.run({ payload, options: input.options }) : local.generate(payload, input.options);
+  const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
+
+  let pool: BatchPool | undefined = strategy === 'in-process' ? undefined : existingPool(threads);
+  if (strategy === 'workers') pool ??= await acquirePool(threads, key, template);
+  let startingPool = false;
+  const startPool = (): void => {
+    startingPool = true;
+    void acquirePool(threads, key, template).then((p) => { pool = p; }, () => {});
+  };
+  const usePool = (): boolean => pool !== undefined && (strategy === 'workers' || pool.ready);
 
   const total = lengthOf(input.records);
-  const result: BatchResult = { done: 0, failed: 0, errors: [], threads: pool ? pool.threads.length : 0 };
+  const result: BatchResult = { done: 0, failed: 0, errors: [], threads: 0 };
   const inFlight = new Set<Promise<void>>();
-  const limit = threads * 2;
+  // Bounded memory: at most `window` chunks of `chunkSize` records in flight (and being collected).
+  const chunkSize = CHUNK;
+  const window = threads * 2;
   let index = 0;
-  try {
-    for await (const record of input.records as AsyncIterable<Record<string, unknown>>) {
-      const i = index++;
-      const job = (async () => {
-        try {
-          const doc = await generate(record);
-          await input.onDocument(i, doc);
-          result.done++;
-        } catch (e) {
-          result.failed++;
-          result.errors.push({ index: i, error: e instanceof Error ? e.message : String(e) });
-        }
-        input.onProgress?.(result.done + result.failed, total);
-      })();
-      inFlight.add(job);
-      void job.finally(() => inFlight.delete(job));
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+  let localMs = 0;
+  let localDone = 0;
+  let usedPool = false;
+
+  const finish = async (i: number, doc: Promise<GeneratedDocument>): Promise<void> => {
+    try {
+      await input.onDocument(i, await doc);
+      result.done++;
+    } catch (e) {
+      result.failed++;
+      result.errors.push({ index: i, error: e instanceof Error ? e.message : String(e) });
     }
-    await Promise.all(inFlight);
-  } finally {
-    await pool?.destroy();
+    input.onProgress?.(result.done + result.failed, total);
+  };
+
+  let chunk: { i: number; record: Record<string, unknown> }[] = [];
+  const flush = async (): Promise<void> => {
+    const c = chunk;
+    chunk = [];
+    usedPool = true;
+    const run = pool!.run(key, template, c.map((x) => x.record), input.options);
+    const job = (async () => {
+      let docs: Awaited<typeof run> | undefined;
+      let failure: unknown;
+      try { docs = await run; } catch (e) { failure = e; }
+      for (const [k, { i }] of c.entries()) {
+        const d = docs?.[k];
+        await finish(i, d && 'bytes' in d ? Promise.resolve(d) : Promise.reject(failure ?? new Error(d && 'error' in d ? d.error : 'no document')));
+      }
+    })();
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+    if (inFlight.size >= window) await Promise.race(inFlight);
+  };
+
+  for await (const record of input.records as AsyncIterable<Record<string, unknown>>) {
+    const i = index++;
+    if (usePool()) {
+      chunk.push({ i, record });
+      if (chunk.length >= chunkSize) await flush();
+      continue;
+    }
+    if (chunk.length > 0) await flush();
+    const t0 = performance.now();
+    await finish(i, local.generate(record, input.options));
+    localMs += performance.now() - t0;
+    localDone++;
+    if (strategy === 'auto' && !startingPool && !pool && localDone >= SAMPLE) {
+      // Start the pool only when the rest of the batch would outlast its start-up in this thread.
+      const perRecord = localMs / localDone;
+      const remaining = total !== undefined ? (total - i - 1) * perRecord : localMs;
+      if (remaining > (batchPoolStats().lastStartMs ?? DEFAULT_POOL_START_MS)) startPool();
+    }
+    // Let pool start-up and finished worker jobs make progress between in-thread records.
+    if (startingPool || inFlight.size > 0) await new Promise((r) => setImmediate(r));
   }
+  if (chunk.length > 0) await flush();
+  await Promise.all(inFlight);
+  result.threads = usedPool ? pool!.threads : 0;
   result.errors.sort((a, b) => a.index - b.index);
   return result;
 }

@@ -5,7 +5,7 @@
  */
 export type { EngineField, GenerateOptions, GenerationWarning, GenerationWarningCode, GeneratedDocument } from './types.js';
 export { compileTemplate, type CompiledTemplate, type CompileOptions } from './compile.js';
-export { generateBatch, type BatchInput, type BatchResult } from './batch.js';
+export { generateBatch, closeBatchPool, batchPoolStats, type BatchInput, type BatchResult } from './batch.js';
 export { mergeDocuments } from './merge.js';
 export { preflight, type PreflightResult, type PreflightOptions } from './preflight.js';
 export { FontRegistry, createDefaultFontRegistry, defaultFontRegistry, type FaceStyle, type FontSource } from './fonts/registry.js';

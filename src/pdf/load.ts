@@ -1,12 +1,4 @@
-import {
-  PDFDict as CantooDict,
-  PDFDocument as CantooDocument,
-  PDFName as CantooName,
-  PDFNumber as CantooNumber,
-  PDFRawStream as CantooRawStream,
-  PDFRef as CantooRef,
-  ParseSpeeds as CantooParseSpeeds,
-} from '@cantoo/pdf-lib';
+import type { PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, ParseSpeeds } from 'pdf-lib';
 import { PdfError } from './errors.js';
 
@@ -217,10 +209,12 @@ function mentionsEncrypt(bytes: Uint8Array): boolean {
  * Returns undefined when it is not (the /Encrypt sniff was a false hit).
  */
 async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array; encryption: EncryptionInfo } | undefined> {
+  // Loaded on first use: the fork takes ~0.2 s to import, which every batch worker would pay at start-up.
+  const { PDFDict: CantooDict, PDFDocument: CantooDoc, PDFName: CantooName, PDFNumber: CantooNumber, PDFRawStream: CantooRawStream, PDFRef: CantooRef, ParseSpeeds: CantooParseSpeeds } = await import('@cantoo/pdf-lib');
   let plain: CantooDocument;
   try {
     // The fork rather than pdf-lib for this look: it can be told not to log every undecryptable object.
-    plain = await CantooDocument.load(input, { ignoreEncryption: true, updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+    plain = await CantooDoc.load(input, { ignoreEncryption: true, updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
   } catch {
     return undefined; // not parseable at all: the ordinary parse reports the corruption
   }
@@ -239,7 +233,7 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
 
   let doc: CantooDocument;
   try {
-    doc = await CantooDocument.load(input, { password: '', updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+    doc = await CantooDoc.load(input, { password: '', updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
   } catch (err) {
     const msg = (err as Error).message;
     if (/needs password|password incorrect/i.test(msg)) {

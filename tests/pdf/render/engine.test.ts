@@ -82,7 +82,7 @@ describe('merge, batch and preflight', () => {
     const progress: [number, number | undefined][] = [];
     const docs = new Map<number, GeneratedDocument>();
     const result = await generateBatch({
-      base, fields, records, concurrency: 2,
+      base, fields, records, concurrency: 2, strategy: 'workers',
       onProgress: (done, total) => progress.push([done, total]),
       onDocument: (i, doc) => { docs.set(i, doc); },
     });

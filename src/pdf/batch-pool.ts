@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { BatchTask, BatchTaskResult, TemplateInputs, WorkerDocument } from './batch-worker.js';
+import type { GenerateOptions } from './types.js';
+
+/**
+ * One long-lived worker pool per process, shared by every batch. Starting workers is the
+ * expensive part of a batch (each thread loads pdf-lib and fontkit: ~0.5 s of CPU per thread on
+ * an idle machine, several seconds on a loaded one), so the pool is started once, kept while the
+ * process lives, and closed by closeBatchPool() or when the process is about to exit. Idle
+ * piscina workers are unref'd: a kept pool does not hold the process open.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+let bundled: Promise<string | undefined> | undefined;
+
+/**
+ * The worker module. Built JS: the batch-worker.js beside this file. From TypeScript sources
+ * (tsx, vitest) a worker thread does not inherit the parent's loader: the worker is bundled once
+ * per process with esbuild (a dev dependency; packages stay external) into node_modules/.cache,
+ * which starts in milliseconds, where tsx's loader in every worker took seconds under load. If
+ * esbuild is unavailable, a shim registers tsx in the worker.
+ */
+async function workerFilename(): Promise<string | undefined> {
+  const js = path.join(here, 'batch-worker.js');
+  if (existsSync(js)) return js;
+  const ts = path.join(here, 'batch-worker.ts');
+  if (!existsSync(ts)) return undefined;
+  bundled ??= (async () => {
+    try {
+      const { build } = await import('esbuild');
+      const outfile = path.join(here, '../../node_modules/.cache/pdf-studio', `batch-worker-${process.pid}.mjs`);
+      await build({ entryPoints: [ts], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent', alias: { '@': path.join(here, '..') } });
+      process.once('exit', () => rmSync(outfile, { force: true }));
+      return outfile;
+    } catch {
+      return path.join(here, 'batch-worker-tsx.mjs');
+    }
+  })();
+  return bundled;
+}
+
+/** Identifies a template's inputs: the workers' compile cache key. */
+export function templateKey(t: TemplateInputs): string {
+  return createHash('sha256').update(t.base).update(JSON.stringify(t.fields)).digest('base64url');
+}
+
+export interface BatchPool {
+  threads: number;
+  /** Some worker has loaded the engine and compiled a template: tasks now start at once. */
+  ready: boolean;
+  /** Resolves when ready (rejects when no worker could start). */
+  whenReady: Promise<void>;
+  /** Generates a chunk of records on one thread; each entry is its document or its error message. */
+  run(key: string, template: TemplateInputs, payloads: Record<string, unknown>[], options?: GenerateOptions): Promise<WorkerDocument[]>;
+}
+
+let current: { pool: Piscina<BatchTask, BatchTaskResult>; api: BatchPool } | undefined;
+let starting: Promise<BatchPool | undefined> | undefined;
+const stats = { starts: 0, lastStartMs: undefined as number | undefined };
+
+/** Pool start-ups so far in this process, and how long the last took to become ready. */
+export function batchPoolStats(): { starts: number; lastStartMs?: number; threads: number; ready: boolean } {
+  return { starts: stats.starts, lastStartMs: stats.lastStartMs, threads: current?.api.threads ?? 0, ready: current?.api.ready ?? false };
+}
+
+/** The running pool with this many threads, if any (never starts one). */
+export function existingPool(threads: number): BatchPool | undefined {
+  return current?.api.threads === threads ? current.api : undefined;
+}
+
+async function create(threads: number, key: string, template: TemplateInputs): Promise<BatchPool | undefined> {
+  const filename = await workerFilename();
+  if (!filename) return undefined;
+  const t0 = performance.now();
+  const pool = new Piscina<BatchTask, BatchTaskResult>({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // Warm-up: each thread compiles the batch's template while it starts; the first to finish
+  // marks the pool ready. (Piscina may give both tasks to one thread; the other then compiles on
+  // its first record instead.)
+  const warm = Array.from({ length: threads }, () => pool.run({ key, template }));
+  const api: BatchPool = {
+    threads,
+    ready: false,
+    whenReady: Promise.any(warm).then(() => {
+      api.ready = true;
+      stats.lastStartMs = performance.now() - t0;
+    }),
+    async run(k, t, payloads, options) {
+      let r = await pool.run({ key: k, payloads, options });
+      if ('missing' in r) r = await pool.run({ key: k, payloads, options, template: t });
+      if (!('docs' in r)) throw new Error('batch worker returned no documents');
+      return r.docs;
+    },
+  };
+  api.whenReady.catch(() => {}); // observed by callers that care; a failed start fails its tasks
+  stats.starts++;
+  current = { pool, api };
+  return api;
+}
+
+/**
+ * The process's pool with `threads` threads, started if needed (a pool of another size is
+ * closed first). The template is compiled in each new worker during its start-up.
+ */
+export async function acquirePool(threads: number, key: string, template: TemplateInputs): Promise<BatchPool | undefined> {
+  const have = existingPool(threads);
+  if (have) return have;
+  if (starting) {
+    const s = await starting;
+    if (s?.threads === threads) return s;
+  }
+  starting = (async () => {
+    await closeBatchPool();
+    return create(threads, key, template);
+  })();
+  try {
+    return await starting;
+  } finally {
+    starting = undefined;
+  }
+}
+
+/** Stops the shared pool's threads (the next batch starts a new pool). */
+export async function closeBatchPool(): Promise<void> {
+  const c = current;
+  current = undefined;
+  await c?.pool.destroy();
+}
+
+process.once('beforeExit', () => void closeBatchPool());
