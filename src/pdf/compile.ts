@@ -5,6 +5,7 @@ import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { loadPdf } from './load.js';
 import type { PreparedField } from './render/draw.js';
 import { readBaseXref, type BaseXref, type TrailerInfo } from './render/incremental.js';
+import type { PreparedPage } from './render/page-bytes.js';
 import { resourceNames } from './render/page-update.js';
 import { generateDocument } from './generate.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
@@ -23,6 +24,8 @@ export interface BasePage {
   ref: PDFRef;
   dict: PDFDict;
   page: PDFPage;
+  /** The page's parts serialised for the incremental path (on first use). */
+  prepared?: PreparedPage;
 }
 
 /** What generate needs from compile (internal). */

@@ -7,6 +7,7 @@ import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
 import { drawField, type PreparedField } from './render/draw.js';
 import { writeIncremental } from './render/incremental.js';
+import { preparePage, writePages } from './render/page-bytes.js';
 import { applyPageContent, qStream } from './render/page-update.js';
 import { drawWatermark } from './render/watermark.js';
 import type { GenerateOptions, GeneratedDocument } from './types.js';
@@ -42,12 +43,11 @@ async function incremental(state: CompiledState, payload: Record<string, unknown
   const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
   if (touched.length === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
   const q = qStream(overlay);
-  for (const [index, pc] of touched) {
+  writePages(overlay, touched.map(([index, canvas]) => {
     const base = state.pages[index];
-    const clone = base.dict.clone(overlay);
-    applyPageContent(overlay, clone, base.dict, pc, q);
-    overlay.assign(base.ref, clone);
-  }
+    base.prepared ??= preparePage(base.dict);
+    return { ref: base.ref, prepared: base.prepared, canvas };
+  }), q);
   const bytes = writeIncremental(state.bytes, state.xref!, overlay, state.trailer);
   return { bytes, warnings: canvas.warnings, pageCount: state.pages.length };
 }
