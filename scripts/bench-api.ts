@@ -2,8 +2,10 @@
  * npm run bench:api — synchronous generation over HTTP on the embedded runtime, beside a
  * hello-world Fastify route in the same run (the floor: what HTTP alone costs on this machine).
  * Prints requests/s and latency p50/p99 of both and the ratio. autocannon drives both.
+ * Then one asynchronous job of BENCH_JOB_RECORDS records through the embedded queue (pg-boss on
+ * PGlite) and the workers, with its progress as `GET /api/jobs/:id` reports it, and documents/s.
  *
- *   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4)
+ *   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4), BENCH_JOB_RECORDS (default 1000; 0 skips)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +18,26 @@ import { startServer } from '@/runtime/server.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const jobRecords = Number(process.env.BENCH_JOB_RECORDS ?? 1000);
+
+interface JobStatus { status: string; done: number; failed: number; total: number }
+
+/** Posts one job and polls it to the end, printing progress; returns seconds from post to completion. */
+async function runJob(base: string, headers: Record<string, string>, templateId: string, n: number): Promise<{ seconds: number; job: JobStatus }> {
+  const records = Array.from({ length: n }, (_, i) => ({ customer: `Customer ${i}`, amount: i, notes: `Record ${i} of ${n}` }));
+  const t0 = performance.now();
+  const res = await fetch(`${base}/api/templates/${templateId}/jobs`, { method: 'POST', headers: { ...headers, 'idempotency-key': `bench-${Date.now()}` }, body: JSON.stringify({ records }) });
+  if (res.status !== 202) throw new Error(`job answered ${res.status}: ${await res.text()}`);
+  const { id } = ((await res.json()) as { job: { id: string } }).job;
+  for (let last = ''; ;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const job = ((await (await fetch(`${base}/api/jobs/${id}`, { headers })).json()) as { job: JobStatus }).job;
+    const line = `  ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${job.status.padEnd(9)} ${job.done} done, ${job.failed} failed of ${job.total}`;
+    if (line !== last) console.log(line);
+    last = line;
+    if (job.status !== 'queued' && job.status !== 'running') return { seconds: (performance.now() - t0) / 1000, job };
+  }
+}
 
 async function basePdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -65,6 +87,11 @@ try {
   console.log(row('hello-world Fastify (floor)', floor));
   console.log(row('POST /generate (application/pdf)', gen));
   console.log(`ratio: generation throughput is ${((gen.requests.average / floor.requests.average) * 100).toFixed(2)}% of the floor (${(floor.requests.average / gen.requests.average).toFixed(1)}× slower); mean latency ${gen.latency.average.toFixed(1)} ms vs ${floor.latency.average.toFixed(2)} ms`);
+  if (jobRecords > 0) {
+    console.log(`\nasync job of ${jobRecords} records (embedded queue, individual PDFs):`);
+    const { seconds: took, job } = await runJob(base, json, tpl.templateId, jobRecords);
+    console.log(`async job: ${job.status}, ${job.done}/${job.total} in ${took.toFixed(1)} s = ${(job.done / took).toFixed(1)} documents/s (sync generate above: ${gen.requests.average.toFixed(1)} req/s)`);
+  }
 } finally {
   await hello.close();
   await server.stop();

@@ -115,6 +115,23 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await stop();
     });
 
+    it('a consumer drains a backlog without waiting a polling interval per message', async () => {
+      // A 30 s polling interval: waiting it out after each message would leave 7 of these 8
+      // unhandled for minutes; the loop must fetch again at once while it finds work.
+      const slow = make({ pollingIntervalSeconds: 30 });
+      const key = `drain-${randomUUID()}`;
+      const seen = new Set<number>();
+      try {
+        await slow.start();
+        const stop = await slow.consume('pdf-generation', async (m) => void (m.body.jobId === key && seen.add(m.body.recordIndex ?? -1)));
+        await slow.sendBatch('pdf-generation', Array.from({ length: 8 }, (_, i) => ({ templateId: 't', userId: 'u', payload: {}, jobId: key, recordIndex: i })));
+        await waitFor(() => seen.size === 8, 20_000, 'all 8 messages');
+        await stop();
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('recoverOrphans: a message a killed process left in flight is retried at once, then dead-lettered with the reason', async () => {
       // Its own schema: recoverOrphans fails every active message of the schema it runs on.
       const own = `${schema}_orphans`;
