@@ -59,7 +59,7 @@ export interface BatchPool {
   run(key: string, template: TemplateInputs, payloads: Record<string, unknown>[], options?: GenerateOptions): Promise<WorkerDocument[]>;
 }
 
-let current: { pool: Piscina<BatchTask, BatchTaskResult>; api: BatchPool } | undefined;
+let current: { pool: Piscina<BatchTask, BatchTaskResult>; api: BatchPool; users: number } | undefined;
 let starting: Promise<BatchPool | undefined> | undefined;
 const stats = { starts: 0, lastStartMs: undefined as number | undefined };
 
@@ -68,9 +68,20 @@ export function batchPoolStats(): { starts: number; lastStartMs?: number; thread
   return { starts: stats.starts, lastStartMs: stats.lastStartMs, threads: current?.api.threads ?? 0, ready: current?.api.ready ?? false };
 }
 
-/** The running pool with this many threads, if any (never starts one). */
+/**
+ * The running pool, if any (never starts one): of this size, or of any size while a batch uses
+ * it (a concurrent batch asking for another size shares it rather than killing its work).
+ */
 export function existingPool(threads: number): BatchPool | undefined {
-  return current?.api.threads === threads ? current.api : undefined;
+  return current && (current.api.threads === threads || current.users > 0) ? current.api : undefined;
+}
+
+/** Marks the pool in use by a batch until the returned release is called (it is then never resized under that batch). */
+export function usePool(pool: BatchPool): () => void {
+  const c = current;
+  if (c?.api !== pool) return () => {};
+  c.users++;
+  return () => { c.users--; };
 }
 
 async function create(threads: number, key: string, template: TemplateInputs): Promise<BatchPool | undefined> {
@@ -98,7 +109,7 @@ async function create(threads: number, key: string, template: TemplateInputs): P
   };
   api.whenReady.catch(() => {}); // observed by callers that care; a failed start fails its tasks
   stats.starts++;
-  current = { pool, api };
+  current = { pool, api, users: 0 };
   return api;
 }
 
@@ -111,7 +122,8 @@ export async function acquirePool(threads: number, key: string, template: Templa
   if (have) return have;
   if (starting) {
     const s = await starting;
-    if (s?.threads === threads) return s;
+    const again = existingPool(threads);
+    if (s && again === s) return s;
   }
   starting = (async () => {
     await closeBatchPool();

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { acquirePool, existingPool, batchPoolStats, templateKey, type BatchPool } from './batch-pool.js';
+import { acquirePool, existingPool, batchPoolStats, templateKey, usePool as holdPool, type BatchPool } from './batch-pool.js';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
@@ -13,10 +13,10 @@ export interface BatchInput {
   /** Worker threads (default: every core). 1 = generate in this thread. */
   concurrency?: number;
   /**
-   * 'auto' (default): use the shared worker pool when it is running; otherwise generate in this
-   * thread and start the pool only when the remaining work is estimated to outlast its start-up
-   * (this thread keeps generating until the pool is ready). 'workers': always the pool.
-   * 'in-process': always this thread.
+   * 'auto' (default): use the shared worker pool when it is running, this thread generating
+   * beside it whenever the pool's window is full; with no pool running, generate in this thread
+   * and start the pool only when the remaining work is estimated to outlast its start-up (this
+   * thread keeps generating meanwhile). 'workers': only the pool. 'in-process': only this thread.
    */
   strategy?: 'auto' | 'workers' | 'in-process';
   /** Called after each record (done counts failures too); total when `records` has a length. */
@@ -36,7 +36,9 @@ export interface BatchResult {
 /** Assumed pool start-up before one has been measured in this process (ms, 2 threads, some load). */
 const DEFAULT_POOL_START_MS = 1500;
 /** Records generated in this thread before the per-record cost is trusted for the estimate. */
-const SAMPLE = 4;
+const SAMPLE = 16;
+/** The pool is started when the remaining work in this thread exceeds this many start-up times. */
+const START_PAYBACK = 3;
 /** Records per worker task: one message each way per chunk rather than per record (~0.1 ms each). */
 const CHUNK = 4;
 
@@ -72,12 +74,19 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
   const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
 
-  let pool: BatchPool | undefined = strategy === 'in-process' ? undefined : existingPool(threads);
-  if (strategy === 'workers') pool ??= await acquirePool(threads, key, template);
+  // The pool is held while this batch uses it: a concurrent batch never resizes it under us.
+  const releases: (() => void)[] = [];
+  let finished = false;
+  const hold = (p: BatchPool | undefined): BatchPool | undefined => {
+    if (p && !finished) releases.push(holdPool(p));
+    return finished ? undefined : p;
+  };
+  let pool = hold(strategy === 'in-process' ? undefined : existingPool(threads));
+  if (strategy === 'workers' && !pool) pool = hold(await acquirePool(threads, key, template));
   let startingPool = false;
   const startPool = (): void => {
     startingPool = true;
-    void acquirePool(threads, key, template).then((p) => { pool = p; }, () => {});
+    void acquirePool(threads, key, template).then((p) => { if (!finished) pool = hold(p); }, () => {});
   };
   const usePool = (): boolean => pool !== undefined && (strategy === 'workers' || pool.ready);
 
@@ -88,7 +97,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   const chunkSize = CHUNK;
   const window = threads * 2;
   let index = 0;
-  let localMs = 0;
+  const recent = new Array<number>(16).fill(0);
   let localDone = 0;
   let usedPool = false;
 
@@ -123,29 +132,39 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
     if (inFlight.size >= window) await Promise.race(inFlight);
   };
 
-  for await (const record of input.records as AsyncIterable<Record<string, unknown>>) {
-    const i = index++;
-    if (usePool()) {
-      chunk.push({ i, record });
-      if (chunk.length >= chunkSize) await flush();
-      continue;
+  try {
+    for await (const record of input.records as AsyncIterable<Record<string, unknown>>) {
+      const i = index++;
+      // 'workers': every record to the pool, waiting for room. 'auto': to the pool while it has
+      // room, otherwise generated here: this thread (its JIT warm) works beside the workers
+      // rather than waiting, so a batch is never slower than this thread alone.
+      if (usePool() && (strategy === 'workers' || inFlight.size < window)) {
+        chunk.push({ i, record });
+        if (chunk.length >= chunkSize) await flush();
+        continue;
+      }
+      const t0 = performance.now();
+      await finish(i, local.generate(record, input.options));
+      recent[localDone++ % recent.length] = performance.now() - t0;
+      if (strategy === 'auto' && !startingPool && !pool && localDone >= SAMPLE) {
+        // Start the pool only when the rest of the batch would take this thread well over the
+        // pool's start-up: starting costs CPU on the same cores (each thread loads the engine),
+        // which a short remainder never earns back. Median per-record time: robust to GC pauses
+        // and the first, cold documents.
+        const sample = recent.slice(0, Math.min(localDone, recent.length)).sort((a, b) => a - b);
+        const perRecord = sample[sample.length >> 1];
+        const remaining = total !== undefined ? (total - i - 1) * perRecord : localDone * perRecord;
+        if (remaining > START_PAYBACK * (batchPoolStats().lastStartMs ?? DEFAULT_POOL_START_MS)) startPool();
+      }
+      // Let pool start-up and finished worker jobs make progress between in-thread records.
+      if (startingPool || inFlight.size > 0) await new Promise((r) => setImmediate(r));
     }
     if (chunk.length > 0) await flush();
-    const t0 = performance.now();
-    await finish(i, local.generate(record, input.options));
-    localMs += performance.now() - t0;
-    localDone++;
-    if (strategy === 'auto' && !startingPool && !pool && localDone >= SAMPLE) {
-      // Start the pool only when the rest of the batch would outlast its start-up in this thread.
-      const perRecord = localMs / localDone;
-      const remaining = total !== undefined ? (total - i - 1) * perRecord : localMs;
-      if (remaining > (batchPoolStats().lastStartMs ?? DEFAULT_POOL_START_MS)) startPool();
-    }
-    // Let pool start-up and finished worker jobs make progress between in-thread records.
-    if (startingPool || inFlight.size > 0) await new Promise((r) => setImmediate(r));
+    await Promise.all(inFlight);
+  } finally {
+    finished = true;
+    for (const release of releases) release();
   }
-  if (chunk.length > 0) await flush();
-  await Promise.all(inFlight);
   result.threads = usedPool ? pool!.threads : 0;
   result.errors.sort((a, b) => a.index - b.index);
   return result;

@@ -41,6 +41,24 @@ describe('batch generation', () => {
     expect(await pageText(third.docs.get(5)!.bytes)).toContain('Third 5 Łódź');
   });
 
+  it('a concurrent batch asking for another pool size shares the running pool instead of killing its work', async () => {
+    await closeBatchPool();
+    const base = await makeBase();
+    const fields = [field({ bindingKey: 'name' })];
+    const starts = batchPoolStats().starts;
+    const [a, b] = await Promise.all([
+      collect({ base, fields, records: people(40, 'A'), concurrency: 2, strategy: 'workers' }),
+      (async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return collect({ base, fields, records: people(20, 'B'), concurrency: 3, strategy: 'workers' });
+      })(),
+    ]);
+    expect(a.result).toMatchObject({ done: 40, failed: 0, threads: 2 });
+    expect(b.result).toMatchObject({ done: 20, failed: 0, threads: 2 });
+    expect(batchPoolStats().starts).toBe(starts + 1);
+    expect(await pageText(b.docs.get(19)!.bytes)).toContain('B 19 Łódź');
+  });
+
   it('a small batch with no pool running stays in this thread and starts no pool', async () => {
     await closeBatchPool();
     const starts = batchPoolStats().starts;
