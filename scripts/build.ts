@@ -44,8 +44,12 @@ interface Extras {
 const FONT_PACKAGES: Extras['assetPackages'] = [
   { name: 'dejavu-fonts-ttf', keep: /^(package\.json|ttf\/DejaVu(Sans|Serif|SansMono)(-Bold)?(-(Oblique|Italic)|Oblique|Italic)?\.ttf)$/ },
   ...['arimo', 'tinos', 'cousine'].map((f) => ({ name: `@fontsource/${f}`, keep: /^(package\.json|files\/[a-z]+-[a-z-]+-(400|700)-(normal|italic)\.woff)$/ })),
-  // Optional (CJK): skipped when not installed; only the two static weights the registry uses (2 × 5.4 MB).
-  { name: '@expo-google-fonts/noto-sans-jp', keep: /^(package\.json|400Regular\/NotoSansJP_400Regular\.ttf|700Bold\/NotoSansJP_700Bold\.ttf)$/ },
+  // Optional (CJK): skipped when not installed; only the two static weights the registry uses
+  // (JP 2 × 5.4 MB, SC 2 × 10.5 MB, KR 2 × 6.2 MB).
+  ...['JP', 'SC', 'KR'].map((r) => ({
+    name: `@expo-google-fonts/noto-sans-${r.toLowerCase()}`,
+    keep: new RegExp(`^(package\\.json|LICENSE\\w*|400Regular/NotoSans${r}_400Regular\\.ttf|700Bold/NotoSans${r}_700Bold\\.ttf)$`),
+  })),
 ];
 const EXTRAS: Record<string, Extras> = {
   api: { assetPackages: FONT_PACKAGES },

@@ -3,17 +3,19 @@ import type { PDFRawStream } from 'pdf-lib';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, createDefaultFontRegistry, PdfError, preflight } from '@/pdf/index.js';
-import { notoSansJp } from '@/pdf/fonts/registry.js';
+import { notoSansJp, optionalCjkFaces } from '@/pdf/fonts/registry.js';
 import { hasPdftoppm, pageText, renderPageToPng } from '../helpers/pdf-readback.js';
 import { field, makeBase } from './render/support.js';
 
 /**
- * The optional CJK font (Noto Sans JP from @expo-google-fonts/noto-sans-jp): ends every family's
- * fallback chain, is embedded as a small subset, extracts back as the same text, and is never
- * opened for Latin-only documents. Without the package, CJK text is the named missing-glyph error.
+ * The optional CJK fonts (Noto Sans JP, SC and KR from @expo-google-fonts): they end every
+ * family's fallback chain, are embedded as small subsets, extract back as the same text, and are
+ * never opened for documents that do not need them. Without the packages, CJK text is the named
+ * missing-glyph error.
  */
 
 const installed = notoSansJp() !== undefined;
+const allCjk = installed && optionalCjkFaces('Noto Sans SC') !== undefined && optionalCjkFaces('Noto Sans KR') !== undefined;
 const cjk = installed ? describe : describe.skip;
 const ADDRESS = '東京都渋谷区';
 const KANA = 'ひらがな カタカナ';
@@ -31,7 +33,7 @@ async function embeddedFonts(bytes: Uint8Array): Promise<{ name: string; stored:
   return out;
 }
 
-const isNoto = (path: string): boolean => path.includes('NotoSansJP');
+const isNoto = (path: string): boolean => /NotoSans(JP|SC|KR)/.test(path);
 const absent = (): never => {
   throw Object.assign(new Error("Cannot find module '@expo-google-fonts/noto-sans-jp/package.json'"), { code: 'MODULE_NOT_FOUND' });
 };
@@ -66,6 +68,30 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
     expect(fonts.some((f) => f.name.includes('Arimo-Regular'))).toBe(true);
   });
 
+  it.skipIf(!allCjk)('simplified Chinese and Korean render too (Noto Sans SC and KR after JP); a "Noto Sans SC" field keeps Chinese forms; KR is opened only for Hangul', async () => {
+    const fonts = createDefaultFontRegistry();
+    const base = await makeBase();
+    // 这们说话 and 东 are simplified forms Noto Sans JP does not have; 한국어 is Hangul.
+    const mixed = field({ name: 'Mixed', bindingKey: 'm', position: { x: 50, y: 100 }, size: { width: 480, height: 30 }, style: { fontSize: 14 } });
+    const chinese = field({ name: 'Chinese', bindingKey: 'c', position: { x: 50, y: 160 }, size: { width: 480, height: 30 }, style: { fontFamily: 'Noto Sans SC', fontSize: 14 } });
+    const t = await compileTemplate(base, [mixed, chinese], { fonts });
+    const { bytes } = await t.generate({ m: '这们说话 東京 한국어 Seoul', c: '广东 北京 东京' });
+    const text = await pageText(bytes);
+    expect(text).toContain('这们说话 東京 한국어 Seoul');
+    expect(text).toContain('广东 北京 东京');
+    const names = (await embeddedFonts(bytes)).map((f) => f.name);
+    for (const stem of ['NotoSansJP', 'NotoSansSC', 'NotoSansKR']) expect(names.filter((n) => n.includes(stem)), stem).toHaveLength(1);
+    // The Chinese field's 京 (which JP also has) comes from SC: one SC subset serves both fields.
+    const sc = (await embeddedFonts(bytes)).find((f) => f.name.includes('NotoSansSC'))!;
+    expect(sc.raw).toBeLessThan(200 * 1024);
+    // Japanese-only text never opens the SC or KR files.
+    const fresh = createDefaultFontRegistry();
+    await (await compileTemplate(base, [mixed], { fonts: fresh })).generate({ m: `${ADDRESS} ${KANA}` });
+    const opened = fresh.chain('Arial', false, false).loadedSources();
+    expect(opened.some((p) => p.includes('NotoSansJP'))).toBe(true);
+    expect(opened.filter((p) => /NotoSans(SC|KR)/.test(p))).toEqual([]);
+  });
+
   it('a Latin-only document never opens or embeds the CJK font (flattened and as form fields)', async () => {
     const fonts = createDefaultFontRegistry();
     const base = await makeBase();
@@ -92,8 +118,8 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
     const a = field({ name: 'A', bindingKey: 'a' });
     const r = preflight([a], { a: `${ADDRESS} ${KANA}` });
     expect(r).toMatchObject({ ok: true, missingGlyphs: [], renderErrors: [] });
-    const bad = preflight([a], { a: `${ADDRESS} 한` });
-    expect(bad.missingGlyphs).toEqual([expect.objectContaining({ fieldId: a.fieldId, char: '한', codePoint: 'U+D55C' })]);
+    const bad = preflight([a], { a: `${ADDRESS} क` });
+    expect(bad.missingGlyphs).toEqual([expect.objectContaining({ fieldId: a.fieldId, char: 'क', codePoint: 'U+0915' })]);
   });
 
   it('describe() lists Noto Sans JP with its aliases and its two styles', () => {
@@ -123,7 +149,7 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
 describe('without the optional CJK package', () => {
   it('registers no Noto family and CJK text is the missing-glyph error naming field and character', async () => {
     const fonts = createDefaultFontRegistry({ resolveOptional: absent });
-    expect(fonts.has('Noto Sans JP')).toBe(false);
+    for (const family of ['Noto Sans JP', 'Noto Sans SC', 'Noto Sans KR']) expect(fonts.has(family)).toBe(false);
     expect(fonts.describe().map((f) => f.name)).not.toContain('Noto Sans JP');
     expect(fonts.chain('Arial', false, false).all().some((f) => isNoto(f.id))).toBe(false);
 

@@ -13,9 +13,11 @@ import { woffToSfnt } from './woff.js';
  * (dejavu-fonts-ttf) is the wide-coverage fallback (Latin Extended, Greek, Cyrillic and more).
  * Fontsource splits each face into unicode-range files; a face is therefore a list of files and a
  * character is drawn with the first file (then fallback family) that has its glyph.
- * Noto Sans JP (@expo-google-fonts/noto-sans-jp, OFL, an optional dependency) covers Japanese and
- * most Chinese ideographs; when installed it ends every chain, and is read only when a character
- * needs it (FontChain loads files lazily, in order).
+ * CJK comes from optional dependencies (OFL, @expo-google-fonts): Noto Sans JP (kana, kanji),
+ * Noto Sans SC (simplified Chinese: 这, 们, 说… that JP lacks) and Noto Sans KR (Hangul). Those
+ * installed end every chain in that order, and each is read only when a character needs it
+ * (FontChain loads files lazily, in order). Han characters shared by several regions take the first
+ * one's glyph shapes; a field that wants one region's forms names that family.
  */
 
 export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
@@ -218,24 +220,34 @@ function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Recor
   return { regular: f(''), bold: f('-Bold'), italic: f(`-${italicSuffix}`), boldItalic: f(`-Bold${italicSuffix}`) };
 }
 
-export const NOTO_SANS_JP_PACKAGE = '@expo-google-fonts/noto-sans-jp';
+/** The optional CJK families, in fallback order, with the names a field may use for each. */
+export const CJK_FAMILIES = [
+  { family: 'Noto Sans JP', pkg: '@expo-google-fonts/noto-sans-jp', stem: 'NotoSansJP', aliases: ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans', 'Japanese'] },
+  { family: 'Noto Sans SC', pkg: '@expo-google-fonts/noto-sans-sc', stem: 'NotoSansSC', aliases: ['Noto Sans CJK SC', 'Source Han Sans SC', 'Chinese', 'Simplified Chinese'] },
+  { family: 'Noto Sans KR', pkg: '@expo-google-fonts/noto-sans-kr', stem: 'NotoSansKR', aliases: ['Noto Sans CJK KR', 'Source Han Sans KR', 'Korean'] },
+] as const;
+export type CjkFamily = (typeof CJK_FAMILIES)[number]['family'];
 
 /**
- * Noto Sans JP's static TrueType (glyf) files, or undefined when the optional package is not
+ * A CJK family's static TrueType (glyf) files, or undefined when its optional package is not
  * installed. Regular and bold only: italic styles fall back to them in FontRegistry.chain.
  */
-export function notoSansJp(resolve: (specifier: string) => string = (s) => require_.resolve(s)): Partial<Record<FaceStyle, FontSource[]>> | undefined {
+export function optionalCjkFaces(family: CjkFamily, resolve: (specifier: string) => string = (s) => require_.resolve(s)): Partial<Record<FaceStyle, FontSource[]>> | undefined {
+  const spec = CJK_FAMILIES.find((f) => f.family === family)!;
   let dir: string;
   try {
-    dir = path.dirname(resolve(`${NOTO_SANS_JP_PACKAGE}/package.json`));
+    dir = path.dirname(resolve(`${spec.pkg}/package.json`));
   } catch {
     return undefined;
   }
   return {
-    regular: [path.join(dir, '400Regular', 'NotoSansJP_400Regular.ttf')],
-    bold: [path.join(dir, '700Bold', 'NotoSansJP_700Bold.ttf')],
+    regular: [path.join(dir, '400Regular', `${spec.stem}_400Regular.ttf`)],
+    bold: [path.join(dir, '700Bold', `${spec.stem}_700Bold.ttf`)],
   };
 }
+
+/** Noto Sans JP's files, or undefined when not installed. */
+export const notoSansJp = (resolve?: (specifier: string) => string) => optionalCjkFaces('Noto Sans JP', resolve);
 
 export interface DefaultFontOptions {
   /** Module resolution for the optional font packages (tests pass one that fails, to simulate absence). */
@@ -245,10 +257,12 @@ export interface DefaultFontOptions {
 /** The registry of bundled fonts with the usual aliases. */
 export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRegistry {
   const r = new FontRegistry();
-  const cjk = notoSansJp(opts.resolveOptional);
-  // DejaVu Sans ends every other family's chain, so the CJK face after it ends them all.
-  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), cjk ? ['Noto Sans JP'] : []);
-  if (cjk) r.register('Noto Sans JP', cjk, ['DejaVu Sans']);
+  const cjk = CJK_FAMILIES.map((spec) => ({ ...spec, faces: optionalCjkFaces(spec.family, opts.resolveOptional) })).filter((c) => c.faces);
+  const cjkNames = cjk.map((c) => c.family);
+  // DejaVu Sans ends every other family's chain, so the CJK faces after it end them all; each CJK
+  // family falls back to the Latin/Greek/Cyrillic face, then to the other CJK families.
+  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), cjkNames);
+  for (const c of cjk) r.register(c.family, c.faces!, ['DejaVu Sans', ...cjkNames.filter((n) => n !== c.family)]);
   r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), ['DejaVu Sans']);
   r.register('DejaVu Sans Mono', dejavu('DejaVuSansMono', 'Oblique'), ['DejaVu Sans']);
   r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), ['DejaVu Sans']);
@@ -258,7 +272,7 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
   for (const a of ['Times New Roman', 'Times', 'Tinos', 'serif', 'Georgia', 'Cambria']) r.alias(a, 'Liberation Serif');
   for (const a of ['Courier New', 'Courier', 'Cousine', 'monospace']) r.alias(a, 'Liberation Mono');
   r.alias('DejaVu', 'DejaVu Sans');
-  if (cjk) for (const a of ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans']) r.alias(a, 'Noto Sans JP');
+  for (const c of cjk) for (const a of c.aliases) r.alias(a, c.family);
   return r;
 }
 

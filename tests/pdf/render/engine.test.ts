@@ -112,10 +112,10 @@ describe('merge, batch and preflight', () => {
     const a = field({ name: 'A', bindingKey: 'a' });
     const b = field({ name: 'B', bindingKey: 'b', size: { width: 40, height: 20 }, advanced: { overflow: 'ellipsis' } });
     const c = field({ name: 'C', bindingKey: 'c', validation: { required: true } });
-    const r = preflight([a, b, c], { a: 'ok 가나', b: 'far too long for forty points' });
+    const r = preflight([a, b, c], { a: 'ok कख', b: 'far too long for forty points' });
     expect(r.ok).toBe(false);
-    expect(r.missingGlyphs.map((m) => m.codePoint)).toEqual(['U+AC00', 'U+B098']);
-    expect(r.missingGlyphs[0]).toMatchObject({ fieldId: a.fieldId, char: '가' });
+    expect(r.missingGlyphs.map((m) => m.codePoint)).toEqual(['U+0915', 'U+0916']);
+    expect(r.missingGlyphs[0]).toMatchObject({ fieldId: a.fieldId, char: 'क' });
     expect(r.overflows).toEqual([expect.objectContaining({ fieldId: b.fieldId, code: 'overflow' })]);
     expect(r.errors.map((e) => [e.bindingKey, e.code])).toContainEqual(['c', 'required']);
   });
