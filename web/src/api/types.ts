@@ -73,11 +73,16 @@ export interface NumberedPage<T> {
   total: number;
 }
 
+/** POST /api/templates/:id/preflight (preflightResponse in src/api/generate/routes.ts). */
 export interface PreflightResult {
   ok: boolean;
-  errors: { fieldId: string; bindingKey: string; code: string; message: string }[];
-  missingGlyphs: { fieldId: string; char: string; codePoint: number }[];
-  overflows: { fieldId: string; message: string }[];
+  /** fieldId is null for a field the template does not store (never for a saved template). */
+  errors: { fieldId: string | null; bindingKey: string; code: string; message: string }[];
+  /** codePoint is already formatted by the API, e.g. "U+0915". */
+  missingGlyphs: { fieldId: string; char: string; codePoint: string }[];
+  overflows: { fieldId: string; code?: string; message: string }[];
+  /** Values that cannot be drawn at all (not a number, unknown font, …); absent on older servers. */
+  renderErrors?: { fieldId: string; code: string; message: string }[];
 }
 
 export interface Job {

@@ -7,6 +7,7 @@ import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/ed
 import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
+import { issuesByField, preflightLines } from '../state/preflight.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
@@ -37,6 +38,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
   const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
   const [preflight, setPreflight] = useState<PreflightResult | null>(null);
+  const [sample, setSample] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
   const [actionError, setActionError] = useState<unknown>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -98,19 +100,13 @@ export function EditorPage({ templateId }: { templateId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [page, armed, state.selection.length]);
 
-  // Preflight findings, keyed by editor field.
-  const issues = useMemo(() => {
-    const m = new Map<string, string[]>();
-    if (!preflight) return m;
-    const add = (fieldId: string, msg: string) => {
-      const key = saver.current?.keyOfFieldId(fieldId) ?? fieldId;
-      m.set(key, [...(m.get(key) ?? []), msg]);
-    };
-    for (const e of preflight.errors) add(e.fieldId, e.message);
-    for (const o of preflight.overflows) add(o.fieldId, o.message);
-    for (const g of preflight.missingGlyphs) add(g.fieldId, `The font has no glyph for “${g.char}”.`);
-    return m;
-  }, [preflight, saver]);
+  // Preflight findings, each naming its field, and keyed by editor field for the page and the panel.
+  const findings = useMemo(() => {
+    if (!preflight) return null;
+    const names = new Map(state.fields.map((f) => [f.key, f.name]));
+    return preflightLines(preflight, (id) => saver.current?.keyOfFieldId(id), (key) => names.get(key));
+  }, [preflight, saver, state.fields]);
+  const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
 
   async function importFormFields() {
     setActionError(null);
@@ -119,7 +115,9 @@ export function EditorPage({ templateId }: { templateId: string }) {
       const fields = items.map(toEditorField);
       saver.current?.markSaved(fields);
       dispatch({ type: 'addMany', fields });
-      setNotice(items.length ? `Imported ${items.length} form field(s).` : 'This PDF has no form fields to import.');
+      // The API skips fields imported before (by AcroForm name): say which case an empty answer is.
+      const before = state.fields.some((f) => f.advanced.acroFormName);
+      setNotice(items.length ? `Imported ${items.length} form field(s).` : before ? 'All form fields of this PDF are already imported.' : 'This PDF has no form fields to import.');
     } catch (err) {
       setActionError(err);
     }
@@ -214,7 +212,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             {panel === 'properties' ? (
               <PropertyPanel key={single?.key ?? 'none'} fonts={fonts} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
             ) : panel === 'preview' ? (
-              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} onPreflight={setPreflight} />
+              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} onPreflight={setPreflight} sample={sample} onSample={setSample} />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
             )}

@@ -54,6 +54,35 @@ describe('PageView', () => {
     expect(last.past).toHaveLength(2);
   });
 
+  it('a click without drag on a field of a multi-selection selects that field alone; a drag moves them all', () => {
+    let s = initialEditorState([{ width: 600, height: 800 }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });
+    s = editorReducer(s, { type: 'add', fieldType: 'date', page: 1, rect: { x: 100, y: 10, width: 50, height: 20 } });
+    const both = s.fields.map((f) => f.key);
+    render(<Harness start={{ ...s, selection: both }} />);
+    const surface = screen.getByTestId('page-1');
+    const date = screen.getByRole('button', { name: /Date field date1/ });
+    fireEvent.pointerDown(date, at(250, 40));
+    fireEvent.pointerMove(surface, at(251, 40));
+    fireEvent.pointerUp(surface, at(251, 40));
+    expect(last.selection).toEqual([both[1]]);
+    expect(last.fields.map((f) => f.position.x)).toEqual([10, 100]);
+  });
+
+  it('dragging a field of a multi-selection moves every selected field', () => {
+    let s = initialEditorState([{ width: 600, height: 800 }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });
+    s = editorReducer(s, { type: 'add', fieldType: 'date', page: 1, rect: { x: 100, y: 10, width: 50, height: 20 } });
+    const both = s.fields.map((f) => f.key);
+    render(<Harness start={{ ...s, selection: both }} />);
+    const surface = screen.getByTestId('page-1');
+    fireEvent.pointerDown(screen.getByRole('button', { name: /Date field date1/ }), at(250, 40));
+    fireEvent.pointerMove(surface, at(290, 40));
+    fireEvent.pointerUp(surface, at(290, 40));
+    expect(last.selection).toEqual(both);
+    expect(last.fields.map((f) => f.position.x)).toEqual([30, 120]);
+  });
+
   it('selects with a box and toggles with shift-click', () => {
     let s = initialEditorState([{ width: 600, height: 800 }]);
     s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });

@@ -159,6 +159,9 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
       }
       return;
     }
+    // A plain click (no drag) on a field of a multi-selection selects that field alone, as in
+    // other design tools: otherwise, after an import selected every field, no click could pick one.
+    if (g.kind === 'move' && !g.moved && g.start.size > 1) dispatch({ type: 'select', keys: [g.primary] });
     dispatch({ type: 'endGesture' });
   }
 
@@ -222,9 +225,16 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
                 {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
               </span>
               {problems && (
-                <span className="field-issue" aria-hidden="true">
-                  !
-                </span>
+                <>
+                  <span className="field-issue" aria-hidden="true">
+                    !
+                  </span>
+                  {/* The problem in words next to the field, not only in a tooltip: one line, the
+                      whole text when the field is selected or hovered. */}
+                  <span className="field-issue-text" data-testid="field-issue">
+                    {problems.join(' · ')}
+                  </span>
+                </>
               )}
               {sel &&
                 selection.length === 1 &&

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import type { PreflightResult } from '../api/types.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import type { PreflightLine } from '../state/preflight.js';
 import { buildSampleData } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
 
@@ -11,16 +12,21 @@ interface Props {
   fields: EditorField[];
   /** Saves pending edits first: preview and generate read the template from the server. */
   flush: () => Promise<void>;
+  /** The last preflight's findings, each naming its field (kept by the editor across tab switches). */
+  findings: readonly PreflightLine[] | null;
   onPreflight: (r: PreflightResult | null) => void;
+  /** The sample JSON, kept by the editor so switching tabs does not lose it (null: not yet made). */
+  sample: string | null;
+  onSample: (text: string) => void;
 }
 
 /** Sample JSON (from the binding keys), preflight warnings, and the generated PDF. */
-export function PreviewPanel({ api, templateId, fields, flush, onPreflight }: Props) {
-  const [text, setText] = useState(() => JSON.stringify(buildSampleData(fields), null, 2));
+export function PreviewPanel({ api, templateId, fields, flush, findings, onPreflight, sample, onSample }: Props) {
+  const text = sample ?? JSON.stringify(buildSampleData(fields), null, 2);
+  const setText = onSample;
   const [parseError, setParseError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'' | 'preflight' | 'generate'>('');
-  const [result, setResult] = useState<PreflightResult | null>(null);
   const [pdfUrl, setPdfUrl] = useState<string | null>(null);
 
   useEffect(() => () => {
@@ -54,9 +60,7 @@ export function PreviewPanel({ api, templateId, fields, flush, onPreflight }: Pr
     try {
       const d = data();
       await flush();
-      const r = await api.preflight(templateId, d);
-      setResult(r);
-      onPreflight(r);
+      onPreflight(await api.preflight(templateId, d));
     } catch (err) {
       if (!(err instanceof SyntaxError)) setError(err);
     } finally {
@@ -79,7 +83,7 @@ export function PreviewPanel({ api, templateId, fields, flush, onPreflight }: Pr
     }
   }
 
-  const count = result ? result.errors.length + result.missingGlyphs.length + result.overflows.length : 0;
+  const count = findings?.length ?? 0;
 
   return (
     <section className="preview" aria-labelledby="preview-title">
@@ -96,29 +100,21 @@ export function PreviewPanel({ api, templateId, fields, flush, onPreflight }: Pr
           Fill from fields
         </button>
         <button type="button" onClick={() => void preflight()} disabled={busy !== ''}>
-          {busy === 'preflight' ? 'Checking…' : 'Check'}
+          {busy === 'preflight' ? 'Checking…' : 'Check for problems'}
         </button>
         <button type="button" className="primary" onClick={() => void generate()} disabled={busy !== ''}>
           {busy === 'generate' ? 'Generating…' : 'Generate PDF'}
         </button>
       </div>
       <ErrorMessage error={error} />
-      {result && (
-        <div role="status" className={count ? 'warn' : 'ok'}>
+      {findings && (
+        <div role="status" className={count ? 'warn' : 'ok'} data-testid="preflight-summary">
           {count === 0 ? 'No problems found.' : `${count} problem(s) — marked on the fields.`}
           {count > 0 && (
             <ul className="issues">
-              {result.errors.map((e, i) => (
-                <li key={`e${i}`}>
-                  <strong>{e.bindingKey}</strong>: {e.message}
-                </li>
-              ))}
-              {result.overflows.map((o, i) => (
-                <li key={`o${i}`}>{o.message}</li>
-              ))}
-              {result.missingGlyphs.map((g, i) => (
-                <li key={`g${i}`}>
-                  Missing glyph “{g.char}” (U+{g.codePoint.toString(16).toUpperCase().padStart(4, '0')})
+              {findings.map((l, i) => (
+                <li key={i}>
+                  <strong>{l.label}</strong>: {l.message}
                 </li>
               ))}
             </ul>

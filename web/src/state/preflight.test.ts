@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { PreflightResult } from '../api/types.js';
+import { formatCodePoint, issuesByField, preflightLines } from './preflight.js';
+
+// The shape POST /api/templates/:id/preflight answers (codePoint already formatted as a string).
+const result: PreflightResult = {
+  ok: false,
+  errors: [{ fieldId: 'f-country', bindingKey: 'country', code: 'option', message: '"country" must be one of "France", "Japan"' }],
+  missingGlyphs: [
+    { fieldId: 'f-name', char: 'क', codePoint: 'U+0915' },
+    { fieldId: 'f-name', char: 'ख', codePoint: 'U+0916' },
+  ],
+  overflows: [{ fieldId: 'f-code', code: 'overflow', message: 'Text does not fit even at 6pt; cut with an ellipsis' }],
+  renderErrors: [
+    { fieldId: 'f-country', code: 'invalid_option', message: '"Atlantis" is not one of the options' },
+    { fieldId: 'f-amount', code: 'invalid_number', message: 'not a number' },
+  ],
+};
+
+describe('preflight findings', () => {
+  const keys: Record<string, string> = { 'f-name': 'k-name', 'f-code': 'k-code', 'f-country': 'k-country' };
+  const names: Record<string, string> = { 'k-name': 'customer', 'k-code': 'code', 'k-country': 'country' };
+  const lines = preflightLines(result, (id) => keys[id], (k) => names[k]);
+
+  it('names the field of every finding, shows code points once, and groups a field’s missing glyphs', () => {
+    expect(lines).toEqual([
+      { key: 'k-country', label: 'country', message: '"country" must be one of "France", "Japan"' },
+      { key: 'f-amount', label: 'f-amount', message: 'not a number' },
+      { key: 'k-name', label: 'customer', message: 'No font has a glyph for “क”, “ख” (U+0915, U+0916): it would be left out.' },
+      { key: 'k-code', label: 'code', message: 'Text does not fit even at 6pt; cut with an ellipsis' },
+    ]);
+  });
+
+  it('keys the messages by editor field', () => {
+    const m = issuesByField(lines);
+    expect(m.get('k-name')).toHaveLength(1);
+    expect(m.get('k-country')).toEqual(['"country" must be one of "France", "Japan"']);
+    expect(m.has('f-country')).toBe(false);
+  });
+
+  it('formats a code point given as the API string or as a number', () => {
+    expect(formatCodePoint('U+0915', 'क')).toBe('U+0915');
+    expect(formatCodePoint(0x915, 'क')).toBe('U+0915');
+    expect(formatCodePoint(0x1f600, '😀')).toBe('U+1F600');
+  });
+});

@@ -1,0 +1,54 @@
+import type { PreflightResult } from '../api/types.js';
+
+/**
+ * Preflight findings as the editor shows them: one list of messages per field (drawn on the field
+ * and in its property panel) and one summary line per finding naming the field it concerns.
+ */
+
+export interface PreflightLine {
+  /** The editor key of the field concerned, when the finding names one the editor holds. */
+  key: string | null;
+  /** The field's name as the user knows it (or the binding key when the field is not on the page). */
+  label: string;
+  message: string;
+}
+
+/** "U+0915" whatever the API sent: a formatted string (current API) or a number. */
+export function formatCodePoint(cp: string | number, char: string): string {
+  if (typeof cp === 'string' && /^U\+[0-9A-F]{4,6}$/i.test(cp)) return cp.toUpperCase();
+  const n = typeof cp === 'number' ? cp : (char.codePointAt(0) ?? 0);
+  return `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Every finding, in the order validation, render errors, missing glyphs, overflow. */
+export function preflightLines(r: PreflightResult, keyOf: (fieldId: string) => string | undefined, nameOf: (key: string) => string | undefined): PreflightLine[] {
+  const lines: PreflightLine[] = [];
+  const push = (fieldId: string | null, fallback: string, message: string) => {
+    const key = fieldId ? (keyOf(fieldId) ?? fieldId) : null;
+    lines.push({ key, label: (key && nameOf(key)) || fallback, message });
+  };
+  for (const e of r.errors) push(e.fieldId, e.bindingKey, e.message);
+  // A value validation already rejected also fails to render (e.g. an option not offered): say it once.
+  const invalid = new Set(r.errors.map((e) => e.fieldId));
+  for (const e of r.renderErrors ?? []) if (!invalid.has(e.fieldId)) push(e.fieldId, e.fieldId, e.message);
+  // One message per field for all its missing characters: a word in another script is one problem.
+  const glyphs = new Map<string, { chars: string[]; points: string[] }>();
+  for (const g of r.missingGlyphs) {
+    const entry = glyphs.get(g.fieldId) ?? { chars: [], points: [] };
+    entry.chars.push(`“${g.char}”`);
+    entry.points.push(formatCodePoint(g.codePoint, g.char));
+    glyphs.set(g.fieldId, entry);
+  }
+  for (const [fieldId, { chars, points }] of glyphs) {
+    push(fieldId, fieldId, `No font has a glyph for ${chars.join(', ')} (${points.join(', ')}): it would be left out.`);
+  }
+  for (const o of r.overflows) push(o.fieldId, o.fieldId, o.message);
+  return lines;
+}
+
+/** The findings of each field, by editor key. */
+export function issuesByField(lines: readonly PreflightLine[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const l of lines) if (l.key) m.set(l.key, [...(m.get(l.key) ?? []), l.message]);
+  return m;
+}
