@@ -63,6 +63,27 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   return out;
 }
 
+/** Clicks Generate PDF in the preview panel; the text of the PDF the viewer shows (saved as an artifact). */
+async function generateText(page: Page, artifact: string): Promise<string> {
+  const viewer = page.getByTestId('generated-pdf');
+  const before = (await viewer.count()) ? await viewer.getAttribute('src') : null;
+  const [response] = await Promise.all([
+    page.waitForResponse((res) => res.url().includes('/generate') && res.request().method() === 'POST', { timeout: 120_000 }),
+    page.getByRole('button', { name: 'Generate PDF' }).click(),
+  ]);
+  expect(response.status()).toBe(200);
+  await expect.poll(async () => ((await viewer.count()) ? await viewer.getAttribute('src') : null), { timeout: 60_000 }).not.toBe(before);
+  const b64 = await viewer.evaluate(async (el) => {
+    const buf = new Uint8Array(await (await fetch((el as HTMLIFrameElement).src)).arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+    return btoa(bin);
+  });
+  const bytes = Buffer.from(b64, 'base64');
+  writeFileSync(join(ARTIFACTS, artifact), bytes);
+  return pdfText(new Uint8Array(bytes));
+}
+
 interface Box {
   name: string;
   type: string;
@@ -277,21 +298,7 @@ const browserReady = existsSync(CHROMIUM);
       await page.getByRole('button', { name: 'Check for problems' }).click();
       await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toContain('No problems found.');
       expect(await page.locator('[data-testid="field"].has-issue').count()).toBe(0);
-      const [response] = await Promise.all([
-        page.waitForResponse((res) => res.url().includes('/generate') && res.request().method() === 'POST', { timeout: 120_000 }),
-        page.getByRole('button', { name: 'Generate PDF' }).click(),
-      ]);
-      expect(response.status()).toBe(200);
-      await page.getByTestId('generated-pdf').waitFor({ timeout: 60_000 });
-      const b64 = await page.getByTestId('generated-pdf').evaluate(async (el) => {
-        const buf = new Uint8Array(await (await fetch((el as HTMLIFrameElement).src)).arrayBuffer());
-        let bin = '';
-        for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
-        return btoa(bin);
-      });
-      const bytes = Buffer.from(b64, 'base64');
-      writeFileSync(join(ARTIFACTS, 'forms-generated.pdf'), bytes);
-      const text = await pdfText(new Uint8Array(bytes));
+      const text = await generateText(page, 'forms-generated.pdf');
       for (const v of ['Ada Lovelace', 'AB12', 'Japan']) expect(text).toContain(v);
 
       // Publish: the studio says version 1 is published, and still does after a reload.
@@ -348,6 +355,12 @@ const browserReady = existsSync(CHROMIUM);
       const copy = after.fields.find((f) => f.name === 'customer_2')!;
       expect(copy.position.x).toBeCloseTo(reloaded.left + 10, 1);
       expect(copy.position.y).toBeCloseTo(reloaded.top + 10, 1);
+      // The copy is a field of its own, not a second filler of the PDF's "customer" form field.
+      expect(copy.advanced.acroFormName).toBeUndefined();
+      await page.getByRole('tab', { name: 'Preview' }).click();
+      await sample.fill(JSON.stringify({ customer: 'Ada Lovelace', customer_2: 'Grace Hopper', code: 'AB12', agree: true, country: 'Peru' }, null, 2));
+      const both = await generateText(page, 'forms-generated-copy.pdf');
+      for (const v of ['Ada Lovelace', 'Grace Hopper', 'AB12', 'Peru']) expect(both).toContain(v);
       await page.screenshot({ path: join(ARTIFACTS, 'forms-keyboard.png') });
       expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
     });

@@ -125,6 +125,20 @@ describe('selection, clipboard, delete', () => {
     expect(s.selection).toEqual([]);
   });
 
+  it('a pasted or duplicated copy of an imported form field is no longer linked to the PDF form field', () => {
+    const imported = { ...a, advanced: { ...a.advanced, acroFormName: 'customer' } };
+    const start = { ...base, fields: base.fields.map((f) => (f.key === a.key ? imported : f)) };
+    let s = run([{ type: 'select', keys: [a.key] }, { type: 'copy' }, { type: 'paste', page: 1 }], start);
+    const pasted = s.fields[s.fields.length - 1];
+    expect(pasted.advanced.acroFormName).toBeUndefined();
+    expect(s.fields.find((f) => f.key === a.key)!.advanced.acroFormName).toBe('customer');
+    s = run([{ type: 'select', keys: [a.key] }, { type: 'duplicate' }], s);
+    expect(s.fields[s.fields.length - 1].advanced.acroFormName).toBeUndefined();
+    // Undoing a delete brings the original back with its link.
+    s = run([{ type: 'select', keys: [a.key] }, { type: 'delete' }, { type: 'undo' }], s);
+    expect(s.fields.find((f) => f.key === a.key)!.advanced.acroFormName).toBe('customer');
+  });
+
   it('aligns and distributes the selection as one undo step', () => {
     let s = run([{ type: 'select', keys: [a.key, b.key, c.key] }, { type: 'align', how: 'top' }], base);
     expect(s.fields.slice(0, 3).map((f) => f.position.y)).toEqual([10, 10, 10]);

@@ -93,7 +93,11 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     layer += 1;
     const p = page ?? f.page;
     const rect = clampToPage({ ...fieldRect(f), x: f.position.x + offset, y: f.position.y + offset }, pageOf(state, p));
-    return withRect({ ...f, key: newKey(), page: p, name: binding, bindingKey: binding, layout: { ...f.layout, layerOrder: layer } }, rect);
+    // A copy is a field of its own: it must not keep the original's link to the base PDF's form
+    // field (acroFormName), or generation would fill that form field again instead of drawing the
+    // copy at its own place.
+    const { acroFormName: _linked, ...advanced } = f.advanced;
+    return withRect({ ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } }, rect);
   });
 }
 
