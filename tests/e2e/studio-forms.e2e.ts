@@ -290,6 +290,15 @@ const browserReady = existsSync(CHROMIUM);
       await field(page, 'customer').click();
       await expect.poll(() => page.getByLabel('Preflight warnings for this field').textContent()).toMatch(/glyph for “क”/);
 
+      // An imported field says it fills the PDF's own form field; "Draw at this box instead" unlinks it.
+      await field(page, 'code').click();
+      await expect.poll(() => page.getByTestId('acroform-link').textContent()).toContain('“code”');
+      await page.getByRole('button', { name: 'Draw at this box instead' }).click();
+      await expect.poll(() => page.getByTestId('acroform-link').count()).toBe(0);
+      await waitSaved(page);
+      const unlinked = (await apiJson<{ fields: ApiField[] }>(api!.url, token, `/api/templates/${templateId}`)).fields.find((f) => f.name === 'code')!;
+      expect(unlinked.advanced.acroFormName).toBeUndefined();
+
       // Fix the data (the sample typed before the tab switch is still there): the warnings go away;
       // generate and read the values back.
       await page.getByRole('tab', { name: 'Preview' }).click();

@@ -12,6 +12,22 @@ describe('PropertyPanel', () => {
     expect(screen.getByText('Select a field to edit it.')).toBeTruthy();
   });
 
+  it('says an imported field fills the PDF form field, and unlinks it on request', () => {
+    const onPatch = vi.fn();
+    const imported = { ...field, advanced: { ...field.advanced, acroFormName: 'Text1' } };
+    render(<PropertyPanel field={imported} selectionCount={1} issues={[]} onPatch={onPatch} />);
+    expect(screen.getByTestId('acroform-link').textContent).toContain('“Text1”');
+    fireEvent.click(screen.getByRole('button', { name: 'Draw at this box instead' }));
+    const patch = onPatch.mock.calls[0][0] as { advanced: Record<string, unknown> };
+    expect(patch.advanced).not.toHaveProperty('acroFormName');
+    expect(patch.advanced.number).toEqual(field.advanced.number);
+  });
+
+  it('shows no form-field link for a field placed in the studio', () => {
+    render(<PropertyPanel field={field} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(screen.queryByTestId('acroform-link')).toBeNull();
+  });
+
   it('commits a valid binding key on blur and refuses an invalid one with a message', () => {
     const onPatch = vi.fn();
     render(<PropertyPanel field={field} selectionCount={1} issues={[]} onPatch={onPatch} />);

@@ -16,6 +16,12 @@ interface Props {
   fonts?: readonly FontOption[];
 }
 
+/** The field's advanced settings without the link to the base PDF's form field. */
+function withoutLink(a: FieldAdvanced): FieldAdvanced {
+  const { acroFormName: _linked, ...rest } = a;
+  return rest;
+}
+
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
 export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS }: Props) {
   if (!f) {
@@ -45,6 +51,16 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
             <li key={i}>{m}</li>
           ))}
         </ul>
+      )}
+      {a.acroFormName !== undefined && (
+        <div className="hint linked" data-testid="acroform-link">
+          <p>
+            Fills the PDF’s own form field “{a.acroFormName}”: the output shows the value at that form field’s place, so moving or resizing this box does not move it.
+          </p>
+          <button type="button" onClick={() => onPatch({ advanced: withoutLink(a) })}>
+            Draw at this box instead
+          </button>
+        </div>
       )}
       <Group title="General" open>
         <TextProp label="Name" value={f.name} onCommit={(name) => onPatch({ name })} validate={(s) => (s.trim() ? null : 'A name is required.')} />
