@@ -284,6 +284,10 @@ const browserReady = existsSync(CHROMIUM);
       await expect.poll(() => onField('customer').textContent()).toMatch(/glyph for “क”/);
       await expect.poll(() => onField('code').textContent()).toMatch(/does not fit|overflow|too long|cut/i);
       await expect.poll(() => onField('country').textContent()).toMatch(/must be one of/);
+      // A finding in the list names its field and selects it on click.
+      await page.getByRole('button', { name: 'Show field code' }).click();
+      await expect.poll(() => field(page, 'code').getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator('[data-testid="field"][aria-pressed="true"]').count()).toBe(1);
       await page.screenshot({ path: join(ARTIFACTS, 'forms-preflight.png') });
       // The property panel of a selected field lists that field's problems in words.
       await page.getByRole('tab', { name: 'Properties' }).click();
@@ -338,6 +342,9 @@ const browserReady = existsSync(CHROMIUM);
       await expect.poll(() => page.locator('.editor-head h1').textContent()).toMatch(/v1\b/);
 
       // Copy/paste duplicates the field (10 pt down and right), Delete removes it, Ctrl+Z restores it.
+      // Text selected before (the heading) must not turn Ctrl+C into a text copy once a field is clicked.
+      await page.locator('.editor-head h1').click({ clickCount: 3 });
+      expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toContain('application-form');
       await field(page, 'customer').click();
       await page.keyboard.press('Control+c');
       await page.keyboard.press('Control+v');

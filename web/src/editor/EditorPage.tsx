@@ -89,7 +89,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
         setArmed(null);
         return;
       }
-      const action = keyToAction(e, page);
+      // Text selected elsewhere (a warning in the panel) is what Ctrl+C copies, unless the user has
+      // since clicked a field: the page is user-select:none, so that click may leave the text selected.
+      const onPage = document.activeElement instanceof HTMLElement && document.activeElement.closest('.page-surface') !== null;
+      const textSelected = !onPage && Boolean(window.getSelection()?.toString());
+      const action = keyToAction(e, page, { fieldsSelected: state.selection.length > 0, textSelected });
       if (!action) return;
       // Arrow keys and Backspace only act on a selection; otherwise let the page scroll.
       if ((action.type === 'nudge' || action.type === 'delete') && state.selection.length === 0) return;
@@ -107,6 +111,14 @@ export function EditorPage({ templateId }: { templateId: string }) {
     return preflightLines(preflight, (id) => saver.current?.keyOfFieldId(id), (key) => names.get(key));
   }, [preflight, saver, state.fields]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
+
+  /** Brings a field into view and selects it (from a preflight finding). */
+  function showField(key: string) {
+    const f = state.fields.find((x) => x.key === key);
+    if (!f) return;
+    setPage(f.page);
+    dispatch({ type: 'select', keys: [key] });
+  }
 
   async function importFormFields() {
     setActionError(null);
@@ -212,7 +224,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             {panel === 'properties' ? (
               <PropertyPanel key={single?.key ?? 'none'} fonts={fonts} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
             ) : panel === 'preview' ? (
-              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} onPreflight={setPreflight} sample={sample} onSample={setSample} />
+              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} onPreflight={setPreflight} sample={sample} onSample={setSample} onShowField={showField} />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
             )}

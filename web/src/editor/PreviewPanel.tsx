@@ -18,10 +18,12 @@ interface Props {
   /** The sample JSON, kept by the editor so switching tabs does not lose it (null: not yet made). */
   sample: string | null;
   onSample: (text: string) => void;
+  /** Shows (selects, on its page) the field a finding concerns. */
+  onShowField?: (key: string) => void;
 }
 
 /** Sample JSON (from the binding keys), preflight warnings, and the generated PDF. */
-export function PreviewPanel({ api, templateId, fields, flush, findings, onPreflight, sample, onSample }: Props) {
+export function PreviewPanel({ api, templateId, fields, flush, findings, onPreflight, sample, onSample, onShowField }: Props) {
   const text = sample ?? JSON.stringify(buildSampleData(fields), null, 2);
   const setText = onSample;
   const [parseError, setParseError] = useState<string | null>(null);
@@ -114,7 +116,14 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, onPrefl
             <ul className="issues">
               {findings.map((l, i) => (
                 <li key={i}>
-                  <strong>{l.label}</strong>: {l.message}
+                  {l.key && onShowField ? (
+                    <button type="button" className="link-button" onClick={() => onShowField(l.key!)} aria-label={`Show field ${l.label}`}>
+                      {l.label}
+                    </button>
+                  ) : (
+                    <strong>{l.label}</strong>
+                  )}
+                  : {l.message}
                 </li>
               ))}
             </ul>

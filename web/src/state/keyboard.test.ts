@@ -19,4 +19,11 @@ describe('keyboard shortcuts', () => {
     expect(keyToAction(k('x'), 1)).toBeNull();
     expect(keyToAction(k('v'), 1)).toBeNull();
   });
+
+  it('leaves Ctrl+C to the browser when text is selected or no field is', () => {
+    expect(keyToAction(k('c', { ctrlKey: true }), 1)).toEqual({ type: 'copy' });
+    expect(keyToAction(k('c', { ctrlKey: true }), 1, { fieldsSelected: true, textSelected: false })).toEqual({ type: 'copy' });
+    expect(keyToAction(k('c', { metaKey: true }), 1, { fieldsSelected: true, textSelected: true })).toBeNull();
+    expect(keyToAction(k('c', { ctrlKey: true }), 1, { fieldsSelected: false })).toBeNull();
+  });
 });

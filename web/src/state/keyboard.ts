@@ -15,7 +15,15 @@ export interface KeyLike {
 export const NUDGE = 1;
 export const NUDGE_SHIFT = 10;
 
-export function keyToAction(e: KeyLike, page: number): EditorAction | null {
+/** What else decides whether a shortcut is the editor's (omitted: the editor takes it). */
+export interface KeyContext {
+  /** Fields selected in the editor. */
+  fieldsSelected?: boolean;
+  /** Text selected in the document (e.g. a preflight message): Ctrl+C must copy that text. */
+  textSelected?: boolean;
+}
+
+export function keyToAction(e: KeyLike, page: number, ctx: KeyContext = {}): EditorAction | null {
   const mod = e.ctrlKey || e.metaKey;
   const step = e.shiftKey ? NUDGE_SHIFT : NUDGE;
   if (!mod && !e.altKey) {
@@ -43,6 +51,8 @@ export function keyToAction(e: KeyLike, page: number): EditorAction | null {
     case 'y':
       return { type: 'redo' };
     case 'c':
+      // Copying fields only when fields and no text are selected; else the browser copies the text.
+      if (ctx.textSelected || ctx.fieldsSelected === false) return null;
       return { type: 'copy' };
     case 'v':
       return { type: 'paste', page };
