@@ -14,6 +14,8 @@ export default defineConfig({
     include: ['tests/e2e/**/*.e2e.ts'],
     testTimeout: 240_000,
     hookTimeout: 300_000,
+    // expect.poll waits for visible state; its 1 s default is too short on a loaded 2-core CI machine.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
     pool: 'forks',
     fileParallelism: false,
   },

@@ -55,7 +55,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
       {a.acroFormName !== undefined && (
         <div className="hint linked" data-testid="acroform-link">
           <p>
-            Fills the PDF’s own form field “{a.acroFormName}”: the output shows the value at that form field’s place, so moving or resizing this box does not move it.
+            Fills the PDF’s own form field “{a.acroFormName}”: the output shows the value at that form field’s place, so moving or resizing this box does not move it. (Once unlinked, “Import form fields” would add the form field again.)
           </p>
           <button type="button" onClick={() => onPatch({ advanced: withoutLink(a) })}>
             Draw at this box instead
