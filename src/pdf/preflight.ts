@@ -48,6 +48,9 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
     } catch (e) {
       if (!(e instanceof PdfError)) throw e;
+      // A value validation already rejected (e.g. an option not in the list) fails to render for
+      // the same reason: report it once, as the validation error.
+      if (result.errors.some((v) => v.fieldId === field.fieldId)) continue;
       result.renderErrors.push({ ...id, code: e.code, message: e.message });
     }
   }

@@ -116,5 +116,20 @@ forEachApi('fields API', (api) => {
     expect(first.json().items.map((f: { advanced: { acroFormName: string } }) => f.advanced.acroFormName)).toEqual(['signature_name']);
     const second = await api().app.inject({ method: 'POST', url: `/api/templates/${otherTemplateId}/import-form-fields`, headers: ada.headers });
     expect(second.json().items).toEqual([]);
+    // Unlinked from the PDF's form field (the studio's "draw at this box instead"), it is still the
+    // same field: importing again must not bring a duplicate of it back.
+    const imported = first.json().items[0];
+    const { acroFormName: _link, ...advanced } = imported.advanced;
+    const { fieldId, name, type, page, position, size, bindingKey, style, layout, validation } = imported;
+    const unlink = await api().app.inject({
+      method: 'PUT', url: `/api/templates/${otherTemplateId}/fields`, headers: ada.headers,
+      payload: { fields: [{ fieldId, name, type, page, position, size, bindingKey, style, layout, advanced, validation }] },
+    });
+    expect(unlink.statusCode, unlink.body).toBe(200);
+    expect((await api().services.repos.fields.get(fieldId)).advanced.acroFormName).toBeUndefined();
+    const third = await api().app.inject({ method: 'POST', url: `/api/templates/${otherTemplateId}/import-form-fields`, headers: ada.headers });
+    expect(third.json().items).toEqual([]);
+    const all = (await api().app.inject({ method: 'GET', url: `/api/templates/${otherTemplateId}/fields`, headers: ada.headers })).json().items;
+    expect(all.filter((f: { name: string }) => f.name === imported.name)).toHaveLength(1);
   });
 });

@@ -23,7 +23,8 @@ export async function makePdf(opts: { pages?: number; width?: number; height?: n
   }
   if (opts.formField) {
     const tf = doc.getForm().createTextField(opts.formField);
-    tf.addToPage(doc.getPage(0), { x: 100, y: 500, width: 200, height: 24 });
+    // On the page whatever its size (a widget wholly outside the page is not suggested for import).
+    tf.addToPage(doc.getPage(0), { x: 100, y: Math.min(500, (opts.height ?? 792) - 100), width: 200, height: 24 });
   }
   return doc.save();
 }

@@ -132,8 +132,12 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
   }, async (request) => {
     const template = await owned(request, request.params.id);
     const result = await inspect(await readAll(blobs, 'files', baseKey(template)));
-    const existing = new Set((await repos.fields.listByTemplate(template.templateId)).map((f) => f.advanced.acroFormName).filter(Boolean));
-    const fresh = result.suggestedFields.filter((f) => !existing.has(f.advanced.acroFormName));
+    // Not imported yet: neither linked to the form field nor already a field of that name (one the
+    // user unlinked to draw it at its own box would otherwise come back as a duplicate).
+    const current = await repos.fields.listByTemplate(template.templateId);
+    const linked = new Set(current.map((f) => f.advanced.acroFormName).filter(Boolean));
+    const names = new Set(current.map((f) => f.name));
+    const fresh = result.suggestedFields.filter((f) => !linked.has(f.advanced.acroFormName) && !names.has(f.name));
     const saved = fresh.length ? await repos.fields.batchUpsert(template.templateId, fresh) : [];
     request.audit = { action: 'fields.import_form_fields', resourceType: 'template', resourceId: template.templateId, details: { count: saved.length } };
     return { items: saved };

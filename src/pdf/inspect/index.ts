@@ -38,7 +38,12 @@ export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): 
   const suggestions = suggestFields(form.fields);
   // Through the domain schema: what we suggest is exactly what the API would accept (defaults filled in).
   const suggested: FieldSpec[] = [];
-  for (const s of suggestions.fields) {
+  for (const raw of suggestions.fields) {
+    const s = clampToPage(raw, pages[raw.page - 1]);
+    if (!s) {
+      suggestions.skipped.push({ name: raw.name, reason: 'its widget lies outside the visible page' });
+      continue;
+    }
     const parsed = fieldInputSchema.safeParse(s);
     if (parsed.success) suggested.push(parsed.data);
     else suggestions.skipped.push({ name: s.name, reason: `not a valid template field: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
@@ -65,6 +70,23 @@ export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): 
     truncated: form.truncated,
     notes,
   };
+}
+
+/**
+ * Widgets often overhang the page by a border width, or sit partly outside the crop box. A template
+ * field must lie within its page (the API refuses to save one that does not), so the suggestion is
+ * the part of the widget that is visible; filling the PDF's own field still uses the widget itself.
+ * Undefined when nothing of it is visible.
+ */
+function clampToPage<T extends { page: number; position: { x: number; y: number }; size: { width: number; height: number } }>(f: T, page: InspectedPage | undefined): T | undefined {
+  if (!page) return undefined;
+  const x0 = Math.max(0, f.position.x);
+  const y0 = Math.max(0, f.position.y);
+  const x1 = Math.min(page.width, f.position.x + f.size.width);
+  const y1 = Math.min(page.height, f.position.y + f.size.height);
+  if (x1 - x0 < 1 || y1 - y0 < 1) return undefined;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { ...f, position: { x: round(x0), y: round(y0) }, size: { width: round(Math.min(x1 - x0, page.width - round(x0))), height: round(Math.min(y1 - y0, page.height - round(y0))) } };
 }
 
 function describePage(page: PDFPage, index: number): InspectedPage {

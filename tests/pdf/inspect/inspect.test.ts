@@ -169,6 +169,21 @@ describe('inspect: XFA, encryption, bad input', () => {
     expect(r.notes.join(' ')).toMatch(/XFA-only/);
   });
 
+  it('suggested fields lie within their page: an overhanging widget is clipped to it, one wholly outside is skipped with the reason', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([300, 400]);
+    const form = doc.getForm();
+    // PDF space, origin bottom-left: overhangs the right edge by 40 and the top edge by 10.
+    form.createTextField('overhang').addToPage(page, { x: 200, y: 380, width: 140, height: 30, borderWidth: 0 });
+    form.createTextField('outside').addToPage(page, { x: 100, y: 500, width: 100, height: 20, borderWidth: 0 });
+    const r = await inspect(await doc.save());
+    expect(r.fields.map((f) => f.name).sort()).toEqual(['outside', 'overhang']);
+    expect(r.suggestedFields.map((f) => f.name)).toEqual(['overhang']);
+    // Top-left origin: the visible part is x 200..300, y 0..20.
+    expect(r.suggestedFields[0]).toMatchObject({ position: { x: 200, y: 0 }, size: { width: 100, height: 20 } });
+    expect(r.skipped).toEqual(expect.arrayContaining([{ name: 'outside', reason: expect.stringMatching(/outside the visible page/) }]));
+  });
+
   it('a hybrid form (AcroForm + XFA) lists its fields; inspecting never changes the caller bytes', async () => {
     const bytes = buildPdf([
       '<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R >>',

@@ -119,4 +119,12 @@ describe('merge, batch and preflight', () => {
     expect(r.overflows).toEqual([expect.objectContaining({ fieldId: b.fieldId, code: 'overflow' })]);
     expect(r.errors.map((e) => [e.bindingKey, e.code])).toContainEqual(['c', 'required']);
   });
+
+  it('preflight reports a value validation rejects once (as the validation error), not again as a render error', () => {
+    const d = field({ name: 'Planet', type: 'dropdown', bindingKey: 'planet', advanced: { options: ['Venus', 'Earth'] } });
+    const r = preflight([d], { planet: 'Atlantis' });
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.bindingKey, e.code])).toEqual([['planet', 'option']]);
+    expect(r.renderErrors).toEqual([]);
+  });
 });
