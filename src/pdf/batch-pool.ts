@@ -60,7 +60,7 @@ export interface BatchPool {
 }
 
 let current: { pool: Piscina<BatchTask, BatchTaskResult>; api: BatchPool; users: number } | undefined;
-let starting: Promise<BatchPool | undefined> | undefined;
+let starting: Promise<PoolLease | undefined> | undefined;
 const stats = { starts: 0, lastStartMs: undefined as number | undefined };
 
 /** Pool start-ups so far in this process, and how long the last took to become ready. */
@@ -68,23 +68,30 @@ export function batchPoolStats(): { starts: number; lastStartMs?: number; thread
   return { starts: stats.starts, lastStartMs: stats.lastStartMs, threads: current?.api.threads ?? 0, ready: current?.api.ready ?? false };
 }
 
-/**
- * The running pool, if any (never starts one): of this size, or of any size while a batch uses
- * it (a concurrent batch asking for another size shares it rather than killing its work).
- */
-export function existingPool(threads: number): BatchPool | undefined {
-  return current && (current.api.threads === threads || current.users > 0) ? current.api : undefined;
+/** A batch's hold on the shared pool: while held, the pool is never closed or resized under it. */
+export interface PoolLease {
+  pool: BatchPool;
+  /** Idempotent. */
+  release(): void;
 }
 
-/** Marks the pool in use by a batch until the returned release is called (it is then never resized under that batch). */
-export function usePool(pool: BatchPool): () => void {
-  const c = current;
-  if (c?.api !== pool) return () => {};
+function lease(c: NonNullable<typeof current>): PoolLease {
   c.users++;
-  return () => { c.users--; };
+  let released = false;
+  return { pool: c.api, release: () => { if (!released) { released = true; c.users--; } } };
 }
 
-async function create(threads: number, key: string, template: TemplateInputs): Promise<BatchPool | undefined> {
+/**
+ * A lease on the running pool, if any (never starts one): of this size, or of any size while a
+ * batch uses it (a concurrent batch asking for another size shares it rather than killing its work).
+ */
+export function leaseExistingPool(threads: number): PoolLease | undefined {
+  const c = current;
+  return c && (c.api.threads === threads || c.users > 0) ? lease(c) : undefined;
+}
+
+/** Starts the pool and returns the caller's lease on it, taken in the same step (no window to close it). */
+async function create(threads: number, key: string, template: TemplateInputs): Promise<PoolLease | undefined> {
   const filename = await workerFilename();
   if (!filename) return undefined;
   const t0 = performance.now();
@@ -110,29 +117,33 @@ async function create(threads: number, key: string, template: TemplateInputs): P
   api.whenReady.catch(() => {}); // observed by callers that care; a failed start fails its tasks
   stats.starts++;
   current = { pool, api, users: 0 };
-  return api;
+  return lease(current);
 }
 
 /**
- * The process's pool with `threads` threads, started if needed (a pool of another size is
- * closed first). The template is compiled in each new worker during its start-up.
+ * A lease on the process's pool with `threads` threads, started if needed (an idle pool of another
+ * size is closed first). The template is compiled in each new worker during its start-up. One
+ * start at a time: callers arriving meanwhile wait for it, then share or (if idle and of another
+ * size) replace it.
  */
-export async function acquirePool(threads: number, key: string, template: TemplateInputs): Promise<BatchPool | undefined> {
-  const have = existingPool(threads);
-  if (have) return have;
-  if (starting) {
-    const s = await starting;
-    const again = existingPool(threads);
-    if (s && again === s) return s;
-  }
-  starting = (async () => {
-    await closeBatchPool();
-    return create(threads, key, template);
-  })();
-  try {
-    return await starting;
-  } finally {
-    starting = undefined;
+export async function acquirePool(threads: number, key: string, template: TemplateInputs): Promise<PoolLease | undefined> {
+  for (;;) {
+    const have = leaseExistingPool(threads);
+    if (have) return have;
+    if (starting) {
+      await starting.catch(() => undefined);
+      continue;
+    }
+    const start = (async () => {
+      await closeBatchPool();
+      return create(threads, key, template);
+    })();
+    starting = start;
+    try {
+      return await start;
+    } finally {
+      if (starting === start) starting = undefined;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { acquirePool, existingPool, batchPoolStats, templateKey, usePool as holdPool, type BatchPool } from './batch-pool.js';
+import { acquirePool, leaseExistingPool, batchPoolStats, templateKey, type BatchPool, type PoolLease } from './batch-pool.js';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
@@ -74,21 +74,26 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
   const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
 
-  // The pool is held while this batch uses it: a concurrent batch never resizes it under us.
-  const releases: (() => void)[] = [];
+  // The pool is leased while this batch uses it: a concurrent batch never closes or resizes it under us.
+  const leases: PoolLease[] = [];
   let finished = false;
-  const hold = (p: BatchPool | undefined): BatchPool | undefined => {
-    if (p && !finished) releases.push(holdPool(p));
-    return finished ? undefined : p;
+  const take = (l: PoolLease | undefined): BatchPool | undefined => {
+    if (!l) return undefined;
+    if (finished) {
+      l.release(); // started for us after we were done: leave it idle for the next batch
+      return undefined;
+    }
+    leases.push(l);
+    return l.pool;
   };
-  let pool = hold(strategy === 'in-process' ? undefined : existingPool(threads));
-  if (strategy === 'workers' && !pool) pool = hold(await acquirePool(threads, key, template));
+  let pool = take(strategy === 'in-process' ? undefined : leaseExistingPool(threads));
+  if (strategy === 'workers' && !pool) pool = take(await acquirePool(threads, key, template));
   let startingPool = false;
   const startPool = (): void => {
     startingPool = true;
-    void acquirePool(threads, key, template).then((p) => { if (!finished) pool = hold(p); }, () => {});
+    void acquirePool(threads, key, template).then((l) => { pool = take(l) ?? pool; }, () => {});
   };
-  const usePool = (): boolean => pool !== undefined && (strategy === 'workers' || pool.ready);
+  const poolUsable = (): boolean => pool !== undefined && (strategy === 'workers' || pool.ready);
 
   const total = lengthOf(input.records);
   const result: BatchResult = { done: 0, failed: 0, errors: [], threads: 0 };
@@ -138,7 +143,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
       // 'workers': every record to the pool, waiting for room. 'auto': to the pool while it has
       // room, otherwise generated here: this thread (its JIT warm) works beside the workers
       // rather than waiting, so a batch is never slower than this thread alone.
-      if (usePool() && (strategy === 'workers' || inFlight.size < window)) {
+      if (poolUsable() && (strategy === 'workers' || inFlight.size < window)) {
         chunk.push({ i, record });
         if (chunk.length >= chunkSize) await flush();
         continue;
@@ -163,7 +168,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
     await Promise.all(inFlight);
   } finally {
     finished = true;
-    for (const release of releases) release();
+    for (const l of leases) l.release();
   }
   result.threads = usedPool ? pool!.threads : 0;
   result.errors.sort((a, b) => a.index - b.index);

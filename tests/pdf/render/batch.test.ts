@@ -46,17 +46,21 @@ describe('batch generation', () => {
     const base = await makeBase();
     const fields = [field({ bindingKey: 'name' })];
     const starts = batchPoolStats().starts;
-    const [a, b] = await Promise.all([
+    // All three arrive while the first pool is still starting (no delay between them): whichever
+    // starts it, the others wait for that start and share the pool; none is closed under a batch.
+    const [a, b, c] = await Promise.all([
       collect({ base, fields, records: people(40, 'A'), concurrency: 2, strategy: 'workers' }),
-      (async () => {
-        await new Promise((r) => setTimeout(r, 20));
-        return collect({ base, fields, records: people(20, 'B'), concurrency: 3, strategy: 'workers' });
-      })(),
+      collect({ base, fields, records: people(20, 'B'), concurrency: 3, strategy: 'workers' }),
+      collect({ base, fields, records: people(10, 'C'), concurrency: 4, strategy: 'workers' }),
     ]);
-    expect(a.result).toMatchObject({ done: 40, failed: 0, threads: 2 });
-    expect(b.result).toMatchObject({ done: 20, failed: 0, threads: 2 });
+    const threads = a.result.threads;
+    expect(a.result).toMatchObject({ done: 40, failed: 0, errors: [] });
+    expect(b.result).toMatchObject({ done: 20, failed: 0, errors: [], threads });
+    expect(c.result).toMatchObject({ done: 10, failed: 0, errors: [], threads });
     expect(batchPoolStats().starts).toBe(starts + 1);
+    expect(await pageText(a.docs.get(39)!.bytes)).toContain('A 39 Łódź');
     expect(await pageText(b.docs.get(19)!.bytes)).toContain('B 19 Łódź');
+    expect(await pageText(c.docs.get(9)!.bytes)).toContain('C 9 Łódź');
   });
 
   it('a small batch with no pool running stays in this thread and starts no pool', async () => {
