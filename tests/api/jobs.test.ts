@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
-import { handlePdfGeneration } from '@/services/generation/jobs.js';
+import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
+import { jobResultKey } from '@/services/generation/result.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { pageText } from '../helpers/pdf-readback.js';
@@ -154,6 +155,9 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   }, 120_000);
 
   it('cancel: a running job stops taking records, keeps what it made, and cannot be cancelled twice', async () => {
+    // The consumers stop first (the remaining tests need none), so no record races the cancel.
+    await stop?.();
+    stop = undefined;
     const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: Array.from({ length: 200 }, (_, i) => record(1000 + i)), output: 'zip' } });
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json().job.id;
@@ -167,6 +171,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     // Any record message delivered from now on is skipped: no new document, no counter moved.
     const rows = async () => (await api().services.repos.generatedPdfs.listByUser(a.id, { jobId: id, limit: 1 })).total;
     const before = await rows();
+    expect(before).toBe(0);
     for (const index of [197, 198, 199]) {
       await handlePdfGeneration(api().services, { id: `late-${index}`, attempt: 1, body: { templateId, userId: a.id, payload: record(1000 + index), jobId: id, recordIndex: index, version: 1 } });
     }
@@ -177,6 +182,33 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     const audit = (await api().app.inject({ method: 'GET', url: '/api/audit-logs?limit=100', headers: a.headers })).json();
     expect(audit.items.map((e: { action: string }) => e.action)).toContain('jobs.cancel');
   }, 60_000);
+
+  it('a cancel that lands while the merged result is being built stands: no result is kept, no notification is sent', async () => {
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [record(500), record(501)], output: 'merged', webhookUrl: hookUrl } });
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().job.id;
+    const { services } = api();
+    for (const index of [0, 1]) {
+      await handlePdfGeneration(services, { id: `rec-${index}`, attempt: 1, body: { templateId, userId: a.id, payload: record(500 + index), jobId: id, recordIndex: index, version: 1 } });
+    }
+    // The owner cancels just as the result blob is written (between building it and completing the job).
+    const blobs = new Proxy(services.blobs, {
+      get(target, prop, receiver) {
+        if (prop !== 'put') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<typeof target.put>) => {
+          await services.repos.generationJobs.cancel(a.id, id);
+          return target.put(...args);
+        };
+      },
+    });
+    const hooksBefore = hooks.length;
+    await finalizeJob({ ...services, blobs }, id);
+    const job = await services.repos.generationJobs.getById(id);
+    expect(job.status).toBe('cancelled');
+    expect(job.resultKey).toBeNull();
+    expect(await services.blobs.exists('generated', jobResultKey(job))).toBe(false);
+    expect(hooks.length).toBe(hooksBefore);
+  });
 
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);

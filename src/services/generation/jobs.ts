@@ -185,7 +185,14 @@ export async function finalizeJob(services: GenerationServices, jobId: string): 
     // Counters follow the rows (a crash may have skipped an increment).
     if (rows.done !== job.done) await repos.generationJobs.incrementDone(job.id, rows.done - job.done);
     const resultKey = await buildJobResult(services, job);
-    job = await repos.generationJobs.complete(job.id, { resultKey });
+    try {
+      job = await repos.generationJobs.complete(job.id, { resultKey });
+    } catch (err) {
+      // Cancelled while the result was being built: the cancel stands; drop the unreferenced result.
+      if (!(err instanceof ConflictError) || (await repos.generationJobs.getById(jobId)).status !== 'cancelled') throw err;
+      if (resultKey) await services.blobs.delete('generated', resultKey).catch(() => undefined);
+      return;
+    }
   }
   const data = jobSummary(services, job);
   if (job.notifyEmail) {

@@ -109,8 +109,11 @@ export class GenerationJobsRepository extends PrismaRepository {
   async cancel(userId: string, id: string): Promise<GenerationJob> {
     const job = await this.get(userId, id);
     if (FINAL.includes(job.status)) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${job.status}`);
-    await this.db.generationJob.updateMany({ where: { id, status: { notIn: FINAL } }, data: { status: 'cancelled', finishedAt: new Date() } });
-    return this.getById(id);
+    const { count } = await this.db.generationJob.updateMany({ where: { id, status: { notIn: FINAL } }, data: { status: 'cancelled', finishedAt: new Date() } });
+    const after = await this.getById(id);
+    // Finished between the read and the update: the job was not cancelled, so do not say it was.
+    if (count === 0) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`);
+    return after;
   }
 
   /** Newest first, paged. */
