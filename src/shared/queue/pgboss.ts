@@ -77,6 +77,7 @@ export class PgBossQueueDriver implements QueueDriver {
   private readonly stops = new Set<StopConsumer>();
   private readonly forwarders = new Map<string, string>();
   private started: Promise<void> | undefined;
+  private startedAt = new Date(0);
 
   constructor(private readonly options: PgBossQueueDriverOptions) {
     this.schema = options.schema ?? 'pgboss';
@@ -100,6 +101,7 @@ export class PgBossQueueDriver implements QueueDriver {
 
   start(): Promise<void> {
     this.started ??= (async () => {
+      this.startedAt = new Date();
       await this.boss.start();
       for (const queue of QUEUE_NAMES) {
         const p = this.policies[queue];
@@ -135,9 +137,12 @@ export class PgBossQueueDriver implements QueueDriver {
    */
   async recoverOrphans(): Promise<number> {
     await this.start();
+    // Only our queues (pg-boss's own cron and our schedule forwarders may already be running in
+    // this process), and only what was taken before this driver started.
     const { rows } = await this.boss.getDb().executeSql(
-      `SELECT name, array_agg(id::text) AS ids FROM ${this.schema}.job WHERE state = 'active' GROUP BY name`,
-      [],
+      `SELECT name, array_agg(id::text) AS ids FROM ${this.schema}.job
+       WHERE state = 'active' AND name = ANY($1::text[]) AND started_on < $2 GROUP BY name`,
+      [[...QUEUE_NAMES], this.startedAt],
     );
     let recovered = 0;
     const reason = { message: 'orphaned: the process handling it stopped without finishing; recovered at the next start' };
@@ -186,23 +191,26 @@ export class PgBossQueueDriver implements QueueDriver {
         queue,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 },
         async (jobs) => {
-          for (const job of jobs) {
-            const run = (async () => {
-              const body = parseQueueMessage(queue, job.data);
-              await handler({ body, id: job.id, attempt: job.retryCount + 1 });
-            })();
-            this.inflight.add(run);
-            try {
-              await run;
-            } finally {
-              this.inflight.delete(run);
-            }
-          }
           // pg-boss 10 waits out the rest of its polling interval after every fetch, even one that
           // found work, so a loop took at most one message per second: a 1,000-record job ran at
-          // ~2 records/s. Waking our own loop after a message fetches the next one at once; an empty
-          // queue still waits the interval.
-          if (jobs.length && self.id) this.boss.notifyWorker(self.id);
+          // ~2 records/s. Waking our own loop after a message (handled or failed) fetches the next
+          // one at once; an empty queue still waits the interval.
+          try {
+            for (const job of jobs) {
+              const run = (async () => {
+                const body = parseQueueMessage(queue, job.data);
+                await handler({ body, id: job.id, attempt: job.retryCount + 1 });
+              })();
+              this.inflight.add(run);
+              try {
+                await run;
+              } finally {
+                this.inflight.delete(run);
+              }
+            }
+          } finally {
+            if (jobs.length && self.id) this.boss.notifyWorker(self.id);
+          }
         },
       );
       self.id = id;
