@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@/api/app.js';
+import { storageOrigins, studioCsp } from '@/api/plugins/studio.js';
 import { loadConfig } from '@/shared/config/index.js';
 
 describe('studio served by the API', () => {
@@ -53,6 +54,17 @@ describe('studio served by the API', () => {
     } finally {
       await s3App.close();
     }
+  });
+
+  it('on AWS the policy names our buckets exactly (virtual-hosted), never a wildcard host', () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', AWS_REGION: 'us-west-2', S3_UPLOAD_BUCKET: 'up-b', S3_GENERATED_BUCKET: 'gen-b', S3_BUCKET: 'files-b' });
+    expect(storageOrigins(config).sort()).toEqual([
+      'https://files-b.s3.us-west-2.amazonaws.com', 'https://gen-b.s3.us-west-2.amazonaws.com', 'https://up-b.s3.us-west-2.amazonaws.com',
+    ]);
+    expect(studioCsp(storageOrigins(config))).not.toContain('*');
+    // A custom endpoint with virtual-hosted URLs: bucket.host, not the endpoint's bare origin.
+    const custom = loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'https://storage.example.com', S3_FORCE_PATH_STYLE: 'false', S3_UPLOAD_BUCKET: 'up-b' });
+    expect(storageOrigins(custom)).toContain('https://up-b.storage.example.com');
   });
 
   it('falls back to index.html for deep links, never for API paths', async () => {

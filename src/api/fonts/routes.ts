@@ -23,7 +23,7 @@ export const fontRoutes: FastifyPluginAsyncZod<{ fonts?: FontRegistry }> = async
     preHandler: app.requireUser,
     schema: {
       tags, security,
-      summary: 'Font families available to fields (with aliases and styles); Noto Sans JP appears when the optional CJK package is installed',
+      summary: 'Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed',
       response: { 200: fontListSchema, ...errorResponses },
     },
   }, async () => (list ??= { families: (opts.fonts ?? defaultFontRegistry()).describe() }));

@@ -6,10 +6,19 @@ import type { Config } from '@/shared/config/index.js';
 /** Paths that belong to the API: a miss there is a JSON 404, never the studio's page. */
 const API_PREFIXES = ['/api/', '/api', '/docs', '/health', '/blobs/'];
 
-/** Where the browser itself talks to storage (presigned S3 URLs); local storage is served by us. */
-export function storageOrigins(config: Config): string[] {
-  if (config.storage.driver !== 's3') return [];
-  return [config.storage.endpoint ? new URL(config.storage.endpoint).origin : 'https://*.amazonaws.com'];
+/**
+ * Exactly where the browser itself talks to storage: the origins of our buckets' presigned URLs
+ * (local storage is served by us). Never a wildcard such as *.amazonaws.com, which would let an
+ * injected script post data to anyone's bucket. Path-style URLs share one host for every bucket,
+ * so that host is allowed only when path style is forced (local S3-compatible servers).
+ */
+export function storageOrigins(config: Pick<Config, 'storage' | 'region'>): string[] {
+  const { storage } = config;
+  if (storage.driver !== 's3') return [];
+  const base = storage.endpoint ? new URL(storage.endpoint) : new URL(`https://s3.${config.region}.amazonaws.com`);
+  if (storage.forcePathStyle) return [base.origin];
+  const buckets = [...new Set(Object.values(storage.buckets))];
+  return buckets.map((bucket) => `${base.protocol}//${bucket}.${base.host}`);
 }
 
 /**
