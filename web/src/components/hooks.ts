@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { parseRoute, type Route } from '../state/route.js';
 
 export function useRoute(): Route {
@@ -15,16 +15,24 @@ export function navigate(href: string): void {
   window.location.hash = href.replace(/^#/, '');
 }
 
-/** Loads data with `load` whenever `deps` change; exposes loading/error and a reload. */
+/**
+ * Loads data with `load` whenever `deps` change; exposes loading/error and a reload. A reload that
+ * fails (one lost poll) keeps the last data beside the error, so live views stay up and keep
+ * polling; a failure for new deps shows no stale data of the old ones.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const lastDeps = useRef<unknown[] | null>(null);
   useEffect(() => {
     let alive = true;
+    const prev = lastDeps.current;
+    const sameDeps = prev !== null && prev.length === deps.length && deps.every((d, i) => Object.is(d, prev[i]));
+    lastDeps.current = deps;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
       (data) => alive && setState({ data, error: null, loading: false }),
-      (error: unknown) => alive && setState({ data: null, error, loading: false }),
+      (error: unknown) => alive && setState((s) => ({ data: sameDeps ? s.data : null, error, loading: false })),
     );
     return () => {
       alive = false;
