@@ -45,12 +45,27 @@ describe('incremental page rewrite from prepared bytes', () => {
       const parsed = await PDFDocument.load(doc.bytes);
       expect(parsed.getPage(2).getCropBox()).toMatchObject({ x: 0, y: 0, width: 595, height: 842 });
       expect(parsed.getPage(1).getRotation().angle).toBe(90);
-      // Our text sits where the field is: 80 pt from the top.
-      const hit = await findText(doc.bytes, `Zweite ${round}`, 2);
-      expect(hit).toBeDefined();
+      // Our text sits where the field is (x 50, 80 pt from the top) on the pages written from
+      // prepared bytes; on the rotated page it is at least there.
+      for (const [page, text] of [[1, `Première ${round}`], [3, `Třetí ${round}`]] as const) {
+        const hit = await findText(doc.bytes, text, page);
+        expect(hit, text).toBeDefined();
+        expect(hit!.x).toBeGreaterThanOrEqual(50 - 0.5);
+        expect(hit!.x).toBeLessThan(60);
+        expect(hit!.baseline).toBeGreaterThan(80);
+        expect(hit!.baseline).toBeLessThan(80 + fields[page - 1]!.size.height);
+      }
+      expect(await findText(doc.bytes, `Zweite ${round}`, 2)).toBeDefined();
       if (hasPdftoppm()) {
+        // Ink inside the field's box on the rendered page (1 px per pt), none in the same-sized box below it.
         const png = await renderPageToPng(doc.bytes, 1);
-        expect(png.width).toBeGreaterThan(500);
+        const ink = (y0: number): number => {
+          let n = 0;
+          for (let y = y0; y < y0 + fields[0]!.size.height; y++) for (let x = 50; x < 50 + fields[0]!.size.width; x++) if (png.data[(y * png.width + x) * 4] < 128) n++;
+          return n;
+        };
+        expect(ink(80)).toBeGreaterThan(20);
+        expect(ink(80 + fields[0]!.size.height + 5)).toBe(0);
       }
     }
   });
