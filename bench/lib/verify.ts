@@ -3,26 +3,11 @@
  * of its record, so a fast-but-wrong engine cannot win. Whitespace is ignored when comparing
  * because extractors split and join text runs differently per producer.
  */
-import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
-
-type PdfJs = typeof PdfJsModule;
-let pdfjsPromise: Promise<PdfJs> | undefined;
-
-async function pdfjs(): Promise<PdfJs> {
-  // pdfjs-dist 6 uses Promise.withResolvers (Node ≥ 22); the project supports Node 20.
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-  return (pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
-}
+import { loadPdfJs } from '../../tests/helpers/pdfjs.js';
 
 /** All text of the document, one string per page. */
 export async function pageTexts(bytes: Uint8Array): Promise<string[]> {
-  const lib = await pdfjs();
+  const lib = await loadPdfJs();
   const task = lib.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 });
   const doc = await task.promise;
   try {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { loadPdfJs } from '../helpers/pdfjs.js';
 
 /**
  * What the studio's end-to-end tests need: the real server (child process `tsx src/cli/index.ts
@@ -150,4 +151,17 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Text of every page of a PDF, with pdf.js in Node (items joined by spaces, pages by newlines). */
+export async function pdfText(bytes: Uint8Array): Promise<string> {
+  const { getDocument } = await loadPdfJs();
+  const doc = await getDocument({ data: bytes, useSystemFonts: false, standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/') }).promise;
+  let out = '';
+  for (let i = 1; i <= doc.numPages; i += 1) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    out += content.items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
+  }
+  await doc.loadingTask.destroy();
+  return out;
 }

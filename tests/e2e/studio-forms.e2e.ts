@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStudio, CHROMIUM, launchBrowser, ROOT, startApi, startStudio, type Running } from './harness.js';
+import { buildStudio, CHROMIUM, launchBrowser, pdfText, ROOT, startApi, startStudio, type Running } from './harness.js';
 
 /**
  * The studio's form workflow end to end, in headless Chromium against the real server: import an
@@ -37,30 +37,6 @@ async function formPdf(): Promise<Buffer> {
   dd.addOptions(['France', 'Japan', 'Peru']);
   dd.addToPage(page, FORM.country);
   return Buffer.from(await doc.save());
-}
-
-/** Text of every page of a PDF, with pdf.js in Node (the legacy build runs on Node 20). */
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  // pdf.js 6 uses Promise.withResolvers, which Node 20 lacks (the browser has it).
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await getDocument({ data: bytes, useSystemFonts: false, standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/') }).promise;
-  let out = '';
-  for (let i = 1; i <= doc.numPages; i += 1) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    out += content.items.map((it) => ('str' in it ? it.str : '')).join(' ') + '\n';
-  }
-  await doc.loadingTask.destroy();
-  return out;
 }
 
 /** Clicks Generate PDF in the preview panel; the text of the PDF the viewer shows (saved as an artifact). */

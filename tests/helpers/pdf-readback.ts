@@ -16,6 +16,7 @@ import jsQR from 'jsqr';
 import { PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
+import { loadPdfJs } from './pdfjs.js';
 
 const run = promisify(execFile);
 
@@ -32,15 +33,7 @@ export interface TextItem {
 
 /** Text runs of a page (1-based) with positions in top-left points. */
 export async function extractText(bytes: Uint8Array, pageNumber = 1): Promise<TextItem[]> {
-  // pdfjs-dist 6 uses Promise.withResolvers (Node ≥ 22); the project supports Node 20.
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= () => {
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({ data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, verbosity: 0 });
   const doc = await task.promise;
   try {

@@ -3,7 +3,7 @@ import type { PDFRawStream } from 'pdf-lib';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, createDefaultFontRegistry, PdfError, preflight } from '@/pdf/index.js';
-import { notoSansJp, optionalCjkFaces } from '@/pdf/fonts/registry.js';
+import { optionalCjkFaces } from '@/pdf/fonts/registry.js';
 import { hasPdftoppm, pageText, renderPageToPng } from '../helpers/pdf-readback.js';
 import { field, makeBase } from './render/support.js';
 
@@ -14,7 +14,7 @@ import { field, makeBase } from './render/support.js';
  * missing-glyph error.
  */
 
-const installed = notoSansJp() !== undefined;
+const installed = optionalCjkFaces('Noto Sans JP') !== undefined;
 const allCjk = installed && optionalCjkFaces('Noto Sans SC') !== undefined && optionalCjkFaces('Noto Sans KR') !== undefined;
 const cjk = installed ? describe : describe.skip;
 const ADDRESS = '東京都渋谷区';

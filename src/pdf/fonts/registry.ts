@@ -246,9 +246,6 @@ export function optionalCjkFaces(family: CjkFamily, resolve: (specifier: string)
   };
 }
 
-/** Noto Sans JP's files, or undefined when not installed. */
-export const notoSansJp = (resolve?: (specifier: string) => string) => optionalCjkFaces('Noto Sans JP', resolve);
-
 export interface DefaultFontOptions {
   /** Module resolution for the optional font packages (tests pass one that fails, to simulate absence). */
   resolveOptional?: (specifier: string) => string;

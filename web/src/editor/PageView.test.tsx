@@ -54,12 +54,18 @@ describe('PageView', () => {
     expect(last.past).toHaveLength(2);
   });
 
-  it('a click without drag on a field of a multi-selection selects that field alone; a drag moves them all', () => {
+  /** A text field at x 10 and a date field at x 100 on page 1, both selected; returns their keys. */
+  function renderTwoSelected(): string[] {
     let s = initialEditorState([{ width: 600, height: 800 }]);
     s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });
     s = editorReducer(s, { type: 'add', fieldType: 'date', page: 1, rect: { x: 100, y: 10, width: 50, height: 20 } });
     const both = s.fields.map((f) => f.key);
     render(<Harness start={{ ...s, selection: both }} />);
+    return both;
+  }
+
+  it('a click without drag on a field of a multi-selection selects that field alone; a drag moves them all', () => {
+    const both = renderTwoSelected();
     const surface = screen.getByTestId('page-1');
     const date = screen.getByRole('button', { name: /Date field date1/ });
     fireEvent.pointerDown(date, at(250, 40));
@@ -70,11 +76,7 @@ describe('PageView', () => {
   });
 
   it('dragging a field of a multi-selection moves every selected field', () => {
-    let s = initialEditorState([{ width: 600, height: 800 }]);
-    s = editorReducer(s, { type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 50, height: 20 } });
-    s = editorReducer(s, { type: 'add', fieldType: 'date', page: 1, rect: { x: 100, y: 10, width: 50, height: 20 } });
-    const both = s.fields.map((f) => f.key);
-    render(<Harness start={{ ...s, selection: both }} />);
+    const both = renderTwoSelected();
     const surface = screen.getByTestId('page-1');
     fireEvent.pointerDown(screen.getByRole('button', { name: /Date field date1/ }), at(250, 40));
     fireEvent.pointerMove(surface, at(290, 40));
