@@ -165,3 +165,28 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
   await doc.loadingTask.destroy();
   return out;
 }
+
+export interface StudioSession {
+  api: Running & { log: () => string };
+  studio: Running;
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  /** Closes the browser, then the studio, then the API. */
+  stop(): Promise<void>;
+}
+
+/** What each browser test file runs against: the built studio, the real API and Chromium. */
+export async function startStudioSession(): Promise<StudioSession> {
+  buildStudio();
+  const api = await startApi();
+  let studio: Running | undefined;
+  try {
+    studio = await startStudio(api.url);
+    const browser = await launchBrowser();
+    const s = studio;
+    return { api, studio, browser, stop: async () => { await browser.close(); await s.stop(); await api.stop(); } };
+  } catch (err) {
+    await studio?.stop();
+    await api.stop();
+    throw err;
+  }
+}

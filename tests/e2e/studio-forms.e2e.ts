@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStudio, CHROMIUM, launchBrowser, pdfText, ROOT, startApi, startStudio, type Running } from './harness.js';
+import { CHROMIUM, pdfText, ROOT, startStudioSession, type StudioSession } from './harness.js';
 
 /**
  * The studio's form workflow end to end, in headless Chromium against the real server: import an
@@ -174,23 +174,19 @@ async function importFields(page: Page): Promise<string> {
 // Outside CI a machine without Debian's chromium skips with the reason (see studio.e2e.ts).
 const browserReady = existsSync(CHROMIUM);
 (browserReady ? describe : describe.skip)(`studio form workflow end to end${browserReady ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`, () => {
-  let api: (Running & { log: () => string }) | undefined;
-  let studio: Running | undefined;
-  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let api: StudioSession['api'] | undefined;
+  let studio: StudioSession['studio'] | undefined;
+  let browser: StudioSession['browser'] | undefined;
+
+  let session: StudioSession | undefined;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    buildStudio();
-    api = await startApi();
-    studio = await startStudio(api.url);
-    browser = await launchBrowser();
+    session = await startStudioSession();
+    ({ api, studio, browser } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-    await api?.stop();
-  });
+  afterAll(async () => session?.stop());
 
   async function withPage(shot: string, body: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
     const page = await browser!.context.newPage();

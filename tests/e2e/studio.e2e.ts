@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStudio, CHROMIUM, launchBrowser, pdfText, ROOT, startApi, startStudio, type Running } from './harness.js';
+import { CHROMIUM, pdfText, ROOT, startStudioSession, type StudioSession } from './harness.js';
 
 /**
  * The studio end to end, in headless Chromium against the real server: sign up, upload a real PDF,
@@ -67,25 +67,21 @@ async function waitSaved(page: Page): Promise<void> {
 // tests/environment.test.ts fails instead, so the browser test can never be skipped silently there.
 const browserReady = existsSync(CHROMIUM);
 (browserReady ? describe : describe.skip)(`studio end to end${browserReady ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`, () => {
-  let api: (Running & { log: () => string }) | undefined;
-  let studio: Running | undefined;
-  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let api: StudioSession['api'] | undefined;
+  let studio: StudioSession['studio'] | undefined;
+  let browser: StudioSession['browser'] | undefined;
   /** The editor of the template the first test made (the batch test runs on it). */
   let editorUrl: string | undefined;
 
+  let session: StudioSession | undefined;
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    buildStudio();
-    api = await startApi();
-    studio = await startStudio(api.url);
-    browser = await launchBrowser();
+    session = await startStudioSession();
+    ({ api, studio, browser } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-    await api?.stop();
-  });
+  afterAll(async () => session?.stop());
 
   it('signs up, uploads, places/drags/resizes fields that survive a reload, and generates a PDF with the values', async () => {
     const page = await browser!.context.newPage();
