@@ -1,5 +1,8 @@
-import { compileTemplate, type CompiledTemplate } from './compile.js';
-import type { EngineField, GenerateOptions, GenerationWarning } from './types.js';
+import type { CompiledTemplate } from './compile.js';
+import { CompiledTemplateCache, type TemplateInputs } from './compiled-cache.js';
+import type { GenerateOptions, GenerationWarning } from './types.js';
+
+export type { TemplateInputs } from './compiled-cache.js';
 
 /**
  * Piscina worker of the long-lived batch pool. Templates are compiled once per thread and cached
@@ -8,7 +11,6 @@ import type { EngineField, GenerateOptions, GenerationWarning } from './types.js
  * key (the worker answers `missing` and the pool resends with them), not with every record.
  */
 
-export interface TemplateInputs { base: Uint8Array; fields: EngineField[] }
 export interface BatchTask {
   key: string;
   /** A few records per task: one message each way per chunk, not per record. Absent: only compile (pool warm-up). */
@@ -20,23 +22,11 @@ export type WorkerDocument = { bytes: Uint8Array; warnings: GenerationWarning[];
 export type BatchTaskResult = { docs: WorkerDocument[] } | { missing: true } | { compiled: true };
 
 /** Templates kept per thread (each holds its base bytes and parsed pages). */
-const CACHE_SIZE = 8;
-const cache = new Map<string, Promise<CompiledTemplate>>();
+const cache = new CompiledTemplateCache(8);
 
 function compiledFor(task: BatchTask): Promise<CompiledTemplate> | undefined {
-  let c = cache.get(task.key);
-  if (c) {
-    // Refresh recency (Map keeps insertion order: the first key is the least recently used).
-    cache.delete(task.key);
-    cache.set(task.key, c);
-    return c;
-  }
-  if (!task.template) return undefined;
-  c = compileTemplate(task.template.base, task.template.fields);
-  cache.set(task.key, c);
-  c.catch(() => cache.delete(task.key));
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return c;
+  const { template } = task;
+  return template ? cache.compile(task.key, () => template) : cache.get(task.key);
 }
 
 export default async function generateInWorker(task: BatchTask): Promise<BatchTaskResult> {

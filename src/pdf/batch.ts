@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { acquirePool, leaseExistingPool, batchPoolStats, templateKey, type BatchPool, type PoolLease } from './batch-pool.js';
-import { compileTemplate, type CompiledTemplate } from './compile.js';
+import { CompiledTemplateCache } from './compiled-cache.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
 export { closeBatchPool, batchPoolStats } from './batch-pool.js';
@@ -47,17 +47,7 @@ function lengthOf(records: BatchInput['records']): number | undefined {
 }
 
 // The last few templates compiled in this thread, by key (a service runs the same templates again).
-const localCache = new Map<string, Promise<CompiledTemplate>>();
-function compiledHere(key: string, base: Uint8Array, fields: EngineField[]): Promise<CompiledTemplate> {
-  let c = localCache.get(key);
-  if (!c) {
-    c = compileTemplate(base, fields);
-    localCache.set(key, c);
-    c.catch(() => localCache.delete(key));
-    if (localCache.size > 4) localCache.delete(localCache.keys().next().value!);
-  }
-  return c;
-}
+const localCache = new CompiledTemplateCache(4);
 
 /**
  * Streams records through the compiled template with bounded in-flight work (2 × threads chunks
@@ -70,7 +60,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   const template = { base: input.base, fields: input.fields };
   const key = templateKey(template);
   // Compile here first: a bad base or template fails the batch at once, not per record.
-  const local = await compiledHere(key, input.base, input.fields);
+  const local = await localCache.compile(key, () => template);
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
   const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
 

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
-import { compileTemplate, type CompiledTemplate, type EngineField } from '@/pdf/index.js';
+import type { CompiledTemplate, EngineField } from '@/pdf/index.js';
+import { CompiledTemplateCache } from '@/pdf/compiled-cache.js';
 
 /**
  * Compile once, generate many: parsing the base PDF and placing fields dominates a single
@@ -7,17 +7,10 @@ import { compileTemplate, type CompiledTemplate, type EngineField } from '@/pdf/
  * version (or an edited draft) has a new key, so nothing needs explicit invalidation. The promise
  * is cached, so concurrent first requests compile once.
  */
-const cache = new LRUCache<string, Promise<CompiledTemplate>>({ max: 64 });
+const cache = new CompiledTemplateCache(64);
 
-export async function compiled(cacheKey: string, load: () => Promise<{ base: Uint8Array; fields: EngineField[] }>): Promise<CompiledTemplate> {
-  let entry = cache.get(cacheKey);
-  if (!entry) {
-    entry = load().then(({ base, fields }) => compileTemplate(base, fields));
-    cache.set(cacheKey, entry);
-    // A failed compile must not be remembered.
-    entry.catch(() => cache.delete(cacheKey));
-  }
-  return entry;
+export function compiled(cacheKey: string, load: () => Promise<{ base: Uint8Array; fields: EngineField[] }>): Promise<CompiledTemplate> {
+  return cache.compile(cacheKey, load);
 }
 
 export function compiledCacheStats(): { size: number } {
