@@ -1,8 +1,6 @@
-import type { CompiledTemplate } from './compile.js';
-import { CompiledTemplateCache, type TemplateInputs } from './compiled-cache.js';
-import type { GenerateOptions, GenerationWarning } from './types.js';
-
-export type { TemplateInputs } from './compiled-cache.js';
+import { PromiseCache } from '@/shared/promise-cache.js';
+import { compileTemplate, type CompiledTemplate } from './compile.js';
+import type { EngineField, GenerateOptions, GenerationWarning } from './types.js';
 
 /**
  * Piscina worker of the long-lived batch pool. Templates are compiled once per thread and cached
@@ -11,6 +9,7 @@ export type { TemplateInputs } from './compiled-cache.js';
  * key (the worker answers `missing` and the pool resends with them), not with every record.
  */
 
+export interface TemplateInputs { base: Uint8Array; fields: EngineField[] }
 export interface BatchTask {
   key: string;
   /** A few records per task: one message each way per chunk, not per record. Absent: only compile (pool warm-up). */
@@ -22,11 +21,11 @@ export type WorkerDocument = { bytes: Uint8Array; warnings: GenerationWarning[];
 export type BatchTaskResult = { docs: WorkerDocument[] } | { missing: true } | { compiled: true };
 
 /** Templates kept per thread (each holds its base bytes and parsed pages). */
-const cache = new CompiledTemplateCache(8);
+const cache = new PromiseCache<CompiledTemplate>({ max: 8 });
 
 function compiledFor(task: BatchTask): Promise<CompiledTemplate> | undefined {
   const { template } = task;
-  return template ? cache.compile(task.key, () => template) : cache.get(task.key);
+  return template ? cache.getOrCreate(task.key, () => compileTemplate(template.base, template.fields)) : cache.get(task.key);
 }
 
 export default async function generateInWorker(task: BatchTask): Promise<BatchTaskResult> {

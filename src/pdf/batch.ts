@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { acquirePool, leaseExistingPool, batchPoolStats, templateKey, type BatchPool, type PoolLease } from './batch-pool.js';
-import { CompiledTemplateCache } from './compiled-cache.js';
+import { PromiseCache } from '@/shared/promise-cache.js';
+import { compileTemplate, type CompiledTemplate } from './compile.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
 export { closeBatchPool, batchPoolStats } from './batch-pool.js';
@@ -47,7 +48,7 @@ function lengthOf(records: BatchInput['records']): number | undefined {
 }
 
 // The last few templates compiled in this thread, by key (a service runs the same templates again).
-const localCache = new CompiledTemplateCache(4);
+const localCache = new PromiseCache<CompiledTemplate>({ max: 4 });
 
 /**
  * Streams records through the compiled template with bounded in-flight work (2 × threads chunks
@@ -60,7 +61,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   const template = { base: input.base, fields: input.fields };
   const key = templateKey(template);
   // Compile here first: a bad base or template fails the batch at once, not per record.
-  const local = await localCache.compile(key, () => template);
+  const local = await localCache.getOrCreate(key, () => compileTemplate(input.base, input.fields));
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
   const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PromiseCache } from '@/shared/promise-cache.js';
 import { JpegEmbedder, PngEmbedder } from 'pdf-lib';
 import { PdfError } from '../errors.js';
 import type { EngineField } from '../types.js';
@@ -21,14 +22,13 @@ export function imageBytes(field: EngineField, value: unknown): Uint8Array {
 }
 
 type Embedder = PngEmbedder | JpegEmbedder;
-// Decoding a PNG is the costly part; the same logo in every record is decoded once.
-const decoded = new Map<string, Promise<Embedder>>();
+// Decoding a PNG is the costly part; the same logo in every record is decoded once. Small on
+// purpose: a logo repeats across records, a signature does not.
+const decoded = new PromiseCache<Embedder>({ max: 16 });
 
-async function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder> {
+function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder> {
   const key = createHash('sha1').update(bytes).digest('base64');
-  const cached = decoded.get(key);
-  if (cached) return cached;
-  const p = (async () => {
+  return decoded.getOrCreate(key, async () => {
     try {
       if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return await PngEmbedder.for(bytes);
       if (bytes[0] === 0xff && bytes[1] === 0xd8) return await JpegEmbedder.for(bytes);
@@ -36,12 +36,7 @@ async function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder
       throw invalid(field, `unreadable image (${(e as Error).message})`);
     }
     throw invalid(field, 'not a PNG or JPEG image');
-  })();
-  // Small on purpose: a logo repeats across records, a signature does not.
-  if (decoded.size >= 16) decoded.delete(decoded.keys().next().value!);
-  decoded.set(key, p);
-  p.catch(() => decoded.delete(key));
-  return p;
+  });
 }
 
 export async function drawImage(doc: DocumentCanvas, page: PageCanvas, field: EngineField, value: unknown, w: number, h: number): Promise<void> {

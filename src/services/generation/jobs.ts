@@ -4,6 +4,7 @@ import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
 import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
 import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
 import { AppError, ConflictError } from '@/shared/errors.js';
+import { PromiseCache } from '@/shared/promise-cache.js';
 import { PdfError } from '@/pdf/errors.js';
 import { generateAndStore, PayloadInvalidError } from './generate.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
@@ -79,16 +80,10 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const snapshots = new Map<string, { at: number; snapshot: Promise<TemplateSnapshot> }>();
+const snapshots = new PromiseCache<TemplateSnapshot>({ max: 256, ttlMs: 5000 });
 /** A job's records share one snapshot load for a few seconds (one DynamoDB read per burst, not per record). */
 function jobSnapshot(services: GenerationServices, userId: string, templateId: string, version: VersionSelector, jobId: string): Promise<TemplateSnapshot> {
-  const hit = snapshots.get(jobId);
-  if (hit && Date.now() - hit.at < 5000) return hit.snapshot;
-  const snapshot = loadTemplateSnapshot(services, userId, templateId, version);
-  snapshots.set(jobId, { at: Date.now(), snapshot });
-  snapshot.catch(() => snapshots.delete(jobId));
-  if (snapshots.size > 256) snapshots.delete(snapshots.keys().next().value!);
-  return snapshot;
+  return snapshots.getOrCreate(jobId, () => loadTemplateSnapshot(services, userId, templateId, version));
 }
 
 /**
