@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/client.js';
 import { fieldsApi } from '../api/endpoints.js';
 import type { EditorField } from '../state/fields.js';
@@ -10,7 +10,8 @@ export function useFieldSaver(client: ApiClient, templateId: string, loaded: Edi
   const saver = useRef<FieldSaver | null>(null);
   const [save, setSave] = useState<SaveView>({ status: 'saved', error: null });
 
-  useEffect(() => {
+  // Layout effects (this one and the next, in this order) so the saver exists before it is given fields.
+  useLayoutEffect(() => {
     if (!loaded) return;
     const s = new FieldSaver(fieldsApi(client, templateId), loaded, {
       onStatus: (status, error) => setSave({ status, error: error ?? null }),
@@ -23,7 +24,11 @@ export function useFieldSaver(client: ApiClient, templateId: string, loaded: Edi
     };
   }, [client, templateId, loaded]);
 
-  useEffect(() => {
+  // A layout effect, not a passive one: the indicator must say "unsaved" in the same frame the
+  // change appears. With useEffect there was a frame showing a changed field next to "All changes
+  // saved" (an undo right after a redo), and anything trusting the indicator (a user closing the
+  // tab, the browser test) could act on a save that had not started.
+  useLayoutEffect(() => {
     saver.current?.update(fields);
   }, [fields]);
 
