@@ -1,6 +1,23 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 /**
+ * A draft that starts again from `value` whenever `value` changes from outside (undo, redo, a drag
+ * while the panel is open). Reset during render, not in an effect: with an effect the input showed
+ * the previous value for a frame after an undo, and if the panel went away in that frame (a click on
+ * another field right after Ctrl+Z) the unmount commit wrote that previous value back, undoing the undo.
+ */
+function useDraft<V>(value: V, toDraft: (v: V) => string, onReset?: () => void): [string, (d: string) => void] {
+  const [draft, setDraft] = useState(() => toDraft(value));
+  const [shown, setShown] = useState(value);
+  if (!Object.is(shown, value)) {
+    setShown(value);
+    setDraft(toDraft(value));
+    onReset?.();
+  }
+  return [draft, setDraft];
+}
+
+/**
  * Commits a pending draft when the input goes away (the panel is keyed by field, so selecting
  * another field unmounts it): the edit lands on the field it was typed for, never on the next one.
  */
@@ -16,13 +33,9 @@ function useCommitOnUnmount(pending: () => void): void {
  */
 
 export function TextProp({ label, value, onCommit, placeholder, validate, multiline }: { label: string; value: string; onCommit: (v: string) => void; placeholder?: string; validate?: (v: string) => string | null; multiline?: boolean }) {
-  const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
+  const [draft, setDraft] = useDraft(value, (v) => v, () => setError(null));
   const id = useId();
-  useEffect(() => {
-    setDraft(value);
-    setError(null);
-  }, [value]);
   const commit = () => {
     if (draft === value) return;
     const problem = validate?.(draft) ?? null;
@@ -58,10 +71,9 @@ export function TextProp({ label, value, onCommit, placeholder, validate, multil
 }
 
 export function NumberProp({ label, value, onCommit, min, max, step, optional }: { label: string; value: number | undefined; onCommit: (v: number | undefined) => void; min?: number; max?: number; step?: number; optional?: boolean }) {
-  const [draft, setDraft] = useState(value === undefined ? '' : String(value));
-  const id = useId();
-  useEffect(() => setDraft(value === undefined ? '' : String(value)), [value]);
   const pending = useRef(false);
+  const [draft, setDraft] = useDraft(value, (v) => (v === undefined ? '' : String(v)));
+  const id = useId();
   useCommitOnUnmount(() => {
     if (!pending.current) return;
     const n = Number(draft);
