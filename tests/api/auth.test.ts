@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { buildApp } from '@/api/app.js';
 import { forEachApi, registerUser } from '../helpers/api.js';
 
 forEachApi('auth and account API', (api) => {
@@ -99,6 +100,35 @@ forEachApi('auth and account API', (api) => {
     const after = await api().app.inject({ method: 'GET', url: '/api/auth/me', headers: { 'x-api-key': key } });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('api_key_invalid');
+  });
+
+  it("an API key's lastUsedAt is recorded by the time the request using it is answered, even when the write is slow", async () => {
+    // The same services, with the lastUsedAt write taking 300 ms (a loaded database): a write left
+    // running after the reply (fire-and-forget) would show up here as lastUsedAt null.
+    const { services } = api();
+    const apiKeys = new Proxy(services.repos.apiKeys, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop !== 'touch') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof target.touch>) => {
+          await new Promise((r) => setTimeout(r, 300));
+          return target.touch(...args);
+        };
+      },
+    });
+    const app = await buildApp({ config: services.config, checks: [], services: { ...services, repos: { ...services.repos, apiKeys } }, logger: false });
+    try {
+      const u = await registerUser(app, 'touch');
+      const created = await app.inject({ method: 'POST', url: '/api/api-keys', headers: u.headers, payload: { name: 'server' } });
+      expect(created.statusCode, created.body).toBe(201);
+      const before = Date.now();
+      expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { 'x-api-key': created.json().key } })).statusCode).toBe(200);
+      const [listed] = (await app.inject({ method: 'GET', url: '/api/api-keys', headers: u.headers })).json().items;
+      expect(listed.lastUsedAt).not.toBeNull();
+      expect(new Date(listed.lastUsedAt).getTime()).toBeGreaterThanOrEqual(before);
+    } finally {
+      await app.close();
+    }
   });
 
   it('admin users list is for admins only', async () => {

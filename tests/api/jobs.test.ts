@@ -124,7 +124,9 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     const outbox = path.join(api().dataDir, 'outbox');
     let mails: string[] = [];
     while (Date.now() - start < 60_000) {
-      mails = await readdir(outbox).catch(() => []);
+      // Only finished mails: the outbox writes `.<name>.tmp` beside them and renames it into place,
+      // so a listing can catch the hidden temporary file, half-written or already gone.
+      mails = (await readdir(outbox).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'));
       if (mails.length) break;
       await new Promise((r) => setTimeout(r, 250));
     }

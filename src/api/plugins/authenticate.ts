@@ -50,7 +50,9 @@ async function authenticatePlugin(app: FastifyInstance, opts: { services: ApiSer
       const apiKey = await repos.apiKeys.findActiveByKey(key);
       if (!apiKey) throw new UnauthorizedError('api_key_invalid', 'The API key is unknown, revoked or expired');
       const user = await repos.users.findById(apiKey.userId);
-      void repos.apiKeys.touch(apiKey.id).catch(() => undefined);
+      // Awaited, not fire-and-forget: a client that lists its keys right after using one must see
+      // lastUsedAt, and on Lambda nothing runs after the reply. A failed touch never fails the request.
+      await repos.apiKeys.touch(apiKey.id).catch((err: unknown) => request.log.warn({ err }, 'api key lastUsedAt update failed'));
       return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id };
     }
     return null;

@@ -52,7 +52,7 @@ export class ApiKeysRepository extends PrismaRepository {
     return this.findActiveByHash(hashApiKey(key), now);
   }
 
-  /** Records use (best effort; callers need not await it on the request path). */
+  /** Records use. The auth layer awaits it, so the key's lastUsedAt is set once the request is answered. */
   async touch(id: string, at = new Date()): Promise<void> {
     assertId('ApiKey', id);
     await this.db.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } });
