@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { fieldInputSchema, type FieldType } from '@/shared/domain/field.js';
-import type { Field, PreflightResult, Template } from '../api/types.js';
+import type { Field, Template } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
 import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
-import { issuesByField, preflightLines } from '../state/preflight.js';
+import { currentPreflight, issuesByField, preflightLines, type PreflightCheck } from '../state/preflight.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
@@ -37,7 +37,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [armed, setArmed] = useState<FieldType | null>(null);
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
   const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
-  const [preflight, setPreflight] = useState<PreflightResult | null>(null);
+  const [preflightCheck, setPreflightCheck] = useState<PreflightCheck | null>(null);
   const [sample, setSample] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
   const [actionError, setActionError] = useState<unknown>(null);
@@ -72,9 +72,13 @@ export function EditorPage({ templateId }: { templateId: string }) {
     setZoom(Math.max(0.25, (scroller.current.clientWidth - 48) / size.width));
   }, [state.pages, page]);
 
-  // Fit the first page to the width once the canvas area exists (rounded to 5 % steps).
+  // Fit the first page to the width once the canvas area exists (rounded to 5 % steps). A layout
+  // effect: the first frame of the page is already at the fitted zoom. With a passive effect the
+  // page and its fields appeared at 100 % and changed size a moment later (pdf.js could even draw
+  // the 100 % page first), so whatever measured them in between (a click aimed at a spot, a test
+  // comparing boxes across a reload) measured a layout about to change.
   const fitted = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const first = state.pages[0];
     if (fitted.current || !first || !scroller.current) return;
     fitted.current = true;
@@ -82,7 +86,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
     setZoom(Math.max(0.5, Math.min(2, Math.floor((avail / first.width) * 20) / 20)));
   }, [state.pages, loaded]);
 
-  useEffect(() => {
+  // A layout effect, so the listener always knows the selection the page shows: after a selection
+  // made outside an input event (the import selects what it added) a passive effect could still
+  // hold the previous one when the next key arrived, and Delete or an arrow was silently ignored.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditableTarget(e.target)) return;
       if (e.key === 'Escape' && armed) {
@@ -105,6 +112,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
   }, [page, armed, state.selection.length]);
 
   // Preflight findings, each naming its field, and keyed by editor field for the page and the panel.
+  // Only while the check still describes the fields and sample data: an answer for other data is
+  // shown as out of date, never as "No problems found." (see currentPreflight).
+  const preflight = useMemo(() => currentPreflight(preflightCheck, state.fields, sample), [preflightCheck, state.fields, sample]);
+  const preflightStale = preflightCheck !== null && preflight === null;
   const findings = useMemo(() => {
     if (!preflight) return null;
     const names = new Map(state.fields.map((f) => [f.key, f.name]));
@@ -224,7 +235,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             {panel === 'properties' ? (
               <PropertyPanel key={single?.key ?? 'none'} fonts={fonts} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
             ) : panel === 'preview' ? (
-              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} onPreflight={setPreflight} sample={sample} onSample={setSample} onShowField={showField} />
+              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} stale={preflightStale} onPreflight={setPreflightCheck} sample={sample} onSample={setSample} onShowField={showField} />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
             )}

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
-import type { PreflightResult } from '../api/types.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import type { PreflightLine } from '../state/preflight.js';
+import type { PreflightCheck, PreflightLine } from '../state/preflight.js';
 import { buildSampleData } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
 
@@ -14,7 +13,10 @@ interface Props {
   flush: () => Promise<void>;
   /** The last preflight's findings, each naming its field (kept by the editor across tab switches). */
   findings: readonly PreflightLine[] | null;
-  onPreflight: (r: PreflightResult | null) => void;
+  /** The last check was for other fields or sample data than the current ones. */
+  stale?: boolean;
+  /** The answer of a check, with the fields and sample it was made for. */
+  onPreflight: (check: PreflightCheck) => void;
   /** The sample JSON, kept by the editor so switching tabs does not lose it (null: not yet made). */
   sample: string | null;
   onSample: (text: string) => void;
@@ -23,7 +25,7 @@ interface Props {
 }
 
 /** Sample JSON (from the binding keys), preflight warnings, and the generated PDF. */
-export function PreviewPanel({ api, templateId, fields, flush, findings, onPreflight, sample, onSample, onShowField }: Props) {
+export function PreviewPanel({ api, templateId, fields, flush, findings, stale = false, onPreflight, sample, onSample, onShowField }: Props) {
   const text = sample ?? JSON.stringify(buildSampleData(fields), null, 2);
   const setText = onSample;
   const [parseError, setParseError] = useState<string | null>(null);
@@ -61,8 +63,10 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, onPrefl
     setError(null);
     try {
       const d = data();
+      // What is checked: these fields and this sample, as they are now (the answer says so).
+      const checked = { fields, sample };
       await flush();
-      onPreflight(await api.preflight(templateId, d));
+      onPreflight({ result: await api.preflight(templateId, d), ...checked });
     } catch (err) {
       if (!(err instanceof SyntaxError)) setError(err);
     } finally {
@@ -109,8 +113,12 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, onPrefl
         </button>
       </div>
       <ErrorMessage error={error} />
-      {findings && (
-        <div role="status" className={count ? 'warn' : 'ok'} data-testid="preflight-summary">
+      {stale ? (
+        <div role="status" className="muted" data-testid="preflight-summary" data-status="stale">
+          The fields or the sample data changed since the last check: check again.
+        </div>
+      ) : findings && (
+        <div role="status" className={count ? 'warn' : 'ok'} data-testid="preflight-summary" data-status={count ? 'problems' : 'ok'}>
           {count === 0 ? 'No problems found.' : `${count} problem(s) — marked on the fields.`}
           {count > 0 && (
             <ul className="issues">

@@ -1,4 +1,6 @@
 import type { PreflightResult } from '../api/types.js';
+import type { EditorField } from './fields.js';
+import { deepEqual } from './saver.js';
 
 /**
  * Preflight findings as the editor shows them: one list of messages per field (drawn on the field
@@ -51,4 +53,22 @@ export function issuesByField(lines: readonly PreflightLine[]): Map<string, stri
   const m = new Map<string, string[]>();
   for (const l of lines) if (l.key) m.set(l.key, [...(m.get(l.key) ?? []), l.message]);
   return m;
+}
+
+/** A preflight answer and what it was asked about: the fields and the sample JSON as they were then. */
+export interface PreflightCheck {
+  result: PreflightResult;
+  fields: readonly EditorField[];
+  /** The editor's sample text then (null: the one made from the fields). */
+  sample: string | null;
+}
+
+/**
+ * The check's answer if it still describes the editor's fields and sample, else null. Derived on
+ * every render, not cleared by an effect, so "No problems found." and the marks on the fields are
+ * never shown for data or fields other than the ones checked, not even for a frame.
+ */
+export function currentPreflight(check: PreflightCheck | null, fields: readonly EditorField[], sample: string | null): PreflightResult | null {
+  if (!check || check.sample !== sample) return null;
+  return check.fields === fields || deepEqual(check.fields, fields) ? check.result : null;
 }
