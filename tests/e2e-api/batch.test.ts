@@ -35,7 +35,24 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
   let log = '';
   const stopping = new WeakSet<ChildProcess>();
 
+  /**
+   * Starts the server on `port`. The port was free when picked, but another process may bind it
+   * before the child does (every restart rebinds it seconds later, while parallel suites open
+   * listeners and outgoing connections from the same ephemeral range): then another port is picked.
+   */
   async function start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce();
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+        port = await freePort();
+        base = `http://127.0.0.1:${port}`;
+      }
+    }
+  }
+
+  async function startOnce(): Promise<void> {
     // tsx's loader in this process rather than its CLI, which would run the server in a grandchild
     // that a SIGKILL of the child leaves running.
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {

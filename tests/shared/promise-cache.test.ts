@@ -35,12 +35,14 @@ describe('PromiseCache', () => {
   });
 
   it('with ttlMs, an entry older than that is made again', async () => {
-    const cache = new PromiseCache<number>({ max: 4, ttlMs: 30 });
+    // 500 ms, not a few ms: the second use must fall inside the ttl even when a loaded machine
+    // deschedules this process (or a GC pause lands) between the two calls; 30 ms could expire there.
+    const cache = new PromiseCache<number>({ max: 4, ttlMs: 500 });
     let n = 0;
     const make = async () => ++n;
     expect(await cache.getOrCreate('k', make)).toBe(1);
     expect(await cache.getOrCreate('k', make)).toBe(1);
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 600));
     expect(await cache.getOrCreate('k', make)).toBe(2);
   });
 });
