@@ -1,7 +1,24 @@
 // @vitest-environment jsdom
 import { act, renderHook, waitFor } from '@testing-library/react';
+import { useState } from 'react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
 import { useAsync } from './hooks.js';
+
+/** A search box over useAsync: the answer shown, and whether it is still loading. */
+function Search({ answer }: { answer: (q: string) => Promise<string[]> }) {
+  const [query, setQuery] = useState('old');
+  const res = useAsync(() => answer(query), [query]);
+  return (
+    <>
+      <button type="button" onClick={() => setQuery('new')}>
+        search
+      </button>
+      <output data-loading={String(res.loading)}>{res.data ? res.data.join(',') : '—'}</output>
+    </>
+  );
+}
 
 describe('useAsync', () => {
   it('a failed reload keeps the last data beside the error (live views keep polling)', async () => {
@@ -21,6 +38,28 @@ describe('useAsync', () => {
     act(() => result.current.reload());
     await waitFor(() => expect(result.current.data).toEqual({ status: 'running', n: 3 }));
     expect(result.current.error).toBeNull();
+  });
+
+  // Without act() (see web/src/editor/useFieldSaver.test.tsx): act() would flush the frame in question.
+  it('new deps show no answer of the old ones, and say they are loading, in the frame they change', async () => {
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+    const host = document.body.appendChild(document.createElement('div'));
+    const root = createRoot(host);
+    try {
+      const answer = (q: string) => (q === 'old' ? Promise.resolve(['old result']) : new Promise<string[]>(() => undefined));
+      flushSync(() => root.render(<Search answer={answer} />));
+      const out = host.querySelector('output')!;
+      await waitFor(() => expect(out.textContent).toBe('old result'));
+      expect(out.getAttribute('data-loading')).toBe('false');
+      host.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      expect(out.textContent).toBe('—');
+      expect(out.getAttribute('data-loading')).toBe('true');
+    } finally {
+      root.unmount();
+      host.remove();
+      (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+    }
   });
 
   it('a failure for new deps shows no data of the old ones', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { parseRoute, type Route } from '../state/route.js';
 
 export function useRoute(): Route {
@@ -18,28 +18,34 @@ export function navigate(href: string): void {
 /**
  * Loads data with `load` whenever `deps` change; exposes loading/error and a reload. A reload that
  * fails (one lost poll) keeps the last data beside the error, so live views stay up and keep
- * polling; a failure for new deps shows no stale data of the old ones.
+ * polling; new deps show no data (nor error) of the old ones.
+ *
+ * What is shown is derived during render from which deps and reload the answer belongs to, not
+ * cleared by the effect that starts the next load: with that effect, the frame in which deps changed
+ * (a search, the next page) showed the old answer as the new one, with `loading` false, so the
+ * "No template matches …" line or an enabled "Next" (the old page's cursor) could be acted on.
  */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
-  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const [answer, setAnswer] = useState<{ data: T | null; error: unknown; deps: unknown[] | null; tick: number }>({ data: null, error: null, deps: null, tick: -1 });
   const [tick, setTick] = useState(0);
-  const lastDeps = useRef<unknown[] | null>(null);
   useEffect(() => {
     let alive = true;
-    const prev = lastDeps.current;
-    const sameDeps = prev !== null && prev.length === deps.length && deps.every((d, i) => Object.is(d, prev[i]));
-    lastDeps.current = deps;
-    setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
-      (data) => alive && setState({ data, error: null, loading: false }),
-      (error: unknown) => alive && setState((s) => ({ data: sameDeps ? s.data : null, error, loading: false })),
+      (data) => alive && setAnswer({ data, error: null, deps, tick }),
+      (error: unknown) => alive && setAnswer((a) => ({ data: sameDeps(a.deps, deps) ? a.data : null, error, deps, tick })),
     );
     return () => {
       alive = false;
     };
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  const current = sameDeps(answer.deps, deps);
+  const settled = current && answer.tick === tick;
+  return { data: current ? answer.data : null, error: settled ? answer.error : null, loading: !settled, reload };
+}
+
+function sameDeps(a: readonly unknown[] | null, b: readonly unknown[]): boolean {
+  return a !== null && a.length === b.length && b.every((d, i) => Object.is(d, a[i]));
 }
 
 export function formatBytes(n: number | null | undefined): string {
