@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { NotFoundError, ValidationError } from '@/shared/errors.js';
 import { RefreshTokenError } from '@/shared/database/prisma/refresh-tokens-repository.js';
 import { forEachPostgres } from '../helpers/postgres.js';
@@ -106,5 +106,22 @@ forEachPostgres('API keys, refresh tokens and audit logs', (db) => {
     expect((await audit.listByResource('file', 'f1')).items[0].actorId).toBe(bob);
     expect(await audit.listByRequest('req-2')).toHaveLength(1);
     await expect(audit.record({ action: '', resourceType: 'x' })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('audit entries recorded within one millisecond still list newest first, in the order they happened', async () => {
+    // A fast machine records consecutive entries in the same millisecond (createdAt has ms
+    // precision); the id, the tie-breaker, must then follow the order of recording, not chance.
+    // The clock is frozen so every entry shares one createdAt.
+    const audit = db().repos.auditLogs;
+    const actorId = (await db().repos.users.create({ email: 'same-ms@auth.test', password: 'password-123' })).id;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      for (let i = 0; i < 6; i++) await audit.record({ actorId, action: 'template.update', resourceType: 'template', details: { i } });
+    } finally {
+      vi.useRealTimers();
+    }
+    const page = await audit.listByUser(actorId, { limit: 10 });
+    expect(new Set(page.items.map((e) => e.createdAt.getTime())).size).toBe(1);
+    expect(page.items.map((e) => (e.details as { i: number }).i)).toEqual([5, 4, 3, 2, 1, 0]);
   });
 });
