@@ -61,11 +61,17 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-/** Calls `tick` every `ms` while `active` (live progress of unfinished jobs). */
-export function usePolling(active: boolean, tick: () => void, ms: number): void {
+/**
+ * Reloads `res` `ms` after each answer while `active` (live progress of unfinished jobs). Timed from
+ * the last answer, not a fixed interval: a reload drops the answer still in flight, so with
+ * setInterval a server slower than `ms` per request (a loaded machine) never got an answer shown
+ * and the progress stood still until the job was over, or forever.
+ */
+export function usePolling(active: boolean, res: { loading: boolean; reload: () => void }, ms: number): void {
+  const { loading, reload } = res;
   useEffect(() => {
-    if (!active) return;
-    const t = setInterval(tick, ms);
-    return () => clearInterval(t);
-  }, [active, tick, ms]);
+    if (!active || loading) return;
+    const t = setTimeout(reload, ms);
+    return () => clearTimeout(t);
+  }, [active, loading, reload, ms]);
 }

@@ -34,7 +34,7 @@ export function JobDetail({ jobId, onChanged }: { jobId: string; onChanged?: () 
   const job = res.data?.job;
   const active = job ? isActive(job) : false;
   const { reload } = res;
-  usePolling(active, reload, POLL_MS);
+  usePolling(active, res, POLL_MS);
 
   return (
     <section className="card job-detail" aria-labelledby="job-detail-title" data-testid="job-detail">

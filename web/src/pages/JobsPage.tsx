@@ -16,7 +16,7 @@ export function JobsPage({ jobId }: { jobId?: string }) {
   const generated = useAsync(() => api.listGenerated({ page, limit: 20 }), [api, page]);
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const { reload } = jobs;
-  usePolling(jobs.data?.items.some(isActive) ?? false, reload, POLL_MS);
+  usePolling(jobs.data?.items.some(isActive) ?? false, jobs, POLL_MS);
 
   async function download(id: string) {
     setDownloadError(null);
