@@ -69,16 +69,21 @@ interface Box {
   height: number;
 }
 
-/** Field boxes as the editor draws them, in PDF points (CSS px divided by the zoom). */
+/**
+ * Field boxes as the editor draws them, in PDF points (CSS px divided by the zoom). The zoom and the
+ * boxes are read in one evaluation, i.e. from one frame: read in two round trips, a zoom change in
+ * between (the fit-to-width after a reload) divided one frame's pixels by another frame's zoom.
+ */
 async function fieldBoxes(page: Page): Promise<Box[]> {
-  const zoom = Number((await page.getByLabel('Zoom', { exact: true }).inputValue()) || '1');
-  const boxes = await page.$$eval('[data-testid="field"]', (els) =>
-    els.map((el) => {
-      const s = (el as HTMLElement).style;
-      return { name: el.getAttribute('data-name') ?? '', type: el.getAttribute('data-type') ?? '', left: parseFloat(s.left), top: parseFloat(s.top), width: parseFloat(s.width), height: parseFloat(s.height) };
-    }),
-  );
-  return boxes.map((b) => ({ ...b, left: b.left / zoom, top: b.top / zoom, width: b.width / zoom, height: b.height / zoom }));
+  return page.evaluate(() => {
+    const zoomSelect = document.querySelector<HTMLSelectElement>('#zoom-select');
+    if (!zoomSelect) throw new Error('no zoom control on the page');
+    const zoom = Number(zoomSelect.value || '1');
+    return [...document.querySelectorAll<HTMLElement>('[data-testid="field"]')].map((el) => {
+      const s = el.style;
+      return { name: el.getAttribute('data-name') ?? '', type: el.getAttribute('data-type') ?? '', left: parseFloat(s.left) / zoom, top: parseFloat(s.top) / zoom, width: parseFloat(s.width) / zoom, height: parseFloat(s.height) / zoom };
+    });
+  });
 }
 
 const boxOf = async (page: Page, name: string) => {
