@@ -34,7 +34,9 @@ async function waitFor(url: string, ms: number, proc?: ChildProcess, log?: () =>
   while (Date.now() < deadline) {
     if (proc && proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode} before ${url} answered:\n${log?.() ?? ''}`);
     try {
-      const res = await fetch(url);
+      // Bounded: a server that accepts the connection but never answers must not hang the probe
+      // past its deadline (it then fails with the log instead of at the hook timeout).
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       if (res.status < 500) return;
       last = `HTTP ${res.status}`;
     } catch (err) {
