@@ -18,13 +18,13 @@ const completed: Job = { ...base, id: 'bbbbbbbb-done', status: 'completed', done
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
 
 /** A fake API over fetch: the real client and endpoints parse what it answers. */
-function mount(cancelAnswer: () => Response, jobId?: string) {
+function mount(cancelAnswer: () => Response, jobId?: string, generated: (url: string) => Promise<Response> = () => Promise.resolve(json(200, { items: [], page: 1, limit: 20, total: 0 }))) {
   const calls: string[] = [];
   const jobs = new Map([running, completed].map((j) => [j.id, { ...j }]));
   const fetchMock = vi.fn((url: string, init: RequestInit) => {
     calls.push(`${init.method} ${url}`);
     if (url.startsWith('/api/jobs?')) return Promise.resolve(json(200, { items: [...jobs.values()], page: 1, limit: 20, total: jobs.size }));
-    if (url.startsWith('/api/generated-pdfs')) return Promise.resolve(json(200, { items: [], page: 1, limit: 20, total: 0 }));
+    if (url.startsWith('/api/generated-pdfs')) return generated(url);
     const cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(url);
     if (cancel) {
       const res = cancelAnswer();
@@ -87,5 +87,21 @@ describe('JobsPage', () => {
     const detail = await screen.findByTestId('job-detail');
     await within(detail).findByRole('link', { name: 'Download the result (zip)' });
     expect(within(detail).getByRole('status').textContent).toContain('10 done of 10');
+  });
+
+  it('shows neither the previous page\'s rows, nor a page count, nor Next for a page of generated PDFs still loading', async () => {
+    const pdf = (id: string) => ({ id, templateId: 't1', status: 'completed', testMode: false, pageCount: 1, fileSize: 1000, createdAt: '', expiresAt: null });
+    mount(() => json(200, {}), undefined, (url) =>
+      url.includes('page=2') ? new Promise<Response>(() => undefined) : Promise.resolve(json(200, { items: [pdf('g1')], page: 1, limit: 20, total: 25 })),
+    );
+    const pager = await screen.findByRole('navigation', { name: 'Pages of generated PDFs' });
+    await waitFor(() => expect(pager.textContent).toContain('Page 1 of 2'));
+    expect(screen.getByText('g1')).toBeTruthy();
+    fireEvent.click(within(pager).getByRole('button', { name: 'Next' }));
+    // Page 1's rows are not shown as page 2's.
+    expect(screen.queryByText('g1')).toBeNull();
+    expect(pager.textContent).toContain('Page 2');
+    expect(pager.textContent).not.toMatch(/of 1(?!\d)/);
+    expect(within(pager).getByRole<HTMLButtonElement>('button', { name: 'Next' }).disabled).toBe(true);
   });
 });

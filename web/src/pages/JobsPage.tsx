@@ -28,7 +28,9 @@ export function JobsPage({ jobId }: { jobId?: string }) {
     }
   }
 
-  const totalPages = generated.data ? Math.max(1, Math.ceil(generated.data.total / generated.data.limit)) : 1;
+  // Unknown while the page is loading (useAsync shows no data of the previous page): say nothing
+  // rather than "Page 2 of 1", and offer no Next until this page's answer says there is one.
+  const totalPages = generated.data ? Math.max(1, Math.ceil(generated.data.total / generated.data.limit)) : undefined;
 
   const jobColumns: Column<Job>[] = [
     {
@@ -95,7 +97,7 @@ export function JobsPage({ jobId }: { jobId?: string }) {
           label: 'Pages of generated PDFs',
           page,
           totalPages,
-          hasNext: page < totalPages,
+          hasNext: totalPages !== undefined && page < totalPages,
           onPrevious: () => setPage((p) => p - 1),
           onNext: () => setPage((p) => p + 1),
         }}
