@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
-import { useAsync } from './hooks.js';
+import { useAsync, useExclusiveAction } from './hooks.js';
 
 /** A search box over useAsync: the answer shown, and whether it is still loading. */
 function Search({ answer }: { answer: (q: string) => Promise<string[]> }) {
@@ -71,5 +71,42 @@ describe('useAsync', () => {
     rerender({ id: 'missing' });
     await waitFor(() => expect(result.current.error).toBeInstanceOf(Error));
     expect(result.current.data).toBeNull();
+  });
+});
+
+/** A button running one slow action through useExclusiveAction. */
+function Publish({ action }: { action: () => Promise<void> }) {
+  const { busy, run } = useExclusiveAction();
+  return (
+    <button type="button" disabled={busy} onClick={() => void run(action)}>
+      publish
+    </button>
+  );
+}
+
+describe('useExclusiveAction', () => {
+  it('a double click runs the action once; the button is disabled until it ends, then works again', async () => {
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+    const host = document.body.appendChild(document.createElement('div'));
+    const root = createRoot(host);
+    let calls = 0;
+    let finish = () => undefined as void;
+    const action = () => {
+      calls += 1;
+      return new Promise<void>((resolve) => (finish = resolve));
+    };
+    flushSync(() => root.render(<Publish action={action} />));
+    const button = host.querySelector('button')!;
+    // Two clicks in one task: the second arrives before any render could disable the button.
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(calls).toBe(1);
+    await waitFor(() => expect(button.disabled).toBe(true));
+    finish();
+    await waitFor(() => expect(button.disabled).toBe(false));
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(calls).toBe(2);
+    root.unmount();
+    host.remove();
   });
 });

@@ -1,14 +1,41 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { parseRoute, type Route } from '../state/route.js';
 
+function subscribeToHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+const currentHash = () => window.location.hash;
+
+/**
+ * The route of the URL hash. An external store rather than state + a passive effect: that effect
+ * subscribed a frame after the first render, so a hash change in that frame was never seen.
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
-  useEffect(() => {
-    const on = () => setRoute(parseRoute(window.location.hash));
-    window.addEventListener('hashchange', on);
-    return () => window.removeEventListener('hashchange', on);
+  const hash = useSyncExternalStore(subscribeToHash, currentHash);
+  return useMemo(() => parseRoute(hash), [hash]);
+}
+
+/**
+ * Runs one async action at a time: while it runs `busy` is true (for disabling its buttons) and
+ * further calls are ignored. The ref, not the state, is what blocks: a second click can arrive before
+ * the render that disables the button (a double click publishing two versions).
+ */
+export function useExclusiveAction(): { busy: boolean; run: (action: () => Promise<void>) => Promise<void> } {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (action: () => Promise<void>) => {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
   }, []);
-  return route;
+  return { busy, run };
 }
 
 export function navigate(href: string): void {

@@ -3,6 +3,7 @@ import { fieldInputSchema, type FieldType } from '@/shared/domain/field.js';
 import type { Field, Template } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { useExclusiveAction } from '../components/hooks.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
 import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
@@ -131,6 +132,8 @@ export function EditorPage({ templateId }: { templateId: string }) {
     dispatch({ type: 'select', keys: [key] });
   }
 
+  const headAction = useExclusiveAction();
+
   async function importFormFields() {
     setActionError(null);
     try {
@@ -174,10 +177,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
           {template.publishedVersion ? <span className="muted"> v{template.publishedVersion}</span> : null}
         </h1>
         <div className="button-row">
-          <button type="button" onClick={() => void importFormFields()}>
+          <button type="button" disabled={headAction.busy} onClick={() => void headAction.run(importFormFields)}>
             Import form fields
           </button>
-          <button type="button" className="primary" onClick={() => void publish()}>
+          <button type="button" className="primary" disabled={headAction.busy} onClick={() => void headAction.run(publish)}>
             Publish version
           </button>
         </div>
