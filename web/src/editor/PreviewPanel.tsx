@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import type { PreflightCheck, PreflightLine } from '../state/preflight.js';
 import { buildSampleData } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
+import { deepEqual } from '../state/saver.js';
 
 interface Props {
   api: Api;
@@ -31,7 +32,11 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
   const [parseError, setParseError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'' | 'preflight' | 'generate'>('');
-  const [pdfUrl, setPdfUrl] = useState<string | null>(null);
+  // The preview remembers what it was made from, like a preflight answer (currentPreflight): after
+  // an edit it stays visible, but says it shows the earlier fields or data.
+  const [preview, setPreview] = useState<{ url: string; fields: readonly EditorField[]; sample: string | null } | null>(null);
+  const pdfUrl = preview?.url ?? null;
+  const previewStale = preview !== null && (preview.sample !== sample || !(preview.fields === fields || deepEqual(preview.fields, fields)));
 
   useEffect(() => () => {
     if (pdfUrl) URL.revokeObjectURL(pdfUrl);
@@ -79,9 +84,10 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
     setError(null);
     try {
       const d = data();
+      const made = { fields, sample };
       await flush();
       const { blob } = await api.generatePdf(templateId, d);
-      setPdfUrl(URL.createObjectURL(new Blob([blob], { type: 'application/pdf' })));
+      setPreview({ url: URL.createObjectURL(new Blob([blob], { type: 'application/pdf' })), ...made });
     } catch (err) {
       if (!(err instanceof SyntaxError)) setError(err);
     } finally {
@@ -140,6 +146,11 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
       )}
       {pdfUrl && (
         <div className="generated">
+          {previewStale && (
+            <p role="status" className="muted" data-testid="preview-stale">
+              This PDF was made from earlier fields or sample data: generate again to see the changes.
+            </p>
+          )}
           <a href={pdfUrl} download="preview.pdf" className="button">
             Download PDF
           </a>
