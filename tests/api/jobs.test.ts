@@ -212,6 +212,39 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     expect(hooks.length).toBe(hooksBefore);
   });
 
+  it('a process that dies right after completing a record\'s row, redelivered before the last record, still lets the job finish', async () => {
+    // The job row without queue messages: this test delivers every record itself, so the only
+    // pdf-generation message it leaves is the job's finalize (if the records sent one).
+    const { services } = api();
+    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 3, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const deliver = (index: number, attempt: number, s = services) =>
+      handlePdfGeneration(s, { id: `crash-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(600 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    // Record 0: the process dies just after the row is marked completed (before anything else runs).
+    const generatedPdfs = new Proxy(services.repos.generatedPdfs, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop !== 'markCompleted') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof target.markCompleted>) => {
+          await target.markCompleted(...args);
+          throw new Error('process killed');
+        };
+      },
+    });
+    await expect(deliver(0, 1, { ...services, repos: { ...services.repos, generatedPdfs } })).rejects.toThrow('process killed');
+    // Its redelivery comes first (orphan recovery retries it at once), then the other records.
+    await deliver(0, 2);
+    await deliver(1, 1);
+    await deliver(2, 1);
+    // The consumers take the finalize the records sent; without one the job would stay running.
+    const workers = await startWorkers(services, { schedule: false });
+    try {
+      const done = await waitForJob(api().app, a.headers, job.id, 30_000);
+      expect(done).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0 });
+    } finally {
+      await workers.stop();
+    }
+  }, 60_000);
+
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
     expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '@/shared/database/prisma/embedded-postgres.js';
 import { pageText } from '../helpers/pdf-readback.js';
 import { basePdf, FIELDS } from '../api/generate-fixtures.js';
 
@@ -83,6 +85,36 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
     const exited = new Promise((r) => child!.once('exit', r));
     child.kill(signal);
     await exited;
+  }
+
+  /**
+   * For a job that did not finish: stops the server and reads its database for the records not
+   * done — their queue messages (state, attempts, last error) and rows — plus the server's log.
+   * CI once saw 199 of 200 done, job still running after 240 s; this says where the last one is.
+   */
+  async function diagnose(jobId: string): Promise<string> {
+    await stop();
+    const db = await startEmbeddedPostgres({ dataDir, migrate: false }).catch((err: Error) => err);
+    if (db instanceof Error) return `diagnosis failed: ${db.message}\nserver log (last start):\n${log.slice(-4000)}`;
+    const c = new pg.Client({ connectionString: db.url });
+    try {
+      await c.connect();
+      const rows = async (sql: string) => JSON.stringify((await c.query(sql, [jobId])).rows);
+      return [
+        `queue messages of the job not completed: ${await rows(
+          `SELECT name, state, retry_count, started_on, created_on, start_after, output, data->>'recordIndex' AS record, data->>'kind' AS kind
+           FROM pgboss.job WHERE data->>'jobId' = $1 AND state <> 'completed' ORDER BY created_on`,
+        )}`,
+        `rows not completed: ${await rows(`SELECT record_key, status, error FROM generated_pdfs WHERE job_id = $1::uuid AND status <> 'completed'`)}`,
+        `rows: ${await rows(`SELECT status, count(*) FROM generated_pdfs WHERE job_id = $1::uuid GROUP BY status`)}`,
+        `server log (last start):\n${log.slice(-4000)}`,
+      ].join('\n');
+    } catch (err) {
+      return `diagnosis failed: ${(err as Error).message}\nserver log (last start):\n${log.slice(-4000)}`;
+    } finally {
+      await c.end().catch(() => undefined);
+      await db.stop();
+    }
   }
 
   async function api(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
@@ -167,7 +199,8 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
       await new Promise((r) => setTimeout(r, 500));
       job = await status();
     }
-    expect(job).toMatchObject({ status: 'completed', total: RECORDS, done: RECORDS, failed: 0 });
+    const finished = job.status === 'completed' && job.done === RECORDS;
+    expect(job, finished ? undefined : await diagnose(jobId)).toMatchObject({ status: 'completed', total: RECORDS, done: RECORDS, failed: 0 });
     const items: { id: string }[] = [];
     for (let page = 1; ; page++) {
       const res = (await (await api('GET', `/api/generated-pdfs?jobId=${jobId}&limit=100&page=${page}`)).json()) as { items: { id: string }[]; total: number };

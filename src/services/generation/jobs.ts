@@ -106,14 +106,12 @@ export async function handlePdfGeneration(services: GenerationServices, message:
   if (job.status === 'cancelled' || job.status === 'completed' || job.status === 'failed') return;
   if (job.status === 'queued') await repos.generationJobs.markRunning(job.id).catch(() => undefined);
   const recordKey = `${job.id}:${body.recordIndex}`;
-  let counted = false;
+  let counted: boolean;
   try {
     const snapshot = await jobSnapshot(services, job.userId, job.templateId, body.version, job.id);
     const out = await generateAndStore(services, { userId: job.userId, templateId: job.templateId, payload: body.payload, testMode: job.testMode, recordKey, jobId: job.id, snapshot });
-    if (out.created) {
-      await repos.generationJobs.incrementDone(job.id);
-      counted = true;
-    }
+    // Completing the row counted it in job.done in the same transaction (markCompleted).
+    counted = out.created;
   } catch (err) {
     if (!permanent(err) && message.attempt < MAX_ATTEMPTS) throw err;
     counted = await recordFailure(services, job, recordKey, body.recordIndex, describe(err));
@@ -147,8 +145,9 @@ async function countRows(services: GenerationServices, job: GenerationJob): Prom
 
 /**
  * When every record has an outcome, one finalize message is enqueued (deduplicated by job id where
- * the queue can). A redelivered record (no counter moved) recounts from the rows, so a worker that
- * died between completing a row and counting it cannot leave the job hanging.
+ * the queue can). A completed row is counted in the same transaction (markCompleted), so `done`
+ * never lags its rows. A redelivered record (no counter moved) also recounts from the rows — only a
+ * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
 async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
   const job = await services.repos.generationJobs.getById(jobId);

@@ -93,6 +93,9 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     if (fileSize < 0n || !Number.isInteger(out.pageCount) || out.pageCount < 1) {
       throw new ValidationError('Invalid PDF result', [{ path: 'fileSize|pageCount', code: 'invalid_result', message: 'fileSize must be ≥ 0 and pageCount ≥ 1' }]);
     }
+    // A job's row and its job's `done` counter move in one transaction: as two writes, a crash in
+    // between left the row completed but never counted, and once that record's redelivery had come
+    // and gone (recounting too early), no later record noticed: the job stayed running forever.
     return this.transition(id, 'completed', {
       storageKey: out.storageKey,
       bucket: out.bucket,
@@ -101,7 +104,7 @@ export class GeneratedPdfsRepository extends PrismaRepository {
       error: null,
       completedAt: new Date(),
       ...(out.expiresAt !== undefined ? { expiresAt: out.expiresAt } : {}),
-    });
+    }, { countInJob: true });
   }
 
   markFailed(id: string, error: string): Promise<GeneratedPdf> {
@@ -112,16 +115,26 @@ export class GeneratedPdfsRepository extends PrismaRepository {
    * One conditional UPDATE (status must be one that may move to `to`), so two workers racing on the
    * same row cannot both win. Unknown id → NotFoundError; forbidden move → ConflictError 'invalid_transition'.
    */
-  private async transition(id: string, to: PdfStatus, data: Prisma.GeneratedPdfUpdateManyMutationInput): Promise<GeneratedPdf> {
+  private async transition(
+    id: string,
+    to: PdfStatus,
+    data: Prisma.GeneratedPdfUpdateManyMutationInput,
+    opts: { countInJob?: boolean } = {},
+  ): Promise<GeneratedPdf> {
     assertId('GeneratedPdf', id);
     const from = (Object.keys(PDF_TRANSITIONS) as PdfStatus[]).filter((s) => PDF_TRANSITIONS[s].includes(to));
-    const { count } = await this.db.generatedPdf.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
-    const row = await this.db.generatedPdf.findUnique({ where: { id } });
-    if (!row) throw new NotFoundError('GeneratedPdf', id);
-    if (count === 0) {
-      throw new ConflictError('invalid_transition', `GeneratedPdf ${id} cannot go from ${row.status} to ${to}`, { from: row.status, to });
-    }
-    return row;
+    const run = async (db: Prisma.TransactionClient): Promise<GeneratedPdf> => {
+      const { count } = await db.generatedPdf.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+      const row = await db.generatedPdf.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError('GeneratedPdf', id);
+      if (count === 0) {
+        throw new ConflictError('invalid_transition', `GeneratedPdf ${id} cannot go from ${row.status} to ${to}`, { from: row.status, to });
+      }
+      // Only the write that made the transition counts it, so a job's counter moves once per row.
+      if (opts.countInJob && row.jobId) await db.generationJob.update({ where: { id: row.jobId }, data: { done: { increment: 1 } } });
+      return row;
+    };
+    return opts.countInJob ? this.db.$transaction(run) : run(this.db);
   }
 
   /** Newest first, paged. */
