@@ -245,6 +245,37 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     }
   }, 60_000);
 
+  it('a record failing on every attempt (storage down) is counted as failed once, with its error, and the job finishes', async () => {
+    const { services } = api();
+    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 2, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const blobs = new Proxy(services.blobs, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop !== 'put') return typeof value === 'function' ? value.bind(target) : value;
+        return async () => {
+          throw new Error('storage unavailable');
+        };
+      },
+    });
+    const broken = { ...services, blobs };
+    const deliver = (index: number, attempt: number, s = services) =>
+      handlePdfGeneration(s, { id: `fail-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(700 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    await expect(deliver(0, 1, broken)).rejects.toThrow('storage unavailable');
+    // Between attempts the record is not settled: the job must not count it either way yet.
+    await deliver(1, 1);
+    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'running', done: 1, failed: 0 });
+    await expect(deliver(0, 2, broken)).rejects.toThrow('storage unavailable');
+    await deliver(0, 3, broken); // the last attempt records the failure instead of throwing
+    const workers = await startWorkers(services, { schedule: false });
+    try {
+      const done = await waitForJob(api().app, a.headers, job.id, 30_000);
+      expect(done).toMatchObject({ status: 'completed', total: 2, done: 1, failed: 1 });
+      expect(done.errors).toEqual([expect.objectContaining({ index: 0, message: expect.stringContaining('storage unavailable') })]);
+    } finally {
+      await workers.stop();
+    }
+  }, 60_000);
+
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
     expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);

@@ -88,7 +88,10 @@ export async function generateAndStore(services: GenerationServices, req: Genera
     });
     return { pdf, bytes: doc.bytes, warnings: doc.warnings, created: true };
   } catch (err) {
-    await repos.generatedPdfs.markFailed(row.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    // A job's record stays 'processing' for its retry: only the job layer marks it failed, and
+    // counts it in the same write (recordFailure). A row failed here was never counted: the job
+    // then took it for a settled record (finishing early) and never counted its final failure.
+    if (!req.jobId) await repos.generatedPdfs.markFailed(row.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
     throw err;
   }
 }

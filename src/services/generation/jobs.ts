@@ -125,12 +125,12 @@ async function recordFailure(services: GenerationServices, job: GenerationJob, r
   const { pdf } = await repos.generatedPdfs.createOrGet({ recordKey, userId: job.userId, templateId: job.templateId, templateVersion: job.templateVersion, jobId: job.id, testMode: job.testMode });
   if (pdf.status === 'failed' || pdf.status === 'completed') return false;
   try {
-    await repos.generatedPdfs.markFailed(pdf.id, reason);
+    // Row failed and job.failed += 1 (with the error) in one transaction.
+    await repos.generatedPdfs.markFailed(pdf.id, reason, { countInJob: { index, message: reason } });
   } catch (err) {
     if (err instanceof ConflictError) return false; // another delivery recorded it first
     throw err;
   }
-  await repos.generationJobs.incrementFailed(job.id, { index, message: reason });
   return true;
 }
 

@@ -107,8 +107,12 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     }, { countInJob: true });
   }
 
-  markFailed(id: string, error: string): Promise<GeneratedPdf> {
-    return this.transition(id, 'failed', { error: error.slice(0, 4000) });
+  /**
+   * With `countInJob` (a job's record failing for good), the row's job gets failed += 1 and the
+   * error appended in the same transaction, for the same reason as markCompleted.
+   */
+  markFailed(id: string, error: string, opts: { countInJob?: { index: number; message: string } } = {}): Promise<GeneratedPdf> {
+    return this.transition(id, 'failed', { error: error.slice(0, 4000) }, opts.countInJob ? { countInJob: true, jobError: opts.countInJob } : {});
   }
 
   /**
@@ -119,7 +123,7 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     id: string,
     to: PdfStatus,
     data: Prisma.GeneratedPdfUpdateManyMutationInput,
-    opts: { countInJob?: boolean } = {},
+    opts: { countInJob?: boolean; jobError?: { index: number; message: string } } = {},
   ): Promise<GeneratedPdf> {
     assertId('GeneratedPdf', id);
     const from = (Object.keys(PDF_TRANSITIONS) as PdfStatus[]).filter((s) => PDF_TRANSITIONS[s].includes(to));
@@ -131,7 +135,15 @@ export class GeneratedPdfsRepository extends PrismaRepository {
         throw new ConflictError('invalid_transition', `GeneratedPdf ${id} cannot go from ${row.status} to ${to}`, { from: row.status, to });
       }
       // Only the write that made the transition counts it, so a job's counter moves once per row.
-      if (opts.countInJob && row.jobId) await db.generationJob.update({ where: { id: row.jobId }, data: { done: { increment: 1 } } });
+      if (opts.countInJob && row.jobId) {
+        if (to === 'completed') await db.generationJob.update({ where: { id: row.jobId }, data: { done: { increment: 1 } } });
+        else {
+          const entry = JSON.stringify(opts.jobError ? [opts.jobError] : []);
+          await db.$executeRaw`
+            UPDATE "generation_jobs" SET "failed" = "failed" + 1, "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
+            WHERE "id" = ${row.jobId}::uuid`;
+        }
+      }
       return row;
     };
     return opts.countInJob ? this.db.$transaction(run) : run(this.db);
