@@ -235,15 +235,16 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     await deliver(0, 2);
     await deliver(1, 1);
     await deliver(2, 1);
-    // The consumers take the finalize the records sent; without one the job would stay running.
+    // The consumers take the finalize the records sent (after the cancelled job's leftover
+    // messages); without one the job would stay running.
     const workers = await startWorkers(services, { schedule: false });
     try {
-      const done = await waitForJob(api().app, a.headers, job.id, 30_000);
+      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
       expect(done).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0 });
     } finally {
       await workers.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a record failing on every attempt (storage down) is counted as failed once, with its error, and the job finishes', async () => {
     const { services } = api();
@@ -268,13 +269,13 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     await deliver(0, 3, broken); // the last attempt records the failure instead of throwing
     const workers = await startWorkers(services, { schedule: false });
     try {
-      const done = await waitForJob(api().app, a.headers, job.id, 30_000);
+      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
       expect(done).toMatchObject({ status: 'completed', total: 2, done: 1, failed: 1 });
       expect(done.errors).toEqual([expect.objectContaining({ index: 0, message: expect.stringContaining('storage unavailable') })]);
     } finally {
       await workers.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('authorization: user B sees none of A\'s jobs', async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
