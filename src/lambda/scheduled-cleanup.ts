@@ -1,10 +1,22 @@
+import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
 import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/workers/cleanup.js';
 import { lambdaServices } from './shared/runtime.js';
 
-/** EventBridge schedule → the same cleanup the embedded cron enqueues (the seed's olderThanDays from the rule's input). */
-export async function handler(event: { olderThanDays?: number; orphanedUploadsOlderThanHours?: number } = {}): Promise<{ expiredPdfs: number; uploadsRemoved: number; orphanBlobsRemoved: number }> {
+export interface ScheduledCleanupEvent {
+  olderThanDays?: number;
+  orphanedUploadsOlderThanHours?: number;
+  stalledJobsAfterMinutes?: number;
+}
+
+/**
+ * EventBridge schedule (hourly) → the same cleanup the embedded cron enqueues (the seed's
+ * olderThanDays from the rule's input), and the settling of stalled jobs: on SQS a record whose
+ * Lambda timed out on every delivery is dead-lettered with no outcome, and only this finishes its job.
+ */
+export async function handler(event: ScheduledCleanupEvent = {}): Promise<{ expiredPdfs: number; uploadsRemoved: number; orphanBlobsRemoved: number; stalledJobsSettled: number }> {
   const { services } = await lambdaServices();
   const expiredPdfs = await cleanupExpiredPdfs(services, event.olderThanDays);
   const orphans = await cleanupOrphanedUploads(services, { olderThanHours: event.orphanedUploadsOlderThanHours });
-  return { expiredPdfs, ...orphans };
+  const settled = await settleStalledJobs(services, { stalledAfterMinutes: event.stalledJobsAfterMinutes });
+  return { expiredPdfs, ...orphans, stalledJobsSettled: settled.length };
 }

@@ -1,6 +1,8 @@
 import type { ApiServices } from '@/api/context.js';
 import type { CleanupMessage } from '@/shared/queue/messages.js';
 import type { MessageHandler } from '@/shared/queue/types.js';
+import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
+import type { GenerationServices } from '@/services/generation/types.js';
 import { runIntegrityCheck } from './integrity.js';
 
 export type CleanupServices = Pick<ApiServices, 'config' | 'repos' | 'blobs'>;
@@ -73,11 +75,12 @@ export async function cleanupOrphanedUploads(services: CleanupServices, opts: { 
   return { uploadsRemoved, orphanBlobsRemoved };
 }
 
-/** cleanup consumer: the three actions of the cleanup queue. */
-export function cleanupHandler(services: CleanupServices): MessageHandler<CleanupMessage> {
+/** cleanup consumer: the four actions of the cleanup queue. */
+export function cleanupHandler(services: GenerationServices): MessageHandler<CleanupMessage> {
   return async ({ body }) => {
     if (body.action === 'cleanup_expired_pdfs') await cleanupExpiredPdfs(services, body.olderThanDays);
     else if (body.action === 'cleanup_orphaned_files') await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
+    else if (body.action === 'settle_stalled_jobs') await settleStalledJobs(services, { stalledAfterMinutes: body.stalledAfterMinutes });
     else await runIntegrityCheck(services, { repair: body.repair ?? false });
   };
 }

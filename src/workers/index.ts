@@ -12,10 +12,14 @@ export interface WorkerOptions {
   schedule?: boolean;
 }
 
-/** Daily at 03:17 UTC: expired PDFs; 03:47: never-confirmed uploads and stray upload blobs. */
+/**
+ * Daily at 03:17 UTC: expired PDFs; 03:47: never-confirmed uploads and stray upload blobs. Every
+ * 10 minutes: jobs stalled for an hour are settled (their lost records failed, the job finalized).
+ */
 export const CLEANUP_SCHEDULES = [
   { key: 'expired-pdfs', cron: '17 3 * * *', body: { action: 'cleanup_expired_pdfs', olderThanDays: 3650 } }, // expiresAt decides; olderThanDays is only a backstop
   { key: 'orphans', cron: '47 3 * * *', body: { action: 'cleanup_orphaned_files', olderThanHours: 24 } },
+  { key: 'stalled-jobs', cron: '*/10 * * * *', body: { action: 'settle_stalled_jobs' } },
 ] as const;
 
 /**

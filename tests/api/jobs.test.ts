@@ -5,6 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
 import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
+import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
 import { jobResultKey } from '@/services/generation/result.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
@@ -275,6 +276,33 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     } finally {
       await workers.stop();
     }
+  }, 120_000);
+
+  it('a record dead-lettered with no outcome (its last delivery died) is failed by the stalled-jobs sweep, and the job finishes; a late delivery counts nothing', async () => {
+    const { services } = api();
+    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 3, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const deliver = (index: number, attempt: number) =>
+      handlePdfGeneration(services, { id: `lost-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(800 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    await deliver(0, 1);
+    await deliver(1, 1);
+    // Record 2's message never reaches a handler's last attempt: nothing else would ever finish the job.
+    const mine = (settled: { jobId: string; recordsFailed: number }[]) => settled.filter((x) => x.jobId === job.id);
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60 }))).toEqual([]); // moved just now: not stalled
+    const later = new Date(Date.now() + 61 * 60_000);
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 1 }]);
+    // The lost message turns up after all, before the finalize: no document, no counter moves.
+    await deliver(2, 1);
+    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'running', done: 2, failed: 1 });
+    expect((await services.repos.generatedPdfs.findByRecordKey(`${job.id}:2`))?.status).toBe('failed');
+    const workers = await startWorkers(services, { schedule: false });
+    try {
+      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
+      expect(done).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1 });
+      expect(done.errors).toEqual([expect.objectContaining({ index: 2, message: expect.stringContaining('dead-lettered or lost') })]);
+    } finally {
+      await workers.stop();
+    }
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([]);
   }, 120_000);
 
   it('authorization: user B sees none of A\'s jobs', async () => {

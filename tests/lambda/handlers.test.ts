@@ -71,7 +71,7 @@ describe('Lambda handlers invoked with sample events (embedded infrastructure un
     const gen = await pdf.handler(sqsEvent([{ id: 'gen-1', body: JSON.stringify({ templateId: 'nope', userId: '00000000-0000-4000-8000-000000000000', payload: {} }) }]));
     expect(gen.batchItemFailures).toEqual([{ itemIdentifier: 'gen-1' }]);
     const scheduled = await import('@/lambda/scheduled-cleanup.js');
-    expect(await scheduled.handler({ olderThanDays: 30 })).toEqual({ expiredPdfs: 0, uploadsRemoved: 0, orphanBlobsRemoved: 0 });
+    expect(await scheduled.handler({ olderThanDays: 30 })).toEqual({ expiredPdfs: 0, uploadsRemoved: 0, orphanBlobsRemoved: 0, stalledJobsSettled: 0 });
   }, 120_000);
 
   it('resolves the database password from DB_SECRET_ARN (RDS-managed secret JSON)', async () => {

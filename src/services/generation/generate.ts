@@ -74,6 +74,10 @@ export async function generateAndStore(services: GenerationServices, req: Genera
     expiresAt,
   });
   if (!created && row.status === 'completed') return { pdf: row, warnings: [], created: false };
+  // A job's failed row is final: it was counted in job.failed (recordFailure). Generating it again
+  // (a delivery of the message that outlived its final attempt, e.g. after a kill) would count the
+  // same record as done too.
+  if (!created && row.status === 'failed' && req.jobId) return { pdf: row, warnings: [], created: false };
   await repos.generatedPdfs.markProcessing(row.id);
   try {
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));

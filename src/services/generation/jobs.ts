@@ -119,7 +119,8 @@ export async function handlePdfGeneration(services: GenerationServices, message:
   await maybeFinish(services, job.id, !counted);
 }
 
-async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
+/** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
+export async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
   const { repos } = services;
   // Payload errors throw before the row exists; a row makes the failure idempotent too.
   const { pdf } = await repos.generatedPdfs.createOrGet({ recordKey, userId: job.userId, templateId: job.templateId, templateVersion: job.templateVersion, jobId: job.id, testMode: job.testMode });
@@ -149,7 +150,7 @@ async function countRows(services: GenerationServices, job: GenerationJob): Prom
  * never lags its rows. A redelivered record (no counter moved) also recounts from the rows — only a
  * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
-async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
+export async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
   const job = await services.repos.generationJobs.getById(jobId);
   let finished = job.done + job.failed >= job.total;
   if (!finished && recount) {

@@ -39,6 +39,8 @@ export const cleanupMessageSchema = z.discriminatedUnion('action', [
     dryRun: z.boolean().optional(),
   }),
   z.looseObject({ action: z.literal('integrity_check'), repair: z.boolean().optional() }),
+  /** Records without an outcome in jobs no record has moved for this long are failed, and the jobs finalized. */
+  z.looseObject({ action: z.literal('settle_stalled_jobs'), stalledAfterMinutes: z.number().int().min(1).max(10_080).optional() }),
 ]);
 
 const email = z.string().email();

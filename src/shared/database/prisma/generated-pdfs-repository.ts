@@ -84,6 +84,13 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     return this.db.generatedPdf.findUnique({ where: { recordKey } });
   }
 
+  /** The record keys of a job's rows that have their outcome (completed or failed). */
+  async settledRecordKeys(jobId: string): Promise<Set<string>> {
+    assertId('GenerationJob', jobId);
+    const rows = await this.db.generatedPdf.findMany({ where: { jobId, status: { in: ['completed', 'failed'] } }, select: { recordKey: true } });
+    return new Set(rows.map((r) => r.recordKey));
+  }
+
   markProcessing(id: string): Promise<GeneratedPdf> {
     return this.transition(id, 'processing', { error: null });
   }

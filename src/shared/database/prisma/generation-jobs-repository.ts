@@ -116,6 +116,18 @@ export class GenerationJobsRepository extends PrismaRepository {
     return after;
   }
 
+  /**
+   * Unfinished jobs (queued or running) untouched since `updatedBefore`, oldest first. Every record
+   * outcome bumps updatedAt (it counts in the same write), so these are jobs no record has moved for.
+   */
+  async listStalled(updatedBefore: Date, limit = 100): Promise<GenerationJob[]> {
+    return this.db.generationJob.findMany({
+      where: { status: { in: ['queued', 'running'] }, updatedAt: { lt: updatedBefore } },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
   /** Newest first, paged. */
   async listByUser(userId: string, opts: PageRequest & { status?: JobStatus } = {}): Promise<Page<GenerationJob>> {
     const { page, limit, skip } = parsePage(opts);
