@@ -39,6 +39,7 @@ describe('PreviewPanel', () => {
     await waitFor(() => expect(screen.getByTestId('generated-pdf').getAttribute('src')).toBe('blob:preview-2'));
     expect(generatePdf).toHaveBeenLastCalledWith('t1', { customer: 'Grace' });
     expect(screen.queryByTestId('preview-stale')).toBeNull();
-    expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:preview-1');
+    // The old object URL is released (in the effect cleanup that follows the new preview's render).
+    await waitFor(() => expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:preview-1'));
   });
 });
