@@ -119,7 +119,7 @@ interface ApiField {
   bindingKey: string;
   position: { x: number; y: number };
   size: { width: number; height: number };
-  advanced: { acroFormName?: string; options?: string[] };
+  advanced: { acroFormName?: string; acroFormWidget?: number; options?: string[] };
 }
 
 function collectErrors(page: Page): string[] {
@@ -224,6 +224,7 @@ const browserReady = existsSync(CHROMIUM);
         expect(stored, `stored field ${name}`).toBeDefined();
         expect(stored.type).toBe(types[name]);
         expect(stored.advanced.acroFormName).toBe(name);
+        expect(stored.advanced.acroFormWidget).toBe(0); // which widget the box stands for: moving the box moves it
         // The widget's rectangle, top-left origin: y from the top = 792 - (y + height). pdf-lib's
         // addToPage widens the /Rect by half the 1 pt border on each side, hence the 1 pt tolerance.
         expect(Math.abs(stored.position.x - w.x)).toBeLessThanOrEqual(1);
@@ -281,6 +282,7 @@ const browserReady = existsSync(CHROMIUM);
       await waitSaved(page);
       const unlinked = (await apiJson<{ fields: ApiField[] }>(api!.url, token, `/api/templates/${templateId}`)).fields.find((f) => f.name === 'code')!;
       expect(unlinked.advanced.acroFormName).toBeUndefined();
+      expect(unlinked.advanced.acroFormWidget).toBeUndefined();
 
       // Fix the data (the sample typed before the tab switch is still there): the warnings go away;
       // generate and read the values back.
@@ -352,6 +354,7 @@ const browserReady = existsSync(CHROMIUM);
       expect(copy.position.y).toBeCloseTo(reloaded.top + 10, 1);
       // The copy is a field of its own, not a second filler of the PDF's "customer" form field.
       expect(copy.advanced.acroFormName).toBeUndefined();
+      expect(copy.advanced.acroFormWidget).toBeUndefined();
       await page.getByRole('tab', { name: 'Preview' }).click();
       await sample.fill(JSON.stringify({ customer: 'Ada Lovelace', customer_2: 'Grace Hopper', code: 'AB12', agree: true, country: 'Peru' }, null, 2));
       const both = await generateText(page, 'forms-generated-copy.pdf');

@@ -51,7 +51,7 @@ export function suggestFields(fields: InspectedField[]): Suggestions {
       continue;
     }
     const bindingKey = keys.allocate(f.name);
-    placed.forEach((w, i) => out.fields.push(toFieldInput(f, w, i, placed.length, type, bindingKey)));
+    placed.forEach((w, i) => out.fields.push(toFieldInput(f, w, i, placed.length, type, bindingKey, f.widgets.indexOf(w))));
     const unplaced = f.widgets.length - placed.length;
     if (unplaced > 0) out.skipped.push({ name: f.name, reason: `${unplaced} widget(s) duplicated, on no page, or with an empty rectangle` });
   }
@@ -84,9 +84,9 @@ function usable(w: InspectedWidget): w is InspectedWidget & { page: number } {
   return w.page !== null && r.width > 0 && r.height > 0 && r.width <= MAX_PAGE_POINTS && r.height <= MAX_PAGE_POINTS && inRange(r.x) && inRange(r.y);
 }
 
-function toFieldInput(f: InspectedField, w: InspectedWidget & { page: number }, index: number, count: number, type: FieldType, bindingKey: string): FieldInput {
+function toFieldInput(f: InspectedField, w: InspectedWidget & { page: number }, index: number, count: number, type: FieldType, bindingKey: string, widget: number): FieldInput {
   const label = f.type === 'radio' && w.onValue !== undefined ? `${f.name} = ${w.onValue}` : count > 1 ? `${f.name} #${index + 1}` : f.name;
-  const advanced: NonNullable<FieldInput['advanced']> = { acroFormName: f.name };
+  const advanced: NonNullable<FieldInput['advanced']> = { acroFormName: f.name, acroFormWidget: widget };
   const validation: NonNullable<FieldInput['validation']> = {};
   if (f.required) {
     advanced.required = true;

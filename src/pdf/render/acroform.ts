@@ -8,6 +8,7 @@ import type { GenerationWarning } from '../types.js';
 import { parseColor } from './canvas.js';
 import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';
 import { radioCells, truthy } from './shapes.js';
+import { placeWidget } from './widget-place.js';
 import { missingGlyph } from './text-layout.js';
 
 /**
@@ -55,7 +56,9 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
     const own = field.advanced.acroFormName ? form.getFieldMaybe(field.advanced.acroFormName) : undefined;
     if (own) {
       handled.add(p);
+      const resized = placeWidget(doc, own, p);
       if (show) await fillOwn(own, p, value);
+      if (resized) await redrawAppearances(own, p);
       continue;
     }
     if (flatten || !['text', 'number', 'date', 'dropdown', 'checkbox', 'radio'].includes(field.type)) continue;
@@ -134,6 +137,13 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
       f.select(v, true);
       f.updateAppearances(await pdfFont(faceFor(p, v)));
     }
+  }
+
+  /** Appearances for a resized widget (the old ones were drawn for its old size). */
+  async function redrawAppearances(f: PDFField, p: PreparedField): Promise<void> {
+    if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
+    else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
+    else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
   }
 
   if (flatten) await flattenForm(form, await pdfFont(state.fonts.chain('Liberation Sans', false, false).primary()));

@@ -69,6 +69,12 @@ export const advancedSchema = z.object({
   barcode: z.object({ format: z.enum(BARCODE_FORMATS).default('qrcode'), includeText: z.boolean().default(false) }).optional(),
   /** The name of an AcroForm field of the base PDF this field fills (imported fields). */
   acroFormName: z.string().max(500).optional(),
+  /**
+   * Which widget of that form field this box is (imported fields; index in the field's /Kids order).
+   * With it, moving or resizing the box moves or resizes that widget in the output; without it
+   * (fields linked before this existed) the widget stays where the PDF has it.
+   */
+  acroFormWidget: z.number().int().min(0).max(10_000).optional(),
 });
 
 export const validationSchema = z.object({

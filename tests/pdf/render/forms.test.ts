@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, PDFTextField } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { compileTemplate } from '@/pdf/index.js';
+import { compileTemplate, type EngineField } from '@/pdf/index.js';
+import { inspect } from '@/pdf/inspect/index.js';
 import { crop, decodeBarcode, findText, hasPdftoppm, pageText, readFormFields, renderPageToPng } from '../../helpers/pdf-readback.js';
 import { field, makeBase, TOL } from './support.js';
 
@@ -23,6 +24,9 @@ async function formBase(): Promise<Uint8Array> {
   dd.addToPage(page, { x: 100, y: 550, width: 120, height: 20 });
   return doc.save();
 }
+
+/** A form field's first widget rectangle, in PDF user space. */
+const baseRect = (doc: PDFDocument, name: string) => doc.getForm().getField(name).acroField.getWidgets()[0].getRectangle();
 
 const own = (acroFormName: string, type: 'text' | 'checkbox' | 'radio' | 'dropdown', bindingKey: string) =>
   field({ type, bindingKey, advanced: { acroFormName } });
@@ -76,6 +80,58 @@ describe('AcroForm output', () => {
     expect(fields.find((f) => f.name === 'plan')?.value).toBe('pro');
     expect(fields.find((f) => f.name === 'country')?.value).toEqual(['Germany']);
     await expect(t.generate({ plan: 'enterprise' })).rejects.toMatchObject({ code: 'payload_invalid' });
+  });
+
+  it('an imported field moved, resized or put on another page takes its widget there (flattened and fillable); one left alone stays put', async () => {
+    const doc = await PDFDocument.load(await formBase());
+    doc.addPage([595, 842]);
+    const base = await doc.save();
+    const { suggestedFields } = await inspect(base);
+    const imported = new Map(suggestedFields.map((s, i) => [s.name, { fieldId: `imp${i}`, ...s } as EngineField]));
+    const pick = (name: string) => imported.get(name)!;
+    expect(pick('applicant.name').advanced.acroFormWidget).toBe(0);
+    expect(pick('plan = pro').advanced.acroFormWidget).toBe(1);
+    const name = { ...pick('applicant.name'), position: { x: 300, y: 400 }, size: { width: 250, height: 30 } }; // moved and resized
+    const agree = { ...pick('agree'), page: 2, position: { x: 50, y: 60 } }; // to page 2, same size
+    const country = pick('country'); // left alone
+    const t = await compileTemplate(base, [name, agree, country, pick('plan = basic'), pick('plan = pro')]);
+    const data = { [name.bindingKey]: 'Jean Dupont', [agree.bindingKey]: true, [country.bindingKey]: 'Germany', [pick('plan = pro').bindingKey]: 'pro' };
+
+    const flat = await t.generate(data);
+    expect(await readFormFields(flat.bytes)).toEqual([]);
+    const hit = (await findText(flat.bytes, 'Jean Dupont'))!;
+    expect(hit.x).toBeGreaterThan(300);
+    expect(hit.x).toBeLessThan(306);
+    expect(hit.baseline).toBeGreaterThan(400); // baselines are read top-down, like our boxes
+    expect(hit.baseline).toBeLessThan(430);
+    const germany = (await findText(flat.bytes, 'Germany'))!;
+    expect(germany.x).toBeGreaterThan(100); // the dropdown's own place: PDF y 550–570
+    expect(germany.x).toBeLessThan(110);
+    expect(germany.baseline).toBeGreaterThan(842 - 570);
+    expect(germany.baseline).toBeLessThan(842 - 550);
+
+    const fillable = await PDFDocument.load((await t.generate(data, { flatten: false })).bytes);
+    const form = fillable.getForm();
+    const rectOf = (fieldName: string, widget = 0) => form.getField(fieldName).acroField.getWidgets()[widget].getRectangle();
+    expect(rectOf('applicant.name')).toEqual({ x: 300, y: 842 - 400 - 30, width: 250, height: 30 });
+    expect(rectOf('country')).toEqual(baseRect(doc, 'country'));
+    expect(form.getTextField('applicant.name').getText()).toBe('Jean Dupont');
+    // The checkbox now hangs on page 2 (its /Annots and /P), and no longer on page 1.
+    const agreeWidget = form.getField('agree').acroField.getWidgets()[0];
+    const agreeRef = fillable.context.getObjectRef(agreeWidget.dict)!;
+    const annots = (i: number) => fillable.getPage(i).node.Annots()?.asArray() ?? [];
+    expect(annots(1)).toContain(agreeRef);
+    expect(annots(0)).not.toContain(agreeRef);
+    expect(agreeWidget.P()).toBe(fillable.getPage(1).ref);
+    expect(agreeWidget.getRectangle()).toEqual({ x: 50, y: 842 - 60 - agree.size.height, width: agree.size.width, height: agree.size.height });
+    expect(form.getCheckBox('agree').isChecked()).toBe(true);
+  });
+
+  it('a field linked by name only (no widget index) fills the widget where the PDF has it, whatever its box says', async () => {
+    const t = await compileTemplate(await formBase(), [field({ bindingKey: 'name', position: { x: 300, y: 400 }, advanced: { acroFormName: 'applicant.name' } })]);
+    const { bytes } = await t.generate({ name: 'Jean Dupont' }, { flatten: false });
+    const base = await PDFDocument.load(await formBase());
+    expect(baseRect(await PDFDocument.load(bytes), 'applicant.name')).toEqual(baseRect(base, 'applicant.name'));
   });
 
   const corpus = existsSync(path.join(CORPUS, 'sample_form.pdf')) ? it : it.skip;

@@ -14,13 +14,20 @@ describe('PropertyPanel', () => {
 
   it('says an imported field fills the PDF form field, and unlinks it on request', () => {
     const onPatch = vi.fn();
-    const imported = { ...field, advanced: { ...field.advanced, acroFormName: 'Text1' } };
+    const imported = { ...field, advanced: { ...field.advanced, acroFormName: 'Text1', acroFormWidget: 0 } };
     render(<PropertyPanel field={imported} selectionCount={1} issues={[]} onPatch={onPatch} />);
     expect(screen.getByTestId('acroform-link').textContent).toContain('“Text1”');
+    expect(screen.getByTestId('acroform-link').textContent).toMatch(/moving or resizing this box moves and resizes that form field/);
     fireEvent.click(screen.getByRole('button', { name: 'Draw at this box instead' }));
     const patch = onPatch.mock.calls[0][0] as { advanced: Record<string, unknown> };
     expect(patch.advanced).not.toHaveProperty('acroFormName');
+    expect(patch.advanced).not.toHaveProperty('acroFormWidget');
     expect(patch.advanced.number).toEqual(field.advanced.number);
+  });
+
+  it('a field linked by name only (no widget index) says its box does not move the form field', () => {
+    render(<PropertyPanel field={{ ...field, advanced: { ...field.advanced, acroFormName: 'Text1' } }} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(screen.getByTestId('acroform-link').textContent).toMatch(/where the PDF has it: moving or resizing this box does not move it/);
   });
 
   it('shows no form-field link for a field placed in the studio', () => {

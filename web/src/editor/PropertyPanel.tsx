@@ -18,7 +18,7 @@ interface Props {
 
 /** The field's advanced settings without the link to the base PDF's form field. */
 function withoutLink(a: FieldAdvanced): FieldAdvanced {
-  const { acroFormName: _linked, ...rest } = a;
+  const { acroFormName: _linked, acroFormWidget: _widget, ...rest } = a;
   return rest;
 }
 
@@ -55,7 +55,10 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
       {a.acroFormName !== undefined && (
         <div className="hint linked" data-testid="acroform-link">
           <p>
-            Fills the PDF’s own form field “{a.acroFormName}”: the output shows the value at that form field’s place, so moving or resizing this box does not move it. (Once unlinked, “Import form fields” would add the form field again.)
+            {a.acroFormWidget !== undefined
+              ? `Fills the PDF’s own form field “${a.acroFormName}”: moving or resizing this box moves and resizes that form field in the output (it stays a form field when the output is fillable).`
+              : `Fills the PDF’s own form field “${a.acroFormName}” where the PDF has it: moving or resizing this box does not move it.`}{' '}
+            (Once unlinked, “Import form fields” would add the form field again.)
           </p>
           <button type="button" onClick={() => onPatch({ advanced: withoutLink(a) })}>
             Draw at this box instead

@@ -126,11 +126,12 @@ describe('selection, clipboard, delete', () => {
   });
 
   it('a pasted or duplicated copy of an imported form field is no longer linked to the PDF form field', () => {
-    const imported = { ...a, advanced: { ...a.advanced, acroFormName: 'customer' } };
+    const imported = { ...a, advanced: { ...a.advanced, acroFormName: 'customer', acroFormWidget: 0 } };
     const start = { ...base, fields: base.fields.map((f) => (f.key === a.key ? imported : f)) };
     let s = run([{ type: 'select', keys: [a.key] }, { type: 'copy' }, { type: 'paste', page: 1 }], start);
     const pasted = s.fields[s.fields.length - 1];
     expect(pasted.advanced.acroFormName).toBeUndefined();
+    expect(pasted.advanced.acroFormWidget).toBeUndefined();
     expect(s.fields.find((f) => f.key === a.key)!.advanced.acroFormName).toBe('customer');
     s = run([{ type: 'select', keys: [a.key] }, { type: 'duplicate' }], s);
     expect(s.fields[s.fields.length - 1].advanced.acroFormName).toBeUndefined();

@@ -96,7 +96,7 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     // A copy is a field of its own: it must not keep the original's link to the base PDF's form
     // field (acroFormName), or generation would fill that form field again instead of drawing the
     // copy at its own place.
-    const { acroFormName: _linked, ...advanced } = f.advanced;
+    const { acroFormName: _linked, acroFormWidget: _widget, ...advanced } = f.advanced;
     return withRect({ ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } }, rect);
   });
 }
