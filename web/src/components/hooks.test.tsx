@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
-import { useAsync, useExclusiveAction } from './hooks.js';
+import { useAsync, useExclusiveAction, usePolling } from './hooks.js';
 
 /** A search box over useAsync: the answer shown, and whether it is still loading. */
 function Search({ answer }: { answer: (q: string) => Promise<string[]> }) {
@@ -108,5 +108,22 @@ describe('useExclusiveAction', () => {
     expect(calls).toBe(2);
     root.unmount();
     host.remove();
+  });
+});
+
+describe('usePolling', () => {
+  it('a poll that never answers is abandoned and asked again, so progress keeps coming', async () => {
+    let calls = 0;
+    const { result } = renderHook(() => {
+      const res = useAsync(() => {
+        calls += 1;
+        // The second request hangs forever (the network dropped it); the others answer.
+        return calls === 2 ? new Promise<number>(() => undefined) : Promise.resolve(calls);
+      }, []);
+      usePolling(true, res, 20, 200);
+      return res;
+    });
+    await waitFor(() => expect(result.current.data).toBe(1));
+    await waitFor(() => expect(result.current.data).toBeGreaterThanOrEqual(3), { timeout: 3000 });
   });
 });

@@ -94,11 +94,13 @@ export function formatDate(iso: string | null | undefined): string {
  * setInterval a server slower than `ms` per request (a loaded machine) never got an answer shown
  * and the progress stood still until the job was over, or forever.
  */
-export function usePolling(active: boolean, res: { loading: boolean; reload: () => void }, ms: number): void {
+export function usePolling(active: boolean, res: { loading: boolean; reload: () => void }, ms: number, stalledMs = Math.max(ms * 5, 15_000)): void {
   const { loading, reload } = res;
   useEffect(() => {
-    if (!active || loading) return;
-    const t = setTimeout(reload, ms);
+    if (!active) return;
+    // A request that never answers (a laptop waking from sleep, a network change) would otherwise
+    // stop the polling for good: after `stalledMs` it is abandoned and asked again.
+    const t = setTimeout(reload, loading ? stalledMs : ms);
     return () => clearTimeout(t);
-  }, [active, loading, reload, ms]);
+  }, [active, loading, reload, ms, stalledMs]);
 }
