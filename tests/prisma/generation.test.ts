@@ -85,6 +85,17 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     await expect(pdfs.get(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('a job\'s failed row is final: counted once in job.failed, never reopened (a standalone one is retried)', async () => {
+    const pdfs = db().repos.generatedPdfs;
+    const { job } = await db().repos.generationJobs.createOrGet({ userId: bob, templateId: 'tpl_1', templateVersion: 1, total: 1 });
+    const { pdf } = await pdfs.createOrGet({ recordKey: `${job.id}:0`, userId: bob, templateId: 'tpl_1', templateVersion: 1, jobId: job.id });
+    await pdfs.markFailed(pdf.id, 'lost', { countInJob: { index: 0, message: 'lost' } });
+    // A worker that read the row before it failed now tries to take it: refused, nothing counted twice.
+    await expect(pdfs.markProcessing(pdf.id)).rejects.toBeInstanceOf(ConflictError);
+    await expect(pdfs.markCompleted(pdf.id, { storageKey: 'k', bucket: 'b', fileSize: 1, pageCount: 1 })).rejects.toBeInstanceOf(ConflictError);
+    expect(await db().repos.generationJobs.getById(job.id)).toMatchObject({ done: 0, failed: 1 });
+  });
+
   it('two workers racing to complete: exactly one wins', async () => {
     const pdfs = db().repos.generatedPdfs;
     const pdf = await pdfs.create({ userId: alice, templateId: 'tpl_2', templateVersion: 1 });

@@ -1,7 +1,7 @@
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { payloadErrors, validate, type ValidationIssue } from '@/pdf/validate/index.js';
 import type { GenerationWarning } from '@/pdf/index.js';
-import { ValidationError } from '@/shared/errors.js';
+import { ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import type { GenerationServices } from './types.js';
@@ -78,7 +78,15 @@ export async function generateAndStore(services: GenerationServices, req: Genera
   // (a delivery of the message that outlived its final attempt, e.g. after a kill) would count the
   // same record as done too.
   if (!created && row.status === 'failed' && req.jobId) return { pdf: row, warnings: [], created: false };
-  await repos.generatedPdfs.markProcessing(row.id);
+  try {
+    await repos.generatedPdfs.markProcessing(row.id);
+  } catch (err) {
+    // Another delivery or the stalled-jobs sweep gave the record its outcome since the read above
+    // (the update refuses to reopen a job's failed row): nothing to make, nothing to count.
+    const now = err instanceof ConflictError ? await repos.generatedPdfs.findByRecordKey(row.recordKey) : null;
+    if (now && (now.status === 'completed' || now.status === 'failed')) return { pdf: now, warnings: [], created: false };
+    throw err;
+  }
   try {
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
     const doc = await template.generate(req.payload, { flatten: req.flatten ?? true, ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}) });

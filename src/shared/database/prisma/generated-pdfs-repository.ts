@@ -135,7 +135,12 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     assertId('GeneratedPdf', id);
     const from = (Object.keys(PDF_TRANSITIONS) as PdfStatus[]).filter((s) => PDF_TRANSITIONS[s].includes(to));
     const run = async (db: Prisma.TransactionClient): Promise<GeneratedPdf> => {
-      const { count } = await db.generatedPdf.updateMany({ where: { id, status: { in: from } }, data: { ...data, status: to } });
+      const where: Prisma.GeneratedPdfWhereInput =
+        to === 'processing'
+          ? // A job's failed row is final (it is counted in job.failed): only a standalone document is retried.
+            { id, OR: [{ status: { in: from.filter((st) => st !== 'failed') } }, { status: 'failed', jobId: null }] }
+          : { id, status: { in: from } };
+      const { count } = await db.generatedPdf.updateMany({ where, data: { ...data, status: to } });
       const row = await db.generatedPdf.findUnique({ where: { id } });
       if (!row) throw new NotFoundError('GeneratedPdf', id);
       if (count === 0) {
