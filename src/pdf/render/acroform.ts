@@ -141,9 +141,15 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
 
   /** Appearances for a resized widget (the old ones were drawn for its old size). */
   async function redrawAppearances(f: PDFField, p: PreparedField): Promise<void> {
-    if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
-    else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
-    else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
+    try {
+      if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
+      else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
+      else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
+    } catch (err) {
+      // Only the PDF's own pre-filled text can get here (a payload value was checked by fillOwn):
+      // if no font of ours draws it, its original appearance stays, drawn at the old size.
+      if (!(err instanceof PdfError)) throw err;
+    }
   }
 
   if (flatten) await flattenForm(form, await pdfFont(state.fonts.chain('Liberation Sans', false, false).primary()));

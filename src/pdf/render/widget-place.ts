@@ -1,5 +1,5 @@
-import type { PDFDocument, PDFField, PDFPage, PDFRef, PDFWidgetAnnotation } from 'pdf-lib';
-import { toPdfRect } from '../coordinates.js';
+import type { PDFDocument, PDFField, PDFPage, PDFWidgetAnnotation } from 'pdf-lib';
+import { toPdfRect, type Rect } from '../coordinates.js';
 import type { PreparedField } from './draw.js';
 
 /** Below this (points) a box counts as where the widget is: imported rectangles are rounded. */
@@ -17,29 +17,40 @@ const SAME_PLACE_TOLERANCE = 0.5;
 export function placeWidget(doc: PDFDocument, formField: PDFField, p: PreparedField): boolean {
   const index = p.field.advanced.acroFormWidget;
   if (index === undefined) return false;
-  const widget = formField.acroField.getWidgets()[index];
+  const widgets = formField.acroField.getWidgets();
+  const widget = widgets[index];
   if (!widget) return false;
   const { field } = p;
   const target = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
   const page = doc.getPage(p.pageIndex);
-  const ref = doc.context.getObjectRef(widget.dict);
-  const current = ref ? pageHolding(doc, widget, ref) : undefined;
+  const current = pageHolding(doc, widget);
   const now = widget.getRectangle();
-  const near = (a: number, b: number) => Math.abs(a - b) <= SAME_PLACE_TOLERANCE;
   const resized = !near(now.width, target.width) || !near(now.height, target.height);
-  const samePage = current === page;
-  if (samePage && !resized && near(now.x, target.x) && near(now.y, target.y)) return false;
-  if (!samePage && ref) {
-    current?.node.removeAnnot(ref);
-    page.node.addAnnot(ref);
-    widget.setP(page.ref);
-  }
-  widget.setRectangle(target);
+  if (current === page && !resized && near(now.x, target.x) && near(now.y, target.y)) return false;
+  // Widgets stacked exactly on this one (same page, same box) were imported as this one field: they
+  // move with it, or the old place would still show the value.
+  const stacked = widgets.filter((w) => w !== widget && sameBox(w.getRectangle(), now) && pageHolding(doc, w) === current);
+  for (const w of [widget, ...stacked]) moveWidget(doc, w, current, page, target);
   return resized;
 }
 
+const near = (a: number, b: number) => Math.abs(a - b) <= SAME_PLACE_TOLERANCE;
+const sameBox = (a: Rect, b: Rect) => near(a.x, b.x) && near(a.y, b.y) && near(a.width, b.width) && near(a.height, b.height);
+
+function moveWidget(doc: PDFDocument, widget: PDFWidgetAnnotation, from: PDFPage | undefined, to: PDFPage, rect: Rect): void {
+  const ref = doc.context.getObjectRef(widget.dict);
+  if (from !== to && ref) {
+    from?.node.removeAnnot(ref);
+    to.node.addAnnot(ref);
+    widget.setP(to.ref);
+  }
+  widget.setRectangle(rect);
+}
+
 /** The page whose /Annots hold the widget (its /P entry is optional and sometimes wrong). */
-function pageHolding(doc: PDFDocument, widget: PDFWidgetAnnotation, ref: PDFRef): PDFPage | undefined {
+function pageHolding(doc: PDFDocument, widget: PDFWidgetAnnotation): PDFPage | undefined {
+  const ref = doc.context.getObjectRef(widget.dict);
+  if (!ref) return undefined;
   const pages = doc.getPages();
   const holds = (pg: PDFPage) => pg.node.Annots()?.asArray().some((a) => a === ref) ?? false;
   const declared = widget.P();

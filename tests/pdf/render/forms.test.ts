@@ -4,7 +4,7 @@ import { PDFDocument, PDFTextField } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, type EngineField } from '@/pdf/index.js';
 import { inspect } from '@/pdf/inspect/index.js';
-import { crop, decodeBarcode, findText, hasPdftoppm, pageText, readFormFields, renderPageToPng } from '../../helpers/pdf-readback.js';
+import { crop, decodeBarcode, extractText, findText, hasPdftoppm, pageText, readFormFields, renderPageToPng } from '../../helpers/pdf-readback.js';
 import { field, makeBase, TOL } from './support.js';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pdf-lib');
@@ -125,6 +125,25 @@ describe('AcroForm output', () => {
     expect(agreeWidget.P()).toBe(fillable.getPage(1).ref);
     expect(agreeWidget.getRectangle()).toEqual({ x: 50, y: 842 - 60 - agree.size.height, width: agree.size.width, height: agree.size.height });
     expect(form.getCheckBox('agree').isChecked()).toBe(true);
+  });
+
+  it('widgets stacked on the moved one (imported as one field) move with it: the value is no longer shown at the old place', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595, 842]);
+    const tf = doc.getForm().createTextField('ref');
+    for (let i = 0; i < 2; i++) tf.addToPage(page, { x: 100, y: 700, width: 200, height: 20 }); // some producers do this
+    const base = await doc.save();
+    const { suggestedFields } = await inspect(base);
+    expect(suggestedFields).toHaveLength(1);
+    const moved = { fieldId: 'ref', ...suggestedFields[0], position: { x: 300, y: 400 } } as EngineField;
+    const t = await compileTemplate(base, [moved]);
+    const flat = await t.generate({ [moved.bindingKey]: 'REF-42' });
+    // Both widgets draw the value (stacked, they always did), and both now at the new place only.
+    const hits = (await extractText(flat.bytes)).filter((t) => t.str.includes('REF-42'));
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.x).toBeGreaterThan(300);
+    const fillable = await PDFDocument.load((await t.generate({ [moved.bindingKey]: 'REF-42' }, { flatten: false })).bytes);
+    for (const w of fillable.getForm().getField('ref').acroField.getWidgets()) expect(w.getRectangle().x).toBe(300);
   });
 
   it('a field linked by name only (no widget index) fills the widget where the PDF has it, whatever its box says', async () => {
