@@ -18,5 +18,5 @@ export async function handler(event: ScheduledCleanupEvent = {}): Promise<{ expi
   const expiredPdfs = await cleanupExpiredPdfs(services, event.olderThanDays);
   const orphans = await cleanupOrphanedUploads(services, { olderThanHours: event.orphanedUploadsOlderThanHours });
   const settled = await settleStalledJobs(services, { stalledAfterMinutes: event.stalledJobsAfterMinutes });
-  return { expiredPdfs, ...orphans, stalledJobsSettled: settled.length };
+  return { expiredPdfs, ...orphans, stalledJobsSettled: settled.filter((j) => j.outcome !== 'still_queued').length };
 }

@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
 import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
-import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
+import { settleStalledJobs, type SettledJob } from '@/services/generation/stalled-jobs.js';
 import { jobResultKey } from '@/services/generation/result.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
@@ -278,31 +278,42 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     }
   }, 120_000);
 
-  it('a record dead-lettered with no outcome (its last delivery died) is failed by the stalled-jobs sweep, and the job finishes; a late delivery counts nothing', async () => {
+  it('a record dead-lettered with no outcome (its last delivery died) is failed by the stalled-jobs sweep, which finalizes the job', async () => {
     const { services } = api();
     const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 3, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
     const deliver = (index: number, attempt: number) =>
       handlePdfGeneration(services, { id: `lost-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(800 + index), jobId: job.id, recordIndex: index, version: 1 } });
     await deliver(0, 1);
     await deliver(1, 1);
-    // Record 2's message never reaches a handler's last attempt: nothing else would ever finish the job.
-    const mine = (settled: { jobId: string; recordsFailed: number }[]) => settled.filter((x) => x.jobId === job.id);
+    // Record 2's message never reaches a handler's last attempt, and the queue holds nothing of this
+    // job: nothing else would ever finish it.
+    const mine = (settled: SettledJob[]) => settled.filter((x) => x.jobId === job.id);
     expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60 }))).toEqual([]); // moved just now: not stalled
     const later = new Date(Date.now() + 61 * 60_000);
-    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 1 }]);
-    // The lost message turns up after all, before the finalize: no document, no counter moves.
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 1, outcome: 'finalized' }]);
+    const done = (await api().app.inject({ method: 'GET', url: `/api/jobs/${job.id}`, headers: a.headers })).json().job;
+    expect(done).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1 });
+    expect(done.errors).toEqual([expect.objectContaining({ index: 2, message: expect.stringContaining('dead-lettered or lost') })]);
+    // The lost message turns up after all: no document, no counter moves.
     await deliver(2, 1);
-    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'running', done: 2, failed: 1 });
-    expect((await services.repos.generatedPdfs.findByRecordKey(`${job.id}:2`))?.status).toBe('failed');
+    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'completed', done: 2, failed: 1 });
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([]);
+  }, 120_000);
+
+  it('the sweep leaves alone a stalled job whose records are still queued (a busy queue), and it then finishes normally', async () => {
+    const { services } = api();
+    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 1, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    await services.queue.send('pdf-generation', { templateId, userId: a.id, payload: record(900), jobId: job.id, recordIndex: 0, version: 1 });
+    const later = new Date(Date.now() + 61 * 60_000);
+    const settled = (await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later })).filter((x) => x.jobId === job.id);
+    expect(settled).toEqual([{ jobId: job.id, recordsFailed: 0, outcome: 'still_queued' }]);
+    expect(await services.repos.generatedPdfs.findByRecordKey(`${job.id}:0`)).toBeNull();
     const workers = await startWorkers(services, { schedule: false });
     try {
-      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
-      expect(done).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1 });
-      expect(done.errors).toEqual([expect.objectContaining({ index: 2, message: expect.stringContaining('dead-lettered or lost') })]);
+      expect(await waitForJob(api().app, a.headers, job.id, 90_000)).toMatchObject({ status: 'completed', done: 1, failed: 0 });
     } finally {
       await workers.stop();
     }
-    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([]);
   }, 120_000);
 
   it('authorization: user B sees none of A\'s jobs', async () => {

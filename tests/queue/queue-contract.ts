@@ -183,6 +183,27 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       expect(finished).toBe(true);
     });
 
+    it('mayDeliver: true while a matching message is queued or in flight, false once it is handled', async () => {
+      const match = { jobId: `may-${run}` };
+      await driver.send('email-notifications', { to: 'a@example.com', subject: `may ${run}`, text: 'hi', ...match });
+      expect(await driver.mayDeliver('email-notifications', match)).toBe(true); // queued
+      // pg-boss looks at each message; SQS only knows whether the queue holds any.
+      if (driver.driver === 'local') expect(await driver.mayDeliver('email-notifications', { jobId: `other-${run}` })).toBe(false);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let started = false;
+      const stop = await driver.consume('email-notifications', async (m) => {
+        if ((m.body as { jobId?: string }).jobId !== match.jobId) return;
+        started = true;
+        await held;
+      });
+      await waitFor(() => started, 20_000, 'the delivery');
+      expect(await driver.mayDeliver('email-notifications', match)).toBe(true); // in flight
+      release();
+      await waitFor(async () => !(await driver.mayDeliver('email-notifications', match)), 20_000, 'nothing left to deliver');
+      await stop();
+    });
+
     it('survives a restart: messages sent before it are delivered after it, once', async () => {
       const first = await ctx.create();
       const bodies = Array.from({ length: 5 }, (_, i) => ({ fileId: `durable-${run}-${i}`, userId: 'u' }));

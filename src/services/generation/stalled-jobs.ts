@@ -1,4 +1,4 @@
-import { maybeFinish, recordFailure } from './jobs.js';
+import { finalizeJob, recordFailure } from './jobs.js';
 import type { GenerationServices } from './types.js';
 
 /**
@@ -12,19 +12,27 @@ export interface SettledJob {
   jobId: string;
   /** Records that had no outcome and were recorded as failed now. */
   recordsFailed: number;
+  /**
+   * finalized: finished here; still_queued: left alone, the queue may still deliver some of it;
+   * finalize_failed: the finalize threw (building the result: the job is now failed with the reason;
+   * or notifying after it completed).
+   */
+  outcome: 'finalized' | 'still_queued' | 'finalize_failed';
 }
 
 /**
  * Finishes jobs that can no longer finish by themselves. A record's message can leave the queue
  * without its outcome being recorded: dead-lettered after its last delivery died with the process
  * (a kill, a Lambda timeout, an out-of-memory), so no handler ever reached the "final attempt"
- * branch. The job then waits forever for a record nobody will send. Here, for every unfinished job
- * untouched for `stalledAfterMinutes`, each record without an outcome is recorded as failed (with
- * the reason, in job.errors) and the job is finalized as usual: result, email, webhook.
+ * branch. The job then waits forever for a record nobody will send; likewise when its finalize
+ * message was dead-lettered. Here, for every unfinished job untouched for `stalledAfterMinutes`
+ * whose messages the queue can no longer deliver (QueueDriver.mayDeliver: a job merely waiting
+ * behind others in a busy queue is left alone), each record without an outcome is recorded as
+ * failed (with the reason, in job.errors) and the job is finalized here: result, email, webhook. A
+ * job whose finalize fails again is marked failed with the reason, so no job stays running.
  *
  * Safe to run at any time and more than once: recordFailure counts a record only if it moves the
- * row, and the finalize message is deduplicated by job id. A record that does complete later finds
- * its row failed and is not counted twice (generateAndStore).
+ * row, and a job's failed row is never reopened, so a record that turns up later counts nothing.
  */
 export async function settleStalledJobs(
   services: GenerationServices,
@@ -35,6 +43,10 @@ export async function settleStalledJobs(
   const { repos } = services;
   const settled: SettledJob[] = [];
   for (const job of await repos.generationJobs.listStalled(before, opts.limit ?? 100)) {
+    if (await services.queue.mayDeliver('pdf-generation', { jobId: job.id })) {
+      settled.push({ jobId: job.id, recordsFailed: 0, outcome: 'still_queued' });
+      continue;
+    }
     const have = await repos.generatedPdfs.settledRecordKeys(job.id);
     const reason = `no outcome after ${minutes} minutes without progress: the record's message was dead-lettered or lost (see the pdf-generation DLQ)`;
     let recordsFailed = 0;
@@ -43,8 +55,14 @@ export async function settleStalledJobs(
       if (have.has(recordKey)) continue;
       if (await recordFailure(services, job, recordKey, index, reason)) recordsFailed += 1;
     }
-    await maybeFinish(services, job.id, true);
-    settled.push({ jobId: job.id, recordsFailed });
+    try {
+      await finalizeJob(services, job.id);
+      settled.push({ jobId: job.id, recordsFailed, outcome: 'finalized' });
+    } catch (err) {
+      const message = `the job could not be finalized: ${err instanceof Error ? err.message : String(err)}`;
+      await repos.generationJobs.fail(job.id, message).catch(() => undefined);
+      settled.push({ jobId: job.id, recordsFailed, outcome: 'finalize_failed' });
+    }
   }
   return settled;
 }

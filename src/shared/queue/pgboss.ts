@@ -269,6 +269,15 @@ export class PgBossQueueDriver implements QueueDriver {
     }
   }
 
+  async mayDeliver(queue: QueueName, match: Record<string, string | number>): Promise<boolean> {
+    await this.start();
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT 1 FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active') AND data @> $2::jsonb LIMIT 1`,
+      [queue, JSON.stringify(match)],
+    );
+    return rows.length > 0;
+  }
+
   async peekDeadLetters(queue: QueueName, limit = 100): Promise<DeadLetter[]> {
     await this.start();
     const { rows } = await this.boss.getDb().executeSql(

@@ -318,6 +318,13 @@ export class SqsQueueDriver implements QueueDriver {
    * Samples the DLQ without consuming it (VisibilityTimeout 0). SQS offers no true peek: this
    * bumps each message's receive count and, on a large DLQ, may not see every message.
    */
+  async mayDeliver(queue: QueueName): Promise<boolean> {
+    const QueueUrl = await this.queueUrl(queue);
+    const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+    const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] }));
+    return names.some((n) => Number(out.Attributes?.[n] ?? 0) > 0);
+  }
+
   async peekDeadLetters(queue: QueueName, limit = 100): Promise<DeadLetter[]> {
     const { dlqUrl } = await this.redrive(queue);
     if (!dlqUrl) return [];

@@ -61,6 +61,13 @@ export interface QueueDriver {
    */
   schedule<Q extends QueueName>(queue: Q, cron: string, body: QueueMessage<Q>, options?: ScheduleOptions): Promise<void>;
   unschedule(queue: QueueName, options?: ScheduleOptions): Promise<void>;
+  /**
+   * Whether the queue may still deliver a message whose body contains `match` (top-level key/value
+   * equality): queued, waiting for a retry or in flight. pg-boss answers exactly. SQS cannot look
+   * inside a queue, so it answers whether the queue holds any message at all (approximate counts of
+   * visible, in-flight and delayed messages): conservative, never false while a match may be pending.
+   */
+  mayDeliver(queue: QueueName, match: Record<string, string | number>): Promise<boolean>;
   /** Dead-lettered messages of a queue, oldest first, without removing them. */
   peekDeadLetters(queue: QueueName, limit?: number): Promise<DeadLetter[]>;
   /** Moves up to `limit` dead letters back onto their queue (bodies unchanged) after a fix; returns how many. */

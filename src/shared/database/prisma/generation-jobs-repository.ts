@@ -86,6 +86,16 @@ export class GenerationJobsRepository extends PrismaRepository {
     return this.getById(id);
   }
 
+  /** Fails an unfinished job with the reason appended to its errors (a job that cannot be finalized). No-op once finished. */
+  async fail(id: string, message: string): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    const entry = JSON.stringify([{ message }]);
+    await this.db.$executeRaw`
+      UPDATE "generation_jobs" SET "status" = 'failed', "finished_at" = now(), "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
+      WHERE "id" = ${id}::uuid AND "status" IN ('queued', 'running')`;
+    return this.getById(id);
+  }
+
   /**
    * Finishes the job: `completed` when at least one row succeeded (or there were none), `failed`
    * when every row failed, unless a status is given. Only from queued/running; idempotent for the
