@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import type { PreflightCheck, PreflightLine } from '../state/preflight.js';
@@ -36,7 +36,10 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
   // an edit it stays visible, but says it shows the earlier fields or data.
   const [preview, setPreview] = useState<{ url: string; fields: readonly EditorField[]; sample: string | null } | null>(null);
   const pdfUrl = preview?.url ?? null;
-  const previewStale = preview !== null && (preview.sample !== sample || !(preview.fields === fields || deepEqual(preview.fields, fields)));
+  const previewStale = useMemo(
+    () => preview !== null && (preview.sample !== sample || !(preview.fields === fields || deepEqual(preview.fields, fields))),
+    [preview, fields, sample],
+  );
 
   useEffect(() => () => {
     if (pdfUrl) URL.revokeObjectURL(pdfUrl);
