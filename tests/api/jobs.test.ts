@@ -280,23 +280,26 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   it('a record dead-lettered with no outcome (its last delivery died) is failed by the stalled-jobs sweep, which finalizes the job', async () => {
     const { services } = api();
-    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 3, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 4, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
     const deliver = (index: number, attempt: number) =>
       handlePdfGeneration(services, { id: `lost-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(800 + index), jobId: job.id, recordIndex: index, version: 1 } });
     await deliver(0, 1);
     await deliver(1, 1);
-    // Record 2's message never reaches a handler's last attempt, and the queue holds nothing of this
-    // job: nothing else would ever finish it.
+    // Record 2's last delivery died while making it (row left processing); record 3's message never
+    // reached a handler (no row). The queue holds nothing of this job: nothing else would finish it.
+    const { pdf: dying } = await services.repos.generatedPdfs.createOrGet({ recordKey: `${job.id}:2`, userId: a.id, templateId, templateVersion: 1, jobId: job.id });
+    await services.repos.generatedPdfs.markProcessing(dying.id);
     const mine = (settled: SettledJob[]) => settled.filter((x) => x.jobId === job.id);
     expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60 }))).toEqual([]); // moved just now: not stalled
     const later = new Date(Date.now() + 61 * 60_000);
-    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 1, outcome: 'finalized' }]);
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 2, outcome: 'finalized' }]);
     const done = (await api().app.inject({ method: 'GET', url: `/api/jobs/${job.id}`, headers: a.headers })).json().job;
-    expect(done).toMatchObject({ status: 'completed', total: 3, done: 2, failed: 1 });
-    expect(done.errors).toEqual([expect.objectContaining({ index: 2, message: expect.stringContaining('dead-lettered or lost') })]);
-    // The lost message turns up after all: no document, no counter moves.
-    await deliver(2, 1);
-    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'completed', done: 2, failed: 1 });
+    expect(done).toMatchObject({ status: 'completed', total: 4, done: 2, failed: 2 });
+    expect(done.errors).toEqual([2, 3].map((index) => expect.objectContaining({ index, message: expect.stringContaining('dead-lettered or lost') })));
+    for (const i of [2, 3]) expect((await services.repos.generatedPdfs.findByRecordKey(`${job.id}:${i}`))?.status).toBe('failed');
+    // A lost message turns up after all: no document, no counter moves.
+    await deliver(3, 1);
+    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'completed', done: 2, failed: 2 });
     expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([]);
   }, 120_000);
 

@@ -120,7 +120,7 @@ export async function handlePdfGeneration(services: GenerationServices, message:
 }
 
 /** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
-export async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
+async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
   const { repos } = services;
   // Payload errors throw before the row exists; a row makes the failure idempotent too.
   const { pdf } = await repos.generatedPdfs.createOrGet({ recordKey, userId: job.userId, templateId: job.templateId, templateVersion: job.templateVersion, jobId: job.id, testMode: job.testMode });

@@ -1,4 +1,4 @@
-import { finalizeJob, recordFailure } from './jobs.js';
+import { finalizeJob } from './jobs.js';
 import type { GenerationServices } from './types.js';
 
 /**
@@ -31,8 +31,8 @@ export interface SettledJob {
  * failed (with the reason, in job.errors) and the job is finalized here: result, email, webhook. A
  * job whose finalize fails again is marked failed with the reason, so no job stays running.
  *
- * Safe to run at any time and more than once: recordFailure counts a record only if it moves the
- * row, and a job's failed row is never reopened, so a record that turns up later counts nothing.
+ * Safe to run at any time and more than once: a record is counted only by the write that fails
+ * its row, and a job's failed row is never reopened, so a record that turns up later counts nothing.
  */
 export async function settleStalledJobs(
   services: GenerationServices,
@@ -47,14 +47,8 @@ export async function settleStalledJobs(
       settled.push({ jobId: job.id, recordsFailed: 0, outcome: 'still_queued' });
       continue;
     }
-    const have = await repos.generatedPdfs.settledRecordKeys(job.id);
     const reason = `no outcome after ${minutes} minutes without progress: the record's message was dead-lettered or lost (see the pdf-generation DLQ)`;
-    let recordsFailed = 0;
-    for (let index = 0; index < job.total; index++) {
-      const recordKey = `${job.id}:${index}`;
-      if (have.has(recordKey)) continue;
-      if (await recordFailure(services, job, recordKey, index, reason)) recordsFailed += 1;
-    }
+    const recordsFailed = await repos.generatedPdfs.failUnsettledJobRecords(job, reason);
     try {
       await finalizeJob(services, job.id);
       settled.push({ jobId: job.id, recordsFailed, outcome: 'finalized' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { GeneratedPdf, PdfStatus } from '@/generated/prisma/client.js';
+import type { GeneratedPdf, GenerationJob, PdfStatus } from '@/generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
 import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
 
@@ -84,11 +84,34 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     return this.db.generatedPdf.findUnique({ where: { recordKey } });
   }
 
-  /** The record keys of a job's rows that have their outcome (completed or failed). */
-  async settledRecordKeys(jobId: string): Promise<Set<string>> {
-    assertId('GenerationJob', jobId);
-    const rows = await this.db.generatedPdf.findMany({ where: { jobId, status: { in: ['completed', 'failed'] } }, select: { recordKey: true } });
-    return new Set(rows.map((r) => r.recordKey));
+  /**
+   * Gives every record of the job without an outcome its failure, in bulk and in one transaction:
+   * rows are created for records that never had one, pending/processing rows are failed with
+   * `reason`, and the job's failed counter and errors move by the same count. Returns that count.
+   * For the stalled-jobs sweep, once the queue can no longer deliver any of the job: one statement
+   * per step, not a transaction per record (a lost 10,000-record job would otherwise take minutes
+   * and rewrite its growing errors list 10,000 times).
+   */
+  async failUnsettledJobRecords(job: Pick<GenerationJob, 'id' | 'userId' | 'templateId' | 'templateVersion' | 'total' | 'testMode'>, reason: string): Promise<number> {
+    assertId('GenerationJob', job.id);
+    if (job.total < 1) return 0;
+    return this.db.$transaction(async (db) => {
+      await db.$executeRaw`
+        INSERT INTO "generated_pdfs" ("id", "record_key", "user_id", "template_id", "template_version", "job_id", "status", "test_mode", "created_at", "updated_at")
+        SELECT gen_random_uuid(), ${job.id}::text || ':' || i::text, ${job.userId}::uuid, ${job.templateId}::text, ${job.templateVersion}::int, ${job.id}::uuid, 'pending', ${job.testMode}::boolean, now(), now()
+        FROM generate_series(0, ${job.total - 1}::int) AS i
+        ON CONFLICT ("record_key") DO NOTHING`;
+      const failed = await db.$queryRaw<{ record_key: string }[]>`
+        UPDATE "generated_pdfs" SET "status" = 'failed', "error" = ${reason.slice(0, 4000)}, "updated_at" = now()
+        WHERE "job_id" = ${job.id}::uuid AND "status" IN ('pending', 'processing')
+        RETURNING "record_key"`;
+      if (failed.length === 0) return 0;
+      const entries = failed.map((r) => ({ index: Number(r.record_key.split(':').pop()), message: reason })).sort((a, b) => a.index - b.index);
+      await db.$executeRaw`
+        UPDATE "generation_jobs" SET "failed" = "failed" + ${failed.length}::int, "errors" = "errors" || ${JSON.stringify(entries)}::jsonb, "updated_at" = now()
+        WHERE "id" = ${job.id}::uuid`;
+      return failed.length;
+    });
   }
 
   markProcessing(id: string): Promise<GeneratedPdf> {
