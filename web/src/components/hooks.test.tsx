@@ -2,8 +2,8 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { flushSync } from 'react-dom';
-import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
+import { openFrameRoot, microtask } from '../test-frames.js';
 import { useAsync, useExclusiveAction, usePolling } from './hooks.js';
 
 /** A search box over useAsync: the answer shown, and whether it is still loading. */
@@ -40,11 +40,9 @@ describe('useAsync', () => {
     expect(result.current.error).toBeNull();
   });
 
-  // Without act() (see web/src/editor/useFieldSaver.test.tsx): act() would flush the frame in question.
+  // Without act() (web/src/test-frames.ts): act() would flush the frame in question.
   it('new deps show no answer of the old ones, and say they are loading, in the frame they change', async () => {
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-    const host = document.body.appendChild(document.createElement('div'));
-    const root = createRoot(host);
+    const { host, root, close } = openFrameRoot();
     try {
       const answer = (q: string) => (q === 'old' ? Promise.resolve(['old result']) : new Promise<string[]>(() => undefined));
       flushSync(() => root.render(<Search answer={answer} />));
@@ -52,13 +50,11 @@ describe('useAsync', () => {
       await waitFor(() => expect(out.textContent).toBe('old result'));
       expect(out.getAttribute('data-loading')).toBe('false');
       host.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      await microtask();
       expect(out.textContent).toBe('—');
       expect(out.getAttribute('data-loading')).toBe('true');
     } finally {
-      root.unmount();
-      host.remove();
-      (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+      close();
     }
   });
 
@@ -86,28 +82,28 @@ function Publish({ action }: { action: () => Promise<void> }) {
 
 describe('useExclusiveAction', () => {
   it('a double click runs the action once; the button is disabled until it ends, then works again', async () => {
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-    const host = document.body.appendChild(document.createElement('div'));
-    const root = createRoot(host);
+    const { host, root, close } = openFrameRoot();
     let calls = 0;
     let finish = () => undefined as void;
     const action = () => {
       calls += 1;
       return new Promise<void>((resolve) => (finish = resolve));
     };
-    flushSync(() => root.render(<Publish action={action} />));
-    const button = host.querySelector('button')!;
-    // Two clicks in one task: the second arrives before any render could disable the button.
-    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect(calls).toBe(1);
-    await waitFor(() => expect(button.disabled).toBe(true));
-    finish();
-    await waitFor(() => expect(button.disabled).toBe(false));
-    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect(calls).toBe(2);
-    root.unmount();
-    host.remove();
+    try {
+      flushSync(() => root.render(<Publish action={action} />));
+      const button = host.querySelector('button')!;
+      // Two clicks in one task: the second arrives before any render could disable the button.
+      button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      expect(calls).toBe(1);
+      await waitFor(() => expect(button.disabled).toBe(true));
+      finish();
+      await waitFor(() => expect(button.disabled).toBe(false));
+      button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      expect(calls).toBe(2);
+    } finally {
+      close();
+    }
   });
 });
 

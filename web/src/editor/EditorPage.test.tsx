@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../api/client.js';
 import { createApi } from '../api/endpoints.js';
 import type { PreflightResult } from '../api/types.js';
 import { ServicesContext } from '../components/context.js';
 import { DEFAULT_STYLE, makeField, toSpec } from '../state/fields.js';
+import { frameRootPerTest, microtask } from '../test-frames.js';
 import { EditorPage } from './EditorPage.js';
 
 // pdf.js does not run in jsdom: a one-page document that draws nothing. Everything else is the
@@ -65,25 +65,18 @@ function whenDom<T>(host: HTMLElement, test: () => T | null | undefined | false)
 
 const click = (el: Element) => el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
 const button = (host: HTMLElement, text: string) => [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)!;
-const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
 describe('EditorPage', () => {
-  let root: Root;
+  const editor = frameRootPerTest();
   let host: HTMLElement;
   beforeEach(() => {
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-    host = document.body.appendChild(document.createElement('div'));
-    root = createRoot(host);
+    host = editor.host;
     const client = new ApiClient('', memory(), ((url: string, init?: RequestInit) => Promise.resolve(route(url, init))) as typeof fetch);
-    root.render(
+    editor.root.render(
       <ServicesContext.Provider value={{ client, api: createApi(client) }}>
         <EditorPage templateId="t1" />
       </ServicesContext.Provider>,
     );
-  });
-  afterEach(() => {
-    root.unmount();
-    host.remove();
   });
 
   it('shows the page at the fitted zoom in the first frame it shows it', async () => {

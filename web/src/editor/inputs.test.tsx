@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { useState } from 'react';
 import { flushSync } from 'react-dom';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { frameRootPerTest, microtask } from '../test-frames.js';
 import { NumberProp, TextProp } from './inputs.js';
 
 /**
@@ -33,26 +33,14 @@ function Harness({ onCommit, onNumber }: { onCommit: (v: string) => void; onNumb
   );
 }
 
-const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
-
 describe('TextProp and NumberProp', () => {
-  let root: Root;
-  let host: HTMLElement;
-  beforeEach(() => {
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-    host = document.body.appendChild(document.createElement('div'));
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    root.unmount();
-    host.remove();
-  });
+  const frame = frameRootPerTest();
 
-  const click = (id: string) => host.querySelector(`[data-testid="${id}"]`)!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-  const input = (i: number) => host.querySelectorAll('input')[i];
+  const click = (id: string) => frame.host.querySelector(`[data-testid="${id}"]`)!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  const input = (i: number) => frame.host.querySelectorAll('input')[i];
 
   it('show a value changed from outside in the same frame', async () => {
-    flushSync(() => root.render(<Harness onCommit={() => undefined} onNumber={() => undefined} />));
+    flushSync(() => frame.root.render(<Harness onCommit={() => undefined} onNumber={() => undefined} />));
     expect(input(0).value).toBe('old name');
     click('undo');
     await microtask();
@@ -63,13 +51,13 @@ describe('TextProp and NumberProp', () => {
   it('do not write the previous value back when unmounted right after an outside change', async () => {
     const onCommit = vi.fn();
     const onNumber = vi.fn();
-    flushSync(() => root.render(<Harness onCommit={onCommit} onNumber={onNumber} />));
+    flushSync(() => frame.root.render(<Harness onCommit={onCommit} onNumber={onNumber} />));
     // An undo, then at once a click on another field (the panel is keyed by field: it unmounts).
     click('undo');
     await microtask();
     click('select-other');
     await microtask();
-    expect(host.querySelectorAll('input').length).toBe(0);
+    expect(frame.host.querySelectorAll('input').length).toBe(0);
     expect(onCommit).not.toHaveBeenCalled();
     expect(onNumber).not.toHaveBeenCalled();
   });

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { useState } from 'react';
 import { flushSync } from 'react-dom';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../api/client.js';
 import { DEFAULT_STYLE, makeField, type EditorField } from '../state/fields.js';
 import { SaveIndicator } from './SaveIndicator.js';
+import { frameRootPerTest, microtask } from '../test-frames.js';
 import { useFieldSaver } from './useFieldSaver.js';
 
 const memory = () => {
@@ -30,34 +30,23 @@ function Harness({ client }: { client: ApiClient }) {
   );
 }
 
-// Rendered without testing-library's act(): act() flushes every pending update before returning,
-// which would hide exactly the in-between frame this test is about.
+// Rendered without act() (web/src/test-frames.ts): the in-between frame is what this test is about.
 describe('useFieldSaver', () => {
-  let root: Root;
-  let host: HTMLElement;
-  beforeEach(() => {
-    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
-    host = document.body.appendChild(document.createElement('div'));
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    root.unmount();
-    host.remove();
-  });
+  const frame = frameRootPerTest();
 
   it('says "unsaved" in the same frame as the change that made it so', async () => {
     const fetchMock = vi.fn(() => new Promise<Response>(() => undefined)); // no save ever finishes
     const client = new ApiClient('', memory(), fetchMock as unknown as typeof fetch);
-    flushSync(() => root.render(<Harness client={client} />));
-    const status = () => host.querySelector('[data-testid="save-state"]')!.getAttribute('data-status');
+    flushSync(() => frame.root.render(<Harness client={client} />));
+    const status = () => frame.host.querySelector('[data-testid="save-state"]')!.getAttribute('data-status');
     expect(status()).toBe('saved');
 
     // A real click is a discrete event: React renders and commits it in a microtask, before the
     // browser gets control back. Whatever the page shows then is what a user (or a browser test)
     // can act on; anything left to a later task is a frame where the page says the wrong thing.
-    host.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
-    expect(host.querySelector('[data-testid="count"]')!.textContent).toBe('1');
+    frame.host.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await microtask();
+    expect(frame.host.querySelector('[data-testid="count"]')!.textContent).toBe('1');
     expect(status()).toBe('unsaved');
   });
 });
