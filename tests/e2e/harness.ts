@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadPdfJs } from '../helpers/pdfjs.js';
 
 /**
@@ -191,4 +191,23 @@ export async function startStudioSession(): Promise<StudioSession> {
     await api.stop();
     throw err;
   }
+}
+
+/**
+ * Uploads a PDF with the studio's file picker and waits for the editor of the new template, failing
+ * at once with the studio's own words if it shows an error instead. Returns the template id.
+ */
+export async function uploadInStudio(page: Page, file: { name: string; bytes: Buffer }, timeoutMs: number): Promise<string> {
+  await page.getByLabel('Upload a PDF').setInputFiles({ name: file.name, mimeType: 'application/pdf', buffer: file.bytes });
+  const opened = page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: timeoutMs });
+  const failed = page
+    .locator('.dropzone [role="alert"]')
+    .waitFor({ timeout: timeoutMs })
+    .then(async () => {
+      throw new Error(`upload/template creation failed in the studio: ${await page.locator('.dropzone [role="alert"]').textContent()}`);
+    });
+  await Promise.race([opened, failed]);
+  failed.catch(() => undefined);
+  await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
+  return decodeURIComponent(/#\/templates\/([^/?]+)/.exec(page.url())![1]);
 }

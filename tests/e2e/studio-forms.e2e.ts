@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pdfText, ROOT, startStudioSession, type StudioSession } from './harness.js';
+import { CHROMIUM, pdfText, ROOT, startStudioSession, uploadInStudio, type StudioSession } from './harness.js';
 
 /**
  * The studio's form workflow end to end, in headless Chromium against the real server: import an
@@ -147,22 +147,6 @@ async function signUp(page: Page, studioUrl: string, email: string): Promise<voi
   await page.getByRole('heading', { name: 'Templates' }).waitFor({ timeout: 60_000 });
 }
 
-/** Uploads with the file picker and waits for the editor of the new template; returns its id. */
-async function upload(page: Page, name: string, bytes: Buffer): Promise<string> {
-  await page.getByLabel('Upload a PDF').setInputFiles({ name, mimeType: 'application/pdf', buffer: bytes });
-  const opened = page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: 90_000 });
-  const failed = page
-    .locator('.dropzone [role="alert"]')
-    .waitFor({ timeout: 90_000 })
-    .then(async () => {
-      throw new Error(`upload/template creation failed in the studio: ${await page.locator('.dropzone [role="alert"]').textContent()}`);
-    });
-  await Promise.race([opened, failed]);
-  failed.catch(() => undefined);
-  await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
-  return decodeURIComponent(/#\/templates\/([^/?]+)/.exec(page.url())![1]);
-}
-
 /** Clicks "Import form fields" and waits for the notice. */
 async function importFields(page: Page): Promise<string> {
   const notice = page.locator('.editor-head .notice');
@@ -210,7 +194,7 @@ const browserReady = existsSync(CHROMIUM);
     await withPage('forms', async (page, consoleErrors) => {
       const email = `forms-${Date.now()}@example.com`;
       await signUp(page, studio!.url, email);
-      const templateId = await upload(page, 'application-form.pdf', await formPdf());
+      const templateId = await uploadInStudio(page, { name: 'application-form.pdf', bytes: await formPdf() }, 90_000);
       const token = await signIn(api!.url, email);
 
       // One action imports the four AcroForm fields, at the widgets' places, with their types.
@@ -373,7 +357,7 @@ const browserReady = existsSync(CHROMIUM);
     await withPage('forms-corpus', async (page, consoleErrors) => {
       const email = `forms-corpus-${Date.now()}@example.com`;
       await signUp(page, studio!.url, email);
-      const templateId = await upload(page, 'create_form.pdf', readFileSync(CORPUS_FORM));
+      const templateId = await uploadInStudio(page, { name: 'create_form.pdf', bytes: readFileSync(CORPUS_FORM) }, 90_000);
       const token = await signIn(api!.url, email);
       const { template } = await apiJson<{ template: { originalFileId: string } }>(api!.url, token, `/api/templates/${templateId}`);
       // The file's inspection (metadata.formFields) is what the import turns into fields.

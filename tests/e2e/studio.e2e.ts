@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pdfText, ROOT, startStudioSession, type StudioSession } from './harness.js';
+import { CHROMIUM, pdfText, ROOT, startStudioSession, uploadInStudio, type StudioSession } from './harness.js';
 
 /**
  * The studio end to end, in headless Chromium against the real server: sign up, upload a real PDF,
@@ -99,18 +99,8 @@ const browserReady = existsSync(CHROMIUM);
 
       // Upload a real PDF with the file picker; the editor opens on the new template.
       const pdf = await basePdf();
-      await page.getByLabel('Upload a PDF').setInputFiles({ name: pdf.name, mimeType: 'application/pdf', buffer: pdf.bytes });
       // Either the editor opens or the studio shows the API's error: fail fast with its words.
-      const opened = page.waitForFunction(() => location.hash.startsWith('#/templates/'), null, { timeout: 60_000 });
-      const failed = page
-        .locator('.dropzone [role="alert"]')
-        .waitFor({ timeout: 60_000 })
-        .then(async () => {
-          throw new Error(`upload/template creation failed in the studio: ${await page.locator('.dropzone [role="alert"]').textContent()}`);
-        });
-      await Promise.race([opened, failed]);
-      failed.catch(() => undefined);
-      await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
+      await uploadInStudio(page, pdf, 60_000);
       editorUrl = page.url();
       // The page is drawn: the canvas has non-white pixels.
       await page.waitForFunction(() => {
