@@ -52,6 +52,13 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     hookServer?.close();
   });
 
+  /** A job row without queue messages: the test delivers its records itself (recordDelivery). */
+  const bareJob = async (total: number) =>
+    (await api().services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false })).job;
+  /** Delivers record `index` of the job as its queue message would, with payload record(payloadBase + index). */
+  const recordDelivery = (jobId: string, name: string, payloadBase: number) => (index: number, attempt: number, s = api().services) =>
+    handlePdfGeneration(s, { id: `${name}-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(payloadBase + index), jobId, recordIndex: index, version: 1 } });
+
   it('sets up a template, a webhook receiver (first delivery fails) and the workers', async () => {
     a = await registerUser(api().app, 'jobs-a');
     b = await registerUser(api().app, 'jobs-b');
@@ -217,9 +224,8 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     // The job row without queue messages: this test delivers every record itself, so the only
     // pdf-generation message it leaves is the job's finalize (if the records sent one).
     const { services } = api();
-    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 3, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
-    const deliver = (index: number, attempt: number, s = services) =>
-      handlePdfGeneration(s, { id: `crash-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(600 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    const job = await bareJob(3);
+    const deliver = recordDelivery(job.id, 'crash', 600);
     // Record 0: the process dies just after the row is marked completed (before anything else runs).
     const generatedPdfs = new Proxy(services.repos.generatedPdfs, {
       get(target, prop) {
@@ -249,7 +255,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   it('a record failing on every attempt (storage down) is counted as failed once, with its error, and the job finishes', async () => {
     const { services } = api();
-    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 2, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const job = await bareJob(2);
     const blobs = new Proxy(services.blobs, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop, target);
@@ -260,8 +266,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
       },
     });
     const broken = { ...services, blobs };
-    const deliver = (index: number, attempt: number, s = services) =>
-      handlePdfGeneration(s, { id: `fail-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(700 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    const deliver = recordDelivery(job.id, 'fail', 700);
     await expect(deliver(0, 1, broken)).rejects.toThrow('storage unavailable');
     // Between attempts the record is not settled: the job must not count it either way yet.
     await deliver(1, 1);
@@ -280,9 +285,8 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   it('a record dead-lettered with no outcome (its last delivery died) is failed by the stalled-jobs sweep, which finalizes the job', async () => {
     const { services } = api();
-    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 4, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
-    const deliver = (index: number, attempt: number) =>
-      handlePdfGeneration(services, { id: `lost-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(800 + index), jobId: job.id, recordIndex: index, version: 1 } });
+    const job = await bareJob(4);
+    const deliver = recordDelivery(job.id, 'lost', 800);
     await deliver(0, 1);
     await deliver(1, 1);
     // Record 2's last delivery died while making it (row left processing); record 3's message never
@@ -305,7 +309,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   it('the sweep leaves alone a stalled job whose records are still queued (a busy queue), and it then finishes normally', async () => {
     const { services } = api();
-    const { job } = await services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total: 1, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false });
+    const job = await bareJob(1);
     await services.queue.send('pdf-generation', { templateId, userId: a.id, payload: record(900), jobId: job.id, recordIndex: 0, version: 1 });
     const later = new Date(Date.now() + 61 * 60_000);
     const settled = (await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later })).filter((x) => x.jobId === job.id);
