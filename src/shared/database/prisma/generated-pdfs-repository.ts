@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { GeneratedPdf, GenerationJob, PdfStatus } from '@/generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
+import { addJobFailures } from './generation-jobs-repository.js';
 import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
 
 export const createPdfSchema = z.object({
@@ -107,9 +108,7 @@ export class GeneratedPdfsRepository extends PrismaRepository {
         RETURNING "record_key"`;
       if (failed.length === 0) return 0;
       const entries = failed.map((r) => ({ index: Number(r.record_key.split(':').pop()), message: reason })).sort((a, b) => a.index - b.index);
-      await db.$executeRaw`
-        UPDATE "generation_jobs" SET "failed" = "failed" + ${failed.length}::int, "errors" = "errors" || ${JSON.stringify(entries)}::jsonb, "updated_at" = now()
-        WHERE "id" = ${job.id}::uuid`;
+      await addJobFailures(db, job.id, failed.length, entries);
       return failed.length;
     });
   }
@@ -172,12 +171,7 @@ export class GeneratedPdfsRepository extends PrismaRepository {
       // Only the write that made the transition counts it, so a job's counter moves once per row.
       if (opts.countInJob && row.jobId) {
         if (to === 'completed') await db.generationJob.update({ where: { id: row.jobId }, data: { done: { increment: 1 } } });
-        else {
-          const entry = JSON.stringify(opts.jobError ? [opts.jobError] : []);
-          await db.$executeRaw`
-            UPDATE "generation_jobs" SET "failed" = "failed" + 1, "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
-            WHERE "id" = ${row.jobId}::uuid`;
-        }
+        else await addJobFailures(db, row.jobId, 1, opts.jobError ? [opts.jobError] : []);
       }
       return row;
     };

@@ -25,6 +25,17 @@ export interface JobRowError {
 
 const FINAL: JobStatus[] = ['completed', 'failed', 'cancelled'];
 
+/**
+ * failed += `count` and `errors` appended, in one statement (so concurrent workers never lose an
+ * update); `db` may be a transaction, so a row's outcome and its job's counter move together.
+ * Returns the number of jobs updated (0: no such job).
+ */
+export function addJobFailures(db: Prisma.TransactionClient, jobId: string, count: number, errors: JobRowError[]): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "generation_jobs" SET "failed" = "failed" + ${count}::int, "errors" = "errors" || ${JSON.stringify(errors)}::jsonb, "updated_at" = now()
+    WHERE "id" = ${jobId}::uuid`;
+}
+
 export class GenerationJobsRepository extends PrismaRepository {
   /** Creates the job, or returns the user's existing job with the same idempotencyKey (`created: false`). */
   async createOrGet(input: CreateJobInput): Promise<{ job: GenerationJob; created: boolean }> {
@@ -78,10 +89,7 @@ export class GenerationJobsRepository extends PrismaRepository {
   /** Atomic: failed += 1 and the error appended to `errors`, in one statement. */
   async incrementFailed(id: string, error?: JobRowError): Promise<GenerationJob> {
     assertId('GenerationJob', id);
-    const entry = JSON.stringify(error ? [error] : []);
-    const count = await this.db.$executeRaw`
-      UPDATE "generation_jobs" SET "failed" = "failed" + 1, "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
-      WHERE "id" = ${id}::uuid`;
+    const count = await addJobFailures(this.db, id, 1, error ? [error] : []);
     if (count === 0) throw new NotFoundError('GenerationJob', id);
     return this.getById(id);
   }
