@@ -74,15 +74,12 @@ export async function generateAndStore(services: GenerationServices, req: Genera
     expiresAt,
   });
   if (!created && row.status === 'completed') return { pdf: row, warnings: [], created: false };
-  // A job's failed row is final: it was counted in job.failed (recordFailure). Generating it again
-  // (a delivery of the message that outlived its final attempt, e.g. after a kill) would count the
-  // same record as done too.
-  if (!created && row.status === 'failed' && req.jobId) return { pdf: row, warnings: [], created: false };
   try {
     await repos.generatedPdfs.markProcessing(row.id);
   } catch (err) {
-    // Another delivery or the stalled-jobs sweep gave the record its outcome since the read above
-    // (the update refuses to reopen a job's failed row): nothing to make, nothing to count.
+    // The record already has its outcome: completed by another delivery, or failed — a job's failed
+    // row is final (counted in job.failed; the update refuses to reopen it), so a delivery that
+    // outlived the final attempt, or came after the stalled-jobs sweep, makes and counts nothing.
     const now = err instanceof ConflictError ? await repos.generatedPdfs.findByRecordKey(row.recordKey) : null;
     if (now && (now.status === 'completed' || now.status === 'failed')) return { pdf: now, warnings: [], created: false };
     throw err;
