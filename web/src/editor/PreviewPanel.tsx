@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import type { PreflightCheck, PreflightLine } from '../state/preflight.js';
+import { madeFrom, type PreflightCheck, type PreflightLine } from '../state/preflight.js';
 import { buildSampleData } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
-import { deepEqual } from '../state/saver.js';
 
 interface Props {
   api: Api;
@@ -32,12 +31,12 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
   const [parseError, setParseError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'' | 'preflight' | 'generate'>('');
-  // The preview remembers what it was made from, like a preflight answer (currentPreflight): after
+  // The preview remembers what it was made from, like a preflight answer (madeFrom): after
   // an edit it stays visible, but says it shows the earlier fields or data.
   const [preview, setPreview] = useState<{ url: string; fields: readonly EditorField[]; sample: string | null } | null>(null);
   const pdfUrl = preview?.url ?? null;
   const previewStale = useMemo(
-    () => preview !== null && (preview.sample !== sample || !(preview.fields === fields || deepEqual(preview.fields, fields))),
+    () => preview !== null && !madeFrom(preview, fields, sample),
     [preview, fields, sample],
   );
 

@@ -69,6 +69,10 @@ export interface PreflightCheck {
  * never shown for data or fields other than the ones checked, not even for a frame.
  */
 export function currentPreflight(check: PreflightCheck | null, fields: readonly EditorField[], sample: string | null): PreflightResult | null {
-  if (!check || check.sample !== sample) return null;
-  return check.fields === fields || deepEqual(check.fields, fields) ? check.result : null;
+  return check && madeFrom(check, fields, sample) ? check.result : null;
+}
+
+/** Whether something made from the editor's state then (a check, a preview) still describes it now. */
+export function madeFrom(made: { fields: readonly EditorField[]; sample: string | null }, fields: readonly EditorField[], sample: string | null): boolean {
+  return made.sample === sample && (made.fields === fields || deepEqual(made.fields, fields));
 }
