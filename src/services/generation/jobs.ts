@@ -150,7 +150,7 @@ async function countRows(services: GenerationServices, job: GenerationJob): Prom
  * never lags its rows. A redelivered record (no counter moved) also recounts from the rows — only a
  * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
-export async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
+async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
   const job = await services.repos.generationJobs.getById(jobId);
   let finished = job.done + job.failed >= job.total;
   if (!finished && recount) {

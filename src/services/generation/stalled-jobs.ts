@@ -6,7 +6,7 @@ import type { GenerationServices } from './types.js';
  * written off. Well above the longest a single record can legitimately take on our queues (three
  * deliveries of at most the 5-minute visibility timeout, plus backoff: about 16 minutes).
  */
-export const DEFAULT_STALLED_AFTER_MINUTES = 60;
+const DEFAULT_STALLED_AFTER_MINUTES = 60;
 
 export interface SettledJob {
   jobId: string;
