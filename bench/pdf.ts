@@ -27,12 +27,24 @@ export function summaryLines(report: BenchReport): string[] {
     if (s.vsPdfme !== undefined) lines.push(`${s.template}: ${s.vsPdfme.toFixed(1)}x vs pdfme`);
   }
   for (const s of report.templates) {
-    const row = (e: string): number | undefined => report.results.find((r) => r.template === s.template && r.engine.startsWith(e))?.bytesPerDoc;
-    const o = row('ours'), p = row('@pdfme'), nv = row('naive');
-    if (o !== undefined && p !== undefined) lines.push(`${s.template}: bytes/doc ours ${Math.round(o)} vs pdfme ${Math.round(p)} (${(o / p).toFixed(2)}x)${nv !== undefined ? `, naive pdf-lib ${Math.round(nv)}` : ''}`);
+    const row = (e: string): number | undefined =>
+      report.results.find((r) => r.template === s.template && r.engine.startsWith(e))?.bytesPerDoc;
+    const o = row('ours'),
+      p = row('@pdfme'),
+      nv = row('naive');
+    if (o !== undefined && p !== undefined)
+      lines.push(
+        `${s.template}: bytes/doc ours ${Math.round(o)} vs pdfme ${Math.round(p)} (${(o / p).toFixed(2)}x)${nv !== undefined ? `, naive pdf-lib ${Math.round(nv)}` : ''}`,
+      );
     if (s.vsNaive !== undefined) lines.push(`${s.template}: ${s.vsNaive.toFixed(1)}x vs naive pdf-lib`);
-    if (s.batchVsPdfme !== undefined) lines.push(`${s.template}: batch warm ${s.batchVsPdfme.toFixed(1)}x vs pdfme${s.batchWarmVsOurs !== undefined ? `, ${s.batchWarmVsOurs.toFixed(2)}x ours single-thread` : ''}${s.poolStartMs !== undefined ? ` (pool start-up ${Math.round(s.poolStartMs)} ms, paid once per process)` : ''}`);
-    if (s.batchColdVsPdfme !== undefined) lines.push(`${s.template}: batch cold ${s.batchColdVsPdfme.toFixed(1)}x vs pdfme${s.batchColdVsOurs !== undefined ? `, ${s.batchColdVsOurs.toFixed(2)}x ours single-thread` : ''} (${s.batchColdPoolStarted ? 'started the pool mid-batch' : 'stayed in-process: too small to repay the pool start-up'})`);
+    if (s.batchVsPdfme !== undefined)
+      lines.push(
+        `${s.template}: batch warm ${s.batchVsPdfme.toFixed(1)}x vs pdfme${s.batchWarmVsOurs !== undefined ? `, ${s.batchWarmVsOurs.toFixed(2)}x ours single-thread` : ''}${s.poolStartMs !== undefined ? ` (pool start-up ${Math.round(s.poolStartMs)} ms, paid once per process)` : ''}`,
+      );
+    if (s.batchColdVsPdfme !== undefined)
+      lines.push(
+        `${s.template}: batch cold ${s.batchColdVsPdfme.toFixed(1)}x vs pdfme${s.batchColdVsOurs !== undefined ? `, ${s.batchColdVsOurs.toFixed(2)}x ours single-thread` : ''} (${s.batchColdPoolStarted ? 'started the pool mid-batch' : 'stayed in-process: too small to repay the pool start-up'})`,
+      );
   }
   return lines;
 }
@@ -40,8 +52,13 @@ export function summaryLines(report: BenchReport): string[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      records: { type: 'string' }, warmup: { type: 'string' }, engines: { type: 'string' }, templates: { type: 'string' },
-      concurrency: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' },
+      records: { type: 'string' },
+      warmup: { type: 'string' },
+      engines: { type: 'string' },
+      templates: { type: 'string' },
+      concurrency: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean' },
     },
   });
   const engines = values.engines?.split(',').map((s) => s.trim()) as EngineName[] | undefined;
@@ -49,12 +66,16 @@ async function main(): Promise<void> {
   const templates = values.templates?.split(',').map((s) => s.trim()) as ('invoice' | '20-page')[] | undefined;
   const records = positiveInt('records', values.records, 500)!;
   const report = await runBench({
-    records, engines, templates,
+    records,
+    engines,
+    templates,
     warmup: positiveInt('warmup', values.warmup, undefined),
     concurrency: positiveInt('concurrency', values.concurrency, undefined),
     log: values.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
   });
-  console.log(`\nPDF generation bench — ${records} records, warm-up ${report.warmup}, node ${report.node}, ${report.cpus} cores, load ${report.loadavg.map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `\nPDF generation bench — ${records} records, warm-up ${report.warmup}, node ${report.node}, ${report.cpus} cores, load ${report.loadavg.map((l) => l.toFixed(1)).join(' ')}\n`,
+  );
   console.log(table(report.results));
   console.log('');
   for (const l of summaryLines(report)) console.log(l);

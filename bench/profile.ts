@@ -15,9 +15,21 @@ import { parseArgs } from 'node:util';
 import { compileTemplate } from '@/pdf/index.js';
 import { FONT_PATH, buildTemplates, engineFields, makeRecords } from './lib/fixtures.js';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const label = (cf: CallFrame): string => {
   const u = cf.url.includes('node_modules/') ? cf.url.split('node_modules/').pop()! : cf.url.replace(/^file:\/\/.*?\/(src|bench)\//, '$1/');
@@ -56,7 +68,12 @@ function instrument(fontPath: string): { deflate: { ms: number; calls: number };
   const orig = zlib.deflateSync;
   (zlib as { deflateSync: typeof orig }).deflateSync = ((buf: Parameters<typeof orig>[0], o?: Parameters<typeof orig>[1]) => {
     const t0 = performance.now();
-    try { return orig(buf, o); } finally { acc.deflate.ms += performance.now() - t0; acc.deflate.calls++; }
+    try {
+      return orig(buf, o);
+    } finally {
+      acc.deflate.ms += performance.now() - t0;
+      acc.deflate.calls++;
+    }
   }) as typeof orig;
   syncBuiltinESMExports();
   const font = (fontkit as unknown as { create(b: Uint8Array): { createSubset(): object } }).create(new Uint8Array(readFileSync(fontPath)));
@@ -64,13 +81,25 @@ function instrument(fontPath: string): { deflate: { ms: number; calls: number };
   const enc = proto.encode;
   proto.encode = function (this: unknown, stream: unknown) {
     const t0 = performance.now();
-    try { return enc.call(this, stream); } finally { acc.subset.ms += performance.now() - t0; acc.subset.calls++; }
+    try {
+      return enc.call(this, stream);
+    } finally {
+      acc.subset.ms += performance.now() - t0;
+      acc.subset.calls++;
+    }
   };
   return acc;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { template: { type: 'string', default: 'invoice' }, records: { type: 'string', default: '200' }, top: { type: 'string', default: '25' }, instrument: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      template: { type: 'string', default: 'invoice' },
+      records: { type: 'string', default: '200' },
+      top: { type: 'string', default: '25' },
+      instrument: { type: 'boolean' },
+    },
+  });
   const t = (await buildTemplates()).find((x) => x.name === values.template);
   if (!t) throw new Error(`unknown template ${values.template}`);
   const n = Number(values.records);
@@ -107,7 +136,11 @@ async function main(): Promise<void> {
   console.log('\nself time:');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${per(v)}  ${k}`);
   console.log('\ninclusive time (engine and its libraries):');
-  for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).filter(([k]) => /src\/pdf|fontkit|pdf-lib|zlib/.test(k)).slice(0, top)) console.log(`${per(v)}  ${k}`);
+  for (const [k, v] of [...inclusive]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([k]) => /src\/pdf|fontkit|pdf-lib|zlib/.test(k))
+    .slice(0, top))
+    console.log(`${per(v)}  ${k}`);
 }
 
 await main();

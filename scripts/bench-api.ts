@@ -20,13 +20,27 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const jobRecords = Number(process.env.BENCH_JOB_RECORDS ?? 1000);
 
-interface JobStatus { status: string; done: number; failed: number; total: number }
+interface JobStatus {
+  status: string;
+  done: number;
+  failed: number;
+  total: number;
+}
 
 /** Posts one job and polls it to the end, printing progress; returns seconds from post to completion. */
-async function runJob(base: string, headers: Record<string, string>, templateId: string, n: number): Promise<{ seconds: number; job: JobStatus }> {
+async function runJob(
+  base: string,
+  headers: Record<string, string>,
+  templateId: string,
+  n: number,
+): Promise<{ seconds: number; job: JobStatus }> {
   const records = Array.from({ length: n }, (_, i) => ({ customer: `Customer ${i}`, amount: i, notes: `Record ${i} of ${n}` }));
   const t0 = performance.now();
-  const res = await fetch(`${base}/api/templates/${templateId}/jobs`, { method: 'POST', headers: { ...headers, 'idempotency-key': `bench-${Date.now()}` }, body: JSON.stringify({ records }) });
+  const res = await fetch(`${base}/api/templates/${templateId}/jobs`, {
+    method: 'POST',
+    headers: { ...headers, 'idempotency-key': `bench-${Date.now()}` },
+    body: JSON.stringify({ records }),
+  });
   if (res.status !== 202) throw new Error(`job answered ${res.status}: ${await res.text()}`);
   const { id } = ((await res.json()) as { job: { id: string } }).job;
   for (let last = ''; ;) {
@@ -52,7 +66,9 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-bench-api-'));
-const server = await startServer(loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: '' }));
+const server = await startServer(
+  loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: '' }),
+);
 const hello = Fastify();
 hello.get('/hello', async () => ({ hello: 'world' }));
 await hello.listen({ port: 0, host: '127.0.0.1' });
@@ -60,19 +76,32 @@ const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }
 
 try {
   const base = server.url;
-  const reg = (await (await fetch(`${base}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' }) })).json()) as { accessToken: string };
+  const reg = (await (
+    await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' }),
+    })
+  ).json()) as { accessToken: string };
   const auth = { authorization: `Bearer ${reg.accessToken}` };
   const form = new FormData();
   form.append('file', new Blob([Buffer.from(await basePdf())], { type: 'application/pdf' }), 'invoice.pdf');
-  const file = ((await (await fetch(`${base}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as { file: { id: string } }).file;
+  const file = (
+    (await (await fetch(`${base}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as { file: { id: string } }
+  ).file;
   const json = { ...auth, 'content-type': 'application/json' };
-  const tpl = ((await (await fetch(`${base}/api/templates`, { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, name: 'Invoice' }) })).json()) as { template: { templateId: string } }).template;
+  const tpl = (
+    (await (
+      await fetch(`${base}/api/templates`, { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, name: 'Invoice' }) })
+    ).json()) as { template: { templateId: string } }
+  ).template;
   const fields = [
     { name: 'Customer', type: 'text', page: 1, position: { x: 50, y: 100 }, size: { width: 300, height: 24 }, bindingKey: 'customer' },
     { name: 'Amount', type: 'number', page: 1, position: { x: 50, y: 140 }, size: { width: 200, height: 24 }, bindingKey: 'amount' },
     { name: 'Notes', type: 'textarea', page: 1, position: { x: 50, y: 200 }, size: { width: 400, height: 120 }, bindingKey: 'notes' },
   ];
-  for (const f of fields) await fetch(`${base}/api/templates/${tpl.templateId}/fields`, { method: 'POST', headers: json, body: JSON.stringify(f) });
+  for (const f of fields)
+    await fetch(`${base}/api/templates/${tpl.templateId}/fields`, { method: 'POST', headers: json, body: JSON.stringify(f) });
   await fetch(`${base}/api/templates/${tpl.templateId}/publish`, { method: 'POST', headers: auth });
   const body = JSON.stringify({ data: { customer: 'Ada Lovelace', amount: 1234.5, notes: 'Thank you for your business. '.repeat(5) } });
   const genUrl = `${base}/api/templates/${tpl.templateId}/generate`;
@@ -80,17 +109,28 @@ try {
   if (check.status !== 200) throw new Error(`generate answered ${check.status}: ${await check.text()}`);
 
   const floor = await run({ url: helloUrl, connections, duration: seconds });
-  const gen = await run({ url: genUrl, method: 'POST', headers: { ...json, accept: 'application/pdf' }, body, connections, duration: seconds });
+  const gen = await run({
+    url: genUrl,
+    method: 'POST',
+    headers: { ...json, accept: 'application/pdf' },
+    body,
+    connections,
+    duration: seconds,
+  });
   const row = (name: string, r: autocannon.Result) =>
     `${name.padEnd(34)} ${r.requests.average.toFixed(1).padStart(9)} req/s   p50 ${String(r.latency.p50).padStart(5)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}`;
   console.log(`\n${connections} connections, ${seconds} s each, ${os.cpus().length} CPUs, node ${process.version}`);
   console.log(row('hello-world Fastify (floor)', floor));
   console.log(row('POST /generate (application/pdf)', gen));
-  console.log(`ratio: generation throughput is ${((gen.requests.average / floor.requests.average) * 100).toFixed(2)}% of the floor (${(floor.requests.average / gen.requests.average).toFixed(1)}× slower); mean latency ${gen.latency.average.toFixed(1)} ms vs ${floor.latency.average.toFixed(2)} ms`);
+  console.log(
+    `ratio: generation throughput is ${((gen.requests.average / floor.requests.average) * 100).toFixed(2)}% of the floor (${(floor.requests.average / gen.requests.average).toFixed(1)}× slower); mean latency ${gen.latency.average.toFixed(1)} ms vs ${floor.latency.average.toFixed(2)} ms`,
+  );
   if (jobRecords > 0) {
     console.log(`\nasync job of ${jobRecords} records (embedded queue, individual PDFs):`);
     const { seconds: took, job } = await runJob(base, json, tpl.templateId, jobRecords);
-    console.log(`async job: ${job.status}, ${job.done}/${job.total} in ${took.toFixed(1)} s = ${(job.done / took).toFixed(1)} documents/s (sync generate above: ${gen.requests.average.toFixed(1)} req/s)`);
+    console.log(
+      `async job: ${job.status}, ${job.done}/${job.total} in ${took.toFixed(1)} s = ${(job.done / took).toFixed(1)} documents/s (sync generate above: ${gen.requests.average.toFixed(1)} req/s)`,
+    );
   }
 } finally {
   await hello.close();

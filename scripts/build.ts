@@ -43,7 +43,10 @@ interface Extras {
 }
 const FONT_PACKAGES: Extras['assetPackages'] = [
   { name: 'dejavu-fonts-ttf', keep: /^(package\.json|ttf\/DejaVu(Sans|Serif|SansMono)(-Bold)?(-(Oblique|Italic)|Oblique|Italic)?\.ttf)$/ },
-  ...['arimo', 'tinos', 'cousine'].map((f) => ({ name: `@fontsource/${f}`, keep: /^(package\.json|files\/[a-z]+-[a-z-]+-(400|700)-(normal|italic)\.woff)$/ })),
+  ...['arimo', 'tinos', 'cousine'].map((f) => ({
+    name: `@fontsource/${f}`,
+    keep: /^(package\.json|files\/[a-z]+-[a-z-]+-(400|700)-(normal|italic)\.woff)$/,
+  })),
   // Optional (CJK): skipped when not installed; only the two static weights the registry uses
   // (JP 2 × 5.4 MB, SC 2 × 10.5 MB, KR 2 × 6.2 MB).
   ...['JP', 'SC', 'KR'].map((r) => ({
@@ -73,7 +76,9 @@ const EMBEDDED_ONLY = /(^|\/)(embedded-postgres|local-server)\.js$/;
 const leaveOutEmbedded: Plugin = {
   name: 'leave-out-embedded',
   setup(b) {
-    b.onResolve({ filter: EMBEDDED_ONLY }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'embedded-only' } : undefined));
+    b.onResolve({ filter: EMBEDDED_ONLY }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'embedded-only' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'embedded-only' }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`${args.path} is part of the embedded runtime and is not in Lambda bundles (set DATABASE_URL / DB_SECRET_ARN and PDF_STUDIO_MODE=aws)`)});`,
       loader: 'js',
@@ -116,12 +121,20 @@ function contributors(meta: Metafile, output: string): BundleReport['top'] {
   const byGroup = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(meta.outputs[output]?.inputs ?? {})) {
     const nm = input.lastIndexOf('node_modules/');
-    const group = nm >= 0
-      ? input.slice(nm + 13).split('/').slice(0, input.slice(nm + 13).startsWith('@') ? 2 : 1).join('/')
-      : path.dirname(input);
+    const group =
+      nm >= 0
+        ? input
+            .slice(nm + 13)
+            .split('/')
+            .slice(0, input.slice(nm + 13).startsWith('@') ? 2 : 1)
+            .join('/')
+        : path.dirname(input);
     byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
   }
-  return [...byGroup.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([input, bytes]) => ({ input, bytes }));
+  return [...byGroup.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([input, bytes]) => ({ input, bytes }));
 }
 
 export async function buildLambdas(opts: BuildOptions = {}): Promise<BundleReport[]> {
@@ -174,11 +187,20 @@ export async function buildLambdas(opts: BuildOptions = {}): Promise<BundleRepor
       },
     });
     for (const e of entries) {
-      const rel = path.relative(ROOT, path.join(outDir, e, 'index.mjs')).split(path.sep).join('/');
+      const rel = path
+        .relative(ROOT, path.join(outDir, e, 'index.mjs'))
+        .split(path.sep)
+        .join('/');
       const key = Object.keys(result.metafile.outputs).find((o) => o.endsWith(`${e}/index.mjs`)) ?? rel;
       await copyExtras(e, path.join(outDir, e));
       const bytes = (await stat(path.join(outDir, e, 'index.mjs'))).size;
-      reports.push({ name: e, bytes, totalBytes: await folderBytes(path.join(outDir, e)), placeholder: false, top: contributors(result.metafile, key) });
+      reports.push({
+        name: e,
+        bytes,
+        totalBytes: await folderBytes(path.join(outDir, e)),
+        placeholder: false,
+        top: contributors(result.metafile, key),
+      });
     }
   }
   if (opts.placeholders) {

@@ -27,7 +27,12 @@ describe('config', () => {
   });
 
   it('builds DATABASE_URL from the seed DB_* variables when it is not given', () => {
-    const c = loadConfig({ DB_HOST: 'db.example.internal', DB_USER: 'pdf_studio_user', DB_PASSWORD: 'p@ss word', DB_NAME: 'pdf_studio_dev' });
+    const c = loadConfig({
+      DB_HOST: 'db.example.internal',
+      DB_USER: 'pdf_studio_user',
+      DB_PASSWORD: 'p@ss word',
+      DB_NAME: 'pdf_studio_dev',
+    });
     expect(c.database.url).toBe('postgresql://pdf_studio_user:p%40ss%20word@db.example.internal:5432/pdf_studio_dev');
     expect(loadConfig({ DATABASE_URL: 'postgresql://a@b/c', DB_HOST: 'x' }).database.url).toBe('postgresql://a@b/c');
   });
@@ -40,7 +45,14 @@ describe('config', () => {
   it('lists every invalid variable in one error', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', STAGE: 'Prod!', DATABASE_URL: 'mysql://x', S3_BUCKET: 'Bad_Bucket', JWT_SECRET: 'short', PDF_GENERATION_QUEUE_URL: 'not a url' });
+      loadConfig({
+        PORT: 'eighty',
+        STAGE: 'Prod!',
+        DATABASE_URL: 'mysql://x',
+        S3_BUCKET: 'Bad_Bucket',
+        JWT_SECRET: 'short',
+        PDF_GENERATION_QUEUE_URL: 'not a url',
+      });
     } catch (err) {
       error = err;
     }

@@ -61,15 +61,29 @@ export const pdfme: SequentialEngine = {
   },
 };
 
-export interface BatchRun { ms: number; bytes: number[]; first: Uint8Array | undefined; failed: number }
+export interface BatchRun {
+  ms: number;
+  bytes: number[];
+  first: Uint8Array | undefined;
+  failed: number;
+}
 
 /** Ours on every core: generateBatch (the process's shared piscina pool; the time includes starting it when it is not running). */
-export async function oursBatch(t: BenchTemplate, records: Record<string, string>[], concurrency?: number, strategy?: BatchInput['strategy']): Promise<BatchRun> {
+export async function oursBatch(
+  t: BenchTemplate,
+  records: Record<string, string>[],
+  concurrency?: number,
+  strategy?: BatchInput['strategy'],
+): Promise<BatchRun> {
   const bytes: number[] = new Array(records.length);
   let first: Uint8Array | undefined;
   const t0 = performance.now();
   const res = await generateBatch({
-    base: t.base, fields: engineFields(t), records, concurrency, strategy,
+    base: t.base,
+    fields: engineFields(t),
+    records,
+    concurrency,
+    strategy,
     onDocument: (i, doc) => {
       bytes[i] = doc.bytes.length;
       if (i === 0) first = doc.bytes;

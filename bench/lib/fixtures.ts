@@ -17,7 +17,14 @@ export const FONT_PATH = path.join(path.dirname(require_.resolve('dejavu-fonts-t
 export const FONT_SIZE = 10;
 
 /** A field of the bench template, in points from the top-left of the page (our convention). */
-export interface BenchField { key: string; page: number; x: number; y: number; width: number; height: number }
+export interface BenchField {
+  key: string;
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export interface BenchTemplate {
   name: 'invoice' | '20-page';
@@ -53,20 +60,42 @@ async function invoiceBase(): Promise<Uint8Array> {
   page.drawText('Industriestraße 12 · 80331 München · Germany', { x: 104, y: top(82), size: 9, font: helv });
   page.drawText('INVOICE', { x: 440, y: top(66), size: 22, font: bold });
   const labels: [string, number, number][] = [
-    ['Invoice no.', 400, 110], ['Date', 400, 130], ['Bill to', 50, 150], ['Reference', 400, 150],
+    ['Invoice no.', 400, 110],
+    ['Date', 400, 130],
+    ['Bill to', 50, 150],
+    ['Reference', 400, 150],
   ];
   for (const [t, x, y] of labels) page.drawText(t, { x, y: top(y), size: 9, font: bold });
   // Item table: header band, 8 rows, column rules.
   page.drawRectangle({ x: 50, y: top(262), width: 495, height: 18, color: rgb(0.9, 0.92, 0.96) });
-  for (const [t, x] of [['Description', 56], ['Qty', 380], ['Amount', 470]] as const) page.drawText(t, { x, y: top(257), size: 9, font: bold });
-  for (let r = 0; r <= 8; r++) page.drawLine({ start: { x: 50, y: top(262 + r * 24) }, end: { x: 545, y: top(262 + r * 24) }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
-  for (const x of [50, 370, 460, 545]) page.drawLine({ start: { x, y: top(244) }, end: { x, y: top(454) }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+  for (const [t, x] of [
+    ['Description', 56],
+    ['Qty', 380],
+    ['Amount', 470],
+  ] as const)
+    page.drawText(t, { x, y: top(257), size: 9, font: bold });
+  for (let r = 0; r <= 8; r++)
+    page.drawLine({
+      start: { x: 50, y: top(262 + r * 24) },
+      end: { x: 545, y: top(262 + r * 24) },
+      thickness: 0.5,
+      color: rgb(0.6, 0.6, 0.6),
+    });
+  for (const x of [50, 370, 460, 545])
+    page.drawLine({ start: { x, y: top(244) }, end: { x, y: top(454) }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
   page.drawText('Total', { x: 400, y: top(480), size: 11, font: bold });
-  page.drawText('Thank you for your business. Payment due within 30 days.', { x: 50, y: top(780), size: 8, font: helv, color: rgb(0.4, 0.4, 0.4) });
+  page.drawText('Thank you for your business. Payment due within 30 days.', {
+    x: 50,
+    y: top(780),
+    size: 8,
+    font: helv,
+    color: rgb(0.4, 0.4, 0.4),
+  });
   return finish(doc);
 }
 
-const LOREM = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ';
+const LOREM =
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ';
 
 /** A 20-page document: a heading, 30 lines of body text and a footer rule on every page. */
 async function multiPageBase(): Promise<Uint8Array> {
@@ -77,7 +106,8 @@ async function multiPageBase(): Promise<Uint8Array> {
     const page = doc.addPage(A4);
     const h = A4[1];
     page.drawText(`Section ${p}: Terms and conditions`, { x: 50, y: h - 60, size: 16, font: bold });
-    for (let l = 0; l < 30; l++) page.drawText(LOREM.slice((l * 7) % 40, ((l * 7) % 40) + 88), { x: 50, y: h - 220 - l * 16, size: 10, font: times });
+    for (let l = 0; l < 30; l++)
+      page.drawText(LOREM.slice((l * 7) % 40, ((l * 7) % 40) + 88), { x: 50, y: h - 220 - l * 16, size: 10, font: times });
     page.drawLine({ start: { x: 50, y: 60 }, end: { x: 545, y: 60 }, thickness: 0.5 });
     page.drawText(`Page ${p} of 20`, { x: 270, y: 45, size: 8, font: times });
   }
@@ -123,8 +153,13 @@ export async function buildTemplates(): Promise<BenchTemplate[]> {
 export function engineFields(t: BenchTemplate): EngineField[] {
   return t.fields.map((f, i) => ({
     ...fieldInputSchema.parse({
-      name: f.key, type: 'text', page: f.page, position: { x: f.x, y: f.y }, size: { width: f.width, height: f.height },
-      bindingKey: f.key, style: { fontFamily: FONT_FAMILY, fontSize: FONT_SIZE, verticalAlign: 'top', textAlign: 'left', lineHeight: 1 },
+      name: f.key,
+      type: 'text',
+      page: f.page,
+      position: { x: f.x, y: f.y },
+      size: { width: f.width, height: f.height },
+      bindingKey: f.key,
+      style: { fontFamily: FONT_FAMILY, fontSize: FONT_SIZE, verticalAlign: 'top', textAlign: 'left', lineHeight: 1 },
     }),
     fieldId: `f${i}`,
   }));
@@ -138,8 +173,17 @@ export function pdfmeTemplate(t: BenchTemplate): { basePdf: Uint8Array; schemas:
   const schemas: Record<string, unknown>[][] = Array.from({ length: pages }, () => []);
   for (const f of t.fields) {
     schemas[f.page - 1].push({
-      name: f.key, type: 'text', position: { x: f.x * MM, y: f.y * MM }, width: f.width * MM, height: f.height * MM,
-      fontName: 'DejaVu', fontSize: FONT_SIZE, lineHeight: 1, alignment: 'left', verticalAlignment: 'top', fontColor: '#000000',
+      name: f.key,
+      type: 'text',
+      position: { x: f.x * MM, y: f.y * MM },
+      width: f.width * MM,
+      height: f.height * MM,
+      fontName: 'DejaVu',
+      fontSize: FONT_SIZE,
+      lineHeight: 1,
+      alignment: 'left',
+      verticalAlignment: 'top',
+      fontColor: '#000000',
     });
   }
   return { basePdf: t.base, schemas };
@@ -158,8 +202,38 @@ function rng(seed: number): () => number {
 }
 
 const FIRST = ['José', 'Zoë', 'Łukasz', 'Søren', 'Ödön', 'Núñez', 'Françoise', 'Jürgen', 'Dvořák', 'Björk', 'Ágnes', 'Çelik'];
-const LAST = ['Müller', 'Peña', 'Wałęsa', 'Kovač', 'Erdős', 'Ørsted', 'Gonçalves', 'Šimůnek', 'Þórsdóttir', 'Škoda', 'Lindqvist', 'Żółkiewski'];
-const WORDS = ['ñandú', 'crème brûlée', 'smørrebrød', 'Größe', 'łódź', 'őszibarack', 'façade', 'naïve', 'jalapeño', 'Ærø', 'über', 'café', 'déjà vu', 'piñata', 'fjørd', 'Świętokrzyskie'];
+const LAST = [
+  'Müller',
+  'Peña',
+  'Wałęsa',
+  'Kovač',
+  'Erdős',
+  'Ørsted',
+  'Gonçalves',
+  'Šimůnek',
+  'Þórsdóttir',
+  'Škoda',
+  'Lindqvist',
+  'Żółkiewski',
+];
+const WORDS = [
+  'ñandú',
+  'crème brûlée',
+  'smørrebrød',
+  'Größe',
+  'łódź',
+  'őszibarack',
+  'façade',
+  'naïve',
+  'jalapeño',
+  'Ærø',
+  'über',
+  'café',
+  'déjà vu',
+  'piñata',
+  'fjørd',
+  'Świętokrzyskie',
+];
 const CITIES = ['Kraków', 'São Paulo', 'Malmö', 'Zürich', 'Győr', 'Málaga', 'Tromsø', 'Besançon', 'Łódź', 'Düsseldorf'];
 
 export function makeRecords(t: BenchTemplate, count: number, seed = 42): Record<string, string>[] {

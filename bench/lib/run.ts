@@ -60,7 +60,14 @@ export interface BenchReport {
 
 const SEQUENTIAL: Record<Exclude<EngineName, 'batch'>, SequentialEngine> = { ours, naive: naivePdfLib, pdfme };
 
-async function timeSequential(t: BenchTemplate, names: Exclude<EngineName, 'batch'>[], records: Record<string, string>[], opts: Required<Pick<BenchOptions, 'warmup' | 'round'>>, summary: TemplateSummary, log: (s: string) => void): Promise<EngineResult[]> {
+async function timeSequential(
+  t: BenchTemplate,
+  names: Exclude<EngineName, 'batch'>[],
+  records: Record<string, string>[],
+  opts: Required<Pick<BenchOptions, 'warmup' | 'round'>>,
+  summary: TemplateSummary,
+  log: (s: string) => void,
+): Promise<EngineResult[]> {
   const fns = new Map<string, DocFn>();
   for (const n of names) {
     const t0 = performance.now();
@@ -95,18 +102,37 @@ async function timeSequential(t: BenchTemplate, names: Exclude<EngineName, 'batc
     const total = ts.reduce((a, b) => a + b, 0);
     const v = await verifyDocument(firsts.get(n)!, records[0], t.name === 'invoice' ? 1 : 20, t.base);
     out.push({
-      template: t.name, engine: SEQUENTIAL[n].name, records: ts.length, totalMs: total, docsPerSec: (ts.length * 1000) / total,
-      p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), bytesPerDoc: mean(sizes.get(n)!), verified: v.ok, missing: v.missing,
+      template: t.name,
+      engine: SEQUENTIAL[n].name,
+      records: ts.length,
+      totalMs: total,
+      docsPerSec: (ts.length * 1000) / total,
+      p50Ms: percentile(sorted, 50),
+      p95Ms: percentile(sorted, 95),
+      bytesPerDoc: mean(sizes.get(n)!),
+      verified: v.ok,
+      missing: v.missing,
     });
   }
   return out;
 }
 
-function batchRow(t: BenchTemplate, label: string, records: Record<string, string>[], run: BatchRun, v: { ok: boolean; missing: string[] }): EngineResult {
+function batchRow(
+  t: BenchTemplate,
+  label: string,
+  records: Record<string, string>[],
+  run: BatchRun,
+  v: { ok: boolean; missing: string[] },
+): EngineResult {
   return {
-    template: t.name, engine: label, records: records.length - run.failed, totalMs: run.ms,
-    docsPerSec: ((records.length - run.failed) * 1000) / run.ms, bytesPerDoc: mean(run.bytes.filter((b) => b !== undefined)),
-    verified: v.ok && run.failed === 0, missing: v.missing,
+    template: t.name,
+    engine: label,
+    records: records.length - run.failed,
+    totalMs: run.ms,
+    docsPerSec: ((records.length - run.failed) * 1000) / run.ms,
+    bytesPerDoc: mean(run.bytes.filter((b) => b !== undefined)),
+    verified: v.ok && run.failed === 0,
+    missing: v.missing,
   };
 }
 
@@ -116,7 +142,13 @@ function batchRow(t: BenchTemplate, label: string, records: Record<string, strin
  * process's pool already running (as in a server after its first batch), measured after a
  * warm-up batch forced onto the workers.
  */
-async function timeBatch(t: BenchTemplate, records: Record<string, string>[], warmup: number, concurrency: number | undefined, summary: TemplateSummary): Promise<EngineResult[]> {
+async function timeBatch(
+  t: BenchTemplate,
+  records: Record<string, string>[],
+  warmup: number,
+  concurrency: number | undefined,
+  summary: TemplateSummary,
+): Promise<EngineResult[]> {
   const threads = concurrency ?? os.availableParallelism();
   const verify = async (run: BatchRun): Promise<{ ok: boolean; missing: string[] }> =>
     run.first ? verifyDocument(run.first, records[0], t.name === 'invoice' ? 1 : 20, t.base) : { ok: false, missing: ['(no output)'] };
@@ -141,13 +173,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const warmup = options.warmup ?? Math.min(20, Math.max(2, Math.ceil(options.records / 10)));
   const round = options.round ?? 25;
   const report: BenchReport = {
-    date: new Date().toISOString(), node: process.version, cpus: os.availableParallelism(), loadavg: os.loadavg(),
-    records: options.records, warmup, results: [], templates: [],
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.availableParallelism(),
+    loadavg: os.loadavg(),
+    records: options.records,
+    warmup,
+    results: [],
+    templates: [],
   };
   for (const t of await buildTemplates()) {
     if (options.templates && !options.templates.includes(t.name)) continue;
     const records = makeRecords(t, options.records);
-    const summary: TemplateSummary = { template: t.name, pages: t.name === 'invoice' ? 1 : 20, fields: t.fields.length, baseBytes: t.base.length, prepareMs: {} };
+    const summary: TemplateSummary = {
+      template: t.name,
+      pages: t.name === 'invoice' ? 1 : 20,
+      fields: t.fields.length,
+      baseBytes: t.base.length,
+      prepareMs: {},
+    };
     const seq = engines.filter((e): e is Exclude<EngineName, 'batch'> => e !== 'batch');
     const rows = seq.length ? await timeSequential(t, seq, records, { warmup, round }, summary, log) : [];
     if (engines.includes('batch')) {
@@ -155,7 +199,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       rows.splice(seq.includes('ours') ? 1 : 0, 0, ...(await timeBatch(t, records, warmup, options.concurrency, summary)));
     }
     const by = (name: string): EngineResult | undefined => rows.find((r) => r.engine === name);
-    const o = by(ours.name), p = by(pdfme.name), nv = by(naivePdfLib.name), b = rows.find((r) => r.engine.startsWith('ours batch warm')), bc = rows.find((r) => r.engine.startsWith('ours batch cold'));
+    const o = by(ours.name),
+      p = by(pdfme.name),
+      nv = by(naivePdfLib.name),
+      b = rows.find((r) => r.engine.startsWith('ours batch warm')),
+      bc = rows.find((r) => r.engine.startsWith('ours batch cold'));
     if (o && p) summary.vsPdfme = o.docsPerSec / p.docsPerSec;
     if (o && nv) summary.vsNaive = o.docsPerSec / nv.docsPerSec;
     if (b && p) summary.batchVsPdfme = b.docsPerSec / p.docsPerSec;

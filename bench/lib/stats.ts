@@ -27,7 +27,16 @@ const fmt = (x: number | undefined, d = 1): string => (x === undefined || Number
 
 export function table(rows: EngineResult[]): string {
   const head = ['template', 'engine', 'docs', 'docs/sec', 'p50 ms', 'p95 ms', 'bytes/doc', 'verified'];
-  const body = rows.map((r) => [r.template, r.engine, String(r.records), fmt(r.docsPerSec), fmt(r.p50Ms, 2), fmt(r.p95Ms, 2), String(Math.round(r.bytesPerDoc)), r.verified ? 'yes' : `NO (${r.missing.length} missing)`]);
+  const body = rows.map((r) => [
+    r.template,
+    r.engine,
+    String(r.records),
+    fmt(r.docsPerSec),
+    fmt(r.p50Ms, 2),
+    fmt(r.p95Ms, 2),
+    String(Math.round(r.bytesPerDoc)),
+    r.verified ? 'yes' : `NO (${r.missing.length} missing)`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

@@ -30,14 +30,23 @@ function count(hay: string, needle: string): number {
   return n;
 }
 
-export interface Verdict { ok: boolean; pages: number; missing: string[] }
+export interface Verdict {
+  ok: boolean;
+  pages: number;
+  missing: string[];
+}
 
 /**
  * Checks the page count and that each value of the record was added to the base: the value
  * must occur in the output at least as often as in the base's own text plus the number of
  * fields that carry it (so a short value such as "3" cannot pass by matching the base's "30").
  */
-export async function verifyDocument(bytes: Uint8Array, record: Record<string, string>, expectedPages: number, base?: Uint8Array): Promise<Verdict> {
+export async function verifyDocument(
+  bytes: Uint8Array,
+  record: Record<string, string>,
+  expectedPages: number,
+  base?: Uint8Array,
+): Promise<Verdict> {
   const texts = await pageTexts(bytes);
   const all = squash(texts.join('\n'));
   const baseText = base ? squash((await pageTexts(base)).join('\n')) : '';

@@ -12,12 +12,29 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { CfnTemplate } from './template.js';
 
-interface SpecType { type: string; element?: SpecType; types?: SpecType[]; reference?: { $ref: string } }
-interface SpecProperty { type: SpecType; previousTypes?: SpecType[]; required?: boolean }
-interface SpecShape { properties: Record<string, SpecProperty> }
-interface SpecResource extends SpecShape { cloudFormationType: string; attributes: Record<string, unknown> }
+interface SpecType {
+  type: string;
+  element?: SpecType;
+  types?: SpecType[];
+  reference?: { $ref: string };
+}
+interface SpecProperty {
+  type: SpecType;
+  previousTypes?: SpecType[];
+  required?: boolean;
+}
+interface SpecShape {
+  properties: Record<string, SpecProperty>;
+}
+interface SpecResource extends SpecShape {
+  cloudFormationType: string;
+  attributes: Record<string, unknown>;
+}
 
-export interface CfnSpec { resources: Map<string, SpecResource>; types: Map<string, SpecShape> }
+export interface CfnSpec {
+  resources: Map<string, SpecResource>;
+  types: Map<string, SpecShape>;
+}
 
 let cached: CfnSpec | undefined;
 
@@ -26,7 +43,10 @@ export function loadCfnSpec(): CfnSpec {
   const require = createRequire(import.meta.url);
   const file = path.join(path.dirname(require.resolve('@aws-cdk/aws-service-spec/package.json')), 'db.json.gz');
   const db = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
-    schema: { resource: { entities: Record<string, SpecResource> }; typeDefinition: { entities: Record<string, SpecShape & { $id: string }> } };
+    schema: {
+      resource: { entities: Record<string, SpecResource> };
+      typeDefinition: { entities: Record<string, SpecShape & { $id: string }> };
+    };
   };
   const resources = new Map(Object.values(db.schema.resource.entities).map((r) => [r.cloudFormationType, r]));
   const types = new Map(Object.values(db.schema.typeDefinition.entities).map((t) => [t.$id, t]));
@@ -34,7 +54,16 @@ export function loadCfnSpec(): CfnSpec {
   return cached;
 }
 
-const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix']);
+const PSEUDO = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
 
 const isIntrinsic = (v: unknown): boolean => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -110,7 +139,10 @@ export function checkTemplateAgainstSpec(t: CfnTemplate, spec: CfnSpec = loadCfn
           if (!names.has(m[1]) && !names.has(id) && !(id in vars)) problems.push(`${where}: Sub references unknown ${m[1]}`);
         }
       }
-      if ((k === 'Fn::If' && Array.isArray(x) && !conditions.has(String(x[0]))) || (k === 'Condition' && typeof x === 'string' && !conditions.has(x))) {
+      if (
+        (k === 'Fn::If' && Array.isArray(x) && !conditions.has(String(x[0]))) ||
+        (k === 'Condition' && typeof x === 'string' && !conditions.has(x))
+      ) {
         problems.push(`${where}: unknown condition ${Array.isArray(x) ? x[0] : x}`);
       }
       checkRefs(`${where}.${k}`, x);
@@ -130,7 +162,8 @@ export function checkTemplateAgainstSpec(t: CfnTemplate, spec: CfnSpec = loadCfn
     }
     for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
       const value = (r as unknown as Record<string, unknown>)[policy];
-      if (value !== undefined && !['Delete', 'Retain', 'Snapshot', 'RetainExceptOnCreate'].includes(String(value))) problems.push(`${id}: bad ${policy} ${String(value)}`);
+      if (value !== undefined && !['Delete', 'Retain', 'Snapshot', 'RetainExceptOnCreate'].includes(String(value)))
+        problems.push(`${id}: bad ${policy} ${String(value)}`);
     }
     checkRefs(id, r.Properties);
   }

@@ -6,8 +6,17 @@
  */
 import { tableDefinitions, type TableKey } from '@/shared/database/ddb/tables.js';
 import {
-  BUCKETS, FUNCTIONS, QUEUES, SERVICE, STAGE_VAR, TABLE_LOGICAL_IDS,
-  dashboardName, databaseIdentifier, deadLetterQueueName, functionName, queueName,
+  BUCKETS,
+  FUNCTIONS,
+  QUEUES,
+  SERVICE,
+  STAGE_VAR,
+  TABLE_LOGICAL_IDS,
+  dashboardName,
+  databaseIdentifier,
+  deadLetterQueueName,
+  functionName,
+  queueName,
 } from './catalog.js';
 
 export const ALARM_TOPIC = 'AlarmTopic';
@@ -96,7 +105,10 @@ function alarms(): Record<string, unknown> {
               Metric: {
                 Namespace: 'AWS/DynamoDB',
                 MetricName: 'ThrottledRequests',
-                Dimensions: [{ Name: 'TableName', Value: { Ref: id } }, { Name: 'Operation', Value: op }],
+                Dimensions: [
+                  { Name: 'TableName', Value: { Ref: id } },
+                  { Name: 'Operation', Value: op },
+                ],
               },
               Period: 300,
               Stat: 'Sum',
@@ -120,8 +132,20 @@ type Widget = Record<string, unknown>;
 let y = 0;
 function widget(title: string, metrics: unknown[][], opts: { stat?: string; period?: number; width?: number } = {}): Widget {
   const w: Widget = {
-    type: 'metric', x: 0, y: y, width: opts.width ?? 24, height: 6,
-    properties: { title, region: '${AWS::Region}', view: 'timeSeries', stacked: false, metrics, stat: opts.stat ?? 'Sum', period: opts.period ?? 300 },
+    type: 'metric',
+    x: 0,
+    y: y,
+    width: opts.width ?? 24,
+    height: 6,
+    properties: {
+      title,
+      region: '${AWS::Region}',
+      view: 'timeSeries',
+      stacked: false,
+      metrics,
+      stat: opts.stat ?? 'Sum',
+      period: opts.period ?? 300,
+    },
   };
   y += 6;
   return w;
@@ -137,38 +161,78 @@ export function dashboardBody(): string {
   const widgets: Widget[] = [
     { type: 'text', x: 0, y: y++, width: 24, height: 1, properties: { markdown: `# PDF Studio (${STAGE_VAR})` } },
     widget('API: requests, 4xx, 5xx', [
-      ['AWS/ApiGateway', 'Count', 'ApiId', '${HttpApi}'], ['.', '4xx', '.', '.'], ['.', '5xx', '.', '.'],
+      ['AWS/ApiGateway', 'Count', 'ApiId', '${HttpApi}'],
+      ['.', '4xx', '.', '.'],
+      ['.', '5xx', '.', '.'],
     ]),
-    widget('API: latency p50 / p99 (ms)', [
-      ['AWS/ApiGateway', 'Latency', 'ApiId', '${HttpApi}', { stat: 'p50' }], ['...', { stat: 'p99' }],
-    ], { stat: 'p50' }),
+    widget(
+      'API: latency p50 / p99 (ms)',
+      [
+        ['AWS/ApiGateway', 'Latency', 'ApiId', '${HttpApi}', { stat: 'p50' }],
+        ['...', { stat: 'p99' }],
+      ],
+      { stat: 'p50' },
+    ),
     widget('Lambda: invocations', perFn('Invocations')),
     widget('Lambda: errors', perFn('Errors')),
     widget('Lambda: duration p95 (ms)', perFn('Duration'), { stat: 'p95' }),
-    widget('Lambda: throttles and concurrency', [...perFn('Throttles'), ...perFn('ConcurrentExecutions').map((m) => [...m, { stat: 'Maximum' }])]),
-    widget('RDS: CPU (%) and connections', [
-      ['AWS/RDS', 'CPUUtilization', 'DBInstanceIdentifier', db, { stat: 'Average' }],
-      ['.', 'DatabaseConnections', '.', '.', { stat: 'Average', yAxis: 'right' }],
-    ], { stat: 'Average' }),
-    widget('RDS: read / write latency (s), free storage', [
-      ['AWS/RDS', 'ReadLatency', 'DBInstanceIdentifier', db], ['.', 'WriteLatency', '.', '.'],
-      ['.', 'FreeStorageSpace', '.', '.', { yAxis: 'right' }],
-    ], { stat: 'Average' }),
-    widget('DynamoDB: consumed capacity', tables.flatMap((t) => [
-      ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'TableName', t], ['.', 'ConsumedWriteCapacityUnits', '.', '.'],
-    ])),
-    widget('DynamoDB: throttling and errors', tables.flatMap((t) => [
-      ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', t], ['.', 'WriteThrottleEvents', '.', '.'], ['.', 'SystemErrors', '.', '.'],
-    ])),
-    widget('SQS: messages visible / oldest message age (s)', QUEUES.flatMap((q) => [
-      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(q, STAGE_VAR)],
-      ['.', 'ApproximateAgeOfOldestMessage', '.', '.', { yAxis: 'right' }],
-    ]), { stat: 'Maximum' }),
-    widget('SQS: dead-letter queues', QUEUES.map((q) => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', deadLetterQueueName(q, STAGE_VAR)]), { stat: 'Maximum', period: 60 }),
-    widget('S3: bucket size (bytes) and objects (daily)', BUCKETS.flatMap((b) => [
-      ['AWS/S3', 'BucketSizeBytes', 'BucketName', bucketName(b.name), 'StorageType', 'StandardStorage'],
-      ['AWS/S3', 'NumberOfObjects', 'BucketName', bucketName(b.name), 'StorageType', 'AllStorageTypes', { yAxis: 'right' }],
-    ]), { stat: 'Average', period: 86400 }),
+    widget('Lambda: throttles and concurrency', [
+      ...perFn('Throttles'),
+      ...perFn('ConcurrentExecutions').map((m) => [...m, { stat: 'Maximum' }]),
+    ]),
+    widget(
+      'RDS: CPU (%) and connections',
+      [
+        ['AWS/RDS', 'CPUUtilization', 'DBInstanceIdentifier', db, { stat: 'Average' }],
+        ['.', 'DatabaseConnections', '.', '.', { stat: 'Average', yAxis: 'right' }],
+      ],
+      { stat: 'Average' },
+    ),
+    widget(
+      'RDS: read / write latency (s), free storage',
+      [
+        ['AWS/RDS', 'ReadLatency', 'DBInstanceIdentifier', db],
+        ['.', 'WriteLatency', '.', '.'],
+        ['.', 'FreeStorageSpace', '.', '.', { yAxis: 'right' }],
+      ],
+      { stat: 'Average' },
+    ),
+    widget(
+      'DynamoDB: consumed capacity',
+      tables.flatMap((t) => [
+        ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'TableName', t],
+        ['.', 'ConsumedWriteCapacityUnits', '.', '.'],
+      ]),
+    ),
+    widget(
+      'DynamoDB: throttling and errors',
+      tables.flatMap((t) => [
+        ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', t],
+        ['.', 'WriteThrottleEvents', '.', '.'],
+        ['.', 'SystemErrors', '.', '.'],
+      ]),
+    ),
+    widget(
+      'SQS: messages visible / oldest message age (s)',
+      QUEUES.flatMap((q) => [
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(q, STAGE_VAR)],
+        ['.', 'ApproximateAgeOfOldestMessage', '.', '.', { yAxis: 'right' }],
+      ]),
+      { stat: 'Maximum' },
+    ),
+    widget(
+      'SQS: dead-letter queues',
+      QUEUES.map((q) => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', deadLetterQueueName(q, STAGE_VAR)]),
+      { stat: 'Maximum', period: 60 },
+    ),
+    widget(
+      'S3: bucket size (bytes) and objects (daily)',
+      BUCKETS.flatMap((b) => [
+        ['AWS/S3', 'BucketSizeBytes', 'BucketName', bucketName(b.name), 'StorageType', 'StandardStorage'],
+        ['AWS/S3', 'NumberOfObjects', 'BucketName', bucketName(b.name), 'StorageType', 'AllStorageTypes', { yAxis: 'right' }],
+      ]),
+      { stat: 'Average', period: 86400 },
+    ),
   ];
   return JSON.stringify({ widgets });
 }
@@ -177,7 +241,10 @@ export function cloudwatchResources(): Record<string, unknown> {
   return {
     Conditions: { AlarmEmailGiven: { 'Fn::Not': [{ 'Fn::Equals': ["${param:alarmEmail, ''}", ''] }] } },
     Resources: {
-      [ALARM_TOPIC]: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${SERVICE}-alarms-${STAGE_VAR}`, DisplayName: `PDF Studio alarms (${STAGE_VAR})` } },
+      [ALARM_TOPIC]: {
+        Type: 'AWS::SNS::Topic',
+        Properties: { TopicName: `${SERVICE}-alarms-${STAGE_VAR}`, DisplayName: `PDF Studio alarms (${STAGE_VAR})` },
+      },
       AlarmEmailSubscription: {
         Type: 'AWS::SNS::Subscription',
         Condition: 'AlarmEmailGiven',

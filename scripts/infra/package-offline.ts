@@ -47,7 +47,13 @@ function offlineEnv(): NodeJS.ProcessEnv {
     if (!/^AWS_/.test(k) && k !== 'DB_PASSWORD') env[k] = v;
   }
   const nowhere = path.join(os.tmpdir(), 'pdf-studio-no-aws-config');
-  return { ...env, AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  return {
+    ...env,
+    AWS_CONFIG_FILE: nowhere,
+    AWS_SHARED_CREDENTIALS_FILE: nowhere,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<string> {
@@ -116,7 +122,9 @@ async function main(): Promise<void> {
   if (result.placeholders.length) {
     console.log(`note: placeholder bundles (no src/lambda source yet) for: ${result.placeholders.join(', ')}`);
   }
-  console.log(formatSummary(summarizeTemplate(result.template), { stage, region: value('--region') ?? 'us-east-1', outDir: result.outDir }));
+  console.log(
+    formatSummary(summarizeTemplate(result.template), { stage, region: value('--region') ?? 'us-east-1', outDir: result.outDir }),
+  );
   console.log(`packaged in ${(result.durationMs / 1000).toFixed(1)} s`);
 }
 

@@ -35,11 +35,16 @@ export function evaluateCondition(t: CfnTemplate, expr: unknown, params: Record<
     const [fn, arg] = Object.entries(expr)[0] ?? [];
     const args = arg as unknown[];
     switch (fn) {
-      case 'Fn::Equals': return value(args[0]) === value(args[1]);
-      case 'Fn::Not': return !evaluateCondition(t, args[0], params);
-      case 'Fn::And': return args.every((a) => evaluateCondition(t, a, params));
-      case 'Fn::Or': return args.some((a) => evaluateCondition(t, a, params));
-      case 'Condition': return conditionIsTrue(t, String(arg), params);
+      case 'Fn::Equals':
+        return value(args[0]) === value(args[1]);
+      case 'Fn::Not':
+        return !evaluateCondition(t, args[0], params);
+      case 'Fn::And':
+        return args.every((a) => evaluateCondition(t, a, params));
+      case 'Fn::Or':
+        return args.some((a) => evaluateCondition(t, a, params));
+      case 'Condition':
+        return conditionIsTrue(t, String(arg), params);
     }
   }
   throw new Error(`Unsupported condition: ${JSON.stringify(expr)}`);
@@ -53,9 +58,7 @@ export function conditionIsTrue(t: CfnTemplate, name: string, params: Record<str
 
 /** Resources the stack would create (their Condition, if any, holds). */
 export function createdResources(t: CfnTemplate, params: Record<string, string> = {}): Record<string, CfnResource> {
-  return Object.fromEntries(
-    Object.entries(t.Resources).filter(([, r]) => !r.Condition || conditionIsTrue(t, r.Condition, params)),
-  );
+  return Object.fromEntries(Object.entries(t.Resources).filter(([, r]) => !r.Condition || conditionIsTrue(t, r.Condition, params)));
 }
 
 export function resourcesOfType(t: CfnTemplate, type: string, params: Record<string, string> = {}): [string, CfnResource][] {
@@ -73,7 +76,9 @@ export function summarizeTemplate(t: CfnTemplate, params: Record<string, string>
   const byType = new Map<string, string[]>();
   for (const [id, r] of Object.entries(created)) byType.set(r.Type, [...(byType.get(r.Type) ?? []), id]);
   return {
-    byType: [...byType.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, logicalIds]) => ({ type, logicalIds: logicalIds.sort() })),
+    byType: [...byType.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, logicalIds]) => ({ type, logicalIds: logicalIds.sort() })),
     skipped: Object.entries(t.Resources)
       .filter(([id]) => !(id in created))
       .map(([logicalId, r]) => ({ logicalId, type: r.Type, condition: r.Condition ?? '' })),

@@ -62,7 +62,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { max: config.http.rateLimitPerMinute, timeWindow: '1 minute' });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'PDF Studio API', version: opts.version ?? '0.0.0', description: 'Upload PDFs, design templates, generate filled PDFs.' },
+      info: {
+        title: 'PDF Studio API',
+        version: opts.version ?? '0.0.0',
+        description: 'Upload PDFs, design templates, generate filled PDFs.',
+      },
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

@@ -13,7 +13,9 @@ export interface ScheduledCleanupEvent {
  * olderThanDays from the rule's input), and the settling of stalled jobs: on SQS a record whose
  * Lambda timed out on every delivery is dead-lettered with no outcome, and only this finishes its job.
  */
-export async function handler(event: ScheduledCleanupEvent = {}): Promise<{ expiredPdfs: number; uploadsRemoved: number; orphanBlobsRemoved: number; stalledJobsSettled: number }> {
+export async function handler(
+  event: ScheduledCleanupEvent = {},
+): Promise<{ expiredPdfs: number; uploadsRemoved: number; orphanBlobsRemoved: number; stalledJobsSettled: number }> {
   const { services } = await lambdaServices();
   const expiredPdfs = await cleanupExpiredPdfs(services, event.olderThanDays);
   const orphans = await cleanupOrphanedUploads(services, { olderThanHours: event.orphanedUploadsOlderThanHours });

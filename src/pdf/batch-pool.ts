@@ -34,7 +34,16 @@ async function workerFilename(): Promise<string | undefined> {
     try {
       const { build } = await import('esbuild');
       const outfile = path.join(here, '../../node_modules/.cache/pdf-studio', `batch-worker-${process.pid}.mjs`);
-      await build({ entryPoints: [ts], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent', alias: { '@': path.join(here, '..') } });
+      await build({
+        entryPoints: [ts],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'silent',
+        alias: { '@': path.join(here, '..') },
+      });
       process.once('exit', () => rmSync(outfile, { force: true }));
       return outfile;
     } catch {
@@ -78,7 +87,15 @@ export interface PoolLease {
 function lease(c: NonNullable<typeof current>): PoolLease {
   c.users++;
   let released = false;
-  return { pool: c.api, release: () => { if (!released) { released = true; c.users--; } } };
+  return {
+    pool: c.api,
+    release: () => {
+      if (!released) {
+        released = true;
+        c.users--;
+      }
+    },
+  };
 }
 
 /**

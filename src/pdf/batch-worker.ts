@@ -9,7 +9,10 @@ import type { EngineField, GenerateOptions, GenerationWarning } from './types.js
  * key (the worker answers `missing` and the pool resends with them), not with every record.
  */
 
-export interface TemplateInputs { base: Uint8Array; fields: EngineField[] }
+export interface TemplateInputs {
+  base: Uint8Array;
+  fields: EngineField[];
+}
 export interface BatchTask {
   key: string;
   /** A few records per task: one message each way per chunk, not per record. Absent: only compile (pool warm-up). */

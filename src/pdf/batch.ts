@@ -63,7 +63,7 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   // Compile here first: a bad base or template fails the batch at once, not per record.
   const local = await localCache.getOrCreate(key, () => compileTemplate(input.base, input.fields));
   const threads = Math.max(1, input.concurrency ?? os.availableParallelism());
-  const strategy = threads === 1 ? 'in-process' : input.strategy ?? 'auto';
+  const strategy = threads === 1 ? 'in-process' : (input.strategy ?? 'auto');
 
   // The pool is leased while this batch uses it: a concurrent batch never closes or resizes it under us.
   const leases: PoolLease[] = [];
@@ -82,7 +82,12 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
   let startingPool = false;
   const startPool = (): void => {
     startingPool = true;
-    void acquirePool(threads, key, template).then((l) => { pool = take(l) ?? pool; }, () => {});
+    void acquirePool(threads, key, template).then(
+      (l) => {
+        pool = take(l) ?? pool;
+      },
+      () => {},
+    );
   };
   const poolUsable = (): boolean => pool !== undefined && (strategy === 'workers' || pool.ready);
 
@@ -113,14 +118,26 @@ export async function generateBatch(input: BatchInput): Promise<BatchResult> {
     const c = chunk;
     chunk = [];
     usedPool = true;
-    const run = pool!.run(key, template, c.map((x) => x.record), input.options);
+    const run = pool!.run(
+      key,
+      template,
+      c.map((x) => x.record),
+      input.options,
+    );
     const job = (async () => {
       let docs: Awaited<typeof run> | undefined;
       let failure: unknown;
-      try { docs = await run; } catch (e) { failure = e; }
+      try {
+        docs = await run;
+      } catch (e) {
+        failure = e;
+      }
       for (const [k, { i }] of c.entries()) {
         const d = docs?.[k];
-        await finish(i, d && 'bytes' in d ? Promise.resolve(d) : Promise.reject(failure ?? new Error(d && 'error' in d ? d.error : 'no document')));
+        await finish(
+          i,
+          d && 'bytes' in d ? Promise.resolve(d) : Promise.reject(failure ?? new Error(d && 'error' in d ? d.error : 'no document')),
+        );
       }
     })();
     inFlight.add(job);

@@ -61,7 +61,11 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
   const prepared: PreparedField[] = fields.map((field) => {
     if (field.page > pages.length) {
-      throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, { fieldId: field.fieldId, page: field.page, pageCount: pages.length });
+      throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, {
+        fieldId: field.fieldId,
+        page: field.page,
+        pageCount: pages.length,
+      });
     }
     const page = pages[field.page - 1].page;
     // Unknown font families fail here, at compile time, not per document.

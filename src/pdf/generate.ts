@@ -1,5 +1,5 @@
 import fontkit from '@pdf-lib/fontkit';
-import type { PDFDict} from 'pdf-lib';
+import type { PDFDict } from 'pdf-lib';
 import { PDFContext, PDFDocument } from 'pdf-lib';
 import type { CompiledState } from './compile.js';
 import { PdfError } from './errors.js';
@@ -18,7 +18,11 @@ import type { GenerateOptions, GeneratedDocument } from './types.js';
  * when pdf-lib's form API is needed (fillable output, filling the base's own form fields) or the
  * base's xref tail is unusable.
  */
-export async function generateDocument(state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions): Promise<GeneratedDocument> {
+export async function generateDocument(
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): Promise<GeneratedDocument> {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new PdfError('payload_invalid', 'The payload must be a JSON object');
   }
@@ -27,7 +31,13 @@ export async function generateDocument(state: CompiledState, payload: Record<str
   return needsRewrite ? rewrite(state, payload, opts, flatten) : incremental(state, payload, opts);
 }
 
-async function drawAll(canvas: DocumentCanvas, fields: PreparedField[], state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions): Promise<void> {
+async function drawAll(
+  canvas: DocumentCanvas,
+  fields: PreparedField[],
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): Promise<void> {
   for (const p of fields) await drawField(canvas, p, payload);
   if (opts.testWatermark) {
     state.pages.forEach((bp, i) => drawWatermark(canvas, i, bp.page, state.fonts, opts.testWatermark!));
@@ -43,22 +53,37 @@ async function incremental(state: CompiledState, payload: Record<string, unknown
   const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
   if (touched.length === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
   const q = qStream(overlay);
-  writePages(overlay, touched.map(([index, canvas]) => {
-    const base = state.pages[index];
-    base.prepared ??= preparePage(base.dict);
-    return { ref: base.ref, prepared: base.prepared, canvas };
-  }), q);
+  writePages(
+    overlay,
+    touched.map(([index, canvas]) => {
+      const base = state.pages[index];
+      base.prepared ??= preparePage(base.dict);
+      return { ref: base.ref, prepared: base.prepared, canvas };
+    }),
+    q,
+  );
   const bytes = writeIncremental(state.bytes, state.xref!, overlay, state.trailer);
   return { bytes, warnings: canvas.warnings, pageCount: state.pages.length };
 }
 
-async function rewrite(state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions, flatten: boolean): Promise<GeneratedDocument> {
+async function rewrite(
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+  flatten: boolean,
+): Promise<GeneratedDocument> {
   const doc = await PDFDocument.load(state.bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
   doc.registerFontkit(fontkit);
   const canvas = new DocumentCanvas(doc.context, state.prefix);
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
   const handled = await fillForms(doc, state, payload, flatten, canvas.warnings);
-  await drawAll(canvas, state.fields.filter((f) => !handled.has(f)), state, payload, opts);
+  await drawAll(
+    canvas,
+    state.fields.filter((f) => !handled.has(f)),
+    state,
+    payload,
+    opts,
+  );
   const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
   if (touched.length > 0) {
     const q = qStream(doc.context);

@@ -41,7 +41,10 @@ export interface LoadedPdf {
 export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<LoadedPdf> {
   if (input.byteLength === 0) throw new PdfError('pdf_empty', 'The file is empty (0 bytes)');
   if (input.byteLength > limits.maxBytes) {
-    throw new PdfError('pdf_too_large', `The file is ${input.byteLength} bytes; the limit is ${limits.maxBytes}`, { size: input.byteLength, limit: limits.maxBytes });
+    throw new PdfError('pdf_too_large', `The file is ${input.byteLength} bytes; the limit is ${limits.maxBytes}`, {
+      size: input.byteLength,
+      limit: limits.maxBytes,
+    });
   }
   assertPdfHeader(input);
   const declared = declaredPageCount(input);
@@ -111,25 +114,42 @@ function assertPdfHeader(input: Uint8Array): void {
   // The spec allows junk before the header; readers accept it within the first 1024 bytes.
   if (head.includes('%PDF-')) return;
   const kind = SIGNATURES.find(([test]) => test(head))?.[1];
-  throw new PdfError('pdf_not_pdf', `The file is not a PDF (no %PDF- header${kind ? `; it looks like ${kind}` : ''})`, kind ? { looksLike: kind } : undefined);
+  throw new PdfError(
+    'pdf_not_pdf',
+    `The file is not a PDF (no %PDF- header${kind ? `; it looks like ${kind}` : ''})`,
+    kind ? { looksLike: kind } : undefined,
+  );
 }
 
 /** Truncated files are the commonest corruption (interrupted uploads): say so when it is likely. */
 function hasEofMarker(bytes: Uint8Array): boolean {
-  const tail = Buffer.from(bytes.buffer, bytes.byteOffset + Math.max(0, bytes.byteLength - 2048), Math.min(2048, bytes.byteLength)).toString('latin1');
+  const tail = Buffer.from(
+    bytes.buffer,
+    bytes.byteOffset + Math.max(0, bytes.byteLength - 2048),
+    Math.min(2048, bytes.byteLength),
+  ).toString('latin1');
   return tail.includes('%%EOF');
 }
 
 function corrupt(original: Uint8Array, why: string): PdfError {
   const truncated = !hasEofMarker(original);
-  return new PdfError('pdf_corrupt', truncated ? `The PDF is truncated or damaged (no %%EOF at its end): ${why}` : `The PDF could not be parsed: ${why}`, { truncated });
+  return new PdfError(
+    'pdf_corrupt',
+    truncated ? `The PDF is truncated or damaged (no %%EOF at its end): ${why}` : `The PDF could not be parsed: ${why}`,
+    { truncated },
+  );
 }
 
 async function parse(bytes: Uint8Array, original: Uint8Array): Promise<PDFDocument> {
   let doc: PDFDocument;
   try {
     // Fast = yield to the event loop every 1500 objects, so the deadline below can fire.
-    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fast });
+    doc = await PDFDocument.load(bytes, {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      throwOnInvalidObject: false,
+      parseSpeed: ParseSpeeds.Fast,
+    });
   } catch (err) {
     throw corrupt(original, (err as Error).message);
   }
@@ -164,7 +184,8 @@ function countPages(doc: PDFDocument, maxPages: number): number {
       }
     } else {
       leaves += 1;
-      if (leaves > maxPages) throw new PdfError('pdf_too_many_pages', `The PDF has more than ${maxPages} pages; the limit is ${maxPages}`, { limit: maxPages });
+      if (leaves > maxPages)
+        throw new PdfError('pdf_too_many_pages', `The PDF has more than ${maxPages} pages; the limit is ${maxPages}`, { limit: maxPages });
     }
     if (seen.size > maxPages * 4 + 1000) throw new PdfError('pdf_corrupt', 'The PDF page tree is malformed (too many intermediate nodes)');
   }
@@ -183,7 +204,16 @@ async function withDeadline<T>(work: Promise<T>, deadline: number, what: string)
   const ms = Math.max(0, deadline - Date.now());
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PdfError('pdf_too_large', `The PDF is too complex: ${what} it took longer than ${ms} ms`, { reason: 'timeout', timeoutMs: ms })), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new PdfError('pdf_too_large', `The PDF is too complex: ${what} it took longer than ${ms} ms`, {
+            reason: 'timeout',
+            timeoutMs: ms,
+          }),
+        ),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -210,11 +240,24 @@ function mentionsEncrypt(bytes: Uint8Array): boolean {
  */
 async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array; encryption: EncryptionInfo } | undefined> {
   // Loaded on first use: the fork takes ~0.2 s to import, which every batch worker would pay at start-up.
-  const { PDFDict: CantooDict, PDFDocument: CantooDoc, PDFName: CantooName, PDFNumber: CantooNumber, PDFRawStream: CantooRawStream, PDFRef: CantooRef, ParseSpeeds: CantooParseSpeeds } = await import('@cantoo/pdf-lib');
+  const {
+    PDFDict: CantooDict,
+    PDFDocument: CantooDoc,
+    PDFName: CantooName,
+    PDFNumber: CantooNumber,
+    PDFRawStream: CantooRawStream,
+    PDFRef: CantooRef,
+    ParseSpeeds: CantooParseSpeeds,
+  } = await import('@cantoo/pdf-lib');
   let plain: CantooDocument;
   try {
     // The fork rather than pdf-lib for this look: it can be told not to log every undecryptable object.
-    plain = await CantooDoc.load(input, { ignoreEncryption: true, updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+    plain = await CantooDoc.load(input, {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      warnOnInvalidObjects: false,
+      parseSpeed: CantooParseSpeeds.Fast,
+    });
   } catch {
     return undefined; // not parseable at all: the ordinary parse reports the corruption
   }
@@ -228,18 +271,33 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
   const encryption: EncryptionInfo = { version: num('V'), revision: num('R'), permissions: num('P') };
   const filter = encryptDict.lookup(CantooName.of('Filter'));
   if (filter !== CantooName.of('Standard')) {
-    throw new PdfError('pdf_encrypted', `The PDF is encrypted with the ${String(filter)} security handler (certificates or DRM), which we cannot open`, { needsPassword: false, handler: String(filter) });
+    throw new PdfError(
+      'pdf_encrypted',
+      `The PDF is encrypted with the ${String(filter)} security handler (certificates or DRM), which we cannot open`,
+      { needsPassword: false, handler: String(filter) },
+    );
   }
 
   let doc: CantooDocument;
   try {
-    doc = await CantooDoc.load(input, { password: '', updateMetadata: false, warnOnInvalidObjects: false, parseSpeed: CantooParseSpeeds.Fast });
+    doc = await CantooDoc.load(input, {
+      password: '',
+      updateMetadata: false,
+      warnOnInvalidObjects: false,
+      parseSpeed: CantooParseSpeeds.Fast,
+    });
   } catch (err) {
     const msg = (err as Error).message;
     if (/needs password|password incorrect/i.test(msg)) {
-      throw new PdfError('pdf_encrypted', 'The PDF is encrypted with a password that is required to open it; upload an unprotected copy', { needsPassword: true });
+      throw new PdfError('pdf_encrypted', 'The PDF is encrypted with a password that is required to open it; upload an unprotected copy', {
+        needsPassword: true,
+      });
     }
-    throw new PdfError('pdf_encrypted', `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision}): ${msg}`, { needsPassword: false });
+    throw new PdfError(
+      'pdf_encrypted',
+      `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision}): ${msg}`,
+      { needsPassword: false },
+    );
   }
   const ctx = doc.context;
   if (!ctx.isDecrypted) return undefined;

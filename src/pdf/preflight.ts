@@ -34,14 +34,23 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       if (!show || value === undefined || value === null || value === '') continue;
       const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
       const { text, truncated } = fieldText(field, value);
-      if (truncated) result.overflows.push({ ...id, code: 'truncated_max_length', message: `Value cut to maxLength ${field.advanced.maxLength} characters` });
+      if (truncated)
+        result.overflows.push({
+          ...id,
+          code: 'truncated_max_length',
+          message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
+        });
       const missing = new Set<number>();
       for (const ch of text) {
         const cp = ch.codePointAt(0)!;
         if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
       }
       for (const cp of missing) {
-        result.missingGlyphs.push({ ...id, char: String.fromCodePoint(cp), codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` });
+        result.missingGlyphs.push({
+          ...id,
+          char: String.fromCodePoint(cp),
+          codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`,
+        });
       }
       if (missing.size > 0) continue;
       const lay = layoutField(field, chain, text, field.size.width, field.size.height);

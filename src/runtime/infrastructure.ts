@@ -40,7 +40,9 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     const t0 = performance.now();
     const database = await startDatabase({ dataDir: config.dataDir });
     stops.push(() => database.stop());
-    log(`postgres (${database.backend}) ready in ${Math.round(performance.now() - t0)} ms${database.appliedMigrations.length ? `, applied ${database.appliedMigrations.join(', ')}` : ''}`);
+    log(
+      `postgres (${database.backend}) ready in ${Math.round(performance.now() - t0)} ms${database.appliedMigrations.length ? `, applied ${database.appliedMigrations.join(', ')}` : ''}`,
+    );
 
     // DynamoDB: an explicit endpoint, AWS itself in aws mode, or a local server in embedded mode.
     let local: LocalDynamo | undefined;
@@ -58,11 +60,16 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     log(`dynamodb (${local ? 'local' : endpoint ? endpoint : 'aws'}) ready`);
 
     // Local signed URLs are absolute, so a client can use them as given (PUBLIC_URL behind a proxy).
-    const ownUrl = config.http.port ? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}` : undefined;
+    const ownUrl = config.http.port
+      ? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
+      : undefined;
     const blobs = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? ownUrl });
 
     // The embedded queue (pg-boss) lives in the same PostgreSQL, so it survives restarts with it.
-    const queue = createQueueDriver(config, { connectionString: database.url, onError: (err) => log(`queue error: ${(err as Error).message}`) });
+    const queue = createQueueDriver(config, {
+      connectionString: database.url,
+      onError: (err) => log(`queue error: ${(err as Error).message}`),
+    });
     await queue.start();
     stops.push(() => queue.close());
     // PGlite belongs to this process alone, so anything still in flight was left by a dead one.
@@ -88,7 +95,11 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
         driver: blobs.driver,
         check: async () => void (await blobs.list('files', { limit: 1 })),
       },
-      { name: 'queue', driver: queue.driver === 'local' ? 'pg-boss' : 'sqs', check: async () => void (await queue.peekDeadLetters('pdf-generation', 1)) },
+      {
+        name: 'queue',
+        driver: queue.driver === 'local' ? 'pg-boss' : 'sqs',
+        check: async () => void (await queue.peekDeadLetters('pdf-generation', 1)),
+      },
     ];
 
     return { config, database, dynamo: { ...clients, local, tables }, blobs, queue, mailer, signingSecret, checks, stop: stopAll };

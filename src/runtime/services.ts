@@ -10,7 +10,10 @@ export function createServices(infra: Infrastructure): ApiServices {
   const { config } = infra;
   return {
     config,
-    repos: { ...createRepositories(getPrisma), ...createDdbRepositories({ docClient: infra.dynamo.docClient, tables: config.dynamodb.tables }) },
+    repos: {
+      ...createRepositories(getPrisma),
+      ...createDdbRepositories({ docClient: infra.dynamo.docClient, tables: config.dynamodb.tables }),
+    },
     blobs: infra.blobs,
     queue: infra.queue,
     mailer: infra.mailer,

@@ -44,7 +44,10 @@ async function* allUsers(services: CleanupServices) {
  * in flight are safe): signed-URL uploads never confirmed (status `uploaded`) with their blob, and
  * blobs in the uploads bucket that no file row names (a crash between blob and row).
  */
-export async function cleanupOrphanedUploads(services: CleanupServices, opts: { olderThanHours?: number; dryRun?: boolean; now?: Date } = {}): Promise<{ uploadsRemoved: number; orphanBlobsRemoved: number }> {
+export async function cleanupOrphanedUploads(
+  services: CleanupServices,
+  opts: { olderThanHours?: number; dryRun?: boolean; now?: Date } = {},
+): Promise<{ uploadsRemoved: number; orphanBlobsRemoved: number }> {
   const cutoff = (opts.now ?? new Date()).getTime() - (opts.olderThanHours ?? 24) * 3_600_000;
   const known = new Set<string>();
   let uploadsRemoved = 0;
@@ -79,7 +82,8 @@ export async function cleanupOrphanedUploads(services: CleanupServices, opts: { 
 export function cleanupHandler(services: GenerationServices): MessageHandler<CleanupMessage> {
   return async ({ body }) => {
     if (body.action === 'cleanup_expired_pdfs') await cleanupExpiredPdfs(services, body.olderThanDays);
-    else if (body.action === 'cleanup_orphaned_files') await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
+    else if (body.action === 'cleanup_orphaned_files')
+      await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
     else if (body.action === 'settle_stalled_jobs') await settleStalledJobs(services, { stalledAfterMinutes: body.stalledAfterMinutes });
     else await runIntegrityCheck(services, { repair: body.repair ?? false });
   };

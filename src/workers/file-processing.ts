@@ -54,13 +54,16 @@ export async function processFile(services: WorkerServices, message: { fileId: s
   try {
     bytes = await readAll(blobs, 'uploads', file.s3Key, config.limits.maxUploadBytes);
   } catch (err) {
-    if (err instanceof BlobNotFoundError) return fail(services, file, { code: 'file_missing', message: 'The uploaded bytes are missing from storage' });
+    if (err instanceof BlobNotFoundError)
+      return fail(services, file, { code: 'file_missing', message: 'The uploaded bytes are missing from storage' });
     throw err;
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let result;
   try {
-    result = await inspect(bytes, { limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS } });
+    result = await inspect(bytes, {
+      limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS },
+    });
   } catch (err) {
     if (err instanceof PdfError) return fail(services, file, { code: err.code, message: err.message }, { sha256 });
     throw err;
@@ -80,7 +83,12 @@ export async function processFile(services: WorkerServices, message: { fileId: s
   return repos.files.updateStatus(userId, fileId, 'ready');
 }
 
-async function fail(services: WorkerServices, file: UploadedFile, error: { code: string; message: string }, extra: Record<string, unknown> = {}): Promise<UploadedFile> {
+async function fail(
+  services: WorkerServices,
+  file: UploadedFile,
+  error: { code: string; message: string },
+  extra: Record<string, unknown> = {},
+): Promise<UploadedFile> {
   await services.repos.files.updateMetadata(file.userId, file.id, { ...extra, error });
   return services.repos.files.updateStatus(file.userId, file.id, 'failed');
 }

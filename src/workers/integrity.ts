@@ -3,7 +3,13 @@ import { TEMPLATE_STATUSES, type Template } from '@/shared/domain/template.js';
 import type { CleanupServices } from './cleanup.js';
 
 export interface IntegrityIssue {
-  kind: 'file_row_without_blob' | 'upload_blob_without_row' | 'template_without_file' | 'template_without_user' | 'generated_pdf_without_blob' | 'generated_blob_without_row';
+  kind:
+    | 'file_row_without_blob'
+    | 'upload_blob_without_row'
+    | 'template_without_file'
+    | 'template_without_user'
+    | 'generated_pdf_without_blob'
+    | 'generated_blob_without_row';
   id: string;
   detail: string;
   repaired: boolean;
@@ -40,7 +46,11 @@ export async function runIntegrityCheck(services: CleanupServices, opts: { repai
   const repair = opts.repair ?? false;
   const cutoff = (opts.now ?? new Date()).getTime() - GRACE_MS;
   const issues: IntegrityIssue[] = [];
-  const report: IntegrityReport = { checked: { users: 0, files: 0, templates: 0, generatedPdfs: 0, uploadBlobs: 0, generatedBlobs: 0 }, issues, repaired: 0 };
+  const report: IntegrityReport = {
+    checked: { users: 0, files: 0, templates: 0, generatedPdfs: 0, uploadBlobs: 0, generatedBlobs: 0 },
+    issues,
+    repaired: 0,
+  };
   const add = (issue: Omit<IntegrityIssue, 'repaired'>, repaired: boolean) => {
     issues.push({ ...issue, repaired });
     if (repaired) report.repaired++;
@@ -88,13 +98,20 @@ export async function runIntegrityCheck(services: CleanupServices, opts: { repai
       const page = await repos.templates.listByStatus(status, { limit: 100, cursor });
       for (const t of page.items as Template[]) {
         report.checked.templates++;
-        const gone = !userIds.has(t.userId) ? 'template_without_user' : !(await blobs.exists('files', baseKey(t))) ? 'template_without_file' : null;
+        const gone = !userIds.has(t.userId)
+          ? 'template_without_user'
+          : !(await blobs.exists('files', baseKey(t)))
+            ? 'template_without_file'
+            : null;
         if (!gone) continue;
         if (repair) {
           await repos.templates.delete(t.templateId);
           await blobs.delete('files', baseKey(t));
         }
-        add({ kind: gone, id: t.templateId, detail: gone === 'template_without_user' ? `user ${t.userId}` : `files/${baseKey(t)}` }, repair);
+        add(
+          { kind: gone, id: t.templateId, detail: gone === 'template_without_user' ? `user ${t.userId}` : `files/${baseKey(t)}` },
+          repair,
+        );
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -103,14 +120,24 @@ export async function runIntegrityCheck(services: CleanupServices, opts: { repai
   const uploadBlobs = await listAll(services, 'uploads');
   report.checked.uploadBlobs = uploadBlobs.length;
   const strayUploads = uploadBlobs.filter((b) => !uploadKeys.has(b.key) && b.lastModified.getTime() < cutoff);
-  if (repair && strayUploads.length) await blobs.deleteMany('uploads', strayUploads.map((b) => b.key));
+  if (repair && strayUploads.length)
+    await blobs.deleteMany(
+      'uploads',
+      strayUploads.map((b) => b.key),
+    );
   for (const b of strayUploads) add({ kind: 'upload_blob_without_row', id: b.key, detail: `uploads/${b.key}` }, repair);
 
   const generatedBlobs = await listAll(services, 'generated');
   report.checked.generatedBlobs = generatedBlobs.length;
   // Job results (users/<id>/jobs/…) belong to jobs, not to GeneratedPdf rows.
-  const strayGenerated = generatedBlobs.filter((b) => /\/generated\//.test(b.key) && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff);
-  if (repair && strayGenerated.length) await blobs.deleteMany('generated', strayGenerated.map((b) => b.key));
+  const strayGenerated = generatedBlobs.filter(
+    (b) => /\/generated\//.test(b.key) && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff,
+  );
+  if (repair && strayGenerated.length)
+    await blobs.deleteMany(
+      'generated',
+      strayGenerated.map((b) => b.key),
+    );
   for (const b of strayGenerated) add({ kind: 'generated_blob_without_row', id: b.key, detail: `generated/${b.key}` }, repair);
 
   return report;

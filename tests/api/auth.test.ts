@@ -7,21 +7,39 @@ forEachApi('auth and account API', (api) => {
     const res = await api().app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { email: 'Ada@Example.com', password: 'correct horse battery', name: 'Ada', profile: { company: 'Acme', timezone: 'Europe/Paris', language: 'fr' } },
+      payload: {
+        email: 'Ada@Example.com',
+        password: 'correct horse battery',
+        name: 'Ada',
+        profile: { company: 'Acme', timezone: 'Europe/Paris', language: 'fr' },
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body.user).toMatchObject({ email: 'ada@example.com', name: 'Ada', role: 'user', profile: { company: 'Acme', timezone: 'Europe/Paris', language: 'fr' } });
+    expect(body.user).toMatchObject({
+      email: 'ada@example.com',
+      name: 'Ada',
+      role: 'user',
+      profile: { company: 'Acme', timezone: 'Europe/Paris', language: 'fr' },
+    });
     expect(body.accessToken.split('.')).toHaveLength(3);
     expect(res.body).not.toMatch(/password|scrypt/i);
-    const dup = await api().app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'ada@example.com', password: 'another password', name: 'Eve' } });
+    const dup = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: 'ada@example.com', password: 'another password', name: 'Eve' },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.headers['content-type']).toContain('application/problem+json');
     expect(dup.json().code).toBe('email_taken');
   });
 
   it('rejects bad registration input with every field error', async () => {
-    const res = await api().app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'not-an-email', password: 'short', profile: { timezone: 'Mars/Olympus' } } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: 'not-an-email', password: 'short', profile: { timezone: 'Mars/Olympus' } },
+    });
     expect(res.statusCode).toBe(400);
     const paths = res.json().errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['body.email', 'body.password', 'body.name', 'body.profile.timezone']));
@@ -29,11 +47,23 @@ forEachApi('auth and account API', (api) => {
 
   it('logs in, rejects wrong passwords and unknown emails alike', async () => {
     const u = await registerUser(api().app, 'login');
-    const ok = await api().app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: u.email.toUpperCase(), password: 'correct horse battery' } });
+    const ok = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: u.email.toUpperCase(), password: 'correct horse battery' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user.id).toBe(u.id);
-    const wrong = await api().app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: u.email, password: 'wrong password' } });
-    const unknown = await api().app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@example.com', password: 'wrong password' } });
+    const wrong = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: u.email, password: 'wrong password' },
+    });
+    const unknown = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'nobody@example.com', password: 'wrong password' },
+    });
     expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401]);
     expect(wrong.json().code).toBe('invalid_credentials');
     expect(unknown.json().code).toBe('invalid_credentials');
@@ -69,17 +99,29 @@ forEachApi('auth and account API', (api) => {
 
   it('logout revokes the session', async () => {
     const u = await registerUser(api().app, 'logout');
-    expect((await api().app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken: u.refreshToken } })).statusCode).toBe(204);
+    expect(
+      (await api().app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken: u.refreshToken } })).statusCode,
+    ).toBe(204);
     const res = await api().app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: u.refreshToken } });
     expect(res.statusCode).toBe(401);
   });
 
   it('updates the profile', async () => {
     const u = await registerUser(api().app, 'profile');
-    const res = await api().app.inject({ method: 'PATCH', url: '/api/profile', headers: u.headers, payload: { name: 'New Name', company: 'Globex', preferences: { theme: 'dark' } } });
+    const res = await api().app.inject({
+      method: 'PATCH',
+      url: '/api/profile',
+      headers: u.headers,
+      payload: { name: 'New Name', company: 'Globex', preferences: { theme: 'dark' } },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user).toMatchObject({ name: 'New Name', profile: { company: 'Globex', preferences: { theme: 'dark' } } });
-    const bad = await api().app.inject({ method: 'PATCH', url: '/api/profile', headers: u.headers, payload: { timezone: 'Nowhere/Never' } });
+    const bad = await api().app.inject({
+      method: 'PATCH',
+      url: '/api/profile',
+      headers: u.headers,
+      payload: { timezone: 'Nowhere/Never' },
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -116,7 +158,12 @@ forEachApi('auth and account API', (api) => {
         };
       },
     });
-    const app = await buildApp({ config: services.config, checks: [], services: { ...services, repos: { ...services.repos, apiKeys } }, logger: false });
+    const app = await buildApp({
+      config: services.config,
+      checks: [],
+      services: { ...services, repos: { ...services.repos, apiKeys } },
+      logger: false,
+    });
     try {
       const u = await registerUser(app, 'touch');
       const created = await app.inject({ method: 'POST', url: '/api/api-keys', headers: u.headers, payload: { name: 'server' } });
@@ -136,7 +183,11 @@ forEachApi('auth and account API', (api) => {
     expect((await api().app.inject({ method: 'GET', url: '/api/admin/users', headers: u.headers })).statusCode).toBe(403);
     const admin = await registerUser(api().app, 'boss');
     await api().services.repos.users.setRole(admin.id, 'admin');
-    const login = await api().app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: admin.email, password: 'correct horse battery' } });
+    const login = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: admin.email, password: 'correct horse battery' },
+    });
     const headers = { authorization: `Bearer ${login.json().accessToken}` };
     const res = await api().app.inject({ method: 'GET', url: '/api/admin/users?search=PLAIN&limit=5', headers });
     expect(res.statusCode).toBe(200);
@@ -160,7 +211,12 @@ forEachApi('auth and account API', (api) => {
     const nf = await api().app.inject({ method: 'GET', url: '/api/nope' });
     expect(nf.statusCode).toBe(404);
     expect(nf.json().code).toBe('route_not_found');
-    const bad = await api().app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
+    const bad = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": ',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
   });

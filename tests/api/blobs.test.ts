@@ -49,7 +49,11 @@ describe('local signed URL routes (/blobs)', () => {
   });
 
   it('PUT stores within the signed bound and content type; a raised bound or expired URL is refused', async () => {
-    const up = await api().services.blobs.signedUploadUrl('uploads', 'tests/up.pdf', { expiresInSeconds: 60, maxBytes: 16, contentType: 'application/pdf' });
+    const up = await api().services.blobs.signedUploadUrl('uploads', 'tests/up.pdf', {
+      expiresInSeconds: 60,
+      maxBytes: 16,
+      contentType: 'application/pdf',
+    });
     const ok = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.from('%PDF-1.7 tiny') });
     expect(ok.statusCode).toBe(200);
     const stored = await api().services.blobs.get('uploads', 'tests/up.pdf');
@@ -57,13 +61,21 @@ describe('local signed URL routes (/blobs)', () => {
     stored.body.destroy();
 
     const raised = up.url.replace('max=16', 'max=99999');
-    expect((await api().app.inject({ method: 'PUT', url: raised, headers: up.headers, payload: Buffer.alloc(100) })).json().code).toBe('signed_url_invalid');
+    expect((await api().app.inject({ method: 'PUT', url: raised, headers: up.headers, payload: Buffer.alloc(100) })).json().code).toBe(
+      'signed_url_invalid',
+    );
     const tooBig = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.alloc(17) });
     expect(tooBig.statusCode).toBe(413);
     // The earlier object is intact after the refused overwrite.
     expect((await api().services.blobs.head('uploads', 'tests/up.pdf'))?.size).toBe(13);
-    const expired = await api().services.blobs.signedUploadUrl('uploads', 'tests/up2.pdf', { expiresInSeconds: -1, maxBytes: 16, contentType: 'application/pdf' });
-    expect((await api().app.inject({ method: 'PUT', url: expired.url, headers: expired.headers, payload: Buffer.from('x') })).json().code).toBe('signed_url_expired');
+    const expired = await api().services.blobs.signedUploadUrl('uploads', 'tests/up2.pdf', {
+      expiresInSeconds: -1,
+      maxBytes: 16,
+      contentType: 'application/pdf',
+    });
+    expect(
+      (await api().app.inject({ method: 'PUT', url: expired.url, headers: expired.headers, payload: Buffer.from('x') })).json().code,
+    ).toBe('signed_url_expired');
     expect(await api().services.blobs.exists('uploads', 'tests/up2.pdf')).toBe(false);
   });
 });

@@ -56,7 +56,10 @@ forEachApi('files API', (api) => {
   it('imports the AcroForm fields of a real form as suggested fields', async (ctx) => {
     if (!corpusDir('pdf-lib').dir) return ctx.skip();
     const file = await uploadOk(api().app, ada.headers, readCorpusFile('pdf-lib', 'sample_form.pdf'), 'sample_form.pdf');
-    const meta = file.metadata as { pageCount: number; formFields: { name: string; type: string; page: number; advanced: { acroFormName?: string } }[] };
+    const meta = file.metadata as {
+      pageCount: number;
+      formFields: { name: string; type: string; page: number; advanced: { acroFormName?: string } }[];
+    };
     expect(meta.pageCount).toBeGreaterThan(0);
     expect(meta.formFields.length).toBeGreaterThan(3);
     for (const f of meta.formFields) {
@@ -69,7 +72,12 @@ forEachApi('files API', (api) => {
     const before = await blobCount(api());
     const stats = (await api().app.inject({ method: 'GET', url: '/api/files/stats', headers: ada.headers })).json();
 
-    const html = await upload(api().app, ada.headers, new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'), 'fake.pdf');
+    const html = await upload(
+      api().app,
+      ada.headers,
+      new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'),
+      'fake.pdf',
+    );
     expect([html.statusCode, html.json().code]).toEqual([415, 'pdf_not_pdf']);
     expect(html.headers['content-type']).toContain('application/problem+json');
 
@@ -84,7 +92,12 @@ forEachApi('files API', (api) => {
     expect([encrypted.statusCode, encrypted.json().code]).toEqual([422, 'pdf_encrypted']);
 
     const noFile = multipartBody('x.pdf', good, 'attachment');
-    const wrongPart = await api().app.inject({ method: 'POST', url: '/api/files', headers: { ...ada.headers, ...noFile.headers }, payload: noFile.payload });
+    const wrongPart = await api().app.inject({
+      method: 'POST',
+      url: '/api/files',
+      headers: { ...ada.headers, ...noFile.headers },
+      payload: noFile.payload,
+    });
     expect(wrongPart.statusCode).toBe(400);
     const json = await api().app.inject({ method: 'POST', url: '/api/files', headers: ada.headers, payload: { file: 'x' } });
     expect(json.statusCode).toBe(400);
@@ -96,7 +109,12 @@ forEachApi('files API', (api) => {
 
   it('signed-upload flow: upload-url, PUT through the local signed URL, confirm', async () => {
     const bytes = await makePdf({ pages: 2 });
-    const res = await api().app.inject({ method: 'POST', url: '/api/files/upload-url', headers: ada.headers, payload: { filename: 'signed.pdf', contentType: 'application/pdf', size: bytes.byteLength } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: '/api/files/upload-url',
+      headers: ada.headers,
+      payload: { filename: 'signed.pdf', contentType: 'application/pdf', size: bytes.byteLength },
+    });
     expect(res.statusCode).toBe(201);
     const grant = res.json();
     expect(grant).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
@@ -109,7 +127,12 @@ forEachApi('files API', (api) => {
     const tooBig = Buffer.concat([Buffer.from(bytes), Buffer.alloc(10)]);
     const over = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: tooBig });
     expect(over.statusCode).toBe(413);
-    const wrongType = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: { 'content-type': 'text/plain' }, payload: Buffer.from(bytes) });
+    const wrongType = await api().app.inject({
+      method: 'PUT',
+      url: grant.uploadUrl,
+      headers: { 'content-type': 'text/plain' },
+      payload: Buffer.from(bytes),
+    });
     expect([wrongType.statusCode, wrongType.json().code]).toEqual([403, 'signed_url_invalid']);
 
     const put = await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: Buffer.from(bytes) });
@@ -118,7 +141,12 @@ forEachApi('files API', (api) => {
 
     const confirm = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
     expect(confirm.statusCode).toBe(200);
-    expect(confirm.json().file).toMatchObject({ id: grant.fileId, status: 'ready', fileSize: bytes.byteLength, metadata: { pageCount: 2 } });
+    expect(confirm.json().file).toMatchObject({
+      id: grant.fileId,
+      status: 'ready',
+      fileSize: bytes.byteLength,
+      metadata: { pageCount: 2 },
+    });
     // Confirming again is harmless.
     const again = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
     expect(again.json().file.status).toBe('ready');
@@ -126,7 +154,14 @@ forEachApi('files API', (api) => {
 
   it('signed-upload flow refuses a non-PDF at confirm and removes it', async () => {
     const junk = Buffer.from('PK\u0003\u0004 this is a zip, honestly');
-    const grant = (await api().app.inject({ method: 'POST', url: '/api/files/upload-url', headers: ada.headers, payload: { filename: 'x.pdf', contentType: 'application/pdf', size: junk.length } })).json();
+    const grant = (
+      await api().app.inject({
+        method: 'POST',
+        url: '/api/files/upload-url',
+        headers: ada.headers,
+        payload: { filename: 'x.pdf', contentType: 'application/pdf', size: junk.length },
+      })
+    ).json();
     expect((await api().app.inject({ method: 'PUT', url: grant.uploadUrl, headers: grant.headers, payload: junk })).statusCode).toBe(200);
     const confirm = await api().app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: ada.headers });
     expect([confirm.statusCode, confirm.json().code]).toEqual([415, 'pdf_not_pdf']);
@@ -173,7 +208,11 @@ forEachApi('files API', (api) => {
     const page2 = (await api().app.inject({ method: 'GET', url: '/api/files?page=2&limit=2', headers: u.headers })).json();
     expect(page2.items.map((f: { originalFilename: string }) => f.originalFilename)).toEqual(['f0.pdf']);
     const stats = (await api().app.inject({ method: 'GET', url: '/api/files/stats', headers: u.headers })).json();
-    expect(stats).toEqual({ totalFiles: 3, totalSize: sizes.reduce((a, b) => a + b), totalSizeString: String(sizes.reduce((a, b) => a + b)) });
+    expect(stats).toEqual({
+      totalFiles: 3,
+      totalSize: sizes.reduce((a, b) => a + b),
+      totalSizeString: String(sizes.reduce((a, b) => a + b)),
+    });
 
     const victim = page1.items[0];
     const row = await api().services.repos.files.get(u.id, victim.id);
@@ -193,8 +232,14 @@ forEachApi('files API', (api) => {
       const key = `users/${ada.id}/uploads/${name}`;
       await services.blobs.put('uploads', key, body, { contentType: 'application/pdf' });
       return services.repos.files.create({
-        userId: ada.id, originalFilename: name, storedFilename: name, filePath: key, s3Bucket: services.config.storage.buckets.uploads,
-        s3Key: key, fileSize: BigInt(body.byteLength), mimeType: 'application/pdf',
+        userId: ada.id,
+        originalFilename: name,
+        storedFilename: name,
+        filePath: key,
+        s3Bucket: services.config.storage.buckets.uploads,
+        s3Key: key,
+        fileSize: BigInt(body.byteLength),
+        mimeType: 'application/pdf',
       });
     };
     const row = await stage('queued.pdf', bytes);
@@ -206,7 +251,10 @@ forEachApi('files API', (api) => {
       await services.queue.send('file-processing', { fileId: row.id, userId: ada.id });
       await services.queue.send('file-processing', { fileId: bad.id, userId: ada.id });
       const deadline = Date.now() + 30_000;
-      const done = async () => (await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)))).every((f) => f.status === 'ready' || f.status === 'failed');
+      const done = async () =>
+        (await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)))).every(
+          (f) => f.status === 'ready' || f.status === 'failed',
+        );
       while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     } finally {
       await stop();
@@ -221,12 +269,22 @@ forEachApi('files API', (api) => {
     // Redelivery (and a direct call) leave the result as it is; a vanished file is acknowledged.
     await handler({ body: { fileId: row.id, userId: ada.id }, id: 'redelivered', attempt: 2 });
     expect((await processFile(services, { fileId: row.id, userId: ada.id })).updatedAt).toEqual(ready.updatedAt);
-    await expect(handler({ body: { fileId: '00000000-0000-4000-8000-000000000000', userId: ada.id }, id: 'gone', attempt: 1 })).resolves.toBeUndefined();
+    await expect(
+      handler({ body: { fileId: '00000000-0000-4000-8000-000000000000', userId: ada.id }, id: 'gone', attempt: 1 }),
+    ).resolves.toBeUndefined();
   });
 
   it('documents every files/templates/fields route in OpenAPI', async () => {
     const doc = (await api().app.inject({ method: 'GET', url: '/docs/json' })).json();
-    for (const p of ['/api/files', '/api/files/upload-url', '/api/files/{id}/confirm', '/api/files/{id}/content', '/api/templates/{id}/publish', '/api/templates/{id}/fields/positions', '/blobs/{bucket}/{*}']) {
+    for (const p of [
+      '/api/files',
+      '/api/files/upload-url',
+      '/api/files/{id}/confirm',
+      '/api/files/{id}/content',
+      '/api/templates/{id}/publish',
+      '/api/templates/{id}/fields/positions',
+      '/blobs/{bucket}/{*}',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     expect(doc.paths['/api/templates'].post.tags).toEqual(['templates']);
@@ -254,7 +312,12 @@ describe('files API: upload size limit', () => {
     const tmp = path.join(api.dataDir, 'blobs', '.tmp');
     expect(await fs.readdir(tmp).catch(() => [])).toEqual([]);
 
-    const url = await api.app.inject({ method: 'POST', url: '/api/files/upload-url', headers: user.headers, payload: { filename: 'big.pdf', contentType: 'application/pdf', size: big.byteLength } });
+    const url = await api.app.inject({
+      method: 'POST',
+      url: '/api/files/upload-url',
+      headers: user.headers,
+      payload: { filename: 'big.pdf', contentType: 'application/pdf', size: big.byteLength },
+    });
     expect([url.statusCode, url.json().code]).toEqual([413, 'file_too_large']);
 
     const small = await makePdf();
@@ -267,7 +330,11 @@ describe('files API: upload size limit', () => {
     const before = await blobCount(api);
     const post = async (bytes: Uint8Array) => {
       const body = multipartBody('x.pdf', bytes);
-      const res = await fetch(`${base}/api/files`, { method: 'POST', headers: { ...user.headers, ...body.headers }, body: new Uint8Array(body.payload) });
+      const res = await fetch(`${base}/api/files`, {
+        method: 'POST',
+        headers: { ...user.headers, ...body.headers },
+        body: new Uint8Array(body.payload),
+      });
       return [res.status, ((await res.json()) as { code: string }).code];
     };
     expect(await post(new Uint8Array(300_000).fill(65))).toEqual([415, 'pdf_not_pdf']);
@@ -288,9 +355,19 @@ describe('files and templates on S3 (s3rver over HTTP)', () => {
   let user: TestUser;
   beforeAll(async () => {
     s3 = await startS3rver(Object.values(buckets));
-    api = await createTestApi('pglite', { S3_UPLOAD_BUCKET: buckets.uploads, S3_GENERATED_BUCKET: buckets.generated, S3_BUCKET: buckets.files });
+    api = await createTestApi('pglite', {
+      S3_UPLOAD_BUCKET: buckets.uploads,
+      S3_GENERATED_BUCKET: buckets.generated,
+      S3_BUCKET: buckets.files,
+    });
     // s3rver accepts any credentials; the SDK still needs some to sign with.
-    store = new S3BlobStore({ buckets, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    store = new S3BlobStore({
+      buckets,
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     app = await buildApp({ config: api.services.config, checks: [], services: { ...api.services, blobs: store }, logger: false });
     await app.ready();
     user = await registerUser(app, 's3');
@@ -318,17 +395,33 @@ describe('files and templates on S3 (s3rver over HTTP)', () => {
     expect(Buffer.compare(Buffer.from(await fetched.arrayBuffer()), Buffer.from(bytes))).toBe(0);
 
     const other = await makePdf({ pages: 1 });
-    const grant = (await app.inject({ method: 'POST', url: '/api/files/upload-url', headers: user.headers, payload: { filename: 'presigned.pdf', contentType: 'application/pdf', size: other.byteLength } })).json();
+    const grant = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/files/upload-url',
+        headers: user.headers,
+        payload: { filename: 'presigned.pdf', contentType: 'application/pdf', size: other.byteLength },
+      })
+    ).json();
     const put = await fetch(grant.uploadUrl, { method: 'PUT', headers: grant.headers, body: Buffer.from(other) });
     expect(put.status).toBe(200);
     const confirmed = await app.inject({ method: 'POST', url: `/api/files/${grant.fileId}/confirm`, headers: user.headers });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.json().file).toMatchObject({ status: 'ready', metadata: { pageCount: 1 } });
 
-    const t = (await app.inject({ method: 'POST', url: '/api/templates', headers: user.headers, payload: { fileId: file.id, name: 'On S3' } })).json().template;
+    const t = (
+      await app.inject({ method: 'POST', url: '/api/templates', headers: user.headers, payload: { fileId: file.id, name: 'On S3' } })
+    ).json().template;
     expect(await store.exists('files', `templates/${t.templateId}/base.pdf`)).toBe(true);
-    await app.inject({ method: 'POST', url: `/api/templates/${t.templateId}/fields`, headers: user.headers, payload: { name: 'n', type: 'text', page: 2, position: { x: 1, y: 1 }, size: { width: 50, height: 10 }, bindingKey: 'n' } });
-    expect((await app.inject({ method: 'POST', url: `/api/templates/${t.templateId}/publish`, headers: user.headers })).json().version).toBe(1);
+    await app.inject({
+      method: 'POST',
+      url: `/api/templates/${t.templateId}/fields`,
+      headers: user.headers,
+      payload: { name: 'n', type: 'text', page: 2, position: { x: 1, y: 1 }, size: { width: 50, height: 10 }, bindingKey: 'n' },
+    });
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/templates/${t.templateId}/publish`, headers: user.headers })).json().version,
+    ).toBe(1);
     const v1 = await loadTemplateVersion(services, user.id, t.templateId);
     expect(v1.version).toBe(1);
     expect(v1.fields.map((f) => f.page)).toEqual([2]);

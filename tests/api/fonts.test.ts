@@ -12,11 +12,20 @@ forEachApi('fonts API', (api) => {
     expect(res.statusCode, res.body).toBe(200);
     const { families } = res.json() as { families: { name: string; aliases: string[]; styles: string[] }[] };
     const byName = new Map(families.map((f) => [f.name, f]));
-    expect(byName.get('Liberation Sans')).toEqual({ name: 'Liberation Sans', aliases: expect.arrayContaining(['Arial', 'Helvetica']), styles: ['regular', 'bold', 'italic', 'boldItalic'] });
+    expect(byName.get('Liberation Sans')).toEqual({
+      name: 'Liberation Sans',
+      aliases: expect.arrayContaining(['Arial', 'Helvetica']),
+      styles: ['regular', 'bold', 'italic', 'boldItalic'],
+    });
     expect(byName.get('Liberation Serif')?.aliases).toContain('Times New Roman');
     expect(byName.get('DejaVu Sans')?.styles).toEqual(['regular', 'bold', 'italic', 'boldItalic']);
     // The optional CJK family is listed exactly when its package is installed.
-    if (optionalCjkFaces('Noto Sans JP')) expect(byName.get('Noto Sans JP')).toEqual({ name: 'Noto Sans JP', aliases: expect.arrayContaining(['Noto Sans CJK JP', 'CJK']), styles: ['regular', 'bold'] });
+    if (optionalCjkFaces('Noto Sans JP'))
+      expect(byName.get('Noto Sans JP')).toEqual({
+        name: 'Noto Sans JP',
+        aliases: expect.arrayContaining(['Noto Sans CJK JP', 'CJK']),
+        styles: ['regular', 'bold'],
+      });
     else expect(byName.has('Noto Sans JP')).toBe(false);
     // Every alias names one family only.
     const aliases = families.flatMap((f) => f.aliases);

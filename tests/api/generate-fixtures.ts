@@ -12,14 +12,42 @@ export async function basePdf(): Promise<Uint8Array> {
 }
 
 export const FIELDS: FieldInput[] = [
-  { name: 'Customer', type: 'text', page: 1, position: { x: 50, y: 100 }, size: { width: 300, height: 24 }, bindingKey: 'customer.name', validation: { type: 'none', required: true } },
-  { name: 'Email', type: 'text', page: 1, position: { x: 50, y: 140 }, size: { width: 300, height: 24 }, bindingKey: 'email', validation: { type: 'email', required: false } },
-  { name: 'Amount', type: 'number', page: 1, position: { x: 50, y: 180 }, size: { width: 200, height: 24 }, bindingKey: 'amount', validation: { type: 'number', required: true, min: 0 } },
+  {
+    name: 'Customer',
+    type: 'text',
+    page: 1,
+    position: { x: 50, y: 100 },
+    size: { width: 300, height: 24 },
+    bindingKey: 'customer.name',
+    validation: { type: 'none', required: true },
+  },
+  {
+    name: 'Email',
+    type: 'text',
+    page: 1,
+    position: { x: 50, y: 140 },
+    size: { width: 300, height: 24 },
+    bindingKey: 'email',
+    validation: { type: 'email', required: false },
+  },
+  {
+    name: 'Amount',
+    type: 'number',
+    page: 1,
+    position: { x: 50, y: 180 },
+    size: { width: 200, height: 24 },
+    bindingKey: 'amount',
+    validation: { type: 'number', required: true, min: 0 },
+  },
 ];
 
 /** Through the real API: upload the base, create the template, add the fields, publish version 1. */
 export async function createTemplate(
-  app: FastifyInstance, headers: Record<string, string>, fields: FieldInput[] = FIELDS, publish = true, base?: Uint8Array,
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  fields: FieldInput[] = FIELDS,
+  publish = true,
+  base?: Uint8Array,
 ): Promise<{ templateId: string; fileId: string }> {
   const file = await uploadOk(app, headers, base ?? (await basePdf()), 'invoice.pdf');
   const res = await app.inject({ method: 'POST', url: '/api/templates', headers, payload: { fileId: file.id, name: 'Invoice' } });

@@ -27,7 +27,12 @@ forEachApi('sync generation and preflight', (api) => {
   });
 
   it('generates a PDF with Accept: application/pdf; the text reads back', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: valid } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: { ...a.headers, accept: 'application/pdf' },
+      payload: { data: valid },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(JSON.parse(String(res.headers['x-pdf-warnings']))).toEqual([]);
@@ -37,13 +42,25 @@ forEachApi('sync generation and preflight', (api) => {
     expect(text).not.toContain('TEST MODE');
     const id = String(res.headers['x-generated-pdf-id']);
     const row = await api().app.inject({ method: 'GET', url: `/api/generated-pdfs/${id}`, headers: a.headers });
-    expect(row.json()).toMatchObject({ id, templateId, status: 'completed', pageCount: 1, testMode: false, fileSize: res.rawPayload.length });
+    expect(row.json()).toMatchObject({
+      id,
+      templateId,
+      status: 'completed',
+      pageCount: 1,
+      testMode: false,
+      fileSize: res.rawPayload.length,
+    });
     const expires = new Date(row.json().expiresAt).getTime();
     expect(expires - Date.now()).toBeGreaterThan((api().services.config.limits.pdfRetentionDays - 1) * 86_400_000);
   });
 
   it('answers JSON with a signed URL by default; the URL serves the same document; tampered fails', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: a.headers, payload: { data: valid } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: a.headers,
+      payload: { data: valid },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ pageCount: 1, warnings: [] });
@@ -51,7 +68,10 @@ forEachApi('sync generation and preflight', (api) => {
     expect(dl.statusCode).toBe(200);
     expect(dl.rawPayload.length).toBe(body.fileSize);
     expect(await pageText(dl.rawPayload)).toContain('Ada Lovelace');
-    const tampered = await fetchSigned(api().app, body.url.replace(/sig=([0-9a-zA-Z_-])/, (_m: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`));
+    const tampered = await fetchSigned(
+      api().app,
+      body.url.replace(/sig=([0-9a-zA-Z_-])/, (_m: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`),
+    );
     expect(tampered.statusCode).toBe(403);
     expect(tampered.json().code).toMatch(/signature_invalid|signed_url_invalid/);
     const row = await api().services.repos.generatedPdfs.getById(body.id);
@@ -70,7 +90,12 @@ forEachApi('sync generation and preflight', (api) => {
     const big = await doc.save();
     expect(big.byteLength).toBeGreaterThan(MAX_INLINE_PDF_BYTES);
     const { templateId: bigId } = await createTemplate(api().app, a.headers, undefined, true, big);
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${bigId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: valid } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${bigId}/generate`,
+      headers: { ...a.headers, accept: 'application/pdf' },
+      payload: { data: valid },
+    });
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
     const link = res.json();
@@ -82,7 +107,12 @@ forEachApi('sync generation and preflight', (api) => {
   }, 60_000);
 
   it('rejects invalid data with 422 payload_invalid listing every field', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: a.headers, payload: { data: { email: 'not-an-email', amount: -3 } } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: a.headers,
+      payload: { data: { email: 'not-an-email', amount: -3 } },
+    });
     expect(res.statusCode, res.body).toBe(422);
     const problem = res.json();
     expect(problem.code).toBe('payload_invalid');
@@ -94,10 +124,20 @@ forEachApi('sync generation and preflight', (api) => {
   });
 
   it('preflight reports errors without generating', async () => {
-    const ok = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/preflight`, headers: a.headers, payload: { data: valid } });
+    const ok = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/preflight`,
+      headers: a.headers,
+      payload: { data: valid },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ ok: true, errors: [], missingGlyphs: [] });
-    const bad = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/preflight`, headers: a.headers, payload: { data: { customer: { name: 'Zoë कख' }, amount: 'x' } } });
+    const bad = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/preflight`,
+      headers: a.headers,
+      payload: { data: { customer: { name: 'Zoë कख' }, amount: 'x' } },
+    });
     const body = bad.json();
     expect(body.ok).toBe(false);
     expect(body.errors.map((e: { bindingKey: string }) => e.bindingKey)).toContain('amount');
@@ -105,7 +145,13 @@ forEachApi('sync generation and preflight', (api) => {
   });
 
   it('flatten: false leaves fillable form fields; flatten: true none', async () => {
-    const gen = (flatten: boolean) => api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: valid, flatten } });
+    const gen = (flatten: boolean) =>
+      api().app.inject({
+        method: 'POST',
+        url: `/api/templates/${templateId}/generate`,
+        headers: { ...a.headers, accept: 'application/pdf' },
+        payload: { data: valid, flatten },
+      });
     const fillable = await readFormFields((await gen(false)).rawPayload);
     expect(fillable.length).toBeGreaterThanOrEqual(2);
     expect(fillable.map((f) => f.value)).toContain('Ada Lovelace');
@@ -115,26 +161,53 @@ forEachApi('sync generation and preflight', (api) => {
   });
 
   it('testMode watermarks the document and flags the row', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: valid, testMode: true } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: { ...a.headers, accept: 'application/pdf' },
+      payload: { data: valid, testMode: true },
+    });
     expect(res.statusCode).toBe(200);
     expect(await pageText(res.rawPayload)).toContain('TEST MODE');
-    const row = await api().app.inject({ method: 'GET', url: `/api/generated-pdfs/${String(res.headers['x-generated-pdf-id'])}`, headers: a.headers });
+    const row = await api().app.inject({
+      method: 'GET',
+      url: `/api/generated-pdfs/${String(res.headers['x-generated-pdf-id'])}`,
+      headers: a.headers,
+    });
     expect(row.json().testMode).toBe(true);
     expect((await PDFDocument.load(res.rawPayload)).getPageCount()).toBe(1);
   });
 
   it('generates the latest published version by default; a draft edit only with version: draft', async () => {
-    const field = { name: 'Note', type: 'text', page: 1, position: { x: 50, y: 300 }, size: { width: 300, height: 24 }, bindingKey: 'note' };
+    const field = {
+      name: 'Note',
+      type: 'text',
+      page: 1,
+      position: { x: 50, y: 300 },
+      size: { width: 300, height: 24 },
+      bindingKey: 'note',
+    };
     const add = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/fields`, headers: a.headers, payload: field });
     expect(add.statusCode, add.body).toBe(201);
-    const gen = (version?: number | 'draft') => api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: { ...a.headers, accept: 'application/pdf' }, payload: { data: { ...valid, note: 'Draft-only note' }, ...(version ? { version } : {}) } });
+    const gen = (version?: number | 'draft') =>
+      api().app.inject({
+        method: 'POST',
+        url: `/api/templates/${templateId}/generate`,
+        headers: { ...a.headers, accept: 'application/pdf' },
+        payload: { data: { ...valid, note: 'Draft-only note' }, ...(version ? { version } : {}) },
+      });
     expect(await pageText((await gen()).rawPayload)).not.toContain('Draft-only note');
     expect(await pageText((await gen(1)).rawPayload)).not.toContain('Draft-only note');
     expect(await pageText((await gen('draft')).rawPayload)).toContain('Draft-only note');
   });
 
   it('an unknown version is 404', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: a.headers, payload: { data: valid, version: 99 } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: a.headers,
+      payload: { data: valid, version: 99 },
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -155,7 +228,7 @@ forEachApi('sync generation and preflight', (api) => {
     expect((await fetchSigned(api().app, dl.json().url)).statusCode).toBe(404);
   });
 
-  describe('authorization: user B on A\'s resources answers 404 and changes nothing', () => {
+  describe("authorization: user B on A's resources answers 404 and changes nothing", () => {
     it('templates, generated PDFs', async () => {
       const pdfs = await api().app.inject({ method: 'GET', url: '/api/generated-pdfs', headers: a.headers });
       const pdfId = pdfs.json().items[0].id;
@@ -173,7 +246,9 @@ forEachApi('sync generation and preflight', (api) => {
       }
       expect((await api().app.inject({ method: 'GET', url: '/api/generated-pdfs', headers: b.headers })).json().total).toBe(0);
       expect((await api().app.inject({ method: 'GET', url: `/api/generated-pdfs/${pdfId}`, headers: a.headers })).statusCode).toBe(200);
-      expect((await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, payload: { data: valid } })).statusCode).toBe(401);
+      expect(
+        (await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, payload: { data: valid } })).statusCode,
+      ).toBe(401);
     });
   });
 });

@@ -54,10 +54,28 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   /** A job row without queue messages: the test delivers its records itself (recordDelivery). */
   const bareJob = async (total: number) =>
-    (await api().services.repos.generationJobs.createOrGet({ userId: a.id, templateId, templateVersion: 1, total, output: 'individual', idempotencyKey: null, webhookUrl: null, notifyEmail: null, testMode: false })).job;
+    (
+      await api().services.repos.generationJobs.createOrGet({
+        userId: a.id,
+        templateId,
+        templateVersion: 1,
+        total,
+        output: 'individual',
+        idempotencyKey: null,
+        webhookUrl: null,
+        notifyEmail: null,
+        testMode: false,
+      })
+    ).job;
   /** Delivers record `index` of the job as its queue message would, with payload record(payloadBase + index). */
-  const recordDelivery = (jobId: string, name: string, payloadBase: number) => (index: number, attempt: number, s = api().services) =>
-    handlePdfGeneration(s, { id: `${name}-${index}-${attempt}`, attempt, body: { templateId, userId: a.id, payload: record(payloadBase + index), jobId, recordIndex: index, version: 1 } });
+  const recordDelivery =
+    (jobId: string, name: string, payloadBase: number) =>
+    (index: number, attempt: number, s = api().services) =>
+      handlePdfGeneration(s, {
+        id: `${name}-${index}-${attempt}`,
+        attempt,
+        body: { templateId, userId: a.id, payload: record(payloadBase + index), jobId, recordIndex: index, version: 1 },
+      });
 
   it('sets up a template, a webhook receiver (first delivery fails) and the workers', async () => {
     a = await registerUser(api().app, 'jobs-a');
@@ -82,7 +100,12 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
 
   let jobId: string;
   it('creates a job of 50 records (202); the same Idempotency-Key returns the same job (200)', async () => {
-    const payload = { records: Array.from({ length: N }, (_, i) => record(i)), output: 'zip', webhookUrl: hookUrl, notifyEmail: 'ops@example.com' };
+    const payload = {
+      records: Array.from({ length: N }, (_, i) => record(i)),
+      output: 'zip',
+      webhookUrl: hookUrl,
+      notifyEmail: 'ops@example.com',
+    };
     const headers = { ...a.headers, 'idempotency-key': `batch-${Date.now()}` };
     const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers, payload });
     expect(res.statusCode, res.body).toBe(202);
@@ -147,7 +170,11 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     const before = await api().services.repos.generationJobs.getById(jobId);
     const rowsBefore = (await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total;
     for (const index of [0, 7]) {
-      await handlePdfGeneration(api().services, { id: 'redelivered', attempt: 2, body: { templateId, userId: a.id, payload: record(index), jobId, recordIndex: index, version: 1 } });
+      await handlePdfGeneration(api().services, {
+        id: 'redelivered',
+        attempt: 2,
+        body: { templateId, userId: a.id, payload: record(index), jobId, recordIndex: index, version: 1 },
+      });
     }
     const after = await api().services.repos.generationJobs.getById(jobId);
     expect([after.done, after.failed]).toEqual([before.done, before.failed]);
@@ -155,7 +182,12 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   });
 
   it('output merged: one PDF with every record in order', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [0, 1, 2].map((i) => record(100 + i)), output: 'merged' } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/jobs`,
+      headers: a.headers,
+      payload: { records: [0, 1, 2].map((i) => record(100 + i)), output: 'merged' },
+    });
     expect(res.statusCode, res.body).toBe(202);
     const job = await waitForJob(api().app, a.headers, res.json().job.id);
     expect(job).toMatchObject({ status: 'completed', done: 3, failed: 0 });
@@ -168,7 +200,12 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     // The consumers stop first (the remaining tests need none), so no record races the cancel.
     await stop?.();
     stop = undefined;
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: Array.from({ length: 200 }, (_, i) => record(1000 + i)), output: 'zip' } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/jobs`,
+      headers: a.headers,
+      payload: { records: Array.from({ length: 200 }, (_, i) => record(1000 + i)), output: 'zip' },
+    });
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json().job.id;
     expect((await api().app.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers: b.headers })).statusCode).toBe(404);
@@ -183,7 +220,11 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     const before = await rows();
     expect(before).toBe(0);
     for (const index of [197, 198, 199]) {
-      await handlePdfGeneration(api().services, { id: `late-${index}`, attempt: 1, body: { templateId, userId: a.id, payload: record(1000 + index), jobId: id, recordIndex: index, version: 1 } });
+      await handlePdfGeneration(api().services, {
+        id: `late-${index}`,
+        attempt: 1,
+        body: { templateId, userId: a.id, payload: record(1000 + index), jobId: id, recordIndex: index, version: 1 },
+      });
     }
     expect(await rows()).toBe(before);
     const job = (await api().app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: a.headers })).json().job;
@@ -194,12 +235,21 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   }, 60_000);
 
   it('a cancel that lands while the merged result is being built stands: no result is kept, no notification is sent', async () => {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [record(500), record(501)], output: 'merged', webhookUrl: hookUrl } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/jobs`,
+      headers: a.headers,
+      payload: { records: [record(500), record(501)], output: 'merged', webhookUrl: hookUrl },
+    });
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json().job.id;
     const { services } = api();
     for (const index of [0, 1]) {
-      await handlePdfGeneration(services, { id: `rec-${index}`, attempt: 1, body: { templateId, userId: a.id, payload: record(500 + index), jobId: id, recordIndex: index, version: 1 } });
+      await handlePdfGeneration(services, {
+        id: `rec-${index}`,
+        attempt: 1,
+        body: { templateId, userId: a.id, payload: record(500 + index), jobId: id, recordIndex: index, version: 1 },
+      });
     }
     // The owner cancels just as the result blob is written (between building it and completing the job).
     const blobs = new Proxy(services.blobs, {
@@ -220,7 +270,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     expect(hooks.length).toBe(hooksBefore);
   });
 
-  it('a process that dies right after completing a record\'s row, redelivered before the last record, still lets the job finish', async () => {
+  it("a process that dies right after completing a record's row, redelivered before the last record, still lets the job finish", async () => {
     // The job row without queue messages: this test delivers every record itself, so the only
     // pdf-generation message it leaves is the job's finalize (if the records sent one).
     const { services } = api();
@@ -291,15 +341,25 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     await deliver(1, 1);
     // Record 2's last delivery died while making it (row left processing); record 3's message never
     // reached a handler (no row). The queue holds nothing of this job: nothing else would finish it.
-    const { pdf: dying } = await services.repos.generatedPdfs.createOrGet({ recordKey: `${job.id}:2`, userId: a.id, templateId, templateVersion: 1, jobId: job.id });
+    const { pdf: dying } = await services.repos.generatedPdfs.createOrGet({
+      recordKey: `${job.id}:2`,
+      userId: a.id,
+      templateId,
+      templateVersion: 1,
+      jobId: job.id,
+    });
     await services.repos.generatedPdfs.markProcessing(dying.id);
     const mine = (settled: SettledJob[]) => settled.filter((x) => x.jobId === job.id);
     expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60 }))).toEqual([]); // moved just now: not stalled
     const later = new Date(Date.now() + 61 * 60_000);
-    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([{ jobId: job.id, recordsFailed: 2, outcome: 'finalized' }]);
+    expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([
+      { jobId: job.id, recordsFailed: 2, outcome: 'finalized' },
+    ]);
     const done = (await api().app.inject({ method: 'GET', url: `/api/jobs/${job.id}`, headers: a.headers })).json().job;
     expect(done).toMatchObject({ status: 'completed', total: 4, done: 2, failed: 2 });
-    expect(done.errors).toEqual([2, 3].map((index) => expect.objectContaining({ index, message: expect.stringContaining('dead-lettered or lost') })));
+    expect(done.errors).toEqual(
+      [2, 3].map((index) => expect.objectContaining({ index, message: expect.stringContaining('dead-lettered or lost') })),
+    );
     for (const i of [2, 3]) expect((await services.repos.generatedPdfs.findByRecordKey(`${job.id}:${i}`))?.status).toBe('failed');
     // A lost message turns up after all: no document, no counter moves.
     await deliver(3, 1);
@@ -310,7 +370,14 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   it('the sweep leaves alone a stalled job whose records are still queued (a busy queue), and it then finishes normally', async () => {
     const { services } = api();
     const job = await bareJob(1);
-    await services.queue.send('pdf-generation', { templateId, userId: a.id, payload: record(900), jobId: job.id, recordIndex: 0, version: 1 });
+    await services.queue.send('pdf-generation', {
+      templateId,
+      userId: a.id,
+      payload: record(900),
+      jobId: job.id,
+      recordIndex: 0,
+      version: 1,
+    });
     const later = new Date(Date.now() + 61 * 60_000);
     const settled = (await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later })).filter((x) => x.jobId === job.id);
     expect(settled).toEqual([{ jobId: job.id, recordsFailed: 0, outcome: 'still_queued' }]);
@@ -323,16 +390,35 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     }
   }, 120_000);
 
-  it('authorization: user B sees none of A\'s jobs', async () => {
+  it("authorization: user B sees none of A's jobs", async () => {
     expect((await api().app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: b.headers })).statusCode).toBe(404);
     expect((await api().app.inject({ method: 'GET', url: '/api/jobs', headers: b.headers })).json().total).toBe(0);
-    expect((await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: b.headers, payload: { records: [record(1)] } })).statusCode).toBe(404);
+    expect(
+      (
+        await api().app.inject({
+          method: 'POST',
+          url: `/api/templates/${templateId}/jobs`,
+          headers: b.headers,
+          payload: { records: [record(1)] },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('bounds: empty records and more than 10,000 are refused', async () => {
-    const empty = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: [] } });
+    const empty = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/jobs`,
+      headers: a.headers,
+      payload: { records: [] },
+    });
     expect(empty.statusCode).toBe(400);
-    const tooMany = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/jobs`, headers: a.headers, payload: { records: Array.from({ length: 10_001 }, () => ({})) } });
+    const tooMany = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/jobs`,
+      headers: a.headers,
+      payload: { records: Array.from({ length: 10_001 }, () => ({})) },
+    });
     expect(tooMany.statusCode).toBe(400);
   });
 });

@@ -46,9 +46,16 @@ describe('studio served by the API', () => {
   });
 
   it('with S3 storage the bucket origin may be reached for presigned uploads and previews', async () => {
-    const s3App = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://127.0.0.1:4569/x' }), checks: [], studioDir: dir, logger: false });
+    const s3App = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://127.0.0.1:4569/x' }),
+      checks: [],
+      studioDir: dir,
+      logger: false,
+    });
     try {
-      const csp = String((await s3App.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).headers['content-security-policy']);
+      const csp = String(
+        (await s3App.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).headers['content-security-policy'],
+      );
       expect(csp).toContain("connect-src 'self' blob: http://127.0.0.1:4569");
       expect(csp).toContain("frame-src 'self' blob: http://127.0.0.1:4569");
     } finally {
@@ -57,13 +64,28 @@ describe('studio served by the API', () => {
   });
 
   it('on AWS the policy names our buckets exactly (virtual-hosted), never a wildcard host', () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', AWS_REGION: 'us-west-2', S3_UPLOAD_BUCKET: 'up-b', S3_GENERATED_BUCKET: 'gen-b', S3_BUCKET: 'files-b' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      STORAGE_DRIVER: 's3',
+      AWS_REGION: 'us-west-2',
+      S3_UPLOAD_BUCKET: 'up-b',
+      S3_GENERATED_BUCKET: 'gen-b',
+      S3_BUCKET: 'files-b',
+    });
     expect(storageOrigins(config).sort()).toEqual([
-      'https://files-b.s3.us-west-2.amazonaws.com', 'https://gen-b.s3.us-west-2.amazonaws.com', 'https://up-b.s3.us-west-2.amazonaws.com',
+      'https://files-b.s3.us-west-2.amazonaws.com',
+      'https://gen-b.s3.us-west-2.amazonaws.com',
+      'https://up-b.s3.us-west-2.amazonaws.com',
     ]);
     expect(studioCsp(storageOrigins(config))).not.toContain('*');
     // A custom endpoint with virtual-hosted URLs: bucket.host, not the endpoint's bare origin.
-    const custom = loadConfig({ LOG_LEVEL: 'silent', STORAGE_DRIVER: 's3', S3_ENDPOINT: 'https://storage.example.com', S3_FORCE_PATH_STYLE: 'false', S3_UPLOAD_BUCKET: 'up-b' });
+    const custom = loadConfig({
+      LOG_LEVEL: 'silent',
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: 'https://storage.example.com',
+      S3_FORCE_PATH_STYLE: 'false',
+      S3_UPLOAD_BUCKET: 'up-b',
+    });
     expect(storageOrigins(custom)).toContain('https://up-b.storage.example.com');
   });
 

@@ -6,11 +6,21 @@ import { REPO_ROOT } from '../helpers/corpus.js';
 
 /** Test-side helpers for the files/templates/fields API tests (multipart bodies, PDFs, uploads). */
 
-export function multipartBody(filename: string, bytes: Uint8Array, field = 'file', contentType = 'application/pdf'): { payload: Buffer; headers: Record<string, string> } {
+export function multipartBody(
+  filename: string,
+  bytes: Uint8Array,
+  field = 'file',
+  contentType = 'application/pdf',
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----pdfstudio${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, Buffer.from(bytes), tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat([head, Buffer.from(bytes), tail]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 /** A PDF with `pages` pages of the given size, each saying "Page n", plus an optional AcroForm text field. */
@@ -33,13 +43,23 @@ export function fixture(relative: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path.join(REPO_ROOT, relative)));
 }
 
-export async function upload(app: FastifyInstance, headers: Record<string, string>, bytes: Uint8Array, filename = 'doc.pdf'): Promise<LightMyRequestResponse> {
+export async function upload(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  bytes: Uint8Array,
+  filename = 'doc.pdf',
+): Promise<LightMyRequestResponse> {
   const body = multipartBody(filename, bytes);
   return app.inject({ method: 'POST', url: '/api/files', headers: { ...headers, ...body.headers }, payload: body.payload });
 }
 
 /** Uploads and returns the file (fails the test with the answer otherwise). */
-export async function uploadOk(app: FastifyInstance, headers: Record<string, string>, bytes: Uint8Array, filename = 'doc.pdf'): Promise<{ id: string; [k: string]: unknown }> {
+export async function uploadOk(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  bytes: Uint8Array,
+  filename = 'doc.pdf',
+): Promise<{ id: string; [k: string]: unknown }> {
   const res = await upload(app, headers, bytes, filename);
   if (res.statusCode !== 201) throw new Error(`upload failed: ${res.statusCode} ${res.body}`);
   return res.json().file;

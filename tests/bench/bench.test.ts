@@ -13,7 +13,10 @@ import { table } from '../../bench/lib/stats.js';
 describe('bench', () => {
   it('builds deterministic base PDFs and records with accented Latin text', async () => {
     const [a, b] = [await buildTemplates(), await buildTemplates()];
-    expect(a.map((t) => [t.name, t.fields.length])).toEqual([['invoice', 30], ['20-page', 60]]);
+    expect(a.map((t) => [t.name, t.fields.length])).toEqual([
+      ['invoice', 30],
+      ['20-page', 60],
+    ]);
     expect(Buffer.from(a[0].base).equals(Buffer.from(b[0].base))).toBe(true);
     expect(Buffer.from(a[1].base).equals(Buffer.from(b[1].base))).toBe(true);
     expect((await pageTexts(a[1].base)).length).toBe(20);

@@ -16,22 +16,57 @@ describe('CLI: generate --template --base --data --out (files only, no server)',
     doc.addPage([595, 842]);
     await writeFile(path.join(dir, 'base.pdf'), await doc.save());
     const fields = [
-      { name: 'Customer', type: 'text', page: 1, position: { x: 72, y: 100 }, size: { width: 300, height: 24 }, bindingKey: 'customer.name' },
-      { name: 'Total', type: 'number', page: 1, position: { x: 72, y: 140 }, size: { width: 200, height: 24 }, bindingKey: 'total', advanced: { number: { locale: 'en-US', decimals: 2 } } },
+      {
+        name: 'Customer',
+        type: 'text',
+        page: 1,
+        position: { x: 72, y: 100 },
+        size: { width: 300, height: 24 },
+        bindingKey: 'customer.name',
+      },
+      {
+        name: 'Total',
+        type: 'number',
+        page: 1,
+        position: { x: 72, y: 140 },
+        size: { width: 200, height: 24 },
+        bindingKey: 'total',
+        advanced: { number: { locale: 'en-US', decimals: 2 } },
+      },
     ];
     await writeFile(path.join(dir, 't.json'), JSON.stringify({ fields }));
-    const records = [{ customer: { name: 'Zoë Ñúñez' }, total: 12.5 }, { 'customer.name': 'Łukasz Øberg', total: 7 }, { customer: { name: 'Ann' }, total: 'not a number' }];
+    const records = [
+      { customer: { name: 'Zoë Ñúñez' }, total: 12.5 },
+      { 'customer.name': 'Łukasz Øberg', total: 7 },
+      { customer: { name: 'Ann' }, total: 'not a number' },
+    ];
     await writeFile(path.join(dir, 'records.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('writes one PDF per record, reports the bad one, exits 2', async () => {
     const out = path.join(dir, 'out');
-    const run = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'generate', '--template', path.join(dir, 't.json'), '--base', path.join(dir, 'base.pdf'), '--data', path.join(dir, 'records.jsonl'), '--out', out], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'src/cli/index.ts',
+        'generate',
+        '--template',
+        path.join(dir, 't.json'),
+        '--base',
+        path.join(dir, 'base.pdf'),
+        '--data',
+        path.join(dir, 'records.jsonl'),
+        '--out',
+        out,
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(run.stdout).toContain('2 PDF(s) written');
     expect(run.stderr).toMatch(/record 3:/);
     expect(run.status).toBe(2);
@@ -44,7 +79,23 @@ describe('CLI: generate --template --base --data --out (files only, no server)',
 
   it('refuses a template file that is not fields', async () => {
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ fields: [{ name: 'x' }] }));
-    const run = spawnSync('npx', ['tsx', 'src/cli/index.ts', 'generate', '--template', path.join(dir, 'bad.json'), '--base', path.join(dir, 'base.pdf'), '--data', path.join(dir, 'records.jsonl'), '--out', path.join(dir, 'o2')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'src/cli/index.ts',
+        'generate',
+        '--template',
+        path.join(dir, 'bad.json'),
+        '--base',
+        path.join(dir, 'base.pdf'),
+        '--data',
+        path.join(dir, 'records.jsonl'),
+        '--out',
+        path.join(dir, 'o2'),
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/bad\.json: 0\.type/);
   });

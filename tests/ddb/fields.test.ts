@@ -21,7 +21,16 @@ const customerName = (templateId: string): CreateFieldInput => ({
   position: { x: 100, y: 50 },
   size: { width: 200, height: 30 },
   bindingKey: 'customer.name',
-  style: { fontFamily: 'Arial', fontSize: 12, textColor: '#000000', backgroundColor: 'transparent', textAlign: 'left', bold: false, italic: false, underline: false },
+  style: {
+    fontFamily: 'Arial',
+    fontSize: 12,
+    textColor: '#000000',
+    backgroundColor: 'transparent',
+    textAlign: 'left',
+    bold: false,
+    italic: false,
+    underline: false,
+  },
   layout: { rotation: 0, lockProportions: false, layerOrder: 1, snapToGrid: true },
   advanced: { placeholder: 'Enter customer name', required: true, multiLine: false, maxLength: 100, visibility: 'always' },
   validation: { type: 'none', required: true },
@@ -58,14 +67,23 @@ describe('fieldsRepository', () => {
     const bare = await repos.fields.create(simple(templateId, 1, 0));
     expect(bare.style.fontFamily).toBe('Arial');
     expect(bare.layout).toEqual({ rotation: 0, lockProportions: false, layerOrder: 0, snapToGrid: true });
-    await expect(repos.fields.create({ ...simple(templateId, 1, 0), size: { width: 0, height: 99_999 } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(repos.fields.create({ ...simple(templateId, 1, 0), size: { width: 0, height: 99_999 } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(repos.fields.get(f.fieldId, { templateId: 'other' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('listByTemplate: ordered by page, then layerOrder (numerically), whatever the creation order', async () => {
     const { repos, templateId, otherTemplateId } = await setup();
     const specs = [
-      [3, 0], [1, 10], [1, 2], [12, 1], [2, 5], [1, 0], [2, 100], [10, 3],
+      [3, 0],
+      [1, 10],
+      [1, 2],
+      [12, 1],
+      [2, 5],
+      [1, 0],
+      [2, 100],
+      [10, 3],
     ] as const;
     for (const [page, layer] of specs) await repos.fields.create(simple(templateId, page, layer));
     await repos.fields.create(simple(otherTemplateId, 1, 0, 'foreign'));
@@ -90,7 +108,11 @@ describe('fieldsRepository', () => {
     const { repos, templateId, otherTemplateId } = await setup();
     const a = await repos.fields.create({ ...customerName(templateId), name: 'a' });
     const b = await repos.fields.create({ ...simple(templateId, 1, 5), name: 'b' });
-    const updated = await repos.fields.update(a.fieldId, { style: { fontSize: 20, bold: true }, advanced: { placeholder: null }, name: 'renamed' }, { templateId });
+    const updated = await repos.fields.update(
+      a.fieldId,
+      { style: { fontSize: 20, bold: true }, advanced: { placeholder: null }, name: 'renamed' },
+      { templateId },
+    );
     expect(updated.style).toEqual({ ...a.style, fontSize: 20, bold: true });
     expect(updated.advanced.placeholder).toBeUndefined();
     expect(updated.advanced.maxLength).toBe(100);
@@ -160,11 +182,15 @@ describe('batchUpdatePositions', () => {
     expect(after.at(-1)?.page).toBe(9);
   });
 
-  it('a field of another (user\'s) template or an unknown id → FieldsNotInTemplateError listing them; nothing changed', async () => {
+  it("a field of another (user's) template or an unknown id → FieldsNotInTemplateError listing them; nothing changed", async () => {
     const { repos, templateId, otherTemplateId, created } = await sixty();
     const intruder = await repos.fields.create(simple(otherTemplateId, 1, 0, 'intruder'));
     const before = await repos.fields.listByTemplate(templateId);
-    const updates = [...created.map((f) => ({ fieldId: f.fieldId, position: { x: 1, y: 1 } })), { fieldId: intruder.fieldId, position: { x: 2, y: 2 } }, { fieldId: 'ghost', page: 2 }];
+    const updates = [
+      ...created.map((f) => ({ fieldId: f.fieldId, position: { x: 1, y: 1 } })),
+      { fieldId: intruder.fieldId, position: { x: 2, y: 2 } },
+      { fieldId: 'ghost', page: 2 },
+    ];
     const err = await repos.fields.batchUpdatePositions(updates, { templateId }).catch((e) => e);
     expect(err).toBeInstanceOf(FieldsNotInTemplateError);
     expect(err).toBeInstanceOf(ValidationError);
@@ -213,7 +239,12 @@ describe('batchUpdatePositions', () => {
     };
     const { FieldsRepository } = await import('@/shared/database/ddb/fields-repository.js');
     const raced = new FieldsRepository({ docClient: clients.docClient, tableName: repos.fields.tableName });
-    const err = await raced.batchUpdatePositions(created.slice(0, 10).map((f) => ({ fieldId: f.fieldId, position: { x: 3, y: 3 } })), { templateId }).catch((e) => e);
+    const err = await raced
+      .batchUpdatePositions(
+        created.slice(0, 10).map((f) => ({ fieldId: f.fieldId, position: { x: 3, y: 3 } })),
+        { templateId },
+      )
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.details.failed).toEqual([victim]);
     expect(err.details.applied).toHaveLength(9);
@@ -224,10 +255,18 @@ describe('batchUpdatePositions', () => {
 describe('batchUpsert (studio save)', () => {
   it('creates, replaces and removes missing; foreign ids refused', async () => {
     const { repos, templateId, otherTemplateId } = await setup();
-    const first = await repos.fields.batchUpsert(templateId, [simple(templateId, 1, 1, 'one'), simple(templateId, 1, 0, 'zero'), simple(templateId, 2, 0, 'two')]);
+    const first = await repos.fields.batchUpsert(templateId, [
+      simple(templateId, 1, 1, 'one'),
+      simple(templateId, 1, 0, 'zero'),
+      simple(templateId, 2, 0, 'two'),
+    ]);
     expect(first.map((f) => f.name)).toEqual(['zero', 'one', 'two']);
     const [zero, one] = first;
-    const second = await repos.fields.batchUpsert(templateId, [{ ...one, name: 'one*', fieldId: one.fieldId }, simple(templateId, 3, 0, 'three')], { removeMissing: true });
+    const second = await repos.fields.batchUpsert(
+      templateId,
+      [{ ...one, name: 'one*', fieldId: one.fieldId }, simple(templateId, 3, 0, 'three')],
+      { removeMissing: true },
+    );
     expect(second.map((f) => f.name)).toEqual(['one*', 'three']);
     const stored = await repos.fields.listByTemplate(templateId);
     expect(stored.map((f) => f.name)).toEqual(['one*', 'three']);

@@ -38,7 +38,15 @@ describe('local server', () => {
     ]);
     let repos = createDdbRepositories({ docClient: clients.docClient, stage });
     const t = await repos.templates.create(template('u1'));
-    const f = await repos.fields.create({ templateId: t.templateId, name: 'n', type: 'text', page: 2, position: { x: 1, y: 1 }, size: { width: 5, height: 5 }, bindingKey: 'k' });
+    const f = await repos.fields.create({
+      templateId: t.templateId,
+      name: 'n',
+      type: 'text',
+      page: 2,
+      position: { x: 1, y: 1 },
+      size: { width: 5, height: 5 },
+      bindingKey: 'k',
+    });
     clients.client.destroy();
     await first.stop();
 
@@ -79,7 +87,9 @@ describe('local server', () => {
     await a.stop();
     const b = await startLocalDynamo();
     const cb = createDynamoClients({ endpoint: b.endpoint, region: 'us-east-1' });
-    await expect(cb.client.send(new DescribeTableCommand({ TableName: tableNames(stage).templates }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(cb.client.send(new DescribeTableCommand({ TableName: tableNames(stage).templates }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     cb.client.destroy();
     await b.stop();
   });
@@ -105,26 +115,39 @@ describe('ensureTables', () => {
     const described = (await clients.client.send(new DescribeTableCommand({ TableName: fields.tableName }))).Table;
     expect(described?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(described?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(['TemplateIdIndex', 'TypeIndex']);
-    expect((await clients.client.send(new DescribeTimeToLiveCommand({ TableName: fields.tableName }))).TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+    expect(
+      (await clients.client.send(new DescribeTimeToLiveCommand({ TableName: fields.tableName }))).TimeToLiveDescription?.TimeToLiveStatus,
+    ).toBe('DISABLED');
     await Promise.all([ensureTables(clients.client, stage), ensureTables(clients.client, stage)]);
   });
 
   it('only tolerates the missing UpdateTimeToLive for a local endpoint', async () => {
-    await expect(ensureTables(clients.client, uniqueStage(), { local: false })).rejects.toMatchObject({ name: expect.stringMatching(/UnknownOperation/) });
+    await expect(ensureTables(clients.client, uniqueStage(), { local: false })).rejects.toMatchObject({
+      name: expect.stringMatching(/UnknownOperation/),
+    });
   });
 
   it('refuses an existing table whose indexes differ from the definition', async () => {
     const stage = uniqueStage();
     const def = tableDefinitions(stage).templates.create;
-    await clients.client.send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes?.slice(0, 1), BillingMode: 'PAY_PER_REQUEST' }));
-    await expect(ensureTables(clients.client, stage, { only: ['templates'] })).rejects.toMatchObject({ code: 'ddb_table_mismatch', message: expect.stringMatching(/StatusIndex is missing/) });
+    await clients.client.send(
+      new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes?.slice(0, 1), BillingMode: 'PAY_PER_REQUEST' }),
+    );
+    await expect(ensureTables(clients.client, stage, { only: ['templates'] })).rejects.toMatchObject({
+      code: 'ddb_table_mismatch',
+      message: expect.stringMatching(/StatusIndex is missing/),
+    });
   });
 });
 
 describe('seed-style singletons', () => {
   const saved = { endpoint: process.env.DYNAMODB_ENDPOINT, stage: process.env.STAGE, dataDir: process.env.DATA_DIR };
   afterAll(() => {
-    for (const [key, value] of [['DYNAMODB_ENDPOINT', saved.endpoint], ['STAGE', saved.stage], ['DATA_DIR', saved.dataDir]] as const) {
+    for (const [key, value] of [
+      ['DYNAMODB_ENDPOINT', saved.endpoint],
+      ['STAGE', saved.stage],
+      ['DATA_DIR', saved.dataDir],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }

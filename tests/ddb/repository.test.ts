@@ -32,7 +32,17 @@ async function rawRepo(options: { docClient?: DynamoDBDocumentClient; batch?: Pa
 
 function thing(i: number, templateId = 'p1', extra: Record<string, unknown> = {}): Raw {
   const id = `f${String(i).padStart(4, '0')}`;
-  return { fieldId: id, templateId, sortKey: id, type: 'text', name: `name ${i}`, status: i % 2 ? 'odd' : 'even', size: { width: i, height: 1 }, position: { x: i, y: i }, ...extra };
+  return {
+    fieldId: id,
+    templateId,
+    sortKey: id,
+    type: 'text',
+    name: `name ${i}`,
+    status: i % 2 ? 'odd' : 'even',
+    size: { width: i, height: 1 },
+    position: { x: i, y: i },
+    ...extra,
+  };
 }
 
 type Send = (command: unknown) => Promise<Record<string, unknown>>;
@@ -46,16 +56,35 @@ function intercept(docClient: DynamoDBDocumentClient, wrap: (command: unknown, o
 describe('buildUpdateExpression', () => {
   it('names every attribute, skips undefined, removes null, sets document paths', () => {
     const ctx = new ExpressionContext();
-    const expr = buildUpdateExpression(ctx, { status: 'a', name: 'n', type: undefined, size: { width: 1 }, description: null, 'layout.layerOrder': 3 });
+    const expr = buildUpdateExpression(ctx, {
+      status: 'a',
+      name: 'n',
+      type: undefined,
+      size: { width: 1 },
+      description: null,
+      'layout.layerOrder': 3,
+    });
     const params = ctx.params();
     expect(expr).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n4.#n5 = :v3 REMOVE #n3');
-    expect(params.ExpressionAttributeNames).toEqual({ '#n0': 'status', '#n1': 'name', '#n2': 'size', '#n3': 'description', '#n4': 'layout', '#n5': 'layerOrder' });
+    expect(params.ExpressionAttributeNames).toEqual({
+      '#n0': 'status',
+      '#n1': 'name',
+      '#n2': 'size',
+      '#n3': 'description',
+      '#n4': 'layout',
+      '#n5': 'layerOrder',
+    });
     expect(params.ExpressionAttributeValues).toEqual({ ':v0': 'a', ':v1': 'n', ':v2': { width: 1 }, ':v3': 3 });
     // A condition in the same request reuses the name placeholders, never a colliding value one.
     expect(cond.and(cond.exists('status'), cond.eq('name', 'x'))(ctx)).toBe('attribute_exists(#n0) AND #n1 = :v4');
     // Parentheses only where precedence needs them: DynamoDB refuses redundant ones.
-    const nested = cond.and(cond.and(cond.eq('a', 1), cond.or(cond.eq('b', 2), cond.eq('c', 3))), cond.or(cond.exists('d'), cond.and(cond.eq('e', 4), cond.eq('f', 5))));
-    expect(nested(new ExpressionContext())).toBe('#n0 = :v0 AND (#n1 = :v1 OR #n2 = :v2) AND (attribute_exists(#n3) OR #n4 = :v3 AND #n5 = :v4)');
+    const nested = cond.and(
+      cond.and(cond.eq('a', 1), cond.or(cond.eq('b', 2), cond.eq('c', 3))),
+      cond.or(cond.exists('d'), cond.and(cond.eq('e', 4), cond.eq('f', 5))),
+    );
+    expect(nested(new ExpressionContext())).toBe(
+      '#n0 = :v0 AND (#n1 = :v1 OR #n2 = :v2) AND (attribute_exists(#n3) OR #n4 = :v3 AND #n5 = :v4)',
+    );
   });
 
   it('refuses key changes and empty updates', () => {
@@ -87,17 +116,27 @@ describe('single-item operations', () => {
   it('update: reserved words, nested maps replaced whole, undefined skipped, null removes', async () => {
     const repo = await rawRepo();
     await repo.putItem(thing(2, 'p1', { description: 'd', style: { bold: true, fontSize: 9 } }));
-    const updated = await repo.updateItem({ fieldId: 'f0002' }, {
+    const updated = await repo.updateItem(
+      { fieldId: 'f0002' },
+      {
+        status: 'moved',
+        name: 'renamed',
+        type: 'date',
+        size: { width: 50, height: 60 },
+        position: { x: 7, y: 8 },
+        style: { fontSize: 14 },
+        sortKey: undefined,
+        description: null,
+      },
+    );
+    expect(updated).toMatchObject({
       status: 'moved',
       name: 'renamed',
       type: 'date',
       size: { width: 50, height: 60 },
       position: { x: 7, y: 8 },
-      style: { fontSize: 14 },
-      sortKey: undefined,
-      description: null,
+      sortKey: 'f0002',
     });
-    expect(updated).toMatchObject({ status: 'moved', name: 'renamed', type: 'date', size: { width: 50, height: 60 }, position: { x: 7, y: 8 }, sortKey: 'f0002' });
     expect(updated.style).toEqual({ fontSize: 14 });
     expect('description' in updated).toBe(false);
     expect(await repo.getItem({ fieldId: 'f0002' })).toEqual(updated);
@@ -108,17 +147,25 @@ describe('single-item operations', () => {
     await expect(repo.updateItem({ fieldId: 'missing' }, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     expect(await repo.getItem({ fieldId: 'missing' })).toBeUndefined(); // no upsert
     await repo.putItem(thing(3));
-    await expect(repo.updateItem({ fieldId: 'f0003' }, { name: 'x' }, { condition: cond.eq('templateId', 'other') })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      repo.updateItem({ fieldId: 'f0003' }, { name: 'x' }, { condition: cond.eq('templateId', 'other') }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       repo.updateItem({ fieldId: 'f0003' }, { name: 'x' }, { condition: cond.eq('status', 'stale'), onConditionFailed: 'conflict' }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect((await repo.getItem({ fieldId: 'f0003' }))?.name).toBe('name 3');
     // Nested AND/OR conditions are accepted by the server and evaluated as written.
-    const complex = cond.and(cond.exists('status'), cond.or(cond.eq('status', 'nope'), cond.and(cond.eq('name', 'name 3'), cond.ne('type', 'date'))));
+    const complex = cond.and(
+      cond.exists('status'),
+      cond.or(cond.eq('status', 'nope'), cond.and(cond.eq('name', 'name 3'), cond.ne('type', 'date'))),
+    );
     expect((await repo.updateItem({ fieldId: 'f0003' }, { name: 'y' }, { condition: complex })).name).toBe('y');
     await expect(repo.updateItem({ fieldId: 'f0003' }, { name: 'z' }, { condition: complex })).rejects.toBeInstanceOf(NotFoundError);
     // mustExist: false is an upsert
-    expect(await repo.updateItem({ fieldId: 'new' }, { name: 'created' }, { mustExist: false })).toEqual({ fieldId: 'new', name: 'created' });
+    expect(await repo.updateItem({ fieldId: 'new' }, { name: 'created' }, { mustExist: false })).toEqual({
+      fieldId: 'new',
+      name: 'created',
+    });
   });
 
   it('delete returns the item; missing or failing condition → NotFoundError and nothing deleted', async () => {
@@ -136,7 +183,10 @@ describe('queries with cursors', () => {
   let repo: DynamoRepository<Raw>;
   beforeAll(async () => {
     repo = await rawRepo();
-    await repo.batchPutItems([...Array.from({ length: 57 }, (_, i) => thing(i)), ...Array.from({ length: 5 }, (_, i) => thing(100 + i, 'p2'))]);
+    await repo.batchPutItems([
+      ...Array.from({ length: 57 }, (_, i) => thing(i)),
+      ...Array.from({ length: 5 }, (_, i) => thing(100 + i, 'p2')),
+    ]);
   });
   const byTemplate = (value: string) => ({ index: 'TemplateIdIndex', partition: { name: 'templateId', value } });
 
@@ -241,7 +291,14 @@ describe('batches of any length', () => {
     expect(read.map((i) => i.fieldId)).toEqual(items.map((i) => i.fieldId));
     expect(calls.get).toBeGreaterThan(3);
     // And the data really is there, read through an untouched client.
-    expect(await new DynamoRepository<Raw>({ docClient: ddb.docClient, tableName: repo.tableName, entityName: 'Thing', ...tableKeys('fields') }).batchGetItems(items.map((i) => ({ fieldId: i.fieldId })))).toHaveLength(260);
+    expect(
+      await new DynamoRepository<Raw>({
+        docClient: ddb.docClient,
+        tableName: repo.tableName,
+        entityName: 'Thing',
+        ...tableKeys('fields'),
+      }).batchGetItems(items.map((i) => ({ fieldId: i.fieldId }))),
+    ).toHaveLength(260);
   });
 
   it('gives up after maxAttempts with a typed BatchIncompleteError', async () => {

@@ -72,7 +72,8 @@ describe('templatesRepository', () => {
   it('listByUser: newest first across pages, status filter, other users excluded; bad page size → ValidationError', async () => {
     const { repos } = await ddb.newStage();
     const created = [];
-    for (let i = 0; i < 45; i++) created.push(await repos.templates.create(invoice('lister', { name: `T${i}`, status: i % 3 === 0 ? 'active' : 'draft' })));
+    for (let i = 0; i < 45; i++)
+      created.push(await repos.templates.create(invoice('lister', { name: `T${i}`, status: i % 3 === 0 ? 'active' : 'draft' })));
     await repos.templates.create(invoice('someone-else'));
     const names: string[] = [];
     let cursor: string | undefined;
@@ -110,8 +111,19 @@ describe('templatesRepository', () => {
   it('update: partial with reserved words, owner condition, null clears, unknown keys refused', async () => {
     const { repos } = await ddb.newStage();
     const t = await repos.templates.create(invoice('u1', { description: 'old' }));
-    const updated = await repos.templates.update(t.templateId, { name: 'Renamed', status: 'active', description: null, metadata: { v: 2 } }, { userId: 'u1' });
-    expect(updated).toMatchObject({ name: 'Renamed', status: 'active', metadata: { v: 2 }, scale: 1, pageCount: 1, createdAt: t.createdAt });
+    const updated = await repos.templates.update(
+      t.templateId,
+      { name: 'Renamed', status: 'active', description: null, metadata: { v: 2 } },
+      { userId: 'u1' },
+    );
+    expect(updated).toMatchObject({
+      name: 'Renamed',
+      status: 'active',
+      metadata: { v: 2 },
+      scale: 1,
+      pageCount: 1,
+      createdAt: t.createdAt,
+    });
     expect('description' in updated).toBe(false);
     expect(updated.updatedAt > t.updatedAt).toBe(true);
     expect(await repos.templates.get(t.templateId)).toEqual(updated);
@@ -135,7 +147,11 @@ describe('templatesRepository', () => {
     expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 2, total: 3 });
 
     expect((await repos.templates.archive(kept.templateId, { userId: 'u1' })).status).toBe('archived');
-    expect(await repos.templates.getUserTemplateStats('u1')).toEqual({ active: 1, total: 3, byStatus: { draft: 1, active: 1, archived: 1 } });
+    expect(await repos.templates.getUserTemplateStats('u1')).toEqual({
+      active: 1,
+      total: 3,
+      byStatus: { draft: 1, active: 1, archived: 1 },
+    });
 
     await expect(repos.templates.delete(doomed.templateId, { userId: 'u2' })).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.fields.listByTemplate(doomed.templateId)).toHaveLength(30);
@@ -163,8 +179,16 @@ describe('templatesRepository', () => {
     const bulk = { blob: 'x'.repeat(5_000) };
     await repos.templates.batchPutItems(
       Array.from({ length: 260 }, (_, i) => ({
-        templateId: `t${i}`, userId: 'heavy', name: `T${i}`, dimensions: { width: 10, height: 10 }, pageCount: 1, scale: 1,
-        status: i < 100 ? 'active' : 'draft', metadata: bulk, createdAt: new Date(1_700_000_000_000 + i).toISOString(), updatedAt: 'x',
+        templateId: `t${i}`,
+        userId: 'heavy',
+        name: `T${i}`,
+        dimensions: { width: 10, height: 10 },
+        pageCount: 1,
+        scale: 1,
+        status: i < 100 ? 'active' : 'draft',
+        metadata: bulk,
+        createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+        updatedAt: 'x',
       })),
     );
     expect(await repos.templates.getUserTemplateStats('heavy')).toMatchObject({ active: 100, total: 260 });
@@ -177,7 +201,9 @@ describe('templatesRepository', () => {
     const t = await repos.templates.create(invoice('u1', { ttl }));
     expect((await repos.templates.get(t.templateId)).ttl).toBe(ttl);
     expect('ttl' in (await repos.templates.update(t.templateId, { ttl: null }))).toBe(false);
-    await expect(repos.templates.putItem(t, { condition: (ctx) => `attribute_not_exists(${ctx.name('templateId')})` })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      repos.templates.putItem(t, { condition: (ctx) => `attribute_not_exists(${ctx.name('templateId')})` }),
+    ).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('expired items (ttl passed, not yet swept) are hidden from every read', async () => {

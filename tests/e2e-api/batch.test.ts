@@ -59,7 +59,16 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
     // that a SIGKILL of the child leaves running.
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000', DATABASE_URL: '', NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '100000',
+        DATABASE_URL: '',
+        NODE_ENV: 'production',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     log = '';
@@ -118,7 +127,11 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
   }
 
   async function api(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
-    const res = await fetch(`${base}${url}`, { method, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return res;
   }
 
@@ -149,7 +162,12 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
     templateId = ((await tpl.json()) as { template: { templateId: string } }).template.templateId;
     for (const f of FIELDS) expect((await api('POST', `/api/templates/${templateId}/fields`, f)).status).toBe(201);
     expect((await api('POST', `/api/templates/${templateId}/publish`)).status).toBe(201);
-    const gen = await api('POST', `/api/templates/${templateId}/generate`, { data: { customer: { name: 'Sync Person' }, amount: 1 } }, { accept: 'application/pdf' });
+    const gen = await api(
+      'POST',
+      `/api/templates/${templateId}/generate`,
+      { data: { customer: { name: 'Sync Person' }, amount: 1 } },
+      { accept: 'application/pdf' },
+    );
     expect(gen.status).toBe(200);
     expect(await pageText(new Uint8Array(await gen.arrayBuffer()))).toContain('Sync Person');
     const link = await api('POST', `/api/templates/${templateId}/generate`, { data: { customer: { name: 'Linked Person' }, amount: 2 } });
@@ -164,7 +182,9 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
     const created = await api('POST', `/api/templates/${templateId}/jobs`, { records }, { 'idempotency-key': 'e2e-batch-1' });
     expect(created.status).toBe(202);
     const jobId = ((await created.json()) as { job: { id: string } }).job.id;
-    const status = async () => ((await (await api('GET', `/api/jobs/${jobId}`)).json()) as { job: { status: string; done: number; failed: number; total: number } }).job;
+    const status = async () =>
+      ((await (await api('GET', `/api/jobs/${jobId}`)).json()) as { job: { status: string; done: number; failed: number; total: number } })
+        .job;
     let job = await status();
     const t0 = Date.now();
     while (job.done < 20 && Date.now() - t0 < 120_000) {
@@ -200,10 +220,18 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
       job = await status();
     }
     const finished = job.status === 'completed' && job.done === RECORDS;
-    expect(job, finished ? undefined : await diagnose(jobId)).toMatchObject({ status: 'completed', total: RECORDS, done: RECORDS, failed: 0 });
+    expect(job, finished ? undefined : await diagnose(jobId)).toMatchObject({
+      status: 'completed',
+      total: RECORDS,
+      done: RECORDS,
+      failed: 0,
+    });
     const items: { id: string }[] = [];
     for (let page = 1; ; page++) {
-      const res = (await (await api('GET', `/api/generated-pdfs?jobId=${jobId}&limit=100&page=${page}`)).json()) as { items: { id: string }[]; total: number };
+      const res = (await (await api('GET', `/api/generated-pdfs?jobId=${jobId}&limit=100&page=${page}`)).json()) as {
+        items: { id: string }[];
+        total: number;
+      };
       items.push(...res.items);
       if (items.length >= res.total) break;
     }

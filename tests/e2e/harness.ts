@@ -113,12 +113,16 @@ export async function startApi(): Promise<Running & { log: () => string }> {
 /** Builds the studio into web/dist (unless E2E_SKIP_BUILD=1 and a build exists). */
 export function buildStudio(): void {
   if (process.env.E2E_SKIP_BUILD === '1' && existsSync(join(ROOT, 'web/dist/index.html'))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   if (r.status !== 0) throw new Error(`studio build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -128,9 +132,13 @@ export async function startStudio(apiUrl: string): Promise<Running> {
   const html = res && res.ok ? await res.text() : '';
   if (html.includes('<div id="root">')) return { url: apiUrl, stop: async () => undefined };
   const port = await freePort();
-  const { proc, log } = spawnLogged(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--config', 'web/vite.config.ts', '--port', String(port), '--strictPort'], {
-    STUDIO_API_URL: apiUrl,
-  });
+  const { proc, log } = spawnLogged(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'preview', '--config', 'web/vite.config.ts', '--port', String(port), '--strictPort'],
+    {
+      STUDIO_API_URL: apiUrl,
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url, 60_000, proc, log);
   return { url, stop: () => stopProcess(proc) };
@@ -144,7 +152,15 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
     headless: true,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
   return {
     context,
@@ -158,7 +174,11 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
 /** Text of every page of a PDF, with pdf.js in Node (items joined by spaces, pages by newlines). */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   const { getDocument } = await loadPdfJs();
-  const doc = await getDocument({ data: bytes, useSystemFonts: false, standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/') }).promise;
+  const doc = await getDocument({
+    data: bytes,
+    useSystemFonts: false,
+    standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/'),
+  }).promise;
   let out = '';
   for (let i = 1; i <= doc.numPages; i += 1) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -185,7 +205,16 @@ export async function startStudioSession(): Promise<StudioSession> {
     studio = await startStudio(api.url);
     const browser = await launchBrowser();
     const s = studio;
-    return { api, studio, browser, stop: async () => { await browser.close(); await s.stop(); await api.stop(); } };
+    return {
+      api,
+      studio,
+      browser,
+      stop: async () => {
+        await browser.close();
+        await s.stop();
+        await api.stop();
+      },
+    };
   } catch (err) {
     await studio?.stop();
     await api.stop();

@@ -30,7 +30,13 @@ export async function createTestApi(backend: PostgresBackend, env: Record<string
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-api-'));
   const db = await createTestDatabase(backend);
   const dynamo = await startTestDynamo();
-  const config: Config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAGE: dynamo.stage, RATE_LIMIT_PER_MINUTE: '100000', ...env });
+  const config: Config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    STAGE: dynamo.stage,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
   const signingSecret = 'test-signing-secret-that-is-long-enough-0123456789';
   // The embedded queue on the test's own database: the same durable pg-boss path as `npm start`.
   const queue = new PgBossQueueDriver({ connectionString: db.url, poolMax: 2 });
@@ -96,5 +102,11 @@ export async function registerUser(app: FastifyInstance, name = 'user'): Promise
   const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: 'correct horse battery', name } });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
-  return { id: body.user.id, email, accessToken: body.accessToken, refreshToken: body.refreshToken, headers: { authorization: `Bearer ${body.accessToken}` } };
+  return {
+    id: body.user.id,
+    email,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    headers: { authorization: `Bearer ${body.accessToken}` },
+  };
 }

@@ -22,7 +22,10 @@ export interface CorpusLocation {
 export function corpusDir(sub: string): CorpusLocation {
   const dir = path.join(CORPUS_DIR, sub);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    return { dir: undefined, skipReason: `corpus folder ${dir} is absent (tests expect ../shared/corpus next to the repo; set PDF_CORPUS_DIR to override)` };
+    return {
+      dir: undefined,
+      skipReason: `corpus folder ${dir} is absent (tests expect ../shared/corpus next to the repo; set PDF_CORPUS_DIR to override)`,
+    };
   }
   if (listPdfs(dir).length === 0) return { dir: undefined, skipReason: `corpus folder ${dir} holds no .pdf files` };
   return { dir, skipReason: undefined };

@@ -50,7 +50,11 @@ export async function startTestDynamo(options: LocalDynamoOptions = {}): Promise
     const stage = uniqueStage();
     await ensureTables(clients.client, stage, { local: true });
     const tables = tableNames(stage);
-    return { stage, tables, repos: createDdbRepositories({ docClient: stageOptions.docClient ?? clients.docClient, tables, batch: stageOptions.batch }) };
+    return {
+      stage,
+      tables,
+      repos: createDdbRepositories({ docClient: stageOptions.docClient ?? clients.docClient, tables, batch: stageOptions.batch }),
+    };
   };
   let first: TestStage;
   try {

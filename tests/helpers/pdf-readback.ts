@@ -9,9 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource,
-} from '@zxing/library';
+import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from '@zxing/library';
 import jsQR from 'jsqr';
 import { PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import pixelmatch from 'pixelmatch';
@@ -74,7 +72,9 @@ export function joinLines(items: TextItem[]): TextItem[] {
 
 /** All text of a page, line by line (top to bottom), separated by newlines. */
 export async function pageText(bytes: Uint8Array, pageNumber = 1): Promise<string> {
-  return joinLines(await extractText(bytes, pageNumber)).map((l) => l.str).join('\n');
+  return joinLines(await extractText(bytes, pageNumber))
+    .map((l) => l.str)
+    .join('\n');
 }
 
 /** Runs whose text contains `s`, merged per line (pdf.js may split a line into several runs). */
@@ -124,7 +124,22 @@ export async function renderPageToPng(bytes: Uint8Array, pageNumber = 1, dpi = 7
   try {
     const input = path.join(dir, 'in.pdf');
     writeFileSync(input, bytes);
-    await run('pdftoppm', ['-png', '-r', String(dpi), '-f', String(pageNumber), '-l', String(pageNumber), '-singlefile', '-aa', 'yes', '-aaVector', 'yes', input, path.join(dir, 'out')]);
+    await run('pdftoppm', [
+      '-png',
+      '-r',
+      String(dpi),
+      '-f',
+      String(pageNumber),
+      '-l',
+      String(pageNumber),
+      '-singlefile',
+      '-aa',
+      'yes',
+      '-aaVector',
+      'yes',
+      input,
+      path.join(dir, 'out'),
+    ]);
     const png = readFileSync(path.join(dir, 'out.png'));
     const img = PNG.sync.read(png);
     return { png, width: img.width, height: img.height, data: img.data };
@@ -162,7 +177,13 @@ export function compareImages(actual: RenderedPage, referencePath: string, thres
 }
 
 /** Crops a region (pixels) of a rendered page to RGBA. */
-export function crop(img: RenderedPage, x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number; height: number } {
+export function crop(
+  img: RenderedPage,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): { data: Uint8ClampedArray; width: number; height: number } {
   x = Math.max(0, Math.floor(x));
   y = Math.max(0, Math.floor(y));
   w = Math.min(img.width - x, Math.ceil(w));
@@ -176,12 +197,18 @@ export function crop(img: RenderedPage, x: number, y: number, w: number, h: numb
 }
 
 const ZX: Record<string, BarcodeFormat> = {
-  qrcode: BarcodeFormat.QR_CODE, code128: BarcodeFormat.CODE_128, ean13: BarcodeFormat.EAN_13,
-  datamatrix: BarcodeFormat.DATA_MATRIX, pdf417: BarcodeFormat.PDF_417,
+  qrcode: BarcodeFormat.QR_CODE,
+  code128: BarcodeFormat.CODE_128,
+  ean13: BarcodeFormat.EAN_13,
+  datamatrix: BarcodeFormat.DATA_MATRIX,
+  pdf417: BarcodeFormat.PDF_417,
 };
 
 /** Decodes the barcode in an RGBA image; QR via jsQR, everything else via ZXing. */
-export function decodeBarcode(img: { data: Uint8ClampedArray | Buffer; width: number; height: number }, format: string): string | undefined {
+export function decodeBarcode(
+  img: { data: Uint8ClampedArray | Buffer; width: number; height: number },
+  format: string,
+): string | undefined {
   if (format === 'qrcode') {
     const r = jsQR(new Uint8ClampedArray(img.data), img.width, img.height);
     if (r) return r.data;
@@ -189,7 +216,10 @@ export function decodeBarcode(img: { data: Uint8ClampedArray | Buffer; width: nu
   const lum = new Uint8ClampedArray(img.width * img.height);
   for (let i = 0; i < lum.length; i++) lum[i] = (img.data[i * 4] * 299 + img.data[i * 4 + 1] * 587 + img.data[i * 4 + 2] * 114) / 1000;
   const reader = new MultiFormatReader();
-  const hints = new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [ZX[format]]], [DecodeHintType.TRY_HARDER, true]]);
+  const hints = new Map<DecodeHintType, unknown>([
+    [DecodeHintType.POSSIBLE_FORMATS, [ZX[format]]],
+    [DecodeHintType.TRY_HARDER, true],
+  ]);
   reader.setHints(hints);
   try {
     const src = new RGBLuminanceSource(lum, img.width, img.height);

@@ -13,7 +13,10 @@ export function loadPdfJs(): Promise<PdfJs> {
   P.withResolvers ??= () => {
     let resolve!: (v: unknown) => void;
     let reject!: (e: unknown) => void;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    const promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     return { promise, resolve, reject };
   };
   return (loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs'));

@@ -115,7 +115,11 @@ export async function createTestDatabase(backend: PostgresBackend, opts: { migra
  * Declares `fn`'s tests once per backend, each against its own fresh, migrated database created
  * before the block and dropped after it. `db()` returns that database inside tests and hooks.
  */
-export function forEachPostgres(name: string, fn: (db: () => TestDatabase, backend: PostgresBackend) => void, opts: { migrate?: boolean } = {}): void {
+export function forEachPostgres(
+  name: string,
+  fn: (db: () => TestDatabase, backend: PostgresBackend) => void,
+  opts: { migrate?: boolean } = {},
+): void {
   // Real scrypt, cheaper cost (2^10): suites create many users; tests/prisma/password.test.ts covers the production cost.
   setPasswordHashParamsForTests({ ln: 10, r: 8, p: 1 });
   for (const backend of POSTGRES_BACKENDS) {
@@ -123,7 +127,10 @@ export function forEachPostgres(name: string, fn: (db: () => TestDatabase, backe
     const title = `[${backend}] ${name}`;
     if (reason) {
       console.warn(`${title}: ${reason}`);
-      describe.skip(`${title} (skipped: ${reason})`, () => fn(() => { throw new Error(reason); }, backend));
+      describe.skip(`${title} (skipped: ${reason})`, () =>
+        fn(() => {
+          throw new Error(reason);
+        }, backend));
       continue;
     }
     describe(title, () => {

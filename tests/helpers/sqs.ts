@@ -14,10 +14,18 @@ export interface FauxqsHandle {
   stop(): Promise<void>;
 }
 
-export async function startSqs(options: { maxReceiveCount: number; visibilityTimeoutSeconds: number; prefix?: string }): Promise<FauxqsHandle> {
+export async function startSqs(options: {
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+  prefix?: string;
+}): Promise<FauxqsHandle> {
   const server = await startFauxqs({ port: 0, logger: false });
   // fauxqs accepts any credentials; the SDK still needs some to sign with.
-  const client = new SQSClient({ region: 'us-east-1', endpoint: server.address, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new SQSClient({
+    region: 'us-east-1',
+    endpoint: server.address,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const urls = {} as Record<QueueName, string>;
   const dlqUrls = {} as Record<QueueName, string>;
   const prefix = options.prefix ?? '';

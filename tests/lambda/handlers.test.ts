@@ -13,8 +13,16 @@ function apiEvent(method: string, rawPath: string, opts: { body?: unknown; heade
     rawQueryString: '',
     headers: { host: 'api.example.com', 'content-type': 'application/json', ...(opts.headers ?? {}) },
     requestContext: {
-      accountId: '123456789012', apiId: 'api', domainName: 'api.example.com', domainPrefix: 'api', requestId: `req-${Math.random()}`, routeKey: '$default', stage: '$default',
-      time: new Date().toUTCString(), timeEpoch: Date.now(), http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      requestId: `req-${Math.random()}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
     },
     isBase64Encoded: false,
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
@@ -24,8 +32,15 @@ function apiEvent(method: string, rawPath: string, opts: { body?: unknown; heade
 function sqsEvent(records: { id: string; body: string }[]) {
   return {
     Records: records.map((r) => ({
-      messageId: r.id, receiptHandle: `rh-${r.id}`, body: r.body, attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {},
-      eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1', md5OfBody: '',
+      messageId: r.id,
+      receiptHandle: `rh-${r.id}`,
+      body: r.body,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
+      awsRegion: 'us-east-1',
+      md5OfBody: '',
     })),
   };
 }
@@ -48,7 +63,9 @@ describe('Lambda handlers invoked with sample events (embedded infrastructure un
     expect(JSON.parse(health.body).status).toBe('ok');
     const unauth = await handler(apiEvent('GET', '/api/auth/me'));
     expect(unauth.statusCode).toBe(401);
-    const reg = await handler(apiEvent('POST', '/api/auth/register', { body: { email: 'lambda@example.com', password: 'correct horse battery', name: 'L' } }));
+    const reg = await handler(
+      apiEvent('POST', '/api/auth/register', { body: { email: 'lambda@example.com', password: 'correct horse battery', name: 'L' } }),
+    );
     expect(reg.statusCode, reg.body).toBe(201);
     const me = await handler(apiEvent('GET', '/api/auth/me', { headers: { authorization: `Bearer ${JSON.parse(reg.body).accessToken}` } }));
     expect(me.statusCode).toBe(200);
@@ -57,31 +74,53 @@ describe('Lambda handlers invoked with sample events (embedded infrastructure un
 
   it('SQS handlers report partial batch failures (a bad record fails alone)', async () => {
     const cleanup = await import('@/lambda/cleanup.js');
-    const res = await cleanup.handler(sqsEvent([
-      { id: 'ok-1', body: JSON.stringify({ action: 'cleanup_expired_pdfs', olderThanDays: 30 }) },
-      { id: 'bad-1', body: 'not json' },
-      { id: 'bad-2', body: JSON.stringify({ action: 'unknown' }) },
-    ]));
+    const res = await cleanup.handler(
+      sqsEvent([
+        { id: 'ok-1', body: JSON.stringify({ action: 'cleanup_expired_pdfs', olderThanDays: 30 }) },
+        { id: 'bad-1', body: 'not json' },
+        { id: 'bad-2', body: JSON.stringify({ action: 'unknown' }) },
+      ]),
+    );
     expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-1', 'bad-2']);
     const email = await import('@/lambda/email-notifications.js');
-    const sent = await email.handler(sqsEvent([{ id: 'mail-1', body: JSON.stringify({ to: 'a@example.com', subject: 'Hi', text: 'from lambda' }) }]));
+    const sent = await email.handler(
+      sqsEvent([{ id: 'mail-1', body: JSON.stringify({ to: 'a@example.com', subject: 'Hi', text: 'from lambda' }) }]),
+    );
     expect(sent.batchItemFailures).toEqual([]);
     expect((await readdir(path.join(dataDir, 'outbox'))).length).toBe(1);
     const pdf = await import('@/lambda/pdf-generation.js');
-    const gen = await pdf.handler(sqsEvent([{ id: 'gen-1', body: JSON.stringify({ templateId: 'nope', userId: '00000000-0000-4000-8000-000000000000', payload: {} }) }]));
+    const gen = await pdf.handler(
+      sqsEvent([
+        { id: 'gen-1', body: JSON.stringify({ templateId: 'nope', userId: '00000000-0000-4000-8000-000000000000', payload: {} }) },
+      ]),
+    );
     expect(gen.batchItemFailures).toEqual([{ itemIdentifier: 'gen-1' }]);
     const scheduled = await import('@/lambda/scheduled-cleanup.js');
-    expect(await scheduled.handler({ olderThanDays: 30 })).toEqual({ expiredPdfs: 0, uploadsRemoved: 0, orphanBlobsRemoved: 0, stalledJobsSettled: 0 });
+    expect(await scheduled.handler({ olderThanDays: 30 })).toEqual({
+      expiredPdfs: 0,
+      uploadsRemoved: 0,
+      orphanBlobsRemoved: 0,
+      stalledJobsSettled: 0,
+    });
   }, 120_000);
 
   it('resolves the database password from DB_SECRET_ARN (RDS-managed secret JSON)', async () => {
     const env: NodeJS.ProcessEnv = { DB_HOST: 'db', DB_SECRET_ARN: 'arn:aws:secretsmanager:x:1:secret:db' };
     const asked: unknown[] = [];
-    const client = { send: async (cmd: { input: unknown }) => (asked.push(cmd.input), { SecretString: JSON.stringify({ username: 'app', password: 'p@ss' }) }) };
+    const client = {
+      send: async (cmd: { input: unknown }) => (
+        asked.push(cmd.input),
+        { SecretString: JSON.stringify({ username: 'app', password: 'p@ss' }) }
+      ),
+    };
     await resolveDatabasePassword(env, client as never);
     expect(env).toMatchObject({ DB_PASSWORD: 'p@ss', DB_USER: 'app' });
     expect(asked).toEqual([{ SecretId: 'arn:aws:secretsmanager:x:1:secret:db' }]);
     const withUrl: NodeJS.ProcessEnv = { DATABASE_URL: 'postgresql://x', DB_SECRET_ARN: 'arn' };
-    await resolveDatabasePassword(withUrl, { send: async () => { throw new Error('must not be called'); } } as never);
+    await resolveDatabasePassword(withUrl, {
+      send: async () => {
+        throw new Error('must not be called');
+      },
+    } as never);
   });
 });

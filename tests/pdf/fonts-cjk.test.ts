@@ -28,7 +28,11 @@ async function embeddedFonts(bytes: Uint8Array): Promise<{ name: string; stored:
     if (!(obj instanceof PDFDict) || !obj.get(PDFName.of('FontFile2'))) continue;
     const stream = doc.context.lookup(obj.get(PDFName.of('FontFile2'))) as PDFRawStream;
     const filtered = stream.dict.get(PDFName.of('Filter')) !== undefined;
-    out.push({ name: String(obj.get(PDFName.of('FontName'))), stored: stream.contents.length, raw: filtered ? inflateSync(stream.contents).length : stream.contents.length });
+    out.push({
+      name: String(obj.get(PDFName.of('FontName'))),
+      stored: stream.contents.length,
+      raw: filtered ? inflateSync(stream.contents).length : stream.contents.length,
+    });
   }
   return out;
 }
@@ -41,9 +45,27 @@ const absent = (): never => {
 cjk('CJK text with the optional Noto Sans JP font', () => {
   it('renders Japanese in an Arial field (fallback) and a "Noto Sans JP" field; text reads back; subsets are small', async () => {
     const base = await makeBase();
-    const arial = field({ name: 'Address', bindingKey: 'address', position: { x: 50, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 16 } });
-    const noto = field({ name: 'Kana', bindingKey: 'kana', position: { x: 50, y: 160 }, size: { width: 400, height: 30 }, style: { fontFamily: 'Noto Sans JP', fontSize: 16, bold: true } });
-    const alias = field({ name: 'Alias', bindingKey: 'alias', position: { x: 50, y: 220 }, size: { width: 400, height: 30 }, style: { fontFamily: 'Noto Sans CJK JP', italic: true } });
+    const arial = field({
+      name: 'Address',
+      bindingKey: 'address',
+      position: { x: 50, y: 100 },
+      size: { width: 400, height: 30 },
+      style: { fontSize: 16 },
+    });
+    const noto = field({
+      name: 'Kana',
+      bindingKey: 'kana',
+      position: { x: 50, y: 160 },
+      size: { width: 400, height: 30 },
+      style: { fontFamily: 'Noto Sans JP', fontSize: 16, bold: true },
+    });
+    const alias = field({
+      name: 'Alias',
+      bindingKey: 'alias',
+      position: { x: 50, y: 220 },
+      size: { width: 400, height: 30 },
+      style: { fontFamily: 'Noto Sans CJK JP', italic: true },
+    });
     const t = await compileTemplate(base, [arial, noto, alias]);
     const { bytes } = await t.generate({ address: `${ADDRESS} 1-2-3`, kana: KANA, alias: '漢字 Kanji' });
 
@@ -68,29 +90,48 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
     expect(fonts.some((f) => f.name.includes('Arimo-Regular'))).toBe(true);
   });
 
-  it.skipIf(!allCjk)('simplified Chinese and Korean render too (Noto Sans SC and KR after JP); a "Noto Sans SC" field keeps Chinese forms; KR is opened only for Hangul', async () => {
-    const fonts = createDefaultFontRegistry();
-    const base = await makeBase();
-    // 这们说话 and 东 are simplified forms Noto Sans JP does not have; 한국어 is Hangul.
-    const mixed = field({ name: 'Mixed', bindingKey: 'm', position: { x: 50, y: 100 }, size: { width: 480, height: 30 }, style: { fontSize: 14 } });
-    const chinese = field({ name: 'Chinese', bindingKey: 'c', position: { x: 50, y: 160 }, size: { width: 480, height: 30 }, style: { fontFamily: 'Noto Sans SC', fontSize: 14 } });
-    const t = await compileTemplate(base, [mixed, chinese], { fonts });
-    const { bytes } = await t.generate({ m: '这们说话 東京 한국어 Seoul', c: '广东 北京 东京' });
-    const text = await pageText(bytes);
-    expect(text).toContain('这们说话 東京 한국어 Seoul');
-    expect(text).toContain('广东 北京 东京');
-    const names = (await embeddedFonts(bytes)).map((f) => f.name);
-    for (const stem of ['NotoSansJP', 'NotoSansSC', 'NotoSansKR']) expect(names.filter((n) => n.includes(stem)), stem).toHaveLength(1);
-    // The Chinese field's 京 (which JP also has) comes from SC: one SC subset serves both fields.
-    const sc = (await embeddedFonts(bytes)).find((f) => f.name.includes('NotoSansSC'))!;
-    expect(sc.raw).toBeLessThan(200 * 1024);
-    // Japanese-only text never opens the SC or KR files.
-    const fresh = createDefaultFontRegistry();
-    await (await compileTemplate(base, [mixed], { fonts: fresh })).generate({ m: `${ADDRESS} ${KANA}` });
-    const opened = fresh.chain('Arial', false, false).loadedSources();
-    expect(opened.some((p) => p.includes('NotoSansJP'))).toBe(true);
-    expect(opened.filter((p) => /NotoSans(SC|KR)/.test(p))).toEqual([]);
-  });
+  it.skipIf(!allCjk)(
+    'simplified Chinese and Korean render too (Noto Sans SC and KR after JP); a "Noto Sans SC" field keeps Chinese forms; KR is opened only for Hangul',
+    async () => {
+      const fonts = createDefaultFontRegistry();
+      const base = await makeBase();
+      // 这们说话 and 东 are simplified forms Noto Sans JP does not have; 한국어 is Hangul.
+      const mixed = field({
+        name: 'Mixed',
+        bindingKey: 'm',
+        position: { x: 50, y: 100 },
+        size: { width: 480, height: 30 },
+        style: { fontSize: 14 },
+      });
+      const chinese = field({
+        name: 'Chinese',
+        bindingKey: 'c',
+        position: { x: 50, y: 160 },
+        size: { width: 480, height: 30 },
+        style: { fontFamily: 'Noto Sans SC', fontSize: 14 },
+      });
+      const t = await compileTemplate(base, [mixed, chinese], { fonts });
+      const { bytes } = await t.generate({ m: '这们说话 東京 한국어 Seoul', c: '广东 北京 东京' });
+      const text = await pageText(bytes);
+      expect(text).toContain('这们说话 東京 한국어 Seoul');
+      expect(text).toContain('广东 北京 东京');
+      const names = (await embeddedFonts(bytes)).map((f) => f.name);
+      for (const stem of ['NotoSansJP', 'NotoSansSC', 'NotoSansKR'])
+        expect(
+          names.filter((n) => n.includes(stem)),
+          stem,
+        ).toHaveLength(1);
+      // The Chinese field's 京 (which JP also has) comes from SC: one SC subset serves both fields.
+      const sc = (await embeddedFonts(bytes)).find((f) => f.name.includes('NotoSansSC'))!;
+      expect(sc.raw).toBeLessThan(200 * 1024);
+      // Japanese-only text never opens the SC or KR files.
+      const fresh = createDefaultFontRegistry();
+      await (await compileTemplate(base, [mixed], { fonts: fresh })).generate({ m: `${ADDRESS} ${KANA}` });
+      const opened = fresh.chain('Arial', false, false).loadedSources();
+      expect(opened.some((p) => p.includes('NotoSansJP'))).toBe(true);
+      expect(opened.filter((p) => /NotoSans(SC|KR)/.test(p))).toEqual([]);
+    },
+  );
 
   it('a Latin-only document never opens or embeds the CJK font (flattened and as form fields)', async () => {
     const fonts = createDefaultFontRegistry();
@@ -107,7 +148,10 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
     const fresh = createDefaultFontRegistry();
     await (await compileTemplate(base, [a, b], { fonts: fresh })).generate({ a: 'Zoë Ελένη Ирина', b: 'Invoice № 42 — €10' });
     await (await compileTemplate(base, [a, b], { fonts: fresh })).generate({ a: 'Plain Latin', b: 'Form value' }, { flatten: false });
-    for (const [family, bold] of [['Arial', false], ['Times New Roman', true]] as const) {
+    for (const [family, bold] of [
+      ['Arial', false],
+      ['Times New Roman', true],
+    ] as const) {
       const opened = fresh.chain(family, bold, false).loadedSources();
       expect(opened.length).toBeGreaterThan(0);
       expect(opened.filter(isNoto)).toEqual([]);
@@ -125,8 +169,15 @@ cjk('CJK text with the optional Noto Sans JP font', () => {
   it('describe() lists Noto Sans JP with its aliases and its two styles', () => {
     const families = createDefaultFontRegistry().describe();
     const noto = families.find((f) => f.name === 'Noto Sans JP');
-    expect(noto).toEqual({ name: 'Noto Sans JP', aliases: expect.arrayContaining(['Noto Sans CJK JP', 'CJK']), styles: ['regular', 'bold'] });
-    expect(families.find((f) => f.name === 'Liberation Sans')).toMatchObject({ aliases: expect.arrayContaining(['Arial', 'Helvetica']), styles: ['regular', 'bold', 'italic', 'boldItalic'] });
+    expect(noto).toEqual({
+      name: 'Noto Sans JP',
+      aliases: expect.arrayContaining(['Noto Sans CJK JP', 'CJK']),
+      styles: ['regular', 'bold'],
+    });
+    expect(families.find((f) => f.name === 'Liberation Sans')).toMatchObject({
+      aliases: expect.arrayContaining(['Arial', 'Helvetica']),
+      styles: ['regular', 'bold', 'italic', 'boldItalic'],
+    });
   });
 
   it.skipIf(!hasPdftoppm())('poppler draws the CJK glyphs (ink inside the field box)', async () => {
@@ -151,7 +202,12 @@ describe('without the optional CJK package', () => {
     const fonts = createDefaultFontRegistry({ resolveOptional: absent });
     for (const family of ['Noto Sans JP', 'Noto Sans SC', 'Noto Sans KR']) expect(fonts.has(family)).toBe(false);
     expect(fonts.describe().map((f) => f.name)).not.toContain('Noto Sans JP');
-    expect(fonts.chain('Arial', false, false).all().some((f) => isNoto(f.id))).toBe(false);
+    expect(
+      fonts
+        .chain('Arial', false, false)
+        .all()
+        .some((f) => isNoto(f.id)),
+    ).toBe(false);
 
     const base = await makeBase();
     const f = field({ name: 'Customer', bindingKey: 'n' });
@@ -166,6 +222,8 @@ describe('without the optional CJK package', () => {
     const pf = preflight([f], { n: KANA }, { fonts });
     expect(pf.ok).toBe(false);
     expect(pf.missingGlyphs.map((m) => m.char)).toEqual(['ひ', 'ら', 'が', 'な', 'カ', 'タ', 'ナ']);
-    await expect(compileTemplate(base, [field({ style: { fontFamily: 'Noto Sans JP' } })], { fonts })).rejects.toMatchObject({ code: 'font_unknown' });
+    await expect(compileTemplate(base, [field({ style: { fontFamily: 'Noto Sans JP' } })], { fonts })).rejects.toMatchObject({
+      code: 'font_unknown',
+    });
   });
 });

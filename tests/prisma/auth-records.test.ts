@@ -70,7 +70,9 @@ forEachPostgres('API keys, refresh tokens and audit logs', (db) => {
 
     await expect(tokens.rotate('not-a-token')).rejects.toMatchObject({ code: 'invalid_refresh_token', status: 401 });
     const short = await tokens.issue({ userId: alice, ttlSeconds: 60 });
-    await expect(tokens.rotate(short.token, { now: new Date(Date.now() + 61_000) })).rejects.toMatchObject({ code: 'refresh_token_expired' });
+    await expect(tokens.rotate(short.token, { now: new Date(Date.now() + 61_000) })).rejects.toMatchObject({
+      code: 'refresh_token_expired',
+    });
   });
 
   it('concurrent rotations of one token: one succeeds, the other counts as reuse', async () => {
@@ -78,7 +80,9 @@ forEachPostgres('API keys, refresh tokens and audit logs', (db) => {
     const t = await tokens.issue({ userId: bob, ttlSeconds: 3600 });
     const results = await Promise.allSettled([tokens.rotate(t.token), tokens.rotate(t.token)]);
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'refresh_token_reused')).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'refresh_token_reused'),
+    ).toBe(true);
     expect((await tokens.listFamily(t.record.familyId)).every((x) => x.revokedAt !== null)).toBe(true);
   });
 
@@ -95,7 +99,16 @@ forEachPostgres('API keys, refresh tokens and audit logs', (db) => {
   it('audit log: record, list by user (paged, newest first) and by resource', async () => {
     const audit = db().repos.auditLogs;
     for (let i = 0; i < 5; i++) {
-      await audit.record({ actorId: alice, action: 'template.update', resourceType: 'template', resourceId: 'tpl_1', requestId: `req-${i}`, ip: '127.0.0.1', userAgent: 'vitest', details: { i } });
+      await audit.record({
+        actorId: alice,
+        action: 'template.update',
+        resourceType: 'template',
+        resourceId: 'tpl_1',
+        requestId: `req-${i}`,
+        ip: '127.0.0.1',
+        userAgent: 'vitest',
+        details: { i },
+      });
     }
     await audit.record({ actorId: bob, action: 'file.upload', resourceType: 'file', resourceId: 'f1' });
     await audit.record({ action: 'cleanup.run', resourceType: 'system' });

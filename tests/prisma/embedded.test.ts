@@ -28,7 +28,9 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
       expect(first.appliedMigrations.length).toBeGreaterThan(0);
       expect(first.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
       expect(first.dataDir).toBe(path.join(dataDir, 'pglite'));
-      console.log(`embedded cold start: open/initdb ${first.timings.openMs} ms, migrations ${first.timings.migrateMs} ms, total ${first.timings.totalMs} ms`);
+      console.log(
+        `embedded cold start: open/initdb ${first.timings.openMs} ms, migrations ${first.timings.migrateMs} ms, total ${first.timings.totalMs} ms`,
+      );
 
       // A second process (here: a second start) must not open the same directory.
       await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/in use/);
@@ -45,7 +47,14 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
       const user = await repos.users.create({ email: 'persist@embedded.test', password: 'password-123', profile: { company: 'Kept' } });
       userId = user.id;
       await repos.files.create({
-        userId, originalFilename: 'a.pdf', storedFilename: 'a.pdf', filePath: '/a.pdf', s3Bucket: 'b', s3Key: 'k', fileSize: 123n, mimeType: 'application/pdf',
+        userId,
+        originalFilename: 'a.pdf',
+        storedFilename: 'a.pdf',
+        filePath: '/a.pdf',
+        s3Bucket: 'b',
+        s3Key: 'k',
+        fileSize: 123n,
+        mimeType: 'application/pdf',
       });
       await prisma.$disconnect();
     } finally {
@@ -57,7 +66,9 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
     try {
       expect(second.timings.firstStart).toBe(false);
       expect(second.appliedMigrations).toEqual([]);
-      console.log(`embedded warm restart: open ${second.timings.openMs} ms, migration check ${second.timings.migrateMs} ms, total ${second.timings.totalMs} ms`);
+      console.log(
+        `embedded warm restart: open ${second.timings.openMs} ms, migration check ${second.timings.migrateMs} ms, total ${second.timings.totalMs} ms`,
+      );
       const prisma = createPrismaClient({ url: second.url, poolMax: 2, ssl: 'disable' });
       const repos = createRepositories(prisma);
       const again = await repos.users.findByEmail('persist@embedded.test', true);
@@ -70,22 +81,25 @@ describe('[pglite] embedded PostgreSQL (persisted, over the socket)', () => {
     }
   });
 
-  it.skipIf(Boolean(getConfig().database.url))('startDatabase() starts the embedded database and binds getPrisma() and the repository singletons to it', async () => {
-    // Reuses the directory of the test above (a warm start: initdb is the slow part).
-    expect(dataDir).not.toBe('');
-    const db = await startDatabase({ dataDir });
-    try {
-      expect(db.backend).toBe('pglite');
-      expect(db.appliedMigrations).toEqual([]);
-      const user = await usersRepository.create({ email: 'singleton@embedded.test', password: 'password-123' });
-      expect(await getPrisma().user.count()).toBe(2);
-      expect((await usersRepository.findById(user.id)).email).toBe('singleton@embedded.test');
-      expect((await usersRepository.findByEmail('persist@embedded.test'))?.email).toBe('persist@embedded.test');
-    } finally {
-      await db.stop();
-    }
-    expect(() => getPrisma()).toThrow(/No database/);
-  });
+  it.skipIf(Boolean(getConfig().database.url))(
+    'startDatabase() starts the embedded database and binds getPrisma() and the repository singletons to it',
+    async () => {
+      // Reuses the directory of the test above (a warm start: initdb is the slow part).
+      expect(dataDir).not.toBe('');
+      const db = await startDatabase({ dataDir });
+      try {
+        expect(db.backend).toBe('pglite');
+        expect(db.appliedMigrations).toEqual([]);
+        const user = await usersRepository.create({ email: 'singleton@embedded.test', password: 'password-123' });
+        expect(await getPrisma().user.count()).toBe(2);
+        expect((await usersRepository.findById(user.id)).email).toBe('singleton@embedded.test');
+        expect((await usersRepository.findByEmail('persist@embedded.test'))?.email).toBe('persist@embedded.test');
+      } finally {
+        await db.stop();
+      }
+      expect(() => getPrisma()).toThrow(/No database/);
+    },
+  );
 
   it('many concurrent parameterised queries over a pool of connections each get their own answer', async () => {
     // PGlite is one session; pglite-socket multiplexes connections onto it. Guard against answers

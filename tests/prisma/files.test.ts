@@ -71,10 +71,7 @@ forEachPostgres('files repository', (db) => {
   it('updates status and merges metadata atomically', async () => {
     const f = await db().repos.files.create(seedFile(alice, 4, 100));
     expect((await db().repos.files.updateStatus(alice, f.id, 'ready')).status).toBe('ready');
-    await Promise.all([
-      db().repos.files.updateMetadata(alice, f.id, { a: 1 }),
-      db().repos.files.updateMetadata(alice, f.id, { b: 2 }),
-    ]);
+    await Promise.all([db().repos.files.updateMetadata(alice, f.id, { a: 1 }), db().repos.files.updateMetadata(alice, f.id, { b: 2 })]);
     const after = await db().repos.files.get(alice, f.id);
     expect(after.metadata).toMatchObject({ pageCount: 5, a: 1, b: 2 });
     await expect(db().repos.files.updateStatus(alice, f.id, 'bogus' as never)).rejects.toBeInstanceOf(ValidationError);

@@ -70,7 +70,14 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
 
     expect((await pdfs.markProcessing(pdf.id)).status).toBe('processing');
     const done = await pdfs.markCompleted(pdf.id, { storageKey: 'generated/a.pdf', bucket: 'gen', fileSize: 2n ** 40n, pageCount: 3 });
-    expect(done).toMatchObject({ status: 'completed', storageKey: 'generated/a.pdf', bucket: 'gen', fileSize: 2n ** 40n, pageCount: 3, error: null });
+    expect(done).toMatchObject({
+      status: 'completed',
+      storageKey: 'generated/a.pdf',
+      bucket: 'gen',
+      fileSize: 2n ** 40n,
+      pageCount: 3,
+      error: null,
+    });
     expect(done.completedAt).toBeInstanceOf(Date);
     // completed is final.
     await expect(pdfs.markProcessing(pdf.id)).rejects.toBeInstanceOf(ConflictError);
@@ -85,14 +92,22 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     await expect(pdfs.get(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('a job\'s failed row is final: counted once in job.failed, never reopened (a standalone one is retried)', async () => {
+  it("a job's failed row is final: counted once in job.failed, never reopened (a standalone one is retried)", async () => {
     const pdfs = db().repos.generatedPdfs;
     const { job } = await db().repos.generationJobs.createOrGet({ userId: bob, templateId: 'tpl_1', templateVersion: 1, total: 1 });
-    const { pdf } = await pdfs.createOrGet({ recordKey: `${job.id}:0`, userId: bob, templateId: 'tpl_1', templateVersion: 1, jobId: job.id });
+    const { pdf } = await pdfs.createOrGet({
+      recordKey: `${job.id}:0`,
+      userId: bob,
+      templateId: 'tpl_1',
+      templateVersion: 1,
+      jobId: job.id,
+    });
     await pdfs.markFailed(pdf.id, 'lost', { countInJob: { index: 0, message: 'lost' } });
     // A worker that read the row before it failed now tries to take it: refused, nothing counted twice.
     await expect(pdfs.markProcessing(pdf.id)).rejects.toBeInstanceOf(ConflictError);
-    await expect(pdfs.markCompleted(pdf.id, { storageKey: 'k', bucket: 'b', fileSize: 1, pageCount: 1 })).rejects.toBeInstanceOf(ConflictError);
+    await expect(pdfs.markCompleted(pdf.id, { storageKey: 'k', bucket: 'b', fileSize: 1, pageCount: 1 })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(await db().repos.generationJobs.getById(job.id)).toMatchObject({ done: 0, failed: 1 });
   });
 
@@ -129,6 +144,8 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     expect(page.total).toBe(4);
     expect(page.items).toHaveLength(2);
     expect(page.hasMore).toBe(true);
-    expect((await db().repos.generatedPdfs.listByUser(alice, { status: 'completed' })).items.every((p) => p.status === 'completed')).toBe(true);
+    expect((await db().repos.generatedPdfs.listByUser(alice, { status: 'completed' })).items.every((p) => p.status === 'completed')).toBe(
+      true,
+    );
   });
 });

@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { dbPush, diffMigrationsToSchema, migrateDeploy, migrateDev, MIGRATIONS_DIR, SCHEMA_PATH } from '@/shared/database/prisma/migrator.js';
+import {
+  dbPush,
+  diffMigrationsToSchema,
+  migrateDeploy,
+  migrateDev,
+  MIGRATIONS_DIR,
+  SCHEMA_PATH,
+} from '@/shared/database/prisma/migrator.js';
 import { createTestDatabase, forEachPostgres } from '../helpers/postgres.js';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
@@ -17,7 +24,11 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-const committed = async () => (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const committed = async () =>
+  (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 forEachPostgres(
   'migrations with the WASM schema engine',
@@ -30,7 +41,13 @@ forEachPostgres(
       expect(names.length).toBeGreaterThan(0);
       const { applied } = await migrateDeploy({ url: db().url });
       expect(applied).toEqual(names);
-      const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+      const rows = await query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        rolled_back_at: Date | null;
+        applied_steps_count: number;
+      }>(
         db().url,
         'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
       );
@@ -42,9 +59,17 @@ forEachPostgres(
         expect(r.rolled_back_at).toBeNull();
       }
       const tables = await query<{ tablename: string }>(db().url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
-      expect(tables.map((t) => t.tablename)).toEqual(
-        ['_prisma_migrations', 'api_keys', 'audit_logs', 'generated_pdfs', 'generation_jobs', 'profiles', 'refresh_tokens', 'uploaded_files', 'users'],
-      );
+      expect(tables.map((t) => t.tablename)).toEqual([
+        '_prisma_migrations',
+        'api_keys',
+        'audit_logs',
+        'generated_pdfs',
+        'generation_jobs',
+        'profiles',
+        'refresh_tokens',
+        'uploaded_files',
+        'users',
+      ]);
       expect((await migrateDeploy({ url: db().url })).applied).toEqual([]);
     });
 
@@ -58,7 +83,10 @@ forEachPostgres(
       await cp(MIGRATIONS_DIR, path.join(dir, 'migrations'), { recursive: true });
       const schemaPath = path.join(dir, 'schema.prisma');
       const schema = await readFile(SCHEMA_PATH, 'utf8');
-      await writeFile(schemaPath, `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n  @@map("notes")\n}\n`);
+      await writeFile(
+        schemaPath,
+        `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n  @@map("notes")\n}\n`,
+      );
       const opts = { url: db().url, schemaPath, migrationsDir: path.join(dir, 'migrations') };
 
       const out = await migrateDev({ ...opts, name: 'Add notes!' });
@@ -81,7 +109,10 @@ forEachPostgres(
       try {
         const out = await dbPush({ url: fresh.url });
         expect(out.executedSteps).toBeGreaterThan(0);
-        const tables = await query<{ tablename: string }>(fresh.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+        const tables = await query<{ tablename: string }>(
+          fresh.url,
+          "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+        );
         expect(tables.map((t) => t.tablename)).toContain('users');
         expect(tables.map((t) => t.tablename)).not.toContain('_prisma_migrations');
         // The repositories work on a pushed database.

@@ -21,7 +21,13 @@ describe('password hashing (scrypt)', () => {
   });
 
   it('treats malformed or abusive hashes as non-matching instead of throwing or allocating', async () => {
-    for (const bad of ['', 'plain', '$scrypt$ln=15,r=8,p=1$abc', '$scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA']) {
+    for (const bad of [
+      '',
+      'plain',
+      '$scrypt$ln=15,r=8,p=1$abc',
+      '$scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',
+    ]) {
       expect(await verifyPassword('x', bad)).toBe(false);
       expect(needsRehash(bad)).toBe(true);
     }

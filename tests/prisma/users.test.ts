@@ -13,7 +13,12 @@ forEachPostgres('users repository', (db) => {
     });
     expect(user.email).toBe('user@example.com');
     expect(user.role).toBe('user');
-    expect(user.profile).toMatchObject({ company: 'Acme Corp', timezone: 'America/New_York', language: 'en', preferences: { theme: 'dark' } });
+    expect(user.profile).toMatchObject({
+      company: 'Acme Corp',
+      timezone: 'America/New_York',
+      language: 'en',
+      preferences: { theme: 'dark' },
+    });
     expect(user).not.toHaveProperty('passwordHash');
     expect(JSON.stringify(user)).not.toContain('scrypt');
 
@@ -46,13 +51,17 @@ forEachPostgres('users repository', (db) => {
   });
 
   it('rejects a duplicate email (any case) with ConflictError email_taken', async () => {
-    const err = await db().repos.users.create({ email: 'USER@EXAMPLE.COM', password: 'another-password' }).catch((e: unknown) => e);
+    const err = await db()
+      .repos.users.create({ email: 'USER@EXAMPLE.COM', password: 'another-password' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err).toMatchObject({ code: 'email_taken', status: 409 });
   });
 
   it('validates input with a typed error listing the problems', async () => {
-    const err = await db().repos.users.create({ email: 'not-an-email', password: 'short' }).catch((e: unknown) => e);
+    const err = await db()
+      .repos.users.create({ email: 'not-an-email', password: 'short' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues.map((i) => i.path).sort()).toEqual(['email', 'password']);
   });
@@ -76,7 +85,12 @@ forEachPostgres('users repository', (db) => {
     const john = await users.list({ page: 1, limit: 20, search: 'JOHN', includeProfile: true });
     // John Doe (name), Johnny Walker, Mary Johnson (names), john.doe2 (email)
     expect(john.total).toBe(4);
-    expect(john.items.map((u) => u.email).sort()).toEqual(['john.doe2@list.test', 'person0@list.test', 'person1@list.test', 'user@example.com']);
+    expect(john.items.map((u) => u.email).sort()).toEqual([
+      'john.doe2@list.test',
+      'person0@list.test',
+      'person1@list.test',
+      'user@example.com',
+    ]);
     expect(john.items.find((u) => u.email === 'user@example.com')?.profile?.company).toBe('Acme Corp');
     for (const u of john.items) expect(u).not.toHaveProperty('passwordHash');
 

@@ -52,7 +52,13 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       const queues = await driver.boss.getQueues();
       const byName = new Map(queues.map((q) => [q.name, q]));
       for (const q of ['pdf-generation', 'file-processing', 'cleanup', 'email-notifications']) {
-        expect(byName.get(q)).toMatchObject({ deadLetter: `${q}-dlq`, retryLimit: 1, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 });
+        expect(byName.get(q)).toMatchObject({
+          deadLetter: `${q}-dlq`,
+          retryLimit: 1,
+          retryDelay: 1,
+          retryBackoff: true,
+          expireInSeconds: 30,
+        });
         expect(byName.has(`${q}-dlq`)).toBe(true);
       }
     });
@@ -78,7 +84,11 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await driver.schedule('cleanup', '* * * * *', { action: 'cleanup_expired_pdfs', olderThanDays: 30 });
       await driver.schedule('cleanup', '* * * * *', { action: 'cleanup_orphaned_files', olderThanHours: 24 }, { key: 'orphans' });
       await driver.schedule('cleanup', '* * * * *', { action: 'integrity_check', repair: false }, { key: 'integrity' });
-      expect((await driver.boss.getSchedules()).map((s) => s.name).sort()).toEqual(['cleanup', 'cleanup.cron.integrity', 'cleanup.cron.orphans']);
+      expect((await driver.boss.getSchedules()).map((s) => s.name).sort()).toEqual([
+        'cleanup',
+        'cleanup.cron.integrity',
+        'cleanup.cron.orphans',
+      ]);
       await waitFor(() => got.length >= 3, 40_000, 'the scheduled jobs');
       expect(got).toEqual(
         expect.arrayContaining([
@@ -87,7 +97,9 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
           { action: 'integrity_check', repair: false },
         ]),
       );
-      await expect(driver.schedule('cleanup', '* * * * *', { action: 'integrity_check' }, { key: 'Bad Key' })).rejects.toThrow(/invalid schedule key/);
+      await expect(driver.schedule('cleanup', '* * * * *', { action: 'integrity_check' }, { key: 'Bad Key' })).rejects.toThrow(
+        /invalid schedule key/,
+      );
       await driver.unschedule('cleanup');
       await driver.unschedule('cleanup', { key: 'orphans' });
       await driver.unschedule('cleanup', { key: 'integrity' });
@@ -124,7 +136,10 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       try {
         await slow.start();
         const stop = await slow.consume('pdf-generation', async (m) => void (m.body.jobId === key && seen.add(m.body.recordIndex ?? -1)));
-        await slow.sendBatch('pdf-generation', Array.from({ length: 8 }, (_, i) => ({ templateId: 't', userId: 'u', payload: {}, jobId: key, recordIndex: i })));
+        await slow.sendBatch(
+          'pdf-generation',
+          Array.from({ length: 8 }, (_, i) => ({ templateId: 't', userId: 'u', payload: {}, jobId: key, recordIndex: i })),
+        );
         await waitFor(() => seen.size === 8, 20_000, 'all 8 messages');
         await stop();
       } finally {
@@ -149,10 +164,14 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
         expect(await next.recoverOrphans()).toBe(0);
         // Retried (after the 1 s backoff), long before the 30 s visibility timeout, as attempt 2.
         let again: { data: { jobId: string }; retryCount: number } | undefined;
-        await waitFor(async () => {
-          [again] = await next.boss.fetch<{ jobId: string }>('pdf-generation', { includeMetadata: true });
-          return again !== undefined;
-        }, 15_000, 'the retry of the orphan');
+        await waitFor(
+          async () => {
+            [again] = await next.boss.fetch<{ jobId: string }>('pdf-generation', { includeMetadata: true });
+            return again !== undefined;
+          },
+          15_000,
+          'the retry of the orphan',
+        );
         expect(again).toMatchObject({ data: { jobId: key }, retryCount: 1 });
         // A message this process took itself is not an orphan…
         expect(await next.recoverOrphans()).toBe(0);

@@ -63,7 +63,10 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         },
         { concurrency: 4 },
       );
-      const ids = await driver.sendBatch('file-processing', Array.from({ length: n }, (_, i) => ({ fileId: `${run}:${i}`, userId: 'u1' })));
+      const ids = await driver.sendBatch(
+        'file-processing',
+        Array.from({ length: n }, (_, i) => ({ fileId: `${run}:${i}`, userId: 'u1' })),
+      );
       expect(ids).toHaveLength(n);
       await waitFor(() => seen.size === n, 30_000, 'all batch messages');
       await new Promise((r) => setTimeout(r, 300));
@@ -78,10 +81,20 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         driver.send('pdf-generation', { templateId: 't', userId: 'u', payload: { big: 'x'.repeat(1024 * 1024) } }),
       ).rejects.toMatchObject({ code: 'queue_message_too_large' });
       const got = new Set<number>();
-      const stop = await driver.consume('pdf-generation', async (m) => {
-        if (m.body.jobId === `large-${run}`) got.add(m.body.recordIndex ?? -1);
-      }, { concurrency: 2 });
-      const bodies = Array.from({ length: 4 }, (_, i) => ({ templateId: 't', userId: 'u', jobId: `large-${run}`, recordIndex: i, payload: { text: 'y'.repeat(400_000) } }));
+      const stop = await driver.consume(
+        'pdf-generation',
+        async (m) => {
+          if (m.body.jobId === `large-${run}`) got.add(m.body.recordIndex ?? -1);
+        },
+        { concurrency: 2 },
+      );
+      const bodies = Array.from({ length: 4 }, (_, i) => ({
+        templateId: 't',
+        userId: 'u',
+        jobId: `large-${run}`,
+        recordIndex: i,
+        payload: { text: 'y'.repeat(400_000) },
+      }));
       const ids = await driver.sendBatch('pdf-generation', bodies);
       expect(ids.filter(Boolean)).toHaveLength(4);
       await waitFor(() => got.size === 4, 30_000, 'the large messages');
@@ -103,7 +116,9 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(900); // backoff, base 1 s
       await new Promise((r) => setTimeout(r, 1500));
       expect(attempts).toEqual([1, 2]);
-      expect((await driver.peekDeadLetters('email-notifications')).filter((d) => (d.body as { subject: string }).subject === `retry ${run}`)).toEqual([]);
+      expect(
+        (await driver.peekDeadLetters('email-notifications')).filter((d) => (d.body as { subject: string }).subject === `retry ${run}`),
+      ).toEqual([]);
       await stop();
     });
 
@@ -116,10 +131,14 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       });
       await driver.send('cleanup', body);
       let dead: Awaited<ReturnType<QueueDriver['peekDeadLetters']>> = [];
-      await waitFor(async () => {
-        dead = (await driver.peekDeadLetters('cleanup')).filter((d) => (d.body as { marker?: string }).marker === body.marker);
-        return dead.length > 0;
-      }, 40_000, 'the dead letter');
+      await waitFor(
+        async () => {
+          dead = (await driver.peekDeadLetters('cleanup')).filter((d) => (d.body as { marker?: string }).marker === body.marker);
+          return dead.length > 0;
+        },
+        40_000,
+        'the dead letter',
+      );
       expect(attempts).toEqual([1, 2]);
       expect(dead).toHaveLength(1);
       expect(dead[0].body).toEqual(body);
@@ -211,9 +230,13 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       await first.close();
       const second = await ctx.create();
       const seen: string[] = [];
-      const stop = await second.consume('file-processing', async (m) => {
-        if (m.body.fileId.startsWith(`durable-${run}`)) seen.push(m.body.fileId);
-      }, { concurrency: 2 });
+      const stop = await second.consume(
+        'file-processing',
+        async (m) => {
+          if (m.body.fileId.startsWith(`durable-${run}`)) seen.push(m.body.fileId);
+        },
+        { concurrency: 2 },
+      );
       await waitFor(() => seen.length === 5, 30_000, 'messages after restart');
       await new Promise((r) => setTimeout(r, 500));
       expect(seen.sort()).toEqual(bodies.map((b) => b.fileId).sort());

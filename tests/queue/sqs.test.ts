@@ -11,7 +11,14 @@ import { queueDriverContract, waitFor } from './queue-contract.js';
  */
 let sqs: FauxqsHandle;
 const make = () =>
-  new SqsQueueDriver({ region: 'us-east-1', endpoint: sqs.endpoint, urls: sqs.urls, waitTimeSeconds: 1, retryDelaySeconds: 1, onError: () => undefined });
+  new SqsQueueDriver({
+    region: 'us-east-1',
+    endpoint: sqs.endpoint,
+    urls: sqs.urls,
+    waitTimeSeconds: 1,
+    retryDelaySeconds: 1,
+    onError: () => undefined,
+  });
 
 beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -33,7 +40,13 @@ queueDriverContract('SqsQueueDriver (fauxqs over HTTP)', async () => ({
 /** A Lambda SQS event as AWS delivers it, built around messages really received from the queue. */
 async function lambdaEvent(queueUrl: string, count: number, visibility = 30): Promise<SqsEvent> {
   const out = await sqs.client.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: count, WaitTimeSeconds: 1, VisibilityTimeout: visibility, MessageSystemAttributeNames: ['All'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: count,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: visibility,
+      MessageSystemAttributeNames: ['All'],
+    }),
   );
   return {
     Records: (out.Messages ?? []).map((m) => ({
@@ -84,17 +97,23 @@ describe('SQS specifics', () => {
     const byTag = (e: SqsEvent, tag: string) => e.Records.find((r) => r.body.includes(`"tag":"${tag}"`))?.messageId;
     const res1 = await handleSqsEvent('pdf-generation', event1, handler, driver);
     const nonJson = event1.Records.find((r) => r.body === '{not json')?.messageId;
-    expect(res1.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([byTag(event1, 'flaky'), byTag(event1, 'bad'), nonJson].sort());
+    expect(res1.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      [byTag(event1, 'flaky'), byTag(event1, 'bad'), nonJson].sort(),
+    );
     // The Lambda service deletes the records not reported as failed; do what it does.
     const okRecord = event1.Records.find((r) => r.messageId === byTag(event1, 'ok'));
     await sqs.client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: okRecord?.receiptHandle }));
 
     // Second delivery (after the 1–2 s backoff visibility): attempt 2 = maxReceiveCount.
     const event2: SqsEvent = { Records: [] };
-    await waitFor(async () => {
-      event2.Records.push(...(await lambdaEvent(url, 10)).Records);
-      return event2.Records.length >= 3;
-    }, 15_000, 'the redeliveries');
+    await waitFor(
+      async () => {
+        event2.Records.push(...(await lambdaEvent(url, 10)).Records);
+        return event2.Records.length >= 3;
+      },
+      15_000,
+      'the redeliveries',
+    );
     expect(event2.Records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2', '2', '2']);
     const res2 = await handleSqsEvent('pdf-generation', event2, handler, driver);
     // flaky succeeded; bad and non-JSON were moved to the DLQ, so none is reported as failed.
@@ -121,15 +140,21 @@ describe('SQS specifics', () => {
 
   it("SQS's own redrive is the safety net for a consumer that never settles a message", async () => {
     const url = sqs.urls['email-notifications'];
-    await sqs.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ to: 'a@example.com', subject: 'lost', text: '.' }) }));
+    await sqs.client.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ to: 'a@example.com', subject: 'lost', text: '.' }) }),
+    );
     // Two receives with no delete (a crashed consumer), then the next receive finds it moved.
     for (let i = 0; i < 2; i += 1) {
       let got = 0;
-      await waitFor(async () => {
-        const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1, WaitTimeSeconds: 1 }));
-        got = out.Messages?.length ?? 0;
-        return got > 0;
-      }, 10_000, `receive ${i + 1}`);
+      await waitFor(
+        async () => {
+          const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1, WaitTimeSeconds: 1 }));
+          got = out.Messages?.length ?? 0;
+          return got > 0;
+        },
+        10_000,
+        `receive ${i + 1}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1200));
     const after = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }));

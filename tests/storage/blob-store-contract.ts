@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BlobNotFoundError, BlobTooLargeError, InvalidBlobKeyError, RangeNotSatisfiableError, type BlobStore } from '@/shared/storage/index.js';
+import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  InvalidBlobKeyError,
+  RangeNotSatisfiableError,
+  type BlobStore,
+} from '@/shared/storage/index.js';
 
 /** The behaviour every BlobStore must have; run against each driver by its own test file. */
 export interface ContractContext {
@@ -144,9 +150,23 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractCon
     });
 
     it('rejects path traversal and malformed keys before any I/O', async () => {
-      const bad = ['../escape.txt', 'a/../../escape.txt', '/etc/passwd', 'a//b', 'a\\..\\b', '', 'a/./b', 'C:/x', 'nul\u0000byte', '..', 'a/'];
+      const bad = [
+        '../escape.txt',
+        'a/../../escape.txt',
+        '/etc/passwd',
+        'a//b',
+        'a\\..\\b',
+        '',
+        'a/./b',
+        'C:/x',
+        'nul\u0000byte',
+        '..',
+        'a/',
+      ];
       for (const key of bad) {
-        await expect(store.put('uploads', key, Buffer.from('x'), { contentType: 'text/plain' }), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
+        await expect(store.put('uploads', key, Buffer.from('x'), { contentType: 'text/plain' }), key).rejects.toBeInstanceOf(
+          InvalidBlobKeyError,
+        );
         await expect(store.get('uploads', key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
         await expect(store.delete('uploads', key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
         await expect(store.signedDownloadUrl('uploads', key, { expiresInSeconds: 60 }), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
@@ -168,7 +188,11 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractCon
 
     it('accepts a signed PUT from fetch and the object reads back', async () => {
       const bytes = randomBytes(70_000);
-      const signed = await store.signedUploadUrl('uploads', k('via-url.pdf'), { expiresInSeconds: 300, maxBytes: 1_000_000, contentType: 'application/pdf' });
+      const signed = await store.signedUploadUrl('uploads', k('via-url.pdf'), {
+        expiresInSeconds: 300,
+        maxBytes: 1_000_000,
+        contentType: 'application/pdf',
+      });
       expect(signed.method).toBe('PUT');
       const res = await fetch(ctx.absolute(signed.url), { method: 'PUT', headers: signed.headers, body: bytes });
       expect(res.status).toBeLessThan(300);

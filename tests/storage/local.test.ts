@@ -7,8 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
 import { AppError } from '@/shared/errors.js';
 import {
-  BlobTooLargeError, createBlobStore, LocalBlobStore, SignedUrlExpiredError, SignedUrlInvalidError,
-  attachmentDisposition, verifySignedUrl,
+  BlobTooLargeError,
+  createBlobStore,
+  LocalBlobStore,
+  SignedUrlExpiredError,
+  SignedUrlInvalidError,
+  attachmentDisposition,
+  verifySignedUrl,
 } from '@/shared/storage/index.js';
 import { blobStoreContract, readAll } from './blob-store-contract.js';
 
@@ -38,7 +43,10 @@ function serve(s: LocalBlobStore) {
           blob.body.pipe(res);
         } else {
           if (grant.contentType && req.headers['content-type'] !== grant.contentType) throw new SignedUrlInvalidError('content type');
-          await s.put(grant.bucket, grant.key, req, { contentType: grant.contentType ?? 'application/octet-stream', maxBytes: grant.maxBytes });
+          await s.put(grant.bucket, grant.key, req, {
+            contentType: grant.contentType ?? 'application/octet-stream',
+            maxBytes: grant.maxBytes,
+          });
           res.writeHead(204).end();
         }
       } catch (err) {
@@ -76,7 +84,9 @@ describe('LocalBlobStore specifics', () => {
 
   it('a failed write leaves the previous version intact (temp file + rename)', async () => {
     await store.put('files', 'atomic.bin', Buffer.from('old'), { contentType: 'text/plain' });
-    await expect(store.put('files', 'atomic.bin', randomBytes(5000), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(BlobTooLargeError);
+    await expect(store.put('files', 'atomic.bin', randomBytes(5000), { contentType: 'text/plain', maxBytes: 10 })).rejects.toBeInstanceOf(
+      BlobTooLargeError,
+    );
     expect((await readAll((await store.get('files', 'atomic.bin')).body)).toString()).toBe('old');
     expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
   });
@@ -128,9 +138,13 @@ describe('LocalBlobStore specifics', () => {
     const grant = verifySignedUrl(url, { secret: SECRET, method: 'GET' });
     expect(grant).toMatchObject({ bucket: 'files', key: 'a/b c.pdf', filename: 'b c.pdf', method: 'GET' });
     expect(() => verifySignedUrl(url, { secret: 'another-secret', method: 'GET' })).toThrow(SignedUrlInvalidError);
-    expect(() => verifySignedUrl(url, { secret: SECRET, method: 'GET', now: new Date(Date.now() + 61_000) })).toThrow(SignedUrlExpiredError);
+    expect(() => verifySignedUrl(url, { secret: SECRET, method: 'GET', now: new Date(Date.now() + 61_000) })).toThrow(
+      SignedUrlExpiredError,
+    );
     expect(() => verifySignedUrl(url.replace(/sig=[^&]+/, 'sig=short'), { secret: SECRET, method: 'GET' })).toThrow(SignedUrlInvalidError);
-    expect(() => verifySignedUrl('/blobs/files/..%2F..%2Fetc%2Fpasswd?expires=9999999999&sig=x', { secret: SECRET, method: 'GET' })).toThrow(SignedUrlInvalidError);
+    expect(() =>
+      verifySignedUrl('/blobs/files/..%2F..%2Fetc%2Fpasswd?expires=9999999999&sig=x', { secret: SECRET, method: 'GET' }),
+    ).toThrow(SignedUrlInvalidError);
     expect(() => verifySignedUrl('/other/files/a?expires=1&sig=x', { secret: SECRET, method: 'GET' })).toThrow(SignedUrlInvalidError);
   });
 
@@ -147,6 +161,8 @@ describe('LocalBlobStore specifics', () => {
 
   it('reports a key clash between an object and a "directory" as a conflict', async () => {
     await store.put('files', 'clash', Buffer.from('1'), { contentType: 'text/plain' });
-    await expect(store.put('files', 'clash/child', Buffer.from('2'), { contentType: 'text/plain' })).rejects.toMatchObject({ code: 'blob_key_conflict' });
+    await expect(store.put('files', 'clash/child', Buffer.from('2'), { contentType: 'text/plain' })).rejects.toMatchObject({
+      code: 'blob_key_conflict',
+    });
   });
 });

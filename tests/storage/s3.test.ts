@@ -46,7 +46,11 @@ describe('S3BlobStore specifics', () => {
   });
 
   it('signs the content type into a presigned PUT (enforced by AWS; s3rver does not verify SigV4)', async () => {
-    const signed = await store.signedUploadUrl('uploads', 'typed.pdf', { expiresInSeconds: 60, maxBytes: 1000, contentType: 'application/pdf' });
+    const signed = await store.signedUploadUrl('uploads', 'typed.pdf', {
+      expiresInSeconds: 60,
+      maxBytes: 1000,
+      contentType: 'application/pdf',
+    });
     const u = new URL(signed.url);
     expect(u.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-type', 'host']));
     expect(u.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);

@@ -12,7 +12,12 @@ forEachApi('cleanup and integrity', (api) => {
   let templateId: string;
 
   async function generate(): Promise<{ id: string; key: string }> {
-    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/generate`, headers: a.headers, payload: { data } });
+    const res = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/generate`,
+      headers: a.headers,
+      payload: { data },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const row = await api().services.repos.generatedPdfs.getById(res.json().id);
     return { id: row.id, key: row.storageKey! };
@@ -23,7 +28,11 @@ forEachApi('cleanup and integrity', (api) => {
     ({ templateId } = await createTemplate(api().app, a.headers));
     const boss = await registerUser(api().app, 'clean-admin');
     await api().services.repos.users.setRole(boss.id, 'admin');
-    const login = await api().app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: boss.email, password: 'correct horse battery' } });
+    const login = await api().app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: boss.email, password: 'correct horse battery' },
+    });
     adminHeaders = { authorization: `Bearer ${login.json().accessToken}` };
   });
 
@@ -56,16 +65,29 @@ forEachApi('cleanup and integrity', (api) => {
     const pdf = await generate();
     await services.blobs.delete('generated', pdf.key);
     const old = new Date(Date.now() + 2 * 3_600_000); // "now" two hours ahead: fresh blobs count as old enough
-    await services.blobs.put('uploads', `users/${a.id}/uploads/stray.pdf`, new Uint8Array([37, 80, 68, 70]), { contentType: 'application/pdf' });
+    await services.blobs.put('uploads', `users/${a.id}/uploads/stray.pdf`, new Uint8Array([37, 80, 68, 70]), {
+      contentType: 'application/pdf',
+    });
     const { templateId: doomed } = await createTemplate(api().app, a.headers);
     const template = await services.repos.templates.get(doomed);
     const baseKey = (template.metadata as { baseKey?: string }).baseKey ?? `templates/${doomed}/base.pdf`;
     await services.blobs.delete('files', baseKey);
     const report = await runIntegrityCheck(services, { now: old });
     const kinds = report.issues.map((i) => `${i.kind}:${i.id}`).sort();
-    expect(kinds).toEqual([`generated_pdf_without_blob:${pdf.id}`, `template_without_file:${doomed}`, `upload_blob_without_row:users/${a.id}/uploads/stray.pdf`].sort());
+    expect(kinds).toEqual(
+      [
+        `generated_pdf_without_blob:${pdf.id}`,
+        `template_without_file:${doomed}`,
+        `upload_blob_without_row:users/${a.id}/uploads/stray.pdf`,
+      ].sort(),
+    );
     expect(report.repaired).toBe(0);
-    const repaired = await api().app.inject({ method: 'POST', url: '/api/admin/integrity', headers: adminHeaders, payload: { repair: true } });
+    const repaired = await api().app.inject({
+      method: 'POST',
+      url: '/api/admin/integrity',
+      headers: adminHeaders,
+      payload: { repair: true },
+    });
     expect(repaired.statusCode, repaired.body).toBe(200);
     // The stray blob is younger than the grace period for the route's real clock; the rest is repaired.
     expect(repaired.json().repaired).toBe(2);

@@ -26,24 +26,47 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('latin1')));
     req.on('end', () => {
-      const json = (status: number, v: unknown, type = 'application/json') => res.writeHead(status, { 'content-type': type }).end(JSON.stringify(v));
+      const json = (status: number, v: unknown, type = 'application/json') =>
+        res.writeHead(status, { 'content-type': type }).end(JSON.stringify(v));
       const url = req.url ?? '';
       if (url === '/api/auth/login') {
         const { password } = JSON.parse(body) as { password: string };
-        if (password !== 'right password') return json(401, { status: 401, code: 'invalid_credentials', title: 'Unauthorized' }, 'application/problem+json');
-        return json(200, { user: { id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'user', createdAt: '', profile: null }, accessToken: 'A1', refreshToken: 'R1', expiresIn: 900 });
+        if (password !== 'right password')
+          return json(401, { status: 401, code: 'invalid_credentials', title: 'Unauthorized' }, 'application/problem+json');
+        return json(200, {
+          user: { id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'user', createdAt: '', profile: null },
+          accessToken: 'A1',
+          refreshToken: 'R1',
+          expiresIn: 900,
+        });
       }
       if (req.headers.authorization !== 'Bearer A1') return json(401, { status: 401, code: 'token_expired' }, 'application/problem+json');
       if (url.startsWith('/api/templates/stats')) return json(200, { active: 1, total: 2 });
       if (url.startsWith('/api/files/stats')) return json(200, { totalFiles: 3, totalSize: 2048 });
       if (url.startsWith('/api/templates')) {
         return json(200, {
-          items: [{ templateId: 't1', userId: 'u1', name: 'Invoice', dimensions: { width: 595, height: 842 }, pageCount: 2, status: 'active', publishedVersion: 3, createdAt: '', updatedAt: '2026-11-25T10:00:00Z' }],
+          items: [
+            {
+              templateId: 't1',
+              userId: 'u1',
+              name: 'Invoice',
+              dimensions: { width: 595, height: 842 },
+              pageCount: 2,
+              status: 'active',
+              publishedVersion: 3,
+              createdAt: '',
+              updatedAt: '2026-11-25T10:00:00Z',
+            },
+          ],
           nextCursor: null,
         });
       }
       if (url === '/api/files' && req.method === 'POST') {
-        return json(415, { status: 415, code: 'pdf_not_pdf', title: 'Unsupported Media Type', detail: 'no %PDF- header' }, 'application/problem+json');
+        return json(
+          415,
+          { status: 415, code: 'pdf_not_pdf', title: 'Unsupported Media Type', detail: 'no %PDF- header' },
+          'application/problem+json',
+        );
       }
       json(404, { status: 404, code: 'not_found' }, 'application/problem+json');
     });
@@ -75,7 +98,10 @@ describe('App', () => {
 
     const notPdf = new File(['hello'], 'notes.txt', { type: 'text/plain' });
     fireEvent.change(screen.getByLabelText('Upload a PDF'), { target: { files: [notPdf] } });
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('That file is not a PDF. Choose a .pdf file. (no %PDF- header)'), { timeout: 8000 });
+    await waitFor(
+      () => expect(screen.getByRole('alert').textContent).toBe('That file is not a PDF. Choose a .pdf file. (no %PDF- header)'),
+      { timeout: 8000 },
+    );
     expect(seen).toContain('POST /api/files');
   });
 });

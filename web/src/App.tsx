@@ -28,7 +28,11 @@ export function App({ client, api }: { client: ApiClient; api: Api }) {
 
   let body;
   if (restoring) {
-    body = <p className="centered" role="status">Restoring your session…</p>;
+    body = (
+      <p className="centered" role="status">
+        Restoring your session…
+      </p>
+    );
   } else if (!user) {
     body = <AuthPage mode={route.name === 'signup' ? 'signup' : 'signin'} />;
   } else if (route.name === 'signin' || route.name === 'signup') {

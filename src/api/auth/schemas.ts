@@ -20,7 +20,11 @@ export const userSchema = z.object({
 export const profileInput = z.object({
   company: z.string().max(200).nullish(),
   timezone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Paris').nullish(),
-  language: z.string().max(16).regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR').nullish(),
+  language: z
+    .string()
+    .max(16)
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR')
+    .nullish(),
   preferences: z.record(z.string(), z.unknown()).optional(),
 });
 

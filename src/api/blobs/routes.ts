@@ -21,32 +21,53 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-  app.get('/blobs/:bucket/*', {
-    schema: { tags, summary: 'Download through a signed URL', params, querystring: query, produces: ['application/octet-stream'], response: { 200: z.any(), ...errors } },
-  }, async (request, reply) => {
-    const grant = verifySignedUrl(request.url, { secret: signingSecret, method: 'GET' });
-    const object = await blobs.get(grant.bucket, grant.key);
-    reply.type(object.contentType).header('content-length', object.size).header('cache-control', 'private, no-store');
-    if (grant.filename) reply.header('content-disposition', attachmentDisposition(grant.filename));
-    return reply.send(object.body);
-  });
+  app.get(
+    '/blobs/:bucket/*',
+    {
+      schema: {
+        tags,
+        summary: 'Download through a signed URL',
+        params,
+        querystring: query,
+        produces: ['application/octet-stream'],
+        response: { 200: z.any(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const grant = verifySignedUrl(request.url, { secret: signingSecret, method: 'GET' });
+      const object = await blobs.get(grant.bucket, grant.key);
+      reply.type(object.contentType).header('content-length', object.size).header('cache-control', 'private, no-store');
+      if (grant.filename) reply.header('content-disposition', attachmentDisposition(grant.filename));
+      return reply.send(object.body);
+    },
+  );
 
-  app.put('/blobs/:bucket/*', {
-    schema: { tags, summary: 'Upload through a signed URL', params, querystring: query, response: { 200: z.object({ key: z.string(), size: z.number() }), ...errors } },
-  }, async (request) => {
-    const grant = verifySignedUrl(request.url, { secret: signingSecret, method: 'PUT' });
-    const given = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    // As with S3, the content type is part of what was signed.
-    if (grant.contentType && given !== grant.contentType.toLowerCase()) {
-      request.raw.resume();
-      throw new SignedUrlInvalidError(`content-type must be ${grant.contentType}`);
-    }
-    const declared = Number(request.headers['content-length']);
-    const result = await blobs.put(grant.bucket, grant.key, request.raw, {
-      contentType: grant.contentType ?? 'application/octet-stream',
-      maxBytes: grant.maxBytes,
-      contentLength: Number.isFinite(declared) ? declared : undefined,
-    });
-    return { key: result.key, size: result.size };
-  });
+  app.put(
+    '/blobs/:bucket/*',
+    {
+      schema: {
+        tags,
+        summary: 'Upload through a signed URL',
+        params,
+        querystring: query,
+        response: { 200: z.object({ key: z.string(), size: z.number() }), ...errors },
+      },
+    },
+    async (request) => {
+      const grant = verifySignedUrl(request.url, { secret: signingSecret, method: 'PUT' });
+      const given = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      // As with S3, the content type is part of what was signed.
+      if (grant.contentType && given !== grant.contentType.toLowerCase()) {
+        request.raw.resume();
+        throw new SignedUrlInvalidError(`content-type must be ${grant.contentType}`);
+      }
+      const declared = Number(request.headers['content-length']);
+      const result = await blobs.put(grant.bucket, grant.key, request.raw, {
+        contentType: grant.contentType ?? 'application/octet-stream',
+        maxBytes: grant.maxBytes,
+        contentLength: Number.isFinite(declared) ? declared : undefined,
+      });
+      return { key: result.key, size: result.size };
+    },
+  );
 };

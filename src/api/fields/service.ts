@@ -18,17 +18,31 @@ export interface Placement {
 export function placementIssues(template: Template, p: Placement, prefix: string): FieldIssue[] {
   const at = (s: string) => (prefix ? `${prefix}.${s}` : s);
   if (p.page > template.pageCount) {
-    return [{ path: at('page'), code: 'page_out_of_range', message: `page ${p.page} does not exist; the template has ${template.pageCount} page(s)` }];
+    return [
+      {
+        path: at('page'),
+        code: 'page_out_of_range',
+        message: `page ${p.page} does not exist; the template has ${template.pageCount} page(s)`,
+      },
+    ];
   }
   const size = templateMetadata(template).pages?.[p.page - 1] ?? template.dimensions;
   const issues: FieldIssue[] = [];
   if (p.position.x < -EPSILON) issues.push({ path: at('position.x'), code: 'out_of_page', message: 'x must be ≥ 0' });
   if (p.position.y < -EPSILON) issues.push({ path: at('position.y'), code: 'out_of_page', message: 'y must be ≥ 0' });
   if (p.position.x + p.size.width > size.width + EPSILON) {
-    issues.push({ path: at('size.width'), code: 'out_of_page', message: `x + width = ${p.position.x + p.size.width} exceeds the page width ${size.width}` });
+    issues.push({
+      path: at('size.width'),
+      code: 'out_of_page',
+      message: `x + width = ${p.position.x + p.size.width} exceeds the page width ${size.width}`,
+    });
   }
   if (p.position.y + p.size.height > size.height + EPSILON) {
-    issues.push({ path: at('size.height'), code: 'out_of_page', message: `y + height = ${p.position.y + p.size.height} exceeds the page height ${size.height}` });
+    issues.push({
+      path: at('size.height'),
+      code: 'out_of_page',
+      message: `y + height = ${p.position.y + p.size.height} exceeds the page height ${size.height}`,
+    });
   }
   return issues;
 }

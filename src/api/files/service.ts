@@ -33,8 +33,11 @@ export function uploadKey(userId: string): string {
 
 function safeFilename(name: string): string {
   // The name is only shown and used in Content-Disposition; keep it printable and short.
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = path
+    .basename(name.replace(/\\/g, '/'))
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return (base || 'document.pdf').slice(0, 255);
 }
 
@@ -43,7 +46,11 @@ function safeFilename(name: string): string {
  * maxUploadBytes; nothing is stored when a bound trips), records the row, then runs the
  * file-processing job inline so a bad PDF answers 4xx now (and leaves nothing behind).
  */
-export async function uploadStream(services: ApiServices, userId: string, input: { filename: string; body: Readable }): Promise<UploadedFile> {
+export async function uploadStream(
+  services: ApiServices,
+  userId: string,
+  input: { filename: string; body: Readable },
+): Promise<UploadedFile> {
   const { blobs, config, repos } = services;
   const max = config.limits.maxUploadBytes;
   const key = uploadKey(userId);
@@ -61,7 +68,8 @@ export async function uploadStream(services: ApiServices, userId: string, input:
     input.body.resume();
     await blobs.delete('uploads', key).catch(() => undefined);
     if (sniffer.failure) throw sniffer.failure;
-    if (err instanceof BlobTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || sniffer.bytes > max) throw fileTooLarge(max);
+    if (err instanceof BlobTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || sniffer.bytes > max)
+      throw fileTooLarge(max);
     throw err;
   }
   // …and when the part was parsed before we listened, only `truncated` tells.
@@ -91,7 +99,11 @@ export async function uploadStream(services: ApiServices, userId: string, input:
  * transient failure a multipart upload is removed too (the client has to send it again anyway),
  * while a signed upload stays, so confirming again retries.
  */
-export async function processOrReject(services: ApiServices, row: UploadedFile, options: { removeOnError: boolean }): Promise<UploadedFile> {
+export async function processOrReject(
+  services: ApiServices,
+  row: UploadedFile,
+  options: { removeOnError: boolean },
+): Promise<UploadedFile> {
   let file: UploadedFile;
   try {
     file = await processFile(services, { fileId: row.id, userId: row.userId });
@@ -130,7 +142,11 @@ export async function createUploadUrl(services: ApiServices, userId: string, inp
     metadata: {},
   });
   // Local URLs refuse more than the declared size while receiving; S3 cannot, so confirm checks.
-  const signed = await blobs.signedUploadUrl('uploads', key, { expiresInSeconds: SIGNED_URL_TTL_SECONDS, maxBytes: input.size, contentType: 'application/pdf' });
+  const signed = await blobs.signedUploadUrl('uploads', key, {
+    expiresInSeconds: SIGNED_URL_TTL_SECONDS,
+    maxBytes: input.size,
+    contentType: 'application/pdf',
+  });
   return { file: row, signed };
 }
 
@@ -152,9 +168,11 @@ export async function confirmUpload(services: ApiServices, userId: string, fileI
   }
   if (BigInt(info.size) !== row.fileSize) {
     await blobs.delete('uploads', row.s3Key);
-    throw new ValidationError('The uploaded size differs from the declared size', [
-      { path: 'size', code: 'upload_size_mismatch', message: `declared ${row.fileSize} bytes, received ${info.size}` },
-    ], 'upload_size_mismatch');
+    throw new ValidationError(
+      'The uploaded size differs from the declared size',
+      [{ path: 'size', code: 'upload_size_mismatch', message: `declared ${row.fileSize} bytes, received ${info.size}` }],
+      'upload_size_mismatch',
+    );
   }
   return processOrReject(services, row, { removeOnError: false });
 }

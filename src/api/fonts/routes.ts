@@ -19,12 +19,18 @@ export type FontList = z.infer<typeof fontListSchema>;
 export const fontRoutes: FastifyPluginAsyncZod<{ fonts?: FontRegistry }> = async (app, opts) => {
   // Described once: the registry is fixed for the process and describing it reads no font file.
   let list: FontList | undefined;
-  app.get('/api/fonts', {
-    preHandler: app.requireUser,
-    schema: {
-      tags, security,
-      summary: 'Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed',
-      response: { 200: fontListSchema, ...errorResponses },
+  app.get(
+    '/api/fonts',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary:
+          'Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed',
+        response: { 200: fontListSchema, ...errorResponses },
+      },
     },
-  }, async () => (list ??= { families: (opts.fonts ?? defaultFontRegistry()).describe() }));
+    async () => (list ??= { families: (opts.fonts ?? defaultFontRegistry()).describe() }),
+  );
 };

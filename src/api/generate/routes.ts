@@ -43,46 +43,79 @@ const preflightResponse = z.object({
 
 /** Synchronous generation and preflight. */
 export const generateRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
-  app.post('/api/templates/:id/preflight', {
-    preHandler: app.requireUser,
-    schema: { tags, security, summary: 'Check data against a template without generating (validation, missing glyphs, overflow)', params: idParams, body: z.object({ data, version: generateBody.shape.version }), response: { 200: preflightResponse, ...errorResponses } },
-  }, async (request) => {
-    const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
-    const result = preflight(snapshot.fields, request.body.data);
-    // Template-side rule problems are reported too (they also block generation), so ok stays honest.
-    return result;
-  });
-
-  app.post('/api/templates/:id/generate', {
-    preHandler: app.requireUser,
-    schema: {
-      tags,
-      security,
-      summary: 'Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL',
-      params: idParams,
-      body: generateBody,
-      produces: ['application/json', 'application/pdf'],
-      response: { 200: generatedLink, 422: problemSchema, ...errorResponses },
+  app.post(
+    '/api/templates/:id/preflight',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
+        params: idParams,
+        body: z.object({ data, version: generateBody.shape.version }),
+        response: { 200: preflightResponse, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { userId } = currentUser(request);
-    const { data: payload, version, flatten, testMode } = request.body;
-    const out = await generateAndStore(services, { userId, templateId: request.params.id, payload, version, flatten, testMode });
-    const pdf = out.pdf;
-    request.audit = { action: 'pdf.generate', resourceType: 'generated_pdf', resourceId: pdf.id, details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten } };
-    const bytes = out.bytes!;
-    reply.header('x-pdf-warnings', JSON.stringify(out.warnings.map((w) => ({ fieldId: w.fieldId, bindingKey: w.bindingKey, code: w.code, message: w.message }))));
-    const accept = request.headers.accept ?? '';
-    const wantsPdf = accept.includes('application/pdf') && !accept.includes('application/json');
-    if (wantsPdf && bytes.length <= MAX_INLINE_PDF_BYTES) {
-      return reply
-        .type('application/pdf')
-        .header('x-generated-pdf-id', pdf.id)
-        .header('x-page-count', String(pdf.pageCount))
-        .header('cache-control', 'private, no-store')
-        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
-    }
-    const signed = await services.blobs.signedDownloadUrl('generated', pdf.storageKey!, { expiresInSeconds: DOWNLOAD_TTL_SECONDS, filename: `${pdf.id}.pdf` });
-    return { id: pdf.id, url: signed.url, expiresAt: signed.expiresAt, pageCount: pdf.pageCount!, fileSize: bytes.length, warnings: out.warnings };
-  });
+    async (request) => {
+      const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
+      const result = preflight(snapshot.fields, request.body.data);
+      // Template-side rule problems are reported too (they also block generation), so ok stays honest.
+      return result;
+    },
+  );
+
+  app.post(
+    '/api/templates/:id/generate',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL',
+        params: idParams,
+        body: generateBody,
+        produces: ['application/json', 'application/pdf'],
+        response: { 200: generatedLink, 422: problemSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = currentUser(request);
+      const { data: payload, version, flatten, testMode } = request.body;
+      const out = await generateAndStore(services, { userId, templateId: request.params.id, payload, version, flatten, testMode });
+      const pdf = out.pdf;
+      request.audit = {
+        action: 'pdf.generate',
+        resourceType: 'generated_pdf',
+        resourceId: pdf.id,
+        details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten },
+      };
+      const bytes = out.bytes!;
+      reply.header(
+        'x-pdf-warnings',
+        JSON.stringify(out.warnings.map((w) => ({ fieldId: w.fieldId, bindingKey: w.bindingKey, code: w.code, message: w.message }))),
+      );
+      const accept = request.headers.accept ?? '';
+      const wantsPdf = accept.includes('application/pdf') && !accept.includes('application/json');
+      if (wantsPdf && bytes.length <= MAX_INLINE_PDF_BYTES) {
+        return reply
+          .type('application/pdf')
+          .header('x-generated-pdf-id', pdf.id)
+          .header('x-page-count', String(pdf.pageCount))
+          .header('cache-control', 'private, no-store')
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
+      }
+      const signed = await services.blobs.signedDownloadUrl('generated', pdf.storageKey!, {
+        expiresInSeconds: DOWNLOAD_TTL_SECONDS,
+        filename: `${pdf.id}.pdf`,
+      });
+      return {
+        id: pdf.id,
+        url: signed.url,
+        expiresAt: signed.expiresAt,
+        pageCount: pdf.pageCount!,
+        fileSize: bytes.length,
+        warnings: out.warnings,
+      };
+    },
+  );
 };

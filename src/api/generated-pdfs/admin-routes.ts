@@ -12,32 +12,56 @@ const tags = ['admin'];
  * run inline so the caller gets the result.
  */
 export const adminRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
-  app.post('/api/admin/cleanup', {
-    preHandler: app.requireAdmin,
-    schema: {
-      tags,
-      summary: 'Delete expired generated PDFs (rows and blobs) and unreferenced uploads now',
-      body: z.object({ olderThanDays: z.number().int().min(0).max(3650).optional(), orphanedUploadsOlderThanHours: z.number().int().min(0).optional() }).default({}),
-      response: { 200: z.object({ expiredPdfs: z.number(), uploadsRemoved: z.number(), orphanBlobsRemoved: z.number() }), ...errorResponses },
+  app.post(
+    '/api/admin/cleanup',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Delete expired generated PDFs (rows and blobs) and unreferenced uploads now',
+        body: z
+          .object({
+            olderThanDays: z.number().int().min(0).max(3650).optional(),
+            orphanedUploadsOlderThanHours: z.number().int().min(0).optional(),
+          })
+          .default({}),
+        response: {
+          200: z.object({ expiredPdfs: z.number(), uploadsRemoved: z.number(), orphanBlobsRemoved: z.number() }),
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request) => {
-    const expiredPdfs = await cleanupExpiredPdfs(services, request.body.olderThanDays);
-    const orphans = await cleanupOrphanedUploads(services, { olderThanHours: request.body.orphanedUploadsOlderThanHours });
-    request.audit = { action: 'admin.cleanup', resourceType: 'system', details: { expiredPdfs, ...orphans } };
-    return { expiredPdfs, ...orphans };
-  });
+    async (request) => {
+      const expiredPdfs = await cleanupExpiredPdfs(services, request.body.olderThanDays);
+      const orphans = await cleanupOrphanedUploads(services, { olderThanHours: request.body.orphanedUploadsOlderThanHours });
+      request.audit = { action: 'admin.cleanup', resourceType: 'system', details: { expiredPdfs, ...orphans } };
+      return { expiredPdfs, ...orphans };
+    },
+  );
 
-  app.post('/api/admin/integrity', {
-    preHandler: app.requireAdmin,
-    schema: {
-      tags,
-      summary: 'Check rows, items and blobs against each other; repair removes the dangling side',
-      body: z.object({ repair: z.boolean().default(false) }).default({ repair: false }),
-      response: { 200: z.object({ checked: z.record(z.string(), z.number()), repaired: z.number(), issues: z.array(z.object({ kind: z.string(), id: z.string(), detail: z.string(), repaired: z.boolean() })) }), ...errorResponses },
+  app.post(
+    '/api/admin/integrity',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Check rows, items and blobs against each other; repair removes the dangling side',
+        body: z.object({ repair: z.boolean().default(false) }).default({ repair: false }),
+        response: {
+          200: z.object({
+            checked: z.record(z.string(), z.number()),
+            repaired: z.number(),
+            issues: z.array(z.object({ kind: z.string(), id: z.string(), detail: z.string(), repaired: z.boolean() })),
+          }),
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request) => {
-    const report = await runIntegrityCheck(services, { repair: request.body.repair });
-    if (request.body.repair) request.audit = { action: 'admin.integrity_repair', resourceType: 'system', details: { repaired: report.repaired } };
-    return report;
-  });
+    async (request) => {
+      const report = await runIntegrityCheck(services, { repair: request.body.repair });
+      if (request.body.repair)
+        request.audit = { action: 'admin.integrity_repair', resourceType: 'system', details: { repaired: report.repaired } };
+      return report;
+    },
+  );
 };

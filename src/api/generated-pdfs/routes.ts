@@ -46,37 +46,68 @@ export function toPdfDto(p: GeneratedPdf) {
 export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
   const { repos, blobs } = services;
 
-  app.get('/api/generated-pdfs', {
-    preHandler: app.requireUser,
-    schema: { tags, security, summary: 'Generated PDFs, newest first', querystring: pageQuery.extend({ jobId: z.uuid().optional(), status: generatedPdfSchema.shape.status.optional() }), response: { 200: pageOf(generatedPdfSchema), ...errorResponses } },
-  }, async (request) => {
-    const page = await repos.generatedPdfs.listByUser(currentUser(request).userId, request.query);
-    return { ...page, items: page.items.map(toPdfDto) };
-  });
+  app.get(
+    '/api/generated-pdfs',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Generated PDFs, newest first',
+        querystring: pageQuery.extend({ jobId: z.uuid().optional(), status: generatedPdfSchema.shape.status.optional() }),
+        response: { 200: pageOf(generatedPdfSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await repos.generatedPdfs.listByUser(currentUser(request).userId, request.query);
+      return { ...page, items: page.items.map(toPdfDto) };
+    },
+  );
 
-  app.get('/api/generated-pdfs/:id', {
-    preHandler: app.requireUser,
-    schema: { tags, security, params: idParams, response: { 200: generatedPdfSchema, ...errorResponses } },
-  }, async (request) => toPdfDto(await repos.generatedPdfs.get(currentUser(request).userId, request.params.id)));
+  app.get(
+    '/api/generated-pdfs/:id',
+    {
+      preHandler: app.requireUser,
+      schema: { tags, security, params: idParams, response: { 200: generatedPdfSchema, ...errorResponses } },
+    },
+    async (request) => toPdfDto(await repos.generatedPdfs.get(currentUser(request).userId, request.params.id)),
+  );
 
-  app.get('/api/generated-pdfs/:id/download', {
-    preHandler: app.requireUser,
-    schema: { tags, security, summary: 'A short-lived signed URL to the document', params: idParams, response: { 200: z.object({ url: z.string(), expiresAt: isoDate }), ...errorResponses } },
-  }, async (request) => {
-    const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
-    if (pdf.status !== 'completed' || !pdf.storageKey) throw new ConflictError('pdf_not_ready', `The document is ${pdf.status}`);
-    const signed = await blobs.signedDownloadUrl('generated', pdf.storageKey, { expiresInSeconds: DOWNLOAD_TTL_SECONDS, filename: `${pdf.id}.pdf` });
-    return { url: signed.url, expiresAt: signed.expiresAt };
-  });
+  app.get(
+    '/api/generated-pdfs/:id/download',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'A short-lived signed URL to the document',
+        params: idParams,
+        response: { 200: z.object({ url: z.string(), expiresAt: isoDate }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
+      if (pdf.status !== 'completed' || !pdf.storageKey) throw new ConflictError('pdf_not_ready', `The document is ${pdf.status}`);
+      const signed = await blobs.signedDownloadUrl('generated', pdf.storageKey, {
+        expiresInSeconds: DOWNLOAD_TTL_SECONDS,
+        filename: `${pdf.id}.pdf`,
+      });
+      return { url: signed.url, expiresAt: signed.expiresAt };
+    },
+  );
 
-  app.delete('/api/generated-pdfs/:id', {
-    preHandler: app.requireUser,
-    schema: { tags, security, params: idParams, response: { 204: z.null(), ...errorResponses } },
-  }, async (request, reply) => {
-    const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
-    if (pdf.storageKey) await blobs.delete('generated', pdf.storageKey);
-    await repos.generatedPdfs.delete(pdf.id);
-    request.audit = { action: 'generated_pdfs.delete', resourceType: 'generated_pdf', resourceId: pdf.id };
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/api/generated-pdfs/:id',
+    {
+      preHandler: app.requireUser,
+      schema: { tags, security, params: idParams, response: { 204: z.null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
+      if (pdf.storageKey) await blobs.delete('generated', pdf.storageKey);
+      await repos.generatedPdfs.delete(pdf.id);
+      request.audit = { action: 'generated_pdfs.delete', resourceType: 'generated_pdf', resourceId: pdf.id };
+      return reply.code(204).send(null);
+    },
+  );
 };

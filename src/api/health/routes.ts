@@ -9,7 +9,12 @@ export interface HealthCheck {
   check(): Promise<void>;
 }
 
-const dependencySchema = z.object({ status: z.enum(['ok', 'error']), driver: z.string(), latencyMs: z.number(), error: z.string().optional() });
+const dependencySchema = z.object({
+  status: z.enum(['ok', 'error']),
+  driver: z.string(),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
@@ -46,7 +51,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthCheck[]; versio
       const results = await Promise.all(opts.checks.map(runCheck));
       const dependencies = Object.fromEntries(opts.checks.map((c, i) => [c.name, results[i]]));
       const ok = results.every((r) => r.status === 'ok');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', version: opts.version, uptimeSeconds: Math.round(process.uptime()), dependencies });
+      return reply
+        .code(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'degraded', version: opts.version, uptimeSeconds: Math.round(process.uptime()), dependencies });
     },
   );
 };

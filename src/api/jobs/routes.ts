@@ -29,7 +29,14 @@ export const jobSchema = z.object({
 });
 
 /** Idempotency keys: printable, bounded (they are stored per user). */
-const headers = z.object({ 'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional() });
+const headers = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/)
+    .optional(),
+});
 
 /** Async generation: create (Idempotency-Key honoured), list, status with per-record errors and result URL. */
 export const jobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
@@ -39,65 +46,119 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async
     const errors = Array.isArray(job.errors) ? (job.errors as { index?: number; message: string }[]) : [];
     let resultUrl: string | undefined;
     if (withUrl && job.resultKey && job.status === 'completed') {
-      resultUrl = (await blobs.signedDownloadUrl('generated', job.resultKey, { expiresInSeconds: DOWNLOAD_TTL_SECONDS, filename: jobResultKey(job).split('/').pop() })).url;
+      resultUrl = (
+        await blobs.signedDownloadUrl('generated', job.resultKey, {
+          expiresInSeconds: DOWNLOAD_TTL_SECONDS,
+          filename: jobResultKey(job).split('/').pop(),
+        })
+      ).url;
     }
     return {
-      id: job.id, templateId: job.templateId, templateVersion: job.templateVersion, status: job.status, total: job.total, done: job.done, failed: job.failed,
-      output: job.output, testMode: job.testMode, errors, ...(resultUrl ? { resultUrl } : {}), createdAt: job.createdAt, updatedAt: job.updatedAt,
+      id: job.id,
+      templateId: job.templateId,
+      templateVersion: job.templateVersion,
+      status: job.status,
+      total: job.total,
+      done: job.done,
+      failed: job.failed,
+      output: job.output,
+      testMode: job.testMode,
+      errors,
+      ...(resultUrl ? { resultUrl } : {}),
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
     };
   }
 
-  app.post('/api/templates/:id/jobs', {
-    preHandler: app.requireUser,
-    // Up to 10,000 records of data: allow a larger body than the default.
-    bodyLimit: 20 * 1024 * 1024,
-    schema: {
-      tags, security,
-      summary: 'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
-      params: idParams, headers, body: createJobBody,
-      response: { 200: z.object({ job: jobSchema }), 202: z.object({ job: jobSchema }), ...errorResponses },
+  app.post(
+    '/api/templates/:id/jobs',
+    {
+      preHandler: app.requireUser,
+      // Up to 10,000 records of data: allow a larger body than the default.
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags,
+        security,
+        summary:
+          'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
+        params: idParams,
+        headers,
+        body: createJobBody,
+        response: { 200: z.object({ job: jobSchema }), 202: z.object({ job: jobSchema }), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { userId } = currentUser(request);
-    const { job, created } = await createJob(services, userId, request.params.id, request.body, request.headers['idempotency-key']);
-    if (created) request.audit = { action: 'jobs.create', resourceType: 'generation_job', resourceId: job.id, details: { templateId: job.templateId, total: job.total, output: job.output } };
-    return reply.code(created ? 202 : 200).send({ job: await toDto(job, false) });
-  });
-
-  app.get('/api/jobs', {
-    preHandler: app.requireUser,
-    schema: { tags, security, querystring: pageQuery, response: { 200: pageOf(jobSchema), ...errorResponses } },
-  }, async (request) => {
-    const page = await repos.generationJobs.listByUser(currentUser(request).userId, request.query);
-    return { ...page, items: await Promise.all(page.items.map((j) => toDto(j, false))) };
-  });
-
-  app.get('/api/jobs/webhook-secret', {
-    preHandler: app.requireUser,
-    schema: {
-      tags, security,
-      summary: `The secret job webhooks are signed with (header ${SIGNATURE_HEADER}: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")))`,
-      response: { 200: z.object({ secret: z.string(), header: z.string() }), ...errorResponses },
+    async (request, reply) => {
+      const { userId } = currentUser(request);
+      const { job, created } = await createJob(services, userId, request.params.id, request.body, request.headers['idempotency-key']);
+      if (created)
+        request.audit = {
+          action: 'jobs.create',
+          resourceType: 'generation_job',
+          resourceId: job.id,
+          details: { templateId: job.templateId, total: job.total, output: job.output },
+        };
+      return reply.code(created ? 202 : 200).send({ job: await toDto(job, false) });
     },
-  }, async (request) => ({ secret: webhookSecret(services.signingSecret, currentUser(request).userId), header: SIGNATURE_HEADER }));
+  );
 
-  app.get('/api/jobs/:id', {
-    preHandler: app.requireUser,
-    schema: { tags, security, params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses } },
-  }, async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }));
+  app.get(
+    '/api/jobs',
+    {
+      preHandler: app.requireUser,
+      schema: { tags, security, querystring: pageQuery, response: { 200: pageOf(jobSchema), ...errorResponses } },
+    },
+    async (request) => {
+      const page = await repos.generationJobs.listByUser(currentUser(request).userId, request.query);
+      return { ...page, items: await Promise.all(page.items.map((j) => toDto(j, false))) };
+    },
+  );
+
+  app.get(
+    '/api/jobs/webhook-secret',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: `The secret job webhooks are signed with (header ${SIGNATURE_HEADER}: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")))`,
+        response: { 200: z.object({ secret: z.string(), header: z.string() }), ...errorResponses },
+      },
+    },
+    async (request) => ({ secret: webhookSecret(services.signingSecret, currentUser(request).userId), header: SIGNATURE_HEADER }),
+  );
+
+  app.get(
+    '/api/jobs/:id',
+    {
+      preHandler: app.requireUser,
+      schema: { tags, security, params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses } },
+    },
+    async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }),
+  );
 
   // Records already generated stay (and stay downloadable); queued records are skipped by the
   // consumer, no result is built and no notification is sent. A finished job cannot be cancelled.
-  app.post('/api/jobs/:id/cancel', {
-    preHandler: app.requireUser,
-    schema: {
-      tags, security,
-      summary: 'Cancel a queued or running job (409 when it has already finished)',
-      params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses },
+  app.post(
+    '/api/jobs/:id/cancel',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a queued or running job (409 when it has already finished)',
+        params: idParams,
+        response: { 200: z.object({ job: jobSchema }), ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const job = await repos.generationJobs.cancel(currentUser(request).userId, request.params.id);
-    request.audit = { action: 'jobs.cancel', resourceType: 'generation_job', resourceId: job.id, details: { done: job.done, failed: job.failed, total: job.total } };
-    return { job: await toDto(job, false) };
-  });
+    async (request) => {
+      const job = await repos.generationJobs.cancel(currentUser(request).userId, request.params.id);
+      request.audit = {
+        action: 'jobs.cancel',
+        resourceType: 'generation_job',
+        resourceId: job.id,
+        details: { done: job.done, failed: job.failed, total: job.total },
+      };
+      return { job: await toDto(job, false) };
+    },
+  );
 };

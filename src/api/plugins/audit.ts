@@ -24,7 +24,10 @@ const NOT_AUDITED = [/\/preflight$/, /^\/blobs\//];
 
 /** "/api/templates/:id/fields/positions" → "templates.fields.positions" */
 function actionFromRoute(method: string, url: string): string {
-  const parts = url.replace(/^\/api\//, '').split('/').filter((p) => p && !p.startsWith(':'));
+  const parts = url
+    .replace(/^\/api\//, '')
+    .split('/')
+    .filter((p) => p && !p.startsWith(':'));
   return `${parts.join('.')}.${method.toLowerCase()}`;
 }
 

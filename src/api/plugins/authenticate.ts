@@ -41,7 +41,8 @@ async function authenticatePlugin(app: FastifyInstance, opts: { services: ApiSer
     const header = request.headers.authorization;
     if (header) {
       const [scheme, token] = header.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('authorization_invalid', 'Use "Authorization: Bearer <token>"');
+      if (scheme?.toLowerCase() !== 'bearer' || !token)
+        throw new UnauthorizedError('authorization_invalid', 'Use "Authorization: Bearer <token>"');
       const claims = await tokens.verify(token);
       return { userId: claims.userId, role: claims.role, via: 'jwt' };
     }

@@ -47,10 +47,19 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
     };
   }
   if (err instanceof ValidationError) {
-    return { ...base, type: 'about:blank', title: 'Validation failed', status: err.status, code: err.code, detail: err.message, errors: err.issues };
+    return {
+      ...base,
+      type: 'about:blank',
+      title: 'Validation failed',
+      status: err.status,
+      code: err.code,
+      detail: err.message,
+      errors: err.issues,
+    };
   }
   if (err instanceof AppError) {
-    const details = err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? (err.details as Record<string, unknown>) : {};
+    const details =
+      err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? (err.details as Record<string, unknown>) : {};
     // NotFound details name the resource only; never echo anything that hints at other users' data.
     return { ...details, ...base, type: 'about:blank', title: err.message, status: err.status, code: err.code, detail: err.message };
   }
@@ -63,7 +72,14 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
     const code = fe.code ? fe.code.replace(/^FST_(ERR_)?/, '').toLowerCase() : 'bad_request';
     return { ...base, type: 'about:blank', title: fe.message, status: fe.statusCode, code, detail: fe.message };
   }
-  return { ...base, type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail: 'An unexpected error occurred' };
+  return {
+    ...base,
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: 'internal_error',
+    detail: 'An unexpected error occurred',
+  };
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
@@ -78,7 +94,15 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { type: 'about:blank', title: 'Route not found', status: 404, code: 'route_not_found', detail: `${request.method} ${request.url} is not a route`, instance: request.url, requestId: request.id }),
+    sendProblem(reply, {
+      type: 'about:blank',
+      title: 'Route not found',
+      status: 404,
+      code: 'route_not_found',
+      detail: `${request.method} ${request.url} is not a route`,
+      instance: request.url,
+      requestId: request.id,
+    }),
   );
 }
 

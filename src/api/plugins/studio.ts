@@ -54,7 +54,11 @@ export async function registerStudio(app: FastifyInstance, root: string, opts: {
   if (!existsSync(`${root}/index.html`)) return false;
   const csp = studioCsp(opts.storageOrigins);
   await app.register(fastifyStatic, {
-    root, wildcard: false, index: ['index.html'], cacheControl: true, maxAge: '1h',
+    root,
+    wildcard: false,
+    index: ['index.html'],
+    cacheControl: true,
+    maxAge: '1h',
     setHeaders: (reply, file) => {
       if (file.endsWith('.html')) reply.header('content-security-policy', csp);
     },

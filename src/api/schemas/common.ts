@@ -45,4 +45,10 @@ export const bigSize = z.codec(z.number().int(), z.bigint(), {
   encode: (b) => Number(b),
 });
 
-export const errorResponses = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema } as const;
+export const errorResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+} as const;

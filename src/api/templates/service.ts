@@ -15,9 +15,16 @@ export function baseKey(t: Template): string {
   return templateMetadata(t).baseKey ?? baseKeyOf(t.templateId);
 }
 
-async function copyBlob(services: ApiServices, from: { bucket: BucketName; key: string }, to: { bucket: BucketName; key: string }): Promise<void> {
+async function copyBlob(
+  services: ApiServices,
+  from: { bucket: BucketName; key: string },
+  to: { bucket: BucketName; key: string },
+): Promise<void> {
   const object = await services.blobs.get(from.bucket, from.key);
-  await services.blobs.put(to.bucket, to.key, object.body, { contentType: object.contentType || 'application/pdf', contentLength: object.size });
+  await services.blobs.put(to.bucket, to.key, object.body, {
+    contentType: object.contentType || 'application/pdf',
+    contentLength: object.size,
+  });
 }
 
 /** Field inputs without ids/timestamps, for copying fields into another template. */
@@ -31,10 +38,15 @@ function asInput(f: StoredField) {
  * templates/<id>/base.pdf, optionally the AcroForm fields imported. If the copy fails the template
  * is removed again, so no template ever lacks its base.
  */
-export async function createTemplate(services: ApiServices, userId: string, input: { fileId: string; name: string; description?: string; importFormFields?: boolean }) {
+export async function createTemplate(
+  services: ApiServices,
+  userId: string,
+  input: { fileId: string; name: string; description?: string; importFormFields?: boolean },
+) {
   const { repos } = services;
   const file = await repos.files.get(userId, input.fileId);
-  if (file.status !== 'ready') throw new ConflictError('file_not_ready', `The file is ${file.status}; only processed (ready) files can become templates`);
+  if (file.status !== 'ready')
+    throw new ConflictError('file_not_ready', `The file is ${file.status}; only processed (ready) files can become templates`);
   const meta = fileMetadata(file);
   const pages = meta.pages ?? [];
   if (!pages.length) throw new ConflictError('file_not_ready', 'The file has no page information');
@@ -56,7 +68,11 @@ export async function createTemplate(services: ApiServices, userId: string, inpu
     await repos.templates.delete(template.templateId, { userId }).catch(() => undefined);
     throw err;
   }
-  const withBase = await repos.templates.update(template.templateId, { metadata: { ...templateMetadata(template), baseKey: key } }, { userId });
+  const withBase = await repos.templates.update(
+    template.templateId,
+    { metadata: { ...templateMetadata(template), baseKey: key } },
+    { userId },
+  );
   const suggested = input.importFormFields ? ((meta.formFields ?? []) as Parameters<typeof repos.fields.batchUpsert>[1]) : [];
   const fields = suggested.length ? await repos.fields.batchUpsert(template.templateId, suggested) : [];
   return { template: withBase, fields };
@@ -87,7 +103,11 @@ export async function duplicateTemplate(services: ApiServices, userId: string, t
     await repos.templates.delete(copy.templateId, { userId }).catch(() => undefined);
     throw err;
   }
-  const template = await repos.templates.update(copy.templateId, { metadata: { ...meta, baseKey: key } satisfies TemplateMetadata }, { userId });
+  const template = await repos.templates.update(
+    copy.templateId,
+    { metadata: { ...meta, baseKey: key } satisfies TemplateMetadata },
+    { userId },
+  );
   const copied = fields.length ? await repos.fields.batchUpsert(copy.templateId, fields.map(asInput)) : [];
   return { template, fields: copied };
 }
@@ -98,7 +118,11 @@ export async function deleteTemplate(services: ApiServices, userId: string, temp
   await repos.templates.delete(templateId, { userId });
   for (;;) {
     const page = await blobs.list('files', { prefix: templatePrefix(templateId), limit: 1000 });
-    if (page.items.length) await blobs.deleteMany('files', page.items.map((i) => i.key));
+    if (page.items.length)
+      await blobs.deleteMany(
+        'files',
+        page.items.map((i) => i.key),
+      );
     if (!page.nextCursor || page.items.length === 0) break;
   }
 }
@@ -110,7 +134,11 @@ export async function deleteTemplate(services: ApiServices, userId: string, temp
  * and the cursor lets the client continue.
  */
 const MAX_SCANNED = 2000;
-export async function listTemplates(services: ApiServices, userId: string, q: { limit: number; cursor?: string; status?: TemplateStatus; search?: string }) {
+export async function listTemplates(
+  services: ApiServices,
+  userId: string,
+  q: { limit: number; cursor?: string; status?: TemplateStatus; search?: string },
+) {
   const { templates } = services.repos;
   if (!q.search) return templates.listByUser(userId, { limit: q.limit, cursor: q.cursor, status: q.status });
   const needle = q.search.toLowerCase();

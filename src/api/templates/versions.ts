@@ -35,7 +35,11 @@ export interface LoadedTemplateVersion {
  * so two concurrent publishes can never get the same number; the loser gets 409
  * `publish_conflict`), then writes the snapshot; if that write fails the claim is rolled back.
  */
-export async function publishTemplate(services: ApiServices, userId: string, templateId: string): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
+export async function publishTemplate(
+  services: ApiServices,
+  userId: string,
+  templateId: string,
+): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
   const { repos, blobs } = services;
   const template = await repos.templates.getForUser(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
@@ -49,9 +53,17 @@ export async function publishTemplate(services: ApiServices, userId: string, tem
   try {
     await repos.templates.updateItem(
       { templateId },
-      { 'metadata.publishedVersion': version, 'metadata.versions': [...(meta.versions ?? []), entry], status: 'active', updatedAt: publishedAt },
       {
-        condition: cond.and(cond.eq('userId', userId), current === undefined ? cond.notExists('metadata.publishedVersion') : cond.eq('metadata.publishedVersion', current)),
+        'metadata.publishedVersion': version,
+        'metadata.versions': [...(meta.versions ?? []), entry],
+        status: 'active',
+        updatedAt: publishedAt,
+      },
+      {
+        condition: cond.and(
+          cond.eq('userId', userId),
+          current === undefined ? cond.notExists('metadata.publishedVersion') : cond.eq('metadata.publishedVersion', current),
+        ),
         onConditionFailed: 'conflict',
       },
     );
@@ -59,7 +71,13 @@ export async function publishTemplate(services: ApiServices, userId: string, tem
     if (err instanceof ConflictError) throw new ConflictError('publish_conflict', 'The template was published concurrently; try again');
     throw err;
   }
-  const snapshot: TemplateSnapshot = { version, publishedAt, template: { ...template, status: 'active' }, fields, baseKey: baseKey(template) };
+  const snapshot: TemplateSnapshot = {
+    version,
+    publishedAt,
+    template: { ...template, status: 'active' },
+    fields,
+    baseKey: baseKey(template),
+  };
   try {
     await blobs.put('files', snapshotKey, Buffer.from(JSON.stringify(snapshot)), { contentType: 'application/json' });
   } catch (err) {
@@ -77,7 +95,11 @@ export async function publishTemplate(services: ApiServices, userId: string, tem
 
 export async function listVersions(services: ApiServices, userId: string, templateId: string) {
   const template = await services.repos.templates.getForUser(userId, templateId);
-  return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({ version, publishedAt: new Date(publishedAt), fieldCount }));
+  return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({
+    version,
+    publishedAt: new Date(publishedAt),
+    fieldCount,
+  }));
 }
 
 /**
@@ -85,7 +107,12 @@ export async function listVersions(services: ApiServices, userId: string, templa
  * fields), or absent = the latest published version, else the draft when nothing is published yet.
  * A number that was never published is NotFoundError, as is another user's template.
  */
-export async function loadTemplateVersion(services: Pick<ApiServices, 'repos' | 'blobs'>, userId: string, templateId: string, version?: number | 'draft'): Promise<LoadedTemplateVersion> {
+export async function loadTemplateVersion(
+  services: Pick<ApiServices, 'repos' | 'blobs'>,
+  userId: string,
+  templateId: string,
+  version?: number | 'draft',
+): Promise<LoadedTemplateVersion> {
   const { repos, blobs } = services;
   const template = await repos.templates.getForUser(userId, templateId);
   const meta = templateMetadata(template);

@@ -55,12 +55,19 @@ export interface GenerateFilesOptions {
   progress?: boolean;
 }
 
-export async function generateFiles(opts: GenerateFilesOptions): Promise<{ written: number; failed: number; errors: { index: number; error: string }[] }> {
+export async function generateFiles(
+  opts: GenerateFilesOptions,
+): Promise<{ written: number; failed: number; errors: { index: number; error: string }[] }> {
   const [fields, base] = await Promise.all([loadTemplateFile(opts.template), readFile(opts.base)]);
   await mkdir(opts.out, { recursive: true });
   const total = await countLines(opts.data);
   const width = String(Math.max(total, 1)).length;
-  const bar = opts.progress ? new cliProgress.SingleBar({ format: 'generating [{bar}] {value}/{total} {percentage}% | {eta}s left' }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = opts.progress
+    ? new cliProgress.SingleBar(
+        { format: 'generating [{bar}] {value}/{total} {percentage}% | {eta}s left' },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(total, 0);
   let written = 0;
   try {

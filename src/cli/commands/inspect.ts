@@ -51,7 +51,8 @@ export async function runInspect(file: string, opts: InspectCliOptions, io: CliI
     result = await inspect(bytes, opts.maxFields ? { maxFields: opts.maxFields } : {});
   } catch (err) {
     if (err instanceof PdfError) {
-      if (opts.json) io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, details: err.details ?? null } }, null, 2)}\n`);
+      if (opts.json)
+        io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, details: err.details ?? null } }, null, 2)}\n`);
       io.err(`error (${err.code}): ${err.message}\n`);
       return 2;
     }
@@ -66,25 +67,57 @@ export async function runInspect(file: string, opts: InspectCliOptions, io: CliI
 export function formatInspection(file: string, size: number, r: InspectResult): string {
   const lines: string[] = [];
   lines.push(`${file}: PDF ${r.pdfVersion ?? '?'}, ${size.toLocaleString('en-US')} bytes, ${r.pageCount} page(s)`);
-  lines.push(`encrypted: ${r.encrypted ? `yes, owner password only (V${r.encryption?.version} R${r.encryption?.revision}); decrypted` : 'no'}   XFA: ${r.xfaOnly ? 'yes (XFA only)' : r.xfa ? 'yes (with AcroForm)' : 'no'}`);
+  lines.push(
+    `encrypted: ${r.encrypted ? `yes, owner password only (V${r.encryption?.version} R${r.encryption?.revision}); decrypted` : 'no'}   XFA: ${r.xfaOnly ? 'yes (XFA only)' : r.xfa ? 'yes (with AcroForm)' : 'no'}`,
+  );
   const meta = Object.entries(r.metadata);
   if (meta.length > 0) lines.push(...meta.map(([k, v]) => `  ${k}: ${v}`));
-  lines.push('', table(['page', 'width', 'height', 'rotation'], r.pages.map((p) => [String(p.page), num(p.width), num(p.height), String(p.rotation)])));
+  lines.push(
+    '',
+    table(
+      ['page', 'width', 'height', 'rotation'],
+      r.pages.map((p) => [String(p.page), num(p.width), num(p.height), String(p.rotation)]),
+    ),
+  );
   lines.push('', `form fields: ${r.fields.length}${r.truncated ? ' (cut at the limit)' : ''}`);
   if (r.fields.length > 0) {
     lines.push(table(['name', 'type', 'page', 'x', 'y', 'width', 'height', 'value', 'flags'], r.fields.map(fieldRow)));
   }
   lines.push('', `suggested template fields: ${r.suggestedFields.length} (use --json to see them)`);
-  if (r.skipped.length > 0) lines.push(`skipped: ${r.skipped.length}`, ...r.skipped.slice(0, 20).map((s) => `  ${s.name}: ${s.reason}`), ...(r.skipped.length > 20 ? [`  … ${r.skipped.length - 20} more`] : []));
+  if (r.skipped.length > 0)
+    lines.push(
+      `skipped: ${r.skipped.length}`,
+      ...r.skipped.slice(0, 20).map((s) => `  ${s.name}: ${s.reason}`),
+      ...(r.skipped.length > 20 ? [`  … ${r.skipped.length - 20} more`] : []),
+    );
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `note: ${n}`));
   return `${lines.join('\n')}\n`;
 }
 
 function fieldRow(f: InspectedField): string[] {
-  const flags = [f.required && 'required', f.readOnly && 'read-only', f.multiline && 'multiline', f.comb && 'comb', f.maxLength !== undefined && `max ${f.maxLength}`, f.widgets.length > 1 && `${f.widgets.length} widgets`].filter(Boolean).join(', ');
+  const flags = [
+    f.required && 'required',
+    f.readOnly && 'read-only',
+    f.multiline && 'multiline',
+    f.comb && 'comb',
+    f.maxLength !== undefined && `max ${f.maxLength}`,
+    f.widgets.length > 1 && `${f.widgets.length} widgets`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const value = f.value === null ? '' : Array.isArray(f.value) ? f.value.join('|') : String(f.value);
   const r = f.rect;
-  return [clip(f.name, 48), f.type, f.page === null ? '-' : String(f.page), r ? num(r.x) : '-', r ? num(r.y) : '-', r ? num(r.width) : '-', r ? num(r.height) : '-', clip(value, 24), flags];
+  return [
+    clip(f.name, 48),
+    f.type,
+    f.page === null ? '-' : String(f.page),
+    r ? num(r.x) : '-',
+    r ? num(r.y) : '-',
+    r ? num(r.width) : '-',
+    r ? num(r.height) : '-',
+    clip(value, 24),
+    flags,
+  ];
 }
 
 function num(n: number): string {
@@ -98,6 +131,10 @@ function clip(s: string, max: number): string {
 
 function table(head: string[], rows: string[][]): string {
   const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(width[i] - [...c].length)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(width[i] - [...c].length))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

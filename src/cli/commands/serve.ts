@@ -18,7 +18,9 @@ export function registerServeCommand(program: Command): void {
       }
       const { startServer } = await import('@/runtime/server.js');
       const server = await startServer(config);
-      console.log(`[pdf-studio] listening on ${server.url} (studio ${server.url}/, API docs ${server.url}/docs, health ${server.url}/health)`);
+      console.log(
+        `[pdf-studio] listening on ${server.url} (studio ${server.url}/, API docs ${server.url}/docs, health ${server.url}/health)`,
+      );
       let signalled = false;
       const shutdown = async (signal: string) => {
         if (signalled) process.exit(1);

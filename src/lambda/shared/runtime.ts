@@ -10,7 +10,10 @@ import { createServices } from '@/runtime/services.js';
  * into DB_PASSWORD/DB_USER so the config builds DATABASE_URL as usual. No-op when DATABASE_URL or
  * DB_PASSWORD is already set (local runs, tests).
  */
-export async function resolveDatabasePassword(env: NodeJS.ProcessEnv = process.env, client?: Pick<SecretsManagerClient, 'send'>): Promise<void> {
+export async function resolveDatabasePassword(
+  env: NodeJS.ProcessEnv = process.env,
+  client?: Pick<SecretsManagerClient, 'send'>,
+): Promise<void> {
   if (env.DATABASE_URL || env.DB_PASSWORD || !env.DB_SECRET_ARN) return;
   const sm = client ?? new SecretsManagerClient({ region: env.AWS_REGION });
   const out = await sm.send(new GetSecretValueCommand({ SecretId: env.DB_SECRET_ARN }));

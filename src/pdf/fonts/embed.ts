@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { PDFContext, PDFRef} from 'pdf-lib';
+import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PDFRawStream, PDFString } from 'pdf-lib';
 import type { FkGlyph, FontFace } from './registry.js';
 
@@ -24,12 +24,22 @@ interface UsedFont {
 
 export class DocFonts {
   private readonly used = new Map<string, UsedFont>();
-  constructor(private readonly context: PDFContext, private readonly prefix = 'Ps') {}
+  constructor(
+    private readonly context: PDFContext,
+    private readonly prefix = 'Ps',
+  ) {}
 
   private use(face: FontFace): UsedFont {
     let u = this.used.get(face.id);
     if (!u) {
-      u = { face, ref: this.context.nextRef(), resName: `${this.prefix}F${this.used.size}`, order: [0], gids: new Map([[0, 0]]), glyphs: [] };
+      u = {
+        face,
+        ref: this.context.nextRef(),
+        resName: `${this.prefix}F${this.used.size}`,
+        order: [0],
+        gids: new Map([[0, 0]]),
+        glyphs: [],
+      };
       this.used.set(face.id, u);
     }
     return u;
@@ -71,23 +81,40 @@ export class DocFonts {
     const base = `${tag(u)}+${(font.postscriptName ?? 'Font').replace(/[^\x21-\x7e]|[/()<>[\]{}%#]/g, '')}`;
     const s = face.scale;
     const italic = font.italicAngle !== 0;
-    const descriptor = ctx.register(ctx.obj({
-      Type: 'FontDescriptor', FontName: base,
-      Flags: (italic ? 64 : 0) | 32 | 4,
-      FontBBox: [font.bbox.minX * s, font.bbox.minY * s, font.bbox.maxX * s, font.bbox.maxY * s].map(Math.round),
-      ItalicAngle: font.italicAngle, Ascent: Math.round(font.ascent * s), Descent: Math.round(font.descent * s),
-      CapHeight: Math.round((font.capHeight || font.ascent) * s), XHeight: Math.round((font.xHeight || 0) * s), StemV: 80,
-      FontFile2: fileRef,
-    }));
+    const descriptor = ctx.register(
+      ctx.obj({
+        Type: 'FontDescriptor',
+        FontName: base,
+        Flags: (italic ? 64 : 0) | 32 | 4,
+        FontBBox: [font.bbox.minX * s, font.bbox.minY * s, font.bbox.maxX * s, font.bbox.maxY * s].map(Math.round),
+        ItalicAngle: font.italicAngle,
+        Ascent: Math.round(font.ascent * s),
+        Descent: Math.round(font.descent * s),
+        CapHeight: Math.round((font.capHeight || font.ascent) * s),
+        XHeight: Math.round((font.xHeight || 0) * s),
+        StemV: 80,
+        FontFile2: fileRef,
+      }),
+    );
     const widths: number[] = [];
     for (let i = 1; i < u.glyphs.length; i++) widths.push(Math.round(u.glyphs[i][0].advanceWidth * s));
-    const cid = ctx.register(ctx.obj({
-      Type: 'Font', Subtype: 'CIDFontType2', BaseFont: base, CIDToGIDMap: 'Identity',
-      CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
-      FontDescriptor: descriptor, DW: 1000, W: [1, widths],
-    }));
+    const cid = ctx.register(
+      ctx.obj({
+        Type: 'Font',
+        Subtype: 'CIDFontType2',
+        BaseFont: base,
+        CIDToGIDMap: 'Identity',
+        CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
+        FontDescriptor: descriptor,
+        DW: 1000,
+        W: [1, widths],
+      }),
+    );
     const toUnicode = ctx.register(flate(ctx, new TextEncoder().encode(cmap(u.glyphs)), {}));
-    ctx.assign(u.ref, ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: base, Encoding: 'Identity-H', DescendantFonts: [cid], ToUnicode: toUnicode }));
+    ctx.assign(
+      u.ref,
+      ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: base, Encoding: 'Identity-H', DescendantFonts: [cid], ToUnicode: toUnicode }),
+    );
   }
 }
 
@@ -153,7 +180,10 @@ export function fontProgram(face: FontFace, order: readonly number[]): Uint8Arra
 }
 
 function utf16hex(cp: number): string {
-  return String.fromCodePoint(cp).split('').map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+  return String.fromCodePoint(cp)
+    .split('')
+    .map((c) => c.charCodeAt(0).toString(16).padStart(4, '0'))
+    .join('');
 }
 
 function cmap(glyphs: [FkGlyph, number][]): string {
@@ -179,4 +209,3 @@ CMapName currentdict /CIDInit /ProcSet findresource pop
 end
 end`;
 }
-

@@ -24,11 +24,22 @@ export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
 export type FontSource = string | Uint8Array;
 
 // fontkit's types are loose; this is the part we use.
-export interface FkGlyph { id: number; advanceWidth: number; codePoints: number[] }
+export interface FkGlyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
 export interface FkFont {
-  unitsPerEm: number; ascent: number; descent: number; postscriptName: string | null; italicAngle: number;
-  capHeight: number; xHeight: number; bbox: { minX: number; minY: number; maxX: number; maxY: number };
-  hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): FkGlyph;
+  unitsPerEm: number;
+  ascent: number;
+  descent: number;
+  postscriptName: string | null;
+  italicAngle: number;
+  capHeight: number;
+  xHeight: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): FkGlyph;
   createSubset(): { includeGlyph(g: FkGlyph | number): number; encodeStream(): NodeJS.EventEmitter };
   ['OS/2']?: { fsSelection?: { italic?: boolean } };
   cff?: unknown;
@@ -39,7 +50,11 @@ export class FontFace {
   private readonly advances = new Map<number, number>();
   readonly scale: number;
   private slicesCache: TrueTypeSlices | null | undefined;
-  constructor(readonly id: string, readonly font: FkFont, readonly bytes: Uint8Array) {
+  constructor(
+    readonly id: string,
+    readonly font: FkFont,
+    readonly bytes: Uint8Array,
+  ) {
     this.scale = 1000 / font.unitsPerEm;
   }
   /** The face maps the code point to a readable glyph (fontsource's split files map U+00A0 to a truncated one). */
@@ -67,8 +82,12 @@ export class FontFace {
     if (this.slicesCache === undefined) this.slicesCache = TrueTypeSlices.from(this.bytes) ?? null;
     return this.slicesCache ?? undefined;
   }
-  get ascent(): number { return this.font.ascent * this.scale; }
-  get descent(): number { return this.font.descent * this.scale; }
+  get ascent(): number {
+    return this.font.ascent * this.scale;
+  }
+  get descent(): number {
+    return this.font.descent * this.scale;
+  }
 }
 
 const faceCache = new Map<string, FontFace>();
@@ -124,10 +143,18 @@ export class FontChain {
   }
 }
 
-interface Family { name: string; faces: Partial<Record<FaceStyle, FontSource[]>>; fallback: string[] }
+interface Family {
+  name: string;
+  faces: Partial<Record<FaceStyle, FontSource[]>>;
+  fallback: string[];
+}
 
 /** A family as the API lists it: display name, alias names, styles with their own files. */
-export interface FamilyDescription { name: string; aliases: string[]; styles: FaceStyle[] }
+export interface FamilyDescription {
+  name: string;
+  aliases: string[];
+  styles: FaceStyle[];
+}
 const STYLES: FaceStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
 
 const norm = (name: string): string => name.trim().toLowerCase().replace(/["']/g, '').replace(/\s+/g, ' ');
@@ -190,7 +217,8 @@ export class FontRegistry {
       const fam = this.families.get(name);
       if (!fam) return;
       // A missing style falls back to the nearest one (bold italic → bold → regular).
-      const files = fam.faces[style] ?? (style === 'boldItalic' ? fam.faces.bold ?? fam.faces.italic : undefined) ?? fam.faces.regular ?? [];
+      const files =
+        fam.faces[style] ?? (style === 'boldItalic' ? (fam.faces.bold ?? fam.faces.italic) : undefined) ?? fam.faces.regular ?? [];
       sources.push(...files);
       for (const f of fam.fallback) visit(this.aliases.get(norm(f)) ?? norm(f));
     };
@@ -222,9 +250,24 @@ function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Recor
 
 /** The optional CJK families, in fallback order, with the names a field may use for each. */
 export const CJK_FAMILIES = [
-  { family: 'Noto Sans JP', pkg: '@expo-google-fonts/noto-sans-jp', stem: 'NotoSansJP', aliases: ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans', 'Japanese'] },
-  { family: 'Noto Sans SC', pkg: '@expo-google-fonts/noto-sans-sc', stem: 'NotoSansSC', aliases: ['Noto Sans CJK SC', 'Source Han Sans SC', 'Chinese', 'Simplified Chinese'] },
-  { family: 'Noto Sans KR', pkg: '@expo-google-fonts/noto-sans-kr', stem: 'NotoSansKR', aliases: ['Noto Sans CJK KR', 'Source Han Sans KR', 'Korean'] },
+  {
+    family: 'Noto Sans JP',
+    pkg: '@expo-google-fonts/noto-sans-jp',
+    stem: 'NotoSansJP',
+    aliases: ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans', 'Japanese'],
+  },
+  {
+    family: 'Noto Sans SC',
+    pkg: '@expo-google-fonts/noto-sans-sc',
+    stem: 'NotoSansSC',
+    aliases: ['Noto Sans CJK SC', 'Source Han Sans SC', 'Chinese', 'Simplified Chinese'],
+  },
+  {
+    family: 'Noto Sans KR',
+    pkg: '@expo-google-fonts/noto-sans-kr',
+    stem: 'NotoSansKR',
+    aliases: ['Noto Sans CJK KR', 'Source Han Sans KR', 'Korean'],
+  },
 ] as const;
 export type CjkFamily = (typeof CJK_FAMILIES)[number]['family'];
 
@@ -232,7 +275,10 @@ export type CjkFamily = (typeof CJK_FAMILIES)[number]['family'];
  * A CJK family's static TrueType (glyf) files, or undefined when its optional package is not
  * installed. Regular and bold only: italic styles fall back to them in FontRegistry.chain.
  */
-export function optionalCjkFaces(family: CjkFamily, resolve: (specifier: string) => string = (s) => require_.resolve(s)): Partial<Record<FaceStyle, FontSource[]>> | undefined {
+export function optionalCjkFaces(
+  family: CjkFamily,
+  resolve: (specifier: string) => string = (s) => require_.resolve(s),
+): Partial<Record<FaceStyle, FontSource[]>> | undefined {
   const spec = CJK_FAMILIES.find((f) => f.family === family)!;
   let dir: string;
   try {
@@ -265,7 +311,8 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
   r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), ['DejaVu Sans']);
   r.register('Liberation Serif', fontsourceFamily('@fontsource/tinos', 'tinos'), ['DejaVu Serif']);
   r.register('Liberation Mono', fontsourceFamily('@fontsource/cousine', 'cousine'), ['DejaVu Sans Mono']);
-  for (const a of ['Arial', 'Helvetica', 'Helvetica Neue', 'Arimo', 'sans-serif', 'Calibri', 'Verdana', 'Roboto', 'Inter']) r.alias(a, 'Liberation Sans');
+  for (const a of ['Arial', 'Helvetica', 'Helvetica Neue', 'Arimo', 'sans-serif', 'Calibri', 'Verdana', 'Roboto', 'Inter'])
+    r.alias(a, 'Liberation Sans');
   for (const a of ['Times New Roman', 'Times', 'Tinos', 'serif', 'Georgia', 'Cambria']) r.alias(a, 'Liberation Serif');
   for (const a of ['Courier New', 'Courier', 'Cousine', 'monospace']) r.alias(a, 'Liberation Mono');
   r.alias('DejaVu', 'DejaVu Sans');

@@ -156,7 +156,14 @@ export class TrueTypeSlices {
     dv(hhea).setUint16(34, count);
     const maxp = this.table('maxp').slice();
     dv(maxp).setUint16(4, count);
-    const out = new Map<string, Uint8Array>([['glyf', glyf], ['head', head], ['hhea', hhea], ['hmtx', hmtx], ['loca', loca], ['maxp', maxp]]);
+    const out = new Map<string, Uint8Array>([
+      ['glyf', glyf],
+      ['head', head],
+      ['hhea', hhea],
+      ['hmtx', hmtx],
+      ['loca', loca],
+      ['maxp', maxp],
+    ]);
     for (const t of ['cvt ', 'fpgm', 'prep']) {
       const b = this.tables.get(t);
       if (b) out.set(t, b);

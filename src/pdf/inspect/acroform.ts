@@ -119,7 +119,10 @@ function readField(field: PDFField, name: string, boxes: PageBox[], pageOf: Page
   const inspectedWidgets: InspectedWidget[] = widgets.map((w, i) => {
     const index = pageIndexOf(w, pageOf);
     const raw = w.Rect()?.asRectangle();
-    const arr = w.Rect()?.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) as [number, number, number, number] | undefined;
+    const arr = w
+      .Rect()
+      ?.asArray()
+      .map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) as [number, number, number, number] | undefined;
     const pdfRect = arr && arr.length === 4 ? rectFromArray(arr) : { x: raw?.x ?? 0, y: raw?.y ?? 0, width: 0, height: 0 };
     const box = index !== undefined ? boxes[index] : undefined;
     const rect = box ? round(fromPdfRect(box, pdfRect)) : round(pdfRect);
@@ -165,7 +168,10 @@ function readField(field: PDFField, name: string, boxes: PageBox[], pageOf: Page
     result.value = field.acroField.dict.get(PDFName.of('V')) !== undefined;
   }
 
-  const da = widgets.map((w) => stringOf(w.dict.lookup(PDFName.of('DA')))).find(Boolean) ?? stringOf(field.acroField.dict.lookup(PDFName.of('DA'))) ?? defaultDa;
+  const da =
+    widgets.map((w) => stringOf(w.dict.lookup(PDFName.of('DA')))).find(Boolean) ??
+    stringOf(field.acroField.dict.lookup(PDFName.of('DA'))) ??
+    defaultDa;
   const size = da ? fontSizeFromDa(da) : undefined;
   if (size !== undefined) result.fontSize = size;
   const q = field.acroField.dict.lookup(PDFName.of('Q'));

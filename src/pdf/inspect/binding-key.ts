@@ -13,12 +13,34 @@ export const BINDING_KEY_RE = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/;
 const MAX_KEY = 200;
 
 /** Latin letters that Unicode decomposition does not reduce to ASCII. */
-const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D' };
+const FOLD: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ø: 'o',
+  Ø: 'O',
+  đ: 'd',
+  Đ: 'D',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+  Þ: 'Th',
+  ð: 'd',
+  Ð: 'D',
+};
 
 function cleanSegment(segment: string, first: boolean): string {
   let s = segment.replace(/\[(\d+)\]/g, (_, n: string) => (n === '0' ? '' : `_${n}`));
-  s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[ßæÆœŒøØđĐłŁþÞðÐ]/g, (c) => FOLD[c]);
-  s = s.replace(/[^\w$-]+/g, '_').replace(/_+/g, '_').replace(/^[_-]+|[_-]+$/g, '');
+  s = s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[ßæÆœŒøØđĐłŁþÞðÐ]/g, (c) => FOLD[c]);
+  s = s
+    .replace(/[^\w$-]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^[_-]+|[_-]+$/g, '');
   if (!s) return '';
   if (first ? !/^[A-Za-z_$]/.test(s) : !/^[A-Za-z_$0-9]/.test(s)) s = `_${s}`;
   return s;

@@ -46,14 +46,26 @@ export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): 
     }
     const parsed = fieldInputSchema.safeParse(s);
     if (parsed.success) suggested.push(parsed.data);
-    else suggestions.skipped.push({ name: s.name, reason: `not a valid template field: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+    else
+      suggestions.skipped.push({
+        name: s.name,
+        reason: `not a valid template field: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      });
   }
 
-  if (loaded.wasEncrypted) notes.push('The PDF was encrypted with an owner password only (permission restrictions); it was decrypted to inspect and fill it.');
-  if (xfa.xfaOnly) notes.push('This is an XFA-only form (Adobe LiveCycle): its fields exist only as XFA, which we cannot import. Save it as a standard (AcroForm) or flat PDF and upload that, or place fields by hand.');
+  if (loaded.wasEncrypted)
+    notes.push('The PDF was encrypted with an owner password only (permission restrictions); it was decrypted to inspect and fill it.');
+  if (xfa.xfaOnly)
+    notes.push(
+      'This is an XFA-only form (Adobe LiveCycle): its fields exist only as XFA, which we cannot import. Save it as a standard (AcroForm) or flat PDF and upload that, or place fields by hand.',
+    );
   else if (xfa.xfa) notes.push('The PDF also carries an XFA form; the AcroForm fields listed here are imported, the XFA part is ignored.');
-  if (form.truncated) notes.push(`The form has more fields than the limit of ${options.maxFields ?? DEFAULT_MAX_FIELDS}; only the first ones are listed.`);
-  if (suggested.some((f) => f.type === 'radio')) notes.push('Radio groups are suggested as one radio field per button, sharing the group\'s binding key; each button carries its own option.');
+  if (form.truncated)
+    notes.push(`The form has more fields than the limit of ${options.maxFields ?? DEFAULT_MAX_FIELDS}; only the first ones are listed.`);
+  if (suggested.some((f) => f.type === 'radio'))
+    notes.push(
+      "Radio groups are suggested as one radio field per button, sharing the group's binding key; each button carries its own option.",
+    );
 
   return {
     pdfVersion: pdfVersion(loaded.bytes),
@@ -78,7 +90,10 @@ export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): 
  * the part of the widget that is visible; filling the PDF's own field still uses the widget itself.
  * Undefined when nothing of it is visible.
  */
-function clampToPage<T extends { page: number; position: { x: number; y: number }; size: { width: number; height: number } }>(f: T, page: InspectedPage | undefined): T | undefined {
+function clampToPage<T extends { page: number; position: { x: number; y: number }; size: { width: number; height: number } }>(
+  f: T,
+  page: InspectedPage | undefined,
+): T | undefined {
   if (!page) return undefined;
   const x0 = Math.max(0, f.position.x);
   const y0 = Math.max(0, f.position.y);
@@ -86,7 +101,11 @@ function clampToPage<T extends { page: number; position: { x: number; y: number 
   const y1 = Math.min(page.height, f.position.y + f.size.height);
   if (x1 - x0 < 1 || y1 - y0 < 1) return undefined;
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { ...f, position: { x: round(x0), y: round(y0) }, size: { width: round(Math.min(x1 - x0, page.width - round(x0))), height: round(Math.min(y1 - y0, page.height - round(y0))) } };
+  return {
+    ...f,
+    position: { x: round(x0), y: round(y0) },
+    size: { width: round(Math.min(x1 - x0, page.width - round(x0))), height: round(Math.min(y1 - y0, page.height - round(y0))) },
+  };
 }
 
 function describePage(page: PDFPage, index: number): InspectedPage {

@@ -35,7 +35,10 @@ export function suggestFields(fields: InspectedField[]): Suggestions {
   for (const f of fields) {
     const type = templateType(f);
     if (!type) {
-      out.skipped.push({ name: f.name, reason: f.type === 'button' ? 'push button (an action such as print or submit, not data)' : `unsupported field type ${f.type}` });
+      out.skipped.push({
+        name: f.name,
+        reason: f.type === 'button' ? 'push button (an action such as print or submit, not data)' : `unsupported field type ${f.type}`,
+      });
       continue;
     }
     // Some producers stack identical widgets (same page, same box): one template field per place.
@@ -47,13 +50,17 @@ export function suggestFields(fields: InspectedField[]): Suggestions {
       return usable(w);
     });
     if (placed.length === 0) {
-      out.skipped.push({ name: f.name, reason: f.widgets.length === 0 ? 'the field has no widget' : 'no widget of the field is on a page with a non-empty rectangle' });
+      out.skipped.push({
+        name: f.name,
+        reason: f.widgets.length === 0 ? 'the field has no widget' : 'no widget of the field is on a page with a non-empty rectangle',
+      });
       continue;
     }
     const bindingKey = keys.allocate(f.name);
     placed.forEach((w, i) => out.fields.push(toFieldInput(f, w, i, placed.length, type, bindingKey, f.widgets.indexOf(w))));
     const unplaced = f.widgets.length - placed.length;
-    if (unplaced > 0) out.skipped.push({ name: f.name, reason: `${unplaced} widget(s) duplicated, on no page, or with an empty rectangle` });
+    if (unplaced > 0)
+      out.skipped.push({ name: f.name, reason: `${unplaced} widget(s) duplicated, on no page, or with an empty rectangle` });
   }
   return out;
 }
@@ -81,10 +88,26 @@ function templateType(f: InspectedField): FieldType | undefined {
 function usable(w: InspectedWidget): w is InspectedWidget & { page: number } {
   const r = w.rect;
   const inRange = (n: number) => Number.isFinite(n) && Math.abs(n) <= MAX_PAGE_POINTS;
-  return w.page !== null && r.width > 0 && r.height > 0 && r.width <= MAX_PAGE_POINTS && r.height <= MAX_PAGE_POINTS && inRange(r.x) && inRange(r.y);
+  return (
+    w.page !== null &&
+    r.width > 0 &&
+    r.height > 0 &&
+    r.width <= MAX_PAGE_POINTS &&
+    r.height <= MAX_PAGE_POINTS &&
+    inRange(r.x) &&
+    inRange(r.y)
+  );
 }
 
-function toFieldInput(f: InspectedField, w: InspectedWidget & { page: number }, index: number, count: number, type: FieldType, bindingKey: string, widget: number): FieldInput {
+function toFieldInput(
+  f: InspectedField,
+  w: InspectedWidget & { page: number },
+  index: number,
+  count: number,
+  type: FieldType,
+  bindingKey: string,
+  widget: number,
+): FieldInput {
   const label = f.type === 'radio' && w.onValue !== undefined ? `${f.name} = ${w.onValue}` : count > 1 ? `${f.name} #${index + 1}` : f.name;
   const advanced: NonNullable<FieldInput['advanced']> = { acroFormName: f.name, acroFormWidget: widget };
   const validation: NonNullable<FieldInput['validation']> = {};

@@ -16,7 +16,13 @@ import { missingGlyph } from './text-layout.js';
  * fields named by advanced.acroFormName, and — for fillable output — our text-like, checkbox,
  * radio and dropdown fields as new widgets. Returns the fields handled here (not drawn flat).
  */
-export async function fillForms(doc: PDFDocument, state: CompiledState, payload: Record<string, unknown>, flatten: boolean, warnings: GenerationWarning[]): Promise<Set<PreparedField>> {
+export async function fillForms(
+  doc: PDFDocument,
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  flatten: boolean,
+  warnings: GenerationWarning[],
+): Promise<Set<PreparedField>> {
   const handled = new Set<PreparedField>();
   const form = doc.getForm();
   const fontCache = new Map<string, PDFFont>();
@@ -70,8 +76,10 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
     const bg = parseColor(field.style.backgroundColor);
     const bc = parseColor(field.style.borderColor);
     const look = {
-      textColor: rgb(...tc), backgroundColor: bg ? rgb(...bg) : undefined,
-      borderColor: bc ? rgb(...bc) : undefined, borderWidth: field.style.borderWidth,
+      textColor: rgb(...tc),
+      backgroundColor: bg ? rgb(...bg) : undefined,
+      borderColor: bc ? rgb(...bc) : undefined,
+      borderWidth: field.style.borderWidth,
     };
     if (field.type === 'checkbox') {
       const cb = form.createCheckBox(uniqueName(p));
@@ -99,7 +107,13 @@ export async function fillForms(doc: PDFDocument, state: CompiledState, payload:
       if (text.truncated) warn(p, 'truncated_max_length', `Value cut to maxLength ${field.advanced.maxLength} characters`);
       if (field.advanced.maxLength) tf.setMaxLength(field.advanced.maxLength);
       if (field.advanced.multiLine) tf.enableMultiline();
-      tf.setAlignment(field.style.textAlign === 'center' ? TextAlignment.Center : field.style.textAlign === 'right' ? TextAlignment.Right : TextAlignment.Left);
+      tf.setAlignment(
+        field.style.textAlign === 'center'
+          ? TextAlignment.Center
+          : field.style.textAlign === 'right'
+            ? TextAlignment.Right
+            : TextAlignment.Left,
+      );
       tf.setText(text.text);
       const face = faceFor(p, text.text);
       tf.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
@@ -198,5 +212,9 @@ async function flattenForm(form: PDFForm, font: PDFFont): Promise<void> {
 }
 
 function invalidOption(p: PreparedField, v: string, options: string[]): PdfError {
-  return new PdfError('payload_invalid', `Field "${p.field.name}" (${p.field.bindingKey}): "${v}" is not one of the form field's options (${options.join(', ')})`, { fieldId: p.field.fieldId });
+  return new PdfError(
+    'payload_invalid',
+    `Field "${p.field.name}" (${p.field.bindingKey}): "${v}" is not one of the form field's options (${options.join(', ')})`,
+    { fieldId: p.field.fieldId },
+  );
 }

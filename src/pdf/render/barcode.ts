@@ -1,7 +1,7 @@
 import { toSVG, type RenderOptions } from 'bwip-js/node';
 import { PdfError } from '../errors.js';
 import type { EngineField } from '../types.js';
-import type { PageCanvas} from './canvas.js';
+import type { PageCanvas } from './canvas.js';
 import { fill, n, parseColor, stroke } from './canvas.js';
 
 /**
@@ -12,7 +12,10 @@ import { fill, n, parseColor, stroke } from './canvas.js';
 
 const BCID: Record<string, string> = { qrcode: 'qrcode', code128: 'code128', ean13: 'ean13', datamatrix: 'datamatrix', pdf417: 'pdf417' };
 
-interface SvgPath { d: string; strokeWidth?: number }
+interface SvgPath {
+  d: string;
+  strokeWidth?: number;
+}
 
 function parseSvg(svg: string): { w: number; h: number; paths: SvgPath[] } {
   const vb = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
@@ -33,10 +36,20 @@ function toPdfPath(d: string, h: number): string {
   let cx = 0;
   let cy = 0;
   for (const m of d.matchAll(/([MLQZ])([^MLQZ]*)/g)) {
-    const nums = m[2].trim().split(/[\s,]+/).filter(Boolean).map(Number);
+    const nums = m[2]
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
     switch (m[1]) {
-      case 'M': [cx, cy] = nums; out.push(`${n(cx)} ${n(h - cy)} m`); break;
-      case 'L': [cx, cy] = nums; out.push(`${n(cx)} ${n(h - cy)} l`); break;
+      case 'M':
+        [cx, cy] = nums;
+        out.push(`${n(cx)} ${n(h - cy)} m`);
+        break;
+      case 'L':
+        [cx, cy] = nums;
+        out.push(`${n(cx)} ${n(h - cy)} l`);
+        break;
       case 'Q': {
         // quadratic → cubic control points
         const [qx, qy, x, y] = nums;
@@ -45,10 +58,13 @@ function toPdfPath(d: string, h: number): string {
         const c2x = x + (2 / 3) * (qx - x);
         const c2y = y + (2 / 3) * (qy - y);
         out.push(`${n(c1x)} ${n(h - c1y)} ${n(c2x)} ${n(h - c2y)} ${n(x)} ${n(h - y)} c`);
-        cx = x; cy = y;
+        cx = x;
+        cy = y;
         break;
       }
-      case 'Z': out.push('h'); break;
+      case 'Z':
+        out.push('h');
+        break;
     }
   }
   return out.join(' ');
@@ -57,11 +73,23 @@ function toPdfPath(d: string, h: number): string {
 export function barcodeSvg(field: EngineField, value: unknown): string {
   const format = field.advanced.barcode?.format ?? 'qrcode';
   const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-  if (!text) throw new PdfError('barcode_invalid', `Field "${field.name}" (${field.bindingKey}): expected text to encode`, { fieldId: field.fieldId });
+  if (!text)
+    throw new PdfError('barcode_invalid', `Field "${field.name}" (${field.bindingKey}): expected text to encode`, {
+      fieldId: field.fieldId,
+    });
   try {
-    return toSVG({ bcid: BCID[format], text, includetext: field.advanced.barcode?.includeText ?? false, ...(format === 'code128' || format === 'ean13' ? { height: 10 } : {}) } as RenderOptions);
+    return toSVG({
+      bcid: BCID[format],
+      text,
+      includetext: field.advanced.barcode?.includeText ?? false,
+      ...(format === 'code128' || format === 'ean13' ? { height: 10 } : {}),
+    } as RenderOptions);
   } catch (e) {
-    throw new PdfError('barcode_invalid', `Field "${field.name}" (${field.bindingKey}): cannot encode ${JSON.stringify(text)} as ${format}: ${String((e as Error).message ?? e)}`, { fieldId: field.fieldId, format });
+    throw new PdfError(
+      'barcode_invalid',
+      `Field "${field.name}" (${field.bindingKey}): cannot encode ${JSON.stringify(text)} as ${format}: ${String((e as Error).message ?? e)}`,
+      { fieldId: field.fieldId, format },
+    );
   }
 }
 

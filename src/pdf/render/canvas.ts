@@ -20,7 +20,11 @@ export type Rgb = [number, number, number];
 export function parseColor(c: string): Rgb | undefined {
   if (c === 'transparent') return undefined;
   let h = c.slice(1);
-  if (h.length === 3) h = h.split('').map((x) => x + x).join('');
+  if (h.length === 3)
+    h = h
+      .split('')
+      .map((x) => x + x)
+      .join('');
   return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16) / 255) as Rgb;
 }
 
@@ -43,7 +47,10 @@ export class DocumentCanvas {
   readonly warnings: GenerationWarning[] = [];
   private images = 0;
   /** `prefix` starts no resource name of the base's pages (so ours never shadow theirs). */
-  constructor(readonly context: PDFContext, private readonly prefix = 'Ps') {
+  constructor(
+    readonly context: PDFContext,
+    private readonly prefix = 'Ps',
+  ) {
     this.fonts = new DocFonts(context, prefix);
   }
   page(index: number): PageCanvas {

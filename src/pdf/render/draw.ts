@@ -4,7 +4,7 @@ import type { FontChain } from '../fonts/registry.js';
 import type { EngineField } from '../types.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { drawBarcode } from './barcode.js';
-import type { DocumentCanvas, PageCanvas} from './canvas.js';
+import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { fill, n, parseColor, stroke } from './canvas.js';
 import { formatValue } from './format.js';
 import { drawImage, drawSignature } from './image.js';

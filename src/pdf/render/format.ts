@@ -4,7 +4,10 @@ import type { EngineField } from '../types.js';
 /** Payload value → the text a text-like field prints (text, number, date, dropdown). */
 
 function invalid(field: EngineField, message: string): PdfError {
-  return new PdfError('payload_invalid', `Field "${field.name}" (${field.bindingKey}): ${message}`, { fieldId: field.fieldId, bindingKey: field.bindingKey });
+  return new PdfError('payload_invalid', `Field "${field.name}" (${field.bindingKey}): ${message}`, {
+    fieldId: field.fieldId,
+    bindingKey: field.bindingKey,
+  });
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -31,7 +34,15 @@ export function formatNumber(field: EngineField, value: unknown): string {
   return f.format(num);
 }
 
-interface DateParts { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number }
+interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+}
 
 function partsOf(field: EngineField, value: unknown, timeZone: string): DateParts {
   if (typeof value === 'string') {
@@ -47,7 +58,17 @@ function partsOf(field: EngineField, value: unknown, timeZone: string): DatePart
   if (Number.isNaN(d.getTime())) throw invalid(field, `expected a date, got ${JSON.stringify(value)}`);
   let fmt: Intl.DateTimeFormat;
   try {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
   } catch {
     throw invalid(field, `unknown time zone ${timeZone}`);
   }
@@ -71,11 +92,23 @@ export function formatDate(field: EngineField, value: unknown): string {
   const pad = (x: number, w = 2): string => String(x).padStart(w, '0');
   const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
   const tokens: Record<string, () => string> = {
-    yyyy: () => pad(p.year, 4), yy: () => pad(p.year % 100), MMMM: () => names(o.locale, 'month', 'long')[p.month - 1],
-    MMM: () => names(o.locale, 'month', 'short')[p.month - 1], MM: () => pad(p.month), M: () => String(p.month),
-    dd: () => pad(p.day), d: () => String(p.day), EEEE: () => names(o.locale, 'weekday', 'long')[p.weekday],
-    EEE: () => names(o.locale, 'weekday', 'short')[p.weekday], HH: () => pad(p.hour), H: () => String(p.hour),
-    hh: () => pad(h12), h: () => String(h12), mm: () => pad(p.minute), ss: () => pad(p.second), a: () => (p.hour < 12 ? 'AM' : 'PM'),
+    yyyy: () => pad(p.year, 4),
+    yy: () => pad(p.year % 100),
+    MMMM: () => names(o.locale, 'month', 'long')[p.month - 1],
+    MMM: () => names(o.locale, 'month', 'short')[p.month - 1],
+    MM: () => pad(p.month),
+    M: () => String(p.month),
+    dd: () => pad(p.day),
+    d: () => String(p.day),
+    EEEE: () => names(o.locale, 'weekday', 'long')[p.weekday],
+    EEE: () => names(o.locale, 'weekday', 'short')[p.weekday],
+    HH: () => pad(p.hour),
+    H: () => String(p.hour),
+    hh: () => pad(h12),
+    h: () => String(h12),
+    mm: () => pad(p.minute),
+    ss: () => pad(p.second),
+    a: () => (p.hour < 12 ? 'AM' : 'PM'),
   };
   const re = /'([^']*)'|yyyy|yy|MMMM|MMM|MM|M|dd|d|EEEE|EEE|HH|H|hh|h|mm|ss|a/g;
   return o.pattern.replace(re, (m, lit: string | undefined) => (lit !== undefined ? lit : tokens[m]()));

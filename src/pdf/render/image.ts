@@ -3,13 +3,16 @@ import { PromiseCache } from '@/shared/promise-cache.js';
 import { JpegEmbedder, PngEmbedder } from 'pdf-lib';
 import { PdfError } from '../errors.js';
 import type { EngineField } from '../types.js';
-import type { DocumentCanvas, PageCanvas} from './canvas.js';
+import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { n, parseColor, stroke } from './canvas.js';
 
 /** Image and signature fields. Images are PNG/JPEG (data URL, base64 or bytes). */
 
 function invalid(field: EngineField, message: string): PdfError {
-  return new PdfError('image_invalid', `Field "${field.name}" (${field.bindingKey}): ${message}`, { fieldId: field.fieldId, bindingKey: field.bindingKey });
+  return new PdfError('image_invalid', `Field "${field.name}" (${field.bindingKey}): ${message}`, {
+    fieldId: field.fieldId,
+    bindingKey: field.bindingKey,
+  });
 }
 
 export function imageBytes(field: EngineField, value: unknown): Uint8Array {
@@ -39,7 +42,14 @@ function embedder(field: EngineField, bytes: Uint8Array): Promise<Embedder> {
   });
 }
 
-export async function drawImage(doc: DocumentCanvas, page: PageCanvas, field: EngineField, value: unknown, w: number, h: number): Promise<void> {
+export async function drawImage(
+  doc: DocumentCanvas,
+  page: PageCanvas,
+  field: EngineField,
+  value: unknown,
+  w: number,
+  h: number,
+): Promise<void> {
   const emb = await embedder(field, imageBytes(field, value));
   const ref = await emb.embedIntoContext(doc.context);
   const name = doc.addXObject(page, ref);
@@ -60,7 +70,11 @@ type Point = { x: number; y: number } | [number, number];
 
 /** Drawn signature: `{strokes: [[{x,y}|[x,y], …], …]}` or the array itself, field-relative points from the top-left. */
 export function signatureStrokes(field: EngineField, value: unknown): [number, number][][] | undefined {
-  const raw = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { strokes?: unknown }).strokes) ? (value as { strokes: unknown[] }).strokes : undefined;
+  const raw = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { strokes?: unknown }).strokes)
+      ? (value as { strokes: unknown[] }).strokes
+      : undefined;
   if (!raw) return undefined;
   return raw.map((s) => {
     if (!Array.isArray(s)) throw invalid(field, 'a signature stroke must be an array of points');
@@ -72,7 +86,14 @@ export function signatureStrokes(field: EngineField, value: unknown): [number, n
   });
 }
 
-export async function drawSignature(doc: DocumentCanvas, page: PageCanvas, field: EngineField, value: unknown, w: number, h: number): Promise<void> {
+export async function drawSignature(
+  doc: DocumentCanvas,
+  page: PageCanvas,
+  field: EngineField,
+  value: unknown,
+  w: number,
+  h: number,
+): Promise<void> {
   const strokes = signatureStrokes(field, value);
   if (!strokes) return drawImage(doc, page, { ...field, advanced: { ...field.advanced, imageFit: field.advanced.imageFit } }, value, w, h);
   const c = parseColor(field.style.textColor) ?? [0, 0, 0];

@@ -1,4 +1,4 @@
-import type { PDFContext, PDFDict, PDFObject} from 'pdf-lib';
+import type { PDFContext, PDFDict, PDFObject } from 'pdf-lib';
 import { PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { deflateSmall } from '../fonts/embed.js';
 

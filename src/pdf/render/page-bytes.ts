@@ -28,9 +28,15 @@ export class RawObject extends PDFObject {
     super();
     this.bytes = new Uint8Array(Buffer.from(text, 'latin1'));
   }
-  override clone(): RawObject { return this; }
-  override toString(): string { return Buffer.from(this.bytes).toString('latin1'); }
-  override sizeInBytes(): number { return this.bytes.length; }
+  override clone(): RawObject {
+    return this;
+  }
+  override toString(): string {
+    return Buffer.from(this.bytes).toString('latin1');
+  }
+  override sizeInBytes(): number {
+    return this.bytes.length;
+  }
   override copyBytesInto(buffer: Uint8Array, offset: number): number {
     buffer.set(this.bytes, offset);
     return this.bytes.length;
@@ -38,7 +44,10 @@ export class RawObject extends PDFObject {
 }
 
 /** A base resource dictionary flattened: category dictionaries' entries, and other entries. */
-interface ResEntries { cats: Map<string, Map<string, string>>; others: Map<string, string> }
+interface ResEntries {
+  cats: Map<string, Map<string, string>>;
+  others: Map<string, string>;
+}
 
 export interface PreparedPage {
   /** Entries other than /Contents and /Resources, serialised. */
@@ -134,7 +143,7 @@ export function writePages(overlay: PDFContext, touched: { ref: PDFRef; prepared
     if (list) list.push(t);
     else byGroup.set(t.prepared.group, [t]);
   }
-  const resOf = new Map<typeof touched[number], string>();
+  const resOf = new Map<(typeof touched)[number], string>();
   for (const list of byGroup.values()) {
     const text = resourcesText(list.map((t) => ({ prepared: t.prepared, canvas: t.canvas })));
     const value = list.length > 1 ? overlay.register(new RawObject(text)).toString() : text;
@@ -145,6 +154,9 @@ export function writePages(overlay: PDFContext, touched: { ref: PDFRef; prepared
     const ours = contentStream(overlay, t.canvas).toString();
     const res = resOf.get(t) ?? t.prepared.ownResources;
     const contents = [qRef, t.prepared.contents, ours].filter(Boolean).join(' ');
-    overlay.assign(t.ref, new RawObject(`<<\n${t.prepared.head}/Contents [${contents}]\n${res !== undefined ? `/Resources ${res}\n` : ''}>>`));
+    overlay.assign(
+      t.ref,
+      new RawObject(`<<\n${t.prepared.head}/Contents [${contents}]\n${res !== undefined ? `/Resources ${res}\n` : ''}>>`),
+    );
   }
 }

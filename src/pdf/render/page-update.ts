@@ -1,4 +1,4 @@
-import type { PDFContext} from 'pdf-lib';
+import type { PDFContext } from 'pdf-lib';
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { flate } from '../fonts/embed.js';
 import type { PageCanvas } from './canvas.js';
@@ -46,7 +46,9 @@ export const MIN_COMPRESS_CONTENT = 1024;
  */
 export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDict, canvas: PageCanvas, prefixStream: PDFRef): void {
   const body = new TextEncoder().encode(`Q\n${canvas.ops.join('\n')}\n`);
-  const ours = ctx.register(body.length < MIN_COMPRESS_CONTENT ? PDFRawStream.of(ctx.obj({ Length: body.length }), body) : flate(ctx, body, {}));
+  const ours = ctx.register(
+    body.length < MIN_COMPRESS_CONTENT ? PDFRawStream.of(ctx.obj({ Length: body.length }), body) : flate(ctx, body, {}),
+  );
   const contents = PDFArray.withContext(ctx);
   contents.push(prefixStream);
   const orig = source.get(PDFName.of('Contents'));
@@ -70,8 +72,16 @@ export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDi
  * (compile's prefix), and a name a page's content does not use is never looked up, so each page
  * renders exactly as with its own dictionary.
  */
-export interface Group { id: string; entries: Map<string, string> }
-interface Shared { dict: PDFDict; ref?: PDFRef; first: PDFDict; merged: Set<PDFDict> }
+export interface Group {
+  id: string;
+  entries: Map<string, string>;
+}
+interface Shared {
+  dict: PDFDict;
+  ref?: PDFRef;
+  first: PDFDict;
+  merged: Set<PDFDict>;
+}
 /** Per base document (its context): the groups found so far, and each resource dictionary's group. */
 const groups = new WeakMap<PDFContext, Group[]>();
 const groupOf = new WeakMap<PDFDict, Group>();

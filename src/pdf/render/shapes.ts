@@ -1,5 +1,5 @@
 import type { EngineField } from '../types.js';
-import type { PageCanvas} from './canvas.js';
+import type { PageCanvas } from './canvas.js';
 import { n, parseColor, stroke, fill } from './canvas.js';
 
 /** Vector marks for checkbox and radio fields, in the field's local frame. */
@@ -13,9 +13,14 @@ export function drawCheck(page: PageCanvas, field: EngineField, x: number, y: nu
   page.push('q', stroke(c), `${n(lw)} w 1 J 1 j`);
   if (field.advanced.checkStyle === 'cross') {
     const m = s * 0.2;
-    page.push(`${n(ox + m)} ${n(oy + m)} m ${n(ox + s - m)} ${n(oy + s - m)} l`, `${n(ox + m)} ${n(oy + s - m)} m ${n(ox + s - m)} ${n(oy + m)} l S`);
+    page.push(
+      `${n(ox + m)} ${n(oy + m)} m ${n(ox + s - m)} ${n(oy + s - m)} l`,
+      `${n(ox + m)} ${n(oy + s - m)} m ${n(ox + s - m)} ${n(oy + m)} l S`,
+    );
   } else {
-    page.push(`${n(ox + s * 0.18)} ${n(oy + s * 0.52)} m ${n(ox + s * 0.42)} ${n(oy + s * 0.25)} l ${n(ox + s * 0.82)} ${n(oy + s * 0.78)} l S`);
+    page.push(
+      `${n(ox + s * 0.18)} ${n(oy + s * 0.52)} m ${n(ox + s * 0.42)} ${n(oy + s * 0.25)} l ${n(ox + s * 0.82)} ${n(oy + s * 0.78)} l S`,
+    );
   }
   page.push('Q');
 }
@@ -38,7 +43,11 @@ export function circle(cx: number, cy: number, r: number): string {
  * AcroForm radio groups are). With several options they are laid out in the box as equal cells
  * (rows when the box is taller than wide, else columns), each with a circle; the chosen one is filled.
  */
-export function radioCells(field: EngineField, w: number, h: number): { option: string | undefined; x: number; y: number; w: number; h: number }[] {
+export function radioCells(
+  field: EngineField,
+  w: number,
+  h: number,
+): { option: string | undefined; x: number; y: number; w: number; h: number }[] {
   const opts = field.advanced.options ?? [];
   if (opts.length <= 1) return [{ option: opts[0], x: 0, y: 0, w, h }];
   const vertical = h >= w;
@@ -49,7 +58,13 @@ export function radioCells(field: EngineField, w: number, h: number): { option: 
   );
 }
 
-export function drawRadio(page: PageCanvas, field: EngineField, w: number, h: number, selected: (option: string | undefined) => boolean): void {
+export function drawRadio(
+  page: PageCanvas,
+  field: EngineField,
+  w: number,
+  h: number,
+  selected: (option: string | undefined) => boolean,
+): void {
   const c = parseColor(field.style.textColor) ?? [0, 0, 0];
   const cells = radioCells(field, w, h);
   for (const cell of cells) {

@@ -6,8 +6,16 @@ import type { FontChain, FontFace } from '../fonts/registry.js';
  * clipping, and the overflow warnings. Pure (no PDF objects), so preflight uses it too.
  */
 
-export interface Glyph { cp: number; face: FontFace; adv: number /* 1/1000 em */ }
-export interface Line { glyphs: Glyph[]; width: number /* at 1000 pt */; paragraphEnd: boolean }
+export interface Glyph {
+  cp: number;
+  face: FontFace;
+  adv: number; /* 1/1000 em */
+}
+export interface Line {
+  glyphs: Glyph[];
+  width: number /* at 1000 pt */;
+  paragraphEnd: boolean;
+}
 
 export interface LayoutInput {
   text: string;
@@ -36,9 +44,16 @@ export interface LayoutResult {
 export function missingGlyph(field: { fieldId: string; name: string }, cp: number): PdfError {
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   const char = String.fromCodePoint(cp);
-  return new PdfError('font_missing_glyph', `Field "${field.name}" (${field.fieldId}): no configured font has a glyph for "${char}" (${hex})`, {
-    fieldId: field.fieldId, name: field.name, char, codePoint: hex,
-  });
+  return new PdfError(
+    'font_missing_glyph',
+    `Field "${field.name}" (${field.fieldId}): no configured font has a glyph for "${char}" (${hex})`,
+    {
+      fieldId: field.fieldId,
+      name: field.name,
+      char,
+      codePoint: hex,
+    },
+  );
 }
 
 /** Maps every code point to the first face of the chain that has it; none → font_missing_glyph. */
@@ -105,7 +120,10 @@ function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size
 
 function ellipsize(line: Line, maxWidth: number, chain: FontChain): Line {
   const dots = chain.pick(0x2026) ? [0x2026] : [46, 46, 46];
-  const dotGlyphs: Glyph[] = dots.map((cp) => { const face = chain.pick(cp)!; return { cp, face, adv: face.advance(cp) }; });
+  const dotGlyphs: Glyph[] = dots.map((cp) => {
+    const face = chain.pick(cp)!;
+    return { cp, face, adv: face.advance(cp) };
+  });
   const dw = width(dotGlyphs);
   const gs = [...line.glyphs];
   while (gs.length > 0 && width(gs) + dw > maxWidth) gs.pop();
@@ -124,9 +142,11 @@ export function layoutText(input: LayoutInput): LayoutResult {
   const W = Math.max(0, input.width);
   const H = Math.max(0, input.height);
 
-  const linesAt = (size: number): Line[] => (multi ? wrap(paragraphs, (W * 1000) / size) : paragraphs.map((g) => ({ glyphs: g, width: width(g), paragraphEnd: true })));
+  const linesAt = (size: number): Line[] =>
+    multi ? wrap(paragraphs, (W * 1000) / size) : paragraphs.map((g) => ({ glyphs: g, width: width(g), paragraphEnd: true }));
   const heightOf = (n: number, size: number): number => (multi ? n * size * input.lineHeight : (size * (ascent - descent)) / 1000);
-  const fitsAt = (lines: Line[], size: number): boolean => lines.every((l) => (l.width * size) / 1000 <= W + 0.01) && heightOf(lines.length, size) <= H + 0.01;
+  const fitsAt = (lines: Line[], size: number): boolean =>
+    lines.every((l) => (l.width * size) / 1000 <= W + 0.01) && heightOf(lines.length, size) <= H + 0.01;
   const maxLines = (size: number): number => Math.max(1, Math.floor((H + 0.01) / (size * input.lineHeight)));
 
   const warnings: LayoutResult['warnings'] = [];
@@ -139,7 +159,8 @@ export function layoutText(input: LayoutInput): LayoutResult {
     const keep = multi ? ls.slice(0, maxLines(s)) : ls;
     const last = keep.length - 1;
     const dropped = keep.length < ls.length;
-    if (dropped || (keep[last].width * s) / 1000 > W) keep[last] = ellipsize(dropped ? { ...keep[last], glyphs: [...keep[last].glyphs] } : keep[last], (W * 1000) / s, chain);
+    if (dropped || (keep[last].width * s) / 1000 > W)
+      keep[last] = ellipsize(dropped ? { ...keep[last], glyphs: [...keep[last].glyphs] } : keep[last], (W * 1000) / s, chain);
     return keep;
   };
 

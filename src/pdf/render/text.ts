@@ -1,6 +1,6 @@
 import type { EngineField } from '../types.js';
 import type { FontChain } from '../fonts/registry.js';
-import type { DocumentCanvas, PageCanvas} from './canvas.js';
+import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { fill, n, parseColor } from './canvas.js';
 import { layoutText, type LayoutResult } from './text-layout.js';
 
@@ -8,9 +8,16 @@ import { layoutText, type LayoutResult } from './text-layout.js';
 export function layoutField(field: EngineField, chain: FontChain, text: string, w: number, h: number): LayoutResult {
   const pad = field.style.borderWidth;
   return layoutText({
-    text, chain, fontSize: field.style.fontSize, minFontSize: Math.min(field.advanced.minFontSize, field.style.fontSize),
-    lineHeight: field.style.lineHeight, width: w - 2 * pad, height: h - 2 * pad,
-    multiLine: field.advanced.multiLine, overflow: field.advanced.overflow, field,
+    text,
+    chain,
+    fontSize: field.style.fontSize,
+    minFontSize: Math.min(field.advanced.minFontSize, field.style.fontSize),
+    lineHeight: field.style.lineHeight,
+    width: w - 2 * pad,
+    height: h - 2 * pad,
+    multiLine: field.advanced.multiLine,
+    overflow: field.advanced.overflow,
+    field,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { PDFPage } from 'pdf-lib';
 import type { FontRegistry } from '../fonts/registry.js';
-import type { DocumentCanvas} from './canvas.js';
+import type { DocumentCanvas } from './canvas.js';
 import { n } from './canvas.js';
 import { shape } from './text-layout.js';
 

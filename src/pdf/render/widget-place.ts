@@ -52,7 +52,11 @@ function pageHolding(doc: PDFDocument, widget: PDFWidgetAnnotation): PDFPage | u
   const ref = doc.context.getObjectRef(widget.dict);
   if (!ref) return undefined;
   const pages = doc.getPages();
-  const holds = (pg: PDFPage) => pg.node.Annots()?.asArray().some((a) => a === ref) ?? false;
+  const holds = (pg: PDFPage) =>
+    pg.node
+      .Annots()
+      ?.asArray()
+      .some((a) => a === ref) ?? false;
   const declared = widget.P();
   const byP = declared ? pages.find((pg) => pg.ref === declared) : undefined;
   return byP && holds(byP) ? byP : pages.find(holds);

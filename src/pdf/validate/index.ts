@@ -27,7 +27,21 @@ export { asBoolean, asIsoDate, asNumber, ean13CheckDigit } from './values.js';
  * come back in the same list with `kind: 'template'`, so a bad template never crashes a batch.
  */
 
-export const VALIDATION_CODES = ['required', 'type', 'pattern', 'min', 'max', 'maxLength', 'minLength', 'email', 'date_range', 'date', 'option', 'invalid_pattern', 'invalid_rule'] as const;
+export const VALIDATION_CODES = [
+  'required',
+  'type',
+  'pattern',
+  'min',
+  'max',
+  'maxLength',
+  'minLength',
+  'email',
+  'date_range',
+  'date',
+  'option',
+  'invalid_pattern',
+  'invalid_rule',
+] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
 export interface ValidationIssue {
@@ -66,7 +80,14 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
     }
     const custom = rules.message;
     const add = (code: ValidationCode, message: string, kind: 'payload' | 'template' = 'payload') => {
-      issues.push({ fieldId: field.fieldId ?? null, name: field.name, bindingKey: field.bindingKey, code, kind, message: kind === 'payload' && custom ? custom : message });
+      issues.push({
+        fieldId: field.fieldId ?? null,
+        name: field.name,
+        bindingKey: field.bindingKey,
+        code,
+        kind,
+        message: kind === 'payload' && custom ? custom : message,
+      });
     };
     const group = field.type === 'radio' ? (radioGroups.get(field.bindingKey) ?? [field]) : [field];
     const required = group.some((f) => f.validation?.required || f.advanced?.required);
@@ -77,13 +98,20 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
     let pattern: RE2JS | undefined;
     if (rules.pattern !== undefined) {
       const compiled = compilePattern(rules.pattern, patterns);
-      if (compiled instanceof Error) add('invalid_pattern', `${label}: the template's pattern ${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`, 'template');
+      if (compiled instanceof Error)
+        add(
+          'invalid_pattern',
+          `${label}: the template's pattern ${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`,
+          'template',
+        );
       else pattern = compiled;
     }
     const minDate = rules.minDate !== undefined ? asIsoDate(rules.minDate) : undefined;
     const maxDate = rules.maxDate !== undefined ? asIsoDate(rules.maxDate) : undefined;
-    if (rules.minDate !== undefined && !minDate) add('invalid_rule', `${label}: the template's minDate ${JSON.stringify(rules.minDate)} is not an ISO date`, 'template');
-    if (rules.maxDate !== undefined && !maxDate) add('invalid_rule', `${label}: the template's maxDate ${JSON.stringify(rules.maxDate)} is not an ISO date`, 'template');
+    if (rules.minDate !== undefined && !minDate)
+      add('invalid_rule', `${label}: the template's minDate ${JSON.stringify(rules.minDate)} is not an ISO date`, 'template');
+    if (rules.maxDate !== undefined && !maxDate)
+      add('invalid_rule', `${label}: the template's maxDate ${JSON.stringify(rules.maxDate)} is not an ISO date`, 'template');
 
     if (!isPresent(value)) {
       if (required) add('required', `${label} is required`);
@@ -155,7 +183,12 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
       if (!d) {
         if (field.type !== 'date') add('date', `${label} must be an ISO date such as 2024-12-31`);
       } else if ((minDate && d < minDate) || (maxDate && d > maxDate)) {
-        const range = minDate && maxDate ? `between ${rules.minDate} and ${rules.maxDate}` : minDate ? `on or after ${rules.minDate}` : `on or before ${rules.maxDate}`;
+        const range =
+          minDate && maxDate
+            ? `between ${rules.minDate} and ${rules.maxDate}`
+            : minDate
+              ? `on or after ${rules.minDate}`
+              : `on or before ${rules.maxDate}`;
         add('date_range', `${label} must be ${range}`);
       }
     }
@@ -163,9 +196,11 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
     if (rules.type === 'email' && !isEmail(text)) add('email', `${label} must be an email address`);
 
     const length = [...text].length;
-    if (rules.minLength !== undefined && length < rules.minLength) add('minLength', `${label} must be at least ${rules.minLength} characters long`);
+    if (rules.minLength !== undefined && length < rules.minLength)
+      add('minLength', `${label} must be at least ${rules.minLength} characters long`);
     const maxLength = minDefined(rules.maxLength, advanced.maxLength);
-    if (maxLength !== undefined && length > maxLength) add('maxLength', `${label} must be at most ${maxLength} characters long (it has ${length})`);
+    if (maxLength !== undefined && length > maxLength)
+      add('maxLength', `${label} must be at most ${maxLength} characters long (it has ${length})`);
 
     if (pattern) {
       const matched = text.length <= MAX_PATTERN_INPUT && pattern.test(text);
@@ -184,8 +219,13 @@ export function payloadErrors(issues: ValidationIssue[]): ValidationIssue[] {
 export function assertValid(target: ValidationTarget, payload: unknown): void {
   const issues = validate(target, payload);
   if (issues.length === 0) return;
-  const head = issues.slice(0, 3).map((i) => i.message).join('; ');
-  throw new PdfError('payload_invalid', `${issues.length} validation error(s): ${head}${issues.length > 3 ? '; …' : ''}`, { errors: issues });
+  const head = issues
+    .slice(0, 3)
+    .map((i) => i.message)
+    .join('; ');
+  throw new PdfError('payload_invalid', `${issues.length} validation error(s): ${head}${issues.length > 3 ? '; …' : ''}`, {
+    errors: issues,
+  });
 }
 
 function groupRadios(fields: readonly ValidatableField[]): Map<string, ValidatableField[]> {

@@ -74,7 +74,11 @@ export function imageProblem(v: unknown): string | undefined {
 
 /** Drawn signature strokes as the renderer reads them: `[[{x,y}|[x,y], …], …]` or `{strokes: …}`. */
 export function strokesProblem(v: unknown): string | undefined {
-  const raw = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { strokes?: unknown }).strokes) ? (v as { strokes: unknown[] }).strokes : undefined;
+  const raw = Array.isArray(v)
+    ? v
+    : v && typeof v === 'object' && Array.isArray((v as { strokes?: unknown }).strokes)
+      ? (v as { strokes: unknown[] }).strokes
+      : undefined;
   if (!raw) return 'expected an image or {strokes: [[{x, y}, …], …]}';
   for (const stroke of raw) {
     if (!Array.isArray(stroke)) return 'each signature stroke must be an array of points';
@@ -113,9 +117,14 @@ export function barcodeProblem(format: string, text: string): BarcodeProblem | u
     }
     return undefined;
   }
-  if (format === 'code128' && [...text].some((c) => c.codePointAt(0)! > 127)) return { code: 'pattern', message: 'Code 128 encodes ASCII characters only' };
+  if (format === 'code128' && [...text].some((c) => c.codePointAt(0)! > 127))
+    return { code: 'pattern', message: 'Code 128 encodes ASCII characters only' };
   const max = BARCODE_MAX[format];
   const size = format === 'qrcode' ? Buffer.byteLength(text, 'utf8') : [...text].length;
-  if (max !== undefined && size > max) return { code: 'maxLength', message: `too long for a ${format} symbol (${size} > ${max}${format === 'qrcode' ? ' bytes' : ' characters'})` };
+  if (max !== undefined && size > max)
+    return {
+      code: 'maxLength',
+      message: `too long for a ${format} symbol (${size} > ${max}${format === 'qrcode' ? ' bytes' : ' characters'})`,
+    };
   return undefined;
 }

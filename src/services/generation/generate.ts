@@ -86,7 +86,10 @@ export async function generateAndStore(services: GenerationServices, req: Genera
   }
   try {
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
-    const doc = await template.generate(req.payload, { flatten: req.flatten ?? true, ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}) });
+    const doc = await template.generate(req.payload, {
+      flatten: req.flatten ?? true,
+      ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
+    });
     const key = generatedKey(req.userId, row.id);
     await blobs.put('generated', key, doc.bytes, { contentType: 'application/pdf', contentLength: doc.bytes.length });
     const pdf = await repos.generatedPdfs.markCompleted(row.id, {

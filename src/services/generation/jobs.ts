@@ -28,7 +28,10 @@ export const FINALIZE_KIND = 'job_finalize';
 export const createJobBody = z.object({
   records: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_JOB_RECORDS),
   output: z.enum(['individual', 'merged', 'zip']).default('individual'),
-  webhookUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   notifyEmail: z.email().optional(),
   version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
   testMode: z.boolean().default(false),
@@ -41,7 +44,13 @@ export type CreateJobBody = z.output<typeof createJobBody>;
  * process died in between) they are sent again — the worker is idempotent per record, so a
  * duplicate message costs a lookup, never a second document.
  */
-export async function createJob(services: GenerationServices, userId: string, templateId: string, body: CreateJobBody, idempotencyKey?: string): Promise<{ job: GenerationJob; created: boolean }> {
+export async function createJob(
+  services: GenerationServices,
+  userId: string,
+  templateId: string,
+  body: CreateJobBody,
+  idempotencyKey?: string,
+): Promise<{ job: GenerationJob; created: boolean }> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, body.version);
   const { job, created } = await services.repos.generationJobs.createOrGet({
     userId,
@@ -71,7 +80,11 @@ export async function createJob(services: GenerationServices, userId: string, te
 }
 
 function permanent(err: unknown): boolean {
-  return err instanceof PayloadInvalidError || err instanceof PdfError || (err instanceof AppError && err.status >= 400 && err.status < 500 && !(err instanceof ConflictError));
+  return (
+    err instanceof PayloadInvalidError ||
+    err instanceof PdfError ||
+    (err instanceof AppError && err.status >= 400 && err.status < 500 && !(err instanceof ConflictError))
+  );
 }
 
 function describe(err: unknown): string {
@@ -82,7 +95,13 @@ function describe(err: unknown): string {
 
 const snapshots = new PromiseCache<TemplateSnapshot>({ max: 256, ttlMs: 5000 });
 /** A job's records share one snapshot load for a few seconds (one DynamoDB read per burst, not per record). */
-function jobSnapshot(services: GenerationServices, userId: string, templateId: string, version: VersionSelector, jobId: string): Promise<TemplateSnapshot> {
+function jobSnapshot(
+  services: GenerationServices,
+  userId: string,
+  templateId: string,
+  version: VersionSelector,
+  jobId: string,
+): Promise<TemplateSnapshot> {
   return snapshots.getOrCreate(jobId, () => loadTemplateSnapshot(services, userId, templateId, version));
 }
 
@@ -93,12 +112,22 @@ function jobSnapshot(services: GenerationServices, userId: string, templateId: s
  * kept in the job's errors; anything else is retried by the queue, and on the last attempt counts
  * as the record's failure.
  */
-export async function handlePdfGeneration(services: GenerationServices, message: QueueMessageEnvelope<PdfGenerationMessage>): Promise<void> {
+export async function handlePdfGeneration(
+  services: GenerationServices,
+  message: QueueMessageEnvelope<PdfGenerationMessage>,
+): Promise<void> {
   const body = message.body;
   if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId);
   if (!body.jobId || body.recordIndex === undefined) {
     // The seed's fire-and-forget message: one document, keyed by the message so a redelivery is a no-op.
-    await generateAndStore(services, { userId: body.userId, templateId: body.templateId, payload: body.payload, version: body.version, testMode: body.testMode, recordKey: `msg:${message.id}` });
+    await generateAndStore(services, {
+      userId: body.userId,
+      templateId: body.templateId,
+      payload: body.payload,
+      version: body.version,
+      testMode: body.testMode,
+      recordKey: `msg:${message.id}`,
+    });
     return;
   }
   const { repos } = services;
@@ -109,7 +138,15 @@ export async function handlePdfGeneration(services: GenerationServices, message:
   let counted: boolean;
   try {
     const snapshot = await jobSnapshot(services, job.userId, job.templateId, body.version, job.id);
-    const out = await generateAndStore(services, { userId: job.userId, templateId: job.templateId, payload: body.payload, testMode: job.testMode, recordKey, jobId: job.id, snapshot });
+    const out = await generateAndStore(services, {
+      userId: job.userId,
+      templateId: job.templateId,
+      payload: body.payload,
+      testMode: job.testMode,
+      recordKey,
+      jobId: job.id,
+      snapshot,
+    });
     // Completing the row counted it in job.done in the same transaction (markCompleted).
     counted = out.created;
   } catch (err) {
@@ -120,10 +157,23 @@ export async function handlePdfGeneration(services: GenerationServices, message:
 }
 
 /** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
-async function recordFailure(services: GenerationServices, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
+async function recordFailure(
+  services: GenerationServices,
+  job: GenerationJob,
+  recordKey: string,
+  index: number,
+  reason: string,
+): Promise<boolean> {
   const { repos } = services;
   // Payload errors throw before the row exists; a row makes the failure idempotent too.
-  const { pdf } = await repos.generatedPdfs.createOrGet({ recordKey, userId: job.userId, templateId: job.templateId, templateVersion: job.templateVersion, jobId: job.id, testMode: job.testMode });
+  const { pdf } = await repos.generatedPdfs.createOrGet({
+    recordKey,
+    userId: job.userId,
+    templateId: job.templateId,
+    templateVersion: job.templateVersion,
+    jobId: job.id,
+    testMode: job.testMode,
+  });
   if (pdf.status === 'failed' || pdf.status === 'completed') return false;
   try {
     // Row failed and job.failed += 1 (with the error) in one transaction.
@@ -204,11 +254,24 @@ export async function finalizeJob(services: GenerationServices, jobId: string): 
     );
   }
   if (job.webhookUrl) {
-    await deliverWebhook(job.webhookUrl, webhookSecret(services.signingSecret, job.userId), { id: `${job.id}:job.${job.status}`, type: `job.${job.status}`, data });
+    await deliverWebhook(job.webhookUrl, webhookSecret(services.signingSecret, job.userId), {
+      id: `${job.id}:job.${job.status}`,
+      type: `job.${job.status}`,
+      data,
+    });
   }
 }
 
 function jobSummary(services: GenerationServices, job: GenerationJob): Record<string, unknown> {
   void services;
-  return { jobId: job.id, templateId: job.templateId, status: job.status, total: job.total, done: job.done, failed: job.failed, output: job.output, errors: job.errors };
+  return {
+    jobId: job.id,
+    templateId: job.templateId,
+    status: job.status,
+    total: job.total,
+    done: job.done,
+    failed: job.failed,
+    output: job.output,
+    errors: job.errors,
+  };
 }

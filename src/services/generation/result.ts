@@ -48,7 +48,10 @@ export async function buildJobResult(services: GenerationServices, job: Generati
     const index = Number(doc.recordKey.split(':').pop());
     // Lazy: each blob is opened only when the zip reaches it.
     zip.addReadStreamLazy(`record-${String(index + 1).padStart(5, '0')}.pdf`, { compress: false }, (cb) => {
-      services.blobs.get('generated', doc.storageKey!).then((o) => cb(null, o.body), (err: Error) => cb(err, undefined as never));
+      services.blobs.get('generated', doc.storageKey!).then(
+        (o) => cb(null, o.body),
+        (err: Error) => cb(err, undefined as never),
+      );
     });
   }
   zip.end();

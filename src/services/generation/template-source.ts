@@ -22,10 +22,16 @@ export type VersionSelector = number | 'draft' | undefined;
  * the cache key: (templateId, version) for published versions, which never change; for the draft a
  * digest of the template's and fields' update times, so an edit compiles anew.
  */
-export async function loadTemplateSnapshot(services: GenerationServices, userId: string, templateId: string, version: VersionSelector): Promise<TemplateSnapshot> {
+export async function loadTemplateSnapshot(
+  services: GenerationServices,
+  userId: string,
+  templateId: string,
+  version: VersionSelector,
+): Promise<TemplateSnapshot> {
   const loaded = await loadTemplateVersion(services, userId, templateId, version);
   const fields: EngineField[] = loaded.fields.map((f) => ({ ...f }));
-  if (loaded.version !== 'draft') return { template: loaded.template, fields, base: loaded.base, version: loaded.version, cacheKey: `${templateId}:v${loaded.version}` };
+  if (loaded.version !== 'draft')
+    return { template: loaded.template, fields, base: loaded.base, version: loaded.version, cacheKey: `${templateId}:v${loaded.version}` };
   const digest = createHash('sha256')
     .update(loaded.template.updatedAt)
     .update(JSON.stringify(loaded.fields.map((f) => [f.fieldId, f.updatedAt])))

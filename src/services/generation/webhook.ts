@@ -44,7 +44,12 @@ export async function deliverWebhook(url: string, secret: string, event: { id: s
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body), [DELIVERY_HEADER]: event.id, 'user-agent': 'pdf-studio-webhooks/1' },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(secret, body),
+        [DELIVERY_HEADER]: event.id,
+        'user-agent': 'pdf-studio-webhooks/1',
+      },
       body,
       signal: AbortSignal.timeout(10_000),
       redirect: 'manual',

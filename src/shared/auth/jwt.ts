@@ -44,7 +44,8 @@ export class AccessTokens {
   async verify(token: string): Promise<AccessClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new UnauthorizedError('token_invalid', 'The token is not an access token');
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string')
+        throw new UnauthorizedError('token_invalid', 'The token is not an access token');
       return { userId: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', email: String(payload.email ?? '') };
     } catch (err) {
       if (err instanceof UnauthorizedError) throw err;

@@ -11,7 +11,12 @@ export interface Config {
   dataDir: string;
   database: { url: string | undefined; poolMax: number; ssl: Env['DB_SSL'] };
   dynamodb: { region: string; endpoint: string | undefined; tables: { templates: string; fields: string } };
-  storage: { driver: 'local' | 's3'; endpoint: string | undefined; forcePathStyle: boolean; buckets: { uploads: string; generated: string; files: string } };
+  storage: {
+    driver: 'local' | 's3';
+    endpoint: string | undefined;
+    forcePathStyle: boolean;
+    buckets: { uploads: string; generated: string; files: string };
+  };
   queue: {
     driver: 'local' | 'sqs';
     endpoint: string | undefined;
@@ -83,8 +88,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     email: { driver: env.EMAIL_DRIVER ?? (aws ? 'ses' : 'outbox'), from: env.EMAIL_FROM },
-    http: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL, corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE },
-    auth: { jwtSecret: env.JWT_SECRET, jwtSecretArn: env.JWT_SECRET_ARN, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL,
+      corsOrigins: env.CORS_ORIGINS,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwtSecretArn: env.JWT_SECRET_ARN,
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+    },
     limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, pdfRetentionDays: env.PDF_RETENTION_DAYS },
     logLevel: env.LOG_LEVEL,
   };

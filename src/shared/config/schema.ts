@@ -12,11 +12,19 @@ const withDefault = <T extends z.ZodTypeAny>(t: T, d: z.input<T>) => z.preproces
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const url = z.string().url();
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 export const envSchema = z.object({
   // Stage and region (seed)
-  STAGE: withDefault(z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lowercase letters, digits and dashes, starting with a letter (≤16)'), 'dev'),
+  STAGE: withDefault(
+    z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lowercase letters, digits and dashes, starting with a letter (≤16)'),
+    'dev',
+  ),
   AWS_REGION: withDefault(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'), 'us-east-1'),
   /** embedded: everything local in one process; aws: the managed services. Defaults to aws inside Lambda. */
   PDF_STUDIO_MODE: opt(z.enum(['embedded', 'aws'])),

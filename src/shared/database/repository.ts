@@ -98,7 +98,11 @@ export interface QueryOptions {
 /** A batch could not be completed within the retry budget (throttling that does not clear). */
 export class BatchIncompleteError extends AppError {
   constructor(operation: 'batchGet' | 'batchWrite', table: string, remaining: number) {
-    super('batch_incomplete', `${operation} on ${table}: ${remaining} item(s) still unprocessed after retries`, 503, { operation, table, remaining });
+    super('batch_incomplete', `${operation} on ${table}: ${remaining} item(s) still unprocessed after retries`, 503, {
+      operation,
+      table,
+      remaining,
+    });
   }
 }
 
@@ -185,7 +189,13 @@ export class DynamoRepository<T extends Item> {
     const ctx = new ExpressionContext();
     const condition = options.condition?.(ctx);
     try {
-      await this.docClient.send(new PutCommand({ TableName: this.tableName, Item: item, ...(condition ? { ConditionExpression: condition, ...ctx.params() } : {}) }));
+      await this.docClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(condition ? { ConditionExpression: condition, ...ctx.params() } : {}),
+        }),
+      );
     } catch (err) {
       if (isConditionFailure(err)) throw this.conditionError(this.keyOf(item), options.onConditionFailed ?? 'conflict');
       throw err;
@@ -230,7 +240,12 @@ export class DynamoRepository<T extends Item> {
     const condition = allOf(options.mustExist === false ? undefined : cond.exists(this.keyAttributes[0]), options.condition)?.(ctx);
     try {
       const out = await this.docClient.send(
-        new DeleteCommand({ TableName: this.tableName, Key: key, ...(condition ? { ConditionExpression: condition, ...ctx.params() } : {}), ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ...(condition ? { ConditionExpression: condition, ...ctx.params() } : {}),
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       return out.Attributes as T | undefined;
     } catch (err) {
@@ -258,7 +273,9 @@ export class DynamoRepository<T extends Item> {
    */
   async queryPage(options: QueryOptions): Promise<Page<T>> {
     if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new ValidationError('invalid page size', [{ path: 'limit', code: 'invalid_limit', message: 'limit must be a positive integer' }]);
+      throw new ValidationError('invalid page size', [
+        { path: 'limit', code: 'invalid_limit', message: 'limit must be a positive integer' },
+      ]);
     }
     const cursorAttributes = this.cursorAttributes(options.index);
     let startKey: Record<string, unknown> | undefined = options.cursor
@@ -271,10 +288,14 @@ export class DynamoRepository<T extends Item> {
       if (options.range) {
         const { name, op, value } = options.range;
         keyCondition +=
-          op === 'begins_with' ? ` AND begins_with(${ctx.name(name)}, ${ctx.value(value)})` : ` AND ${ctx.name(name)} ${op} ${ctx.value(value)}`;
+          op === 'begins_with'
+            ? ` AND begins_with(${ctx.name(name)}, ${ctx.value(value)})`
+            : ` AND ${ctx.name(name)} ${op} ${ctx.value(value)}`;
       }
       const filter = allOf(options.filter, this.liveFilter(options.includeExpired))?.(ctx);
-      const projection = options.projection ? [...new Set([...options.projection, ...cursorAttributes])].map((a) => ctx.name(a)).join(', ') : undefined;
+      const projection = options.projection
+        ? [...new Set([...options.projection, ...cursorAttributes])].map((a) => ctx.name(a)).join(', ')
+        : undefined;
       let out;
       try {
         out = await this.docClient.send(
@@ -293,7 +314,11 @@ export class DynamoRepository<T extends Item> {
       } catch (err) {
         // Last line of defence: a start key DynamoDB itself refuses is still the caller's bad cursor.
         if (startKey && (err as { name?: string }).name === 'ValidationException' && /start|key/i.test(String((err as Error).message))) {
-          throw new ValidationError('invalid cursor', [{ path: 'cursor', code: 'invalid_cursor', message: 'cursor does not match this listing' }], 'invalid_cursor');
+          throw new ValidationError(
+            'invalid cursor',
+            [{ path: 'cursor', code: 'invalid_cursor', message: 'cursor does not match this listing' }],
+            'invalid_cursor',
+          );
         }
         throw err;
       }

@@ -61,9 +61,17 @@ export const advancedSchema = z.object({
   /** Options of radio and dropdown fields. */
   options: z.array(z.string().max(500)).max(1000).optional(),
   /** number */
-  number: z.object({ locale: z.string().default('en-US'), decimals: z.number().int().min(0).max(10).optional(), currency: z.string().length(3).optional() }).optional(),
+  number: z
+    .object({
+      locale: z.string().default('en-US'),
+      decimals: z.number().int().min(0).max(10).optional(),
+      currency: z.string().length(3).optional(),
+    })
+    .optional(),
   /** date: pattern in Unicode tokens (yyyy, MM, dd, HH, mm, ss, MMM, MMMM, EEE), timezone an IANA zone. */
-  date: z.object({ pattern: z.string().max(64).default('yyyy-MM-dd'), timezone: z.string().default('UTC'), locale: z.string().default('en-US') }).optional(),
+  date: z
+    .object({ pattern: z.string().max(64).default('yyyy-MM-dd'), timezone: z.string().default('UTC'), locale: z.string().default('en-US') })
+    .optional(),
   checkStyle: z.enum(['check', 'cross']).default('check'),
   imageFit: z.enum(['contain', 'cover', 'stretch']).default('contain'),
   barcode: z.object({ format: z.enum(BARCODE_FORMATS).default('qrcode'), includeText: z.boolean().default(false) }).optional(),
@@ -97,7 +105,11 @@ export const fieldInputSchema = z.object({
   page: z.number().int().min(1).max(10_000),
   position: positionSchema,
   size: sizeSchema,
-  bindingKey: z.string().min(1).max(200).regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/, 'dot-separated identifiers such as customer.name'),
+  bindingKey: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/, 'dot-separated identifiers such as customer.name'),
   style: styleSchema.default(styleSchema.parse({})),
   layout: layoutSchema.default(layoutSchema.parse({})),
   advanced: advancedSchema.default(advancedSchema.parse({})),

@@ -27,7 +27,10 @@ export interface CreateQueueDriverOptions {
 }
 
 /** The driver config.queue.driver names: pg-boss on the relational database, or SQS. */
-export function createQueueDriver(config: Pick<Config, 'queue' | 'region' | 'database'>, options: CreateQueueDriverOptions = {}): QueueDriver {
+export function createQueueDriver(
+  config: Pick<Config, 'queue' | 'region' | 'database'>,
+  options: CreateQueueDriverOptions = {},
+): QueueDriver {
   if (config.queue.driver === 'sqs') {
     return new SqsQueueDriver({
       region: config.region,

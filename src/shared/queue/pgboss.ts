@@ -2,7 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { deadLetterQueueName, QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
-  parseQueueMessage, serializeQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type ScheduleOptions, type SendOptions,
+  parseQueueMessage,
+  serializeQueueMessage,
+  type ConsumeOptions,
+  type DeadLetter,
+  type MessageHandler,
+  type QueueDriver,
+  type ScheduleOptions,
+  type SendOptions,
   type StopConsumer,
 } from './types.js';
 
@@ -82,16 +89,19 @@ export class PgBossQueueDriver implements QueueDriver {
   constructor(private readonly options: PgBossQueueDriverOptions) {
     this.schema = options.schema ?? 'pgboss';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid pg-boss schema name ${this.schema}`);
-    this.policies = Object.fromEntries(
-      QUEUE_NAMES.map((q) => [q, { ...DEFAULT_QUEUE_POLICIES[q], ...options.policies?.[q] }]),
-    ) as Record<QueueName, QueuePolicy>;
+    this.policies = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { ...DEFAULT_QUEUE_POLICIES[q], ...options.policies?.[q] }])) as Record<
+      QueueName,
+      QueuePolicy
+    >;
     const cron = options.cronCheckSeconds;
     this.boss = new PgBoss({
       connectionString: options.connectionString,
       schema: this.schema,
       max: options.poolMax ?? 4,
       application_name: 'pdf-studio-queue',
-      ...(cron ? { cronMonitorIntervalSeconds: cron, cronWorkerIntervalSeconds: cron, clockMonitorIntervalSeconds: Math.max(cron, 1) } : {}),
+      ...(cron
+        ? { cronMonitorIntervalSeconds: cron, cronWorkerIntervalSeconds: cron, clockMonitorIntervalSeconds: Math.max(cron, 1) }
+        : {}),
       ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
     });
     const onError = options.onError ?? ((err: Error) => console.error('[queue:pg-boss]', err));
@@ -168,7 +178,11 @@ export class PgBossQueueDriver implements QueueDriver {
     return id;
   }
 
-  async sendBatch<Q extends QueueName>(queue: Q, bodies: QueueMessage<Q>[], options: Omit<SendOptions, 'deduplicationId'> = {}): Promise<string[]> {
+  async sendBatch<Q extends QueueName>(
+    queue: Q,
+    bodies: QueueMessage<Q>[],
+    options: Omit<SendOptions, 'deduplicationId'> = {},
+  ): Promise<string[]> {
     const datas = bodies.map((b) => serializeQueueMessage(queue, b).data);
     await this.start();
     const startAfter = options.delaySeconds ? new Date(Date.now() + options.delaySeconds * 1000).toISOString() : undefined;
@@ -179,7 +193,11 @@ export class PgBossQueueDriver implements QueueDriver {
     return jobs.map((j) => j.id);
   }
 
-  async consume<Q extends QueueName>(queue: Q, handler: MessageHandler<QueueMessage<Q>>, options: ConsumeOptions = {}): Promise<StopConsumer> {
+  async consume<Q extends QueueName>(
+    queue: Q,
+    handler: MessageHandler<QueueMessage<Q>>,
+    options: ConsumeOptions = {},
+  ): Promise<StopConsumer> {
     await this.start();
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
     const ids: string[] = [];
@@ -271,19 +289,23 @@ export class PgBossQueueDriver implements QueueDriver {
 
   async mayDeliver(queue: QueueName, match: Record<string, string | number>): Promise<boolean> {
     await this.start();
-    const { rows } = await this.boss.getDb().executeSql(
-      `SELECT 1 FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active') AND data @> $2::jsonb LIMIT 1`,
-      [queue, JSON.stringify(match)],
-    );
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT 1 FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active') AND data @> $2::jsonb LIMIT 1`,
+        [queue, JSON.stringify(match)],
+      );
     return rows.length > 0;
   }
 
   async peekDeadLetters(queue: QueueName, limit = 100): Promise<DeadLetter[]> {
     await this.start();
-    const { rows } = await this.boss.getDb().executeSql(
-      `SELECT id, data, output, created_on FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY created_on, id LIMIT $2`,
-      [deadLetterQueueName(queue), limit],
-    );
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT id, data, output, created_on FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry') ORDER BY created_on, id LIMIT $2`,
+        [deadLetterQueueName(queue), limit],
+      );
     return (rows as { id: string; data: unknown; output: unknown; created_on: Date }[]).map((r) => ({
       id: r.id,
       body: r.data,
@@ -301,7 +323,10 @@ export class PgBossQueueDriver implements QueueDriver {
       if (jobs.length === 0) break;
       // Re-enqueue first, then complete: a crash in between duplicates (idempotent consumers absorb it), never loses.
       await this.boss.insert(jobs.map((j) => ({ name: queue, data: j.data })));
-      await this.boss.complete(dlq, jobs.map((j) => j.id));
+      await this.boss.complete(
+        dlq,
+        jobs.map((j) => j.id),
+      );
       moved += jobs.length;
     }
     if (moved) this.wake(queue);

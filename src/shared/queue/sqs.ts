@@ -1,11 +1,26 @@
 import {
-  ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand,
-  SendMessageBatchCommand, SendMessageCommand, SQSClient, type MessageAttributeValue,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
-  errorMessage, MAX_MESSAGE_BYTES, parseQueueMessage, serializeQueueMessage, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueDriver, type SendOptions,
+  errorMessage,
+  MAX_MESSAGE_BYTES,
+  parseQueueMessage,
+  serializeQueueMessage,
+  type ConsumeOptions,
+  type DeadLetter,
+  type MessageHandler,
+  type QueueDriver,
+  type SendOptions,
   type StopConsumer,
 } from './types.js';
 
@@ -78,12 +93,10 @@ export class SqsQueueDriver implements QueueDriver {
       const configured = this.options.urls?.[queue];
       url = configured
         ? Promise.resolve(configured)
-        : this.client
-            .send(new GetQueueUrlCommand({ QueueName: (this.options.queueName ?? ((q) => q))(queue) }))
-            .then((out) => {
-              if (!out.QueueUrl) throw new Error(`no URL for queue ${queue}`);
-              return out.QueueUrl;
-            });
+        : this.client.send(new GetQueueUrlCommand({ QueueName: (this.options.queueName ?? ((q) => q))(queue) })).then((out) => {
+            if (!out.QueueUrl) throw new Error(`no URL for queue ${queue}`);
+            return out.QueueUrl;
+          });
       url.catch(() => this.urlCache.delete(queue));
       this.urlCache.set(queue, url);
     }
@@ -150,7 +163,11 @@ export class SqsQueueDriver implements QueueDriver {
     return out.MessageId ?? null;
   }
 
-  async sendBatch<Q extends QueueName>(queue: Q, bodies: QueueMessage<Q>[], options: Omit<SendOptions, 'deduplicationId'> = {}): Promise<string[]> {
+  async sendBatch<Q extends QueueName>(
+    queue: Q,
+    bodies: QueueMessage<Q>[],
+    options: Omit<SendOptions, 'deduplicationId'> = {},
+  ): Promise<string[]> {
     const jsons = bodies.map((b) => serializeQueueMessage(queue, b).json);
     const QueueUrl = await this.queueUrl(queue);
     const ids: string[] = [];
@@ -223,7 +240,9 @@ export class SqsQueueDriver implements QueueDriver {
             FailedAt: { DataType: 'String', StringValue: new Date().toISOString() },
             OriginalMessageId: { DataType: 'String', StringValue: delivery.messageId },
           };
-          await this.client.send(new SendMessageCommand({ QueueUrl: redrive.dlqUrl, MessageBody: delivery.body, MessageAttributes: attrs }));
+          await this.client.send(
+            new SendMessageCommand({ QueueUrl: redrive.dlqUrl, MessageBody: delivery.body, MessageAttributes: attrs }),
+          );
           return 'dead-lettered';
         } catch (moveErr) {
           this.onError(moveErr); // fall through: SQS's own redrive will move it on the next receive
@@ -232,7 +251,9 @@ export class SqsQueueDriver implements QueueDriver {
       try {
         const QueueUrl = await this.queueUrl(queue);
         const timeout = Math.min(this.backoffSeconds(attempt), MAX_VISIBILITY);
-        await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: delivery.receiptHandle, VisibilityTimeout: timeout }));
+        await this.client.send(
+          new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: delivery.receiptHandle, VisibilityTimeout: timeout }),
+        );
       } catch (visErr) {
         this.onError(visErr); // the queue's own visibility timeout still brings it back
       }
@@ -240,7 +261,11 @@ export class SqsQueueDriver implements QueueDriver {
     }
   }
 
-  async consume<Q extends QueueName>(queue: Q, handler: MessageHandler<QueueMessage<Q>>, options: ConsumeOptions = {}): Promise<StopConsumer> {
+  async consume<Q extends QueueName>(
+    queue: Q,
+    handler: MessageHandler<QueueMessage<Q>>,
+    options: ConsumeOptions = {},
+  ): Promise<StopConsumer> {
     const QueueUrl = await this.queueUrl(queue);
     await this.redrive(queue);
     let stopping = false;
@@ -368,7 +393,12 @@ export class SqsQueueDriver implements QueueDriver {
     let moved = 0;
     while (moved < limit) {
       const out = await this.client.send(
-        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: Math.min(10, limit - moved), VisibilityTimeout: 60, WaitTimeSeconds: 0 }),
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: Math.min(10, limit - moved),
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 0,
+        }),
       );
       const messages = out.Messages ?? [];
       if (messages.length === 0) break;

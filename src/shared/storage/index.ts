@@ -18,7 +18,10 @@ export interface CreateBlobStoreOptions {
 }
 
 /** The driver config.storage.driver names: a directory under `<dataDir>/blobs` or S3. */
-export function createBlobStore(config: Pick<Config, 'storage' | 'dataDir' | 'region' | 'http'>, options: CreateBlobStoreOptions): BlobStore {
+export function createBlobStore(
+  config: Pick<Config, 'storage' | 'dataDir' | 'region' | 'http'>,
+  options: CreateBlobStoreOptions,
+): BlobStore {
   if (config.storage.driver === 's3') {
     return new S3BlobStore({
       buckets: config.storage.buckets,

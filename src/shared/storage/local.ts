@@ -9,8 +9,18 @@ import { assertValidKey, assertValidPrefix } from './keys.js';
 import { ByteCounter, toReadable } from './limit.js';
 import { buildSignedPath } from './signing.js';
 import type {
-  BlobInfo, BlobObject, BlobStore, BucketName, GetOptions, ListOptions, ListPage, PutOptions, PutResult,
-  SignedDownloadOptions, SignedUploadOptions, SignedUrl,
+  BlobInfo,
+  BlobObject,
+  BlobStore,
+  BucketName,
+  GetOptions,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  SignedDownloadOptions,
+  SignedUploadOptions,
+  SignedUrl,
 } from './types.js';
 import { BlobNotFoundError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
 
@@ -191,7 +201,12 @@ export class LocalBlobStore implements BlobStore {
     assertValidKey(key);
     const expires = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
     const p = buildSignedPath(this.options.signingSecret, {
-      method: 'PUT', bucket, key, expires, maxBytes: options.maxBytes, contentType: options.contentType,
+      method: 'PUT',
+      bucket,
+      key,
+      expires,
+      maxBytes: options.maxBytes,
+      contentType: options.contentType,
     });
     return { url: this.url(p), method: 'PUT', expiresAt: new Date(expires * 1000), headers: { 'content-type': options.contentType } };
   }

@@ -1,6 +1,13 @@
 import {
-  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
-  PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -9,8 +16,18 @@ import { pipeline } from 'node:stream/promises';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import { ByteCounter } from './limit.js';
 import type {
-  BlobInfo, BlobObject, BlobStore, BucketName, GetOptions, ListOptions, ListPage, PutOptions, PutResult,
-  SignedDownloadOptions, SignedUploadOptions, SignedUrl,
+  BlobInfo,
+  BlobObject,
+  BlobStore,
+  BucketName,
+  GetOptions,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  SignedDownloadOptions,
+  SignedUploadOptions,
+  SignedUrl,
 } from './types.js';
 import { BlobNotFoundError, BlobTooLargeError, RangeNotSatisfiableError } from './types.js';
 
@@ -86,7 +103,9 @@ export class S3BlobStore implements BlobStore {
     const max = options.maxBytes;
     if (body instanceof Uint8Array) {
       if (max !== undefined && body.byteLength > max) throw new BlobTooLargeError(max);
-      const out = await this.client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.byteLength }));
+      const out = await this.client.send(
+        new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.byteLength }),
+      );
       return { key, size: body.byteLength, etag: out.ETag };
     }
     if (max !== undefined && options.contentLength !== undefined && options.contentLength > max) {
@@ -140,7 +159,11 @@ export class S3BlobStore implements BlobStore {
     if (range && (range.start < 0 || (range.end !== undefined && range.end < range.start))) throw new RangeNotSatisfiableError(0);
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket(bucket), Key: key, Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined }),
+        new GetObjectCommand({
+          Bucket: this.bucket(bucket),
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined,
+        }),
       );
       if (!(out.Body instanceof Readable)) throw new Error('S3 GetObject returned a non-stream body');
       return { ...blobInfo(key, out), body: out.Body };
@@ -167,7 +190,11 @@ export class S3BlobStore implements BlobStore {
         new DeleteObjectsCommand({ Bucket: this.bucket(bucket), Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }),
       );
       if (out.Errors?.length) {
-        throw new Error(`S3 DeleteObjects failed for ${out.Errors.length} keys: ${out.Errors.slice(0, 3).map((e) => `${e.Key}: ${e.Code}`).join(', ')}`);
+        throw new Error(
+          `S3 DeleteObjects failed for ${out.Errors.length} keys: ${out.Errors.slice(0, 3)
+            .map((e) => `${e.Key}: ${e.Code}`)
+            .join(', ')}`,
+        );
       }
     }
   }
@@ -204,7 +231,15 @@ export class S3BlobStore implements BlobStore {
     assertValidKey(key);
     const command = new PutObjectCommand({ Bucket: this.bucket(bucket), Key: key, ContentType: options.contentType });
     // content-type is signed, so the client must send exactly the type that was approved.
-    const url = await getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds, signableHeaders: new Set(['content-type']) });
-    return { url, method: 'PUT', expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000), headers: { 'content-type': options.contentType } };
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: options.expiresInSeconds,
+      signableHeaders: new Set(['content-type']),
+    });
+    return {
+      url,
+      method: 'PUT',
+      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000),
+      headers: { 'content-type': options.contentType },
+    };
   }
 }

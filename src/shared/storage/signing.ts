@@ -70,7 +70,11 @@ export function verifySignedUrl(input: string | URL, options: VerifyOptions): Si
   if (!bucketParsed.success) throw new SignedUrlInvalidError('unknown bucket');
   let key: string;
   try {
-    key = rest.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+    key = rest
+      .slice(slash + 1)
+      .split('/')
+      .map(decodeURIComponent)
+      .join('/');
     assertValidKey(key);
   } catch {
     throw new SignedUrlInvalidError('bad key');

@@ -99,40 +99,48 @@ if (!loc.dir) {
       expect(files.filter((f) => !(f in EXPECTED))).toEqual([]);
     });
 
-    it.each(files)('%s', async (name) => {
-      const t0 = performance.now();
-      const o = await outcome(new Uint8Array(fs.readFileSync(path.join(loc.dir!, name))));
-      expect(performance.now() - t0).toBeLessThan(PER_FILE_MS);
-      const exp = EXPECTED[name];
-      if (!exp) return; // reported by the coverage test above
-      if ('error' in exp) {
-        expect(o).toBeInstanceOf(PdfError);
-        expect((o as PdfError).code).toBe(exp.error);
-        if (exp.needsPassword) expect((o as PdfError).message).toMatch(/password/);
-        return;
-      }
-      if (o instanceof PdfError) throw o;
-      results.set(name, o);
-      expect(o.pageCount).toBe(exp.pages);
-      expect(o.pages).toHaveLength(exp.pages);
-      expect(o.fields).toHaveLength(exp.fields);
-      if (exp.suggested !== undefined) expect(o.suggestedFields).toHaveLength(exp.suggested);
-      for (const s of o.suggestedFields) expect(fieldInputSchema.safeParse(s).success).toBe(true);
-      // Binding keys are unique per AcroForm field (widgets of one field share theirs).
-      const keyOwner = new Map<string, string>();
-      for (const s of o.suggestedFields) {
-        const owner = keyOwner.get(s.bindingKey);
-        if (owner !== undefined) expect(owner).toBe(s.advanced.acroFormName);
-        keyOwner.set(s.bindingKey, s.advanced.acroFormName!);
-      }
-    }, PER_FILE_MS * 2);
+    it.each(files)(
+      '%s',
+      async (name) => {
+        const t0 = performance.now();
+        const o = await outcome(new Uint8Array(fs.readFileSync(path.join(loc.dir!, name))));
+        expect(performance.now() - t0).toBeLessThan(PER_FILE_MS);
+        const exp = EXPECTED[name];
+        if (!exp) return; // reported by the coverage test above
+        if ('error' in exp) {
+          expect(o).toBeInstanceOf(PdfError);
+          expect((o as PdfError).code).toBe(exp.error);
+          if (exp.needsPassword) expect((o as PdfError).message).toMatch(/password/);
+          return;
+        }
+        if (o instanceof PdfError) throw o;
+        results.set(name, o);
+        expect(o.pageCount).toBe(exp.pages);
+        expect(o.pages).toHaveLength(exp.pages);
+        expect(o.fields).toHaveLength(exp.fields);
+        if (exp.suggested !== undefined) expect(o.suggestedFields).toHaveLength(exp.suggested);
+        for (const s of o.suggestedFields) expect(fieldInputSchema.safeParse(s).success).toBe(true);
+        // Binding keys are unique per AcroForm field (widgets of one field share theirs).
+        const keyOwner = new Map<string, string>();
+        for (const s of o.suggestedFields) {
+          const owner = keyOwner.get(s.bindingKey);
+          if (owner !== undefined) expect(owner).toBe(s.advanced.acroFormName);
+          keyOwner.set(s.bindingKey, s.advanced.acroFormName!);
+        }
+      },
+      PER_FILE_MS * 2,
+    );
 
-    it.each(files)('the first half of %s (truncated) → a result or a typed error, never a crash', async (name) => {
-      const full = fs.readFileSync(path.join(loc.dir!, name));
-      const o = await outcome(new Uint8Array(full.subarray(0, Math.floor(full.length / 2))));
-      if (o instanceof PdfError) expect(['pdf_corrupt', 'pdf_encrypted', 'pdf_too_large']).toContain(o.code);
-      else expect(o.pageCount).toBeGreaterThan(0);
-    }, PER_FILE_MS * 2);
+    it.each(files)(
+      'the first half of %s (truncated) → a result or a typed error, never a crash',
+      async (name) => {
+        const full = fs.readFileSync(path.join(loc.dir!, name));
+        const o = await outcome(new Uint8Array(full.subarray(0, Math.floor(full.length / 2))));
+        if (o instanceof PdfError) expect(['pdf_corrupt', 'pdf_encrypted', 'pdf_too_large']).toContain(o.code);
+        else expect(o.pageCount).toBeGreaterThan(0);
+      },
+      PER_FILE_MS * 2,
+    );
   });
 
   describe('corpus: AcroForm fields with the right names, types and places (qpdf ground truth)', () => {
@@ -159,8 +167,17 @@ if (!loc.dir) {
       expect(radios.map((s) => s.advanced.options)).toEqual([['Falcon Heavy'], ['Saturn IV'], ['Delta IV Heavy'], ['Space Launch System']]);
       expect(new Set(radios.map((s) => s.bindingKey))).toEqual(new Set(['favorite.rocket']));
       const heroField = r.suggestedFields.find((s) => s.bindingKey === 'favorite.superhero')!;
-      expect(heroField).toMatchObject({ type: 'text', page: 1, position: { x: 54.5, y: 59.5 }, size: { width: 201, height: 51 }, advanced: { acroFormName: 'favorite.superhero' } });
-      expect(r.suggestedFields.find((s) => s.bindingKey === 'favorite.person')).toMatchObject({ type: 'dropdown', advanced: { options: ['Julius Caesar', 'Ada Lovelace', 'Cleopatra', 'Aaron Burr', 'Mark Antony'] } });
+      expect(heroField).toMatchObject({
+        type: 'text',
+        page: 1,
+        position: { x: 54.5, y: 59.5 },
+        size: { width: 201, height: 51 },
+        advanced: { acroFormName: 'favorite.superhero' },
+      });
+      expect(r.suggestedFields.find((s) => s.bindingKey === 'favorite.person')).toMatchObject({
+        type: 'dropdown',
+        advanced: { options: ['Julius Caesar', 'Ada Lovelace', 'Cleopatra', 'Aaron Burr', 'Mark Antony'] },
+      });
     });
 
     it('dod_character: multi-line text, an image button (3 stacked widgets → 1 image field)', async () => {
@@ -173,7 +190,12 @@ if (!loc.dir) {
       expect(fieldOf(r, 'CHARACTER IMAGE').widgets).toHaveLength(3);
       const img = r.suggestedFields.filter((s) => s.advanced.acroFormName === 'CHARACTER IMAGE');
       expect(img).toHaveLength(1);
-      expect(img[0]).toMatchObject({ type: 'image', bindingKey: 'CHARACTER_IMAGE', position: { x: 36.48, y: 130.5 }, size: { width: 162.69, height: 218.1 } });
+      expect(img[0]).toMatchObject({
+        type: 'image',
+        bindingKey: 'CHARACTER_IMAGE',
+        position: { x: 36.48, y: 130.5 },
+        size: { width: 162.69, height: 218.1 },
+      });
       expect(r.suggestedFields.find((s) => s.advanced.acroFormName === 'Backstory')).toMatchObject({ advanced: { multiLine: true } });
     });
 
@@ -190,7 +212,11 @@ if (!loc.dir) {
       expect(fieldOf(r, 'Which Are Planets? 🌎')).toMatchObject({ type: 'listbox' });
       expect(fieldOf(r, 'Which Are Planets? 🌎').widgets).toHaveLength(4);
       expect(r.skipped.map((s) => s.name).sort()).toEqual(['Eject 📼', 'Launch 🚀', 'Play ▶️', 'Submit 📝']);
-      expect(r.suggestedFields.find((s) => s.advanced.acroFormName === 'Are You A Fairy? 🌿')).toMatchObject({ type: 'checkbox', bindingKey: 'Are_You_A_Fairy', position: { x: 346.47, y: 161.46 } });
+      expect(r.suggestedFields.find((s) => s.advanced.acroFormName === 'Are You A Fairy? 🌿')).toMatchObject({
+        type: 'checkbox',
+        bindingKey: 'Are_You_A_Fairy',
+        position: { x: 346.47, y: 161.46 },
+      });
     });
 
     it('sample_form: maxLength, radio, signature, checkbox; Print button skipped', async () => {
@@ -206,7 +232,10 @@ if (!loc.dir) {
       expect(fieldOf(r, 'HIGH SCHOOL DIPLOMA')).toMatchObject({ type: 'checkbox', value: true });
       expectRect(fieldOf(r, 'HIGH SCHOOL DIPLOMA').rect, [29.4, 645.24, 7.32, 7.32]);
       expect(r.skipped).toEqual([{ name: 'Print', reason: expect.stringMatching(/push button/) }]);
-      expect(r.suggestedFields.find((s) => s.bindingKey === 'STATE')).toMatchObject({ advanced: { maxLength: 2 }, validation: { maxLength: 2 } });
+      expect(r.suggestedFields.find((s) => s.bindingKey === 'STATE')).toMatchObject({
+        advanced: { maxLength: 2 },
+        validation: { maxLength: 2 },
+      });
       expect(r.suggestedFields.find((s) => s.bindingKey === 'EMPLOYEE_SIGNATURE')).toMatchObject({ type: 'signature' });
     });
 
@@ -231,14 +260,20 @@ if (!loc.dir) {
       const rt1 = fieldOf(r, 'form1[0].Page1[0].BeforeYouBegin[0].BusinessInfo[0].AccountNumber[0].BusinessNumber_RT1[0]');
       expect(rt1).toMatchObject({ type: 'text', comb: true, maxLength: 9, page: 1, fontSize: 8 });
       expectRect(rt1.rect, [262, 300, 133, 17]);
-      const oi = fieldOf(r, 'form1[0].Page2[0].InventoryUnstamped[0].Unstamped[0].InventoryUnstamped[0].ChartUnstamped1[0].OpeningInventoryHeader[0].OI_Flowering[0]');
+      const oi = fieldOf(
+        r,
+        'form1[0].Page2[0].InventoryUnstamped[0].Unstamped[0].InventoryUnstamped[0].ChartUnstamped1[0].OpeningInventoryHeader[0].OI_Flowering[0]',
+      );
       expect(oi.page).toBe(2);
       expectRect(oi.rect, [298, 169, 79, 16]);
       expect(r.pages[1]).toMatchObject({ width: 792, height: 612, rotation: 0 });
       const s = r.suggestedFields.find((f) => f.advanced.acroFormName === rt1.name)!;
       expect(s.bindingKey).toBe('form1.Page1.BeforeYouBegin.BusinessInfo.AccountNumber.BusinessNumber_RT1');
       expect(s.advanced.maxLength).toBe(9);
-      expect(new Set(r.suggestedFields.map((f) => f.bindingKey)).size).toBe(r.suggestedFields.filter((f) => f.type !== 'radio').length + new Set(r.suggestedFields.filter((f) => f.type === 'radio').map((f) => f.bindingKey)).size);
+      expect(new Set(r.suggestedFields.map((f) => f.bindingKey)).size).toBe(
+        r.suggestedFields.filter((f) => f.type !== 'radio').length +
+          new Set(r.suggestedFields.filter((f) => f.type === 'radio').map((f) => f.bindingKey)).size,
+      );
     });
 
     it('with_rotated_image_button: page rotated 90°, rectangles in unrotated coordinates, QR button → image', async () => {

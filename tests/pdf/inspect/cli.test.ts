@@ -84,7 +84,10 @@ describe('pdf-studio inspect', () => {
     const entryDir = path.join(REPO_ROOT, '.test-data');
     fs.mkdirSync(entryDir, { recursive: true });
     const entry = path.join(entryDir, `inspect-cli-entry-${process.pid}.ts`);
-    fs.writeFileSync(entry, "import { Command } from 'commander';\nimport { registerInspectCommand } from '@/cli/commands/inspect.js';\nconst p = new Command('pdf-studio');\nregisterInspectCommand(p);\nawait p.parseAsync(process.argv);\n");
+    fs.writeFileSync(
+      entry,
+      "import { Command } from 'commander';\nimport { registerInspectCommand } from '@/cli/commands/inspect.js';\nconst p = new Command('pdf-studio');\nregisterInspectCommand(p);\nawait p.parseAsync(process.argv);\n",
+    );
     try {
       const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
       const err = await promisify(execFile)(tsx, [entry, 'inspect', path.join(dir, 'page.pdf')], { cwd: REPO_ROOT }).then(

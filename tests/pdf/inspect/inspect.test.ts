@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { PDFDocument, TextAlignment, degrees } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { PdfError } from '@/pdf/errors.js';
-import { BINDING_KEY_RE, BindingKeyAllocator, fontSizeFromDa, inspect, inspectResultSchema, sanitizeBindingKey } from '@/pdf/inspect/index.js';
+import {
+  BINDING_KEY_RE,
+  BindingKeyAllocator,
+  fontSizeFromDa,
+  inspect,
+  inspectResultSchema,
+  sanitizeBindingKey,
+} from '@/pdf/inspect/index.js';
 import { fieldInputSchema } from '@/shared/domain/field.js';
 import { buildPdf } from './raw-pdf.js';
 
@@ -79,7 +86,14 @@ describe('inspect: a generated form', async () => {
 
   it('pages: visible box size and rotation', () => {
     expect(result.pageCount).toBe(2);
-    expect(result.pages[0]).toMatchObject({ page: 1, width: 500, height: 600, rotation: 0, cropBox: { x: 50, y: 100, width: 500, height: 600 }, mediaBox: { width: 600, height: 800 } });
+    expect(result.pages[0]).toMatchObject({
+      page: 1,
+      width: 500,
+      height: 600,
+      rotation: 0,
+      cropBox: { x: 50, y: 100, width: 500, height: 600 },
+      mediaBox: { width: 600, height: 800 },
+    });
     expect(result.pages[1]).toMatchObject({ page: 2, width: 400, height: 300, rotation: 90 });
   });
 
@@ -102,12 +116,27 @@ describe('inspect: a generated form', async () => {
   it('a text field: place in our coordinates (crop box offset), flags, value, DA size, alignment', () => {
     const f = result.fields.find((x) => x.name === 'customer.name')!;
     // PDF rect x=100 y=500 w=200 h=20; crop box origin (50, 100), height 600 → top-left x=50, y=100+600-520=180.
-    expect(f).toMatchObject({ type: 'text', page: 1, rect: { x: 50, y: 180, width: 200, height: 20 }, value: 'Ada Lovelace', required: true, multiline: true, maxLength: 40, readOnly: false, fontSize: 14, textAlign: 'center' });
+    expect(f).toMatchObject({
+      type: 'text',
+      page: 1,
+      rect: { x: 50, y: 180, width: 200, height: 20 },
+      value: 'Ada Lovelace',
+      required: true,
+      multiline: true,
+      maxLength: 40,
+      readOnly: false,
+      fontSize: 14,
+      textAlign: 'center',
+    });
     expect(result.fields.find((x) => x.name === 'customer.id')).toMatchObject({ readOnly: true, required: false });
   });
 
   it('checkbox, radio (on page 2, rotated), dropdown, multi-select list box, buttons', () => {
-    expect(result.fields.find((x) => x.name === 'Terms accepted?')).toMatchObject({ type: 'checkbox', value: true, rect: { x: 50, y: 288, width: 12, height: 12 } });
+    expect(result.fields.find((x) => x.name === 'Terms accepted?')).toMatchObject({
+      type: 'checkbox',
+      value: true,
+      rect: { x: 50, y: 288, width: 12, height: 12 },
+    });
     const colour = result.fields.find((x) => x.name === 'colour')!;
     expect(colour).toMatchObject({ type: 'radio', page: 2, options: ['Red', 'Green'], value: 'Green' });
     // Rotation does not change our coordinates: unrotated page, height 300: y = 300 - 20 - 15.
@@ -115,7 +144,12 @@ describe('inspect: a generated form', async () => {
       ['Red', { x: 20, y: 265, width: 15, height: 15 }],
       ['Green', { x: 60, y: 265, width: 15, height: 15 }],
     ]);
-    expect(result.fields.find((x) => x.name === 'Größe')).toMatchObject({ type: 'dropdown', options: ['S', 'M', 'L'], value: 'M', multiSelect: false });
+    expect(result.fields.find((x) => x.name === 'Größe')).toMatchObject({
+      type: 'dropdown',
+      options: ['S', 'M', 'L'],
+      value: 'M',
+      multiSelect: false,
+    });
     expect(result.fields.find((x) => x.name === 'languages')).toMatchObject({ type: 'listbox', value: ['en', 'de'], multiSelect: true });
     expect(result.fields.find((x) => x.name === 'Company logo')).toMatchObject({ type: 'button' });
   });
@@ -137,11 +171,21 @@ describe('inspect: a generated form', async () => {
       validation: { required: true, maxLength: 40 },
     });
     expect(byName['Terms accepted?']).toMatchObject({ type: 'checkbox', bindingKey: 'Terms_accepted' });
-    expect(byName['colour = Red']).toMatchObject({ type: 'radio', page: 2, bindingKey: 'colour', advanced: { options: ['Red'], acroFormName: 'colour' } });
+    expect(byName['colour = Red']).toMatchObject({
+      type: 'radio',
+      page: 2,
+      bindingKey: 'colour',
+      advanced: { options: ['Red'], acroFormName: 'colour' },
+    });
     expect(byName['colour = Green']).toMatchObject({ type: 'radio', bindingKey: 'colour', advanced: { options: ['Green'] } });
     expect(byName['Größe']).toMatchObject({ type: 'dropdown', bindingKey: 'Grosse', advanced: { options: ['S', 'M', 'L'] } });
     expect(byName['languages']).toMatchObject({ type: 'dropdown', advanced: { options: ['en', 'fr', 'de'] } });
-    expect(byName['Company logo']).toMatchObject({ type: 'image', bindingKey: 'Company_logo', position: { x: 350, y: 60 }, size: { width: 80, height: 40 } });
+    expect(byName['Company logo']).toMatchObject({
+      type: 'image',
+      bindingKey: 'Company_logo',
+      position: { x: 350, y: 60 },
+      size: { width: 80, height: 40 },
+    });
     expect(byName['Submit']).toBeUndefined();
     expect(result.skipped).toEqual([{ name: 'Submit', reason: expect.stringMatching(/push button/) }]);
     expect(result.notes.join(' ')).toMatch(/Radio groups/);
@@ -196,7 +240,16 @@ describe('inspect: XFA, encryption, bad input', () => {
     const before = Buffer.from(bytes).toString('latin1');
     const r = await inspect(bytes);
     expect(r).toMatchObject({ xfa: true, xfaOnly: false });
-    expect(r.fields).toEqual([expect.objectContaining({ name: 't', type: 'text', value: 'hello', page: 1, rect: { x: 10, y: 72, width: 100, height: 20 }, fontSize: 9 })]);
+    expect(r.fields).toEqual([
+      expect.objectContaining({
+        name: 't',
+        type: 'text',
+        value: 'hello',
+        page: 1,
+        rect: { x: 10, y: 72, width: 100, height: 20 },
+        fontSize: 9,
+      }),
+    ]);
     expect(r.notes.join(' ')).toMatch(/also carries an XFA form/);
     expect(Buffer.from(bytes).toString('latin1')).toBe(before);
   });
@@ -212,7 +265,9 @@ describe('inspect: XFA, encryption, bad input', () => {
   });
 
   it('a PDF that needs a user password → pdf_encrypted', async () => {
-    await expect(inspect(new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'user-password-aes-256.pdf'))))).rejects.toMatchObject({ code: 'pdf_encrypted' });
+    await expect(inspect(new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'user-password-aes-256.pdf'))))).rejects.toMatchObject({
+      code: 'pdf_encrypted',
+    });
   });
 
   it('bad bytes → the loader typed errors', async () => {
@@ -247,7 +302,15 @@ describe('binding keys from field names', () => {
 
   it('unique: duplicates get a suffix, and no key is a dotted prefix of another', () => {
     const a = new BindingKeyAllocator();
-    expect(['Name', 'Name', 'Name!', 'a', 'a.b', 'x.y', 'x'].map((n) => a.allocate(n))).toEqual(['Name', 'Name_2', 'Name_3', 'a', 'a_b', 'x.y', 'x_2']);
+    expect(['Name', 'Name', 'Name!', 'a', 'a.b', 'x.y', 'x'].map((n) => a.allocate(n))).toEqual([
+      'Name',
+      'Name_2',
+      'Name_3',
+      'a',
+      'a_b',
+      'x.y',
+      'x_2',
+    ]);
   });
 
   it('long names stay within 200 characters and valid', () => {

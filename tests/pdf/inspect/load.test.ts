@@ -174,19 +174,22 @@ describe('loadPdf: encryption', () => {
 
   // An independent reader (poppler, installed by .ci/run) must see a plain, unencrypted PDF with the text.
   const poppler = spawnSync('pdfinfo', ['-v']).error === undefined;
-  it.skipIf(!poppler)('decrypted bytes read back with poppler: not encrypted, same title and page text (skipped without poppler-utils)', async () => {
-    const { bytes } = await loadPdf(fixture('owner-only-rc4-128.pdf'));
-    const file = path.join(os.tmpdir(), `decrypted-${process.pid}.pdf`);
-    fs.writeFileSync(file, bytes);
-    try {
-      const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
-      expect(info).toMatch(/^Encrypted:\s+no$/m);
-      expect(info).toMatch(/^Title:\s+Owner-only fixture$/m);
-      expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Encrypted fixture form');
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
-  });
+  it.skipIf(!poppler)(
+    'decrypted bytes read back with poppler: not encrypted, same title and page text (skipped without poppler-utils)',
+    async () => {
+      const { bytes } = await loadPdf(fixture('owner-only-rc4-128.pdf'));
+      const file = path.join(os.tmpdir(), `decrypted-${process.pid}.pdf`);
+      fs.writeFileSync(file, bytes);
+      try {
+        const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout;
+        expect(info).toMatch(/^Encrypted:\s+no$/m);
+        expect(info).toMatch(/^Title:\s+Owner-only fixture$/m);
+        expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain('Encrypted fixture form');
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    },
+  );
 
   it('an owner-only file can be filled and read back', async () => {
     const { doc } = await loadPdf(fixture('owner-only-aes-256.pdf'));
@@ -199,15 +202,23 @@ describe('loadPdf: encryption', () => {
 
   it('a certificate-encrypted PDF (not the standard handler) → pdf_encrypted naming the handler', async () => {
     const bytes = buildPdf(
-      ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Count 1 /Kids [4 0 R] >>', '<< /Filter /Adobe.PubSec /V 4 /R 4 /Recipients [<00>] >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'],
+      [
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Count 1 /Kids [4 0 R] >>',
+        '<< /Filter /Adobe.PubSec /V 4 /R 4 /Recipients [<00>] >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+      ],
       '/Encrypt 3 0 R /ID [<0011> <0011>] ',
     );
     const err = await expectPdfError(loadPdf(bytes), 'pdf_encrypted', /Adobe\.PubSec/);
     expect(err.details).toMatchObject({ needsPassword: false });
   });
 
-  it.each(['user-password-aes-256.pdf', 'user-password-rc4-128.pdf'])('%s needs a user password → pdf_encrypted saying so', async (name) => {
-    const err = await expectPdfError(loadPdf(fixture(name)), 'pdf_encrypted', /password/);
-    expect(err.details).toEqual({ needsPassword: true });
-  });
+  it.each(['user-password-aes-256.pdf', 'user-password-rc4-128.pdf'])(
+    '%s needs a user password → pdf_encrypted saying so',
+    async (name) => {
+      const err = await expectPdfError(loadPdf(fixture(name)), 'pdf_encrypted', /password/);
+      expect(err.details).toEqual({ needsPassword: true });
+    },
+  );
 });

@@ -12,7 +12,11 @@ export function buildPdf(objects: string[], trailerExtra = ''): Uint8Array {
     parts.push(obj);
     length += Buffer.byteLength(obj, 'latin1');
   });
-  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  const xref = [
+    `xref\n0 ${objects.length + 1}\n`,
+    '0000000000 65535 f \n',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`),
+  ].join('');
   parts.push(xref, `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${length}\n%%EOF\n`);
   return new Uint8Array(Buffer.from(parts.join(''), 'latin1'));
 }

@@ -8,13 +8,23 @@ import { batchPoolStats, closeBatchPool, generateBatch, type GeneratedDocument }
 import { pageText } from '../../helpers/pdf-readback.js';
 import { field, makeBase } from './support.js';
 
-afterAll(async () => { await closeBatchPool(); });
+afterAll(async () => {
+  await closeBatchPool();
+});
 
-const people = (n: number, prefix = 'Person'): Record<string, unknown>[] => Array.from({ length: n }, (_, i) => ({ name: `${prefix} ${i} Łódź`, amount: i * 3.5 }));
+const people = (n: number, prefix = 'Person'): Record<string, unknown>[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `${prefix} ${i} Łódź`, amount: i * 3.5 }));
 
-async function collect(input: Omit<Parameters<typeof generateBatch>[0], 'onDocument'>): Promise<{ docs: Map<number, GeneratedDocument>; result: Awaited<ReturnType<typeof generateBatch>> }> {
+async function collect(
+  input: Omit<Parameters<typeof generateBatch>[0], 'onDocument'>,
+): Promise<{ docs: Map<number, GeneratedDocument>; result: Awaited<ReturnType<typeof generateBatch>> }> {
   const docs = new Map<number, GeneratedDocument>();
-  const result = await generateBatch({ ...input, onDocument: (i, d) => { docs.set(i, d); } });
+  const result = await generateBatch({
+    ...input,
+    onDocument: (i, d) => {
+      docs.set(i, d);
+    },
+  });
   return { docs, result };
 }
 
@@ -23,7 +33,10 @@ describe('batch generation', () => {
     await closeBatchPool();
     const base = await makeBase();
     const fieldsA = [field({ bindingKey: 'name' })];
-    const fieldsB = [field({ bindingKey: 'name', position: { x: 50, y: 300 } }), field({ type: 'number', bindingKey: 'amount', position: { x: 50, y: 400 } })];
+    const fieldsB = [
+      field({ bindingKey: 'name', position: { x: 50, y: 300 } }),
+      field({ type: 'number', bindingKey: 'amount', position: { x: 50, y: 400 } }),
+    ];
     const starts = batchPoolStats().starts;
     const first = await collect({ base, fields: fieldsA, records: people(10, 'First'), concurrency: 2, strategy: 'workers' });
     expect(first.result).toMatchObject({ done: 10, failed: 0, threads: 2 });
@@ -66,7 +79,12 @@ describe('batch generation', () => {
   it('a small batch with no pool running stays in this thread and starts no pool', async () => {
     await closeBatchPool();
     const starts = batchPoolStats().starts;
-    const { result, docs } = await collect({ base: await makeBase(), fields: [field({ bindingKey: 'name' })], records: people(12), concurrency: 2 });
+    const { result, docs } = await collect({
+      base: await makeBase(),
+      fields: [field({ bindingKey: 'name' })],
+      records: people(12),
+      concurrency: 2,
+    });
     expect(result).toEqual({ done: 12, failed: 0, errors: [], threads: 0 });
     expect(batchPoolStats().starts).toBe(starts);
     expect(await pageText(docs.get(11)!.bytes)).toContain('Person 11 Łódź');
@@ -96,8 +114,13 @@ describe('batch generation', () => {
     records[17] = { name: 'bad', amount: 'x' };
     const progress: [number, number | undefined][] = [];
     const result = await generateBatch({
-      base: await makeBase(), fields: [field({ bindingKey: 'name' }), field({ type: 'number', bindingKey: 'amount', position: { x: 50, y: 100 } })],
-      records, concurrency: 2, strategy, onDocument: () => {}, onProgress: (done, total) => progress.push([done, total]),
+      base: await makeBase(),
+      fields: [field({ bindingKey: 'name' }), field({ type: 'number', bindingKey: 'amount', position: { x: 50, y: 100 } })],
+      records,
+      concurrency: 2,
+      strategy,
+      onDocument: () => {},
+      onProgress: (done, total) => progress.push([done, total]),
     });
     expect(result.done + result.failed).toBe(23);
     expect(progress).toEqual(Array.from({ length: 23 }, (_, i) => [i + 1, 23]));
@@ -116,9 +139,16 @@ describe('batch generation', () => {
       }
     }
     const result = await generateBatch({
-      base: await makeBase(), fields: [field({ bindingKey: 'name' })], records: stream(), concurrency: 2, strategy: 'workers',
+      base: await makeBase(),
+      fields: [field({ bindingKey: 'name' })],
+      records: stream(),
+      concurrency: 2,
+      strategy: 'workers',
       // A slow consumer (e.g. an upload): the batch must wait for it rather than read ahead.
-      onDocument: async () => { await new Promise((r) => setTimeout(r, 2)); completed++; },
+      onDocument: async () => {
+        await new Promise((r) => setTimeout(r, 2));
+        completed++;
+      },
     });
     expect(result).toMatchObject({ done: n, failed: 0, threads: 2 });
     // 2 × threads chunks of 4 records in flight, plus the chunk being filled.

@@ -9,25 +9,28 @@ import { field, makeBase, TOL } from './support.js';
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pdf-lib');
 
 describe('compiled templates: incremental output over the untouched base', () => {
-  it.each([false, true])('appends an update after the base bytes (xref stream base: %s) that pdf.js, pdf-lib and poppler read', async (xrefStream) => {
-    const base = await makeBase(2, { xrefStream });
-    const f1 = field({ bindingKey: 'a', position: { x: 100, y: 100 } });
-    const f2 = field({ bindingKey: 'b', page: 2, position: { x: 300, y: 500 } });
-    const t = await compileTemplate(base, [f1, f2]);
-    expect(t.pageCount).toBe(2);
-    const { bytes, pageCount } = await t.generate({ a: 'First page text', b: 'Second page text' });
-    expect(pageCount).toBe(2);
-    expect(Buffer.from(bytes.subarray(0, base.length)).equals(Buffer.from(base))).toBe(true);
-    const tail = Buffer.from(bytes.subarray(base.length)).toString('latin1');
-    expect(tail).toContain('/Prev');
-    expect(tail.includes('/Type /XRef')).toBe(xrefStream);
-    expect((await findText(bytes, 'First page text', 1))!.x).toBeCloseTo(100, 0);
-    expect((await findText(bytes, 'Second page text', 2))!.x).toBeCloseTo(300, 0);
-    expect(await pageText(bytes, 1)).toContain('Base page 1');
-    const reparsed = await PDFDocument.load(bytes);
-    expect(reparsed.getPageCount()).toBe(2);
-    if (hasPdftoppm()) await renderPageToPng(bytes, 2);
-  });
+  it.each([false, true])(
+    'appends an update after the base bytes (xref stream base: %s) that pdf.js, pdf-lib and poppler read',
+    async (xrefStream) => {
+      const base = await makeBase(2, { xrefStream });
+      const f1 = field({ bindingKey: 'a', position: { x: 100, y: 100 } });
+      const f2 = field({ bindingKey: 'b', page: 2, position: { x: 300, y: 500 } });
+      const t = await compileTemplate(base, [f1, f2]);
+      expect(t.pageCount).toBe(2);
+      const { bytes, pageCount } = await t.generate({ a: 'First page text', b: 'Second page text' });
+      expect(pageCount).toBe(2);
+      expect(Buffer.from(bytes.subarray(0, base.length)).equals(Buffer.from(base))).toBe(true);
+      const tail = Buffer.from(bytes.subarray(base.length)).toString('latin1');
+      expect(tail).toContain('/Prev');
+      expect(tail.includes('/Type /XRef')).toBe(xrefStream);
+      expect((await findText(bytes, 'First page text', 1))!.x).toBeCloseTo(100, 0);
+      expect((await findText(bytes, 'Second page text', 2))!.x).toBeCloseTo(300, 0);
+      expect(await pageText(bytes, 1)).toContain('Base page 1');
+      const reparsed = await PDFDocument.load(bytes);
+      expect(reparsed.getPageCount()).toBe(2);
+      if (hasPdftoppm()) await renderPageToPng(bytes, 2);
+    },
+  );
 
   it('testWatermark is drawn across every page; a field-less payload returns the base unchanged', async () => {
     const base = await makeBase(2);
@@ -41,7 +44,10 @@ describe('compiled templates: incremental output over the untouched base', () =>
 
   it('output is small: only the used glyphs are embedded', async () => {
     const base = await makeBase();
-    const t = await compileTemplate(base, Array.from({ length: 30 }, (_, i) => field({ bindingKey: `k${i}`, position: { x: 40, y: 40 + i * 24 } })));
+    const t = await compileTemplate(
+      base,
+      Array.from({ length: 30 }, (_, i) => field({ bindingKey: `k${i}`, position: { x: 40, y: 40 + i * 24 } })),
+    );
     const payload = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, `Zoë Müller-Lüdenscheidt ${i}`]));
     const { bytes } = await t.generate(payload);
     expect(bytes.length - base.length).toBeLessThan(20_000);
@@ -49,9 +55,21 @@ describe('compiled templates: incremental output over the untouched base', () =>
 
   const corpus = existsSync(CORPUS) ? describe : describe.skip;
   corpus('real-world bases from ../shared/corpus', () => {
-    it.each(['with_cropbox.pdf', 'linearized_with_object_streams.pdf', 'with_update_sections.pdf', 'us_constitution.pdf', 'with_annots.pdf', 'normal.pdf'])('%s: text lands at its place, in top-left coordinates of the visible box', async (name) => {
+    it.each([
+      'with_cropbox.pdf',
+      'linearized_with_object_streams.pdf',
+      'with_update_sections.pdf',
+      'us_constitution.pdf',
+      'with_annots.pdf',
+      'normal.pdf',
+    ])('%s: text lands at its place, in top-left coordinates of the visible box', async (name) => {
       const base = new Uint8Array(readFileSync(path.join(CORPUS, name)));
-      const f = field({ bindingKey: 'x', position: { x: 72, y: 144 }, size: { width: 300, height: 20 }, style: { backgroundColor: '#ffffff' } });
+      const f = field({
+        bindingKey: 'x',
+        position: { x: 72, y: 144 },
+        size: { width: 300, height: 20 },
+        style: { backgroundColor: '#ffffff' },
+      });
       const t = await compileTemplate(base, [f]);
       const { bytes } = await t.generate({ x: 'Ünïcode stamp 42' });
       const hit = (await findText(bytes, 'Ünïcode stamp 42'))!;
@@ -78,13 +96,21 @@ describe('merge, batch and preflight', () => {
   it('generates a batch on worker threads with progress; a bad record fails alone', async () => {
     const base = await makeBase();
     const fields = [field({ bindingKey: 'name' }), field({ type: 'number', bindingKey: 'amount', position: { x: 50, y: 100 } })];
-    const records = Array.from({ length: 24 }, (_, i) => (i === 7 ? { name: 'bad', amount: 'not a number' } : { name: `Person ${i}`, amount: i }));
+    const records = Array.from({ length: 24 }, (_, i) =>
+      i === 7 ? { name: 'bad', amount: 'not a number' } : { name: `Person ${i}`, amount: i },
+    );
     const progress: [number, number | undefined][] = [];
     const docs = new Map<number, GeneratedDocument>();
     const result = await generateBatch({
-      base, fields, records, concurrency: 2, strategy: 'workers',
+      base,
+      fields,
+      records,
+      concurrency: 2,
+      strategy: 'workers',
       onProgress: (done, total) => progress.push([done, total]),
-      onDocument: (i, doc) => { docs.set(i, doc); },
+      onDocument: (i, doc) => {
+        docs.set(i, doc);
+      },
     });
     expect(result.done).toBe(23);
     expect(result.failed).toBe(1);
@@ -103,7 +129,15 @@ describe('merge, batch and preflight', () => {
       for (let i = 0; i < 5; i++) yield { name: `Streamed ${i}` };
     }
     const seen: number[] = [];
-    const result = await generateBatch({ base, fields: [field({ bindingKey: 'name' })], records: gen(), concurrency: 1, onDocument: (i) => { seen.push(i); } });
+    const result = await generateBatch({
+      base,
+      fields: [field({ bindingKey: 'name' })],
+      records: gen(),
+      concurrency: 1,
+      onDocument: (i) => {
+        seen.push(i);
+      },
+    });
     expect(result).toEqual({ done: 5, failed: 0, errors: [], threads: 0 });
     expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
   });

@@ -29,7 +29,9 @@ function poppler(bytes: Uint8Array, box: { x: number; y: number; w: number; h: n
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fontcache-'));
   try {
     writeFileSync(path.join(dir, 'in.pdf'), bytes);
-    const r = spawnSync('pdftoppm', ['-png', '-r', '72', '-singlefile', path.join(dir, 'in.pdf'), path.join(dir, 'out')], { encoding: 'utf8' });
+    const r = spawnSync('pdftoppm', ['-png', '-r', '72', '-singlefile', path.join(dir, 'in.pdf'), path.join(dir, 'out')], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     const img = PNG.sync.read(readFileSync(path.join(dir, 'out.png')));
     let ink = 0;
@@ -50,7 +52,12 @@ describe('font subsets assembled from cached TrueType slices', () => {
     const base = await makeBase();
     const fields = [
       field({ bindingKey: 'a', position: { x: 40, y: 100 }, size: { width: 500, height: 30 }, style: { fontSize: 14 } }),
-      field({ bindingKey: 'b', position: { x: 40, y: 200 }, size: { width: 500, height: 30 }, style: { fontSize: 14, fontFamily: 'Times New Roman', bold: true } }),
+      field({
+        bindingKey: 'b',
+        position: { x: 40, y: 200 },
+        size: { width: 500, height: 30 },
+        style: { fontSize: 14, fontFamily: 'Times New Roman', bold: true },
+      }),
     ];
     const t = await compileTemplate(base, fields);
     const docs = [
@@ -77,7 +84,12 @@ describe('font subsets assembled from cached TrueType slices', () => {
     // DejaVu builds many accented letters as composites; render one alone (its components are
     // appended to the subset with rewritten glyph ids) and check poppler draws it.
     const base = await makeBase();
-    const f = field({ bindingKey: 'a', position: { x: 40, y: 100 }, size: { width: 500, height: 60 }, style: { fontSize: 40, fontFamily: 'DejaVu Sans' } });
+    const f = field({
+      bindingKey: 'a',
+      position: { x: 40, y: 100 },
+      size: { width: 500, height: 60 },
+      style: { fontSize: 40, fontFamily: 'DejaVu Sans' },
+    });
     const t = await compileTemplate(base, [f]);
     const { bytes } = await t.generate({ a: 'ǺǻǼ' });
     expect((await pageText(bytes)).normalize('NFC')).toContain('ǺǻǼ');
@@ -113,11 +125,25 @@ describe('font subsets assembled from cached TrueType slices', () => {
 
   it('pages with equal base resources share one new Resources object; base and field text both survive', async () => {
     const base = await inheritedResourcesBase(3);
-    const fields = [1, 2, 3].map((page) => field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }));
-    fields.push(field({ page: 3, bindingKey: 'g', position: { x: 40, y: 200 }, size: { width: 400, height: 30 }, style: { fontSize: 14, fontFamily: 'DejaVu Serif' } }));
+    const fields = [1, 2, 3].map((page) =>
+      field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }),
+    );
+    fields.push(
+      field({
+        page: 3,
+        bindingKey: 'g',
+        position: { x: 40, y: 200 },
+        size: { width: 400, height: 30 },
+        style: { fontSize: 14, fontFamily: 'DejaVu Serif' },
+      }),
+    );
     const t = await compileTemplate(base, fields);
     const { bytes } = await t.generate({ p1: 'Première', p2: 'Deuxième', p3: 'Troisième', g: 'Ωμέγα' });
-    for (const [i, word] of [[1, 'Première'], [2, 'Deuxième'], [3, 'Troisième']] as const) {
+    for (const [i, word] of [
+      [1, 'Première'],
+      [2, 'Deuxième'],
+      [3, 'Troisième'],
+    ] as const) {
       const text = (await pageText(bytes, i)).normalize('NFC');
       expect(text).toContain(`Base page ${i}`);
       expect(text).toContain(word);
@@ -136,9 +162,14 @@ describe('font subsets assembled from cached TrueType slices', () => {
 
   it('pages with different but compatible resources (pdf-lib names fonts per page) share one merged Resources object', async () => {
     const base = await makeBase(3);
-    const fields = [1, 2, 3].map((page) => field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }));
+    const fields = [1, 2, 3].map((page) =>
+      field({ page, bindingKey: `p${page}`, position: { x: 40, y: 100 }, size: { width: 400, height: 30 }, style: { fontSize: 14 } }),
+    );
     const t = await compileTemplate(base, fields);
-    for (const payload of [{ p1: 'Ärger', p2: 'Öl', p3: 'Übel' }, { p1: 'Ça va', p3: 'Noël' }]) {
+    for (const payload of [
+      { p1: 'Ärger', p2: 'Öl', p3: 'Übel' },
+      { p1: 'Ça va', p3: 'Noël' },
+    ]) {
       const { bytes } = await t.generate(payload);
       for (const i of [1, 2, 3]) {
         const text = (await pageText(bytes, i)).normalize('NFC');
@@ -148,7 +179,9 @@ describe('font subsets assembled from cached TrueType slices', () => {
       }
       const out = await PDFDocument.load(bytes);
       const pages = out.getPages();
-      const touched = [1, 2, 3].filter((i) => (payload as Record<string, string>)[`p${i}`]).map((i) => pages[i - 1].node.get(PDFName.of('Resources')));
+      const touched = [1, 2, 3]
+        .filter((i) => (payload as Record<string, string>)[`p${i}`])
+        .map((i) => pages[i - 1].node.get(PDFName.of('Resources')));
       expect(touched[0]).toBeInstanceOf(PDFRef);
       expect(touched.every((r) => r === touched[0])).toBe(true);
       if (hasPdftoppm()) {

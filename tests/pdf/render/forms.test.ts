@@ -4,7 +4,16 @@ import { PDFDocument, PDFTextField } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, type EngineField } from '@/pdf/index.js';
 import { inspect } from '@/pdf/inspect/index.js';
-import { crop, decodeBarcode, extractText, findText, hasPdftoppm, pageText, readFormFields, renderPageToPng } from '../../helpers/pdf-readback.js';
+import {
+  crop,
+  decodeBarcode,
+  extractText,
+  findText,
+  hasPdftoppm,
+  pageText,
+  readFormFields,
+  renderPageToPng,
+} from '../../helpers/pdf-readback.js';
 import { field, makeBase, TOL } from './support.js';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/pdf-lib');
@@ -35,14 +44,50 @@ describe('AcroForm output', () => {
   it('flatten:false turns our fields into form fields with values, at their places', async () => {
     const base = await makeBase();
     const name = field({ name: 'Full name', bindingKey: 'customer.name', position: { x: 60, y: 100 }, size: { width: 200, height: 22 } });
-    const amount = field({ name: 'Amount', type: 'number', bindingKey: 'amount', position: { x: 60, y: 140 }, advanced: { number: { locale: 'en-US', decimals: 2 } } });
-    const agree = field({ name: 'Agree', type: 'checkbox', bindingKey: 'agree', position: { x: 60, y: 180 }, size: { width: 15, height: 15 } });
-    const planA = field({ name: 'Plan A', type: 'radio', bindingKey: 'plan', position: { x: 60, y: 220 }, size: { width: 15, height: 15 }, advanced: { options: ['basic'] } });
-    const planB = field({ name: 'Plan B', type: 'radio', bindingKey: 'plan', position: { x: 100, y: 220 }, size: { width: 15, height: 15 }, advanced: { options: ['pro'] } });
-    const size = field({ name: 'Size', type: 'dropdown', bindingKey: 'size', position: { x: 60, y: 260 }, size: { width: 80, height: 20 }, advanced: { options: ['S', 'M', 'L'] } });
+    const amount = field({
+      name: 'Amount',
+      type: 'number',
+      bindingKey: 'amount',
+      position: { x: 60, y: 140 },
+      advanced: { number: { locale: 'en-US', decimals: 2 } },
+    });
+    const agree = field({
+      name: 'Agree',
+      type: 'checkbox',
+      bindingKey: 'agree',
+      position: { x: 60, y: 180 },
+      size: { width: 15, height: 15 },
+    });
+    const planA = field({
+      name: 'Plan A',
+      type: 'radio',
+      bindingKey: 'plan',
+      position: { x: 60, y: 220 },
+      size: { width: 15, height: 15 },
+      advanced: { options: ['basic'] },
+    });
+    const planB = field({
+      name: 'Plan B',
+      type: 'radio',
+      bindingKey: 'plan',
+      position: { x: 100, y: 220 },
+      size: { width: 15, height: 15 },
+      advanced: { options: ['pro'] },
+    });
+    const size = field({
+      name: 'Size',
+      type: 'dropdown',
+      bindingKey: 'size',
+      position: { x: 60, y: 260 },
+      size: { width: 80, height: 20 },
+      advanced: { options: ['S', 'M', 'L'] },
+    });
     const qr = field({ type: 'barcode', bindingKey: 'qr', position: { x: 300, y: 100 }, size: { width: 80, height: 80 } });
     const t = await compileTemplate(base, [name, amount, agree, planA, planB, size, qr]);
-    const { bytes } = await t.generate({ customer: { name: 'Zoë Ελένη' }, amount: 12.5, agree: true, plan: 'pro', size: 'M', qr: 'x' }, { flatten: false });
+    const { bytes } = await t.generate(
+      { customer: { name: 'Zoë Ελένη' }, amount: 12.5, agree: true, plan: 'pro', size: 'M', qr: 'x' },
+      { flatten: false },
+    );
     const fields = await readFormFields(bytes);
     const by = (n: string) => fields.find((f) => f.name === n)!;
     expect(by('Full name')).toMatchObject({ type: 'text', value: 'Zoë Ελένη' });
@@ -59,9 +104,14 @@ describe('AcroForm output', () => {
     }
   });
 
-  it('fills the base PDF\'s own form fields by name and flattens them (default)', async () => {
+  it("fills the base PDF's own form fields by name and flattens them (default)", async () => {
     const base = await formBase();
-    const t = await compileTemplate(base, [own('applicant.name', 'text', 'name'), own('agree', 'checkbox', 'agree'), own('plan', 'radio', 'plan'), own('country', 'dropdown', 'country')]);
+    const t = await compileTemplate(base, [
+      own('applicant.name', 'text', 'name'),
+      own('agree', 'checkbox', 'agree'),
+      own('plan', 'radio', 'plan'),
+      own('country', 'dropdown', 'country'),
+    ]);
     const flat = await t.generate({ name: 'Jean Dupont', agree: true, plan: 'pro', country: 'Ελλάδα' });
     expect(await readFormFields(flat.bytes)).toEqual([]);
     const text = await pageText(flat.bytes);
@@ -95,7 +145,12 @@ describe('AcroForm output', () => {
     const agree = { ...pick('agree'), page: 2, position: { x: 50, y: 60 } }; // to page 2, same size
     const country = pick('country'); // left alone
     const t = await compileTemplate(base, [name, agree, country, pick('plan = basic'), pick('plan = pro')]);
-    const data = { [name.bindingKey]: 'Jean Dupont', [agree.bindingKey]: true, [country.bindingKey]: 'Germany', [pick('plan = pro').bindingKey]: 'pro' };
+    const data = {
+      [name.bindingKey]: 'Jean Dupont',
+      [agree.bindingKey]: true,
+      [country.bindingKey]: 'Germany',
+      [pick('plan = pro').bindingKey]: 'pro',
+    };
 
     const flat = await t.generate(data);
     expect(await readFormFields(flat.bytes)).toEqual([]);
@@ -123,7 +178,12 @@ describe('AcroForm output', () => {
     expect(annots(1)).toContain(agreeRef);
     expect(annots(0)).not.toContain(agreeRef);
     expect(agreeWidget.P()).toBe(fillable.getPage(1).ref);
-    expect(agreeWidget.getRectangle()).toEqual({ x: 50, y: 842 - 60 - agree.size.height, width: agree.size.width, height: agree.size.height });
+    expect(agreeWidget.getRectangle()).toEqual({
+      x: 50,
+      y: 842 - 60 - agree.size.height,
+      width: agree.size.width,
+      height: agree.size.height,
+    });
     expect(form.getCheckBox('agree').isChecked()).toBe(true);
   });
 
@@ -147,7 +207,9 @@ describe('AcroForm output', () => {
   });
 
   it('a field linked by name only (no widget index) fills the widget where the PDF has it, whatever its box says', async () => {
-    const t = await compileTemplate(await formBase(), [field({ bindingKey: 'name', position: { x: 300, y: 400 }, advanced: { acroFormName: 'applicant.name' } })]);
+    const t = await compileTemplate(await formBase(), [
+      field({ bindingKey: 'name', position: { x: 300, y: 400 }, advanced: { acroFormName: 'applicant.name' } }),
+    ]);
     const { bytes } = await t.generate({ name: 'Jean Dupont' }, { flatten: false });
     const base = await PDFDocument.load(await formBase());
     expect(baseRect(await PDFDocument.load(bytes), 'applicant.name')).toEqual(baseRect(base, 'applicant.name'));
@@ -157,7 +219,10 @@ describe('AcroForm output', () => {
   corpus('fills a real form (corpus sample_form.pdf) by field name', async () => {
     const base = new Uint8Array(readFileSync(path.join(CORPUS, 'sample_form.pdf')));
     const doc = await PDFDocument.load(base);
-    const textField = doc.getForm().getFields().find((f): f is PDFTextField => f instanceof PDFTextField && f.getMaxLength() === undefined)!;
+    const textField = doc
+      .getForm()
+      .getFields()
+      .find((f): f is PDFTextField => f instanceof PDFTextField && f.getMaxLength() === undefined)!;
     const t = await compileTemplate(base, [own(textField.getName(), 'text', 'v')]);
     const { bytes } = await t.generate({ v: 'Filled 123' }, { flatten: false });
     expect((await readFormFields(bytes)).find((f) => f.name === textField.getName())?.value).toBe('Filled 123');

@@ -36,7 +36,11 @@ describe('incremental page rewrite from prepared bytes', () => {
     const t = await compileTemplate(base, fields);
     for (const round of [1, 2]) {
       const doc = await t.generate({ v1: `Première ${round}`, v2: `Zweite ${round}`, v3: `Třetí ${round}` });
-      for (const [page, text] of [[1, `Première ${round}`], [2, `Zweite ${round}`], [3, `Třetí ${round}`]] as const) {
+      for (const [page, text] of [
+        [1, `Première ${round}`],
+        [2, `Zweite ${round}`],
+        [3, `Třetí ${round}`],
+      ] as const) {
         const all = await pageText(doc.bytes, page);
         expect(all).toContain(text);
         expect(all).toContain(`Base text ${page}`);
@@ -47,7 +51,10 @@ describe('incremental page rewrite from prepared bytes', () => {
       expect(parsed.getPage(1).getRotation().angle).toBe(90);
       // Our text sits where the field is (x 50, 80 pt from the top) on the pages written from
       // prepared bytes; on the rotated page it is at least there.
-      for (const [page, text] of [[1, `Première ${round}`], [3, `Třetí ${round}`]] as const) {
+      for (const [page, text] of [
+        [1, `Première ${round}`],
+        [3, `Třetí ${round}`],
+      ] as const) {
         const hit = await findText(doc.bytes, text, page);
         expect(hit, text).toBeDefined();
         expect(hit!.x).toBeGreaterThanOrEqual(50 - 0.5);
@@ -61,7 +68,8 @@ describe('incremental page rewrite from prepared bytes', () => {
         const png = await renderPageToPng(doc.bytes, 1);
         const ink = (y0: number): number => {
           let n = 0;
-          for (let y = y0; y < y0 + fields[0]!.size.height; y++) for (let x = 50; x < 50 + fields[0]!.size.width; x++) if (png.data[(y * png.width + x) * 4] < 128) n++;
+          for (let y = y0; y < y0 + fields[0]!.size.height; y++)
+            for (let x = 50; x < 50 + fields[0]!.size.width; x++) if (png.data[(y * png.width + x) * 4] < 128) n++;
           return n;
         };
         expect(ink(80)).toBeGreaterThan(20);

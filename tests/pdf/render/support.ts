@@ -18,7 +18,13 @@ let seq = 0;
 export function field(input: Partial<FieldInput>): EngineField {
   seq++;
   const parsed = fieldInputSchema.parse({
-    name: `f${seq}`, type: 'text', page: 1, position: { x: 50, y: 50 }, size: { width: 200, height: 20 }, bindingKey: `k${seq}`, ...input,
+    name: `f${seq}`,
+    type: 'text',
+    page: 1,
+    position: { x: 50, y: 50 },
+    size: { width: 200, height: 20 },
+    bindingKey: `k${seq}`,
+    ...input,
   });
   return { fieldId: `fid${seq}`, ...parsed };
 }

@@ -7,9 +7,24 @@ import { field, makeBase, TOL } from './support.js';
 describe('text fields: values and places read back with pdf.js', () => {
   it('places single-line text by alignment and vertical alignment, in top-left coordinates', async () => {
     const base = await makeBase();
-    const left = field({ bindingKey: 'a', position: { x: 40, y: 100 }, size: { width: 200, height: 30 }, style: { verticalAlign: 'top', fontSize: 12 } });
-    const center = field({ bindingKey: 'b', position: { x: 40, y: 200 }, size: { width: 200, height: 30 }, style: { textAlign: 'center', fontSize: 12 } });
-    const right = field({ bindingKey: 'c', position: { x: 40, y: 300 }, size: { width: 200, height: 30 }, style: { textAlign: 'right', verticalAlign: 'bottom', fontSize: 12 } });
+    const left = field({
+      bindingKey: 'a',
+      position: { x: 40, y: 100 },
+      size: { width: 200, height: 30 },
+      style: { verticalAlign: 'top', fontSize: 12 },
+    });
+    const center = field({
+      bindingKey: 'b',
+      position: { x: 40, y: 200 },
+      size: { width: 200, height: 30 },
+      style: { textAlign: 'center', fontSize: 12 },
+    });
+    const right = field({
+      bindingKey: 'c',
+      position: { x: 40, y: 300 },
+      size: { width: 200, height: 30 },
+      style: { textAlign: 'right', verticalAlign: 'bottom', fontSize: 12 },
+    });
     const t = await compileTemplate(base, [left, center, right]);
     const { bytes, warnings } = await t.generate({ a: 'Left', b: 'Centre', c: 'Right' });
     expect(warnings).toEqual([]);
@@ -34,9 +49,17 @@ describe('text fields: values and places read back with pdf.js', () => {
       field({ bindingKey: `b${i}`, position: { x: 300, y: 100 + i * 40 }, style: { fontFamily, bold: true, italic: true } }),
     ]);
     const t = await compileTemplate(base, fams);
-    const { bytes } = await t.generate({ r0: 'ArialText', b0: 'ArialBI', r1: 'TimesText', b1: 'TimesBI', r2: 'CourierText', b2: 'CourierBI' });
+    const { bytes } = await t.generate({
+      r0: 'ArialText',
+      b0: 'ArialBI',
+      r1: 'TimesText',
+      b1: 'TimesBI',
+      r2: 'CourierText',
+      b2: 'CourierBI',
+    });
     const s = new TextDecoder('latin1').decode(bytes);
-    for (const name of ['Arimo-Regular', 'Arimo-BoldItalic', 'Tinos-Regular', 'Tinos-BoldItalic', 'Cousine-Regular', 'Cousine-BoldItalic']) expect(s).toContain(name);
+    for (const name of ['Arimo-Regular', 'Arimo-BoldItalic', 'Tinos-Regular', 'Tinos-BoldItalic', 'Cousine-Regular', 'Cousine-BoldItalic'])
+      expect(s).toContain(name);
     // Courier New metrics: every glyph 0.6 em
     const c = (await findText(bytes, 'CourierText'))!;
     expect(c.width).toBeCloseTo(11 * 12 * 0.6, 0);
@@ -69,12 +92,20 @@ describe('text fields: values and places read back with pdf.js', () => {
 
   it('unknown font family is a typed error at compile time', async () => {
     const base = await makeBase();
-    await expect(compileTemplate(base, [field({ style: { fontFamily: 'Comic Sans Nonexistent' } })])).rejects.toMatchObject({ code: 'font_unknown' });
+    await expect(compileTemplate(base, [field({ style: { fontFamily: 'Comic Sans Nonexistent' } })])).rejects.toMatchObject({
+      code: 'font_unknown',
+    });
   });
 
   it('wraps multi-line text within the width, lines lineHeight apart; justify fills the width', async () => {
     const base = await makeBase();
-    const f = field({ bindingKey: 'm', position: { x: 50, y: 100 }, size: { width: 150, height: 200 }, advanced: { multiLine: true }, style: { verticalAlign: 'top', lineHeight: 1.5, textAlign: 'justify' } });
+    const f = field({
+      bindingKey: 'm',
+      position: { x: 50, y: 100 },
+      size: { width: 150, height: 200 },
+      advanced: { multiLine: true },
+      style: { verticalAlign: 'top', lineHeight: 1.5, textAlign: 'justify' },
+    });
     const t = await compileTemplate(base, [f]);
     const words = 'the quick brown fox jumps over the lazy dog and keeps running far away';
     const { bytes, warnings } = await t.generate({ m: words });
@@ -93,7 +124,13 @@ describe('text fields: values and places read back with pdf.js', () => {
   it('overflow: shrink to fit reports "shrunk"; below minFontSize it cuts with an ellipsis and reports "overflow"', async () => {
     const base = await makeBase();
     const shrink = field({ bindingKey: 's', size: { width: 100, height: 20 }, style: { fontSize: 12 } });
-    const tooLong = field({ bindingKey: 'x', position: { x: 50, y: 200 }, size: { width: 60, height: 20 }, style: { fontSize: 12 }, advanced: { minFontSize: 8 } });
+    const tooLong = field({
+      bindingKey: 'x',
+      position: { x: 50, y: 200 },
+      size: { width: 60, height: 20 },
+      style: { fontSize: 12 },
+      advanced: { minFontSize: 8 },
+    });
     const t = await compileTemplate(base, [shrink, tooLong]);
     const { bytes, warnings } = await t.generate({ s: 'A somewhat longer text', x: 'This text will never fit in sixty points' });
     const s = (await findText(bytes, 'somewhat'))!;
@@ -115,7 +152,11 @@ describe('text fields: values and places read back with pdf.js', () => {
     const ok = field({ bindingKey: 'ok', position: { x: 50, y: 300 }, advanced: { overflow: 'clip' } });
     const t = await compileTemplate(base, [e, c, w, ok]);
     const { bytes, warnings } = await t.generate({ e: long, c: long, w: long, ok: 'fits' });
-    expect(warnings.map((x) => [x.fieldId, x.code])).toEqual([[e.fieldId, 'overflow'], [c.fieldId, 'clipped'], [w.fieldId, 'overflow']]);
+    expect(warnings.map((x) => [x.fieldId, x.code])).toEqual([
+      [e.fieldId, 'overflow'],
+      [c.fieldId, 'clipped'],
+      [w.fieldId, 'overflow'],
+    ]);
     const el = (await findText(bytes, '…'))!;
     expect(el.str.startsWith('Lorem')).toBe(true);
     expect(el.x + el.width).toBeLessThanOrEqual(130 + TOL);
@@ -128,7 +169,12 @@ describe('text fields: values and places read back with pdf.js', () => {
     const base = await makeBase();
     const max = field({ bindingKey: 'code', advanced: { maxLength: 5 } });
     const hidden = field({ bindingKey: 'secret', position: { x: 50, y: 100 }, advanced: { visibility: 'hidden' } });
-    const when = field({ bindingKey: 'opt', position: { x: 50, y: 150 }, advanced: { visibility: 'whenPresent' }, style: { backgroundColor: '#ff0000' } });
+    const when = field({
+      bindingKey: 'opt',
+      position: { x: 50, y: 150 },
+      advanced: { visibility: 'whenPresent' },
+      style: { backgroundColor: '#ff0000' },
+    });
     const ph = field({ bindingKey: 'empty', position: { x: 50, y: 200 }, advanced: { placeholder: 'PLACEHOLDER' } });
     const flat = field({ bindingKey: 'customer.city', position: { x: 50, y: 250 } });
     const def = field({ bindingKey: 'missing', position: { x: 50, y: 300 }, advanced: { defaultValue: 'DefaultVal' } });
@@ -151,10 +197,31 @@ describe('text fields: values and places read back with pdf.js', () => {
 
   it('number (locale, decimals, currency), date (pattern, timezone) and dropdown (must be an option)', async () => {
     const base = await makeBase();
-    const num = field({ type: 'number', bindingKey: 'amount', size: { width: 300, height: 20 }, advanced: { number: { locale: 'de-DE', currency: 'EUR' } } });
-    const dec = field({ type: 'number', bindingKey: 'qty', position: { x: 50, y: 80 }, advanced: { number: { locale: 'en-US', decimals: 3 } } });
-    const date = field({ type: 'date', bindingKey: 'when', position: { x: 50, y: 110 }, size: { width: 400, height: 20 }, advanced: { date: { pattern: "EEEE d MMMM yyyy 'at' HH:mm", timezone: 'America/New_York', locale: 'en-US' } } });
-    const day = field({ type: 'date', bindingKey: 'day', position: { x: 50, y: 140 }, advanced: { date: { pattern: 'dd/MM/yy', timezone: 'Pacific/Auckland', locale: 'en-US' } } });
+    const num = field({
+      type: 'number',
+      bindingKey: 'amount',
+      size: { width: 300, height: 20 },
+      advanced: { number: { locale: 'de-DE', currency: 'EUR' } },
+    });
+    const dec = field({
+      type: 'number',
+      bindingKey: 'qty',
+      position: { x: 50, y: 80 },
+      advanced: { number: { locale: 'en-US', decimals: 3 } },
+    });
+    const date = field({
+      type: 'date',
+      bindingKey: 'when',
+      position: { x: 50, y: 110 },
+      size: { width: 400, height: 20 },
+      advanced: { date: { pattern: "EEEE d MMMM yyyy 'at' HH:mm", timezone: 'America/New_York', locale: 'en-US' } },
+    });
+    const day = field({
+      type: 'date',
+      bindingKey: 'day',
+      position: { x: 50, y: 140 },
+      advanced: { date: { pattern: 'dd/MM/yy', timezone: 'Pacific/Auckland', locale: 'en-US' } },
+    });
     const dd = field({ type: 'dropdown', bindingKey: 'size', position: { x: 50, y: 170 }, advanced: { options: ['S', 'M', 'L'] } });
     const t = await compileTemplate(base, [num, dec, date, day, dd]);
     const { bytes } = await t.generate({ amount: 1234.5, qty: '2', when: '2024-03-05T02:30:00Z', day: '2024-03-05', size: 'M' });

@@ -16,7 +16,10 @@ const codes = (fields: ValidatableField[], payload: unknown) => validate(fields,
 
 describe('validate: one code at a time', () => {
   it('required (validation.required and advanced.required), absent/blank/null all count as missing', () => {
-    const f = [field({ type: 'text', bindingKey: 'a', validation: { required: true } }), field({ type: 'text', bindingKey: 'b', advanced: { required: true } })];
+    const f = [
+      field({ type: 'text', bindingKey: 'a', validation: { required: true } }),
+      field({ type: 'text', bindingKey: 'b', advanced: { required: true } }),
+    ];
     expect(codes(f, {})).toEqual(['a:required', 'b:required']);
     expect(codes(f, { a: '  ', b: null })).toEqual(['a:required', 'b:required']);
     expect(codes(f, { a: 'x', b: 0 })).toEqual([]);
@@ -38,7 +41,8 @@ describe('validate: one code at a time', () => {
 
   it('date: valid ISO date or date-time; impossible calendar dates fail', () => {
     const f = [field({ type: 'date', bindingKey: 'd' })];
-    for (const ok of ['2024-02-29', '2024-12-31T09:30:00Z', '2024-12-31T09:30:00+02:00', '2024-12-31T09:30:00']) expect(codes(f, { d: ok })).toEqual([]);
+    for (const ok of ['2024-02-29', '2024-12-31T09:30:00Z', '2024-12-31T09:30:00+02:00', '2024-12-31T09:30:00'])
+      expect(codes(f, { d: ok })).toEqual([]);
     for (const bad of ['2023-02-29', '2024-13-01', '31/12/2024', 'tomorrow', 20241231]) expect(codes(f, { d: bad })).toEqual(['d:date']);
   });
 
@@ -108,10 +112,18 @@ describe('validate: one code at a time', () => {
   });
 
   it('pattern (searched like RegExp#test, JS syntax) with the field message', () => {
-    const f = [field({ type: 'text', bindingKey: 'p', validation: { type: 'pattern', pattern: '^INV-\\d{3}$', message: 'Invoice numbers look like INV-001' } })];
+    const f = [
+      field({
+        type: 'text',
+        bindingKey: 'p',
+        validation: { type: 'pattern', pattern: '^INV-\\d{3}$', message: 'Invoice numbers look like INV-001' },
+      }),
+    ];
     expect(codes(f, { p: 'INV-001' })).toEqual([]);
     const issues = validate(f, { p: 'inv-1' });
-    expect(issues).toEqual([{ fieldId: f[0].fieldId, name: 'p', bindingKey: 'p', code: 'pattern', kind: 'payload', message: 'Invoice numbers look like INV-001' }]);
+    expect(issues).toEqual([
+      { fieldId: f[0].fieldId, name: 'p', bindingKey: 'p', code: 'pattern', kind: 'payload', message: 'Invoice numbers look like INV-001' },
+    ]);
   });
 
   it('option: radio and dropdown values must be among the options', () => {
@@ -123,7 +135,9 @@ describe('validate: one code at a time', () => {
   });
 
   it('radio groups imported one field per button are one question: union of options, reported once', () => {
-    const group = ['Red', 'Green', 'Blue'].map((o) => field({ type: 'radio', bindingKey: 'colour', name: `colour = ${o}`, advanced: { options: [o], required: true } }));
+    const group = ['Red', 'Green', 'Blue'].map((o) =>
+      field({ type: 'radio', bindingKey: 'colour', name: `colour = ${o}`, advanced: { options: [o], required: true } }),
+    );
     expect(codes(group, { colour: 'Green' })).toEqual([]);
     expect(codes(group, { colour: 'Pink' })).toEqual(['colour:option']);
     expect(codes(group, {})).toEqual(['colour:required']);
@@ -152,8 +166,14 @@ describe('validate: template errors never crash', () => {
   });
 
   it('patterns RE2 cannot run (look-ahead, back-references) are template errors too', () => {
-    const f = [field({ type: 'text', bindingKey: 'la', validation: { pattern: '^(?=.*\\d).+$' } }), field({ type: 'text', bindingKey: 'br', validation: { pattern: '(a)\\1' } })];
-    expect(validate(f, { la: 'a1', br: 'aa' }).map((i) => `${i.bindingKey}:${i.code}`)).toEqual(['la:invalid_pattern', 'br:invalid_pattern']);
+    const f = [
+      field({ type: 'text', bindingKey: 'la', validation: { pattern: '^(?=.*\\d).+$' } }),
+      field({ type: 'text', bindingKey: 'br', validation: { pattern: '(a)\\1' } }),
+    ];
+    expect(validate(f, { la: 'a1', br: 'aa' }).map((i) => `${i.bindingKey}:${i.code}`)).toEqual([
+      'la:invalid_pattern',
+      'br:invalid_pattern',
+    ]);
   });
 
   it('a catastrophic-backtracking pattern on a long hostile value returns quickly', () => {
@@ -179,20 +199,45 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
     field({ type: 'checkbox', bindingKey: 'terms', validation: { required: true } }),
     field({ type: 'text', bindingKey: 'invoice.number', validation: { pattern: '^INV-\\d+$' } }),
   ];
-  const expected = ['customer.name:maxLength', 'customer.email:email', 'invoice.total:min', 'invoice.due:date_range', 'invoice.currency:option', 'terms:required', 'invoice.number:pattern'];
+  const expected = [
+    'customer.name:maxLength',
+    'customer.email:email',
+    'invoice.total:min',
+    'invoice.due:date_range',
+    'invoice.currency:option',
+    'terms:required',
+    'invoice.number:pattern',
+  ];
 
   it('returns every error in field order (nested payload)', () => {
-    const nested = { customer: { name: 'Bartholomew Jr.', email: 'nope' }, invoice: { total: -5, due: '2031-05-01', currency: 'GBP', number: 'X1' }, terms: false };
+    const nested = {
+      customer: { name: 'Bartholomew Jr.', email: 'nope' },
+      invoice: { total: -5, due: '2031-05-01', currency: 'GBP', number: 'X1' },
+      terms: false,
+    };
     expect(codes(fields, nested)).toEqual(expected);
   });
 
   it('gives the same answer for the flat payload of the seed queue message', () => {
-    const flat = { 'customer.name': 'Bartholomew Jr.', 'customer.email': 'nope', 'invoice.total': -5, 'invoice.due': '2031-05-01', 'invoice.currency': 'GBP', 'invoice.number': 'X1', terms: false };
+    const flat = {
+      'customer.name': 'Bartholomew Jr.',
+      'customer.email': 'nope',
+      'invoice.total': -5,
+      'invoice.due': '2031-05-01',
+      'invoice.currency': 'GBP',
+      'invoice.number': 'X1',
+      terms: false,
+    };
     expect(codes(fields, flat)).toEqual(expected);
   });
 
   it('a valid payload has no errors; each issue carries fieldId, name, bindingKey, code, message', () => {
-    const ok = { customer: { name: 'Ada', email: 'ada@example.com' }, 'invoice.total': '12.50', invoice: { due: '2029-01-01', currency: 'EUR', number: 'INV-7' }, terms: true };
+    const ok = {
+      customer: { name: 'Ada', email: 'ada@example.com' },
+      'invoice.total': '12.50',
+      invoice: { due: '2029-01-01', currency: 'EUR', number: 'INV-7' },
+      terms: true,
+    };
     expect(validate(fields, ok)).toEqual([]);
     const [issue] = validate(fields, {});
     expect(Object.keys(issue).sort()).toEqual(['bindingKey', 'code', 'fieldId', 'kind', 'message', 'name']);
@@ -202,7 +247,21 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
   it('works on parsed (stored) fields with all defaults, and every code is reachable', () => {
     const parsed = fields.map((f) => ({ ...fieldInputSchema.parse(f), fieldId: f.fieldId }));
     expect(codes(parsed, {})).toEqual(['customer.name:required', 'customer.email:required', 'terms:required']);
-    expect(VALIDATION_CODES).toEqual(['required', 'type', 'pattern', 'min', 'max', 'maxLength', 'minLength', 'email', 'date_range', 'date', 'option', 'invalid_pattern', 'invalid_rule']);
+    expect(VALIDATION_CODES).toEqual([
+      'required',
+      'type',
+      'pattern',
+      'min',
+      'max',
+      'maxLength',
+      'minLength',
+      'email',
+      'date_range',
+      'date',
+      'option',
+      'invalid_pattern',
+      'invalid_rule',
+    ]);
   });
 
   it('accepts a template ({fields}) as well as the field list', () => {

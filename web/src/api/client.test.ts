@@ -57,7 +57,14 @@ beforeAll(async () => {
       }
       if (req.url === '/api/bad') {
         res.writeHead(422, { 'content-type': 'application/problem+json' });
-        return res.end(JSON.stringify({ status: 422, code: 'payload_invalid', title: 'Invalid', errors: [{ path: 'customer.name', code: 'required', message: 'is required' }] }));
+        return res.end(
+          JSON.stringify({
+            status: 422,
+            code: 'payload_invalid',
+            title: 'Invalid',
+            errors: [{ path: 'customer.name', code: 'required', message: 'is required' }],
+          }),
+        );
       }
       res.writeHead(404);
       res.end();
@@ -111,7 +118,10 @@ describe('ApiClient', () => {
     const c = new ApiClient(base, storage);
     await c.login({ email: 'a@b.c', password: 'correct horse' });
     state.expireNext = true;
-    const results = await Promise.all([c.request<{ items: number[] }>('GET', '/api/things'), c.request<{ items: number[] }>('GET', '/api/things')]);
+    const results = await Promise.all([
+      c.request<{ items: number[] }>('GET', '/api/things'),
+      c.request<{ items: number[] }>('GET', '/api/things'),
+    ]);
     expect(results.map((r) => r.items.length)).toEqual([3, 3]);
     expect(state.refreshCalls).toBe(1);
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-2');

@@ -39,7 +39,12 @@ export interface UploadedFile {
   fileSize: number;
   mimeType: string;
   status: 'uploaded' | 'processing' | 'ready' | 'failed';
-  metadata: { pageCount?: number; pages?: { width: number; height: number; rotation: number }[]; formFields?: unknown[]; error?: string | { code: string; message: string } };
+  metadata: {
+    pageCount?: number;
+    pages?: { width: number; height: number; rotation: number }[];
+    formFields?: unknown[];
+    error?: string | { code: string; message: string };
+  };
   createdAt: string;
 }
 

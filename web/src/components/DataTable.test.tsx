@@ -14,7 +14,18 @@ const columns: Column<Row>[] = [
 
 describe('DataTable', () => {
   it('renders a captioned table with one row per item and screen-reader-only headers', () => {
-    render(<DataTable caption="Things" columns={columns} rows={[{ id: '1', name: 'Ada' }, { id: '2', name: 'Grace' }]} rowKey={(r) => r.id} empty="None" />);
+    render(
+      <DataTable
+        caption="Things"
+        columns={columns}
+        rows={[
+          { id: '1', name: 'Ada' },
+          { id: '2', name: 'Grace' },
+        ]}
+        rowKey={(r) => r.id}
+        empty="None"
+      />,
+    );
     const table = screen.getByRole('table', { name: 'Things' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
@@ -38,13 +49,24 @@ describe('DataTable', () => {
     const onPrevious = vi.fn();
     const onNext = vi.fn();
     const paging = { label: 'Pages of things', page: 1, totalPages: 3, hasNext: true, onPrevious, onNext };
-    const { rerender } = render(<DataTable caption="Things" columns={columns} rows={[]} rowKey={(r) => r.id} empty="None" paging={paging} />);
+    const { rerender } = render(
+      <DataTable caption="Things" columns={columns} rows={[]} rowKey={(r) => r.id} empty="None" paging={paging} />,
+    );
     const nav = screen.getByRole('navigation', { name: 'Pages of things' });
     expect(nav.textContent).toContain('Page 1 of 3');
     expect((within(nav).getByRole('button', { name: 'Previous' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(within(nav).getByRole('button', { name: 'Next' }));
     expect(onNext).toHaveBeenCalledOnce();
-    rerender(<DataTable caption="Things" columns={columns} rows={[]} rowKey={(r) => r.id} empty="None" paging={{ ...paging, page: 2, totalPages: undefined, hasNext: false }} />);
+    rerender(
+      <DataTable
+        caption="Things"
+        columns={columns}
+        rows={[]}
+        rowKey={(r) => r.id}
+        empty="None"
+        paging={{ ...paging, page: 2, totalPages: undefined, hasNext: false }}
+      />,
+    );
     expect(screen.getByRole('navigation').textContent).toContain('Page 2');
     expect(screen.getByRole('navigation').textContent).not.toContain(' of ');
     expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);

@@ -24,11 +24,13 @@ describe('useAsync', () => {
   it('a failed reload keeps the last data beside the error (live views keep polling)', async () => {
     let fail = false;
     let n = 0;
-    const { result } = renderHook(() => useAsync(async () => {
-      n += 1;
-      if (fail) throw new Error('network down');
-      return { status: 'running', n };
-    }, []));
+    const { result } = renderHook(() =>
+      useAsync(async () => {
+        n += 1;
+        if (fail) throw new Error('network down');
+        return { status: 'running', n };
+      }, []),
+    );
     await waitFor(() => expect(result.current.data).toEqual({ status: 'running', n: 1 }));
     fail = true;
     act(() => result.current.reload());
@@ -59,10 +61,14 @@ describe('useAsync', () => {
   });
 
   it('a failure for new deps shows no data of the old ones', async () => {
-    const { result, rerender } = renderHook(({ id }: { id: string }) => useAsync(async () => {
-      if (id === 'missing') throw new Error('404');
-      return { id };
-    }, [id]), { initialProps: { id: 'a' } });
+    const { result, rerender } = renderHook(
+      ({ id }: { id: string }) =>
+        useAsync(async () => {
+          if (id === 'missing') throw new Error('404');
+          return { id };
+        }, [id]),
+      { initialProps: { id: 'a' } },
+    );
     await waitFor(() => expect(result.current.data).toEqual({ id: 'a' }));
     rerender({ id: 'missing' });
     await waitFor(() => expect(result.current.error).toBeInstanceOf(Error));

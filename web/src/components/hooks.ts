@@ -52,8 +52,16 @@ export function navigate(href: string): void {
  * (a search, the next page) showed the old answer as the new one, with `loading` false, so the
  * "No template matches …" line or an enabled "Next" (the old page's cursor) could be acted on.
  */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
-  const [answer, setAnswer] = useState<{ data: T | null; error: unknown; deps: unknown[] | null; tick: number }>({ data: null, error: null, deps: null, tick: -1 });
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
+  const [answer, setAnswer] = useState<{ data: T | null; error: unknown; deps: unknown[] | null; tick: number }>({
+    data: null,
+    error: null,
+    deps: null,
+    tick: -1,
+  });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let alive = true;
@@ -94,7 +102,12 @@ export function formatDate(iso: string | null | undefined): string {
  * setInterval a server slower than `ms` per request (a loaded machine) never got an answer shown
  * and the progress stood still until the job was over, or forever.
  */
-export function usePolling(active: boolean, res: { loading: boolean; reload: () => void }, ms: number, stalledMs = Math.max(ms * 5, 15_000)): void {
+export function usePolling(
+  active: boolean,
+  res: { loading: boolean; reload: () => void },
+  ms: number,
+  stalledMs = Math.max(ms * 5, 15_000),
+): void {
   const { loading, reload } = res;
   useEffect(() => {
     if (!active) return;

@@ -8,11 +8,27 @@ import { BatchPanel } from './BatchPanel.js';
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
-const job = { id: 'job-123', templateId: 't1', status: 'queued', total: 2, done: 0, failed: 0, output: 'zip', errors: [], createdAt: '', updatedAt: '' };
-const json = (status: number, body: unknown, type = 'application/json') => new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+const job = {
+  id: 'job-123',
+  templateId: 't1',
+  status: 'queued',
+  total: 2,
+  done: 0,
+  failed: 0,
+  output: 'zip',
+  errors: [],
+  createdAt: '',
+  updatedAt: '',
+};
+const json = (status: number, body: unknown, type = 'application/json') =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 
 function setup(respond: (init: RequestInit) => Response) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -52,7 +68,10 @@ describe('BatchPanel', () => {
     const headers = calls[0].init.headers as Record<string, string>;
     expect(headers['idempotency-key']).toMatch(/^[\x21-\x7e]{8,}$/);
     expect(JSON.parse(calls[0].init.body as string)).toEqual({
-      records: [{ 'customer.name': 'Ada', total: '1' }, { 'customer.name': 'Grace', total: '2' }],
+      records: [
+        { 'customer.name': 'Ada', total: '1' },
+        { 'customer.name': 'Grace', total: '2' },
+      ],
       output: 'zip',
       notifyEmail: 'me@example.com',
       testMode: false,
@@ -69,7 +88,20 @@ describe('BatchPanel', () => {
 
   it('shows the API validation problems in words, records counted from 1, and reuses the key on retry', async () => {
     const { calls } = setup(() =>
-      json(400, { status: 400, code: 'validation_failed', title: 'Bad Request', detail: 'The request is invalid.', errors: [{ path: 'body.records.1', code: 'invalid_type', message: 'Expected object' }, { path: 'webhookUrl', code: 'invalid_format', message: 'Invalid URL' }] }, 'application/problem+json'),
+      json(
+        400,
+        {
+          status: 400,
+          code: 'validation_failed',
+          title: 'Bad Request',
+          detail: 'The request is invalid.',
+          errors: [
+            { path: 'body.records.1', code: 'invalid_type', message: 'Expected object' },
+            { path: 'webhookUrl', code: 'invalid_format', message: 'Invalid URL' },
+          ],
+        },
+        'application/problem+json',
+      ),
     );
     fireEvent.change(records(), { target: { value: '[{"a":1},{"a":2}]' } });
     fireEvent.click(startButton());

@@ -24,7 +24,9 @@ const OUTPUTS: { value: JobOutput; label: string }[] = [
 const FIELD_NAMES: Record<string, string> = { webhookUrl: 'Webhook URL', notifyEmail: 'Email', records: 'Records', output: 'Output' };
 
 function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** The API's validation issues say `records.2.name`; people count records from 1. */
@@ -106,7 +108,10 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
   return (
     <form className="batch" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate>
       <h2 id={`${id}-title`}>Batch job</h2>
-      <p className="hint">Generate many PDFs at once: one record per document, keys as the binding keys{keys.length ? ` (${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''})` : ''}.</p>
+      <p className="hint">
+        Generate many PDFs at once: one record per document, keys as the binding keys
+        {keys.length ? ` (${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''})` : ''}.
+      </p>
       <label htmlFor={`${id}-records`}>Records (JSON array, JSON Lines or CSV with a header row)</label>
       <textarea
         id={`${id}-records`}
@@ -141,7 +146,9 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
         </select>
       </label>
       <div id={`${id}-summary`} role="status" className={showErrors ? 'warn' : 'muted'}>
-        {text.trim() && parsed.errors.length === 0 && `${parsed.records.length} record(s) read as ${parsed.format.toUpperCase()}${fileName ? ` from ${fileName}` : ''}.`}
+        {text.trim() &&
+          parsed.errors.length === 0 &&
+          `${parsed.records.length} record(s) read as ${parsed.format.toUpperCase()}${fileName ? ` from ${fileName}` : ''}.`}
         {showErrors && (
           <ul className="issues" aria-label="Problems in the records">
             {parsed.errors.map((m, i) => (
@@ -162,7 +169,12 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
       </label>
       <label className="prop">
         Webhook URL (optional)
-        <input type="url" value={webhookUrl} placeholder="https://example.com/hooks/pdf" onChange={(e) => changed(setWebhookUrl)(e.target.value)} />
+        <input
+          type="url"
+          value={webhookUrl}
+          placeholder="https://example.com/hooks/pdf"
+          onChange={(e) => changed(setWebhookUrl)(e.target.value)}
+        />
       </label>
       <label className="prop">
         Email me when done (optional)
@@ -178,7 +190,11 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
       )}
       <div className="button-row">
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Starting…' : parsed.records.length && !parsed.errors.length ? `Start job (${parsed.records.length} record${parsed.records.length === 1 ? '' : 's'})` : 'Start job'}
+          {busy
+            ? 'Starting…'
+            : parsed.records.length && !parsed.errors.length
+              ? `Start job (${parsed.records.length} record${parsed.records.length === 1 ? '' : 's'})`
+              : 'Start job'}
         </button>
       </div>
     </form>

@@ -27,15 +27,35 @@ vi.mock('./pdf.js', () => ({
  * Rendered without act() (see useFieldSaver.test.tsx).
  */
 
-const stored = { ...toSpec(makeField('text', 1, { x: 72, y: 100, width: 200, height: 24 }, DEFAULT_STYLE, new Set())), fieldId: 'f1', templateId: 't1' };
-const imported = { ...stored, fieldId: 'f2', name: 'customer', bindingKey: 'customer', advanced: { ...stored.advanced, acroFormName: 'customer' } };
-const template = { templateId: 't1', userId: 'u1', name: 'Form', dimensions: { width: 612, height: 792 }, pageCount: 1, status: 'draft', createdAt: '', updatedAt: '' };
+const stored = {
+  ...toSpec(makeField('text', 1, { x: 72, y: 100, width: 200, height: 24 }, DEFAULT_STYLE, new Set())),
+  fieldId: 'f1',
+  templateId: 't1',
+};
+const imported = {
+  ...stored,
+  fieldId: 'f2',
+  name: 'customer',
+  bindingKey: 'customer',
+  advanced: { ...stored.advanced, acroFormName: 'customer' },
+};
+const template = {
+  templateId: 't1',
+  userId: 'u1',
+  name: 'Form',
+  dimensions: { width: 612, height: 792 },
+  pageCount: 1,
+  status: 'draft',
+  createdAt: '',
+  updatedAt: '',
+};
 const NO_PROBLEMS: PreflightResult = { ok: true, errors: [], missingGlyphs: [], overflows: [] };
 
 function route(url: string, init?: RequestInit): Response {
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });
   if (url.endsWith('/api/templates/t1') && (init?.method ?? 'GET') === 'GET') return json({ template, fields: [stored] });
-  if (url.endsWith('/api/templates/t1/pdf')) return new Response(new Uint8Array([37, 80, 68, 70]), { headers: { 'content-type': 'application/pdf' } });
+  if (url.endsWith('/api/templates/t1/pdf'))
+    return new Response(new Uint8Array([37, 80, 68, 70]), { headers: { 'content-type': 'application/pdf' } });
   if (url.endsWith('/api/templates/t1/preflight')) return json(NO_PROBLEMS);
   if (url.endsWith('/api/templates/t1/import-form-fields')) return json({ items: [imported] });
   return json({ status: 404, code: 'not_found' }, 404);
@@ -43,7 +63,11 @@ function route(url: string, init?: RequestInit): Response {
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
 /** Resolves once `test` holds, checked on every DOM change (a microtask after the commit that made it). */
@@ -51,7 +75,10 @@ function whenDom<T>(host: HTMLElement, test: () => T | null | undefined | false)
   return new Promise((resolve, reject) => {
     const now = test();
     if (now) return resolve(now);
-    const timer = setTimeout(() => (obs.disconnect(), reject(new Error(`timed out waiting for the DOM:\n${host.innerHTML.slice(0, 2000)}`))), 5000);
+    const timer = setTimeout(
+      () => (obs.disconnect(), reject(new Error(`timed out waiting for the DOM:\n${host.innerHTML.slice(0, 2000)}`))),
+      5000,
+    );
     const obs = new MutationObserver(() => {
       const v = test();
       if (!v) return;

@@ -120,7 +120,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const findings = useMemo(() => {
     if (!preflight) return null;
     const names = new Map(state.fields.map((f) => [f.key, f.name]));
-    return preflightLines(preflight, (id) => saver.current?.keyOfFieldId(id), (key) => names.get(key));
+    return preflightLines(
+      preflight,
+      (id) => saver.current?.keyOfFieldId(id),
+      (key) => names.get(key),
+    );
   }, [preflight, saver, state.fields]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
 
@@ -143,7 +147,13 @@ export function EditorPage({ templateId }: { templateId: string }) {
       dispatch({ type: 'addMany', fields });
       // The API skips fields imported before (by AcroForm name): say which case an empty answer is.
       const before = state.fields.some((f) => f.advanced.acroFormName);
-      setNotice(items.length ? `Imported ${items.length} form field(s).` : before ? 'All form fields of this PDF are already imported.' : 'This PDF has no form fields to import.');
+      setNotice(
+        items.length
+          ? `Imported ${items.length} form field(s).`
+          : before
+            ? 'All form fields of this PDF are already imported.'
+            : 'This PDF has no form fields to import.',
+      );
     } catch (err) {
       setActionError(err);
     }
@@ -204,7 +214,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
       />
       <div className="editor-body">
         <aside className="editor-left">
-          <Palette armed={armed} onArm={setArmed} onPlaceCentered={(t) => dispatch({ type: 'add', fieldType: t, page, at: { x: size.width / 2, y: size.height / 2 } })} />
+          <Palette
+            armed={armed}
+            onArm={setArmed}
+            onPlaceCentered={(t) => dispatch({ type: 'add', fieldType: t, page, at: { x: size.width / 2, y: size.height / 2 } })}
+          />
           <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={setPage} fieldCounts={counts} />
         </aside>
         <div className="canvas-scroll" ref={scroller}>
@@ -236,9 +250,27 @@ export function EditorPage({ templateId }: { templateId: string }) {
           </div>
           <div role="tabpanel">
             {panel === 'properties' ? (
-              <PropertyPanel key={single?.key ?? 'none'} fonts={fonts} field={single} selectionCount={state.selection.length} issues={single ? (issues.get(single.key) ?? []) : []} onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })} />
+              <PropertyPanel
+                key={single?.key ?? 'none'}
+                fonts={fonts}
+                field={single}
+                selectionCount={state.selection.length}
+                issues={single ? (issues.get(single.key) ?? []) : []}
+                onPatch={(patch) => single && dispatch({ type: 'update', key: single.key, patch })}
+              />
             ) : panel === 'preview' ? (
-              <PreviewPanel api={api} templateId={templateId} fields={state.fields} flush={flush} findings={findings} stale={preflightStale} onPreflight={setPreflightCheck} sample={sample} onSample={setSample} onShowField={showField} />
+              <PreviewPanel
+                api={api}
+                templateId={templateId}
+                fields={state.fields}
+                flush={flush}
+                findings={findings}
+                stale={preflightStale}
+                onPreflight={setPreflightCheck}
+                sample={sample}
+                onSample={setSample}
+                onShowField={showField}
+              />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
             )}

@@ -2,7 +2,18 @@ import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type D
 import { FIELD_TYPES, type FieldType } from '@/shared/domain/field.js';
 import type { EditorAction } from '../state/editor.js';
 import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
-import { clientToPage, HANDLES, normalizeRotation, rectFromPoints, rotationTransform, toLocalVector, type Handle, type PageSize, type Point, type Rect } from '../state/geometry.js';
+import {
+  clientToPage,
+  HANDLES,
+  normalizeRotation,
+  rectFromPoints,
+  rotationTransform,
+  toLocalVector,
+  type Handle,
+  type PageSize,
+  type Point,
+  type Rect,
+} from '../state/geometry.js';
 import { computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
@@ -95,7 +106,15 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (e.button !== 0) return;
     e.stopPropagation();
     dispatch({ type: 'select', keys: [f.key] });
-    gesture.current = { kind: 'resize', key: f.key, handle, start: fieldRect(f), origin: toPage(e), lock: f.layout.lockProportions, rotation: normalizeRotation(f.layout.rotation) };
+    gesture.current = {
+      kind: 'resize',
+      key: f.key,
+      handle,
+      start: fieldRect(f),
+      origin: toPage(e),
+      lock: f.layout.lockProportions,
+      rotation: normalizeRotation(f.layout.rotation),
+    };
     surface.current?.setPointerCapture?.(e.pointerId);
   }
 
@@ -137,7 +156,15 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     // the field's own axes (dragging a handle outwards grows the box whatever the angle), and
     // snapping is off: guides run along page axes, which a rotated box's edges do not.
     const rotated = g.rotation !== 0;
-    const r = computeResize(g.start, g.handle, rotated ? toLocalVector(delta, g.rotation) : delta, g.lock || e.shiftKey, others, size, e.altKey || rotated ? null : snapOpts(f));
+    const r = computeResize(
+      g.start,
+      g.handle,
+      rotated ? toLocalVector(delta, g.rotation) : delta,
+      g.lock || e.shiftKey,
+      others,
+      size,
+      e.altKey || rotated ? null : snapOpts(f),
+    );
     setGuides(r.guides);
     dispatch({ type: 'setRects', rects: [{ key: g.key, rect: r.rect }], transient: true });
   }
@@ -208,7 +235,13 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
               className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}`}
               // Rotated about the box centre, as the engine draws it (see rotationTransform); moving
               // and resizing still work on the unrotated box stored in position/size.
-              style={{ left: px(f.position.x), top: px(f.position.y), width: px(f.size.width), height: px(f.size.height), transform: rotationTransform(f.layout.rotation) }}
+              style={{
+                left: px(f.position.x),
+                top: px(f.position.y),
+                width: px(f.size.width),
+                height: px(f.size.height),
+                transform: rotationTransform(f.layout.rotation),
+              }}
               data-rotation={normalizeRotation(f.layout.rotation) || undefined}
               data-testid="field"
               data-name={f.name}
@@ -239,7 +272,13 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
               {sel &&
                 selection.length === 1 &&
                 HANDLES.map((h) => (
-                  <span key={h} className={`handle handle-${h}`} data-handle={h} onPointerDown={(e) => onHandleDown(e, f, h)} aria-hidden="true" />
+                  <span
+                    key={h}
+                    className={`handle handle-${h}`}
+                    data-handle={h}
+                    onPointerDown={(e) => onHandleDown(e, f, h)}
+                    aria-hidden="true"
+                  />
                 ))}
             </div>
           );

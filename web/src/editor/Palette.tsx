@@ -18,7 +18,15 @@ const ICONS: Record<FieldType, string> = {
  * Every field type. Click one to arm it, then click on the page to place it (click it again to
  * place it in the middle of the page — the keyboard way), or drag it onto the page.
  */
-export function Palette({ armed, onArm, onPlaceCentered }: { armed: FieldType | null; onArm: (t: FieldType | null) => void; onPlaceCentered: (t: FieldType) => void }) {
+export function Palette({
+  armed,
+  onArm,
+  onPlaceCentered,
+}: {
+  armed: FieldType | null;
+  onArm: (t: FieldType | null) => void;
+  onPlaceCentered: (t: FieldType) => void;
+}) {
   return (
     <section className="palette" aria-labelledby="palette-title">
       <h2 id="palette-title">Fields</h2>

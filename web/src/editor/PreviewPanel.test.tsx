@@ -11,7 +11,18 @@ const field = { ...makeField('text', 1, { x: 0, y: 0, width: 100, height: 20 }, 
 /** The panel as the editor holds it: the sample lives above it, as in EditorPage. */
 function Harness({ api }: { api: Api }) {
   const [sample, setSample] = useState<string | null>('{"customer":"Ada"}');
-  return <PreviewPanel api={api} templateId="t1" fields={[field]} flush={() => Promise.resolve()} findings={null} onPreflight={() => undefined} sample={sample} onSample={setSample} />;
+  return (
+    <PreviewPanel
+      api={api}
+      templateId="t1"
+      fields={[field]}
+      flush={() => Promise.resolve()}
+      findings={null}
+      onPreflight={() => undefined}
+      sample={sample}
+      onSample={setSample}
+    />
+  );
 }
 
 describe('PreviewPanel', () => {

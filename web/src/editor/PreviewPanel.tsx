@@ -25,7 +25,18 @@ interface Props {
 }
 
 /** Sample JSON (from the binding keys), preflight warnings, and the generated PDF. */
-export function PreviewPanel({ api, templateId, fields, flush, findings, stale = false, onPreflight, sample, onSample, onShowField }: Props) {
+export function PreviewPanel({
+  api,
+  templateId,
+  fields,
+  flush,
+  findings,
+  stale = false,
+  onPreflight,
+  sample,
+  onSample,
+  onShowField,
+}: Props) {
   const text = sample ?? JSON.stringify(buildSampleData(fields), null, 2);
   const setText = onSample;
   const [parseError, setParseError] = useState<string | null>(null);
@@ -35,14 +46,14 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
   // an edit it stays visible, but says it shows the earlier fields or data.
   const [preview, setPreview] = useState<{ url: string; fields: readonly EditorField[]; sample: string | null } | null>(null);
   const pdfUrl = preview?.url ?? null;
-  const previewStale = useMemo(
-    () => preview !== null && !madeFrom(preview, fields, sample),
-    [preview, fields, sample],
-  );
+  const previewStale = useMemo(() => preview !== null && !madeFrom(preview, fields, sample), [preview, fields, sample]);
 
-  useEffect(() => () => {
-    if (pdfUrl) URL.revokeObjectURL(pdfUrl);
-  }, [pdfUrl]);
+  useEffect(
+    () => () => {
+      if (pdfUrl) URL.revokeObjectURL(pdfUrl);
+    },
+    [pdfUrl],
+  );
 
   function data(): unknown {
     try {
@@ -125,26 +136,33 @@ export function PreviewPanel({ api, templateId, fields, flush, findings, stale =
         <div role="status" className="muted" data-testid="preflight-summary" data-status="stale">
           The fields or the sample data changed since the last check: check again.
         </div>
-      ) : findings && (
-        <div role="status" className={count ? 'warn' : 'ok'} data-testid="preflight-summary" data-status={count ? 'problems' : 'ok'}>
-          {count === 0 ? 'No problems found.' : `${count} problem(s) — marked on the fields.`}
-          {count > 0 && (
-            <ul className="issues">
-              {findings.map((l, i) => (
-                <li key={i}>
-                  {l.key && onShowField ? (
-                    <button type="button" className="link-button" onClick={() => onShowField(l.key!)} aria-label={`Show field ${l.label}`}>
-                      {l.label}
-                    </button>
-                  ) : (
-                    <strong>{l.label}</strong>
-                  )}
-                  : {l.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+      ) : (
+        findings && (
+          <div role="status" className={count ? 'warn' : 'ok'} data-testid="preflight-summary" data-status={count ? 'problems' : 'ok'}>
+            {count === 0 ? 'No problems found.' : `${count} problem(s) — marked on the fields.`}
+            {count > 0 && (
+              <ul className="issues">
+                {findings.map((l, i) => (
+                  <li key={i}>
+                    {l.key && onShowField ? (
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => onShowField(l.key!)}
+                        aria-label={`Show field ${l.label}`}
+                      >
+                        {l.label}
+                      </button>
+                    ) : (
+                      <strong>{l.label}</strong>
+                    )}
+                    : {l.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )
       )}
       {pdfUrl && (
         <div className="generated">

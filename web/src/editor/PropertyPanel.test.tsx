@@ -26,7 +26,14 @@ describe('PropertyPanel', () => {
   });
 
   it('a field linked by name only (no widget index) says its box does not move the form field', () => {
-    render(<PropertyPanel field={{ ...field, advanced: { ...field.advanced, acroFormName: 'Text1' } }} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    render(
+      <PropertyPanel
+        field={{ ...field, advanced: { ...field.advanced, acroFormName: 'Text1' } }}
+        selectionCount={1}
+        issues={[]}
+        onPatch={() => undefined}
+      />,
+    );
     expect(screen.getByTestId('acroform-link').textContent).toMatch(/where the PDF has it: moving or resizing this box does not move it/);
   });
 

@@ -1,4 +1,12 @@
-import { BARCODE_FORMATS, fieldInputSchema, type FieldAdvanced, type FieldLayout, type FieldSpec, type FieldStyle, type FieldValidation } from '@/shared/domain/field.js';
+import {
+  BARCODE_FORMATS,
+  fieldInputSchema,
+  type FieldAdvanced,
+  type FieldLayout,
+  type FieldSpec,
+  type FieldStyle,
+  type FieldValidation,
+} from '@/shared/domain/field.js';
 import { TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
@@ -28,7 +36,11 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
     return (
       <section className="props" aria-labelledby="props-title">
         <h2 id="props-title">Properties</h2>
-        <p className="hint">{selectionCount > 1 ? `${selectionCount} fields selected: use the toolbar to align, distribute or order them.` : 'Select a field to edit it.'}</p>
+        <p className="hint">
+          {selectionCount > 1
+            ? `${selectionCount} fields selected: use the toolbar to align, distribute or order them.`
+            : 'Select a field to edit it.'}
+        </p>
       </section>
     );
   }
@@ -42,9 +54,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
 
   return (
     <section className="props" aria-labelledby="props-title">
-      <h2 id="props-title">
-        {TYPE_LABELS[f.type]} field
-      </h2>
+      <h2 id="props-title">{TYPE_LABELS[f.type]} field</h2>
       {issues.length > 0 && (
         <ul className="issues" aria-label="Preflight warnings for this field">
           {issues.map((m, i) => (
@@ -66,7 +76,12 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         </div>
       )}
       <Group title="General" open>
-        <TextProp label="Name" value={f.name} onCommit={(name) => onPatch({ name })} validate={(s) => (s.trim() ? null : 'A name is required.')} />
+        <TextProp
+          label="Name"
+          value={f.name}
+          onCommit={(name) => onPatch({ name })}
+          validate={(s) => (s.trim() ? null : 'A name is required.')}
+        />
         <TextProp
           label="Binding key"
           value={f.bindingKey}
@@ -78,25 +93,77 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
           }}
         />
         <div className="prop-grid">
-          <NumberProp label="X (pt)" value={f.position.x} onCommit={(x) => x !== undefined && onPatch({ position: { ...f.position, x } })} />
-          <NumberProp label="Y (pt)" value={f.position.y} onCommit={(y) => y !== undefined && onPatch({ position: { ...f.position, y } })} />
-          <NumberProp label="Width (pt)" value={f.size.width} min={1} onCommit={(width) => width !== undefined && onPatch({ size: { ...f.size, width } })} />
-          <NumberProp label="Height (pt)" value={f.size.height} min={1} onCommit={(height) => height !== undefined && onPatch({ size: { ...f.size, height } })} />
+          <NumberProp
+            label="X (pt)"
+            value={f.position.x}
+            onCommit={(x) => x !== undefined && onPatch({ position: { ...f.position, x } })}
+          />
+          <NumberProp
+            label="Y (pt)"
+            value={f.position.y}
+            onCommit={(y) => y !== undefined && onPatch({ position: { ...f.position, y } })}
+          />
+          <NumberProp
+            label="Width (pt)"
+            value={f.size.width}
+            min={1}
+            onCommit={(width) => width !== undefined && onPatch({ size: { ...f.size, width } })}
+          />
+          <NumberProp
+            label="Height (pt)"
+            value={f.size.height}
+            min={1}
+            onCommit={(height) => height !== undefined && onPatch({ size: { ...f.size, height } })}
+          />
         </div>
       </Group>
       <Group title="Style" open>
-        <SelectProp label="Font" value={f.style.fontFamily} options={withCurrent(fonts, f.style.fontFamily)} onCommit={(fontFamily) => style({ fontFamily })} />
+        <SelectProp
+          label="Font"
+          value={f.style.fontFamily}
+          options={withCurrent(fonts, f.style.fontFamily)}
+          onCommit={(fontFamily) => style({ fontFamily })}
+        />
         <div className="prop-grid">
-          <NumberProp label="Size (pt)" value={f.style.fontSize} min={1} max={500} onCommit={(fontSize) => fontSize && style({ fontSize })} />
-          <NumberProp label="Line height" value={f.style.lineHeight} min={0.5} max={5} step={0.1} onCommit={(lineHeight) => lineHeight && style({ lineHeight })} />
+          <NumberProp
+            label="Size (pt)"
+            value={f.style.fontSize}
+            min={1}
+            max={500}
+            onCommit={(fontSize) => fontSize && style({ fontSize })}
+          />
+          <NumberProp
+            label="Line height"
+            value={f.style.lineHeight}
+            min={0.5}
+            max={5}
+            step={0.1}
+            onCommit={(lineHeight) => lineHeight && style({ lineHeight })}
+          />
         </div>
         <ColorProp label="Text colour" value={f.style.textColor} onCommit={(textColor) => style({ textColor })} />
         <ColorProp label="Background" value={f.style.backgroundColor} onCommit={(backgroundColor) => style({ backgroundColor })} />
         <ColorProp label="Border colour" value={f.style.borderColor} onCommit={(borderColor) => style({ borderColor })} />
-        <NumberProp label="Border width (pt)" value={f.style.borderWidth} min={0} max={50} onCommit={(borderWidth) => borderWidth !== undefined && style({ borderWidth })} />
+        <NumberProp
+          label="Border width (pt)"
+          value={f.style.borderWidth}
+          min={0}
+          max={50}
+          onCommit={(borderWidth) => borderWidth !== undefined && style({ borderWidth })}
+        />
         <div className="prop-grid">
-          <SelectProp label="Align" value={f.style.textAlign} options={['left', 'center', 'right', 'justify'] as const} onCommit={(textAlign) => style({ textAlign })} />
-          <SelectProp label="Vertical" value={f.style.verticalAlign} options={['top', 'middle', 'bottom'] as const} onCommit={(verticalAlign) => style({ verticalAlign })} />
+          <SelectProp
+            label="Align"
+            value={f.style.textAlign}
+            options={['left', 'center', 'right', 'justify'] as const}
+            onCommit={(textAlign) => style({ textAlign })}
+          />
+          <SelectProp
+            label="Vertical"
+            value={f.style.verticalAlign}
+            options={['top', 'middle', 'bottom'] as const}
+            onCommit={(verticalAlign) => style({ verticalAlign })}
+          />
         </div>
         <div className="prop-row">
           <CheckProp label="Bold" value={f.style.bold} onCommit={(bold) => style({ bold })} />
@@ -105,16 +172,39 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         </div>
       </Group>
       <Group title="Layout">
-        <NumberProp label="Rotation (°)" value={f.layout.rotation} min={-360} max={360} onCommit={(rotation) => rotation !== undefined && layout({ rotation })} />
+        <NumberProp
+          label="Rotation (°)"
+          value={f.layout.rotation}
+          min={-360}
+          max={360}
+          onCommit={(rotation) => rotation !== undefined && layout({ rotation })}
+        />
         <CheckProp label="Lock proportions" value={f.layout.lockProportions} onCommit={(lockProportions) => layout({ lockProportions })} />
         <CheckProp label="Snap to grid" value={f.layout.snapToGrid} onCommit={(snapToGrid) => layout({ snapToGrid })} />
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
       <Group title="Advanced">
-        {textual && <TextProp label="Placeholder" value={a.placeholder ?? ''} onCommit={(s) => advanced({ placeholder: s || undefined })} />}
-        <TextProp label="Default value" value={a.defaultValue === undefined ? '' : String(a.defaultValue)} onCommit={(s) => advanced({ defaultValue: s === '' ? undefined : s })} />
+        {textual && (
+          <TextProp label="Placeholder" value={a.placeholder ?? ''} onCommit={(s) => advanced({ placeholder: s || undefined })} />
+        )}
+        <TextProp
+          label="Default value"
+          value={a.defaultValue === undefined ? '' : String(a.defaultValue)}
+          onCommit={(s) => advanced({ defaultValue: s === '' ? undefined : s })}
+        />
         <CheckProp label="Required" value={a.required} onCommit={(required) => advanced({ required })} />
-        <SelectProp label="Visibility" value={a.visibility} options={[{ value: 'always', label: 'Always' }, { value: 'whenPresent', label: 'When a value is given' }, { value: 'hidden', label: 'Hidden' }] as const} onCommit={(visibility) => advanced({ visibility })} />
+        <SelectProp
+          label="Visibility"
+          value={a.visibility}
+          options={
+            [
+              { value: 'always', label: 'Always' },
+              { value: 'whenPresent', label: 'When a value is given' },
+              { value: 'hidden', label: 'Hidden' },
+            ] as const
+          }
+          onCommit={(visibility) => advanced({ visibility })}
+        />
         {f.type === 'text' && (
           <>
             <CheckProp label="Multi-line" value={a.multiLine} onCommit={(multiLine) => advanced({ multiLine })} />
@@ -123,37 +213,112 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         )}
         {textual && (
           <div className="prop-grid">
-            <SelectProp label="Overflow" value={a.overflow} options={['shrink', 'wrap', 'ellipsis', 'clip'] as const} onCommit={(overflow) => advanced({ overflow })} />
-            <NumberProp label="Min font size" value={a.minFontSize} min={1} onCommit={(minFontSize) => minFontSize && advanced({ minFontSize })} />
+            <SelectProp
+              label="Overflow"
+              value={a.overflow}
+              options={['shrink', 'wrap', 'ellipsis', 'clip'] as const}
+              onCommit={(overflow) => advanced({ overflow })}
+            />
+            <NumberProp
+              label="Min font size"
+              value={a.minFontSize}
+              min={1}
+              onCommit={(minFontSize) => minFontSize && advanced({ minFontSize })}
+            />
           </div>
         )}
         {(f.type === 'radio' || f.type === 'dropdown') && (
-          <TextProp label="Options (one per line)" multiline value={(a.options ?? []).join('\n')} onCommit={(s) => advanced({ options: s.split('\n').map((x) => x.trim()).filter(Boolean) })} />
+          <TextProp
+            label="Options (one per line)"
+            multiline
+            value={(a.options ?? []).join('\n')}
+            onCommit={(s) =>
+              advanced({
+                options: s
+                  .split('\n')
+                  .map((x) => x.trim())
+                  .filter(Boolean),
+              })
+            }
+          />
         )}
         {f.type === 'number' && (
           <div className="prop-grid">
-            <TextProp label="Locale" value={a.number?.locale ?? 'en-US'} onCommit={(locale) => advanced({ number: { ...a.number, locale } })} />
-            <NumberProp label="Decimals" value={a.number?.decimals} min={0} max={10} optional onCommit={(decimals) => advanced({ number: { locale: 'en-US', ...a.number, decimals } })} />
-            <TextProp label="Currency" value={a.number?.currency ?? ''} placeholder="EUR" validate={(s) => (s === '' || /^[A-Za-z]{3}$/.test(s) ? null : 'Three letters, e.g. EUR')} onCommit={(c) => advanced({ number: { locale: 'en-US', ...a.number, currency: c ? c.toUpperCase() : undefined } })} />
+            <TextProp
+              label="Locale"
+              value={a.number?.locale ?? 'en-US'}
+              onCommit={(locale) => advanced({ number: { ...a.number, locale } })}
+            />
+            <NumberProp
+              label="Decimals"
+              value={a.number?.decimals}
+              min={0}
+              max={10}
+              optional
+              onCommit={(decimals) => advanced({ number: { locale: 'en-US', ...a.number, decimals } })}
+            />
+            <TextProp
+              label="Currency"
+              value={a.number?.currency ?? ''}
+              placeholder="EUR"
+              validate={(s) => (s === '' || /^[A-Za-z]{3}$/.test(s) ? null : 'Three letters, e.g. EUR')}
+              onCommit={(c) => advanced({ number: { locale: 'en-US', ...a.number, currency: c ? c.toUpperCase() : undefined } })}
+            />
           </div>
         )}
         {f.type === 'date' && (
           <div className="prop-grid">
-            <TextProp label="Pattern" value={a.date?.pattern ?? 'yyyy-MM-dd'} onCommit={(pattern) => advanced({ date: { timezone: 'UTC', locale: 'en-US', ...a.date, pattern } })} />
-            <TextProp label="Time zone" value={a.date?.timezone ?? 'UTC'} onCommit={(timezone) => advanced({ date: { pattern: 'yyyy-MM-dd', locale: 'en-US', ...a.date, timezone } })} />
+            <TextProp
+              label="Pattern"
+              value={a.date?.pattern ?? 'yyyy-MM-dd'}
+              onCommit={(pattern) => advanced({ date: { timezone: 'UTC', locale: 'en-US', ...a.date, pattern } })}
+            />
+            <TextProp
+              label="Time zone"
+              value={a.date?.timezone ?? 'UTC'}
+              onCommit={(timezone) => advanced({ date: { pattern: 'yyyy-MM-dd', locale: 'en-US', ...a.date, timezone } })}
+            />
           </div>
         )}
-        {f.type === 'checkbox' && <SelectProp label="Mark" value={a.checkStyle} options={['check', 'cross'] as const} onCommit={(checkStyle) => advanced({ checkStyle })} />}
-        {(f.type === 'image' || f.type === 'signature') && <SelectProp label="Fit" value={a.imageFit} options={['contain', 'cover', 'stretch'] as const} onCommit={(imageFit) => advanced({ imageFit })} />}
+        {f.type === 'checkbox' && (
+          <SelectProp
+            label="Mark"
+            value={a.checkStyle}
+            options={['check', 'cross'] as const}
+            onCommit={(checkStyle) => advanced({ checkStyle })}
+          />
+        )}
+        {(f.type === 'image' || f.type === 'signature') && (
+          <SelectProp
+            label="Fit"
+            value={a.imageFit}
+            options={['contain', 'cover', 'stretch'] as const}
+            onCommit={(imageFit) => advanced({ imageFit })}
+          />
+        )}
         {f.type === 'barcode' && (
           <>
-            <SelectProp label="Format" value={a.barcode?.format ?? 'qrcode'} options={BARCODE_FORMATS} onCommit={(format) => advanced({ barcode: { includeText: false, ...a.barcode, format } })} />
-            <CheckProp label="Print the text" value={a.barcode?.includeText ?? false} onCommit={(includeText) => advanced({ barcode: { format: 'qrcode', ...a.barcode, includeText } })} />
+            <SelectProp
+              label="Format"
+              value={a.barcode?.format ?? 'qrcode'}
+              options={BARCODE_FORMATS}
+              onCommit={(format) => advanced({ barcode: { includeText: false, ...a.barcode, format } })}
+            />
+            <CheckProp
+              label="Print the text"
+              value={a.barcode?.includeText ?? false}
+              onCommit={(includeText) => advanced({ barcode: { format: 'qrcode', ...a.barcode, includeText } })}
+            />
           </>
         )}
       </Group>
       <Group title="Validation">
-        <SelectProp label="Rule" value={v.type} options={['none', 'email', 'pattern', 'number', 'date', 'option'] as const} onCommit={(type) => validation({ type })} />
+        <SelectProp
+          label="Rule"
+          value={v.type}
+          options={['none', 'email', 'pattern', 'number', 'date', 'option'] as const}
+          onCommit={(type) => validation({ type })}
+        />
         <CheckProp label="Value required" value={v.required} onCommit={(required) => validation({ required })} />
         {v.type === 'pattern' && (
           <TextProp
@@ -178,8 +343,18 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         )}
         {v.type === 'date' && (
           <div className="prop-grid">
-            <TextProp label="Earliest" value={v.minDate ?? ''} placeholder="2024-01-01" onCommit={(minDate) => validation({ minDate: minDate || undefined })} />
-            <TextProp label="Latest" value={v.maxDate ?? ''} placeholder="2030-12-31" onCommit={(maxDate) => validation({ maxDate: maxDate || undefined })} />
+            <TextProp
+              label="Earliest"
+              value={v.minDate ?? ''}
+              placeholder="2024-01-01"
+              onCommit={(minDate) => validation({ minDate: minDate || undefined })}
+            />
+            <TextProp
+              label="Latest"
+              value={v.maxDate ?? ''}
+              placeholder="2030-12-31"
+              onCommit={(maxDate) => validation({ maxDate: maxDate || undefined })}
+            />
           </div>
         )}
         <div className="prop-grid">

@@ -1,20 +1,37 @@
 import { useEffect, useRef } from 'react';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
 
-function Thumb({ doc, page, width, active, onSelect, fieldCount }: { doc: PDFDocumentProxy; page: number; width: number; active: boolean; onSelect: () => void; fieldCount: number }) {
+function Thumb({
+  doc,
+  page,
+  width,
+  active,
+  onSelect,
+  fieldCount,
+}: {
+  doc: PDFDocumentProxy;
+  page: number;
+  width: number;
+  active: boolean;
+  onSelect: () => void;
+  fieldCount: number;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
     let cancel: (() => void) | null = null;
     let alive = true;
-    void doc.getPage(page).then((p) => {
-      if (!alive || !canvas.current) return;
-      const w = p.getViewport({ scale: 1, rotation: 0 }).width;
-      return renderPage(doc, page, canvas.current, 96 / w, (c) => {
-        cancel = c;
-        if (!alive) c();
-      });
-    }).catch(() => undefined);
+    void doc
+      .getPage(page)
+      .then((p) => {
+        if (!alive || !canvas.current) return;
+        const w = p.getViewport({ scale: 1, rotation: 0 }).width;
+        return renderPage(doc, page, canvas.current, 96 / w, (c) => {
+          cancel = c;
+          if (!alive) c();
+        });
+      })
+      .catch(() => undefined);
     return () => {
       alive = false;
       cancel?.();
@@ -22,7 +39,14 @@ function Thumb({ doc, page, width, active, onSelect, fieldCount }: { doc: PDFDoc
   }, [doc, page]);
   return (
     <li>
-      <button type="button" className={`thumb${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} aria-label={`Page ${page}, ${fieldCount} fields`} onClick={onSelect} style={{ width: width + 12 }}>
+      <button
+        type="button"
+        className={`thumb${active ? ' active' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        aria-label={`Page ${page}, ${fieldCount} fields`}
+        onClick={onSelect}
+        style={{ width: width + 12 }}
+      >
         <canvas ref={canvas} aria-hidden="true" />
         <span>
           {page}
@@ -33,13 +57,33 @@ function Thumb({ doc, page, width, active, onSelect, fieldCount }: { doc: PDFDoc
   );
 }
 
-export function Thumbnails({ doc, pageCount, current, onSelect, fieldCounts }: { doc: PDFDocumentProxy | null; pageCount: number; current: number; onSelect: (p: number) => void; fieldCounts: number[] }) {
+export function Thumbnails({
+  doc,
+  pageCount,
+  current,
+  onSelect,
+  fieldCounts,
+}: {
+  doc: PDFDocumentProxy | null;
+  pageCount: number;
+  current: number;
+  onSelect: (p: number) => void;
+  fieldCounts: number[];
+}) {
   if (!doc) return null;
   return (
     <nav className="thumbnails" aria-label="Pages">
       <ol>
         {Array.from({ length: pageCount }, (_, i) => (
-          <Thumb key={i} doc={doc} page={i + 1} width={96} active={current === i + 1} onSelect={() => onSelect(i + 1)} fieldCount={fieldCounts[i] ?? 0} />
+          <Thumb
+            key={i}
+            doc={doc}
+            page={i + 1}
+            width={96}
+            active={current === i + 1}
+            onSelect={() => onSelect(i + 1)}
+            fieldCount={fieldCounts[i] ?? 0}
+          />
         ))}
       </ol>
     </nav>

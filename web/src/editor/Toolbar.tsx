@@ -50,13 +50,21 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
         </button>
       </div>
       <div className="tool-group">
-        <button type="button" aria-label="Zoom out" onClick={() => setZoom(ZOOM_LEVELS[Math.max(0, (idx < 0 ? ZOOM_LEVELS.length : idx) - 1)])}>
+        <button
+          type="button"
+          aria-label="Zoom out"
+          onClick={() => setZoom(ZOOM_LEVELS[Math.max(0, (idx < 0 ? ZOOM_LEVELS.length : idx) - 1)])}
+        >
           −
         </button>
         <label className="visually-hidden" htmlFor="zoom-select">
           Zoom
         </label>
-        <select id="zoom-select" value={String(zoom)} onChange={(e) => (e.target.value === 'fit' ? fitWidth() : setZoom(Number(e.target.value)))}>
+        <select
+          id="zoom-select"
+          value={String(zoom)}
+          onChange={(e) => (e.target.value === 'fit' ? fitWidth() : setZoom(Number(e.target.value)))}
+        >
           {!ZOOM_LEVELS.some((z) => Math.abs(z - zoom) < 1e-6) && <option value={String(zoom)}>{Math.round(zoom * 100)}%</option>}
           {ZOOM_LEVELS.map((z) => (
             <option key={z} value={String(z)}>
@@ -65,7 +73,17 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
           ))}
           <option value="fit">Fit width</option>
         </select>
-        <button type="button" aria-label="Zoom in" onClick={() => setZoom(ZOOM_LEVELS[Math.min(ZOOM_LEVELS.length - 1, idx < 0 ? ZOOM_LEVELS.length - 1 : ZOOM_LEVELS[idx] > zoom + 1e-6 ? idx : idx + 1)])}>
+        <button
+          type="button"
+          aria-label="Zoom in"
+          onClick={() =>
+            setZoom(
+              ZOOM_LEVELS[
+                Math.min(ZOOM_LEVELS.length - 1, idx < 0 ? ZOOM_LEVELS.length - 1 : ZOOM_LEVELS[idx] > zoom + 1e-6 ? idx : idx + 1)
+              ],
+            )
+          }
+        >
           +
         </button>
       </div>
@@ -77,7 +95,12 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
         <label className="visually-hidden" htmlFor="grid-size">
           Grid size in points
         </label>
-        <select id="grid-size" value={snap.grid} onChange={(e) => setSnap({ ...snap, grid: Number(e.target.value) })} disabled={!snap.gridOn}>
+        <select
+          id="grid-size"
+          value={snap.grid}
+          onChange={(e) => setSnap({ ...snap, grid: Number(e.target.value) })}
+          disabled={!snap.gridOn}
+        >
           {[2, 5, 10, 20].map((g) => (
             <option key={g} value={g}>
               {g} pt
@@ -91,26 +114,59 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
       </div>
       <div className="tool-group">
         {ALIGN.map((a) => (
-          <button key={a.how} type="button" aria-label={a.label} title={a.label} disabled={selectionCount < 2} onClick={() => dispatch({ type: 'align', how: a.how })}>
+          <button
+            key={a.how}
+            type="button"
+            aria-label={a.label}
+            title={a.label}
+            disabled={selectionCount < 2}
+            onClick={() => dispatch({ type: 'align', how: a.how })}
+          >
             {a.icon}
           </button>
         ))}
         {DISTRIBUTE.map((d) => (
-          <button key={d.how} type="button" aria-label={d.label} title={d.label} disabled={selectionCount < 3} onClick={() => dispatch({ type: 'distribute', how: d.how })}>
+          <button
+            key={d.how}
+            type="button"
+            aria-label={d.label}
+            title={d.label}
+            disabled={selectionCount < 3}
+            onClick={() => dispatch({ type: 'distribute', how: d.how })}
+          >
             {d.icon}
           </button>
         ))}
       </div>
       <div className="tool-group">
         {LAYERS.map((l) => (
-          <button key={l.move} type="button" aria-label={l.label} title={l.label} disabled={selectionCount < 1} onClick={() => dispatch({ type: 'layer', move: l.move })}>
+          <button
+            key={l.move}
+            type="button"
+            aria-label={l.label}
+            title={l.label}
+            disabled={selectionCount < 1}
+            onClick={() => dispatch({ type: 'layer', move: l.move })}
+          >
             {l.icon}
           </button>
         ))}
-        <button type="button" aria-label="Duplicate" title="Duplicate (Ctrl+D)" disabled={selectionCount < 1} onClick={() => dispatch({ type: 'duplicate' })}>
+        <button
+          type="button"
+          aria-label="Duplicate"
+          title="Duplicate (Ctrl+D)"
+          disabled={selectionCount < 1}
+          onClick={() => dispatch({ type: 'duplicate' })}
+        >
           Duplicate
         </button>
-        <button type="button" aria-label="Delete" title="Delete (Del)" disabled={selectionCount < 1} onClick={() => dispatch({ type: 'delete' })}>
+        <button
+          type="button"
+          aria-label="Delete"
+          title="Delete (Del)"
+          disabled={selectionCount < 1}
+          onClick={() => dispatch({ type: 'delete' })}
+        >
           Delete
         </button>
       </div>

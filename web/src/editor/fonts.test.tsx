@@ -10,7 +10,11 @@ import { PropertyPanel } from './PropertyPanel.js';
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
 const FAMILIES: FontFamily[] = [
@@ -55,7 +59,9 @@ describe('font options', () => {
   });
 
   it('falls back to the static list when the route is missing, fails, or the network is down', async () => {
-    const notFound = apiAnswering(() => new Response(JSON.stringify({ status: 404, code: 'not_found', detail: 'Route GET:/api/fonts not found' }), { status: 404 }));
+    const notFound = apiAnswering(
+      () => new Response(JSON.stringify({ status: 404, code: 'not_found', detail: 'Route GET:/api/fonts not found' }), { status: 404 }),
+    );
     expect(await loadFontOptions(notFound.api)).toBe(FALLBACK_OPTIONS);
     const broken = apiAnswering(() => new Response('oops', { status: 500 }));
     expect(await loadFontOptions(broken.api)).toBe(FALLBACK_OPTIONS);

@@ -14,7 +14,15 @@ export interface FontOption {
 }
 
 /** Used when GET /api/fonts is missing (404) or fails: names the engine has always resolved. */
-export const FALLBACK_FONTS = ['Arial', 'Helvetica', 'Times New Roman', 'Courier New', 'DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono'] as const;
+export const FALLBACK_FONTS = [
+  'Arial',
+  'Helvetica',
+  'Times New Roman',
+  'Courier New',
+  'DejaVu Sans',
+  'DejaVu Serif',
+  'DejaVu Sans Mono',
+] as const;
 
 /** Aliases worth offering by name: what people expect to find in a font menu. */
 export const COMMON_ALIASES = ['Arial', 'Helvetica', 'Times New Roman', 'Courier New'] as const;

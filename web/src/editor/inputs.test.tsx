@@ -36,7 +36,8 @@ function Harness({ onCommit, onNumber }: { onCommit: (v: string) => void; onNumb
 describe('TextProp and NumberProp', () => {
   const frame = frameRootPerTest();
 
-  const click = (id: string) => frame.host.querySelector(`[data-testid="${id}"]`)!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  const click = (id: string) =>
+    frame.host.querySelector(`[data-testid="${id}"]`)!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
   const input = (i: number) => frame.host.querySelectorAll('input')[i];
 
   it('show a value changed from outside in the same frame', async () => {

@@ -32,9 +32,27 @@ function useCommitOnUnmount(pending: () => void): void {
  * undo step and one save.
  */
 
-export function TextProp({ label, value, onCommit, placeholder, validate, multiline }: { label: string; value: string; onCommit: (v: string) => void; placeholder?: string; validate?: (v: string) => string | null; multiline?: boolean }) {
+export function TextProp({
+  label,
+  value,
+  onCommit,
+  placeholder,
+  validate,
+  multiline,
+}: {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  placeholder?: string;
+  validate?: (v: string) => string | null;
+  multiline?: boolean;
+}) {
   const [error, setError] = useState<string | null>(null);
-  const [draft, setDraft] = useDraft(value, (v) => v, () => setError(null));
+  const [draft, setDraft] = useDraft(
+    value,
+    (v) => v,
+    () => setError(null),
+  );
   const id = useId();
   const commit = () => {
     if (draft === value) return;
@@ -70,7 +88,23 @@ export function TextProp({ label, value, onCommit, placeholder, validate, multil
   );
 }
 
-export function NumberProp({ label, value, onCommit, min, max, step, optional }: { label: string; value: number | undefined; onCommit: (v: number | undefined) => void; min?: number; max?: number; step?: number; optional?: boolean }) {
+export function NumberProp({
+  label,
+  value,
+  onCommit,
+  min,
+  max,
+  step,
+  optional,
+}: {
+  label: string;
+  value: number | undefined;
+  onCommit: (v: number | undefined) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+  optional?: boolean;
+}) {
   const pending = useRef(false);
   const [draft, setDraft] = useDraft(value, (v) => (v === undefined ? '' : String(v)));
   const id = useId();
@@ -107,12 +141,25 @@ export function NumberProp({ label, value, onCommit, min, max, step, optional }:
         onChange={(e) => {
           pending.current = true;
           setDraft(e.target.value);
-        }} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        }}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
     </div>
   );
 }
 
-export function SelectProp<T extends string>({ label, value, options, onCommit }: { label: string; value: T; options: readonly T[] | readonly { value: T; label: string }[]; onCommit: (v: T) => void }) {
+export function SelectProp<T extends string>({
+  label,
+  value,
+  options,
+  onCommit,
+}: {
+  label: string;
+  value: T;
+  options: readonly T[] | readonly { value: T; label: string }[];
+  onCommit: (v: T) => void;
+}) {
   const id = useId();
   return (
     <div className="prop">

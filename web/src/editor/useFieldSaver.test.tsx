@@ -10,7 +10,11 @@ import { useFieldSaver } from './useFieldSaver.js';
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
 const LOADED: EditorField[] = [];
@@ -18,7 +22,11 @@ const LOADED: EditorField[] = [];
 function Harness({ client }: { client: ApiClient }) {
   const [fields, setFields] = useState<EditorField[]>(LOADED);
   const { save } = useFieldSaver(client, 't1', LOADED, fields);
-  const add = () => setFields((fs) => [...fs, makeField('text', 1, { x: 10, y: 10, width: 100, height: 20 }, DEFAULT_STYLE, new Set(fs.map((f) => f.bindingKey)))]);
+  const add = () =>
+    setFields((fs) => [
+      ...fs,
+      makeField('text', 1, { x: 10, y: 10, width: 100, height: 20 }, DEFAULT_STYLE, new Set(fs.map((f) => f.bindingKey))),
+    ]);
   return (
     <>
       <button type="button" onClick={add}>

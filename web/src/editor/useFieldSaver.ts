@@ -19,7 +19,10 @@ export function useFieldSaver(client: ApiClient, templateId: string, loaded: Edi
     saver.current = s;
     return () => {
       // Leaving the editor inside the app: send what is pending, then stop retrying.
-      void s.flush().catch(() => undefined).finally(() => s.dispose());
+      void s
+        .flush()
+        .catch(() => undefined)
+        .finally(() => s.dispose());
       saver.current = null;
     };
   }, [client, templateId, loaded]);

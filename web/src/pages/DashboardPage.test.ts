@@ -23,8 +23,11 @@ describe('waitUntilProcessed', () => {
   });
 
   it('explains a file the server rejected while processing', async () => {
-    await expect(waitUntilProcessed({ getFile: async () => ({ file: file('failed', { code: 'pdf_encrypted', message: 'needs a password' }) }) }, file('processing'))).rejects.toThrow(
-      'That PDF is password-protected. Remove the password and upload it again. (needs a password)',
-    );
+    await expect(
+      waitUntilProcessed(
+        { getFile: async () => ({ file: file('failed', { code: 'pdf_encrypted', message: 'needs a password' }) }) },
+        file('processing'),
+      ),
+    ).rejects.toThrow('That PDF is password-protected. Remove the password and upload it again. (needs a password)');
   });
 });

@@ -6,7 +6,10 @@ import { useAsync } from '../components/hooks.js';
 
 /** What a cancel attempt ended with, in words. */
 export function cancelOutcome(job: Job): string {
-  const made = job.done === 0 ? 'No document had been generated yet.' : `${job.done} of ${job.total} document(s) were generated before and stay available.`;
+  const made =
+    job.done === 0
+      ? 'No document had been generated yet.'
+      : `${job.done} of ${job.total} document(s) were generated before and stay available.`;
   return `Job ${job.id.slice(0, 8)} cancelled. ${made}`;
 }
 
@@ -30,7 +33,10 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
       onChanged(cancelled);
     } catch (err) {
       const finished = err instanceof ApiError && err.status === 409;
-      setMessage({ kind: 'error', text: finished ? `Job ${short} has already finished, so it can no longer be cancelled.` : errorMessage(err) });
+      setMessage({
+        kind: 'error',
+        text: finished ? `Job ${short} has already finished, so it can no longer be cancelled.` : errorMessage(err),
+      });
       if (finished) onChanged(null);
     } finally {
       setBusy(false);

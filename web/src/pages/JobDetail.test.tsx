@@ -9,7 +9,11 @@ import { JobDetail, POLL_MS } from './JobDetail.js';
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
 const job = (done: number): Job => ({
@@ -35,7 +39,12 @@ describe('JobDetail', () => {
     const fetchMock = vi.fn(() => {
       // Each answer takes 1.5 polling periods; the job advances one record per request.
       const answer = job(Math.min(3, asked++));
-      return new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(JSON.stringify({ job: answer }), { headers: { 'content-type': 'application/json' } })), POLL_MS * 1.5));
+      return new Promise<Response>((resolve) =>
+        setTimeout(
+          () => resolve(new Response(JSON.stringify({ job: answer }), { headers: { 'content-type': 'application/json' } })),
+          POLL_MS * 1.5,
+        ),
+      );
     });
     const client = new ApiClient('', memory(), fetchMock as unknown as typeof fetch);
     render(

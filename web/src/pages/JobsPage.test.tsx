@@ -9,21 +9,43 @@ import { JobsPage } from './JobsPage.js';
 
 const memory = () => {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 };
 
-const base = { templateId: 't1', total: 10, done: 0, failed: 0, output: 'zip' as const, errors: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+const base = {
+  templateId: 't1',
+  total: 10,
+  done: 0,
+  failed: 0,
+  output: 'zip' as const,
+  errors: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
 const running: Job = { ...base, id: 'aaaaaaaa-run', status: 'running', done: 3, failed: 1 };
 const completed: Job = { ...base, id: 'bbbbbbbb-done', status: 'completed', done: 10 };
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  });
 
 /** A fake API over fetch: the real client and endpoints parse what it answers. */
-function mount(cancelAnswer: () => Response, jobId?: string, generated: (url: string) => Promise<Response> = () => Promise.resolve(json(200, { items: [], page: 1, limit: 20, total: 0 }))) {
+function mount(
+  cancelAnswer: () => Response,
+  jobId?: string,
+  generated: (url: string) => Promise<Response> = () => Promise.resolve(json(200, { items: [], page: 1, limit: 20, total: 0 })),
+) {
   const calls: string[] = [];
   const jobs = new Map([running, completed].map((j) => [j.id, { ...j }]));
   const fetchMock = vi.fn((url: string, init: RequestInit) => {
     calls.push(`${init.method} ${url}`);
-    if (url.startsWith('/api/jobs?')) return Promise.resolve(json(200, { items: [...jobs.values()], page: 1, limit: 20, total: jobs.size }));
+    if (url.startsWith('/api/jobs?'))
+      return Promise.resolve(json(200, { items: [...jobs.values()], page: 1, limit: 20, total: jobs.size }));
     if (url.startsWith('/api/generated-pdfs')) return generated(url);
     const cancel = /^\/api\/jobs\/([^/]+)\/cancel$/.exec(url);
     if (cancel) {
@@ -51,7 +73,9 @@ describe('JobsPage', () => {
   it('shows done/failed/total, a result link for a completed job, and Cancel only for an unfinished one', async () => {
     mount(() => json(200, {}));
     await screen.findByText('Download (zip)');
-    expect(screen.getByRole('link', { name: /Download the result of job bbbbbbbb/ }).getAttribute('href')).toBe('https://files.example/result.zip');
+    expect(screen.getByRole('link', { name: /Download the result of job bbbbbbbb/ }).getAttribute('href')).toBe(
+      'https://files.example/result.zip',
+    );
     const rows = screen.getAllByRole('row');
     const runRow = rows.find((r) => r.textContent?.includes('aaaaaaaa'))!;
     expect(runRow.textContent).toContain('3 done, 1 failed of 10');
@@ -89,10 +113,24 @@ describe('JobsPage', () => {
     expect(within(detail).getByRole('status').textContent).toContain('10 done of 10');
   });
 
-  it('shows neither the previous page\'s rows, nor a page count, nor Next for a page of generated PDFs still loading', async () => {
-    const pdf = (id: string) => ({ id, templateId: 't1', status: 'completed', testMode: false, pageCount: 1, fileSize: 1000, createdAt: '', expiresAt: null });
-    mount(() => json(200, {}), undefined, (url) =>
-      url.includes('page=2') ? new Promise<Response>(() => undefined) : Promise.resolve(json(200, { items: [pdf('g1')], page: 1, limit: 20, total: 25 })),
+  it("shows neither the previous page's rows, nor a page count, nor Next for a page of generated PDFs still loading", async () => {
+    const pdf = (id: string) => ({
+      id,
+      templateId: 't1',
+      status: 'completed',
+      testMode: false,
+      pageCount: 1,
+      fileSize: 1000,
+      createdAt: '',
+      expiresAt: null,
+    });
+    mount(
+      () => json(200, {}),
+      undefined,
+      (url) =>
+        url.includes('page=2')
+          ? new Promise<Response>(() => undefined)
+          : Promise.resolve(json(200, { items: [pdf('g1')], page: 1, limit: 20, total: 25 })),
     );
     const pager = await screen.findByRole('navigation', { name: 'Pages of generated PDFs' });
     await waitFor(() => expect(pager.textContent).toContain('Page 1 of 2'));

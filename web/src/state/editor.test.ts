@@ -50,7 +50,12 @@ describe('moving, nudging and history', () => {
   it('turns a drag (many transient updates) into one undo step', () => {
     let s = run([{ type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 100, height: 20 } }]);
     const key = s.fields[0].key;
-    for (let i = 1; i <= 5; i += 1) s = editorReducer(s, { type: 'setRects', rects: [{ key, rect: { x: 10 + i * 10, y: 10, width: 100, height: 20 } }], transient: true });
+    for (let i = 1; i <= 5; i += 1)
+      s = editorReducer(s, {
+        type: 'setRects',
+        rects: [{ key, rect: { x: 10 + i * 10, y: 10, width: 100, height: 20 } }],
+        transient: true,
+      });
     s = editorReducer(s, { type: 'endGesture' });
     expect(s.fields[0].position).toEqual({ x: 60, y: 10 });
     expect(s.past.length).toBe(2);
@@ -68,7 +73,14 @@ describe('moving, nudging and history', () => {
 
   it('nudges the selection by the given points and clamps at the page edge', () => {
     let s = run([{ type: 'add', fieldType: 'checkbox', page: 1, rect: { x: 3, y: 50, width: 14, height: 14 } }]);
-    s = run([{ type: 'nudge', dx: 1, dy: 0 }, { type: 'nudge', dx: 0, dy: 10 }, { type: 'nudge', dx: -10, dy: 0 }], s);
+    s = run(
+      [
+        { type: 'nudge', dx: 1, dy: 0 },
+        { type: 'nudge', dx: 0, dy: 10 },
+        { type: 'nudge', dx: -10, dy: 0 },
+      ],
+      s,
+    );
     expect(s.fields[0].position).toEqual({ x: 0, y: 60 });
   });
 
@@ -141,7 +153,13 @@ describe('selection, clipboard, delete', () => {
   });
 
   it('aligns and distributes the selection as one undo step', () => {
-    let s = run([{ type: 'select', keys: [a.key, b.key, c.key] }, { type: 'align', how: 'top' }], base);
+    let s = run(
+      [
+        { type: 'select', keys: [a.key, b.key, c.key] },
+        { type: 'align', how: 'top' },
+      ],
+      base,
+    );
     expect(s.fields.slice(0, 3).map((f) => f.position.y)).toEqual([10, 10, 10]);
     s = editorReducer(s, { type: 'distribute', how: 'horizontal' });
     const xs = s.fields.slice(0, 3).map((f) => f.position.x);
@@ -152,7 +170,13 @@ describe('selection, clipboard, delete', () => {
 
   it('reorders layers: front, back, forward, backward', () => {
     const order = (s: EditorState) => [...s.fields].sort((x, y) => x.layout.layerOrder - y.layout.layerOrder).map((f) => f.key);
-    let s = run([{ type: 'select', keys: [a.key] }, { type: 'layer', move: 'front' }], base);
+    let s = run(
+      [
+        { type: 'select', keys: [a.key] },
+        { type: 'layer', move: 'front' },
+      ],
+      base,
+    );
     expect(order(s).at(-1)).toBe(a.key);
     s = editorReducer(s, { type: 'layer', move: 'back' });
     expect(order(s)[0]).toBe(a.key);

@@ -97,7 +97,10 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     // field (acroFormName), or generation would fill that form field again instead of drawing the
     // copy at its own place.
     const { acroFormName: _linked, acroFormWidget: _widget, ...advanced } = f.advanced;
-    return withRect({ ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } }, rect);
+    return withRect(
+      { ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } },
+      rect,
+    );
   });
 }
 
@@ -160,7 +163,10 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'nudge': {
       if (state.selection.length === 0) return state;
       const fields = mapSelected(state, (f) =>
-        withRect(f, roundRect(clampToPage({ ...fieldRect(f), x: f.position.x + action.dx, y: f.position.y + action.dy }, pageOf(state, f.page)))),
+        withRect(
+          f,
+          roundRect(clampToPage({ ...fieldRect(f), x: f.position.x + action.dx, y: f.position.y + action.dy }, pageOf(state, f.page))),
+        ),
       );
       return commit(state, fields);
     }
@@ -168,7 +174,11 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'delete': {
       if (state.selection.length === 0) return state;
       const set = new Set(state.selection);
-      return commit(state, state.fields.filter((f) => !set.has(f.key)), { selection: [] });
+      return commit(
+        state,
+        state.fields.filter((f) => !set.has(f.key)),
+        { selection: [] },
+      );
     }
 
     case 'copy':
@@ -178,7 +188,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       if (state.clipboard.length === 0) return state;
       const pasted = clones(state, state.clipboard, action.page, PASTE_OFFSET);
       // Repeated pastes cascade instead of stacking on one spot.
-      const clipboard = state.clipboard.map((f) => withRect(f, { ...fieldRect(f), x: f.position.x + PASTE_OFFSET, y: f.position.y + PASTE_OFFSET }));
+      const clipboard = state.clipboard.map((f) =>
+        withRect(f, { ...fieldRect(f), x: f.position.x + PASTE_OFFSET, y: f.position.y + PASTE_OFFSET }),
+      );
       return commit(state, [...state.fields, ...pasted], { selection: pasted.map((f) => f.key), clipboard });
     }
 
@@ -224,7 +236,10 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const rects = sel.map(fieldRect);
       const out = action.type === 'align' ? align(rects, action.how) : distribute(rects, action.how);
       const byKey = new Map(sel.map((f, i) => [f.key, roundRect(out[i])]));
-      return commit(state, state.fields.map((f) => (byKey.has(f.key) ? withRect(f, byKey.get(f.key)!) : f)));
+      return commit(
+        state,
+        state.fields.map((f) => (byKey.has(f.key) ? withRect(f, byKey.get(f.key)!) : f)),
+      );
     }
 
     case 'layer': {
@@ -246,7 +261,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         }
       }
       const rank = new Map(order.map((f, i) => [f.key, i]));
-      const fields = state.fields.map((f) => (f.layout.layerOrder === rank.get(f.key) ? f : { ...f, layout: { ...f.layout, layerOrder: rank.get(f.key)! } }));
+      const fields = state.fields.map((f) =>
+        f.layout.layerOrder === rank.get(f.key) ? f : { ...f, layout: { ...f.layout, layerOrder: rank.get(f.key)! } },
+      );
       return commit(state, fields);
     }
 

@@ -88,5 +88,8 @@ export function toSpec(f: EditorField): FieldSpec {
 
 /** Fields drawn bottom to top. */
 export function byLayer(fields: readonly EditorField[]): EditorField[] {
-  return fields.map((f, i) => ({ f, i })).sort((a, b) => a.f.layout.layerOrder - b.f.layout.layerOrder || a.i - b.i).map((x) => x.f);
+  return fields
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => a.f.layout.layerOrder - b.f.layout.layerOrder || a.i - b.i)
+    .map((x) => x.f);
 }

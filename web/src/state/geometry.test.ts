@@ -15,13 +15,28 @@ describe('px ↔ pt with zoom', () => {
 
 describe('rects', () => {
   it('clamps into the page and enforces a minimum size', () => {
-    expect(clampToPage({ x: -10, y: 790, width: 50, height: 20 }, { width: 612, height: 792 })).toEqual({ x: 0, y: 772, width: 50, height: 20 });
-    expect(clampToPage({ x: 10, y: 10, width: 1, height: 0.5 }, { width: 612, height: 792 })).toEqual({ x: 10, y: 10, width: MIN_FIELD_SIZE, height: MIN_FIELD_SIZE });
+    expect(clampToPage({ x: -10, y: 790, width: 50, height: 20 }, { width: 612, height: 792 })).toEqual({
+      x: 0,
+      y: 772,
+      width: 50,
+      height: 20,
+    });
+    expect(clampToPage({ x: 10, y: 10, width: 1, height: 0.5 }, { width: 612, height: 792 })).toEqual({
+      x: 10,
+      y: 10,
+      width: MIN_FIELD_SIZE,
+      height: MIN_FIELD_SIZE,
+    });
   });
 
   it('computes bounds, intersection and rubber-band rects', () => {
     expect(boundsOf([])).toBeNull();
-    expect(boundsOf([{ x: 10, y: 10, width: 10, height: 10 }, { x: 50, y: 0, width: 5, height: 40 }])).toEqual({ x: 10, y: 0, width: 45, height: 40 });
+    expect(
+      boundsOf([
+        { x: 10, y: 10, width: 10, height: 10 },
+        { x: 50, y: 0, width: 5, height: 40 },
+      ]),
+    ).toEqual({ x: 10, y: 0, width: 45, height: 40 });
     expect(intersects({ x: 0, y: 0, width: 10, height: 10 }, { x: 9, y: 9, width: 5, height: 5 })).toBe(true);
     expect(intersects({ x: 0, y: 0, width: 10, height: 10 }, { x: 10, y: 0, width: 5, height: 5 })).toBe(false);
     expect(rectFromPoints({ x: 30, y: 5 }, { x: 10, y: 25 })).toEqual({ x: 10, y: 5, width: 20, height: 20 });

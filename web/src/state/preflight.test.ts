@@ -20,7 +20,11 @@ const result: PreflightResult = {
 describe('preflight findings', () => {
   const keys: Record<string, string> = { 'f-name': 'k-name', 'f-code': 'k-code', 'f-country': 'k-country' };
   const names: Record<string, string> = { 'k-name': 'customer', 'k-code': 'code', 'k-country': 'country' };
-  const lines = preflightLines(result, (id) => keys[id], (k) => names[k]);
+  const lines = preflightLines(
+    result,
+    (id) => keys[id],
+    (k) => names[k],
+  );
 
   it('names the field of every finding, shows code points once, and groups a field’s missing glyphs', () => {
     expect(lines).toEqual([

@@ -23,7 +23,11 @@ export function formatCodePoint(cp: string | number, char: string): string {
 }
 
 /** Every finding, in the order validation, render errors, missing glyphs, overflow. */
-export function preflightLines(r: PreflightResult, keyOf: (fieldId: string) => string | undefined, nameOf: (key: string) => string | undefined): PreflightLine[] {
+export function preflightLines(
+  r: PreflightResult,
+  keyOf: (fieldId: string) => string | undefined,
+  nameOf: (key: string) => string | undefined,
+): PreflightLine[] {
   const lines: PreflightLine[] = [];
   const push = (fieldId: string | null, fallback: string, message: string) => {
     const key = fieldId ? (keyOf(fieldId) ?? fieldId) : null;
@@ -68,11 +72,19 @@ export interface PreflightCheck {
  * every render, not cleared by an effect, so "No problems found." and the marks on the fields are
  * never shown for data or fields other than the ones checked, not even for a frame.
  */
-export function currentPreflight(check: PreflightCheck | null, fields: readonly EditorField[], sample: string | null): PreflightResult | null {
+export function currentPreflight(
+  check: PreflightCheck | null,
+  fields: readonly EditorField[],
+  sample: string | null,
+): PreflightResult | null {
   return check && madeFrom(check, fields, sample) ? check.result : null;
 }
 
 /** Whether something made from the editor's state then (a check, a preview) still describes it now. */
-export function madeFrom(made: { fields: readonly EditorField[]; sample: string | null }, fields: readonly EditorField[], sample: string | null): boolean {
+export function madeFrom(
+  made: { fields: readonly EditorField[]; sample: string | null },
+  fields: readonly EditorField[],
+  sample: string | null,
+): boolean {
   return made.sample === sample && (made.fields === fields || deepEqual(made.fields, fields));
 }

@@ -9,7 +9,11 @@ describe('parseRecords', () => {
 
   it('names the records of a JSON array that are not objects, counting from 1', () => {
     const r = parseRecords('[{"a":1}, 2, null, [1]]');
-    expect(r.errors).toEqual(['Record 2 is not an object (found a number).', 'Record 3 is not an object (found null).', 'Record 4 is not an object (found an array).']);
+    expect(r.errors).toEqual([
+      'Record 2 is not an object (found a number).',
+      'Record 3 is not an object (found null).',
+      'Record 4 is not an object (found an array).',
+    ]);
   });
 
   it('says when JSON does not parse or is not an array', () => {
@@ -44,7 +48,10 @@ describe('parseRecords', () => {
     expect(r.records).toEqual([{ a: '1', b: '2' }]);
     expect(r.errors).toContain('Row 3: 1 value(s) for 2 column(s).');
     expect(r.errors).toContain('Row 4: 3 value(s) for 2 column(s).');
-    expect(parseRecords('a,,a\n1,2,3', 'csv').errors).toEqual(['Header column 2 is empty: every column needs a binding key.', 'Header column “a” appears twice.']);
+    expect(parseRecords('a,,a\n1,2,3', 'csv').errors).toEqual([
+      'Header column 2 is empty: every column needs a binding key.',
+      'Header column “a” appears twice.',
+    ]);
   });
 
   it('asks for data when there is none, and for records when only a header is given', () => {

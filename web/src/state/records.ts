@@ -79,7 +79,9 @@ function parseCsv(text: string): { records: Payload[]; errors: string[] } {
   // papaparse handles quoting, embedded newlines, BOM and delimiter detection (comma, semicolon, tab).
   const res = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: 'greedy' });
   // A one-column CSV has no delimiter to detect: that is not a problem.
-  const errors: string[] = res.errors.filter((e) => e.code !== 'UndetectableDelimiter').map((e) => `Row ${(e.row ?? 0) + 1}: ${e.message}.`);
+  const errors: string[] = res.errors
+    .filter((e) => e.code !== 'UndetectableDelimiter')
+    .map((e) => `Row ${(e.row ?? 0) + 1}: ${e.message}.`);
   const [header, ...rows] = res.data;
   if (!header) return { records: [], errors: ['The CSV is empty: the first row must name the binding keys.'] };
   const keys = header.map((h) => h.trim());
@@ -120,7 +122,8 @@ export function parseRecords(text: string, format: RecordFormat | 'auto' = 'auto
   const parsed = fmt === 'json' ? parseJsonArray(text) : fmt === 'jsonl' ? parseJsonLines(text) : parseCsv(text);
   const errors = [...parsed.errors];
   if (errors.length === 0 && parsed.records.length === 0) errors.push('No records found.');
-  if (parsed.records.length > MAX_RECORDS) errors.push(`${parsed.records.length} records: at most ${MAX_RECORDS} per job. Split the batch.`);
+  if (parsed.records.length > MAX_RECORDS)
+    errors.push(`${parsed.records.length} records: at most ${MAX_RECORDS} per job. Split the batch.`);
   if (errors.length > MAX_LISTED) {
     const more = errors.length - MAX_LISTED;
     errors.splice(MAX_LISTED, more, `…and ${more} more problem(s).`);

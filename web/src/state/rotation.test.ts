@@ -7,9 +7,17 @@ const ENGINE = '@/pdf/render/draw.js';
 type FrameMatrix = (p: unknown) => string;
 
 /** Where the engine puts a field's box corners, converted back to top-left page points. */
-async function engineCorners(rect: { x: number; y: number; width: number; height: number }, rotation: number, page = { width: 600, height: 800 }) {
+async function engineCorners(
+  rect: { x: number; y: number; width: number; height: number },
+  rotation: number,
+  page = { width: 600, height: 800 },
+) {
   const { frameMatrix } = (await import(/* @vite-ignore */ ENGINE)) as { frameMatrix: FrameMatrix };
-  const m = frameMatrix({ field: { position: { x: rect.x, y: rect.y }, size: { width: rect.width, height: rect.height }, layout: { rotation } }, pageIndex: 0, pageBox: { x: 0, y: 0, ...page } });
+  const m = frameMatrix({
+    field: { position: { x: rect.x, y: rect.y }, size: { width: rect.width, height: rect.height }, layout: { rotation } },
+    pageIndex: 0,
+    pageBox: { x: 0, y: 0, ...page },
+  });
   const [a, b, c, d, e, f] = m.split(' ').slice(0, 6).map(Number);
   const { width: w, height: h } = rect;
   // The field's local frame has its origin at the box's bottom-left (PDF y up): top-left is (0, h).

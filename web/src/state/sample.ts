@@ -6,7 +6,8 @@ import type { FieldSpec } from '@/shared/domain/field.js';
  */
 
 /** A 1×1 transparent PNG: a valid image value for image/signature fields. */
-export const SAMPLE_PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+export const SAMPLE_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 export function sampleValue(f: Pick<FieldSpec, 'type' | 'name' | 'advanced'>): unknown {
   const a = f.advanced;

@@ -33,7 +33,13 @@ class FakeServer implements FieldsApi {
     this.maybeFail();
     for (const u of updates) {
       const row = this.rows.get(u.fieldId)!;
-      this.rows.set(u.fieldId, { ...row, position: u.position, size: u.size, page: u.page, layout: { ...row.layout, layerOrder: u.layerOrder } });
+      this.rows.set(u.fieldId, {
+        ...row,
+        position: u.position,
+        size: u.size,
+        page: u.page,
+        layout: { ...row.layout, layerOrder: u.layerOrder },
+      });
     }
   }
   async deleteField(fieldId: string) {
@@ -53,7 +59,9 @@ describe('diffFields', () => {
     const saved = new Map([a, b, c].map((f) => [f.key, { fieldId: f.key, spec: (({ key: _k, ...s }) => s)(f) }]));
     const d = field(4);
     const ops = diffFields([withRect(a, { x: 50, y: 50, width: 10, height: 10 }), { ...b, name: 'renamed' }, d], saved);
-    expect(ops.positions.map((p) => p.update)).toEqual([{ fieldId: 'A', position: { x: 50, y: 50 }, size: { width: 10, height: 10 }, page: 1, layerOrder: 0 }]);
+    expect(ops.positions.map((p) => p.update)).toEqual([
+      { fieldId: 'A', position: { x: 50, y: 50 }, size: { width: 10, height: 10 }, page: 1, layerOrder: 0 },
+    ]);
     expect(ops.upserts.map((u) => u.fieldId)).toEqual(['B']);
     expect(ops.creates).toEqual([d]);
     expect(ops.deletes).toEqual([{ key: 'C', fieldId: 'C' }]);

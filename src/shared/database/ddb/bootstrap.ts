@@ -50,7 +50,8 @@ async function describe(client: DynamoDBClient, tableName: string): Promise<Tabl
 
 /** An existing table must have the keys and indexes the code relies on; say so clearly if not. */
 function checkShape(def: TableDefinition, table: TableDescription): void {
-  const keys = (schema?: { AttributeName?: string; KeyType?: string }[]) => JSON.stringify((schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).sort());
+  const keys = (schema?: { AttributeName?: string; KeyType?: string }[]) =>
+    JSON.stringify((schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).sort());
   const problems: string[] = [];
   if (keys(def.create.KeySchema) !== keys(table.KeySchema)) problems.push('key schema differs');
   for (const gsi of def.create.GlobalSecondaryIndexes ?? []) {
@@ -59,7 +60,9 @@ function checkShape(def: TableDefinition, table: TableDescription): void {
     else if (keys(actual.KeySchema) !== keys(gsi.KeySchema)) problems.push(`index ${gsi.IndexName} has other keys`);
   }
   if (problems.length) {
-    throw new AppError('ddb_table_mismatch', `table ${def.create.TableName} does not match its definition: ${problems.join(', ')}`, 500, { problems });
+    throw new AppError('ddb_table_mismatch', `table ${def.create.TableName} does not match its definition: ${problems.join(', ')}`, 500, {
+      problems,
+    });
   }
 }
 
@@ -67,7 +70,8 @@ async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
     const table = await describe(client, tableName);
-    const ready = table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((g) => !g.IndexStatus || g.IndexStatus === 'ACTIVE');
+    const ready =
+      table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((g) => !g.IndexStatus || g.IndexStatus === 'ACTIVE');
     if (table && ready) return table;
     if (Date.now() > deadline) throw new AppError('ddb_table_timeout', `table ${tableName} not ACTIVE after ${timeoutMs} ms`, 503);
     await sleep(delay);
@@ -79,13 +83,16 @@ async function ensureTtl(client: DynamoDBClient, def: TableDefinition, local: bo
   const current = (await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
   if (current?.TimeToLiveStatus === 'ENABLED' || current?.TimeToLiveStatus === 'ENABLING') return current.TimeToLiveStatus;
   try {
-    const out = await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute } }));
+    const out = await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute } }),
+    );
     return out.TimeToLiveSpecification?.Enabled ? 'ENABLING' : 'DISABLED';
   } catch (err) {
     // dynalite answers UnknownOperationException: locally, expired items simply stay (the
     // repositories hide items whose ttl has passed, as they must on AWS too, whose sweeper is
     // late by up to days). Against AWS a failure here must not be hidden.
-    if (local && (isName(err, 'UnknownOperationException') || /UnknownOperation/.test(String((err as Error).message)))) return 'UNSUPPORTED_LOCALLY';
+    if (local && (isName(err, 'UnknownOperationException') || /UnknownOperation/.test(String((err as Error).message))))
+      return 'UNSUPPORTED_LOCALLY';
     throw err;
   }
 }
@@ -111,7 +118,13 @@ export async function ensureTables(client: DynamoDBClient, stage: string, option
     table = await waitActive(client, tableName, options.timeoutMs ?? 60_000);
     checkShape(def, table);
     const ttl = await ensureTtl(client, def, local);
-    results.push({ key: def.key, tableName, created, status: String(table.TableStatus), ttl: { attribute: def.ttlAttribute, status: ttl } });
+    results.push({
+      key: def.key,
+      tableName,
+      created,
+      status: String(table.TableStatus),
+      ttl: { attribute: def.ttlAttribute, status: ttl },
+    });
   }
   return results;
 }

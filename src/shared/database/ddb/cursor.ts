@@ -45,9 +45,11 @@ export function decodeCursor(cursor: string, expect: CursorExpectation): CursorK
   if (!key || typeof key !== 'object' || Array.isArray(key)) throw invalid('cursor has no key');
   const entries = Object.entries(key as Record<string, unknown>);
   const expected = new Set(expect.attributes);
-  if (entries.length !== expected.size || entries.some(([name]) => !expected.has(name))) throw invalid('cursor does not match this listing');
+  if (entries.length !== expected.size || entries.some(([name]) => !expected.has(name)))
+    throw invalid('cursor does not match this listing');
   for (const [name, value] of entries) {
-    const scalar = (typeof value === 'string' && value.length > 0 && value.length <= 1024) || (typeof value === 'number' && Number.isFinite(value));
+    const scalar =
+      (typeof value === 'string' && value.length > 0 && value.length <= 1024) || (typeof value === 'number' && Number.isFinite(value));
     if (!scalar) throw invalid(`cursor attribute ${name} is malformed`);
   }
   for (const [name, value] of Object.entries(expect.fixed ?? {})) {

@@ -17,10 +17,15 @@ export interface EmbeddedDynamo {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedDynamo(options: { dataDir?: string; stage?: string; inMemory?: boolean; port?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  options: { dataDir?: string; stage?: string; inMemory?: boolean; port?: number } = {},
+): Promise<EmbeddedDynamo> {
   const started = performance.now();
   const config = getConfig();
-  const server = await startLocalDynamo({ dataDir: options.inMemory ? undefined : (options.dataDir ?? config.dataDir), port: options.port });
+  const server = await startLocalDynamo({
+    dataDir: options.inMemory ? undefined : (options.dataDir ?? config.dataDir),
+    port: options.port,
+  });
   try {
     const clients = setDynamoClients({ endpoint: server.endpoint, region: config.dynamodb.region });
     const tables = await ensureTables(clients.client, options.stage ?? config.stage, { local: true });
@@ -58,7 +63,9 @@ export async function checkDynamoHealth(timeoutMs = 2_000): Promise<DynamoHealth
     );
     const inactive = described.filter((d) => d.Table?.TableStatus !== 'ACTIVE').map((d) => d.Table?.TableName);
     const latencyMs = Math.round(performance.now() - started);
-    return inactive.length ? { ok: false, latencyMs, endpoint, error: `not ACTIVE: ${inactive.join(', ')}` } : { ok: true, latencyMs, endpoint };
+    return inactive.length
+      ? { ok: false, latencyMs, endpoint, error: `not ACTIVE: ${inactive.join(', ')}` }
+      : { ok: true, latencyMs, endpoint };
   } catch (err) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), endpoint, error: (err as Error).message };
   }

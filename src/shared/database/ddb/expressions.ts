@@ -26,7 +26,10 @@ export class ExpressionContext {
 
   /** A document path: `layout.layerOrder` → `#n1.#n2`. */
   path(path: string): string {
-    return path.split('.').map((part) => this.name(part)).join('.');
+    return path
+      .split('.')
+      .map((part) => this.name(part))
+      .join('.');
   }
 
   value(value: unknown): string {
@@ -64,10 +67,22 @@ function hasTopLevelOr(expr: string): boolean {
  * DynamoDB refuses "redundant parentheses" such as `((a))`, which naive nesting would produce.
  */
 export const cond = {
-  exists: (path: string): Condition => (ctx) => `attribute_exists(${ctx.path(path)})`,
-  notExists: (path: string): Condition => (ctx) => `attribute_not_exists(${ctx.path(path)})`,
-  eq: (path: string, value: unknown): Condition => (ctx) => `${ctx.path(path)} = ${ctx.value(value)}`,
-  ne: (path: string, value: unknown): Condition => (ctx) => `${ctx.path(path)} <> ${ctx.value(value)}`,
+  exists:
+    (path: string): Condition =>
+    (ctx) =>
+      `attribute_exists(${ctx.path(path)})`,
+  notExists:
+    (path: string): Condition =>
+    (ctx) =>
+      `attribute_not_exists(${ctx.path(path)})`,
+  eq:
+    (path: string, value: unknown): Condition =>
+    (ctx) =>
+      `${ctx.path(path)} = ${ctx.value(value)}`,
+  ne:
+    (path: string, value: unknown): Condition =>
+    (ctx) =>
+      `${ctx.path(path)} <> ${ctx.value(value)}`,
   and:
     (...conditions: (Condition | undefined)[]): Condition =>
     (ctx) =>

@@ -31,7 +31,11 @@ export class FieldsNotInTemplateError extends ValidationError {
     // Unknown and foreign fields get the same message: no hint about other users' data.
     super(
       `${fieldIds.length} field(s) do not belong to template ${templateId}`,
-      fieldIds.map((id) => ({ path: 'fieldId', code: 'field_not_in_template', message: `field ${id} does not belong to template ${templateId}` })),
+      fieldIds.map((id) => ({
+        path: 'fieldId',
+        code: 'field_not_in_template',
+        message: `field ${id} does not belong to template ${templateId}`,
+      })),
       'fields_not_in_template',
     );
     this.templateId = templateId;
@@ -63,7 +67,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export class FieldsRepository extends DynamoRepository<FieldEntity> {
   constructor(options: FieldsRepositoryOptions) {
-    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Field', batch: options.batch, ttlAttribute: TTL_ATTRIBUTE, ...tableKeys('fields') });
+    super({
+      docClient: options.docClient,
+      tableName: options.tableName,
+      entityName: 'Field',
+      batch: options.batch,
+      ttlAttribute: TTL_ATTRIBUTE,
+      ...tableKeys('fields'),
+    });
   }
 
   /** Validates and fills the seed's defaults (style, layout, advanced, validation). */
@@ -71,7 +82,13 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     const data = parseOrThrow(fieldCreateSchema, input, 'invalid field');
     const now = this.now();
     const fieldId = randomUUID();
-    const item: FieldEntity = { ...data, fieldId, sortKey: fieldSortKey(data.page, data.layout.layerOrder, fieldId), createdAt: now, updatedAt: now };
+    const item: FieldEntity = {
+      ...data,
+      fieldId,
+      sortKey: fieldSortKey(data.page, data.layout.layerOrder, fieldId),
+      createdAt: now,
+      updatedAt: now,
+    };
     return toField(await this.putItem(item, { condition: cond.notExists(FIELD_KEY) }));
   }
 
@@ -118,10 +135,14 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
 
   /** Merges a patch into the stored field and validates the result as a whole. */
   private applyPatch(current: FieldEntity, patch: FieldPatch): { changes: Record<string, unknown>; sortKey: string } {
-    if (!isPlainObject(patch)) throw new ValidationError('invalid field update', [{ path: '', code: 'invalid_type', message: 'expected an object' }]);
+    if (!isPlainObject(patch))
+      throw new ValidationError('invalid field update', [{ path: '', code: 'invalid_type', message: 'expected an object' }]);
     const unknown = Object.keys(patch).filter((key) => !(FIELD_PATCHABLE as readonly string[]).includes(key));
     if (unknown.length) {
-      throw new ValidationError('invalid field update', unknown.map((key) => ({ path: key, code: 'unrecognized_key', message: `${key} cannot be updated` })));
+      throw new ValidationError(
+        'invalid field update',
+        unknown.map((key) => ({ path: key, code: 'unrecognized_key', message: `${key} cannot be updated` })),
+      );
     }
     const merged: Record<string, unknown> = { ...current };
     for (const [key, value] of Object.entries(patch)) {
@@ -169,21 +190,36 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
   }
 
   async delete(fieldId: string, options: { templateId?: string } = {}): Promise<StoredField> {
-    const item = await this.deleteItem({ fieldId }, { condition: options.templateId ? cond.eq('templateId', options.templateId) : undefined });
+    const item = await this.deleteItem(
+      { fieldId },
+      { condition: options.templateId ? cond.eq('templateId', options.templateId) : undefined },
+    );
     if (!item) throw new NotFoundError('Field', fieldId);
     return toField(item);
   }
 
   /** Deletes every field of a template (query of keys + batch delete); returns how many. */
   async deleteByTemplate(templateId: string): Promise<number> {
-    const keys = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY], pageSize: 1000, includeExpired: true });
+    const keys = await this.queryAll({
+      index: 'TemplateIdIndex',
+      partition: { name: 'templateId', value: templateId },
+      projection: [FIELD_KEY],
+      pageSize: 1000,
+      includeExpired: true,
+    });
     await this.batchDeleteItems(keys.map((k) => ({ fieldId: k.fieldId })));
     return keys.length;
   }
 
   /** Reads the fields of a batch and refuses the whole batch if any is unknown or foreign. */
-  private async loadOwned(fieldIds: string[], templateId: string | undefined): Promise<{ templateId: string; current: Map<string, FieldEntity> }> {
-    const found = await this.batchGetItems(fieldIds.map((fieldId) => ({ fieldId })), { consistent: true });
+  private async loadOwned(
+    fieldIds: string[],
+    templateId: string | undefined,
+  ): Promise<{ templateId: string; current: Map<string, FieldEntity> }> {
+    const found = await this.batchGetItems(
+      fieldIds.map((fieldId) => ({ fieldId })),
+      { consistent: true },
+    );
     const current = new Map(found.map((f) => [f.fieldId, f]));
     const owner = templateId ?? found[0]?.templateId ?? '(unknown)';
     const rejected = fieldIds.filter((id) => current.get(id)?.templateId !== owner);
@@ -202,7 +238,8 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
    * ConflictError lists `failed` and `applied`; the caller may re-read and retry.
    */
   async batchUpdatePositions(updates: PositionUpdate[], options: { templateId?: string } = {}): Promise<StoredField[]> {
-    if (!Array.isArray(updates)) throw new ValidationError('invalid position updates', [{ path: '', code: 'invalid_type', message: 'expected an array' }]);
+    if (!Array.isArray(updates))
+      throw new ValidationError('invalid position updates', [{ path: '', code: 'invalid_type', message: 'expected an array' }]);
     const issues: FieldIssue[] = [];
     const parsed = updates.map((update, i) => {
       const result = positionUpdateSchema.safeParse(update);
@@ -212,7 +249,8 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     // Duplicates are looked for in the raw input, so they are reported even next to other errors.
     const rawIds = updates.map((u) => (u as { fieldId?: unknown } | null)?.fieldId);
     rawIds.forEach((id, i) => {
-      if (typeof id === 'string' && rawIds.indexOf(id) !== i) issues.push({ path: `${i}.fieldId`, code: 'duplicate', message: `field ${id} appears twice` });
+      if (typeof id === 'string' && rawIds.indexOf(id) !== i)
+        issues.push({ path: `${i}.fieldId`, code: 'duplicate', message: `field ${id} appears twice` });
     });
     const ids = parsed.map((u) => u?.fieldId).filter((id): id is string => Boolean(id));
     if (issues.length) throw new ValidationError('invalid position updates', issues);
@@ -226,7 +264,12 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
       const page = update.page ?? field.page;
       const layerOrder = update.layerOrder ?? field.layout.layerOrder;
       const sortKey = fieldSortKey(page, layerOrder, field.fieldId);
-      const changes: Record<string, unknown> = { position: update.position, size: update.size, page: update.page, 'layout.layerOrder': update.layerOrder };
+      const changes: Record<string, unknown> = {
+        position: update.position,
+        size: update.size,
+        page: update.page,
+        'layout.layerOrder': update.layerOrder,
+      };
       if (Object.values(changes).every((v) => v === undefined)) return toField(field);
       if (sortKey !== field.sortKey) changes.sortKey = sortKey;
       changes.updatedAt = this.now();
@@ -244,7 +287,10 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
       }
     });
     if (failed.length) {
-      throw new ConflictError('concurrent_field_change', `${failed.length} field(s) changed concurrently; ${applied.length} were updated`, { failed, applied });
+      throw new ConflictError('concurrent_field_change', `${failed.length} field(s) changed concurrently; ${applied.length} were updated`, {
+        failed,
+        applied,
+      });
     }
     return results as StoredField[];
   }
@@ -256,7 +302,8 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
    * template not in the set are deleted. Last writer wins: batch writes carry no conditions.
    */
   async batchUpsert(templateId: string, inputs: UpsertFieldInput[], options: { removeMissing?: boolean } = {}): Promise<StoredField[]> {
-    if (!Array.isArray(inputs)) throw new ValidationError('invalid fields', [{ path: '', code: 'invalid_type', message: 'expected an array' }]);
+    if (!Array.isArray(inputs))
+      throw new ValidationError('invalid fields', [{ path: '', code: 'invalid_type', message: 'expected an array' }]);
     const issues: FieldIssue[] = [];
     const specs = inputs.map((input, i) => {
       const result = upsertItemSchema.safeParse(input);
@@ -270,7 +317,10 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     if (issues.length) throw new ValidationError('invalid fields', issues);
 
     // Expired fields count too: an id must never move to another template, not even once expired.
-    const found = await this.batchGetItems(givenIds.map((fieldId) => ({ fieldId })), { consistent: true, includeExpired: true });
+    const found = await this.batchGetItems(
+      givenIds.map((fieldId) => ({ fieldId })),
+      { consistent: true, includeExpired: true },
+    );
     const existing = new Map(found.map((f) => [f.fieldId, f]));
     const foreign = givenIds.filter((id) => existing.has(id) && existing.get(id)?.templateId !== templateId);
     if (foreign.length) throw new FieldsNotInTemplateError(templateId, foreign);
@@ -285,7 +335,12 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     await this.batchPutItems(items);
     if (options.removeMissing) {
       const keep = new Set(items.map((i) => i.fieldId));
-      const all = await this.queryAll({ index: 'TemplateIdIndex', partition: { name: 'templateId', value: templateId }, projection: [FIELD_KEY], includeExpired: true });
+      const all = await this.queryAll({
+        index: 'TemplateIdIndex',
+        partition: { name: 'templateId', value: templateId },
+        projection: [FIELD_KEY],
+        includeExpired: true,
+      });
       await this.batchDeleteItems(all.filter((f) => !keep.has(f.fieldId)).map((f) => ({ fieldId: f.fieldId })));
     }
     return items.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1)).map(toField);

@@ -64,7 +64,16 @@ export { ensureTables, type EnsuredTable, type EnsureTablesOptions } from './boo
 // Deliberately NOT re-exported: ./local-server.js and ./embedded.js (dynalite + LevelDB's native
 // binding). Lambda bundles import this barrel and must not drag a local database server along;
 // the embedded runtime and tests import those modules directly.
-export { tableDefinitions, tableName, tableNames, tableKeys, TTL_ATTRIBUTE, type TableKey, type TableNames, type TableDefinition } from './tables.js';
+export {
+  tableDefinitions,
+  tableName,
+  tableNames,
+  tableKeys,
+  TTL_ATTRIBUTE,
+  type TableKey,
+  type TableNames,
+  type TableDefinition,
+} from './tables.js';
 export * from './entities/base-entity.js';
 export * from './entities/template-entity.js';
 export * from './entities/field-entity.js';

@@ -41,10 +41,15 @@ async function assertStoreAvailable(dir: string): Promise<void> {
     await probe.open();
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
-    const locked = (err as { code?: string }).code === 'LEVEL_LOCKED' || cause?.code === 'LEVEL_LOCKED' || /lock/i.test(String((err as Error).message) + String(cause));
+    const locked =
+      (err as { code?: string }).code === 'LEVEL_LOCKED' ||
+      cause?.code === 'LEVEL_LOCKED' ||
+      /lock/i.test(String((err as Error).message) + String(cause));
     throw new AppError(
       locked ? 'ddb_store_locked' : 'ddb_store_unavailable',
-      locked ? `the local DynamoDB store ${dir} is in use by another server or process` : `cannot open the local DynamoDB store ${dir}: ${(err as Error).message}`,
+      locked
+        ? `the local DynamoDB store ${dir} is in use by another server or process`
+        : `cannot open the local DynamoDB store ${dir}: ${(err as Error).message}`,
       503,
       { path: dir },
     );

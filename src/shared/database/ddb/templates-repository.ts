@@ -5,7 +5,14 @@ import type { TemplateStatus } from '@/shared/domain/template.js';
 import { templateStatusSchema } from '@/shared/domain/template.js';
 import { DynamoRepository, type BatchRetryOptions, type Page } from '../repository.js';
 import { cond } from './expressions.js';
-import { TEMPLATE_KEY, templateCreateSchema, templatePatchSchema, type CreateTemplateInput, type TemplateEntity, type TemplatePatch } from './entities/template-entity.js';
+import {
+  TEMPLATE_KEY,
+  templateCreateSchema,
+  templatePatchSchema,
+  type CreateTemplateInput,
+  type TemplateEntity,
+  type TemplatePatch,
+} from './entities/template-entity.js';
 import { TTL_ATTRIBUTE, tableKeys } from './tables.js';
 import { parseOrThrow } from './validation.js';
 
@@ -44,7 +51,14 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   private readonly fields?: TemplateFieldsCleaner;
 
   constructor(options: TemplatesRepositoryOptions) {
-    super({ docClient: options.docClient, tableName: options.tableName, entityName: 'Template', batch: options.batch, ttlAttribute: TTL_ATTRIBUTE, ...tableKeys('templates') });
+    super({
+      docClient: options.docClient,
+      tableName: options.tableName,
+      entityName: 'Template',
+      batch: options.batch,
+      ttlAttribute: TTL_ATTRIBUTE,
+      ...tableKeys('templates'),
+    });
     this.fields = options.fields;
   }
 
@@ -78,7 +92,8 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   /** A user's templates, newest first, optionally of one status. */
   async listByUser(userId: string, options: ListOptions & { status?: TemplateStatus } = {}): Promise<Page<TemplateEntity>> {
     const limit = checkPageSize(options.limit);
-    const status = options.status === undefined ? undefined : parseOrThrow(templateStatusSchema, options.status, 'invalid status', 'status');
+    const status =
+      options.status === undefined ? undefined : parseOrThrow(templateStatusSchema, options.status, 'invalid status', 'status');
     return this.queryPage({
       index: 'UserIdIndex',
       partition: { name: 'userId', value: userId },
@@ -105,7 +120,8 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     // zod fills defaults (status, scale, metadata) even in a partial schema: keep only what was sent.
     const sent = new Set(Object.keys(patch ?? {}));
     const changes: Record<string, unknown> = Object.fromEntries(Object.entries(parsed).filter(([key]) => sent.has(key)));
-    if (Object.keys(changes).length === 0) throw new ValidationError('nothing to update', [{ path: '', code: 'empty_update', message: 'the update changes nothing' }]);
+    if (Object.keys(changes).length === 0)
+      throw new ValidationError('nothing to update', [{ path: '', code: 'empty_update', message: 'the update changes nothing' }]);
     changes.updatedAt = this.now();
     return this.updateItem({ templateId }, changes, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
   }
@@ -134,7 +150,12 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
    * reading only the status attribute.
    */
   async getUserTemplateStats(userId: string): Promise<{ active: number; total: number; byStatus: Record<TemplateStatus, number> }> {
-    const rows = await this.queryAll({ index: 'UserIdIndex', partition: { name: 'userId', value: userId }, projection: ['status'], pageSize: 1000 });
+    const rows = await this.queryAll({
+      index: 'UserIdIndex',
+      partition: { name: 'userId', value: userId },
+      projection: ['status'],
+      pageSize: 1000,
+    });
     const byStatus: Record<TemplateStatus, number> = { draft: 0, active: 0, archived: 0 };
     for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
     return { active: byStatus.active, total: rows.length, byStatus };

@@ -47,4 +47,3 @@ export class AuditLogsRepository extends PrismaRepository {
     return toPage(items, total, page, limit);
   }
 }
-

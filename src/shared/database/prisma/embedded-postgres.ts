@@ -87,7 +87,10 @@ export interface ServedPGlite {
  * startEmbeddedPostgres and by tests that need a throw-away database on the same code path.
  * Takes ownership of `db`: stop() closes it.
  */
-export async function servePGlite(db: PGlite, opts: { port?: number; migrate?: boolean; maxConnections?: number } = {}): Promise<ServedPGlite> {
+export async function servePGlite(
+  db: PGlite,
+  opts: { port?: number; migrate?: boolean; maxConnections?: number } = {},
+): Promise<ServedPGlite> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
   keepExchangesWhole(server);
   let stopped: Promise<void> | undefined;

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { FileStatus, UploadedFile } from '@/generated/prisma/client.js';
 import { NotFoundError } from '@/shared/errors.js';
-import { assertId, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+import {
+  assertId,
+  mapWriteErrors,
+  parseInput,
+  parsePage,
+  PrismaRepository,
+  toPage,
+  type Page,
+  type PageRequest,
+  type Prisma,
+} from './repository.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -12,9 +22,15 @@ export const createFileSchema = z.object({
   filePath: z.string().min(1).max(2048),
   s3Bucket: z.string().min(1).max(255),
   s3Key: z.string().min(1).max(1024),
-  fileSize: z.union([z.bigint(), z.number().int()]).transform((v) => BigInt(v)).pipe(z.bigint().nonnegative()),
+  fileSize: z
+    .union([z.bigint(), z.number().int()])
+    .transform((v) => BigInt(v))
+    .pipe(z.bigint().nonnegative()),
   mimeType: z.string().min(1).max(255),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullish(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullish(),
   status: z.enum(['uploaded', 'processing', 'ready', 'failed']).optional(),
   metadata: jsonObject.optional(),
 });
@@ -92,7 +108,9 @@ export class FilesRepository extends PrismaRepository {
   async softDelete(userId: string, id: string): Promise<UploadedFile> {
     assertId('File', id);
     assertId('File', userId);
-    return mapWriteErrors('File', id, () => this.db.uploadedFile.update({ where: { id, userId, ...live }, data: { deletedAt: new Date() } }));
+    return mapWriteErrors('File', id, () =>
+      this.db.uploadedFile.update({ where: { id, userId, ...live }, data: { deletedAt: new Date() } }),
+    );
   }
 
   /** Removes the row for good (soft-deleted or not). */

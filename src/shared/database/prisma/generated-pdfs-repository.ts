@@ -3,7 +3,18 @@ import { z } from 'zod';
 import type { GeneratedPdf, GenerationJob, PdfStatus } from '@/generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
 import { addJobFailures } from './generation-jobs-repository.js';
-import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+import {
+  assertId,
+  isUniqueViolation,
+  mapWriteErrors,
+  parseInput,
+  parsePage,
+  PrismaRepository,
+  toPage,
+  type Page,
+  type PageRequest,
+  type Prisma,
+} from './repository.js';
 
 export const createPdfSchema = z.object({
   /** Unique key of the logical document, e.g. `${jobId}:${rowIndex}`; generated when absent. */
@@ -55,7 +66,8 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const existing = await this.db.generatedPdf.findUnique({ where: { recordKey } });
-      if (!existing || existing.userId !== data.userId) throw new ConflictError('record_key_taken', 'recordKey belongs to another document');
+      if (!existing || existing.userId !== data.userId)
+        throw new ConflictError('record_key_taken', 'recordKey belongs to another document');
       return { pdf: existing, created: false };
     }
   }
@@ -93,7 +105,10 @@ export class GeneratedPdfsRepository extends PrismaRepository {
    * per step, not a transaction per record (a lost 10,000-record job would otherwise take minutes
    * and rewrite its growing errors list 10,000 times).
    */
-  async failUnsettledJobRecords(job: Pick<GenerationJob, 'id' | 'userId' | 'templateId' | 'templateVersion' | 'total' | 'testMode'>, reason: string): Promise<number> {
+  async failUnsettledJobRecords(
+    job: Pick<GenerationJob, 'id' | 'userId' | 'templateId' | 'templateVersion' | 'total' | 'testMode'>,
+    reason: string,
+  ): Promise<number> {
     assertId('GenerationJob', job.id);
     if (job.total < 1) return 0;
     return this.db.$transaction(async (db) => {
@@ -107,7 +122,9 @@ export class GeneratedPdfsRepository extends PrismaRepository {
         WHERE "job_id" = ${job.id}::uuid AND "status" IN ('pending', 'processing')
         RETURNING "record_key"`;
       if (failed.length === 0) return 0;
-      const entries = failed.map((r) => ({ index: Number(r.record_key.split(':').pop()), message: reason })).sort((a, b) => a.index - b.index);
+      const entries = failed
+        .map((r) => ({ index: Number(r.record_key.split(':').pop()), message: reason }))
+        .sort((a, b) => a.index - b.index);
       await addJobFailures(db, job.id, failed.length, entries);
       return failed.length;
     });
@@ -120,20 +137,27 @@ export class GeneratedPdfsRepository extends PrismaRepository {
   markCompleted(id: string, out: CompletePdfInput): Promise<GeneratedPdf> {
     const fileSize = BigInt(out.fileSize);
     if (fileSize < 0n || !Number.isInteger(out.pageCount) || out.pageCount < 1) {
-      throw new ValidationError('Invalid PDF result', [{ path: 'fileSize|pageCount', code: 'invalid_result', message: 'fileSize must be ≥ 0 and pageCount ≥ 1' }]);
+      throw new ValidationError('Invalid PDF result', [
+        { path: 'fileSize|pageCount', code: 'invalid_result', message: 'fileSize must be ≥ 0 and pageCount ≥ 1' },
+      ]);
     }
     // A job's row and its job's `done` counter move in one transaction: as two writes, a crash in
     // between left the row completed but never counted, and once that record's redelivery had come
     // and gone (recounting too early), no later record noticed: the job stayed running forever.
-    return this.transition(id, 'completed', {
-      storageKey: out.storageKey,
-      bucket: out.bucket,
-      fileSize,
-      pageCount: out.pageCount,
-      error: null,
-      completedAt: new Date(),
-      ...(out.expiresAt !== undefined ? { expiresAt: out.expiresAt } : {}),
-    }, { countInJob: true });
+    return this.transition(
+      id,
+      'completed',
+      {
+        storageKey: out.storageKey,
+        bucket: out.bucket,
+        fileSize,
+        pageCount: out.pageCount,
+        error: null,
+        completedAt: new Date(),
+        ...(out.expiresAt !== undefined ? { expiresAt: out.expiresAt } : {}),
+      },
+      { countInJob: true },
+    );
   }
 
   /**
@@ -141,7 +165,12 @@ export class GeneratedPdfsRepository extends PrismaRepository {
    * error appended in the same transaction, for the same reason as markCompleted.
    */
   markFailed(id: string, error: string, opts: { countInJob?: { index: number; message: string } } = {}): Promise<GeneratedPdf> {
-    return this.transition(id, 'failed', { error: error.slice(0, 4000) }, opts.countInJob ? { countInJob: true, jobError: opts.countInJob } : {});
+    return this.transition(
+      id,
+      'failed',
+      { error: error.slice(0, 4000) },
+      opts.countInJob ? { countInJob: true, jobError: opts.countInJob } : {},
+    );
   }
 
   /**

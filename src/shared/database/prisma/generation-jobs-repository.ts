@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import type { GenerationJob, JobStatus } from '@/generated/prisma/client.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
-import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+import {
+  assertId,
+  isUniqueViolation,
+  mapWriteErrors,
+  parseInput,
+  parsePage,
+  PrismaRepository,
+  toPage,
+  type Page,
+  type PageRequest,
+  type Prisma,
+} from './repository.js';
 
 export const createJobSchema = z.object({
   userId: z.uuid(),
@@ -45,7 +56,9 @@ export class GenerationJobsRepository extends PrismaRepository {
       return { job, created: true };
     } catch (err) {
       if (!isUniqueViolation(err) || !data.idempotencyKey) throw err;
-      const job = await this.db.generationJob.findUnique({ where: { userId_idempotencyKey: { userId: data.userId, idempotencyKey: data.idempotencyKey } } });
+      const job = await this.db.generationJob.findUnique({
+        where: { userId_idempotencyKey: { userId: data.userId, idempotencyKey: data.idempotencyKey } },
+      });
       if (!job) throw err;
       return { job, created: false };
     }
@@ -74,9 +87,13 @@ export class GenerationJobsRepository extends PrismaRepository {
   /** queued → running (no-op when already running). */
   async markRunning(id: string): Promise<GenerationJob> {
     assertId('GenerationJob', id);
-    const { count } = await this.db.generationJob.updateMany({ where: { id, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    const { count } = await this.db.generationJob.updateMany({
+      where: { id, status: 'queued' },
+      data: { status: 'running', startedAt: new Date() },
+    });
     const job = await this.getById(id);
-    if (count === 0 && job.status !== 'running') throw new ConflictError('invalid_transition', `GenerationJob ${id} is ${job.status}`, { from: job.status, to: 'running' });
+    if (count === 0 && job.status !== 'running')
+      throw new ConflictError('invalid_transition', `GenerationJob ${id} is ${job.status}`, { from: job.status, to: 'running' });
     return job;
   }
 
@@ -127,7 +144,10 @@ export class GenerationJobsRepository extends PrismaRepository {
   async cancel(userId: string, id: string): Promise<GenerationJob> {
     const job = await this.get(userId, id);
     if (FINAL.includes(job.status)) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${job.status}`);
-    const { count } = await this.db.generationJob.updateMany({ where: { id, status: { notIn: FINAL } }, data: { status: 'cancelled', finishedAt: new Date() } });
+    const { count } = await this.db.generationJob.updateMany({
+      where: { id, status: { notIn: FINAL } },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
     const after = await this.getById(id);
     // Finished between the read and the update: the job was not cancelled, so do not say it was.
     if (count === 0) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`);

@@ -38,7 +38,16 @@ export const apiKeysRepository = new ApiKeysRepository();
 export const refreshTokensRepository = new RefreshTokensRepository();
 
 export type { PrismaClient };
-export type { ApiKey, AuditLog, GeneratedPdf, GenerationJob, Profile, RefreshToken, UploadedFile, User } from '@/generated/prisma/client.js';
+export type {
+  ApiKey,
+  AuditLog,
+  GeneratedPdf,
+  GenerationJob,
+  Profile,
+  RefreshToken,
+  UploadedFile,
+  User,
+} from '@/generated/prisma/client.js';
 export { FileStatus, JobOutput, JobStatus, PdfStatus, Role } from '@/generated/prisma/client.js';
 
 export { createPrismaClient, currentDatabaseUrl, disconnectPrisma, getPrisma, setDatabaseUrl, type PrismaClientOptions } from './client.js';
@@ -52,7 +61,13 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSource, type Page, type Pa
 export { ApiKeysRepository, hashApiKey, type CreateApiKeyInput, type PublicApiKey } from './api-keys-repository.js';
 export { AuditLogsRepository, type AuditEntry } from './audit-logs-repository.js';
 export { FilesRepository, type CreateFileInput, type FileStats, type ListFilesOptions } from './files-repository.js';
-export { GeneratedPdfsRepository, PDF_TRANSITIONS, type CompletePdfInput, type CreatePdfInput, type ListPdfsOptions } from './generated-pdfs-repository.js';
+export {
+  GeneratedPdfsRepository,
+  PDF_TRANSITIONS,
+  type CompletePdfInput,
+  type CreatePdfInput,
+  type ListPdfsOptions,
+} from './generated-pdfs-repository.js';
 export { GenerationJobsRepository, type CreateJobInput, type JobRowError } from './generation-jobs-repository.js';
 export { RefreshTokenError, RefreshTokensRepository, hashRefreshToken, type PublicRefreshToken } from './refresh-tokens-repository.js';
 export { UsersRepository, type CreateUserInput, type ListUsersOptions, type ProfileInput, type PublicUser } from './users-repository.js';

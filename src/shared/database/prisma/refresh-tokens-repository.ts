@@ -27,7 +27,12 @@ const OMIT_HASH = { tokenHash: true } as const;
  */
 export class RefreshTokensRepository extends PrismaRepository {
   /** A new token (a new family unless `familyId` is given). The plaintext is returned only here. */
-  async issue(opts: { userId: string; familyId?: string; ttlSeconds?: number; now?: Date }): Promise<{ token: string; record: PublicRefreshToken }> {
+  async issue(opts: {
+    userId: string;
+    familyId?: string;
+    ttlSeconds?: number;
+    now?: Date;
+  }): Promise<{ token: string; record: PublicRefreshToken }> {
     assertId('User', opts.userId);
     const now = opts.now ?? new Date();
     const token = randomBytes(32).toString('base64url');
@@ -52,7 +57,10 @@ export class RefreshTokensRepository extends PrismaRepository {
    * (`refresh_token_reused`, after revoking the family). Two concurrent rotations of the same token:
    * one wins, the other is treated as reuse.
    */
-  async rotate(token: string, opts: { ttlSeconds?: number; now?: Date } = {}): Promise<{ token: string; record: PublicRefreshToken; userId: string }> {
+  async rotate(
+    token: string,
+    opts: { ttlSeconds?: number; now?: Date } = {},
+  ): Promise<{ token: string; record: PublicRefreshToken; userId: string }> {
     const now = opts.now ?? new Date();
     const current = await this.db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(token) } });
     if (!current) throw new RefreshTokenError('invalid_refresh_token', 'Unknown refresh token');
@@ -68,10 +76,19 @@ export class RefreshTokensRepository extends PrismaRepository {
     // Consume and replace atomically; the conditional update is what makes a concurrent second
     // rotation lose. Revoking the family happens outside, so it is not rolled back.
     const record = await this.db.$transaction(async (tx) => {
-      const { count } = await tx.refreshToken.updateMany({ where: { id: current.id, revokedAt: null }, data: { revokedAt: now, replacedById: nextId } });
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: current.id, revokedAt: null },
+        data: { revokedAt: now, replacedById: nextId },
+      });
       if (count === 0) return null;
       return tx.refreshToken.create({
-        data: { id: nextId, userId: current.userId, familyId: current.familyId, tokenHash: hashRefreshToken(next), expiresAt: new Date(now.getTime() + ttl * 1000) },
+        data: {
+          id: nextId,
+          userId: current.userId,
+          familyId: current.familyId,
+          tokenHash: hashRefreshToken(next),
+          expiresAt: new Date(now.getTime() + ttl * 1000),
+        },
         omit: OMIT_HASH,
       });
     });
@@ -90,7 +107,10 @@ export class RefreshTokensRepository extends PrismaRepository {
 
   /** Logout: revokes the family of this token. Returns its user, or null for an unknown token. */
   async revokeByToken(token: string, now = new Date()): Promise<string | null> {
-    const current = await this.db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(token) }, select: { familyId: true, userId: true } });
+    const current = await this.db.refreshToken.findUnique({
+      where: { tokenHash: hashRefreshToken(token) },
+      select: { familyId: true, userId: true },
+    });
     if (!current) return null;
     await this.revokeFamily(current.familyId, now);
     return current.userId;

@@ -89,7 +89,12 @@ export function isMissingRecord(err: unknown): boolean {
 }
 
 /** Runs a write, turning "record not found" into NotFoundError and a unique violation into `onConflict`. */
-export async function mapWriteErrors<T>(resource: string, id: string | undefined, write: () => Promise<T>, onConflict?: () => ConflictError): Promise<T> {
+export async function mapWriteErrors<T>(
+  resource: string,
+  id: string | undefined,
+  write: () => Promise<T>,
+  onConflict?: () => ConflictError,
+): Promise<T> {
   try {
     return await write();
   } catch (err) {

@@ -2,7 +2,18 @@ import { z } from 'zod';
 import type { Profile, Role, User } from '@/generated/prisma/client.js';
 import { hashPassword, MAX_PASSWORD_LENGTH } from '@/shared/auth/password.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
-import { assertId, isUniqueViolation, mapWriteErrors, parseInput, parsePage, PrismaRepository, toPage, type Page, type PageRequest, type Prisma } from './repository.js';
+import {
+  assertId,
+  isUniqueViolation,
+  mapWriteErrors,
+  parseInput,
+  parsePage,
+  PrismaRepository,
+  toPage,
+  type Page,
+  type PageRequest,
+  type Prisma,
+} from './repository.js';
 
 /** A user as it leaves the repository: never with the password hash. */
 export type PublicUser = Omit<User, 'passwordHash'> & { profile?: Profile | null };
@@ -129,7 +140,9 @@ export class UsersRepository extends PrismaRepository {
     assertId('User', userId);
     const pw = parseInput(createUserSchema.shape.password, password, 'Invalid password');
     const passwordHash = await hashPassword(pw);
-    await mapWriteErrors('User', userId, () => this.db.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }));
+    await mapWriteErrors('User', userId, () =>
+      this.db.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }),
+    );
   }
 
   /** Deletes the user and (cascade) their profile, files, PDFs, jobs, keys and tokens. */
