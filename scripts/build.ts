@@ -13,7 +13,7 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions as BuildOptionsOfEsbuild, type Metafile, type Plugin } from 'esbuild';
 import { FUNCTIONS } from './infra/catalog.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,7 +55,9 @@ const FONT_PACKAGES: Extras['assetPackages'] = [
   })),
 ];
 const EXTRAS: Record<string, Extras> = {
-  api: { assetPackages: FONT_PACKAGES },
+  // @fastify/swagger-ui reads its logo and serves its assets from `static/` beside the module
+  // (src/api/app.ts points it there when that folder sits beside the bundle).
+  api: { assetPackages: FONT_PACKAGES, copy: [['node_modules/@fastify/swagger-ui/static', 'static']] },
   'pdf-generation': { assetPackages: FONT_PACKAGES },
   migrate: {
     copy: [
@@ -85,6 +87,50 @@ const leaveOutEmbedded: Plugin = {
     }));
   },
 };
+
+function esbuildOptions(srcDir: string, outDir: string, entries: string[]): BuildOptionsOfEsbuild & { metafile: true } {
+  return {
+    entryPoints: Object.fromEntries(entries.map((e) => [`${e}/index`, path.join(srcDir, `${e}.ts`)])),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    // Lets sources outside the repo (tests' temporary handlers) resolve the repo's packages.
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    // Readable stack traces in CloudWatch: strip whitespace and simplify syntax, keep names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: 'external',
+    metafile: true,
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ESM bundle still call require/__dirname.
+    banner: {
+      js: [
+        "import { createRequire as __cr } from 'node:module';",
+        "import { fileURLToPath as __fu } from 'node:url';",
+        "import { dirname as __dn } from 'node:path';",
+        'const require = __cr(import.meta.url);',
+        'const __filename = __fu(import.meta.url);',
+        'const __dirname = __dn(__filename);',
+      ].join(''),
+    },
+  };
+}
+
+/** Resolves the given packages to an empty module (see buildLambdas: functions that never load them). */
+function stubPackages(names: string[]): Plugin {
+  return {
+    name: 'stub-runtime-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[@a-z]/ }, (args) => (names.includes(args.path) ? { path: args.path, namespace: 'not-shipped' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'not-shipped' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
 
 export const PLACEHOLDER = `// Placeholder bundle for offline packaging (scripts/build.ts --placeholders). Never deployed.
 export const handler = async () => { throw new Error('placeholder bundle: run npm run build with the real src/lambda handlers'); };
@@ -153,39 +199,26 @@ export async function buildLambdas(opts: BuildOptions = {}): Promise<BundleRepor
   const reports: BundleReport[] = [];
 
   if (entries.length) {
-    const external = [...ALWAYS_EXTERNAL, ...Object.values(EXTRAS).flatMap((x) => x.packages ?? [])];
-    const result = await build({
-      entryPoints: Object.fromEntries(entries.map((e) => [`${e}/index`, path.join(srcDir, `${e}.ts`)])),
-      outdir: outDir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      tsconfig: path.join(ROOT, 'tsconfig.json'),
-      // Lets sources outside the repo (tests' temporary handlers) resolve the repo's packages.
-      nodePaths: [path.join(ROOT, 'node_modules')],
-      // Readable stack traces in CloudWatch: strip whitespace and simplify syntax, keep names.
-      minifyWhitespace: true,
-      minifySyntax: true,
-      keepNames: true,
-      sourcemap: 'external',
-      metafile: true,
-      external,
-      plugins: [leaveOutEmbedded],
-      logLevel: 'warning',
-      // CommonJS dependencies inside an ESM bundle still call require/__dirname.
-      banner: {
-        js: [
-          "import { createRequire as __cr } from 'node:module';",
-          "import { fileURLToPath as __fu } from 'node:url';",
-          "import { dirname as __dn } from 'node:path';",
-          'const require = __cr(import.meta.url);',
-          'const __filename = __fu(import.meta.url);',
-          'const __dirname = __dn(__filename);',
-        ].join(''),
-      },
-    });
+    // Functions that load run-time packages (migrate: the schema engine and PGlite) are built on
+    // their own with those packages external and shipped; every other function gets a stub in their
+    // place, so a static import somewhere below (PGlite's Prisma adapter) cannot make its cold start
+    // look for a package its zip does not hold.
+    const runtimePackages = [...new Set(Object.values(EXTRAS).flatMap((x) => x.packages ?? []))];
+    const groups = [
+      ...entries.filter((e) => EXTRAS[e]?.packages?.length).map((e) => ({ entries: [e], external: EXTRAS[e]!.packages!, stub: [] })),
+      { entries: entries.filter((e) => !EXTRAS[e]?.packages?.length), external: [], stub: runtimePackages },
+    ].filter((g) => g.entries.length);
+    const metafile: Metafile = { inputs: {}, outputs: {} };
+    for (const group of groups) {
+      const result = await build({
+        ...esbuildOptions(srcDir, outDir, group.entries),
+        external: [...ALWAYS_EXTERNAL, ...group.external],
+        plugins: [leaveOutEmbedded, ...(group.stub.length ? [stubPackages(group.stub)] : [])],
+      });
+      Object.assign(metafile.inputs, result.metafile.inputs);
+      Object.assign(metafile.outputs, result.metafile.outputs);
+    }
+    const result = { metafile };
     for (const e of entries) {
       const rel = path
         .relative(ROOT, path.join(outDir, e, 'index.mjs'))

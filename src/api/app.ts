@@ -5,6 +5,9 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '@/shared/config/index.js';
 import problem from './plugins/problem.js';
@@ -23,6 +26,15 @@ import { blobRoutes } from './blobs/routes.js';
 import { templateRoutes } from './templates/routes.js';
 import { fieldRoutes } from './fields/routes.js';
 import { fontRoutes } from './fonts/routes.js';
+
+/**
+ * swagger-ui serves its assets from its package folder; a Lambda bundle has no package folders, so
+ * the build ships them as `static/` beside index.mjs (scripts/build.ts) and they are served from there.
+ */
+function swaggerUiAssets(): { baseDir?: string } {
+  const beside = fileURLToPath(new URL('./static/', import.meta.url));
+  return existsSync(path.join(beside, 'swagger-ui-bundle.js')) ? { baseDir: beside } : {};
+}
 
 export interface AppOptions {
   config: Config;
@@ -76,7 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', ...swaggerUiAssets() });
 
   await app.register(healthRoutes, { checks: opts.checks, version: opts.version ?? '0.0.0' });
   if (opts.studioDir) await registerStudio(app, opts.studioDir, { storageOrigins: storageOrigins(config) });

@@ -61,16 +61,14 @@ describe('SesMailer', () => {
   });
 
   it('propagates SES errors (the email worker retries them) and validates before calling SES', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(
-        new SESv2ServiceException({
-          name: 'TooManyRequestsException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 429 },
-          message: 'Rate exceeded',
-        }),
-      );
+    ses.on(SendEmailCommand).rejects(
+      new SESv2ServiceException({
+        name: 'TooManyRequestsException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 429 },
+        message: 'Rate exceeded',
+      }),
+    );
     const mailer = new SesMailer({ from: 'f@example.com', region: 'us-east-1', client: new SESv2Client({ region: 'us-east-1' }) });
     await expect(mailer.send({ to: 'a@example.com', subject: 's', text: 't' })).rejects.toMatchObject({ name: 'TooManyRequestsException' });
     ses.reset();

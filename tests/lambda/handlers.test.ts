@@ -3,47 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetLambdaServices, resolveDatabasePassword } from '@/lambda/shared/runtime.js';
-
-/** API Gateway HTTP API payload v2, as the service sends it. */
-function apiEvent(method: string, rawPath: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: '',
-    headers: { host: 'api.example.com', 'content-type': 'application/json', ...(opts.headers ?? {}) },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      requestId: `req-${Math.random()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-    },
-    isBase64Encoded: false,
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  };
-}
-
-function sqsEvent(records: { id: string; body: string }[]) {
-  return {
-    Records: records.map((r) => ({
-      messageId: r.id,
-      receiptHandle: `rh-${r.id}`,
-      body: r.body,
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
-      awsRegion: 'us-east-1',
-      md5OfBody: '',
-    })),
-  };
-}
+import { apiEvent, sqsEvent } from '../helpers/lambda-events.js';
 
 describe('Lambda handlers invoked with sample events (embedded infrastructure under a temp DATA_DIR)', () => {
   let dataDir: string;

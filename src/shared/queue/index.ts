@@ -35,7 +35,15 @@ export function createQueueDriver(
     return new SqsQueueDriver({
       region: config.region,
       endpoint: config.queue.endpoint,
-      urls: config.queue.urls,
+      // config names them as the environment does (PDF_GENERATION_QUEUE_URL → pdfGeneration); the
+      // driver by queue. Passed as-is, the deployment's URLs were ignored and every queue was looked
+      // up by its bare name, which no deployed queue has.
+      urls: {
+        'pdf-generation': config.queue.urls.pdfGeneration,
+        'file-processing': config.queue.urls.fileProcessing,
+        cleanup: config.queue.urls.cleanup,
+        'email-notifications': config.queue.urls.emailNotifications,
+      },
       client: options.sqsClient,
       onError: options.onError,
     });

@@ -8,8 +8,6 @@ import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/dri
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { createFreshPGlite } from './pglite.js';
 import { loadSchemaEngine } from './schema-engine.js';
 
 /**
@@ -131,7 +129,10 @@ async function withEngine<T>(
     adapterName: main.adapterName,
     connect: async () => withCharColumns(await main.connect()),
     // In-memory PGlite instead of CREATE DATABASE on the target (see the module comment).
+    // Loaded only when a shadow database is needed (migrate dev, diff): `deploy` never asks for one,
+    // so the functions that only read and write data do not load PGlite at all.
     connectToShadowDb: async () => {
+      const [{ createFreshPGlite }, { PrismaPGlite }] = await Promise.all([import('./pglite.js'), import('pglite-prisma-adapter')]);
       const db = await createFreshPGlite();
       shadows.push(db);
       return new PrismaPGlite(db).connect();
