@@ -1,5 +1,5 @@
 /**
- * Bundles every src/lambda/<name>.ts into dist/lambda/<name>/index.mjs with esbuild (ESM, Node 22,
+ * Bundles every src/lambda/<name>.ts into dist/lambda/<name>/index.mjs with esbuild (ESM, Node 24,
  * the `@/` alias resolved from tsconfig.json paths), copies the few runtime files some functions
  * read from disk, and prints a size report against a budget. serverless.yml zips these folders.
  *
@@ -95,7 +95,7 @@ function esbuildOptions(srcDir: string, outDir: string, entries: string[]): Buil
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'esm',
     tsconfig: path.join(ROOT, 'tsconfig.json'),
     // Lets sources outside the repo (tests' temporary handlers) resolve the repo's packages.

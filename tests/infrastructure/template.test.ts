@@ -38,10 +38,10 @@ describe('Lambda functions', () => {
     expect(ids).toEqual(FUNCTIONS.map((f) => f.logicalId).sort());
   }));
 
-  it('run nodejs22.x in the private subnets with X-Ray, the seed names and a bundle handler', each((s) => {
+  it('run nodejs24.x in the private subnets with X-Ray, the seed names and a bundle handler', each((s) => {
     for (const f of FUNCTIONS) {
       const fp = s.props(f.logicalId);
-      expect(fp.Runtime).toBe('nodejs22.x');
+      expect(fp.Runtime).toBe('nodejs24.x');
       expect(fp.FunctionName).toBe(functionName(f, s.stage));
       expect(fp.Handler).toBe(`dist/lambda/${f.entry}/index.handler`);
       expect(fp.TracingConfig).toEqual({ Mode: 'Active' });
