@@ -3,7 +3,7 @@
  *
  *   db:generate                      prisma generate (the client; no schema engine needed)
  *   db:push [--accept-data-loss]     make the database match schema.prisma, no migration (dev)
- *   db:migrate -- --name <name> [--create-only]
+ *   db:migrate [-- --name <name>] [--create-only]
  *                                    migrate dev: apply pending, write a new migration, apply it
  *   db:migrate:deploy                apply pending migrations (production step)
  *   db:studio [-- --port 5555]       Prisma Studio on the database
@@ -18,8 +18,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/database.js';
-import { dbPush, diffMigrationsToSchema, migrateDeploy, migrateDev } from '@/shared/database/prisma/migrator.js';
+import { createInterface } from 'node:readline/promises';
+import type { RunningDatabase } from '@/shared/database/prisma/database.js';
+
+// The database modules load the generated Prisma client, which `db:generate` is there to create:
+// they are imported by the commands that use them, so `db:generate` works on a fresh tree.
+const migrator = () => import('@/shared/database/prisma/migrator.js');
 
 const require = createRequire(import.meta.url);
 const prismaCli = require.resolve('prisma/build/index.js');
@@ -36,6 +40,7 @@ function runPrisma(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number>
 }
 
 async function withDatabase<T>(migrate: boolean, fn: (db: RunningDatabase) => Promise<T>): Promise<T> {
+  const { startDatabase } = await import('@/shared/database/prisma/database.js');
   const db = await startDatabase({ migrate });
   console.error(`database: ${db.backend} ${db.backend === 'pglite' ? `(${db.embedded?.dataDir})` : redact(db.url)}`);
   // Ctrl-C (e.g. ending db:studio) must still close PGlite cleanly and release its lock.
@@ -48,6 +53,25 @@ async function withDatabase<T>(migrate: boolean, fn: (db: RunningDatabase) => Pr
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await db.stop();
+  }
+}
+
+/**
+ * `db:migrate` without --name, as `prisma migrate dev` does: asks on a terminal; elsewhere (scripts,
+ * CI) derives one from the time, so the command never stops for an answer nobody can give.
+ */
+async function migrationName(): Promise<string> {
+  const derived = `schema_change_${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}`;
+  if (!process.stdin.isTTY) {
+    console.error(`no --name given: naming the migration ${derived}`);
+    return derived;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`Name of the new migration (${derived}): `)).trim();
+    return answer.replace(/[^\w-]+/g, '_') || derived;
+  } finally {
+    rl.close();
   }
 }
 
@@ -74,18 +98,14 @@ async function main(): Promise<number> {
       return runPrisma(['generate'], { PRISMA_SCHEMA_ENGINE_BINARY: existsSync('/bin/true') ? '/bin/true' : process.execPath });
     case 'deploy':
       return withDatabase(false, async (db) => {
-        const { applied } = await migrateDeploy({ url: db.url });
+        const { applied } = await (await migrator()).migrateDeploy({ url: db.url });
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
         return 0;
       });
     case 'migrate': {
-      if (!values.name) {
-        console.error('usage: npm run db:migrate -- --name <what_changed> [--create-only]');
-        return 2;
-      }
-      const name = values.name;
+      const name = values.name ?? (await migrationName());
       return withDatabase(false, async (db) => {
-        const out = await migrateDev({ url: db.url, name, createOnly: values['create-only'] });
+        const out = await (await migrator()).migrateDev({ url: db.url, name, createOnly: values['create-only'] });
         if (out.applied.length) console.log(`Applied: ${out.applied.join(', ')}`);
         console.log(out.created ? `Created migrations/${out.created}/migration.sql` : 'Schema unchanged: no new migration.');
         return 0;
@@ -93,12 +113,12 @@ async function main(): Promise<number> {
     }
     case 'push':
       return withDatabase(false, async (db) => {
-        const out = await dbPush({ url: db.url, acceptDataLoss: values['accept-data-loss'] });
+        const out = await (await migrator()).dbPush({ url: db.url, acceptDataLoss: values['accept-data-loss'] });
         console.log(`Database in sync with schema.prisma (${out.executedSteps} steps).`);
         return 0;
       });
     case 'diff': {
-      const sql = await withDatabase(false, (db) => diffMigrationsToSchema({ url: db.url }));
+      const sql = await withDatabase(false, async (db) => (await migrator()).diffMigrationsToSchema({ url: db.url }));
       console.log(sql.trim() ? sql : '-- migrations and schema.prisma agree');
       return 0;
     }
