@@ -1,11 +1,8 @@
-import type { ApiServices } from '@/api/context.js';
+import type { Deps, Services } from '@/services/context.js';
 import type { CleanupMessage } from '@/shared/queue/messages.js';
 import type { MessageHandler } from '@/shared/queue/types.js';
 import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
-import type { GenerationServices } from '@/services/generation/types.js';
 import { runIntegrityCheck } from './integrity.js';
-
-export type CleanupServices = Pick<ApiServices, 'config' | 'repos' | 'blobs'>;
 
 export interface CleanupReport {
   expiredPdfs: number;
@@ -18,7 +15,11 @@ export interface CleanupReport {
  * longer ago than that) lose their blob, then their row — blob first, so a crash leaves a row the
  * next run finds again, never an unreachable blob. Pages through any backlog.
  */
-export async function cleanupExpiredPdfs(services: CleanupServices, olderThanDays?: number, now = new Date()): Promise<number> {
+export async function cleanupExpiredPdfs(
+  services: Deps<'config' | 'repos' | 'blobs'>,
+  olderThanDays?: number,
+  now = new Date(),
+): Promise<number> {
   let removed = 0;
   for (;;) {
     const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
@@ -29,7 +30,7 @@ export async function cleanupExpiredPdfs(services: CleanupServices, olderThanDay
   }
 }
 
-async function* allUsers(services: CleanupServices) {
+async function* allUsers(services: Deps<'config' | 'repos' | 'blobs'>) {
   for (let page = 1; ; page++) {
     const res = await services.repos.users.list({ page, limit: 100 });
     yield* res.items;
@@ -45,7 +46,7 @@ async function* allUsers(services: CleanupServices) {
  * blobs in the uploads bucket that no file row names (a crash between blob and row).
  */
 export async function cleanupOrphanedUploads(
-  services: CleanupServices,
+  services: Deps<'config' | 'repos' | 'blobs'>,
   opts: { olderThanHours?: number; dryRun?: boolean; now?: Date } = {},
 ): Promise<{ uploadsRemoved: number; orphanBlobsRemoved: number }> {
   const cutoff = (opts.now ?? new Date()).getTime() - (opts.olderThanHours ?? 24) * 3_600_000;
@@ -79,7 +80,7 @@ export async function cleanupOrphanedUploads(
 }
 
 /** cleanup consumer: the four actions of the cleanup queue. */
-export function cleanupHandler(services: GenerationServices): MessageHandler<CleanupMessage> {
+export function cleanupHandler(services: Services): MessageHandler<CleanupMessage> {
   return async ({ body }) => {
     if (body.action === 'cleanup_expired_pdfs') await cleanupExpiredPdfs(services, body.olderThanDays);
     else if (body.action === 'cleanup_orphaned_files')

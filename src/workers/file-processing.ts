@@ -6,7 +6,7 @@ import { BlobNotFoundError } from '@/shared/storage/index.js';
 import { PdfError } from '@/pdf/errors.js';
 import { inspect } from '@/pdf/inspect/index.js';
 import { readAll } from '@/api/blobs/read.js';
-import type { WorkerServices } from './types.js';
+import type { Deps } from '@/services/context.js';
 
 /** Uploads are bounded by config; the page bound and time bound keep inspection of hostile files short. */
 const MAX_PAGES = 2000;
@@ -43,7 +43,10 @@ export function fileMetadata(file: UploadedFile): FileMetadata {
  * Transient errors (storage, database) throw, for the queue to retry. NotFoundError when the file
  * row is gone (deleted meanwhile) — the queue handler treats that as done.
  */
-export async function processFile(services: WorkerServices, message: { fileId: string; userId: string }): Promise<UploadedFile> {
+export async function processFile(
+  services: Deps<'config' | 'repos' | 'blobs'>,
+  message: { fileId: string; userId: string },
+): Promise<UploadedFile> {
   const { repos, blobs, config } = services;
   const { fileId, userId } = message;
   const file = await repos.files.get(userId, fileId);
@@ -84,7 +87,7 @@ export async function processFile(services: WorkerServices, message: { fileId: s
 }
 
 async function fail(
-  services: WorkerServices,
+  services: Deps<'config' | 'repos' | 'blobs'>,
   file: UploadedFile,
   error: { code: string; message: string },
   extra: Record<string, unknown> = {},
@@ -97,7 +100,7 @@ async function fail(
  * The queue consumer's handler (embedded pg-boss consumer and the SQS Lambda alike). A file that
  * no longer exists is done, not an error: retrying cannot bring it back.
  */
-export function fileProcessingHandler(services: WorkerServices): MessageHandler<FileProcessingMessage> {
+export function fileProcessingHandler(services: Deps<'config' | 'repos' | 'blobs'>): MessageHandler<FileProcessingMessage> {
   return async ({ body }) => {
     try {
       await processFile(services, { fileId: body.fileId, userId: body.userId });

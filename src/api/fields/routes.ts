@@ -4,7 +4,7 @@ import { ValidationError } from '@/shared/errors.js';
 import { fieldInputSchema } from '@/shared/domain/field.js';
 import { FieldsNotInTemplateError, positionUpdateSchema, type FieldPatch, type StoredField } from '@/shared/database/ddb/index.js';
 import { inspect } from '@/pdf/inspect/index.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams } from '../schemas/common.js';
 import { readAll } from '../blobs/read.js';
@@ -38,7 +38,7 @@ const positionsBody = z.object({ updates: z.array(positionUpdateSchema).max(1000
 const upsertBody = z.object({ fields: z.array(upsertFieldItem).max(1000), deleteMissing: z.boolean().optional() });
 
 /** Fields of a template: list, create, update, delete, batch positions, batch upsert, AcroForm import. */
-export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs } = services;
   // Every route first proves the caller owns the template: the fields table knows nothing of users.
   const owned = (request: Parameters<typeof currentUser>[0], templateId: string) =>

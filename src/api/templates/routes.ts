@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate } from '../schemas/common.js';
 import {
@@ -21,7 +21,7 @@ const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey:
 const templateEnvelope = z.object({ template: templateDto });
 
 /** Templates (DynamoDB): create from an upload, list/search, get with fields, update, duplicate, archive, delete, stats, base PDF, versions. */
-export const templateRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs } = services;
 
   app.post(

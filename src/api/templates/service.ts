@@ -1,4 +1,4 @@
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { ConflictError } from '@/shared/errors.js';
 import type { Template, TemplateStatus } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
@@ -16,7 +16,7 @@ export function baseKey(t: Template): string {
 }
 
 async function copyBlob(
-  services: ApiServices,
+  services: Services,
   from: { bucket: BucketName; key: string },
   to: { bucket: BucketName; key: string },
 ): Promise<void> {
@@ -39,7 +39,7 @@ function asInput(f: StoredField) {
  * is removed again, so no template ever lacks its base.
  */
 export async function createTemplate(
-  services: ApiServices,
+  services: Services,
   userId: string,
   input: { fileId: string; name: string; description?: string; importFormFields?: boolean },
 ) {
@@ -79,7 +79,7 @@ export async function createTemplate(
 }
 
 /** Copy of a template: a new draft with its own base copy and new field ids; versions are not copied. */
-export async function duplicateTemplate(services: ApiServices, userId: string, templateId: string, name?: string) {
+export async function duplicateTemplate(services: Services, userId: string, templateId: string, name?: string) {
   const { repos } = services;
   const source = await repos.templates.getForUser(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
@@ -113,7 +113,7 @@ export async function duplicateTemplate(services: ApiServices, userId: string, t
 }
 
 /** Deletes the template, its fields, and every blob under templates/<id>/ (base and version snapshots). */
-export async function deleteTemplate(services: ApiServices, userId: string, templateId: string): Promise<void> {
+export async function deleteTemplate(services: Services, userId: string, templateId: string): Promise<void> {
   const { repos, blobs } = services;
   await repos.templates.delete(templateId, { userId });
   for (;;) {
@@ -135,7 +135,7 @@ export async function deleteTemplate(services: ApiServices, userId: string, temp
  */
 const MAX_SCANNED = 2000;
 export async function listTemplates(
-  services: ApiServices,
+  services: Services,
   userId: string,
   q: { limit: number; cursor?: string; status?: TemplateStatus; search?: string },
 ) {

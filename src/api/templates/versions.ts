@@ -1,4 +1,4 @@
-import type { ApiServices } from '../context.js';
+import type { Deps, Services } from '@/services/context.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
 import { cond, type StoredField } from '@/shared/database/ddb/index.js';
@@ -36,7 +36,7 @@ export interface LoadedTemplateVersion {
  * `publish_conflict`), then writes the snapshot; if that write fails the claim is rolled back.
  */
 export async function publishTemplate(
-  services: ApiServices,
+  services: Services,
   userId: string,
   templateId: string,
 ): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
@@ -93,7 +93,7 @@ export async function publishTemplate(
   return { version, publishedAt, fieldCount: fields.length };
 }
 
-export async function listVersions(services: ApiServices, userId: string, templateId: string) {
+export async function listVersions(services: Services, userId: string, templateId: string) {
   const template = await services.repos.templates.getForUser(userId, templateId);
   return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({
     version,
@@ -108,7 +108,7 @@ export async function listVersions(services: ApiServices, userId: string, templa
  * A number that was never published is NotFoundError, as is another user's template.
  */
 export async function loadTemplateVersion(
-  services: Pick<ApiServices, 'repos' | 'blobs'>,
+  services: Deps<'repos' | 'blobs'>,
   userId: string,
   templateId: string,
   version?: number | 'draft',
