@@ -5,7 +5,7 @@ import type { FileProcessingMessage, MessageHandler } from '@/shared/queue/index
 import { BlobNotFoundError } from '@/shared/storage/index.js';
 import { PdfError } from '@/pdf/errors.js';
 import { inspect } from '@/pdf/inspect/index.js';
-import { readAll } from '@/api/blobs/read.js';
+import { readAll } from '@/shared/storage/read.js';
 import type { Deps } from '@/services/context.js';
 
 /** Uploads are bounded by config; the page bound and time bound keep inspection of hostile files short. */

@@ -1,6 +1,7 @@
 import { baseKey } from '@/api/templates/service.js';
 import { TEMPLATE_STATUSES, type Template } from '@/shared/domain/template.js';
 import type { Deps } from '@/services/context.js';
+import { parseBlobKey } from '@/services/blob-keys.js';
 
 export interface IntegrityIssue {
   kind:
@@ -132,9 +133,9 @@ export async function runIntegrityCheck(
 
   const generatedBlobs = await listAll(services, 'generated');
   report.checked.generatedBlobs = generatedBlobs.length;
-  // Job results (users/<id>/jobs/…) belong to jobs, not to GeneratedPdf rows.
+  // Job results belong to jobs, not to GeneratedPdf rows: only single generated PDFs are checked.
   const strayGenerated = generatedBlobs.filter(
-    (b) => /\/generated\//.test(b.key) && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff,
+    (b) => parseBlobKey(b.key)?.kind === 'generated' && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff,
   );
   if (repair && strayGenerated.length)
     await blobs.deleteMany(

@@ -7,7 +7,7 @@ import { inspect } from '@/pdf/inspect/index.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams } from '../schemas/common.js';
-import { readAll } from '../blobs/read.js';
+import { readAll } from '@/shared/storage/read.js';
 import { fieldDto, upsertFieldItem } from '../templates/schemas.js';
 import { baseKey } from '../templates/service.js';
 import { assertPlacements } from './service.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Services } from '@/services/context.js';
@@ -6,6 +5,7 @@ import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
 import { BlobTooLargeError } from '@/shared/storage/index.js';
 import { fileMetadata, processFile } from '@/workers/file-processing.js';
+import { uploadKey } from '@/services/blob-keys.js';
 import { PdfSniffer } from './sniff.js';
 
 /** Signed upload and download URLs live this long. */
@@ -24,11 +24,6 @@ const REJECTION_STATUS: Record<string, number> = {
 
 export function fileTooLarge(maxBytes: number): AppError {
   return new AppError('file_too_large', `The file is larger than the limit of ${maxBytes} bytes`, 413, { maxBytes });
-}
-
-/** Where an upload's bytes live in the uploads bucket. */
-export function uploadKey(userId: string): string {
-  return `users/${userId}/uploads/${randomUUID()}.pdf`;
 }
 
 function safeFilename(name: string): string {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GenerationJob } from '@/shared/database/prisma/index.js';
 import { createJob, createJobBody } from '@/services/generation/jobs.js';
-import { jobResultKey } from '@/services/generation/result.js';
+import { jobResultKey } from '@/services/blob-keys.js';
 import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';

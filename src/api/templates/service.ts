@@ -4,15 +4,12 @@ import type { Template, TemplateStatus } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
 import { fileMetadata } from '@/workers/file-processing.js';
 import type { BucketName } from '@/shared/storage/index.js';
+import { templateBaseKey, templatePrefix } from '@/services/blob-keys.js';
 import { templateMetadata, type TemplateMetadata } from './schemas.js';
 
-/** Where a template's blobs live in the `files` bucket (its own copy: deleting the upload never breaks it). */
-export const templatePrefix = (templateId: string) => `templates/${templateId}/`;
-export const baseKeyOf = (templateId: string) => `templates/${templateId}/base.pdf`;
-export const versionKeyOf = (templateId: string, version: number) => `templates/${templateId}/versions/${version}.json`;
-
+/** Where a template's base PDF is in the `files` bucket (its own copy: deleting the upload never breaks it). */
 export function baseKey(t: Template): string {
-  return templateMetadata(t).baseKey ?? baseKeyOf(t.templateId);
+  return templateMetadata(t).baseKey ?? templateBaseKey(t.templateId);
 }
 
 async function copyBlob(
@@ -61,7 +58,7 @@ export async function createTemplate(
     status: 'draft',
     metadata: { pages },
   });
-  const key = baseKeyOf(template.templateId);
+  const key = templateBaseKey(template.templateId);
   try {
     await copyBlob(services, { bucket: 'uploads', key: file.s3Key }, { bucket: 'files', key });
   } catch (err) {
@@ -96,7 +93,7 @@ export async function duplicateTemplate(services: Services, userId: string, temp
     status: 'draft',
     metadata: meta,
   });
-  const key = baseKeyOf(copy.templateId);
+  const key = templateBaseKey(copy.templateId);
   try {
     await copyBlob(services, { bucket: 'files', key: baseKey(source) }, { bucket: 'files', key });
   } catch (err) {

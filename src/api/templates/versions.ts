@@ -2,9 +2,10 @@ import type { Deps, Services } from '@/services/context.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
 import { cond, type StoredField } from '@/shared/database/ddb/index.js';
-import { readAll } from '../blobs/read.js';
+import { readAll } from '@/shared/storage/read.js';
 import { templateMetadata } from './schemas.js';
-import { baseKey, versionKeyOf } from './service.js';
+import { templateVersionKey } from '@/services/blob-keys.js';
+import { baseKey } from './service.js';
 
 /**
  * Published versions. Publishing freezes the template and its fields as a JSON snapshot
@@ -47,7 +48,7 @@ export async function publishTemplate(
   const current = meta.publishedVersion;
   const version = (current ?? 0) + 1;
   const publishedAt = new Date().toISOString();
-  const snapshotKey = versionKeyOf(templateId, version);
+  const snapshotKey = templateVersionKey(templateId, version);
   const entry = { version, publishedAt, fieldCount: fields.length, snapshotKey };
   const previousStatus = template.status;
   try {

@@ -5,6 +5,7 @@ import { ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import type { Services } from '@/services/context.js';
+import { generatedKey } from '@/services/blob-keys.js';
 
 /** Drawn across every page of a test-mode document. */
 export const TEST_WATERMARK = 'TEST MODE';
@@ -25,10 +26,6 @@ export class PayloadInvalidError extends ValidationError {
 export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>): void {
   const issues = payloadErrors(validate(snapshot.fields, payload));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
-}
-
-export function generatedKey(userId: string, pdfId: string): string {
-  return `users/${userId}/generated/${pdfId}.pdf`;
 }
 
 export interface GenerateRequest {

@@ -4,10 +4,7 @@ import yazl from 'yazl';
 import { mergeDocuments } from '@/pdf/index.js';
 import type { GeneratedPdf, GenerationJob } from '@/shared/database/prisma/index.js';
 import type { Services } from '@/services/context.js';
-
-export function jobResultKey(job: GenerationJob): string {
-  return `users/${job.userId}/jobs/${job.id}/result.${job.output === 'zip' ? 'zip' : 'pdf'}`;
-}
+import { jobResultKey } from '@/services/blob-keys.js';
 
 /** Every completed document of a job, in record order (the recordKey ends with the index). */
 export async function jobDocuments(services: Services, job: GenerationJob): Promise<GeneratedPdf[]> {
