@@ -15,7 +15,7 @@ import {
   uploadUrlBody,
   uploadUrlResponse,
 } from './schemas.js';
-import { confirmUpload, createUploadUrl, removeFile, SIGNED_URL_TTL_SECONDS, uploadStream } from './service.js';
+import { confirmUpload, createUploadUrl, removeFile, SIGNED_URL_TTL_SECONDS, uploadStream } from '@/services/files/upload.js';
 
 const tags = ['files'];
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
-import { templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { templatePageSchema, templateStatusSchema, type Template, type TemplatePage } from '@/shared/domain/template.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
-
-export const templatePageSchema = z.object({ width: z.number(), height: z.number(), rotation: z.number().optional() });
 
 /** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
 export const templateDto = z.object({
@@ -57,7 +55,7 @@ export const versionEntry = z.object({ version: z.number().int(), publishedAt: i
 export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
 
 export interface TemplateMetadata {
-  pages?: { width: number; height: number; rotation?: number }[];
+  pages?: TemplatePage[];
   baseKey?: string;
   publishedVersion?: number;
   versions?: { version: number; publishedAt: string; fieldCount: number; snapshotKey: string }[];

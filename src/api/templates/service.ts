@@ -2,7 +2,7 @@ import type { Services } from '@/services/context.js';
 import { ConflictError } from '@/shared/errors.js';
 import type { Template, TemplateStatus } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
-import { fileMetadata } from '@/workers/file-processing.js';
+import { fileMetadata } from '@/services/files/metadata.js';
 import type { BucketName } from '@/shared/storage/index.js';
 import { templateBaseKey, templatePrefix } from '@/services/blob-keys.js';
 import { templateMetadata, type TemplateMetadata } from './schemas.js';

@@ -4,7 +4,8 @@ import type { Services } from '@/services/context.js';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
 import { BlobTooLargeError } from '@/shared/storage/index.js';
-import { fileMetadata, processFile } from '@/workers/file-processing.js';
+import { fileMetadata } from './metadata.js';
+import { processFile } from './process.js';
 import { uploadKey } from '@/services/blob-keys.js';
 import { PdfSniffer } from './sniff.js';
 
