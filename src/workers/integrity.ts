@@ -1,4 +1,4 @@
-import { baseKey } from '@/api/templates/service.js';
+import { baseKey } from '@/services/templates/metadata.js';
 import { TEMPLATE_STATUSES, type Template } from '@/shared/domain/template.js';
 import type { Deps } from '@/services/context.js';
 import { parseBlobKey } from '@/services/blob-keys.js';

@@ -5,7 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
-import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { loadTemplateVersion } from '@/services/templates/versions.js';
 import { S3BlobStore } from '@/shared/storage/index.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3.js';
 import { createTestApi, forEachApi, registerUser, type TestApi, type TestUser } from '../helpers/api.js';

@@ -9,7 +9,7 @@ import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams } from '../schemas/common.js';
 import { readAll } from '@/shared/storage/read.js';
 import { fieldDto, upsertFieldItem } from '../templates/schemas.js';
-import { baseKey } from '../templates/service.js';
+import { baseKey } from '@/services/templates/metadata.js';
 import { assertPlacements } from './service.js';
 
 const tags = ['fields'];

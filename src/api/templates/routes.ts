@@ -13,8 +13,9 @@ import {
   toTemplateDto,
   versionEntry,
 } from './schemas.js';
-import { baseKey, createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from './service.js';
-import { listVersions, publishTemplate } from './versions.js';
+import { baseKey } from '@/services/templates/metadata.js';
+import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
+import { listVersions, publishTemplate } from '@/services/templates/versions.js';
 
 const tags = ['templates'];
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];

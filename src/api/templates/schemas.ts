@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
-import { templatePageSchema, templateStatusSchema, type Template, type TemplatePage } from '@/shared/domain/template.js';
+import { templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { templateMetadata } from '@/services/templates/metadata.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
 
 /** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
@@ -53,18 +54,6 @@ export const duplicateBody = z.object({ name: z.string().min(1).max(200).optiona
 export const versionEntry = z.object({ version: z.number().int(), publishedAt: isoDate, fieldCount: z.number().int() });
 
 export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
-
-export interface TemplateMetadata {
-  pages?: TemplatePage[];
-  baseKey?: string;
-  publishedVersion?: number;
-  versions?: { version: number; publishedAt: string; fieldCount: number; snapshotKey: string }[];
-  [extra: string]: unknown;
-}
-
-export function templateMetadata(t: Template): TemplateMetadata {
-  return (t.metadata ?? {}) as TemplateMetadata;
-}
 
 export function toTemplateDto(t: Template): TemplateDto {
   const meta = templateMetadata(t);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { loadTemplateVersion } from '@/services/templates/versions.js';
 import type { EngineField } from '@/pdf/index.js';
 import type { Template } from '@/shared/domain/template.js';
 import type { Services } from '@/services/context.js';

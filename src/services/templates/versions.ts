@@ -3,9 +3,8 @@ import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
 import { cond, type StoredField } from '@/shared/database/ddb/index.js';
 import { readAll } from '@/shared/storage/read.js';
-import { templateMetadata } from './schemas.js';
 import { templateVersionKey } from '@/services/blob-keys.js';
-import { baseKey } from './service.js';
+import { baseKey, templateMetadata } from './metadata.js';
 
 /**
  * Published versions. Publishing freezes the template and its fields as a JSON snapshot
@@ -14,7 +13,8 @@ import { baseKey } from './service.js';
  * The template itself keeps `metadata.publishedVersion` (latest) and `metadata.versions` (list).
  */
 
-export interface TemplateSnapshot {
+/** The stored form of a published version (templates/<id>/versions/<n>.json). */
+export interface PublishedVersionFile {
   version: number;
   publishedAt: string;
   template: Template;
@@ -72,7 +72,7 @@ export async function publishTemplate(
     if (err instanceof ConflictError) throw new ConflictError('publish_conflict', 'The template was published concurrently; try again');
     throw err;
   }
-  const snapshot: TemplateSnapshot = {
+  const snapshot: PublishedVersionFile = {
     version,
     publishedAt,
     template: { ...template, status: 'active' },
@@ -124,7 +124,7 @@ export async function loadTemplateVersion(
   }
   const entry = (meta.versions ?? []).find((v) => v.version === wanted);
   if (!entry) throw new NotFoundError('Template version', String(wanted));
-  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as TemplateSnapshot;
+  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as PublishedVersionFile;
   const base = await readAll(blobs, 'files', snapshot.baseKey);
   return { template: snapshot.template, fields: snapshot.fields, base, version: snapshot.version };
 }

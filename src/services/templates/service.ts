@@ -5,12 +5,7 @@ import type { StoredField } from '@/shared/database/ddb/index.js';
 import { fileMetadata } from '@/services/files/metadata.js';
 import type { BucketName } from '@/shared/storage/index.js';
 import { templateBaseKey, templatePrefix } from '@/services/blob-keys.js';
-import { templateMetadata, type TemplateMetadata } from './schemas.js';
-
-/** Where a template's base PDF is in the `files` bucket (its own copy: deleting the upload never breaks it). */
-export function baseKey(t: Template): string {
-  return templateMetadata(t).baseKey ?? templateBaseKey(t.templateId);
-}
+import { baseKey, templateMetadata, type TemplateMetadata } from './metadata.js';
 
 async function copyBlob(
   services: Services,
