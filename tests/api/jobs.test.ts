@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
 import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
-import { settleStalledJobs, type SettledJob } from '@/services/generation/stalled-jobs.js';
+import { settleStalledJobs, type SettledJob } from '@/services/maintenance/stalled-jobs.js';
 import { jobResultKey } from '@/services/blob-keys.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/workers/cleanup.js';
-import { runIntegrityCheck } from '@/workers/integrity.js';
+import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
+import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import type { Services } from '@/services/context.js';
 import { errorResponses } from '../schemas/common.js';
 

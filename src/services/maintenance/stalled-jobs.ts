@@ -1,4 +1,4 @@
-import { finalizeJob } from './jobs.js';
+import { finalizeJob } from '@/services/generation/jobs.js';
 import type { Services } from '@/services/context.js';
 
 /**
