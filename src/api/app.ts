@@ -12,7 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from '@/shared/config/index.js';
 import problem from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
-import type { ApiServices } from './context.js';
+import type { Services } from '@/services/context.js';
 import authenticate from './plugins/authenticate.js';
 import { registerStudio, storageOrigins } from './plugins/studio.js';
 import audit from './plugins/audit.js';
@@ -43,7 +43,7 @@ export interface AppOptions {
   /** Directory of the built studio (web/dist); served at / when it exists. */
   studioDir?: string;
   /** Without services only /health and /docs exist (e.g. while dependencies are down). */
-  services?: ApiServices;
+  services?: Services;
   logger?: boolean | object;
 }
 

@@ -1,5 +1,5 @@
-import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
-import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/workers/cleanup.js';
+import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
+import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { lambdaServices } from './shared/runtime.js';
 
 export interface ScheduledCleanupEvent {

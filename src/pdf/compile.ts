@@ -1,12 +1,11 @@
-import type { PDFDict, PDFPage, PDFRef } from 'pdf-lib';
 import { visibleBox } from './coordinates.js';
 import { PdfError } from './errors.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { loadPdf } from './load.js';
 import type { PreparedField } from './render/draw.js';
-import { readBaseXref, type BaseXref, type TrailerInfo } from './render/incremental.js';
-import type { PreparedPage } from './render/page-bytes.js';
+import { readBaseXref } from './render/incremental.js';
 import { resourceNames } from './render/page-update.js';
+import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
@@ -18,32 +17,6 @@ export interface CompiledTemplate {
 
 export interface CompileOptions {
   fonts?: FontRegistry;
-}
-
-export interface BasePage {
-  ref: PDFRef;
-  dict: PDFDict;
-  page: PDFPage;
-  /** The page's parts serialised for the incremental path (on first use). */
-  prepared?: PreparedPage;
-}
-
-/** What generate needs from compile (internal). */
-export interface CompiledState {
-  /** The base bytes documents are built on (decrypted when the upload needed it). */
-  bytes: Uint8Array;
-  pages: BasePage[];
-  fields: PreparedField[];
-  fonts: FontRegistry;
-  /** Incremental updates possible: the base's xref tail was found. */
-  xref: BaseXref | undefined;
-  trailer: TrailerInfo;
-  /** First free object number after the base's. */
-  nextObject: number;
-  /** Resource-name prefix unused by the base's pages. */
-  prefix: string;
-  /** Some field fills a form field of the base itself. */
-  usesBaseForm: boolean;
 }
 
 function choosePrefix(pages: BasePage[]): string {

@@ -1,7 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import type { PDFDict } from 'pdf-lib';
 import { PDFContext, PDFDocument } from 'pdf-lib';
-import type { CompiledState } from './compile.js';
+import type { CompiledState } from './compiled-state.js';
 import { PdfError } from './errors.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';

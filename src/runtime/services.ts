@@ -1,4 +1,4 @@
-import type { ApiServices } from '@/api/context.js';
+import type { Services } from '@/services/context.js';
 import { AccessTokens } from '@/shared/auth/jwt.js';
 import { createDdbRepositories } from '@/shared/database/ddb/index.js';
 import { createRepositories } from '@/shared/database/prisma/index.js';
@@ -6,7 +6,7 @@ import { getPrisma } from '@/shared/database/prisma/client.js';
 import type { Infrastructure } from './infrastructure.js';
 
 /** The services the API and workers use, on the infrastructure this process brought up. */
-export function createServices(infra: Infrastructure): ApiServices {
+export function createServices(infra: Infrastructure): Services {
   const { config } = infra;
   return {
     config,

@@ -1,85 +1,12 @@
-import type { ApiServices } from '@/api/context.js';
+import type { Services } from '@/services/context.js';
 import type { CleanupMessage } from '@/shared/queue/messages.js';
 import type { MessageHandler } from '@/shared/queue/types.js';
-import { settleStalledJobs } from '@/services/generation/stalled-jobs.js';
-import type { GenerationServices } from '@/services/generation/types.js';
-import { runIntegrityCheck } from './integrity.js';
-
-export type CleanupServices = Pick<ApiServices, 'config' | 'repos' | 'blobs'>;
-
-export interface CleanupReport {
-  expiredPdfs: number;
-  uploadsRemoved: number;
-  orphanBlobsRemoved: number;
-}
-
-/**
- * The seed's `cleanup_expired_pdfs`: generated PDFs past expiresAt (or, with olderThanDays, created
- * longer ago than that) lose their blob, then their row — blob first, so a crash leaves a row the
- * next run finds again, never an unreachable blob. Pages through any backlog.
- */
-export async function cleanupExpiredPdfs(services: CleanupServices, olderThanDays?: number, now = new Date()): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
-    if (batch.length === 0) return removed;
-    const keys = batch.filter((p) => p.storageKey).map((p) => p.storageKey!);
-    if (keys.length > 0) await services.blobs.deleteMany('generated', keys);
-    removed += await services.repos.generatedPdfs.deleteMany(batch.map((p) => p.id));
-  }
-}
-
-async function* allUsers(services: CleanupServices) {
-  for (let page = 1; ; page++) {
-    const res = await services.repos.users.list({ page, limit: 100 });
-    yield* res.items;
-    if (page * 100 >= res.total) return;
-  }
-}
-
-/**
- * Unreferenced uploads. Templates keep their own copy of the base PDF (templates/<id>/base.pdf in
- * the files bucket), so an uploaded file is the user's library item until they delete it — cleanup
- * never touches a `ready` upload. It removes (older than `olderThanHours`, default 24, so uploads
- * in flight are safe): signed-URL uploads never confirmed (status `uploaded`) with their blob, and
- * blobs in the uploads bucket that no file row names (a crash between blob and row).
- */
-export async function cleanupOrphanedUploads(
-  services: CleanupServices,
-  opts: { olderThanHours?: number; dryRun?: boolean; now?: Date } = {},
-): Promise<{ uploadsRemoved: number; orphanBlobsRemoved: number }> {
-  const cutoff = (opts.now ?? new Date()).getTime() - (opts.olderThanHours ?? 24) * 3_600_000;
-  const known = new Set<string>();
-  let uploadsRemoved = 0;
-  for await (const user of allUsers(services)) {
-    for (let page = 1; ; page++) {
-      const res = await services.repos.files.listByUser(user.id, { page, limit: 100 });
-      for (const f of res.items) {
-        if (f.status === 'uploaded' && f.createdAt.getTime() < cutoff) {
-          uploadsRemoved++;
-          if (!opts.dryRun) {
-            await services.blobs.delete('uploads', f.s3Key);
-            await services.repos.files.delete(user.id, f.id);
-          }
-        } else known.add(f.s3Key);
-      }
-      if (page * 100 >= res.total) break;
-    }
-  }
-  let orphanBlobsRemoved = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await services.blobs.list('uploads', { cursor, limit: 500 });
-    const orphans = page.items.filter((b) => !known.has(b.key) && b.lastModified.getTime() < cutoff).map((b) => b.key);
-    orphanBlobsRemoved += orphans.length;
-    if (!opts.dryRun && orphans.length > 0) await services.blobs.deleteMany('uploads', orphans);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return { uploadsRemoved, orphanBlobsRemoved };
-}
+import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
+import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
+import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
 
 /** cleanup consumer: the four actions of the cleanup queue. */
-export function cleanupHandler(services: GenerationServices): MessageHandler<CleanupMessage> {
+export function cleanupHandler(services: Services): MessageHandler<CleanupMessage> {
   return async ({ body }) => {
     if (body.action === 'cleanup_expired_pdfs') await cleanupExpiredPdfs(services, body.olderThanDays);
     else if (body.action === 'cleanup_orphaned_files')

@@ -1,103 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { NotFoundError } from '@/shared/errors.js';
 import type { FileProcessingMessage, MessageHandler } from '@/shared/queue/index.js';
-import { BlobNotFoundError } from '@/shared/storage/index.js';
-import { PdfError } from '@/pdf/errors.js';
-import { inspect } from '@/pdf/inspect/index.js';
-import { readAll } from '@/api/blobs/read.js';
-import type { WorkerServices } from './types.js';
-
-/** Uploads are bounded by config; the page bound and time bound keep inspection of hostile files short. */
-const MAX_PAGES = 2000;
-const INSPECT_TIMEOUT_MS = 20_000;
-
-/** What processing stores in `uploaded_files.metadata` (merged into what is there). */
-export interface FileMetadata {
-  pageCount?: number;
-  pages?: { width: number; height: number; rotation: number }[];
-  /** The AcroForm fields of the PDF as suggested template fields (domain FieldInput, defaults filled). */
-  formFields?: unknown[];
-  sha256?: string;
-  pdfVersion?: string;
-  encrypted?: boolean;
-  xfa?: boolean;
-  xfaOnly?: boolean;
-  notes?: string[];
-  /** Set when processing failed for good (the PDF is unusable): the PdfError code and message. */
-  error?: { code: string; message: string };
-  [extra: string]: unknown;
-}
-
-export function fileMetadata(file: UploadedFile): FileMetadata {
-  return (file.metadata && typeof file.metadata === 'object' && !Array.isArray(file.metadata) ? file.metadata : {}) as FileMetadata;
-}
-
-/**
- * The file-processing job: reads the uploaded blob, inspects it (pages, sizes, AcroForm fields) and
- * stores the result in the file's metadata with status 'ready'; an unusable PDF (not a PDF, empty,
- * corrupt, needs a password, too many pages) becomes status 'failed' with `metadata.error`.
- *
- * Idempotent: a file already 'ready' or 'failed' is returned unchanged, so a redelivered message
- * does nothing; a crash while 'processing' is simply redone (inspection is deterministic).
- * Transient errors (storage, database) throw, for the queue to retry. NotFoundError when the file
- * row is gone (deleted meanwhile) — the queue handler treats that as done.
- */
-export async function processFile(services: WorkerServices, message: { fileId: string; userId: string }): Promise<UploadedFile> {
-  const { repos, blobs, config } = services;
-  const { fileId, userId } = message;
-  const file = await repos.files.get(userId, fileId);
-  if (file.status === 'ready' || file.status === 'failed') return file;
-  if (file.status !== 'processing') await repos.files.updateStatus(userId, fileId, 'processing');
-
-  let bytes: Uint8Array;
-  try {
-    bytes = await readAll(blobs, 'uploads', file.s3Key, config.limits.maxUploadBytes);
-  } catch (err) {
-    if (err instanceof BlobNotFoundError)
-      return fail(services, file, { code: 'file_missing', message: 'The uploaded bytes are missing from storage' });
-    throw err;
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let result;
-  try {
-    result = await inspect(bytes, {
-      limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS },
-    });
-  } catch (err) {
-    if (err instanceof PdfError) return fail(services, file, { code: err.code, message: err.message }, { sha256 });
-    throw err;
-  }
-  const metadata: FileMetadata = {
-    pageCount: result.pageCount,
-    pages: result.pages.map((p) => ({ width: p.width, height: p.height, rotation: p.rotation })),
-    formFields: result.suggestedFields,
-    sha256,
-    pdfVersion: result.pdfVersion,
-    encrypted: result.encrypted,
-    xfa: result.xfa,
-    xfaOnly: result.xfaOnly,
-    notes: result.notes,
-  };
-  await repos.files.updateMetadata(userId, fileId, JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>);
-  return repos.files.updateStatus(userId, fileId, 'ready');
-}
-
-async function fail(
-  services: WorkerServices,
-  file: UploadedFile,
-  error: { code: string; message: string },
-  extra: Record<string, unknown> = {},
-): Promise<UploadedFile> {
-  await services.repos.files.updateMetadata(file.userId, file.id, { ...extra, error });
-  return services.repos.files.updateStatus(file.userId, file.id, 'failed');
-}
+import type { Deps } from '@/services/context.js';
+import { processFile } from '@/services/files/process.js';
 
 /**
  * The queue consumer's handler (embedded pg-boss consumer and the SQS Lambda alike). A file that
  * no longer exists is done, not an error: retrying cannot bring it back.
  */
-export function fileProcessingHandler(services: WorkerServices): MessageHandler<FileProcessingMessage> {
+export function fileProcessingHandler(services: Deps<'config' | 'repos' | 'blobs'>): MessageHandler<FileProcessingMessage> {
   return async ({ body }) => {
     try {
       await processFile(services, { fileId: body.fileId, userId: body.userId });

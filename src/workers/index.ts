@@ -1,4 +1,4 @@
-import type { ApiServices } from '@/api/context.js';
+import type { Services } from '@/services/context.js';
 import type { StopConsumer } from '@/shared/queue/types.js';
 import { cleanupHandler } from './cleanup.js';
 import { emailNotificationsHandler } from './email-notifications.js';
@@ -26,7 +26,7 @@ export const CLEANUP_SCHEDULES = [
  * One consumer per queue on the configured driver (embedded: pg-boss inside `npm start`). Returns
  * stop(), which stops consuming and waits for in-flight messages.
  */
-export async function startWorkers(services: ApiServices, opts: WorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
+export async function startWorkers(services: Services, opts: WorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
   const { queue } = services;
   const stops: StopConsumer[] = [];
   stops.push(await queue.consume('pdf-generation', pdfGenerationHandler(services), { concurrency: opts.pdfConcurrency ?? 2 }));

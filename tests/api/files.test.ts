@@ -5,12 +5,13 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
-import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { loadTemplateVersion } from '@/services/templates/versions.js';
 import { S3BlobStore } from '@/shared/storage/index.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3.js';
 import { createTestApi, forEachApi, registerUser, type TestApi, type TestUser } from '../helpers/api.js';
 import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
-import { fileProcessingHandler, processFile } from '@/workers/file-processing.js';
+import { processFile } from '@/services/files/process.js';
+import { fileProcessingHandler } from '@/workers/file-processing.js';
 import { fixture, makePdf, multipartBody, upload, uploadOk } from './upload-helpers.js';
 
 async function blobCount(api: TestApi): Promise<number> {

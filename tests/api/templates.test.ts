@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, expect, it } from 'vitest';
-import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { loadTemplateVersion } from '@/services/templates/versions.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
 import { makePdf, uploadOk } from './upload-helpers.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '@/api/app.js';
-import type { ApiServices } from '@/api/context.js';
+import type { Services } from '@/services/context.js';
 import { AccessTokens } from '@/shared/auth/jwt.js';
 import { loadConfig, type Config } from '@/shared/config/index.js';
 import { LocalBlobStore } from '@/shared/storage/index.js';
@@ -19,7 +19,7 @@ import { startTestDynamo, type TestDynamo } from './dynamodb.js';
  */
 export interface TestApi {
   app: FastifyInstance;
-  services: ApiServices;
+  services: Services;
   db: TestDatabase;
   dynamo: TestDynamo;
   dataDir: string;
@@ -41,7 +41,7 @@ export async function createTestApi(backend: PostgresBackend, env: Record<string
   // The embedded queue on the test's own database: the same durable pg-boss path as `npm start`.
   const queue = new PgBossQueueDriver({ connectionString: db.url, poolMax: 2 });
   await queue.start();
-  const services: ApiServices = {
+  const services: Services = {
     config,
     repos: { ...db.repos, ...dynamo.repos },
     blobs: new LocalBlobStore({ root: path.join(dataDir, 'blobs'), signingSecret }),

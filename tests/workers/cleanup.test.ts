@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { cleanupHandler } from '@/workers/cleanup.js';
-import { runIntegrityCheck } from '@/workers/integrity.js';
+import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { createTemplate } from '../api/generate-fixtures.js';
 

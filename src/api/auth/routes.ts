@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { UnauthorizedError } from '@/shared/auth/jwt.js';
 import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
 import { apiKeySchema, loginBody, profileInput, refreshBody, registerBody, sessionSchema, tokensSchema, userSchema } from './schemas.js';
 
 /** Register, login, refresh (rotating, reuse-detecting), logout, me, profile, API keys, admin users, audit. */
-export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, tokens, config } = services;
   const ttl = config.auth.refreshTtlSeconds;
   // Logins and sign-ups are what attackers hammer: a much tighter limit than the global one.

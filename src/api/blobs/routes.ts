@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { attachmentDisposition, SignedUrlInvalidError, verifySignedUrl } from '@/shared/storage/index.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { problemSchema } from '../schemas/common.js';
 
 const tags = ['blobs'];
@@ -15,7 +15,7 @@ const errors = { 403: problemSchema, 404: problemSchema, 413: problemSchema } as
  * streams the body in within the signed byte bound. Expired → 403 `signed_url_expired`, anything
  * tampered → 403 `signed_url_invalid` (storage's codes). Only registered with the local driver.
  */
-export const blobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { blobs, signingSecret } = services;
   // Bodies of signed PUTs are streamed by the handler itself, whatever their content type.
   app.removeAllContentTypeParsers();

@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationError } from '@/shared/errors.js';
 import { fieldInputSchema } from '@/shared/domain/field.js';
-import { FieldsNotInTemplateError, positionUpdateSchema, type FieldPatch, type StoredField } from '@/shared/database/ddb/index.js';
-import { inspect } from '@/pdf/inspect/index.js';
-import type { ApiServices } from '../context.js';
+import { positionUpdateSchema, type FieldPatch } from '@/shared/database/ddb/index.js';
+import type { Services } from '@/services/context.js';
+import { importFormFields } from '@/services/fields/import.js';
+import { createField, deleteField, listFields, saveFields, updateField, updatePositions } from '@/services/fields/save.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams } from '../schemas/common.js';
-import { readAll } from '../blobs/read.js';
 import { fieldDto, upsertFieldItem } from '../templates/schemas.js';
-import { baseKey } from '../templates/service.js';
-import { assertPlacements } from './service.js';
 
 const tags = ['fields'];
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
@@ -38,11 +35,9 @@ const positionsBody = z.object({ updates: z.array(positionUpdateSchema).max(1000
 const upsertBody = z.object({ fields: z.array(upsertFieldItem).max(1000), deleteMissing: z.boolean().optional() });
 
 /** Fields of a template: list, create, update, delete, batch positions, batch upsert, AcroForm import. */
-export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
-  const { repos, blobs } = services;
-  // Every route first proves the caller owns the template: the fields table knows nothing of users.
-  const owned = (request: Parameters<typeof currentUser>[0], templateId: string) =>
-    repos.templates.getForUser(currentUser(request).userId, templateId);
+export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  // Each use case first proves the caller owns the template (services/fields).
+  const userOf = (request: Parameters<typeof currentUser>[0]) => currentUser(request).userId;
 
   app.get(
     '/api/templates/:id/fields',
@@ -56,10 +51,7 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
         response: { 200: items, ...errorResponses },
       },
     },
-    async (request) => {
-      const template = await owned(request, request.params.id);
-      return { items: await repos.fields.listByTemplate(template.templateId) };
-    },
+    async (request) => ({ items: await listFields(services, userOf(request), request.params.id) }),
   );
 
   app.post(
@@ -75,14 +67,12 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       },
     },
     async (request, reply) => {
-      const template = await owned(request, request.params.id);
-      assertPlacements(template, [{ placement: request.body, prefix: 'body' }]);
-      const field = await repos.fields.create({ ...request.body, templateId: template.templateId });
+      const field = await createField(services, userOf(request), request.params.id, request.body);
       request.audit = {
         action: 'fields.create',
         resourceType: 'field',
         resourceId: field.fieldId,
-        details: { templateId: template.templateId },
+        details: { templateId: field.templateId },
       };
       return reply.code(201).send({ field });
     },
@@ -101,21 +91,13 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       },
     },
     async (request) => {
-      const template = await owned(request, request.params.id);
-      const current = await repos.fields.get(request.params.fieldId, { templateId: template.templateId });
       const body = request.body;
-      assertPlacements(template, [
-        {
-          placement: { page: body.page ?? current.page, position: body.position ?? current.position, size: body.size ?? current.size },
-          prefix: 'body',
-        },
-      ]);
-      const field = await repos.fields.update(current.fieldId, body as FieldPatch, { templateId: template.templateId });
+      const field = await updateField(services, userOf(request), request.params.id, request.params.fieldId, body as FieldPatch);
       request.audit = {
         action: 'fields.update',
         resourceType: 'field',
         resourceId: field.fieldId,
-        details: { templateId: template.templateId, fields: Object.keys(body) },
+        details: { templateId: field.templateId, fields: Object.keys(body) },
       };
       return { field };
     },
@@ -128,13 +110,12 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       schema: { tags, security, params: fieldParams, response: { 204: z.null(), ...errorResponses } },
     },
     async (request, reply) => {
-      const template = await owned(request, request.params.id);
-      await repos.fields.delete(request.params.fieldId, { templateId: template.templateId });
+      await deleteField(services, userOf(request), request.params.id, request.params.fieldId);
       request.audit = {
         action: 'fields.delete',
         resourceType: 'field',
         resourceId: request.params.fieldId,
-        details: { templateId: template.templateId },
+        details: { templateId: request.params.id },
       };
       return reply.code(204).send(null);
     },
@@ -154,37 +135,11 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       },
     },
     async (request) => {
-      const template = await owned(request, request.params.id);
-      const { updates } = request.body;
-      const current = new Map((await repos.fields.listByTemplate(template.templateId)).map((f) => [f.fieldId, f]));
-      const foreign = updates.map((u, i) => ({ u, i })).filter(({ u }) => !current.has(u.fieldId));
-      if (foreign.length) {
-        // Unknown and other templates' fields read alike: no hint about anyone else's data.
-        throw new ValidationError(
-          `${foreign.length} field(s) do not belong to this template`,
-          foreign.map(({ u, i }) => ({
-            path: `body.updates.${i}.fieldId`,
-            code: 'field_not_in_template',
-            message: `field ${u.fieldId} does not belong to template ${template.templateId}`,
-          })),
-          'fields_not_in_template',
-        );
-      }
-      assertPlacements(
-        template,
-        updates.map((u, i) => {
-          const f = current.get(u.fieldId) as StoredField;
-          return {
-            placement: { page: u.page ?? f.page, position: u.position ?? f.position, size: u.size ?? f.size },
-            prefix: `body.updates.${i}`,
-          };
-        }),
-      );
-      const updated = await repos.fields.batchUpdatePositions(updates, { templateId: template.templateId });
+      const updated = await updatePositions(services, userOf(request), request.params.id, request.body.updates);
       request.audit = {
         action: 'fields.positions',
         resourceType: 'template',
-        resourceId: template.templateId,
+        resourceId: request.params.id,
         details: { count: updated.length },
       };
       return { updated: updated.length, items: updated };
@@ -205,36 +160,15 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       },
     },
     async (request) => {
-      const template = await owned(request, request.params.id);
-      const { fields, deleteMissing } = request.body;
-      assertPlacements(
-        template,
-        fields.map((f, i) => ({ placement: f, prefix: `body.fields.${i}` })),
-      );
-      try {
-        const saved = await repos.fields.batchUpsert(template.templateId, fields, { removeMissing: deleteMissing });
-        request.audit = {
-          action: 'fields.upsert',
-          resourceType: 'template',
-          resourceId: template.templateId,
-          details: { count: saved.length, deleteMissing: Boolean(deleteMissing) },
-        };
-        return { items: deleteMissing ? saved : await repos.fields.listByTemplate(template.templateId) };
-      } catch (err) {
-        if (err instanceof FieldsNotInTemplateError) {
-          const index = new Map(fields.map((f, i) => [f.fieldId, i]));
-          throw new ValidationError(
-            err.message,
-            err.fieldIds.map((id) => ({
-              path: `body.fields.${index.get(id) ?? 0}.fieldId`,
-              code: 'field_not_in_template',
-              message: `field ${id} belongs to another template`,
-            })),
-            'fields_not_in_template',
-          );
-        }
-        throw err;
-      }
+      const { deleteMissing } = request.body;
+      const { saved, items } = await saveFields(services, userOf(request), request.params.id, request.body);
+      request.audit = {
+        action: 'fields.upsert',
+        resourceType: 'template',
+        resourceId: request.params.id,
+        details: { count: saved, deleteMissing: Boolean(deleteMissing) },
+      };
+      return { items };
     },
   );
 
@@ -251,19 +185,11 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       },
     },
     async (request) => {
-      const template = await owned(request, request.params.id);
-      const result = await inspect(await readAll(blobs, 'files', baseKey(template)));
-      // Not imported yet: neither linked to the form field nor already a field of that name (one the
-      // user unlinked to draw it at its own box would otherwise come back as a duplicate).
-      const current = await repos.fields.listByTemplate(template.templateId);
-      const linked = new Set(current.map((f) => f.advanced.acroFormName).filter(Boolean));
-      const names = new Set(current.map((f) => f.name));
-      const fresh = result.suggestedFields.filter((f) => !linked.has(f.advanced.acroFormName) && !names.has(f.name));
-      const saved = fresh.length ? await repos.fields.batchUpsert(template.templateId, fresh) : [];
+      const saved = await importFormFields(services, userOf(request), request.params.id);
       request.audit = {
         action: 'fields.import_form_fields',
         resourceType: 'template',
-        resourceId: template.templateId,
+        resourceId: request.params.id,
         details: { count: saved.length },
       };
       return { items: saved };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { ValidationError } from '@/shared/errors.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, pageOf, problemSchema } from '../schemas/common.js';
 import {
@@ -15,7 +15,7 @@ import {
   uploadUrlBody,
   uploadUrlResponse,
 } from './schemas.js';
-import { confirmUpload, createUploadUrl, removeFile, SIGNED_URL_TTL_SECONDS, uploadStream } from './service.js';
+import { confirmUpload, createUploadUrl, removeFile, SIGNED_URL_TTL_SECONDS, uploadStream } from '@/services/files/upload.js';
 
 const tags = ['files'];
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
@@ -36,7 +36,7 @@ function toDto(file: UploadedFile): z.output<typeof fileSchema> {
 }
 
 /** Uploaded PDFs: multipart or signed-URL upload, list, get, content, download URL, delete, stats. */
-export const fileRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs, config } = services;
   await app.register(multipart, { limits: { fileSize: config.limits.maxUploadBytes, files: 1, fields: 10, parts: 12 } });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { preflight } from '@/pdf/index.js';
 import { generateAndStore } from '@/services/generation/generate.js';
 import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate, problemSchema } from '../schemas/common.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
@@ -42,7 +42,7 @@ const preflightResponse = z.object({
 });
 
 /** Synchronous generation and preflight. */
-export const generateRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   app.post(
     '/api/templates/:id/preflight',
     {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/workers/cleanup.js';
-import { runIntegrityCheck } from '@/workers/integrity.js';
-import type { ApiServices } from '../context.js';
+import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
+import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
+import type { Services } from '@/services/context.js';
 import { errorResponses } from '../schemas/common.js';
 
 const tags = ['admin'];
@@ -11,7 +11,7 @@ const tags = ['admin'];
  * On-demand maintenance for administrators: the same code the cleanup queue runs on its schedule,
  * run inline so the caller gets the result.
  */
-export const adminRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   app.post(
     '/api/admin/cleanup',
     {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { ConflictError } from '@/shared/errors.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate, isoDateNullable, pageOf, pageQuery } from '../schemas/common.js';
 
@@ -43,7 +43,7 @@ export function toPdfDto(p: GeneratedPdf) {
 }
 
 /** The caller's generated documents: list, get, signed download URL, delete (row and blob). */
-export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs } = services;
 
   app.get(

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GenerationJob } from '@/shared/database/prisma/index.js';
 import { createJob, createJobBody } from '@/services/generation/jobs.js';
-import { jobResultKey } from '@/services/generation/result.js';
+import { jobResultKey } from '@/services/blob-keys.js';
 import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
@@ -39,7 +39,7 @@ const headers = z.object({
 });
 
 /** Async generation: create (Idempotency-Key honoured), list, status with per-record errors and result URL. */
-export const jobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs } = services;
 
   async function toDto(job: GenerationJob, withUrl: boolean) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 
 export interface AuditNote {
   action?: string;
@@ -37,7 +37,7 @@ function actionFromRoute(method: string, url: string): string {
  * a 2xx can read its own audit row straight away (an onResponse write raced the next request). A
  * failed audit write is logged and never turns a successful mutation into an error.
  */
-async function auditPlugin(app: FastifyInstance, opts: { services: ApiServices }): Promise<void> {
+async function auditPlugin(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.decorateRequest('audit', null);
   app.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
     if (!MUTATING.has(request.method) || reply.statusCode >= 400) return payload;

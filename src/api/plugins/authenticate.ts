@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { UnauthorizedError, type Role } from '@/shared/auth/jwt.js';
 import { ForbiddenError } from '@/shared/errors.js';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 
 export interface RequestAuth {
   userId: string;
@@ -33,7 +33,7 @@ export function currentUser(request: FastifyRequest): RequestAuth {
  * Two ways in: `Authorization: Bearer <access token>` (the studio) or `x-api-key` (servers). An
  * API key acts as its user; both are checked on every request (keys can be revoked at once).
  */
-async function authenticatePlugin(app: FastifyInstance, opts: { services: ApiServices }): Promise<void> {
+async function authenticatePlugin(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const { tokens, repos } = opts.services;
   app.decorateRequest('auth', null);
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams, isoDate } from '../schemas/common.js';
 import {
@@ -13,15 +13,16 @@ import {
   toTemplateDto,
   versionEntry,
 } from './schemas.js';
-import { baseKey, createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from './service.js';
-import { listVersions, publishTemplate } from './versions.js';
+import { baseKey } from '@/services/templates/metadata.js';
+import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
+import { listVersions, publishTemplate } from '@/services/templates/versions.js';
 
 const tags = ['templates'];
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 const templateEnvelope = z.object({ template: templateDto });
 
 /** Templates (DynamoDB): create from an upload, list/search, get with fields, update, duplicate, archive, delete, stats, base PDF, versions. */
-export const templateRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs } = services;
 
   app.post(

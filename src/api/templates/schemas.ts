@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
-import { templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { templateMetadata } from '@/services/templates/metadata.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
-
-export const templatePageSchema = z.object({ width: z.number(), height: z.number(), rotation: z.number().optional() });
 
 /** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
 export const templateDto = z.object({
@@ -55,18 +54,6 @@ export const duplicateBody = z.object({ name: z.string().min(1).max(200).optiona
 export const versionEntry = z.object({ version: z.number().int(), publishedAt: isoDate, fieldCount: z.number().int() });
 
 export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
-
-export interface TemplateMetadata {
-  pages?: { width: number; height: number; rotation?: number }[];
-  baseKey?: string;
-  publishedVersion?: number;
-  versions?: { version: number; publishedAt: string; fieldCount: number; snapshotKey: string }[];
-  [extra: string]: unknown;
-}
-
-export function templateMetadata(t: Template): TemplateMetadata {
-  return (t.metadata ?? {}) as TemplateMetadata;
-}
 
 export function toTemplateDto(t: Template): TemplateDto {
   const meta = templateMetadata(t);

@@ -13,7 +13,7 @@ export function registerIntegrityCommand(program: Command): void {
     .action(async (opts: { repair: boolean; json: boolean }) => {
       const { startInfrastructure } = await import('@/runtime/infrastructure.js');
       const { createServices } = await import('@/runtime/services.js');
-      const { runIntegrityCheck } = await import('@/workers/integrity.js');
+      const { runIntegrityCheck } = await import('@/services/maintenance/integrity.js');
       const infra = await startInfrastructure(getConfig());
       try {
         const report = await runIntegrityCheck(createServices(infra), { repair: opts.repair });

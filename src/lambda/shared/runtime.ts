@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ApiServices } from '@/api/context.js';
+import type { Services } from '@/services/context.js';
 import { loadConfig } from '@/shared/config/index.js';
 import { startInfrastructure, type Infrastructure } from '@/runtime/infrastructure.js';
 import { createServices } from '@/runtime/services.js';
@@ -24,10 +24,10 @@ export async function resolveDatabasePassword(
   if (!env.DB_USER && secret.username) env.DB_USER = secret.username;
 }
 
-let ready: Promise<{ infra: Infrastructure; services: ApiServices }> | undefined;
+let ready: Promise<{ infra: Infrastructure; services: Services }> | undefined;
 
 /** Services for this Lambda container, built once (cold start) from configuration; reused while warm. */
-export function lambdaServices(): Promise<{ infra: Infrastructure; services: ApiServices }> {
+export function lambdaServices(): Promise<{ infra: Infrastructure; services: Services }> {
   ready ??= (async () => {
     await resolveDatabasePassword();
     const infra = await startInfrastructure(loadConfig(process.env));

@@ -3,7 +3,7 @@ import { PDFCheckBox, PDFDropdown, PDFName, PDFRadioGroup, PDFTextField, TextAli
 import { toPdfRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
-import type { CompiledState } from '../compile.js';
+import type { CompiledState } from '../compiled-state.js';
 import type { GenerationWarning } from '../types.js';
 import { parseColor } from './canvas.js';
 import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';

@@ -4,7 +4,8 @@ import type { GenerationWarning } from '@/pdf/index.js';
 import { ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
-import type { GenerationServices } from './types.js';
+import type { Services } from '@/services/context.js';
+import { generatedKey } from '@/services/blob-keys.js';
 
 /** Drawn across every page of a test-mode document. */
 export const TEST_WATERMARK = 'TEST MODE';
@@ -25,10 +26,6 @@ export class PayloadInvalidError extends ValidationError {
 export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>): void {
   const issues = payloadErrors(validate(snapshot.fields, payload));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
-}
-
-export function generatedKey(userId: string, pdfId: string): string {
-  return `users/${userId}/generated/${pdfId}.pdf`;
 }
 
 export interface GenerateRequest {
@@ -59,7 +56,7 @@ export interface GenerateOutcome {
  * → GeneratedPdf row completed. The row is created first (idempotent on recordKey), so a retried
  * record finds its row and never makes a second document. Payload errors throw before any row exists.
  */
-export async function generateAndStore(services: GenerationServices, req: GenerateRequest): Promise<GenerateOutcome> {
+export async function generateAndStore(services: Services, req: GenerateRequest): Promise<GenerateOutcome> {
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   checkPayload(snapshot, req.payload);

@@ -10,7 +10,7 @@ import { generateAndStore, PayloadInvalidError } from './generate.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import { buildJobResult } from './result.js';
 import { deliverWebhook, webhookSecret } from './webhook.js';
-import type { GenerationServices } from './types.js';
+import type { Services } from '@/services/context.js';
 
 /** Records per job: beyond this, clients split the batch (and each record is one queue message). */
 export const MAX_JOB_RECORDS = 10_000;
@@ -45,7 +45,7 @@ export type CreateJobBody = z.output<typeof createJobBody>;
  * duplicate message costs a lookup, never a second document.
  */
 export async function createJob(
-  services: GenerationServices,
+  services: Services,
   userId: string,
   templateId: string,
   body: CreateJobBody,
@@ -96,7 +96,7 @@ function describe(err: unknown): string {
 const snapshots = new PromiseCache<TemplateSnapshot>({ max: 256, ttlMs: 5000 });
 /** A job's records share one snapshot load for a few seconds (one DynamoDB read per burst, not per record). */
 function jobSnapshot(
-  services: GenerationServices,
+  services: Services,
   userId: string,
   templateId: string,
   version: VersionSelector,
@@ -112,10 +112,7 @@ function jobSnapshot(
  * kept in the job's errors; anything else is retried by the queue, and on the last attempt counts
  * as the record's failure.
  */
-export async function handlePdfGeneration(
-  services: GenerationServices,
-  message: QueueMessageEnvelope<PdfGenerationMessage>,
-): Promise<void> {
+export async function handlePdfGeneration(services: Services, message: QueueMessageEnvelope<PdfGenerationMessage>): Promise<void> {
   const body = message.body;
   if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId);
   if (!body.jobId || body.recordIndex === undefined) {
@@ -157,13 +154,7 @@ export async function handlePdfGeneration(
 }
 
 /** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
-async function recordFailure(
-  services: GenerationServices,
-  job: GenerationJob,
-  recordKey: string,
-  index: number,
-  reason: string,
-): Promise<boolean> {
+async function recordFailure(services: Services, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
   const { repos } = services;
   // Payload errors throw before the row exists; a row makes the failure idempotent too.
   const { pdf } = await repos.generatedPdfs.createOrGet({
@@ -186,7 +177,7 @@ async function recordFailure(
 }
 
 /** Rows of the job by final status (the source of truth when counters may have missed a crash). */
-async function countRows(services: GenerationServices, job: GenerationJob): Promise<{ done: number; failed: number }> {
+async function countRows(services: Services, job: GenerationJob): Promise<{ done: number; failed: number }> {
   const [done, failed] = await Promise.all([
     services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'completed', limit: 1 }),
     services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'failed', limit: 1 }),
@@ -200,7 +191,7 @@ async function countRows(services: GenerationServices, job: GenerationJob): Prom
  * never lags its rows. A redelivered record (no counter moved) also recounts from the rows — only a
  * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
-async function maybeFinish(services: GenerationServices, jobId: string, recount: boolean): Promise<void> {
+async function maybeFinish(services: Services, jobId: string, recount: boolean): Promise<void> {
   const job = await services.repos.generationJobs.getById(jobId);
   let finished = job.done + job.failed >= job.total;
   if (!finished && recount) {
@@ -220,7 +211,7 @@ async function maybeFinish(services: GenerationServices, jobId: string, recount:
  * email-notifications queue (deduplicated), webhook POSTed here — a failed delivery throws, so the
  * queue retries this message with backoff (and dead-letters it with the reason at the end).
  */
-export async function finalizeJob(services: GenerationServices, jobId: string): Promise<void> {
+export async function finalizeJob(services: Services, jobId: string): Promise<void> {
   const { repos } = services;
   let job = await repos.generationJobs.getById(jobId);
   if (job.status === 'cancelled') return;
@@ -262,7 +253,7 @@ export async function finalizeJob(services: GenerationServices, jobId: string): 
   }
 }
 
-function jobSummary(services: GenerationServices, job: GenerationJob): Record<string, unknown> {
+function jobSummary(services: Services, job: GenerationJob): Record<string, unknown> {
   void services;
   return {
     jobId: job.id,

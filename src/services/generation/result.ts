@@ -3,14 +3,11 @@ import { PassThrough } from 'node:stream';
 import yazl from 'yazl';
 import { mergeDocuments } from '@/pdf/index.js';
 import type { GeneratedPdf, GenerationJob } from '@/shared/database/prisma/index.js';
-import type { GenerationServices } from './types.js';
-
-export function jobResultKey(job: GenerationJob): string {
-  return `users/${job.userId}/jobs/${job.id}/result.${job.output === 'zip' ? 'zip' : 'pdf'}`;
-}
+import type { Services } from '@/services/context.js';
+import { jobResultKey } from '@/services/blob-keys.js';
 
 /** Every completed document of a job, in record order (the recordKey ends with the index). */
-export async function jobDocuments(services: GenerationServices, job: GenerationJob): Promise<GeneratedPdf[]> {
+export async function jobDocuments(services: Services, job: GenerationJob): Promise<GeneratedPdf[]> {
   const all: GeneratedPdf[] = [];
   for (let page = 1; ; page++) {
     const res = await services.repos.generatedPdfs.listByUser(job.userId, { jobId: job.id, status: 'completed', page, limit: 100 });
@@ -21,7 +18,7 @@ export async function jobDocuments(services: GenerationServices, job: Generation
   return all.sort((a, b) => index(a) - index(b));
 }
 
-async function bytesOf(services: GenerationServices, pdf: GeneratedPdf): Promise<Uint8Array> {
+async function bytesOf(services: Services, pdf: GeneratedPdf): Promise<Uint8Array> {
   return new Uint8Array(await buffer((await services.blobs.get('generated', pdf.storageKey!)).body));
 }
 
@@ -29,7 +26,7 @@ async function bytesOf(services: GenerationServices, pdf: GeneratedPdf): Promise
  * The merged PDF or the zip of a finished job, written to the generated bucket. Idempotent: the
  * same key is rewritten with the same content when a finalize message is redelivered.
  */
-export async function buildJobResult(services: GenerationServices, job: GenerationJob): Promise<string | null> {
+export async function buildJobResult(services: Services, job: GenerationJob): Promise<string | null> {
   if (job.output === 'individual') return null;
   const docs = await jobDocuments(services, job);
   if (docs.length === 0) return null;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { loadTemplateVersion } from '@/api/templates/versions.js';
+import { loadTemplateVersion } from '@/services/templates/versions.js';
 import type { EngineField } from '@/pdf/index.js';
 import type { Template } from '@/shared/domain/template.js';
-import type { GenerationServices } from './types.js';
+import type { Services } from '@/services/context.js';
 
 /** What generation renders: a template's fields and base PDF at one version. */
 export interface TemplateSnapshot {
@@ -23,7 +23,7 @@ export type VersionSelector = number | 'draft' | undefined;
  * digest of the template's and fields' update times, so an edit compiles anew.
  */
 export async function loadTemplateSnapshot(
-  services: GenerationServices,
+  services: Services,
   userId: string,
   templateId: string,
   version: VersionSelector,

@@ -7,6 +7,10 @@ export const TEMPLATE_STATUSES = ['draft', 'active', 'archived'] as const;
 export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
 export type TemplateStatus = z.infer<typeof templateStatusSchema>;
 
+/** One page of a template or an uploaded file: its size in points and its /Rotate. */
+export const templatePageSchema = z.object({ width: z.number(), height: z.number(), rotation: z.number().optional() });
+export type TemplatePage = z.output<typeof templatePageSchema>;
+
 export const templateInputSchema = z.object({
   userId: z.string().min(1),
   name: z.string().min(1).max(200),

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+import { RETRY_BUDGET } from './retry-budget.js';
 import { deadLetterQueueName, QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
   parseQueueMessage,
@@ -27,10 +28,10 @@ export interface QueuePolicy {
 }
 
 export const DEFAULT_QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
-  'pdf-generation': { maxAttempts: 3, retryDelaySeconds: 5, visibilityTimeoutSeconds: 300 },
-  'file-processing': { maxAttempts: 3, retryDelaySeconds: 5, visibilityTimeoutSeconds: 300 },
-  cleanup: { maxAttempts: 3, retryDelaySeconds: 30, visibilityTimeoutSeconds: 900 },
-  'email-notifications': { maxAttempts: 5, retryDelaySeconds: 10, visibilityTimeoutSeconds: 60 },
+  'pdf-generation': { maxAttempts: RETRY_BUDGET['pdf-generation'], retryDelaySeconds: 5, visibilityTimeoutSeconds: 300 },
+  'file-processing': { maxAttempts: RETRY_BUDGET['file-processing'], retryDelaySeconds: 5, visibilityTimeoutSeconds: 300 },
+  cleanup: { maxAttempts: RETRY_BUDGET.cleanup, retryDelaySeconds: 30, visibilityTimeoutSeconds: 900 },
+  'email-notifications': { maxAttempts: RETRY_BUDGET['email-notifications'], retryDelaySeconds: 10, visibilityTimeoutSeconds: 60 },
 };
 
 export interface PgBossQueueDriverOptions {

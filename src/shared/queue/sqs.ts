@@ -23,6 +23,7 @@ import {
   type SendOptions,
   type StopConsumer,
 } from './types.js';
+import { RETRY_BUDGET } from './retry-budget.js';
 
 export interface SqsQueueDriverOptions {
   region: string;
@@ -36,7 +37,7 @@ export interface SqsQueueDriverOptions {
   waitTimeSeconds?: number;
   /** Base of the retry backoff (doubles per attempt, up to 15 min). Default 5. */
   retryDelaySeconds?: number;
-  /** Attempts before dead-lettering when the queue has no RedrivePolicy to say. Default 5. */
+  /** Attempts before dead-lettering when the queue has no RedrivePolicy to say. Default: the queue's RETRY_BUDGET. */
   defaultMaxAttempts?: number;
   onError?: (err: unknown) => void;
 }
@@ -115,7 +116,7 @@ export class SqsQueueDriver implements QueueDriver {
         const QueueUrl = await this.queueUrl(queue);
         const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }));
         const raw = out.Attributes?.RedrivePolicy;
-        if (!raw) return { maxAttempts: this.options.defaultMaxAttempts ?? 5 };
+        if (!raw) return { maxAttempts: this.options.defaultMaxAttempts ?? RETRY_BUDGET[queue] };
         const policy = JSON.parse(raw) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
         const [, , , , account, name] = policy.deadLetterTargetArn.split(':');
         const source = new URL(QueueUrl);
@@ -140,7 +141,7 @@ export class SqsQueueDriver implements QueueDriver {
       return await this.redrive(queue);
     } catch (err) {
       this.onError(err);
-      return { maxAttempts: this.options.defaultMaxAttempts ?? 5 };
+      return { maxAttempts: this.options.defaultMaxAttempts ?? RETRY_BUDGET[queue] };
     }
   }
 

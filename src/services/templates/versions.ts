@@ -1,10 +1,10 @@
-import type { ApiServices } from '../context.js';
+import type { Deps, Services } from '@/services/context.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
 import { cond, type StoredField } from '@/shared/database/ddb/index.js';
-import { readAll } from '../blobs/read.js';
-import { templateMetadata } from './schemas.js';
-import { baseKey, versionKeyOf } from './service.js';
+import { readAll } from '@/shared/storage/read.js';
+import { templateVersionKey } from '@/services/blob-keys.js';
+import { baseKey, templateMetadata } from './metadata.js';
 
 /**
  * Published versions. Publishing freezes the template and its fields as a JSON snapshot
@@ -13,7 +13,8 @@ import { baseKey, versionKeyOf } from './service.js';
  * The template itself keeps `metadata.publishedVersion` (latest) and `metadata.versions` (list).
  */
 
-export interface TemplateSnapshot {
+/** The stored form of a published version (templates/<id>/versions/<n>.json). */
+export interface PublishedVersionFile {
   version: number;
   publishedAt: string;
   template: Template;
@@ -36,7 +37,7 @@ export interface LoadedTemplateVersion {
  * `publish_conflict`), then writes the snapshot; if that write fails the claim is rolled back.
  */
 export async function publishTemplate(
-  services: ApiServices,
+  services: Services,
   userId: string,
   templateId: string,
 ): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
@@ -47,7 +48,7 @@ export async function publishTemplate(
   const current = meta.publishedVersion;
   const version = (current ?? 0) + 1;
   const publishedAt = new Date().toISOString();
-  const snapshotKey = versionKeyOf(templateId, version);
+  const snapshotKey = templateVersionKey(templateId, version);
   const entry = { version, publishedAt, fieldCount: fields.length, snapshotKey };
   const previousStatus = template.status;
   try {
@@ -71,7 +72,7 @@ export async function publishTemplate(
     if (err instanceof ConflictError) throw new ConflictError('publish_conflict', 'The template was published concurrently; try again');
     throw err;
   }
-  const snapshot: TemplateSnapshot = {
+  const snapshot: PublishedVersionFile = {
     version,
     publishedAt,
     template: { ...template, status: 'active' },
@@ -93,7 +94,7 @@ export async function publishTemplate(
   return { version, publishedAt, fieldCount: fields.length };
 }
 
-export async function listVersions(services: ApiServices, userId: string, templateId: string) {
+export async function listVersions(services: Services, userId: string, templateId: string) {
   const template = await services.repos.templates.getForUser(userId, templateId);
   return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({
     version,
@@ -108,7 +109,7 @@ export async function listVersions(services: ApiServices, userId: string, templa
  * A number that was never published is NotFoundError, as is another user's template.
  */
 export async function loadTemplateVersion(
-  services: Pick<ApiServices, 'repos' | 'blobs'>,
+  services: Deps<'repos' | 'blobs'>,
   userId: string,
   templateId: string,
   version?: number | 'draft',
@@ -123,7 +124,7 @@ export async function loadTemplateVersion(
   }
   const entry = (meta.versions ?? []).find((v) => v.version === wanted);
   if (!entry) throw new NotFoundError('Template version', String(wanted));
-  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as TemplateSnapshot;
+  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as PublishedVersionFile;
   const base = await readAll(blobs, 'files', snapshot.baseKey);
   return { template: snapshot.template, fields: snapshot.fields, base, version: snapshot.version };
 }

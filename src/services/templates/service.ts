@@ -1,22 +1,14 @@
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import { ConflictError } from '@/shared/errors.js';
 import type { Template, TemplateStatus } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
-import { fileMetadata } from '@/workers/file-processing.js';
+import { fileMetadata } from '@/services/files/metadata.js';
 import type { BucketName } from '@/shared/storage/index.js';
-import { templateMetadata, type TemplateMetadata } from './schemas.js';
-
-/** Where a template's blobs live in the `files` bucket (its own copy: deleting the upload never breaks it). */
-export const templatePrefix = (templateId: string) => `templates/${templateId}/`;
-export const baseKeyOf = (templateId: string) => `templates/${templateId}/base.pdf`;
-export const versionKeyOf = (templateId: string, version: number) => `templates/${templateId}/versions/${version}.json`;
-
-export function baseKey(t: Template): string {
-  return templateMetadata(t).baseKey ?? baseKeyOf(t.templateId);
-}
+import { templateBaseKey, templatePrefix } from '@/services/blob-keys.js';
+import { baseKey, templateMetadata, type TemplateMetadata } from './metadata.js';
 
 async function copyBlob(
-  services: ApiServices,
+  services: Services,
   from: { bucket: BucketName; key: string },
   to: { bucket: BucketName; key: string },
 ): Promise<void> {
@@ -39,7 +31,7 @@ function asInput(f: StoredField) {
  * is removed again, so no template ever lacks its base.
  */
 export async function createTemplate(
-  services: ApiServices,
+  services: Services,
   userId: string,
   input: { fileId: string; name: string; description?: string; importFormFields?: boolean },
 ) {
@@ -61,7 +53,7 @@ export async function createTemplate(
     status: 'draft',
     metadata: { pages },
   });
-  const key = baseKeyOf(template.templateId);
+  const key = templateBaseKey(template.templateId);
   try {
     await copyBlob(services, { bucket: 'uploads', key: file.s3Key }, { bucket: 'files', key });
   } catch (err) {
@@ -79,7 +71,7 @@ export async function createTemplate(
 }
 
 /** Copy of a template: a new draft with its own base copy and new field ids; versions are not copied. */
-export async function duplicateTemplate(services: ApiServices, userId: string, templateId: string, name?: string) {
+export async function duplicateTemplate(services: Services, userId: string, templateId: string, name?: string) {
   const { repos } = services;
   const source = await repos.templates.getForUser(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
@@ -96,7 +88,7 @@ export async function duplicateTemplate(services: ApiServices, userId: string, t
     status: 'draft',
     metadata: meta,
   });
-  const key = baseKeyOf(copy.templateId);
+  const key = templateBaseKey(copy.templateId);
   try {
     await copyBlob(services, { bucket: 'files', key: baseKey(source) }, { bucket: 'files', key });
   } catch (err) {
@@ -113,7 +105,7 @@ export async function duplicateTemplate(services: ApiServices, userId: string, t
 }
 
 /** Deletes the template, its fields, and every blob under templates/<id>/ (base and version snapshots). */
-export async function deleteTemplate(services: ApiServices, userId: string, templateId: string): Promise<void> {
+export async function deleteTemplate(services: Services, userId: string, templateId: string): Promise<void> {
   const { repos, blobs } = services;
   await repos.templates.delete(templateId, { userId });
   for (;;) {
@@ -135,7 +127,7 @@ export async function deleteTemplate(services: ApiServices, userId: string, temp
  */
 const MAX_SCANNED = 2000;
 export async function listTemplates(
-  services: ApiServices,
+  services: Services,
   userId: string,
   q: { limit: number; cursor?: string; status?: TemplateStatus; search?: string },
 ) {

@@ -1,5 +1,5 @@
-import { finalizeJob } from './jobs.js';
-import type { GenerationServices } from './types.js';
+import { finalizeJob } from '@/services/generation/jobs.js';
+import type { Services } from '@/services/context.js';
 
 /**
  * How long a job may go without any record reaching an outcome before its missing records are
@@ -35,7 +35,7 @@ export interface SettledJob {
  * its row, and a job's failed row is never reopened, so a record that turns up later counts nothing.
  */
 export async function settleStalledJobs(
-  services: GenerationServices,
+  services: Services,
   opts: { stalledAfterMinutes?: number; now?: Date; limit?: number } = {},
 ): Promise<SettledJob[]> {
   const minutes = opts.stalledAfterMinutes ?? DEFAULT_STALLED_AFTER_MINUTES;

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldIssue } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
-import { templateMetadata } from '../templates/schemas.js';
+import { templateMetadata } from '@/services/templates/metadata.js';
 
 /** Rounding slack (points) so a field dragged exactly to the edge is not refused for 1e-9. */
 const EPSILON = 0.01;

@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ApiServices } from '../context.js';
+import type { Services } from '@/services/context.js';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
 import { BlobTooLargeError } from '@/shared/storage/index.js';
-import { fileMetadata, processFile } from '@/workers/file-processing.js';
+import { fileMetadata } from './metadata.js';
+import { processFile } from './process.js';
+import { uploadKey } from '@/services/blob-keys.js';
 import { PdfSniffer } from './sniff.js';
 
 /** Signed upload and download URLs live this long. */
@@ -26,11 +27,6 @@ export function fileTooLarge(maxBytes: number): AppError {
   return new AppError('file_too_large', `The file is larger than the limit of ${maxBytes} bytes`, 413, { maxBytes });
 }
 
-/** Where an upload's bytes live in the uploads bucket. */
-export function uploadKey(userId: string): string {
-  return `users/${userId}/uploads/${randomUUID()}.pdf`;
-}
-
 function safeFilename(name: string): string {
   // The name is only shown and used in Content-Disposition; keep it printable and short.
   const base = path
@@ -46,11 +42,7 @@ function safeFilename(name: string): string {
  * maxUploadBytes; nothing is stored when a bound trips), records the row, then runs the
  * file-processing job inline so a bad PDF answers 4xx now (and leaves nothing behind).
  */
-export async function uploadStream(
-  services: ApiServices,
-  userId: string,
-  input: { filename: string; body: Readable },
-): Promise<UploadedFile> {
+export async function uploadStream(services: Services, userId: string, input: { filename: string; body: Readable }): Promise<UploadedFile> {
   const { blobs, config, repos } = services;
   const max = config.limits.maxUploadBytes;
   const key = uploadKey(userId);
@@ -99,11 +91,7 @@ export async function uploadStream(
  * transient failure a multipart upload is removed too (the client has to send it again anyway),
  * while a signed upload stays, so confirming again retries.
  */
-export async function processOrReject(
-  services: ApiServices,
-  row: UploadedFile,
-  options: { removeOnError: boolean },
-): Promise<UploadedFile> {
+export async function processOrReject(services: Services, row: UploadedFile, options: { removeOnError: boolean }): Promise<UploadedFile> {
   let file: UploadedFile;
   try {
     file = await processFile(services, { fileId: row.id, userId: row.userId });
@@ -118,14 +106,14 @@ export async function processOrReject(
 }
 
 /** Hides the row, removes the blob, then the row (a crash in between leaves a hidden row for cleanup). */
-export async function removeFile(services: ApiServices, file: UploadedFile): Promise<void> {
+export async function removeFile(services: Services, file: UploadedFile): Promise<void> {
   await services.repos.files.softDelete(file.userId, file.id).catch(() => undefined);
   await services.blobs.delete('uploads', file.s3Key);
   await services.repos.files.delete(file.userId, file.id);
 }
 
 /** Signed-upload flow, step 1: a pending row and a URL to PUT the bytes to. */
-export async function createUploadUrl(services: ApiServices, userId: string, input: { filename: string; size: number }) {
+export async function createUploadUrl(services: Services, userId: string, input: { filename: string; size: number }) {
   const { blobs, config, repos } = services;
   if (input.size > config.limits.maxUploadBytes) throw fileTooLarge(config.limits.maxUploadBytes);
   const key = uploadKey(userId);
@@ -156,7 +144,7 @@ export async function createUploadUrl(services: ApiServices, userId: string, inp
  * may PUT again), within the limit; then the same processing as a multipart upload. Confirming a
  * file that is already processed returns it unchanged.
  */
-export async function confirmUpload(services: ApiServices, userId: string, fileId: string): Promise<UploadedFile> {
+export async function confirmUpload(services: Services, userId: string, fileId: string): Promise<UploadedFile> {
   const { blobs, config, repos } = services;
   const row = await repos.files.get(userId, fileId);
   if (row.status === 'ready') return row;

@@ -6,13 +6,15 @@ import type { Mailer } from '@/shared/email/index.js';
 import type { DdbRepositories } from '@/shared/database/ddb/index.js';
 import type { Repositories as PrismaRepositories } from '@/shared/database/prisma/index.js';
 
-/**
- * What route handlers and workers may use, chosen once by configuration (src/runtime) and passed
- * in — handlers never pick drivers themselves, so tests hand in the same set against real servers.
- */
+/** Both stores' repositories in one set: the PostgreSQL ones (Prisma) and the DynamoDB ones. */
 export type Repositories = PrismaRepositories & DdbRepositories;
 
-export interface ApiServices {
+/**
+ * What use cases, route handlers and queue consumers may use, chosen once by configuration
+ * (src/runtime, src/lambda) and passed in — nothing below picks drivers itself, so tests hand in
+ * the same set against real servers.
+ */
+export interface Services {
   config: Config;
   repos: Repositories;
   blobs: BlobStore;
@@ -21,3 +23,9 @@ export interface ApiServices {
   tokens: AccessTokens;
   signingSecret: string;
 }
+
+/**
+ * The part of Services a function actually uses, e.g. `Deps<'repos' | 'blobs'>`: callers pass the
+ * whole set, while the signature says (and tests see) what the function can reach.
+ */
+export type Deps<K extends keyof Services> = Pick<Services, K>;

@@ -1,6 +1,7 @@
-import { baseKey } from '@/api/templates/service.js';
+import { baseKey } from '@/services/templates/metadata.js';
 import { TEMPLATE_STATUSES, type Template } from '@/shared/domain/template.js';
-import type { CleanupServices } from './cleanup.js';
+import type { Deps } from '@/services/context.js';
+import { parseBlobKey } from '@/services/blob-keys.js';
 
 export interface IntegrityIssue {
   kind:
@@ -24,7 +25,7 @@ export interface IntegrityReport {
 /** Blobs younger than this are never taken for orphans: their row may be being written right now. */
 const GRACE_MS = 60 * 60 * 1000;
 
-async function listAll(services: CleanupServices, bucket: 'uploads' | 'generated') {
+async function listAll(services: Deps<'config' | 'repos' | 'blobs'>, bucket: 'uploads' | 'generated') {
   const out: { key: string; lastModified: Date }[] = [];
   let cursor: string | undefined;
   do {
@@ -41,7 +42,10 @@ async function listAll(services: CleanupServices, bucket: 'uploads' | 'generated
  * blob is gone, a blob no row names, a template whose base file or owner is gone). Runs as the
  * cleanup queue's `integrity_check` action and as `pdf-studio integrity [--repair]`.
  */
-export async function runIntegrityCheck(services: CleanupServices, opts: { repair?: boolean; now?: Date } = {}): Promise<IntegrityReport> {
+export async function runIntegrityCheck(
+  services: Deps<'config' | 'repos' | 'blobs'>,
+  opts: { repair?: boolean; now?: Date } = {},
+): Promise<IntegrityReport> {
   const { repos, blobs } = services;
   const repair = opts.repair ?? false;
   const cutoff = (opts.now ?? new Date()).getTime() - GRACE_MS;
@@ -129,9 +133,9 @@ export async function runIntegrityCheck(services: CleanupServices, opts: { repai
 
   const generatedBlobs = await listAll(services, 'generated');
   report.checked.generatedBlobs = generatedBlobs.length;
-  // Job results (users/<id>/jobs/…) belong to jobs, not to GeneratedPdf rows.
+  // Job results belong to jobs, not to GeneratedPdf rows: only single generated PDFs are checked.
   const strayGenerated = generatedBlobs.filter(
-    (b) => /\/generated\//.test(b.key) && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff,
+    (b) => parseBlobKey(b.key)?.kind === 'generated' && !generatedKeys.has(b.key) && b.lastModified.getTime() < cutoff,
   );
   if (repair && strayGenerated.length)
     await blobs.deleteMany(
