@@ -8,6 +8,7 @@ export type PdfErrorCode =
   | 'pdf_encrypted'
   | 'pdf_too_large'
   | 'pdf_too_many_pages'
+  | 'pdf_xfa_only'
   | 'pdf_page_out_of_range'
   | 'font_missing_glyph'
   | 'font_unknown'

@@ -1,6 +1,7 @@
 import type { PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, ParseSpeeds } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFWriter, ParseSpeeds } from 'pdf-lib';
 import { PdfError } from './errors.js';
+import { rebuildPageTree, walkPageTree } from './page-tree.js';
 
 export interface LoadLimits {
   /** Bytes; larger input is refused before parsing. */
@@ -30,6 +31,8 @@ export interface LoadedPdf {
   wasEncrypted: boolean;
   /** Set when `wasEncrypted`: what the input's encryption dictionary said. */
   encryption?: EncryptionInfo;
+  /** The damage repaired in the page tree (then `bytes` are the repaired file), in words. */
+  repaired?: string[];
 }
 
 /**
@@ -47,8 +50,13 @@ export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LO
     });
   }
   assertPdfHeader(input);
+  // A root /Count is believed only when the file also holds that many page objects: a lying
+  // /Count on a small file is repaired after parsing, not refused.
   const declared = declaredPageCount(input);
-  if (declared !== undefined && declared > limits.maxPages) throw tooManyPages(declared, limits.maxPages);
+  if (declared !== undefined && declared > limits.maxPages) {
+    const objects = pageObjectCount(input);
+    if (objects > limits.maxPages) throw tooManyPages(Math.min(declared, objects), limits.maxPages);
+  }
 
   const deadline = Date.now() + (limits.timeoutMs ?? DEFAULT_LOAD_LIMITS.timeoutMs ?? 20_000);
   let bytes = input;
@@ -58,13 +66,37 @@ export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LO
     if (decrypted) ({ bytes, encryption } = decrypted);
   }
 
-  const doc = await withDeadline(parse(bytes, input), deadline, 'parsing');
+  let doc = await withDeadline(parse(bytes, input), deadline, 'parsing');
   if (doc.isEncrypted) {
     // Only reachable when the '/Encrypt' sniff missed (e.g. an odd trailer); never hand out ciphertext.
     throw new PdfError('pdf_encrypted', 'The PDF is encrypted in a way we cannot open without a password');
   }
-  countPages(doc, limits.maxPages);
-  return { doc, bytes, wasEncrypted: encryption !== undefined, ...(encryption ? { encryption } : {}) };
+  const walk = walkPageTree(doc, limits.maxPages);
+  let repaired: string[] | undefined;
+  if (walk.damage.size > 0) {
+    // Repaired as pdf.js reads it, and written out: documents are later built from `bytes`.
+    rebuildPageTree(doc, walk);
+    bytes = await withDeadline(PDFWriter.forContext(doc.context, 1500).serializeToBuffer(), deadline, 'repairing');
+    doc = await withDeadline(parse(bytes, input), deadline, 'parsing');
+    repaired = [...walk.damage];
+  }
+  assertPdfLibReadsPages(doc, walk.leaves.length);
+  return {
+    doc,
+    bytes,
+    wasEncrypted: encryption !== undefined,
+    ...(encryption ? { encryption } : {}),
+    ...(repaired ? { repaired } : {}),
+  };
+}
+
+/** Page objects (`/Type /Page`, not /Pages) written in the clear: a bound on the real page count. */
+function pageObjectCount(bytes: Uint8Array): number {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let n = 0;
+  for (const _ of text.matchAll(/\/Type\s*\/Page(?![A-Za-z])/g)) n++;
+  // Pages inside compressed object streams are invisible to this scan: the parsed walk bounds those.
+  return /\/ObjStm/.test(text) ? 0 : n;
 }
 
 function tooManyPages(pages: number, limit: number): PdfError {
@@ -131,6 +163,17 @@ function hasEofMarker(bytes: Uint8Array): boolean {
   return tail.includes('%%EOF');
 }
 
+/**
+ * The parser's own message names its internals ("Failed to parse PDF object starting with the
+ * following byte: 12"); users get where the damage is, in words.
+ */
+function damageIn(err: unknown): string {
+  const msg = err instanceof Error ? err.message : '';
+  const offset = /offset[=:]\s*(\d+)/.exec(msg)?.[1];
+  const what = /invalid pdf header|pdf header/i.test(msg) ? 'its header is damaged' : 'its objects are damaged';
+  return offset !== undefined ? `${what} (near byte ${offset})` : what;
+}
+
 function corrupt(original: Uint8Array, why: string): PdfError {
   const truncated = !hasEofMarker(original);
   return new PdfError(
@@ -151,53 +194,22 @@ async function parse(bytes: Uint8Array, original: Uint8Array): Promise<PDFDocume
       parseSpeed: ParseSpeeds.Fast,
     });
   } catch (err) {
-    throw corrupt(original, (err as Error).message);
+    throw corrupt(original, damageIn(err));
   }
   const root = doc.context.lookup(doc.context.trailerInfo.Root);
   if (!(root instanceof PDFDict) || !(doc.catalog instanceof PDFDict)) throw corrupt(original, 'it has no document catalog');
   return doc;
 }
 
-/**
- * Counts the page tree's leaves ourselves before anyone calls pdf-lib's getPages(): the root's
- * /Count refuses absurd documents at once, and the walk is bounded (cycles, lying /Count values,
- * malformed kids) so that pdf-lib's own unbounded traversal afterwards is safe.
- */
-function countPages(doc: PDFDocument, maxPages: number): number {
-  const pagesRoot = doc.catalog.lookup(PDFName.of('Pages'));
-  if (!(pagesRoot instanceof PDFDict)) throw new PdfError('pdf_corrupt', 'The PDF has no page tree');
-  const declared = pagesRoot.lookup(PDFName.of('Count'));
-  if (declared instanceof PDFNumber && declared.asNumber() > maxPages) throw tooManyPages(declared.asNumber(), maxPages);
-  let leaves = 0;
-  const seen = new Set<PDFDict>();
-  const stack: PDFDict[] = [pagesRoot];
-  while (stack.length > 0) {
-    const node = stack.pop() as PDFDict;
-    if (seen.has(node)) throw new PdfError('pdf_corrupt', 'The PDF page tree contains a cycle');
-    seen.add(node);
-    const kids = node.lookup(PDFName.of('Kids'));
-    const type = node.lookup(PDFName.of('Type'));
-    if (kids instanceof PDFArray && type !== PDFName.of('Page')) {
-      for (let i = kids.size() - 1; i >= 0; i--) {
-        const kid = kids.lookup(i);
-        if (kid instanceof PDFDict) stack.push(kid);
-      }
-    } else {
-      leaves += 1;
-      if (leaves > maxPages)
-        throw new PdfError('pdf_too_many_pages', `The PDF has more than ${maxPages} pages; the limit is ${maxPages}`, { limit: maxPages });
-    }
-    if (seen.size > maxPages * 4 + 1000) throw new PdfError('pdf_corrupt', 'The PDF page tree is malformed (too many intermediate nodes)');
-  }
-  if (leaves === 0) throw new PdfError('pdf_corrupt', 'The PDF has no pages');
-  let pdfLibCount: number;
+/** After the walk (and any repair) pdf-lib's own traversal must agree: anything else is damage we do not repair. */
+function assertPdfLibReadsPages(doc: PDFDocument, expected: number): void {
+  let count: number;
   try {
-    pdfLibCount = doc.getPageCount();
-  } catch (err) {
-    throw new PdfError('pdf_corrupt', `The PDF page tree is malformed: ${(err as Error).message}`);
+    count = doc.getPages().length;
+  } catch {
+    count = -1;
   }
-  if (pdfLibCount === 0) throw new PdfError('pdf_corrupt', 'The PDF has no pages');
-  return pdfLibCount;
+  if (count !== expected) throw new PdfError('pdf_corrupt', 'The PDF page tree is damaged beyond repair');
 }
 
 async function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
@@ -293,11 +305,9 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
         needsPassword: true,
       });
     }
-    throw new PdfError(
-      'pdf_encrypted',
-      `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision}): ${msg}`,
-      { needsPassword: false },
-    );
+    throw new PdfError('pdf_encrypted', `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision})`, {
+      needsPassword: false,
+    });
   }
   const ctx = doc.context;
   if (!ctx.isDecrypted) return undefined;
@@ -316,6 +326,6 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
     const bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
     return { bytes, encryption };
   } catch (err) {
-    throw new PdfError('pdf_corrupt', `The encrypted PDF could not be rewritten after decryption: ${(err as Error).message}`);
+    throw new PdfError('pdf_corrupt', `The encrypted PDF could not be rewritten after decryption: ${damageIn(err)}`);
   }
 }

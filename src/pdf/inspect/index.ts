@@ -1,5 +1,6 @@
 import type { PDFDocument, PDFPage } from 'pdf-lib';
 import { visibleBox } from '../coordinates.js';
+import { PdfError } from '../errors.js';
 import { DEFAULT_LOAD_LIMITS, loadPdf, type LoadLimits } from '../load.js';
 import { detectXfa, readAcroForm } from './acroform.js';
 import { fieldInputSchema, type FieldSpec } from '@/shared/domain/field.js';
@@ -28,12 +29,31 @@ export const DEFAULT_MAX_FIELDS = 5000;
  * never touches a document someone else holds.
  */
 export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): Promise<InspectResult> {
+  try {
+    return await inspectOrThrow(bytes, options);
+  } catch (err) {
+    if (err instanceof PdfError) throw err;
+    // A structure no check above foresaw must still be a 4xx for the upload, never a 500; the
+    // detail marks it so the corpus tests count it as a defect to fix at its cause.
+    throw new PdfError('pdf_corrupt', 'The PDF could not be read: its structure is damaged', { reason: 'unexpected' });
+  }
+}
+
+async function inspectOrThrow(bytes: Uint8Array, options: InspectOptions): Promise<InspectResult> {
   const loaded = await loadPdf(bytes, options.limits ?? DEFAULT_LOAD_LIMITS);
   const { doc } = loaded;
   const notes: string[] = [];
 
   const pages = doc.getPages().map((p, i) => describePage(p, i));
   const xfa = detectXfa(doc);
+  if (xfa.xfaOnly) {
+    // Its fields exist only as XFA: nothing to import or fill, and viewers without XFA show a placeholder page.
+    throw new PdfError(
+      'pdf_xfa_only',
+      'This is a dynamic XFA form (Adobe LiveCycle): its fields exist only as XFA, which cannot be filled here. Convert it to a standard (AcroForm) or flat PDF (for example with Acrobat: Print to PDF, or File > Save As Other > Standard PDF) and upload that.',
+      { xfa: true },
+    );
+  }
   const form = readAcroForm(doc, options.maxFields ?? DEFAULT_MAX_FIELDS);
   const suggestions = suggestFields(form.fields);
   // Through the domain schema: what we suggest is exactly what the API would accept (defaults filled in).
@@ -55,11 +75,10 @@ export async function inspect(bytes: Uint8Array, options: InspectOptions = {}): 
 
   if (loaded.wasEncrypted)
     notes.push('The PDF was encrypted with an owner password only (permission restrictions); it was decrypted to inspect and fill it.');
-  if (xfa.xfaOnly)
+  if (xfa.xfa)
     notes.push(
-      'This is an XFA-only form (Adobe LiveCycle): its fields exist only as XFA, which we cannot import. Save it as a standard (AcroForm) or flat PDF and upload that, or place fields by hand.',
+      'The PDF also carries an XFA form; the AcroForm fields listed here are imported and filled, and the XFA part is dropped from generated documents so viewers show the filled values.',
     );
-  else if (xfa.xfa) notes.push('The PDF also carries an XFA form; the AcroForm fields listed here are imported, the XFA part is ignored.');
   if (form.truncated)
     notes.push(`The form has more fields than the limit of ${options.maxFields ?? DEFAULT_MAX_FIELDS}; only the first ones are listed.`);
   if (suggested.some((f) => f.type === 'radio'))

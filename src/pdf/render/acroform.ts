@@ -1,5 +1,17 @@
-import type { PDFDocument, PDFFont, PDFForm, PDFWidgetAnnotation } from 'pdf-lib';
-import { PDFCheckBox, PDFDropdown, PDFName, PDFRadioGroup, PDFTextField, TextAlignment, rgb, type PDFField } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFForm } from 'pdf-lib';
+import {
+  PDFBool,
+  PDFCheckBox,
+  PDFDict,
+  PDFDropdown,
+  PDFName,
+  PDFOptionList,
+  PDFRadioGroup,
+  PDFTextField,
+  TextAlignment,
+  rgb,
+  type PDFField,
+} from 'pdf-lib';
 import { toPdfRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
@@ -10,6 +22,8 @@ import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js'
 import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
 import { missingGlyph } from './text-layout.js';
+import { flattenFormFields } from './flatten.js';
+import { crossAppearance, hasAppearances, invalidOption, normaliseBreaks, ownFields, selectExactly } from './form-fields.js';
 
 /**
  * Form fields through pdf-lib's AcroForm API (appearance streams, values): the base PDF's own
@@ -24,7 +38,12 @@ export async function fillForms(
   warnings: GenerationWarning[],
 ): Promise<Set<PreparedField>> {
   const handled = new Set<PreparedField>();
+  // Hybrid forms: the AcroForm is filled and the XFA dropped (viewers that prefer XFA would show
+  // its old values); removed here so that pdf-lib's getForm() does not warn about it.
+  dropXfa(doc);
   const form = doc.getForm();
+  const own = ownFields(form, state.fields);
+  const names = new Set(form.getFields().map((f) => safeName(f)));
   const fontCache = new Map<string, PDFFont>();
   const pdfFont = async (face: FontFace): Promise<PDFFont> => {
     let f = fontCache.get(face.id);
@@ -36,7 +55,8 @@ export async function fillForms(
   };
   /** One font must draw a form field's whole value (a widget has one /DA font). */
   const faceFor = (p: PreparedField, text: string): FontFace => {
-    const cps = [...text].map((c) => c.codePointAt(0)!);
+    // Line breaks are laid out, not drawn: no font needs a glyph for them.
+    const cps = [...text.replace(/[\r\n\u2028\u2029\v\f]/g, '')].map((c) => c.codePointAt(0)!);
     // find() opens files only as far as needed (a Latin value never reads the CJK font).
     const face = p.chain.find((f) => cps.every((cp) => f.has(cp)));
     if (face) return face;
@@ -49,9 +69,11 @@ export async function fillForms(
     warnings.push({ fieldId: p.field.fieldId, name: p.field.name, bindingKey: p.field.bindingKey, code, message });
   };
   const used = new Set<string>();
+  const radioGroups = new Map<string, PDFRadioGroup>();
+  const redrawn = new Set<PDFField>();
   const uniqueName = (p: PreparedField): string => {
     let name = p.field.name.replace(/\./g, '_');
-    if (used.has(name) || form.getFieldMaybe(name)) name = `${name}_${p.field.fieldId}`.replace(/\./g, '_');
+    if (used.has(name) || names.has(name)) name = `${name}_${p.field.fieldId}`.replace(/\./g, '_');
     used.add(name);
     return name;
   };
@@ -59,12 +81,12 @@ export async function fillForms(
   for (const p of state.fields) {
     const { field } = p;
     const { value, show } = fieldValue(field, payload);
-    const own = field.advanced.acroFormName ? form.getFieldMaybe(field.advanced.acroFormName) : undefined;
-    if (own) {
+    const mine = own.get(p);
+    if (mine) {
       handled.add(p);
-      const resized = placeWidget(doc, own, p);
-      if (show) await fillOwn(own, p, value);
-      if (resized) await redrawAppearances(own, p);
+      const resized = placeWidget(doc, mine, p);
+      if (show) await fillOwn(mine, p, value);
+      if (resized) await redrawAppearances(mine, p);
       continue;
     }
     if (flatten || !['text', 'number', 'date', 'dropdown', 'checkbox', 'radio'].includes(field.type)) continue;
@@ -84,12 +106,19 @@ export async function fillForms(
     if (field.type === 'checkbox') {
       const cb = form.createCheckBox(uniqueName(p));
       cb.addToPage(page, { ...r, ...look });
+      if (field.advanced.checkStyle === 'cross') cb.updateAppearances(crossAppearance(look.textColor));
       if (show && truthy(value)) cb.check();
     } else if (field.type === 'radio') {
       const group = field.bindingKey.replace(/\./g, '_');
-      const rg = (form.getFieldMaybe(group) as PDFRadioGroup | undefined) ?? form.createRadioGroup(group);
+      let rg = radioGroups.get(group);
+      if (!rg) {
+        rg = form.createRadioGroup(names.has(group) ? `${group}_${field.fieldId}` : group);
+        radioGroups.set(group, rg);
+      }
+      // An unselected radio must still show its circle: pdf-lib draws none without a border colour.
+      const circle = { ...look, borderColor: look.borderColor ?? look.textColor, borderWidth: Math.max(1, look.borderWidth ?? 0) };
       for (const cell of radioCells(field, r.width, r.height)) {
-        rg.addOptionToPage(cell.option ?? 'On', page, { ...look, x: r.x + cell.x, y: r.y + cell.y, width: cell.w, height: cell.h });
+        rg.addOptionToPage(cell.option ?? 'On', page, { ...circle, x: r.x + cell.x, y: r.y + cell.y, width: cell.w, height: cell.h });
       }
       if (show && value !== undefined && value !== null && rg.getOptions().includes(String(value))) rg.select(String(value));
     } else if (field.type === 'dropdown') {
@@ -97,13 +126,14 @@ export async function fillForms(
       dd.addOptions(field.advanced.options ?? []);
       const text = show && value != null && value !== '' ? fieldText(field, value).text : '';
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
-      if (text) dd.select(text, true);
+      if (text) dd.select(text, false);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
       dd.setFontSize(field.style.fontSize);
       dd.updateAppearances(await pdfFont(face));
     } else if (TEXT_LIKE.has(field.type)) {
       const tf = form.createTextField(uniqueName(p));
-      const text = show && value != null && value !== '' ? fieldText(field, value) : { text: '', truncated: false };
+      const raw = show && value != null && value !== '' ? fieldText(field, value) : { text: '', truncated: false };
+      const text = { ...raw, text: normaliseBreaks(raw.text, field.advanced.multiLine) };
       if (text.truncated) warn(p, 'truncated_max_length', `Value cut to maxLength ${field.advanced.maxLength} characters`);
       if (field.advanced.maxLength) tf.setMaxLength(field.advanced.maxLength);
       if (field.advanced.multiLine) tf.enableMultiline();
@@ -116,10 +146,10 @@ export async function fillForms(
       );
       tf.setText(text.text);
       const face = faceFor(p, text.text);
-      tf.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
-      // Font size 0 = auto-fit in viewers, as our shrink mode does.
-      tf.setFontSize(field.advanced.overflow === 'shrink' ? 0 : field.style.fontSize);
-      tf.updateAppearances(await pdfFont(face));
+      const font = await pdfFont(face);
+      tf.addToPage(page, { ...r, ...look, font });
+      tf.setFontSize(fillableFontSize(p, text.text, font, r.width));
+      tf.updateAppearances(font);
     }
   }
 
@@ -134,9 +164,12 @@ export async function fillForms(
         truncated = true;
       }
       if (truncated) warn(p, 'truncated_max_length', `Value cut to the field's maxLength`);
+      text = normaliseBreaks(text, f.isMultiline());
       f.setText(text);
       f.updateAppearances(await pdfFont(faceFor(p, text)));
     } else if (f instanceof PDFCheckBox) {
+      // pdf-lib's check() finds the on state in the appearances: a widget without any gets them first.
+      if (!hasAppearances(f)) f.updateAppearances();
       if (truthy(value)) f.check();
       else f.uncheck();
     } else if (f instanceof PDFRadioGroup) {
@@ -144,13 +177,13 @@ export async function fillForms(
       const v = String(value);
       if (!f.getOptions().includes(v)) throw invalidOption(p, v, f.getOptions());
       f.select(v);
-    } else if (f instanceof PDFDropdown) {
+    } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
       if (value === undefined || value === null || value === '') return;
-      const v = String(value);
-      if (!f.getOptions().includes(v) && !f.isEditable()) throw invalidOption(p, v, f.getOptions());
-      f.select(v, true);
-      f.updateAppearances(await pdfFont(faceFor(p, v)));
+      const chosen = selectExactly(f, p, value);
+      const face = faceFor(p, (f instanceof PDFOptionList ? f.getOptions() : chosen).join(''));
+      f.updateAppearances(await pdfFont(face));
     }
+    redrawn.add(f);
   }
 
   /** Appearances for a resized widget (the old ones were drawn for its old size). */
@@ -159,6 +192,7 @@ export async function fillForms(
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
       else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
       else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
+      else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
     } catch (err) {
       // Only the PDF's own pre-filled text can get here (a payload value was checked by fillOwn):
       // if no font of ours draws it, its original appearance stays, drawn at the old size.
@@ -166,55 +200,59 @@ export async function fillForms(
     }
   }
 
-  if (flatten) await flattenForm(form, await pdfFont(state.fonts.chain('Liberation Sans', false, false).primary()));
+  const fallback = state.fonts.chain('Liberation Sans', false, false).primary();
+  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)));
+  if (flatten) flattenFormFields(doc, form);
   return handled;
 }
 
 /**
- * pdf-lib's flatten throws on the first widget without an appearance stream (common in real
- * forms); those get one generated (or, failing that, are dropped) and flattening resumes.
+ * Fields the PDF shows through /NeedAppearances (the viewer is asked to draw them) or with no
+ * appearance stream at all get one drawn here, so every viewer — and flattening — shows their
+ * values. A value no bundled face can draw keeps whatever the PDF had.
  */
-async function flattenForm(form: PDFForm, font: PDFFont): Promise<void> {
-  try {
-    form.flatten({ updateFieldAppearances: false });
-    return;
-  } catch {
-    // fall through: repair and retry
-  }
-  const ctx = form.doc.context;
-  const blank = ctx.register(ctx.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 1, 1] }));
-  // pdf-lib's own lookup (private) decides what flatten can draw; ask it per widget.
-  const lookup = form as unknown as { findWidgetAppearanceRef(f: PDFField, w: PDFWidgetAnnotation): unknown };
-  const brokenWidgets = (f: PDFField): PDFWidgetAnnotation[] =>
-    f.acroField.getWidgets().filter((w) => {
-      try {
-        lookup.findWidgetAppearanceRef(f, w);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+async function ensureAppearances(form: PDFForm, done: Set<PDFField>, font: PDFFont, drawable: (text: string) => boolean): Promise<void> {
+  const needAll = form.acroForm.dict.lookup(PDFName.of('NeedAppearances')) === PDFBool.True;
   for (const f of form.getFields()) {
-    if (brokenWidgets(f).length === 0) continue;
+    if (done.has(f)) continue;
+    const missing = !hasAppearances(f);
+    if (!missing && !(needAll && (f instanceof PDFTextField || f instanceof PDFDropdown || f instanceof PDFOptionList))) continue;
     try {
-      if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
-      else if (f instanceof PDFTextField || f instanceof PDFDropdown) f.updateAppearances(font);
+      if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) {
+        if (missing) f.updateAppearances();
+      } else if (f instanceof PDFTextField) {
+        if (drawable(normaliseBreaks(f.getText() ?? '', f.isMultiline()).replace(/\n/g, ''))) f.updateAppearances(font);
+      } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
+        if (drawable(f.getOptions().join(''))) f.updateAppearances(font);
+      }
     } catch {
-      // repaired below
-    }
-    // Nothing drawable: an empty appearance, so it flattens to nothing.
-    for (const w of brokenWidgets(f)) {
-      w.dict.set(PDFName.of('AP'), ctx.obj({ N: blank }));
-      w.dict.delete(PDFName.of('AS'));
+      // A field pdf-lib cannot draw (odd /DA, broken /Opt) keeps what the PDF has; flattening skips it.
     }
   }
-  form.flatten({ updateFieldAppearances: false });
 }
 
-function invalidOption(p: PreparedField, v: string, options: string[]): PdfError {
-  return new PdfError(
-    'payload_invalid',
-    `Field "${p.field.name}" (${p.field.bindingKey}): "${v}" is not one of the form field's options (${options.join(', ')})`,
-    { fieldId: p.field.fieldId },
-  );
+/**
+ * The configured size, as our flat text uses it; shrink mode (the default) lowers it only as far
+ * as a single-line value needs to fit, like the flat renderer, instead of auto size (0).
+ */
+function fillableFontSize(p: PreparedField, text: string, font: PDFFont, width: number): number {
+  const size = p.field.style.fontSize;
+  if (p.field.advanced.overflow !== 'shrink' || p.field.advanced.multiLine || text === '') return size;
+  const avail = Math.max(1, width - 4);
+  const need = font.widthOfTextAtSize(text, size);
+  return need <= avail ? size : Math.max(4, Math.floor(((size * avail) / need) * 10) / 10);
+}
+
+function dropXfa(doc: PDFDocument): void {
+  const acroForm = doc.catalog.lookup(PDFName.of('AcroForm'));
+  if (acroForm instanceof PDFDict) acroForm.delete(PDFName.of('XFA'));
+  doc.catalog.delete(PDFName.of('NeedsRendering'));
+}
+
+function safeName(f: PDFField): string {
+  try {
+    return f.getName();
+  } catch {
+    return '';
+  }
 }

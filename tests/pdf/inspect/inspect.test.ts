@@ -200,7 +200,7 @@ describe('inspect: a generated form', async () => {
 });
 
 describe('inspect: XFA, encryption, bad input', () => {
-  it('an XFA-only form is reported as such, with a note and no fields', async () => {
+  it('a dynamic XFA-only form is refused with a typed error saying it must be converted', async () => {
     const bytes = buildPdf([
       '<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R /NeedsRendering true >>',
       '<< /Type /Pages /Count 1 /Kids [3 0 R] >>',
@@ -208,9 +208,11 @@ describe('inspect: XFA, encryption, bad input', () => {
       '<< /Fields [] /XFA 5 0 R >>',
       '<< /Length 44 >>\nstream\n<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"/>\nendstream',
     ]);
-    const r = await inspect(bytes);
-    expect(r).toMatchObject({ xfa: true, xfaOnly: true, fields: [], suggestedFields: [] });
-    expect(r.notes.join(' ')).toMatch(/XFA-only/);
+    const err = (await inspect(bytes).catch((e: unknown) => e)) as PdfError;
+    expect(err).toBeInstanceOf(PdfError);
+    expect(err.code).toBe('pdf_xfa_only');
+    expect(err.message).toMatch(/XFA/);
+    expect(err.message).toMatch(/Convert it/);
   });
 
   it('suggested fields lie within their page: an overhanging widget is clipped to it, one wholly outside is skipped with the reason', async () => {

@@ -124,8 +124,10 @@ describe('loadPdf: bad input gives a typed error', () => {
     await expectPdfError(loadPdf(lyingCountPdf(50), { ...DEFAULT_LOAD_LIMITS, maxPages: 20 }), 'pdf_too_many_pages', /more than 20/);
   });
 
-  it('a page tree with a cycle → pdf_corrupt, no hang', async () => {
-    await expectPdfError(loadPdf(cyclicPageTreePdf()), 'pdf_corrupt', /cycle/);
+  it('a page tree with a cycle is repaired as pdf.js reads it (the loop skipped), no hang', async () => {
+    const loaded = await loadPdf(cyclicPageTreePdf());
+    expect(loaded.doc.getPageCount()).toBe(1);
+    expect(loaded.repaired).toContain('the page tree contains a loop');
   });
 
   it('no pages → pdf_corrupt', async () => {

@@ -38,6 +38,8 @@ const MESSAGES: Record<string, string> = {
   pdf_empty: 'That file is empty.',
   pdf_corrupt: 'That PDF is damaged and cannot be read. Try re-saving it from the program that made it.',
   pdf_encrypted: 'That PDF is password-protected. Remove the password and upload it again.',
+  pdf_xfa_only:
+    'That PDF is a dynamic XFA form, which cannot be filled here. Convert it to a standard PDF form (in Acrobat: Save As Other > Standard PDF) and upload that.',
   file_too_large: 'That file is too large to upload.',
   email_taken: 'An account with this email already exists. Sign in instead.',
   invalid_credentials: 'Wrong email or password.',
