@@ -22,8 +22,8 @@ export class PayloadInvalidError extends ValidationError {
   }
 }
 
-export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>): void {
-  const issues = payloadErrors(validate(snapshot.fields, payload));
+export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>, maxValueLength?: number): void {
+  const issues = payloadErrors(validate(snapshot.fields, payload, { maxValueLength }));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
 }
 
@@ -62,7 +62,7 @@ export interface GenerateOutcome {
 export async function generateAndStore(services: GenerationServices, req: GenerateRequest): Promise<GenerateOutcome> {
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
-  checkPayload(snapshot, req.payload);
+  checkPayload(snapshot, req.payload, config.limits.maxFieldValueChars);
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
     recordKey: req.recordKey,

@@ -25,7 +25,7 @@ export interface Config {
   email: { driver: 'outbox' | 'ses'; from: string };
   http: { host: string; port: number; publicUrl: string | undefined; corsOrigins: string[] | undefined; rateLimitPerMinute: number };
   auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
-  limits: { maxUploadBytes: number; pdfRetentionDays: number };
+  limits: { maxUploadBytes: number; pdfRetentionDays: number; maxFieldValueChars: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -101,7 +101,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
     },
-    limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, pdfRetentionDays: env.PDF_RETENTION_DAYS },
+    limits: {
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      pdfRetentionDays: env.PDF_RETENTION_DAYS,
+      maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }
