@@ -3,6 +3,7 @@ import type { FieldInput } from '@/shared/domain/field.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { pageText } from '../helpers/pdf-readback.js';
 import { createTemplate } from '../api/generate-fixtures.js';
+import { dataUrl, jpegDeclaring, pngDeclaring, strokes } from './bombs.js';
 
 /** Hostile values sent to POST /api/templates/:id/generate: bounded work, typed 4xx, never 5xx. */
 const FIELDS: FieldInput[] = [
@@ -48,5 +49,25 @@ forEachApi('hostile generate payloads', (api) => {
     const res = await generate({ notes }, 'application/pdf');
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     expect(await pageText(res.rawPayload)).toContain('lorem ipsum');
+  });
+
+  it('refuses image bombs with 422 image_too_large (PNG 8000×8000 and 50000×50000, JPEG 65500×65500)', async () => {
+    for (const logo of [
+      dataUrl(pngDeclaring(8000, 8000), 'png'),
+      dataUrl(pngDeclaring(50_000, 50_000), 'png'),
+      dataUrl(jpegDeclaring(65_500, 65_500), 'jpeg'),
+    ]) {
+      const res = await generate({ logo });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'image_too_large', bindingKey: 'logo' });
+    }
+  });
+
+  it('refuses a signature of 200,000 points with 422 naming the field; 5,000 points render', async () => {
+    const res = await generate({ sign: strokes(200_000) });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(422);
+    expect(res.json().errors).toEqual([expect.objectContaining({ path: 'sign', code: 'type' })]);
+    const ok = await generate({ sign: strokes(5000) }, 'application/pdf');
+    expect(ok.statusCode, ok.body.slice(0, 300)).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import { isPresent, resolveBinding } from './binding.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
 export { resolveBinding, isPresent } from './binding.js';
-export { asBoolean, asIsoDate, asNumber, ean13CheckDigit } from './values.js';
+export { asBoolean, asIsoDate, asNumber, ean13CheckDigit, DEFAULT_MAX_SIGNATURE_POINTS } from './values.js';
 
 /**
  * Checks a payload against a template's fields and returns every problem at once (never throws
@@ -71,6 +71,8 @@ export const DEFAULT_MAX_VALUE_LENGTH = 200_000;
 export interface ValidateOptions {
   /** Longest text value of any field (UTF-16 code units); default DEFAULT_MAX_VALUE_LENGTH. */
   maxValueLength?: number;
+  /** Points of one drawn signature; default DEFAULT_MAX_SIGNATURE_POINTS. */
+  maxSignaturePoints?: number;
 }
 
 /** A template (anything with its fields) or the fields themselves. */
@@ -146,7 +148,7 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
         continue;
       }
       case 'signature': {
-        const problem = typeof value === 'string' ? imageProblem(value) : strokesProblem(value);
+        const problem = typeof value === 'string' ? imageProblem(value) : strokesProblem(value, opts.maxSignaturePoints);
         if (problem) add('type', `${label}: ${problem}`);
         continue;
       }
