@@ -13,6 +13,7 @@ export type PdfErrorCode =
   | 'font_missing_glyph'
   | 'font_unknown'
   | 'image_invalid'
+  | 'image_too_large'
   | 'barcode_invalid'
   | 'payload_invalid';
 

@@ -38,7 +38,7 @@ async function drawAll(
   payload: Record<string, unknown>,
   opts: GenerateOptions,
 ): Promise<void> {
-  for (const p of fields) await drawField(canvas, p, payload);
+  for (const p of fields) await drawField(canvas, p, payload, opts.limits);
   if (opts.testWatermark) {
     state.pages.forEach((bp, i) => drawWatermark(canvas, i, bp.page, state.fonts, opts.testWatermark!));
   }

@@ -3,7 +3,7 @@
  * from payloads (alone or in batches on all cores), merge them, and preflight payloads without
  * writing a PDF. Coordinates are points from the top-left of the unrotated page (coordinates.ts).
  */
-export type { EngineField, GenerateOptions, GenerationWarning, GenerationWarningCode, GeneratedDocument } from './types.js';
+export type { EngineField, GenerateOptions, RenderLimits, GenerationWarning, GenerationWarningCode, GeneratedDocument } from './types.js';
 export { compileTemplate, type CompiledTemplate, type CompileOptions } from './compile.js';
 export { generateBatch, closeBatchPool, batchPoolStats, type BatchInput, type BatchResult } from './batch.js';
 export { mergeDocuments } from './merge.js';

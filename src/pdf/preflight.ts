@@ -12,6 +12,8 @@ import { validate, type ValidationIssue } from './validate/index.js';
 
 export interface PreflightOptions {
   fonts?: FontRegistry;
+  /** Longest text value of any field (see validate); a longer one is reported, never laid out. */
+  maxValueLength?: number;
 }
 
 export interface PreflightResult {
@@ -25,11 +27,18 @@ export interface PreflightResult {
 
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
   const fonts = opts.fonts ?? defaultFontRegistry();
-  const result: PreflightResult = { ok: true, errors: validate(fields, payload), missingGlyphs: [], overflows: [], renderErrors: [] };
+  const result: PreflightResult = {
+    ok: true,
+    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength }),
+    missingGlyphs: [],
+    overflows: [],
+    renderErrors: [],
+  };
   for (const field of fields) {
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
     try {
       if (!TEXT_LIKE.has(field.type)) continue;
+      if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
       const { value, show } = fieldValue(field, payload);
       if (!show || value === undefined || value === null || value === '') continue;
       const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);

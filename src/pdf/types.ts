@@ -5,7 +5,18 @@ export interface EngineField extends FieldSpec {
   fieldId: string;
 }
 
+/** Bounds of the work one document may ask for (the service passes its configured ones). */
+export interface RenderLimits {
+  /** Declared width × height of an image (default 25 MP). */
+  maxImagePixels?: number;
+  /** Decoded size of an image in bytes (default 128 MB). */
+  maxImageBytes?: number;
+  /** Points of one signature, all strokes together (default 50,000). */
+  maxSignaturePoints?: number;
+}
+
 export interface GenerateOptions {
+  limits?: RenderLimits;
   /** true (default): everything is drawn into the page content. false: our text-like fields and the base's own form fields stay fillable. */
   flatten?: boolean;
   /** Drawn diagonally across every page (test runs). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJsonObject, NO_NUL_MESSAGE, noNul } from '@/shared/validation/json-bounds.js';
 import { isoDate, isoDateNullable } from '../schemas/common.js';
 
 export const profileSchema = z.object({
@@ -18,14 +19,14 @@ export const userSchema = z.object({
 });
 
 export const profileInput = z.object({
-  company: z.string().max(200).nullish(),
+  company: z.string().max(200).refine(noNul, NO_NUL_MESSAGE).nullish(),
   timezone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Paris').nullish(),
   language: z
     .string()
     .max(16)
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR')
     .nullish(),
-  preferences: z.record(z.string(), z.unknown()).optional(),
+  preferences: boundedJsonObject().optional(),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -40,7 +41,7 @@ function isTimeZone(tz: string): boolean {
 export const registerBody = z.object({
   email: z.string().email().max(254),
   password: z.string().min(8).max(1024),
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(200).refine(noNul, NO_NUL_MESSAGE),
   profile: profileInput.optional(),
 });
 

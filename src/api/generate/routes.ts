@@ -58,7 +58,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request) => {
       const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
-      const result = preflight(snapshot.fields, request.body.data);
+      const result = preflight(snapshot.fields, request.body.data, { maxValueLength: services.config.limits.maxFieldValueChars });
       // Template-side rule problems are reported too (they also block generation), so ok stays honest.
       return result;
     },

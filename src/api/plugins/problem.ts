@@ -26,6 +26,7 @@ const PDF_ERROR_STATUS: Record<string, number> = {
   font_missing_glyph: 422,
   payload_invalid: 422,
   image_invalid: 422,
+  image_too_large: 422,
   barcode_invalid: 422,
 };
 

@@ -1,7 +1,7 @@
 import type { PageBox } from '../coordinates.js';
 import { toPdfRect } from '../coordinates.js';
 import type { FontChain } from '../fonts/registry.js';
-import type { EngineField } from '../types.js';
+import type { EngineField, RenderLimits } from '../types.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { drawBarcode } from './barcode.js';
 import type { DocumentCanvas, PageCanvas } from './canvas.js';
@@ -68,7 +68,12 @@ function drawBox(page: PageCanvas, field: EngineField, w: number, h: number): vo
 }
 
 /** Draws one field (flattened) into the document canvas; warnings are appended to doc.warnings. */
-export async function drawField(doc: DocumentCanvas, p: PreparedField, payload: Record<string, unknown>): Promise<void> {
+export async function drawField(
+  doc: DocumentCanvas,
+  p: PreparedField,
+  payload: Record<string, unknown>,
+  limits: RenderLimits = {},
+): Promise<void> {
   const { field } = p;
   const { value, show } = fieldValue(field, payload);
   if (!show) return;
@@ -102,10 +107,10 @@ export async function drawField(doc: DocumentCanvas, p: PreparedField, payload: 
       drawRadio(page, field, w, h, (opt) => present && (opt === undefined ? truthy(value) : String(value) === opt));
       break;
     case 'image':
-      if (present) await drawImage(doc, page, field, value, w, h);
+      if (present) await drawImage(doc, page, field, value, w, h, limits);
       break;
     case 'signature':
-      if (present) await drawSignature(doc, page, field, value, w, h);
+      if (present) await drawSignature(doc, page, field, value, w, h, limits);
       break;
     case 'barcode':
       if (present) drawBarcode(page, field, value, w, h);

@@ -71,45 +71,45 @@ export function shape(text: string, chain: FontChain, field: { fieldId: string; 
 const width = (gs: Glyph[]): number => gs.reduce((a, g) => a + g.adv, 0);
 const isSpace = (g: Glyph): boolean => g.cp === 32;
 
-function trimEnd(gs: Glyph[]): Glyph[] {
-  let e = gs.length;
-  while (e > 0 && isSpace(gs[e - 1])) e--;
-  return gs.slice(0, e);
-}
-
-/** Greedy wrap at spaces; words longer than the line are broken between characters. */
+/**
+ * Greedy wrap at spaces; words longer than the line are broken between characters. Widths are
+ * kept as running sums (never re-summed per glyph), so wrapping is linear in the text's length.
+ */
 function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size 1 */): Line[] {
   const lines: Line[] = [];
   for (const para of paragraphs) {
     let line: Glyph[] = [];
+    let lineW = 0; // width of `line`, trailing spaces included
     let i = 0;
     const flush = (end: boolean): void => {
-      const t = trimEnd(line);
-      lines.push({ glyphs: t, width: width(t), paragraphEnd: end });
+      let e = line.length;
+      let w = lineW;
+      while (e > 0 && isSpace(line[e - 1])) w -= line[--e].adv;
+      if (e < line.length) line.length = e;
+      lines.push({ glyphs: line, width: w, paragraphEnd: end });
       line = [];
+      lineW = 0;
     };
     while (i < para.length) {
-      // next word (with its trailing spaces)
-      let j = i;
-      while (j < para.length && !isSpace(para[j])) j++;
-      while (j < para.length && isSpace(para[j])) j++;
-      const word = para.slice(i, j);
-      const wordW = width(trimEnd(word));
-      if (line.length > 0 && width(line) + wordW > maxWidth) flush(false);
+      // next word [i, k) and its trailing spaces [k, j)
+      let k = i;
+      let wordW = 0;
+      while (k < para.length && !isSpace(para[k])) wordW += para[k++].adv;
+      let j = k;
+      let spaceW = 0;
+      while (j < para.length && isSpace(para[j])) spaceW += para[j++].adv;
+      if (line.length > 0 && lineW + wordW > maxWidth) flush(false);
       if (line.length === 0 && wordW > maxWidth) {
         // break the word itself
-        let cur: Glyph[] = [];
-        for (const g of word) {
-          if (cur.length > 0 && width(cur) + g.adv > maxWidth && !isSpace(g)) {
-            line = cur;
-            flush(false);
-            cur = [];
-          }
-          cur.push(g);
+        for (let g = i; g < j; g++) {
+          const gl = para[g];
+          if (line.length > 0 && lineW + gl.adv > maxWidth && !isSpace(gl)) flush(false);
+          line.push(gl);
+          lineW += gl.adv;
         }
-        line = cur;
       } else {
-        line.push(...word);
+        for (let g = i; g < j; g++) line.push(para[g]);
+        lineW += wordW + spaceW;
       }
       i = j;
     }
@@ -118,6 +118,7 @@ function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size
   return lines;
 }
 
+/** The longest prefix that fits with the ellipsis after it: one forward pass over the widths. */
 function ellipsize(line: Line, maxWidth: number, chain: FontChain): Line {
   const dots = chain.pick(0x2026) ? [0x2026] : [46, 46, 46];
   const dotGlyphs: Glyph[] = dots.map((cp) => {
@@ -125,10 +126,14 @@ function ellipsize(line: Line, maxWidth: number, chain: FontChain): Line {
     return { cp, face, adv: face.advance(cp) };
   });
   const dw = width(dotGlyphs);
-  const gs = [...line.glyphs];
-  while (gs.length > 0 && width(gs) + dw > maxWidth) gs.pop();
-  const t = [...trimEnd(gs), ...dotGlyphs];
-  return { glyphs: t, width: width(t), paragraphEnd: true };
+  const gs = line.glyphs;
+  let k = 0;
+  let w = 0;
+  while (k < gs.length && w + gs[k].adv + dw <= maxWidth) w += gs[k++].adv;
+  while (k > 0 && isSpace(gs[k - 1])) w -= gs[--k].adv;
+  const t = gs.slice(0, k);
+  for (const d of dotGlyphs) t.push(d);
+  return { glyphs: t, width: w + dw, paragraphEnd: true };
 }
 
 export function layoutText(input: LayoutInput): LayoutResult {

@@ -5,7 +5,7 @@ import { isPresent, resolveBinding } from './binding.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
 export { resolveBinding, isPresent } from './binding.js';
-export { asBoolean, asIsoDate, asNumber, ean13CheckDigit } from './values.js';
+export { asBoolean, asIsoDate, asNumber, ean13CheckDigit, DEFAULT_MAX_SIGNATURE_POINTS } from './values.js';
 
 /**
  * Checks a payload against a template's fields and returns every problem at once (never throws
@@ -41,6 +41,7 @@ export const VALIDATION_CODES = [
   'option',
   'invalid_pattern',
   'invalid_rule',
+  'value_too_long',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
@@ -60,10 +61,25 @@ export type ValidatableField = FieldInput & { fieldId?: string };
 
 const MAX_PATTERN_INPUT = 100_000;
 
+/**
+ * Longest text value (UTF-16 code units) a field takes unless the caller says otherwise: laying
+ * out text is linear but a multi-megabyte value still costs seconds of fitting and a page of glyphs
+ * nobody reads, so the bound is checked before any rendering. The service passes its configured one.
+ */
+export const DEFAULT_MAX_VALUE_LENGTH = 200_000;
+
+export interface ValidateOptions {
+  /** Longest text value of any field (UTF-16 code units); default DEFAULT_MAX_VALUE_LENGTH. */
+  maxValueLength?: number;
+  /** Points of one drawn signature; default DEFAULT_MAX_SIGNATURE_POINTS. */
+  maxSignaturePoints?: number;
+}
+
 /** A template (anything with its fields) or the fields themselves. */
 export type ValidationTarget = readonly ValidatableField[] | { fields: readonly ValidatableField[] };
 
-export function validate(target: ValidationTarget, payload: unknown): ValidationIssue[] {
+export function validate(target: ValidationTarget, payload: unknown, opts: ValidateOptions = {}): ValidationIssue[] {
+  const maxValueLength = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const fields = 'fields' in target && !Array.isArray(target) ? target.fields : (target as readonly ValidatableField[]);
   const issues: ValidationIssue[] = [];
   const radioGroups = groupRadios(fields);
@@ -132,7 +148,7 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
         continue;
       }
       case 'signature': {
-        const problem = typeof value === 'string' ? imageProblem(value) : strokesProblem(value);
+        const problem = typeof value === 'string' ? imageProblem(value) : strokesProblem(value, opts.maxSignaturePoints);
         if (problem) add('type', `${label}: ${problem}`);
         continue;
       }
@@ -155,6 +171,11 @@ export function validate(target: ValidationTarget, payload: unknown): Validation
         }
     }
     const text = typeof value === 'string' ? value : String(value);
+    // Before any rule that reads the whole text (options, patterns, counting code points).
+    if (text.length > maxValueLength) {
+      add('value_too_long', `${label} is ${text.length} characters long; the most a field takes is ${maxValueLength}`);
+      continue;
+    }
 
     // Options: radio groups and dropdowns always, other fields when validation.type is 'option'.
     const options = group.flatMap((f) => f.advanced?.options ?? []);
@@ -216,8 +237,8 @@ export function payloadErrors(issues: ValidationIssue[]): ValidationIssue[] {
 }
 
 /** Throws PdfError('payload_invalid') listing every problem when there is any; for generation paths. */
-export function assertValid(target: ValidationTarget, payload: unknown): void {
-  const issues = validate(target, payload);
+export function assertValid(target: ValidationTarget, payload: unknown, opts: ValidateOptions = {}): void {
+  const issues = validate(target, payload, opts);
   if (issues.length === 0) return;
   const head = issues
     .slice(0, 3)

@@ -72,16 +72,22 @@ export function imageProblem(v: unknown): string | undefined {
   return png || jpeg ? undefined : 'the data is not a PNG or JPEG image';
 }
 
+/** Points of a drawn signature, all strokes together (a hand-drawn one has a few thousand). */
+export const DEFAULT_MAX_SIGNATURE_POINTS = 50_000;
+
 /** Drawn signature strokes as the renderer reads them: `[[{x,y}|[x,y], …], …]` or `{strokes: …}`. */
-export function strokesProblem(v: unknown): string | undefined {
+export function strokesProblem(v: unknown, maxPoints = DEFAULT_MAX_SIGNATURE_POINTS): string | undefined {
   const raw = Array.isArray(v)
     ? v
     : v && typeof v === 'object' && Array.isArray((v as { strokes?: unknown }).strokes)
       ? (v as { strokes: unknown[] }).strokes
       : undefined;
   if (!raw) return 'expected an image or {strokes: [[{x, y}, …], …]}';
+  let count = 0;
   for (const stroke of raw) {
     if (!Array.isArray(stroke)) return 'each signature stroke must be an array of points';
+    count += stroke.length;
+    if (count > maxPoints) return `a signature has at most ${maxPoints} points`;
     for (const p of stroke) {
       const xy = Array.isArray(p) ? p : [(p as { x?: unknown } | null)?.x, (p as { y?: unknown } | null)?.y];
       if (!Number.isFinite(xy[0]) || !Number.isFinite(xy[1])) return 'each signature point must be {x, y} or [x, y] numbers';

@@ -1,5 +1,5 @@
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
-import { payloadErrors, validate, type ValidationIssue } from '@/pdf/validate/index.js';
+import { payloadErrors, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
 import type { GenerationWarning } from '@/pdf/index.js';
 import { ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
@@ -23,8 +23,8 @@ export class PayloadInvalidError extends ValidationError {
   }
 }
 
-export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>): void {
-  const issues = payloadErrors(validate(snapshot.fields, payload));
+export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>, opts: ValidateOptions = {}): void {
+  const issues = payloadErrors(validate(snapshot.fields, payload, opts));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
 }
 
@@ -59,7 +59,8 @@ export interface GenerateOutcome {
 export async function generateAndStore(services: Services, req: GenerateRequest): Promise<GenerateOutcome> {
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
-  checkPayload(snapshot, req.payload);
+  const { limits } = config;
+  checkPayload(snapshot, req.payload, { maxValueLength: limits.maxFieldValueChars, maxSignaturePoints: limits.maxSignaturePoints });
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
     recordKey: req.recordKey,
@@ -85,6 +86,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
+      limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
     });
     const key = generatedKey(req.userId, row.id);

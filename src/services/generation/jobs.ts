@@ -5,6 +5,7 @@ import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
 import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
 import { AppError, ConflictError } from '@/shared/errors.js';
 import { PromiseCache } from '@/shared/promise-cache.js';
+import { boundedJsonObject } from '@/shared/validation/json-bounds.js';
 import { PdfError } from '@/pdf/errors.js';
 import { generateAndStore, PayloadInvalidError } from './generate.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
@@ -26,7 +27,8 @@ export const MAX_ATTEMPTS = DEFAULT_QUEUE_POLICIES['pdf-generation'].maxAttempts
 export const FINALIZE_KIND = 'job_finalize';
 
 export const createJobBody = z.object({
-  records: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_JOB_RECORDS),
+  // Bounded depth and no NUL: a record is queued as JSON and its errors stored; either would fail there, after the job row exists.
+  records: z.array(boundedJsonObject()).min(1).max(MAX_JOB_RECORDS),
   output: z.enum(['individual', 'merged', 'zip']).default('individual'),
   webhookUrl: z
     .url({ protocol: /^https?$/ })

@@ -25,7 +25,13 @@ export interface Config {
   email: { driver: 'outbox' | 'ses'; from: string };
   http: { host: string; port: number; publicUrl: string | undefined; corsOrigins: string[] | undefined; rateLimitPerMinute: number };
   auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
-  limits: { maxUploadBytes: number; pdfRetentionDays: number };
+  limits: {
+    maxUploadBytes: number;
+    pdfRetentionDays: number;
+    maxFieldValueChars: number;
+    maxImagePixels: number;
+    maxSignaturePoints: number;
+  };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -101,7 +107,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
     },
-    limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, pdfRetentionDays: env.PDF_RETENTION_DAYS },
+    limits: {
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      pdfRetentionDays: env.PDF_RETENTION_DAYS,
+      maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
+      maxImagePixels: env.MAX_IMAGE_PIXELS,
+      maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

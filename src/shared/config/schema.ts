@@ -83,6 +83,12 @@ export const envSchema = z.object({
   JWT_ACCESS_TTL_SECONDS: withDefault(intIn(60, 86_400), 900),
   JWT_REFRESH_TTL_SECONDS: withDefault(intIn(3600, 31_536_000), 2_592_000),
   MAX_UPLOAD_BYTES: withDefault(intIn(1024, 1024 ** 3), 50 * 1024 * 1024),
+  /** Longest text value a field takes (characters); longer values are refused with 422 value_too_long. */
+  MAX_FIELD_VALUE_CHARS: withDefault(intIn(1, 10_000_000), 200_000),
+  /** Declared width × height of an image field's value; larger ones are refused (422 image_too_large) before decoding. */
+  MAX_IMAGE_PIXELS: withDefault(intIn(1, 1_000_000_000), 25_000_000),
+  /** Points of one drawn signature, all strokes together. */
+  MAX_SIGNATURE_POINTS: withDefault(intIn(1, 10_000_000), 50_000),
   PDF_RETENTION_DAYS: withDefault(intIn(1, 3650), 30),
   RATE_LIMIT_PER_MINUTE: withDefault(intIn(1, 1_000_000), 600),
 });

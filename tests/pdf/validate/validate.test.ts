@@ -261,6 +261,7 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
       'option',
       'invalid_pattern',
       'invalid_rule',
+      'value_too_long',
     ]);
   });
 

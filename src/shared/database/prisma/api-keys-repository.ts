@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { NO_NUL_MESSAGE, noNul } from '@/shared/validation/json-bounds.js';
 import type { ApiKey } from '@/generated/prisma/client.js';
 import { NotFoundError } from '@/shared/errors.js';
 import { assertId, mapWriteErrors, parseInput, PrismaRepository } from './repository.js';
@@ -20,7 +21,7 @@ export function hashApiKey(key: string): string {
 
 export const createApiKeySchema = z.object({
   userId: z.uuid(),
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).refine(noNul, NO_NUL_MESSAGE),
   scopes: z.array(z.string().min(1).max(64)).max(50).default([]),
   expiresAt: z.date().nullish(),
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Profile, Role, User } from '@/generated/prisma/client.js';
 import { hashPassword, MAX_PASSWORD_LENGTH } from '@/shared/auth/password.js';
-import { ConflictError, NotFoundError } from '@/shared/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
+import { boundedJsonObject, NO_NUL_MESSAGE, noNul } from '@/shared/validation/json-bounds.js';
 import {
   assertId,
   isUniqueViolation,
@@ -18,12 +19,14 @@ import {
 /** A user as it leaves the repository: never with the password hash. */
 export type PublicUser = Omit<User, 'passwordHash'> & { profile?: Profile | null };
 
-const jsonObject = z.record(z.string(), z.unknown());
+// PostgreSQL refuses NUL in text and jsonb, and deep JSON overflows the driver's serialiser.
+const jsonObject = boundedJsonObject();
+const text = (max: number) => z.string().max(max).refine(noNul, NO_NUL_MESSAGE);
 
 export const profileInputSchema = z.object({
-  company: z.string().max(200).nullish(),
-  timezone: z.string().max(64).nullish(),
-  language: z.string().max(16).nullish(),
+  company: text(200).nullish(),
+  timezone: text(64).nullish(),
+  language: text(16).nullish(),
   preferences: jsonObject.optional(),
 });
 export type ProfileInput = z.infer<typeof profileInputSchema>;
@@ -31,7 +34,7 @@ export type ProfileInput = z.infer<typeof profileInputSchema>;
 export const createUserSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
   password: z.string().min(8, 'at least 8 characters').max(MAX_PASSWORD_LENGTH),
-  name: z.string().trim().max(200).nullish(),
+  name: z.string().trim().max(200).refine(noNul, NO_NUL_MESSAGE).nullish(),
   role: z.enum(['user', 'admin']).optional(),
   profile: profileInputSchema.optional(),
 });
@@ -119,6 +122,8 @@ export class UsersRepository extends PrismaRepository {
   async updateProfile(userId: string, input: ProfileInput, name?: string): Promise<PublicUser> {
     assertId('User', userId);
     const data = profileData(parseInput(profileInputSchema, input, 'Invalid profile'));
+    if (name !== undefined && !noNul(name))
+      throw new ValidationError('Invalid profile', [{ path: 'name', code: 'custom', message: NO_NUL_MESSAGE }]);
     return mapWriteErrors('User', userId, () =>
       this.db.user.update({
         where: { id: userId },
