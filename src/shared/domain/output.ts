@@ -70,9 +70,22 @@ export const outputOptionsSchema = z.object({
 export type OutputOptions = z.output<typeof outputOptionsSchema>;
 export type OutputOptionsInput = z.input<typeof outputOptionsSchema>;
 
-/** A request's options over the template's: each part given replaces the template's part. */
-export function mergeOutputOptions(template: OutputOptions | undefined, override: OutputOptions | undefined): OutputOptions | undefined {
-  if (!template) return override;
+/** A request's or job's override: each part given replaces the template's; null removes it. */
+export const outputOverrideSchema = z.object({
+  metadata: documentMetadataSchema.nullable().optional(),
+  pdfa: pdfaLevelSchema.nullable().optional(),
+  facturx: facturxOptionsSchema.nullable().optional(),
+  signature: signatureOptionsSchema.nullable().optional(),
+  encryption: encryptionOptionsSchema.nullable().optional(),
+});
+export type OutputOverride = z.output<typeof outputOverrideSchema>;
+
+export function mergeOutputOptions(template: OutputOptions | undefined, override: OutputOverride | undefined): OutputOptions | undefined {
   if (!override) return template;
-  return { ...template, ...override, metadata: { ...template.metadata, ...override.metadata } };
+  const merged: Record<string, unknown> = { ...template };
+  for (const [k, v] of Object.entries(override)) {
+    if (v === null) delete merged[k];
+    else if (v !== undefined) merged[k] = k === 'metadata' ? { ...template?.metadata, ...(v as object) } : v;
+  }
+  return merged as OutputOptions;
 }
