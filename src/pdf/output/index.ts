@@ -111,7 +111,7 @@ export async function applyOutput(doc: GeneratedDocument, o: OutputOptions | und
     const { invoice, totals } = invoiceFromPayload(ctx.payload, o.facturx.invoiceKey);
     await embedInvoice(pdf, buildCiiXml(invoice, totals));
   }
-  if (o.signature && identity) addSignaturePlaceholder(pdf, o.signature, identity.subject, now);
+  if (o.signature && identity) addSignaturePlaceholder(pdf, o.signature, identity, now);
   if (o.encryption) applyEncryption(pdf, o.encryption, ctx.secrets ?? {});
   // The signature's placeholder must be found in plain bytes: no object streams when signing.
   let bytes: Uint8Array = await pdf.save({ useObjectStreams: !o.signature, addDefaultPage: false, updateFieldAppearances: false });

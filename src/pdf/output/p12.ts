@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import forge from 'node-forge';
 import { PdfError } from '../errors.js';
 
@@ -21,7 +23,28 @@ export interface SigningIdentity {
 const toBytes = (binary: string): Uint8Array => Uint8Array.from(Buffer.from(binary, 'binary'));
 const certDer = (c: forge.pki.Certificate): Uint8Array => toBytes(forge.asn1.toDer(forge.pki.certificateToAsn1(c)).getBytes());
 
+/**
+ * Reading a PKCS#12 costs its key derivation (thousands of PBKDF2 rounds in JavaScript), which
+ * would otherwise dominate every signed document of a batch. Decrypted identities are kept a few
+ * minutes per process, keyed by a digest of file and password (neither is kept in the key).
+ * The validity check runs on every call.
+ */
+const identities = new LRUCache<string, SigningIdentity>({ max: 32, ttl: 10 * 60_000 });
+
 export function loadSigningIdentity(p12: Uint8Array, password: string, now: Date): SigningIdentity {
+  const key = createHash('sha256').update(p12).update('\0').update(password).digest('hex');
+  const id = identities.get(key) ?? readIdentity(p12, password);
+  identities.set(key, id);
+  if (now < id.notBefore || now > id.notAfter) {
+    throw new PdfError('certificate_expired', `The certificate of ${id.subject} is not valid now`, {
+      notBefore: id.notBefore.toISOString(),
+      notAfter: id.notAfter.toISOString(),
+    });
+  }
+  return id;
+}
+
+function readIdentity(p12: Uint8Array, password: string): SigningIdentity {
   let pfx: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
@@ -52,12 +75,6 @@ export function loadSigningIdentity(p12: Uint8Array, password: string, now: Date
   });
   if (!own) throw new PdfError('certificate_invalid', 'The PKCS#12 file holds no certificate for its private key');
   const subject = String(own.subject.getField('CN')?.value ?? own.subject.attributes.map((a) => a.value).join(', '));
-  if (now < own.validity.notBefore || now > own.validity.notAfter) {
-    throw new PdfError('certificate_expired', `The certificate of ${subject} is not valid now`, {
-      notBefore: own.validity.notBefore.toISOString(),
-      notAfter: own.validity.notAfter.toISOString(),
-    });
-  }
   const pkcs8 = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
   return {
     privateKeyPkcs8: toBytes(forge.asn1.toDer(pkcs8).getBytes()),

@@ -12,8 +12,16 @@ import type { SigningIdentity } from './p12.js';
  * The byte-range placeholder is @signpdf's own format, so its finder recognises it.
  */
 
-/** Bytes reserved for the CMS: key + certificates (~2-4 KB) + a timestamp token (~2-5 KB). */
-export const SIGNATURE_BYTES = 24_576;
+/**
+ * Bytes reserved for the CMS: attributes and signature (~1 KB for RSA-4096), the certificates
+ * it carries, and for B-T a timestamp token (the authority's certificates make most of it).
+ * The reserve is written twice (hex) and is most of a signed invoice's size, so it is sized to
+ * the identity rather than fixed.
+ */
+export function signatureReserve(identity: SigningIdentity, timestamped: boolean): number {
+  const certs = identity.certificate.length + identity.chain.reduce((s, c) => s + c.length, 0);
+  return 2048 + certs + (timestamped ? 12_288 : 0);
+}
 const BYTE_RANGE_PLACEHOLDER = '**********';
 /** Annotation flags Print (4) + Locked (128): PDF/A needs Print; nobody should move a signature. */
 const SIG_WIDGET_FLAGS = 132;
@@ -28,7 +36,8 @@ function uniqueFieldName(doc: PDFDocument): string {
   for (let i = 1; ; i++) if (!taken.has(`Signature${i}`)) return `Signature${i}`;
 }
 
-export function addSignaturePlaceholder(doc: PDFDocument, opts: SignatureOptions, signerName: string, signingTime: Date): void {
+export function addSignaturePlaceholder(doc: PDFDocument, opts: SignatureOptions, identity: SigningIdentity, signingTime: Date): void {
+  const reserve = signatureReserve(identity, opts.level === 'B-T');
   const ctx = doc.context;
   const byteRange = PDFArray.withContext(ctx);
   byteRange.push(PDFNumber.of(0));
@@ -39,9 +48,9 @@ export function addSignaturePlaceholder(doc: PDFDocument, opts: SignatureOptions
     Filter: 'Adobe.PPKLite',
     SubFilter: 'ETSI.CAdES.detached',
     ByteRange: byteRange,
-    Contents: PDFHexString.of('0'.repeat(SIGNATURE_BYTES * 2)),
+    Contents: PDFHexString.of('0'.repeat(reserve * 2)),
     M: PDFString.fromDate(signingTime),
-    Name: PDFString.of(opts.signerName ?? signerName),
+    Name: PDFString.of(opts.signerName ?? identity.subject),
   });
   if (opts.reason) sig.set(PDFName.of('Reason'), PDFString.of(opts.reason));
   if (opts.location) sig.set(PDFName.of('Location'), PDFString.of(opts.location));
