@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENGINE_NAMES, runBench, type BenchReport, type EngineName } from './lib/run.js';
 import { table } from './lib/stats.js';
+import { outputBench, outputLines } from './lib/output.js';
+import { buildTemplates } from './lib/fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -79,6 +81,12 @@ async function main(): Promise<void> {
   console.log(table(report.results));
   console.log('');
   for (const l of summaryLines(report)) console.log(l);
+  if ((!templates || templates.includes('invoice')) && (!engines || engines.includes('ours'))) {
+    const invoice = (await buildTemplates()).find((t) => t.name === 'invoice')!;
+    const variants = await outputBench(invoice, Math.min(records, 200), report.warmup);
+    for (const l of outputLines(variants)) console.log(l);
+    if (variants.some((v) => !v.verified)) process.exitCode = 1;
+  }
   const out = values.out ?? path.join(here, 'results', 'latest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { readBaseXref } from './render/incremental.js';
 import { resourceNames } from './render/page-update.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
+import { applyOutput, prepareOutput } from './output/index.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
 /** A template ready to generate: the base parsed once, fields placed, fonts resolved. */
@@ -63,6 +64,9 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   };
   return {
     pageCount: pages.length,
-    generate: (payload, gopts) => generateDocument(state, payload ?? {}, gopts ?? {}),
+    generate: async (payload, gopts = {}) => {
+      const drawn = prepareOutput(gopts.output, payload ?? {}, gopts.secrets);
+      return applyOutput(await generateDocument(state, drawn, gopts), gopts.output, { payload: drawn, secrets: gopts.secrets });
+    },
   };
 }

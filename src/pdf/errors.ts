@@ -15,7 +15,18 @@ export type PdfErrorCode =
   | 'image_invalid'
   | 'image_too_large'
   | 'barcode_invalid'
-  | 'payload_invalid';
+  | 'payload_invalid'
+  // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.
+  | 'output_options_conflict'
+  | 'pdfa_not_possible'
+  | 'invoice_invalid'
+  | 'certificate_missing'
+  | 'certificate_invalid'
+  | 'certificate_password_invalid'
+  | 'certificate_expired'
+  | 'encryption_password_missing'
+  | 'timestamp_failed'
+  | 'signature_failed';
 
 export class PdfError extends Error {
   constructor(

@@ -1,4 +1,6 @@
 import type { FieldSpec } from '@/shared/domain/field.js';
+import type { OutputOptions } from '@/shared/domain/output.js';
+import type { OutputSecrets } from './output/index.js';
 
 /** A template field as the engine sees it: the seed's field plus its id (used in warnings and errors). */
 export interface EngineField extends FieldSpec {
@@ -21,6 +23,10 @@ export interface GenerateOptions {
   flatten?: boolean;
   /** Drawn diagonally across every page (test runs). */
   testWatermark?: string;
+  /** Metadata, PDF/A, Factur-X, signature, encryption: applied after the fields are drawn. */
+  output?: OutputOptions;
+  /** The certificate and passwords the output options need (never stored with a template). */
+  secrets?: OutputSecrets;
 }
 
 export type GenerationWarningCode = 'overflow' | 'shrunk' | 'truncated_max_length' | 'clipped';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { preflight } from '@/pdf/index.js';
+import { outputOverrideSchema } from '@/shared/domain/output.js';
 import { generateAndStore } from '@/services/generation/generate.js';
 import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
 import type { Services } from '@/services/context.js';
@@ -24,6 +25,16 @@ const generateBody = z.object({
   version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
   flatten: z.boolean().default(true),
   testMode: z.boolean().default(false),
+  /** Replaces the template's output options part by part (metadata, pdfa, facturx, signature, encryption); null removes a part. */
+  output: outputOverrideSchema.optional(),
+  /** Used for this document only, never stored: the signing certificate and the encryption passwords. */
+  secrets: z
+    .object({
+      certificate: z.object({ p12: z.base64().max(1_000_000), password: z.string().max(1000) }).optional(),
+      userPassword: z.string().min(1).max(127).optional(),
+      ownerPassword: z.string().min(1).max(127).optional(),
+    })
+    .optional(),
 });
 const generatedLink = z.object({
   id: z.string(),
@@ -80,14 +91,28 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request, reply) => {
       const { userId } = currentUser(request);
-      const { data: payload, version, flatten, testMode } = request.body;
-      const out = await generateAndStore(services, { userId, templateId: request.params.id, payload, version, flatten, testMode });
+      const { data: payload, version, flatten, testMode, output, secrets: given } = request.body;
+      const secrets = given && {
+        ...given,
+        certificate: given.certificate && { p12: Buffer.from(given.certificate.p12, 'base64'), password: given.certificate.password },
+      };
+      const out = await generateAndStore(services, {
+        userId,
+        templateId: request.params.id,
+        payload,
+        version,
+        flatten,
+        testMode,
+        output,
+        secrets,
+      });
       const pdf = out.pdf;
       request.audit = {
         action: 'pdf.generate',
         resourceType: 'generated_pdf',
         resourceId: pdf.id,
-        details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten },
+        // Which output parts were asked for, never their secrets.
+        details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten, output: output && Object.keys(output) },
       };
       const bytes = out.bytes!;
       reply.header(

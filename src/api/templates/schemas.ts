@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
+import { outputOptionsSchema } from '@/shared/domain/output.js';
 import { templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
 import { templateMetadata } from '@/services/templates/metadata.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
@@ -17,6 +18,7 @@ export const templateDto = z.object({
   pages: z.array(templatePageSchema),
   status: templateStatusSchema,
   publishedVersion: z.number().int().nullable(),
+  output: outputOptionsSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -46,6 +48,7 @@ export const patchTemplateBody = z
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(2000).nullable().optional(),
     status: templateStatusSchema.optional(),
+    output: outputOptionsSchema.optional(),
   })
   .strict();
 
@@ -69,6 +72,7 @@ export function toTemplateDto(t: Template): TemplateDto {
     pages: meta.pages ?? Array.from({ length: t.pageCount }, () => ({ ...t.dimensions })),
     status: t.status,
     publishedVersion: meta.publishedVersion ?? null,
+    output: t.output ?? null,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };

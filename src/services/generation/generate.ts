@@ -1,6 +1,8 @@
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { payloadErrors, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
 import type { GenerationWarning } from '@/pdf/index.js';
+import type { OutputSecrets } from '@/pdf/output/index.js';
+import { mergeOutputOptions, type OutputOverride } from '@/shared/domain/output.js';
 import { ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
@@ -41,6 +43,10 @@ export interface GenerateRequest {
   jobId?: string;
   /** Already loaded by the caller (jobs load once per message). */
   snapshot?: TemplateSnapshot;
+  /** Replaces the template's output options part by part (null removes a part). */
+  output?: OutputOverride;
+  /** Certificate and passwords for this request only: never stored, never logged. */
+  secrets?: OutputSecrets;
 }
 
 export interface GenerateOutcome {
@@ -87,6 +93,8 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
       limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },
+      output: mergeOutputOptions(snapshot.template.output, req.output),
+      secrets: req.secrets,
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
     });
     const key = generatedKey(req.userId, row.id);

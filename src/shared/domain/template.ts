@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sizeSchema } from './field.js';
+import { outputOptionsSchema } from './output.js';
 
 /** The seed's template entity (DynamoDB `pdf-studio-templates-{stage}`). */
 
@@ -23,6 +24,8 @@ export const templateInputSchema = z.object({
   scale: z.number().positive().max(10).default(1),
   status: templateStatusSchema.default('draft'),
   metadata: z.record(z.string(), z.unknown()).default({}),
+  /** What is done to each generated document after rendering (PDF/A, Factur-X, signature, …). */
+  output: outputOptionsSchema.optional(),
 });
 export type TemplateInput = z.input<typeof templateInputSchema>;
 

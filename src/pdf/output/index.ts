@@ -1,0 +1,129 @@
+import { PDFDocument, PDFName, PDFNumber, PDFArray, PDFDict } from '@cantoo/pdf-lib';
+import type { OutputOptions, PdfaLevel } from '@/shared/domain/output.js';
+import { PdfError } from '../errors.js';
+import type { GeneratedDocument } from '../types.js';
+import { applyEncryption } from './encrypt.js';
+import { buildCiiXml, embedInvoice, invoiceFromPayload, withInvoiceTotals } from './facturx.js';
+import { applyMetadata } from './metadata.js';
+import { loadSigningIdentity } from './p12.js';
+import { pdfaIssues, type PdfaIssue } from './pdfa.js';
+import { addSignaturePlaceholder, signSaved } from './sign.js';
+import { timestamper } from './tsa.js';
+
+/**
+ * Output options applied to a rendered document, in the order the standards need: metadata,
+ * PDF/A conversion, the Factur-X attachment (PDF/A-3b), the signature placeholder, encryption,
+ * one save, then the signature itself over the saved bytes (so signing keeps PDF/A: it adds
+ * nothing after the save but the CMS inside the reserved /Contents).
+ */
+
+export { pdfaIssues, type PdfaIssue, type PdfaIssueCode } from './pdfa.js';
+export { buildCiiXml, FACTURX_FILE_NAME } from './facturx.js';
+export { invoiceSchema, computeTotals, parseInvoice, type Invoice, type InvoiceTotals } from './invoice.js';
+
+/** What output needs but a template never stores: given per request, kept out of job rows and logs. */
+export interface OutputSecrets {
+  certificate?: { p12: Uint8Array; password: string };
+  userPassword?: string;
+  ownerPassword?: string;
+}
+
+export interface OutputContext {
+  payload: Record<string, unknown>;
+  secrets?: OutputSecrets;
+  now?: Date;
+}
+
+const conflict = (message: string): PdfError => new PdfError('output_options_conflict', message);
+
+export function pdfaLevelOf(o: OutputOptions): PdfaLevel | undefined {
+  return o.facturx ? '3b' : o.pdfa;
+}
+
+/** Combinations no document can satisfy, and missing secrets: rejected before any work. */
+export function checkOutputOptions(o: OutputOptions, secrets: OutputSecrets | undefined): void {
+  if (o.facturx && o.pdfa === '2b') throw conflict('Factur-X needs PDF/A-3b (PDF/A-2b cannot carry the invoice XML)');
+  if (o.encryption && (o.pdfa || o.facturx)) throw conflict('PDF/A forbids encryption');
+  // A signature over an encrypted file would need the signature dictionary kept out of the
+  // encryption; the signed bytes are what must not change, so the two are not combined.
+  if (o.encryption && o.signature) throw conflict('Signed documents are not encrypted; choose one');
+  if (o.signature?.level === 'B-T' && !o.signature.timestampUrl) throw conflict('PAdES B-T needs a timestampUrl');
+  if (o.signature && !secrets?.certificate)
+    throw new PdfError('certificate_missing', 'Signing needs a PKCS#12 certificate and its password');
+  if (o.encryption && !secrets?.userPassword && !secrets?.ownerPassword) {
+    throw new PdfError('encryption_password_missing', 'Encryption needs a user or an owner password');
+  }
+}
+
+export function isEmptyOutput(o: OutputOptions | undefined): boolean {
+  return !o || (!o.metadata && !o.pdfa && !o.facturx && !o.signature && !o.encryption);
+}
+
+/**
+ * Before drawing: options checked (so a bad combination costs no rendering), and the payload the
+ * fields are drawn from — with Factur-X, the invoice's computed totals added to it.
+ */
+export function prepareOutput(
+  o: OutputOptions | undefined,
+  payload: Record<string, unknown>,
+  secrets?: OutputSecrets,
+): Record<string, unknown> {
+  if (!o || isEmptyOutput(o)) return payload;
+  checkOutputOptions(o, secrets);
+  return o.facturx ? withInvoiceTotals(payload, o.facturx.invoiceKey) : payload;
+}
+
+/** PDF/A-2 6.3.2: annotations shall print; they never should have been hidden (reported), so only the flag is set. */
+function setPrintFlags(doc: PDFDocument): void {
+  for (const page of doc.getPages()) {
+    const annots = page.node.lookup(PDFName.of('Annots'));
+    if (!(annots instanceof PDFArray)) continue;
+    for (let i = 0; i < annots.size(); i++) {
+      const a = annots.lookup(i);
+      if (!(a instanceof PDFDict)) continue;
+      const f = a.lookup(PDFName.of('F'));
+      const flags = f instanceof PDFNumber ? f.asNumber() : 0;
+      if (!(flags & 4)) a.set(PDFName.of('F'), PDFNumber.of(flags | 4));
+    }
+  }
+}
+
+export async function applyOutput(doc: GeneratedDocument, o: OutputOptions | undefined, ctx: OutputContext): Promise<GeneratedDocument> {
+  if (!o || isEmptyOutput(o)) return doc;
+  checkOutputOptions(o, ctx.secrets);
+  const now = ctx.now ?? new Date();
+  const cert = ctx.secrets?.certificate;
+  const identity = o.signature && cert ? loadSigningIdentity(cert.p12, cert.password, now) : undefined;
+  const pdf = await PDFDocument.load(doc.bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  applyMetadata(pdf, o.metadata, now);
+  const level = pdfaLevelOf(o);
+  if (level) {
+    const issues = pdfaIssues(pdf, level);
+    if (issues.length > 0) {
+      throw new PdfError('pdfa_not_possible', `The document cannot be made PDF/A-${level}: ${issues.map((i) => i.message).join('; ')}`, {
+        issues,
+      });
+    }
+    setPrintFlags(pdf);
+    pdf.convertToPDFA({ conformance: level === '2b' ? '2B' : '3B' });
+  }
+  if (o.facturx) {
+    const { invoice, totals } = invoiceFromPayload(ctx.payload, o.facturx.invoiceKey);
+    await embedInvoice(pdf, buildCiiXml(invoice, totals));
+  }
+  if (o.signature && identity) addSignaturePlaceholder(pdf, o.signature, identity, now);
+  if (o.encryption) applyEncryption(pdf, o.encryption, ctx.secrets ?? {});
+  // The signature's placeholder must be found in plain bytes: no object streams when signing.
+  let bytes: Uint8Array = await pdf.save({ useObjectStreams: !o.signature, addDefaultPage: false, updateFieldAppearances: false });
+  if (o.signature && identity) {
+    bytes = await signSaved(bytes, identity, o.signature.level === 'B-T' ? timestamper(o.signature.timestampUrl!) : undefined);
+  }
+  return { ...doc, bytes };
+}
+
+/** Whether a base PDF can be made PDF/A, and every reason why not (shown in the studio on upload). */
+export async function pdfaPreflight(base: Uint8Array, level: PdfaLevel = '2b'): Promise<{ ok: boolean; issues: PdfaIssue[] }> {
+  const pdf = await PDFDocument.load(base, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+  const issues = pdfaIssues(pdf, level);
+  return { ok: issues.length === 0, issues };
+}
