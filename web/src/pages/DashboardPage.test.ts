@@ -8,8 +8,10 @@ const file = (status: UploadedFile['status'], error?: UploadedFile['metadata']['
   fileSize: 10,
   mimeType: 'application/pdf',
   status,
+  sha256: null,
   metadata: error ? { error } : { pageCount: 1 },
   createdAt: '',
+  updatedAt: '',
 });
 
 describe('waitUntilProcessed', () => {
