@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
 import { loadTemplateVersion } from '@/api/templates/versions.js';
@@ -250,12 +251,13 @@ forEachApi('files API', (api) => {
     try {
       await services.queue.send('file-processing', { fileId: row.id, userId: ada.id });
       await services.queue.send('file-processing', { fileId: bad.id, userId: ada.id });
-      const deadline = Date.now() + 30_000;
-      const done = async () =>
-        (await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)))).every(
-          (f) => f.status === 'ready' || f.status === 'failed',
-        );
-      while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await eventually(
+        async () => {
+          const files = await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)));
+          for (const f of files) expect(['ready', 'failed']).toContain(f.status);
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: 'both uploads to be processed' },
+      );
     } finally {
       await stop();
     }
