@@ -38,7 +38,7 @@ forEachApi('files API', (api) => {
       sha256: createHash('sha256').update(bytes).digest('hex'),
       metadata: { pageCount: 3, pages: [{ width: 595, height: 842, rotation: 0 }, { width: 595 }, { width: 595 }] },
     });
-    // The row is the seed's: bucket and key of the uploads bucket.
+    // The file's row says where its bytes are: the uploads bucket, and a key under the user's prefix.
     const row = await api().services.repos.files.get(ada.id, file.id);
     expect(row.s3Bucket).toBe(api().services.config.storage.buckets.uploads);
     expect(row.s3Key).toMatch(new RegExp(`^users/${ada.id}/uploads/[0-9a-f-]+\\.pdf$`));

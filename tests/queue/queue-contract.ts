@@ -41,17 +41,17 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       await driver?.close();
     });
 
-    it('delivers a seed-shaped body unchanged, attempt 1, and refuses invalid bodies at send', async () => {
-      const seed = { templateId: `t-${run}`, userId: 'u1', payload: { 'customer.name': 'John Doe', 'invoice.number': 'INV-001' } };
+    it('delivers a fire-and-forget generation body ({templateId, userId, payload}) unchanged, attempt 1, and refuses invalid bodies at send', async () => {
+      const message = { templateId: `t-${run}`, userId: 'u1', payload: { 'customer.name': 'John Doe', 'invoice.number': 'INV-001' } };
       const got: QueueMessageEnvelope<unknown>[] = [];
       const stop = await driver.consume('pdf-generation', async (m) => void got.push(m));
-      const id = await driver.send('pdf-generation', seed);
+      const id = await driver.send('pdf-generation', message);
       expect(typeof id).toBe('string');
       await eventually(() => expect(got).toHaveLength(1), { what: 'the delivery' });
-      expect(got[0]).toMatchObject({ body: seed, id, attempt: 1 });
+      expect(got[0]).toMatchObject({ body: message, id, attempt: 1 });
       await expect(driver.send('pdf-generation', { templateId: '', userId: 'u1' } as never)).rejects.toBeInstanceOf(ValidationError);
       await expect(driver.send('cleanup', { action: 'drop_tables' } as never)).rejects.toBeInstanceOf(ValidationError);
-      await drained(driver, 'pdf-generation', { templateId: seed.templateId });
+      await drained(driver, 'pdf-generation', { templateId: message.templateId });
       expect(got).toHaveLength(1);
       await stop();
     });
