@@ -26,7 +26,7 @@ describe('config', () => {
     expect(c.dynamodb.tables.templates).toBe('pdf-studio-templates-prod');
   });
 
-  it('builds DATABASE_URL from the seed DB_* variables when it is not given', () => {
+  it('builds DATABASE_URL from DB_HOST, DB_PORT, DB_NAME, DB_USER and DB_PASSWORD when it is not given', () => {
     const c = loadConfig({
       DB_HOST: 'db.example.internal',
       DB_USER: 'pdf_studio_user',
@@ -37,7 +37,7 @@ describe('config', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://a@b/c', DB_HOST: 'x' }).database.url).toBe('postgresql://a@b/c');
   });
 
-  it('parses the seed list variables', () => {
+  it('parses the comma-separated list variables (SUBNET_IDS)', () => {
     const c = loadConfig({ SUBNET_IDS: 'subnet-0a1, subnet-0b2', VPC_ID: 'vpc-0abc', SECURITY_GROUP_ID: 'sg-0123' });
     expect(c.env.SUBNET_IDS).toEqual(['subnet-0a1', 'subnet-0b2']);
   });

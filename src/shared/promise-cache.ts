@@ -9,8 +9,15 @@ import { LRUCache } from 'lru-cache';
 export class PromiseCache<T> {
   private readonly cache: LRUCache<string, Promise<T>>;
 
-  constructor(opts: { max: number; ttlMs?: number }) {
-    this.cache = new LRUCache<string, Promise<T>>({ max: opts.max, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) });
+  /** `now` (milliseconds, default performance.now) is the clock entries age by; tests pass their own. */
+  constructor(opts: { max: number; ttlMs?: number; now?: () => number }) {
+    this.cache = new LRUCache<string, Promise<T>>({
+      max: opts.max,
+      ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}),
+      // lru-cache reuses one reading of its clock for ttlResolution ms of real time; a given clock
+      // is read every time, so moving it is seen at once.
+      ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
+    });
   }
 
   /** The cached promise, if any (counts as a use). */

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
 import { loadTemplateVersion } from '@/services/templates/versions.js';
@@ -38,7 +39,7 @@ forEachApi('files API', (api) => {
       sha256: createHash('sha256').update(bytes).digest('hex'),
       metadata: { pageCount: 3, pages: [{ width: 595, height: 842, rotation: 0 }, { width: 595 }, { width: 595 }] },
     });
-    // The row is the seed's: bucket and key of the uploads bucket.
+    // The file's row says where its bytes are: the uploads bucket, and a key under the user's prefix.
     const row = await api().services.repos.files.get(ada.id, file.id);
     expect(row.s3Bucket).toBe(api().services.config.storage.buckets.uploads);
     expect(row.s3Key).toMatch(new RegExp(`^users/${ada.id}/uploads/[0-9a-f-]+\\.pdf$`));
@@ -251,12 +252,13 @@ forEachApi('files API', (api) => {
     try {
       await services.queue.send('file-processing', { fileId: row.id, userId: ada.id });
       await services.queue.send('file-processing', { fileId: bad.id, userId: ada.id });
-      const deadline = Date.now() + 30_000;
-      const done = async () =>
-        (await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)))).every(
-          (f) => f.status === 'ready' || f.status === 'failed',
-        );
-      while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await eventually(
+        async () => {
+          const files = await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)));
+          for (const f of files) expect(['ready', 'failed']).toContain(f.status);
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: 'both uploads to be processed' },
+      );
     } finally {
       await stop();
     }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
 import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
@@ -21,14 +22,16 @@ async function fetchSigned(app: FastifyInstance, url: string) {
   return app.inject({ method: 'GET', url: u.pathname + u.search });
 }
 
-async function waitForJob(app: FastifyInstance, headers: Record<string, string>, id: string, timeoutMs = 150_000) {
-  const start = Date.now();
-  for (;;) {
-    const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json().job;
-    if (job.status === 'completed' || job.status === 'failed') return job;
-    if (Date.now() - start > timeoutMs) throw new Error(`job still ${job.status}: ${job.done}+${job.failed}/${job.total}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+/** The job once it has finished (completed or failed). */
+function finishedJob(app: FastifyInstance, headers: Record<string, string>, id: string, timeoutMs = 150_000) {
+  return eventually(
+    async () => {
+      const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json().job;
+      expect(['completed', 'failed'], `job still ${job.status}: ${job.done}+${job.failed}/${job.total}`).toContain(job.status);
+      return job;
+    },
+    { timeoutMs, intervalMs: 300, what: `job ${id} to finish` },
+  );
 }
 
 /** Entries of a zip, from its end-of-central-directory record. */
@@ -119,7 +122,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   });
 
   it('completes: every good record read back, poison records failed with their errors kept', async () => {
-    const job = await waitForJob(api().app, a.headers, jobId);
+    const job = await finishedJob(api().app, a.headers, jobId);
     expect(job).toMatchObject({ status: 'completed', total: N, done: N - POISON.size, failed: POISON.size });
     expect(job.errors.map((e: { index: number }) => e.index).sort((x: number, y: number) => x - y)).toEqual([...POISON]);
     expect(job.errors[0].message).toMatch(/payload_invalid: amount/);
@@ -142,9 +145,11 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   }, 200_000);
 
   it('delivers a signed webhook (retried after a 500) and a notification email', async () => {
-    const start = Date.now();
-    while (hooks.length < 2 && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 250));
-    expect(hooks.length).toBeGreaterThanOrEqual(2);
+    await eventually(() => expect(hooks.length).toBeGreaterThanOrEqual(2), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: 'the webhook and its retry',
+    });
     const secret = (await api().app.inject({ method: 'GET', url: '/api/jobs/webhook-secret', headers: a.headers })).json().secret;
     const last = hooks[hooks.length - 1]!;
     expect(verifyWebhook(secret, last.body, String(last.headers[SIGNATURE_HEADER]))).toBe(true);
@@ -153,14 +158,16 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     expect(verifyWebhook(otherSecret, last.body, String(last.headers[SIGNATURE_HEADER]))).toBe(false);
     expect(JSON.parse(last.body)).toMatchObject({ type: 'job.completed', data: { jobId, done: N - POISON.size, failed: POISON.size } });
     const outbox = path.join(api().dataDir, 'outbox');
-    let mails: string[] = [];
-    while (Date.now() - start < 60_000) {
-      // Only finished mails: the outbox writes `.<name>.tmp` beside them and renames it into place,
-      // so a listing can catch the hidden temporary file, half-written or already gone.
-      mails = (await readdir(outbox).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'));
-      if (mails.length) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const mails = await eventually(
+      async () => {
+        // Only finished mails: the outbox writes `.<name>.tmp` beside them and renames it into place,
+        // so a listing can catch the hidden temporary file, half-written or already gone.
+        const names = (await readdir(outbox).catch(() => [])).filter((n) => n.endsWith('.eml') && !n.startsWith('.'));
+        expect(names.length).toBeGreaterThan(0);
+        return names;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the notification email' },
+    );
     const eml = await readFile(path.join(outbox, mails[0]!), 'utf8');
     expect(eml).toMatch(/To: ops@example.com/i);
     expect(eml).toContain(`${N - POISON.size} generated`);
@@ -189,7 +196,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
       payload: { records: [0, 1, 2].map((i) => record(100 + i)), output: 'merged' },
     });
     expect(res.statusCode, res.body).toBe(202);
-    const job = await waitForJob(api().app, a.headers, res.json().job.id);
+    const job = await finishedJob(api().app, a.headers, res.json().job.id);
     expect(job).toMatchObject({ status: 'completed', done: 3, failed: 0 });
     const merged = await fetchSigned(api().app, job.resultUrl);
     expect(merged.statusCode).toBe(200);
@@ -296,7 +303,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     // messages); without one the job would stay running.
     const workers = await startWorkers(services, { schedule: false });
     try {
-      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
+      const done = await finishedJob(api().app, a.headers, job.id, 90_000);
       expect(done).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0 });
     } finally {
       await workers.stop();
@@ -325,7 +332,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     await deliver(0, 3, broken); // the last attempt records the failure instead of throwing
     const workers = await startWorkers(services, { schedule: false });
     try {
-      const done = await waitForJob(api().app, a.headers, job.id, 90_000);
+      const done = await finishedJob(api().app, a.headers, job.id, 90_000);
       expect(done).toMatchObject({ status: 'completed', total: 2, done: 1, failed: 1 });
       expect(done.errors).toEqual([expect.objectContaining({ index: 0, message: expect.stringContaining('storage unavailable') })]);
     } finally {
@@ -384,7 +391,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     expect(await services.repos.generatedPdfs.findByRecordKey(`${job.id}:0`)).toBeNull();
     const workers = await startWorkers(services, { schedule: false });
     try {
-      expect(await waitForJob(api().app, a.headers, job.id, 90_000)).toMatchObject({ status: 'completed', done: 1, failed: 0 });
+      expect(await finishedJob(api().app, a.headers, job.id, 90_000)).toMatchObject({ status: 'completed', done: 1, failed: 0 });
     } finally {
       await workers.stop();
     }

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ddb?.stop());
 
-/** The seed's example field (full configuration). */
+/** A customer-name text field with every option set (style, layout, advanced, validation). */
 const customerName = (templateId: string): CreateFieldInput => ({
   templateId,
   name: 'Customer Name',
@@ -56,7 +56,7 @@ async function setup(): Promise<{ repos: DdbRepositories; templateId: string; ot
 }
 
 describe('fieldsRepository', () => {
-  it('create: the seed call; defaults of style/layout/advanced/validation filled; no internal attributes out', async () => {
+  it('create: a fully configured field; defaults of style/layout/advanced/validation filled; no internal attributes out', async () => {
     const { repos, templateId } = await setup();
     const f = await repos.fields.create(customerName(templateId));
     expect(f.style).toMatchObject({ fontSize: 12, verticalAlign: 'middle', lineHeight: 1.2 });

@@ -140,7 +140,7 @@ describe('ensureTables', () => {
   });
 });
 
-describe('seed-style singletons', () => {
+describe('process-wide repositories (templatesRepository, fieldsRepository)', () => {
   const saved = { endpoint: process.env.DYNAMODB_ENDPOINT, stage: process.env.STAGE, dataDir: process.env.DATA_DIR };
   afterAll(() => {
     for (const [key, value] of [

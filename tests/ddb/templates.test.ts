@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ddb?.stop());
 
-/** The seed's example call. */
+/** An invoice template as a client creates one: its base file, page size, scale and metadata. */
 const invoice = (userId: string, extra: Partial<CreateTemplateInput> = {}): CreateTemplateInput => ({
   userId,
   name: 'Invoice Template',
@@ -37,7 +37,7 @@ const field = (templateId: string, page = 1) => ({
 });
 
 describe('templatesRepository', () => {
-  it('create: the seed call, id and timestamps from the repository, defaults applied', async () => {
+  it('create: an invoice template gets its id and timestamps from the repository, defaults applied', async () => {
     const { repos } = await ddb.newStage();
     const t = await repos.templates.create(invoice('u1'));
     expect(t.templateId).toMatch(/^[0-9a-f-]{36}$/);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '@/shared/database/prisma/embedded-postgres.js';
 import { pageText } from '../helpers/pdf-readback.js';
 import { basePdf, FIELDS } from '../api/generate-fixtures.js';
+import { eventually, type EventuallyOptions } from '../helpers/eventually.js';
 
 /**
  * The embedded runtime end to end: `pdf-studio serve` as a child process on a temp DATA_DIR, driven
@@ -16,6 +17,7 @@ import { basePdf, FIELDS } from '../api/generate-fixtures.js';
  */
 const RECORDS = 200;
 const root = path.resolve(__dirname, '../..');
+const restartOptions: EventuallyOptions = { timeoutMs: 30_000, intervalMs: 500, what: 'the server to start again on its data directory' };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -185,40 +187,45 @@ describe('e2e on the embedded runtime (server as a child process)', () => {
     const status = async () =>
       ((await (await api('GET', `/api/jobs/${jobId}`)).json()) as { job: { status: string; done: number; failed: number; total: number } })
         .job;
-    let job = await status();
-    const t0 = Date.now();
-    while (job.done < 20 && Date.now() - t0 < 120_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      job = await status();
-    }
-    expect(job.done).toBeGreaterThanOrEqual(20);
+    let job = await eventually(
+      async () => {
+        const j = await status();
+        expect(j.done).toBeGreaterThanOrEqual(20);
+        return j;
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: '20 records done' },
+    );
     expect(job.done).toBeLessThan(RECORDS); // really mid-batch
     await stop();
-    // The embedded data directory's locks (PGlite, LevelDB) are released as the old process exits.
-    await new Promise((r) => setTimeout(r, 3000));
-    await start();
+    // The embedded data directory's locks (PGlite, LevelDB) are released as the old process exits:
+    // a start that still finds them taken is tried again.
+    await eventually(() => start(), restartOptions);
     // Then a hard kill: no shutdown at all, records left in flight. The next start finds them
     // (PGlite is exclusive to one process, so anything in flight is an orphan) and retries them at
     // once instead of after the 5-minute visibility timeout.
     const resumedFrom = (await status()).done;
-    const t2 = Date.now();
-    while (job.done < resumedFrom + 20 && job.status !== 'completed' && Date.now() - t2 < 120_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      job = await status();
-    }
+    job = await eventually(
+      async () => {
+        const j = await status();
+        expect(j.done >= resumedFrom + 20 || j.status === 'completed').toBe(true);
+        return j;
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: `20 more records done after ${resumedFrom}` },
+    );
     expect(job.done).toBeLessThan(RECORDS); // really mid-batch again
     await stop('SIGKILL');
-    await new Promise((r) => setTimeout(r, 1000));
-    await start();
+    await eventually(() => start(), restartOptions);
     console.log(`after SIGKILL: ${/.*put back for retry.*/.exec(log)?.[0] ?? 'no record was in flight at the kill'}`);
-    const t1 = Date.now();
-    job = await status();
     // 240 s is below pdf-generation's 300 s visibility timeout: a record orphaned by the kill only
     // finishes in time because the start-up recovered it, not because pg-boss expired it.
-    while (job.status !== 'completed' && Date.now() - t1 < 240_000) {
-      await new Promise((r) => setTimeout(r, 500));
-      job = await status();
-    }
+    job = await eventually(
+      async () => {
+        const j = await status();
+        expect(j.status).toBe('completed');
+        return j;
+      },
+      { timeoutMs: 240_000, intervalMs: 500, what: 'the job to complete' },
+    ).catch(() => status()); // the assertion below then reports it, with the diagnosis
     const finished = job.status === 'completed' && job.done === RECORDS;
     expect(job, finished ? undefined : await diagnose(jobId)).toMatchObject({
       status: 'completed',

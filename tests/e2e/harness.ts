@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadPdfJs } from '../helpers/pdfjs.js';
+import { eventually, GiveUp } from '../helpers/eventually.js';
 
 /**
  * What the studio's end-to-end tests need: the real server (child process `tsx src/cli/index.ts
@@ -28,23 +29,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(url: string, ms: number, proc?: ChildProcess, log?: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (proc && proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode} before ${url} answered:\n${log?.() ?? ''}`);
-    try {
+/** Resolves once `url` answers below 500; gives up at once if `proc` exits first. */
+async function untilAnswering(url: string, ms: number, proc?: ChildProcess, log?: () => string): Promise<void> {
+  await eventually(
+    async () => {
+      if (proc && proc.exitCode !== null)
+        throw new GiveUp(`process exited with ${proc.exitCode} before ${url} answered:\n${log?.() ?? ''}`);
       // Bounded: a server that accepts the connection but never answers must not hang the probe
       // past its deadline (it then fails with the log instead of at the hook timeout).
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (res.status < 500) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not answer within ${ms} ms (${last}):\n${log?.() ?? ''}`);
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch((err: unknown) => {
+        throw new Error(`${String(err)}:\n${log?.() ?? ''}`, { cause: err });
+      });
+      if (res.status >= 500) throw new Error(`HTTP ${res.status}:\n${log?.() ?? ''}`);
+    },
+    { timeoutMs: ms, intervalMs: 300, what: `${url} to answer` },
+  );
 }
 
 export interface Running {
@@ -80,7 +79,7 @@ function spawnLogged(cmd: string, args: string[], env: NodeJS.ProcessEnv): { pro
 export async function startApi(): Promise<Running & { log: () => string }> {
   if (process.env.E2E_API_URL) {
     const url = process.env.E2E_API_URL.replace(/\/$/, '');
-    await waitFor(`${url}/health`, 30_000);
+    await untilAnswering(`${url}/health`, 30_000);
     return { url, log: () => '', stop: async () => undefined };
   }
   const port = await freePort();
@@ -94,7 +93,7 @@ export async function startApi(): Promise<Running & { log: () => string }> {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`${url}/health`, 180_000, proc, log);
+    await untilAnswering(`${url}/health`, 180_000, proc, log);
   } catch (err) {
     await stopProcess(proc);
     rmSync(dataDir, { recursive: true, force: true });
@@ -140,7 +139,7 @@ export async function startStudio(apiUrl: string): Promise<Running> {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(url, 60_000, proc, log);
+  await untilAnswering(url, 60_000, proc, log);
   return { url, stop: () => stopProcess(proc) };
 }
 

@@ -13,7 +13,7 @@ import { describeStageSizing } from './stage-sizing.js';
 
 /**
  * The packaged CloudFormation of dev, prod and staging(+provisioned DynamoDB), produced offline by
- * `osls package` with no AWS credentials, checked resource by resource against the seed and issue 6.
+ * `osls package` with no AWS credentials, checked resource by resource against the names and settings the deployment documents.
  */
 let p: PackagedStacks;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('Lambda functions', () => {
     expect(ids).toEqual(FUNCTIONS.map((f) => f.logicalId).sort());
   }));
 
-  it('run nodejs24.x in the private subnets with X-Ray, the seed names and a bundle handler', each((s) => {
+  it('run nodejs24.x in the private subnets with X-Ray, the documented function names and a bundle handler', each((s) => {
     for (const f of FUNCTIONS) {
       const fp = s.props(f.logicalId);
       expect(fp.Runtime).toBe('nodejs24.x');
@@ -48,7 +48,7 @@ describe('Lambda functions', () => {
       expect(fp.VpcConfig).toEqual({ SecurityGroupIds: [ref('LambdaSecurityGroup')], SubnetIds: [ref('PrivateSubnet1'), ref('PrivateSubnet2')] });
       expect(fp.Role).toEqual(getAtt('LambdaExecutionRole', 'Arn'));
     }
-    expect(s.props('ApiLambdaFunction').FunctionName).toBe(`pdf-studio-api-api-${s.stage}`); // seed: /aws/lambda/pdf-studio-api-api-dev
+    expect(s.props('ApiLambdaFunction').FunctionName).toBe(`pdf-studio-api-api-${s.stage}`); // its log group: /aws/lambda/pdf-studio-api-api-dev
   }));
 
   it('are sized per function (memory and timeout)', each((s) => {
@@ -61,7 +61,7 @@ describe('Lambda functions', () => {
     expect(s.props('ScheduledCleanupLambdaFunction').ReservedConcurrentExecutions).toBe(1);
   }));
 
-  it('get the seed environment, wired from the stack resources, every name known to the config schema', each((s) => {
+  it('get the environment the config reads, wired from the stack resources, every name known to the config schema', each((s) => {
     const env = s.props('ApiLambdaFunction').Environment.Variables;
     expect(env).toMatchObject({
       STAGE: s.stage,
@@ -112,7 +112,7 @@ describe('Lambda functions', () => {
     }
   }));
 
-  it('scheduled cleanup runs on a schedule with the seed message; migrate has no trigger', each((s) => {
+  it('scheduled cleanup runs on a schedule with the cleanup_expired_pdfs message; migrate has no trigger', each((s) => {
     const rules = s.ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(1);
     const rule = rules[0][1].Properties!;
@@ -195,7 +195,7 @@ describe('DynamoDB', () => {
 });
 
 describe('SQS', () => {
-  it('four seed queues, each redriving to its own DLQ; encrypted', each((s) => {
+  it('the four work queues, each redriving to its own DLQ; encrypted', each((s) => {
     const queues = s.ofType('AWS::SQS::Queue');
     expect(queues).toHaveLength(QUEUES.length * 2);
     for (const q of QUEUES) {
@@ -310,7 +310,7 @@ describe('IAM', () => {
   }));
 });
 
-describe('seed names in the docs', () => {
+describe('names in the deployment docs', () => {
   it('every name used by infrastructure/README.md debug commands exists in the dev stack', async () => {
     const readme = await readFile(path.join(REPO_ROOT, 'infrastructure/README.md'), 'utf8');
     const s = p.dev;

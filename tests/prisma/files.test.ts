@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '@/shared/errors.js';
 import { toJson } from '@/shared/database/prisma/json.js';
 import { forEachPostgres } from '../helpers/postgres.js';
 
-const seedFile = (userId: string, n: number, fileSize: bigint | number) => ({
+const uploadedFile = (userId: string, n: number, fileSize: bigint | number) => ({
   userId,
   originalFilename: `document-${n}.pdf`,
   storedFilename: `uuid-document-${n}.pdf`,
@@ -19,16 +19,16 @@ forEachPostgres('files repository', (db) => {
   let alice = '';
   let bob = '';
 
-  it('creates files as in the seed and keeps BigInt sizes exact', async () => {
+  it('creates uploaded-file rows with their bucket, key and metadata, and keeps BigInt sizes exact', async () => {
     alice = (await db().repos.users.create({ email: 'alice@files.test', password: 'password-123' })).id;
     bob = (await db().repos.users.create({ email: 'bob@files.test', password: 'password-123' })).id;
-    const f = await db().repos.files.create(seedFile(alice, 1, BigInt(1024000)));
+    const f = await db().repos.files.create(uploadedFile(alice, 1, BigInt(1024000)));
     expect(f.fileSize).toBe(1024000n);
     expect(f.status).toBe('uploaded');
     expect(f.metadata).toEqual({ pageCount: 5, dimensions: { width: 612, height: 792 } });
     // Beyond 2^53: must survive the round trip exactly.
     const huge = 2n ** 60n + 7n;
-    const g = await db().repos.files.create(seedFile(alice, 2, huge));
+    const g = await db().repos.files.create(uploadedFile(alice, 2, huge));
     expect((await db().repos.files.get(alice, g.id)).fileSize).toBe(huge);
     expect(toJson(g).fileSize).toBe(huge.toString());
     expect(toJson(f).fileSize).toBe(1024000);
@@ -41,7 +41,7 @@ forEachPostgres('files repository', (db) => {
     expect(stats.totalSizeString).toBe((1024000n + 2n ** 60n + 7n).toString());
     expect(await db().repos.files.getUserFileStats(bob)).toEqual({ totalFiles: 0, totalSize: 0n, totalSizeString: '0' });
 
-    const extra = await db().repos.files.create(seedFile(alice, 3, 10));
+    const extra = await db().repos.files.create(uploadedFile(alice, 3, 10));
     expect((await db().repos.files.getUserFileStats(alice)).totalFiles).toBe(3);
     await db().repos.files.softDelete(alice, extra.id);
     expect((await db().repos.files.getUserFileStats(alice)).totalFiles).toBe(2);
@@ -69,7 +69,7 @@ forEachPostgres('files repository', (db) => {
   });
 
   it('updates status and merges metadata atomically', async () => {
-    const f = await db().repos.files.create(seedFile(alice, 4, 100));
+    const f = await db().repos.files.create(uploadedFile(alice, 4, 100));
     expect((await db().repos.files.updateStatus(alice, f.id, 'ready')).status).toBe('ready');
     await Promise.all([db().repos.files.updateMetadata(alice, f.id, { a: 1 }), db().repos.files.updateMetadata(alice, f.id, { b: 2 })]);
     const after = await db().repos.files.get(alice, f.id);
@@ -91,7 +91,7 @@ forEachPostgres('files repository', (db) => {
   });
 
   it('rejects a file for an unknown user (NotFound) and bad input (ValidationError)', async () => {
-    await expect(db().repos.files.create(seedFile('00000000-0000-4000-8000-000000000000', 9, 1))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(db().repos.files.create(seedFile(alice, 9, -1))).rejects.toBeInstanceOf(ValidationError);
+    await expect(db().repos.files.create(uploadedFile('00000000-0000-4000-8000-000000000000', 9, 1))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(db().repos.files.create(uploadedFile(alice, 9, -1))).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.j
 import { forEachPostgres } from '../helpers/postgres.js';
 
 forEachPostgres('users repository', (db) => {
-  it('creates a user with a profile (seed example) and never returns the hash', async () => {
+  it('creates a user with a profile (company, timezone, language, preferences) and never returns the hash', async () => {
     const user = await db().repos.users.create({
       email: 'User@Example.com',
       password: 'securepassword',

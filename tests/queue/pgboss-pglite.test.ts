@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { servePGlite, type ServedPGlite } from '@/shared/database/prisma/embedded-postgres.js';
 import { PgBossQueueDriver } from '@/shared/queue/index.js';
-import { queueDriverContract, waitFor } from './queue-contract.js';
+import { queueDriverContract } from './queue-contract.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * The embedded runtime's queue: pg-boss on PGlite served over a socket (the same servePGlite the
@@ -47,7 +48,7 @@ describe('pg-boss on PGlite: latency', () => {
       const subject = `latency ${i} ${randomUUID()}`;
       const t0 = Date.now();
       await driver.send('email-notifications', { to: 'x@example.com', subject, text: '.' });
-      await waitFor(() => received.has(subject), 10_000);
+      await eventually(() => expect(received.has(subject)).toBe(true), { timeoutMs: 10_000, what: subject });
       samples.push((received.get(subject) ?? 0) - t0);
     }
     samples.sort((x, y) => x - y);

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
 import { createQueueDriver, PgBossQueueDriver, type QueueDriver } from '@/shared/queue/index.js';
-import { queueDriverContract, waitFor } from './queue-contract.js';
+import { drained, queueDriverContract } from './queue-contract.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * The embedded queue driver (pg-boss 10) on the real PostgreSQL at TEST_DATABASE_URL, in a schema
@@ -71,8 +72,8 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       expect(second).toBeNull();
       const seen: string[] = [];
       const stop = await driver.consume('file-processing', async (m) => void (m.body.fileId === key && seen.push(m.id)));
-      await waitFor(() => seen.length === 1);
-      await new Promise((r) => setTimeout(r, 700));
+      await eventually(() => expect(seen).toHaveLength(1), { what: 'the delivery' });
+      await drained(driver, 'file-processing', { fileId: key });
       expect(seen).toEqual([first]);
       await stop();
     });
@@ -89,7 +90,7 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
         'cleanup.cron.integrity',
         'cleanup.cron.orphans',
       ]);
-      await waitFor(() => got.length >= 3, 40_000, 'the scheduled jobs');
+      await eventually(() => expect(got.length).toBeGreaterThanOrEqual(3), { timeoutMs: 40_000, what: 'the scheduled jobs' });
       expect(got).toEqual(
         expect.arrayContaining([
           { action: 'cleanup_expired_pdfs', olderThanDays: 30 },
@@ -114,15 +115,15 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await a.consume('pdf-generation', async (m) => {
         if (m.body.jobId !== key) return;
         started = true;
-        await new Promise((r) => setTimeout(r, 60_000)); // never finishes before the shutdown
+        await new Promise<never>(() => {}); // never finishes: the shutdown cuts it off
       });
       await a.send('pdf-generation', { templateId: 't', userId: 'u', payload: {}, jobId: key });
-      await waitFor(() => started, 20_000, 'the first delivery');
+      await eventually(() => expect(started).toBe(true), { what: 'the first delivery' });
       // Stop pg-boss without waiting for the handler (what a SIGTERM'd process amounts to).
       await a.boss.stop({ graceful: false, wait: true, timeout: 1000 });
       const attempts: number[] = [];
       const stop = await driver.consume('pdf-generation', async (m) => void (m.body.jobId === key && attempts.push(m.attempt)));
-      await waitFor(() => attempts.length === 1, 30_000, 'the retry in the next process');
+      await eventually(() => expect(attempts).toHaveLength(1), { timeoutMs: 30_000, what: 'the retry in the next process' });
       expect(attempts).toEqual([2]);
       await stop();
     });
@@ -140,7 +141,7 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
           'pdf-generation',
           Array.from({ length: 8 }, (_, i) => ({ templateId: 't', userId: 'u', payload: {}, jobId: key, recordIndex: i })),
         );
-        await waitFor(() => seen.size === 8, 20_000, 'all 8 messages');
+        await eventually(() => expect(seen.size).toBe(8), { what: 'all 8 messages' });
         await stop();
       } finally {
         await slow.close();
@@ -164,13 +165,12 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
         expect(await next.recoverOrphans()).toBe(0);
         // Retried (after the 1 s backoff), long before the 30 s visibility timeout, as attempt 2.
         let again: { data: { jobId: string }; retryCount: number } | undefined;
-        await waitFor(
+        await eventually(
           async () => {
             [again] = await next.boss.fetch<{ jobId: string }>('pdf-generation', { includeMetadata: true });
-            return again !== undefined;
+            expect(again).toBeDefined();
           },
-          15_000,
-          'the retry of the orphan',
+          { timeoutMs: 15_000, what: 'the retry of the orphan' },
         );
         expect(again).toMatchObject({ data: { jobId: key }, retryCount: 1 });
         // A message this process took itself is not an orphan…
@@ -204,7 +204,7 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
           const subject = `latency ${i} ${randomUUID()}`;
           const t0 = Date.now();
           await sender.send('email-notifications', { to: 'x@example.com', subject, text: '.' });
-          await waitFor(() => received.has(subject), 10_000);
+          await eventually(() => expect(received.has(subject)).toBe(true), { timeoutMs: 10_000, what: subject });
           samples.push((received.get(subject) ?? 0) - t0);
         }
         samples.sort((x, y) => x - y);

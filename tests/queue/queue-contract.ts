@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '@/shared/errors.js';
-import type { QueueDriver, QueueMessageEnvelope } from '@/shared/queue/index.js';
+import type { QueueDriver, QueueMessageEnvelope, QueueName } from '@/shared/queue/index.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** Shared behaviour of every QueueDriver; each driver's test file supplies fresh instances. */
 export interface QueueContractContext {
@@ -9,12 +10,21 @@ export interface QueueContractContext {
   create(): Promise<QueueDriver>;
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Waits until `driver` holds nothing more it could deliver for `match` (queued, awaiting a retry or
+ * in flight), so a test can then assert that a message was handled exactly as often as it says:
+ * no later duplicate or retry can arrive. Replaces "sleep a while and see that nothing came".
+ */
+export async function drained(
+  driver: QueueDriver,
+  queue: QueueName,
+  match: Record<string, string | number>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await eventually(async () => expect(await driver.mayDeliver(queue, match)).toBe(false), {
+    timeoutMs,
+    what: `${queue} to hold nothing more for ${JSON.stringify(match)}`,
+  });
 }
 
 export function queueDriverContract(name: string, setup: () => Promise<QueueContractContext>): void {
@@ -31,17 +41,17 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       await driver?.close();
     });
 
-    it('delivers a seed-shaped body unchanged, attempt 1, and refuses invalid bodies at send', async () => {
-      const seed = { templateId: `t-${run}`, userId: 'u1', payload: { 'customer.name': 'John Doe', 'invoice.number': 'INV-001' } };
+    it('delivers a fire-and-forget generation body ({templateId, userId, payload}) unchanged, attempt 1, and refuses invalid bodies at send', async () => {
+      const message = { templateId: `t-${run}`, userId: 'u1', payload: { 'customer.name': 'John Doe', 'invoice.number': 'INV-001' } };
       const got: QueueMessageEnvelope<unknown>[] = [];
       const stop = await driver.consume('pdf-generation', async (m) => void got.push(m));
-      const id = await driver.send('pdf-generation', seed);
+      const id = await driver.send('pdf-generation', message);
       expect(typeof id).toBe('string');
-      await waitFor(() => got.length === 1, 20_000, 'delivery');
-      expect(got[0]).toMatchObject({ body: seed, id, attempt: 1 });
+      await eventually(() => expect(got).toHaveLength(1), { what: 'the delivery' });
+      expect(got[0]).toMatchObject({ body: message, id, attempt: 1 });
       await expect(driver.send('pdf-generation', { templateId: '', userId: 'u1' } as never)).rejects.toBeInstanceOf(ValidationError);
       await expect(driver.send('cleanup', { action: 'drop_tables' } as never)).rejects.toBeInstanceOf(ValidationError);
-      await new Promise((r) => setTimeout(r, 500));
+      await drained(driver, 'pdf-generation', { templateId: message.templateId });
       expect(got).toHaveLength(1);
       await stop();
     });
@@ -68,8 +78,8 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         Array.from({ length: n }, (_, i) => ({ fileId: `${run}:${i}`, userId: 'u1' })),
       );
       expect(ids).toHaveLength(n);
-      await waitFor(() => seen.size === n, 30_000, 'all batch messages');
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(() => expect(seen.size).toBe(n), { timeoutMs: 30_000, what: 'all batch messages' });
+      await drained(driver, 'file-processing', { userId: 'u1' });
       expect([...seen.values()].every((c) => c === 1)).toBe(true);
       expect(maxActive).toBeGreaterThan(1);
       expect(maxActive).toBeLessThanOrEqual(4);
@@ -97,7 +107,7 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       }));
       const ids = await driver.sendBatch('pdf-generation', bodies);
       expect(ids.filter(Boolean)).toHaveLength(4);
-      await waitFor(() => got.size === 4, 30_000, 'the large messages');
+      await eventually(() => expect([...got].sort()).toEqual([0, 1, 2, 3]), { timeoutMs: 30_000, what: 'the large messages' });
       await stop();
     });
 
@@ -111,10 +121,10 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         if (m.attempt === 1) throw new Error('transient SMTP failure');
       });
       await driver.send('email-notifications', { to: 'a@example.com', subject: `retry ${run}`, text: 'hi' });
-      await waitFor(() => attempts.length === 2, 30_000, 'the retry');
+      await eventually(() => expect(attempts).toHaveLength(2), { timeoutMs: 30_000, what: 'the retry' });
       expect(attempts).toEqual([1, 2]);
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(900); // backoff, base 1 s
-      await new Promise((r) => setTimeout(r, 1500));
+      await drained(driver, 'email-notifications', { subject: `retry ${run}` });
       expect(attempts).toEqual([1, 2]);
       expect(
         (await driver.peekDeadLetters('email-notifications')).filter((d) => (d.body as { subject: string }).subject === `retry ${run}`),
@@ -131,19 +141,18 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       });
       await driver.send('cleanup', body);
       let dead: Awaited<ReturnType<QueueDriver['peekDeadLetters']>> = [];
-      await waitFor(
+      await eventually(
         async () => {
           dead = (await driver.peekDeadLetters('cleanup')).filter((d) => (d.body as { marker?: string }).marker === body.marker);
-          return dead.length > 0;
+          expect(dead.length).toBeGreaterThan(0);
         },
-        40_000,
-        'the dead letter',
+        { timeoutMs: 40_000, what: 'the dead letter' },
       );
       expect(attempts).toEqual([1, 2]);
       expect(dead).toHaveLength(1);
       expect(dead[0].body).toEqual(body);
       expect(dead[0].reason).toContain('disk on fire (2)');
-      await new Promise((r) => setTimeout(r, 1500));
+      await drained(driver, 'cleanup', { marker: body.marker });
       expect(attempts).toEqual([1, 2]);
       await stop();
 
@@ -151,7 +160,7 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       const redelivered: unknown[] = [];
       const stop2 = await driver.consume('cleanup', async (m) => void redelivered.push(m.body));
       expect(await driver.redriveDeadLetters('cleanup')).toBeGreaterThanOrEqual(1);
-      await waitFor(() => redelivered.some((b) => (b as { marker?: string }).marker === body.marker), 20_000, 'the redriven message');
+      await eventually(() => expect(redelivered).toContainEqual(body), { what: 'the redriven message' });
       await stop2();
       const left = (await driver.peekDeadLetters('cleanup')).filter((d) => (d.body as { marker?: string }).marker === body.marker);
       expect(left).toEqual([]);
@@ -170,7 +179,7 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         if (m.attempt === 1) throw new Error('crashed after writing the PDF');
       });
       await driver.send('pdf-generation', { templateId: 't', userId: 'u', payload: {}, jobId: `job-${run}`, recordIndex: 7 });
-      await waitFor(() => deliveries.length === 2, 30_000, 'the redelivery');
+      await eventually(() => expect(deliveries).toHaveLength(2), { timeoutMs: 30_000, what: 'the redelivery' });
       expect(effects).toEqual(new Map([[`job-${run}#7`, 1]]));
       await stop();
     });
@@ -182,7 +191,7 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
       });
       const sentAt = Date.now();
       await driver.send('file-processing', { fileId: `delayed-${run}`, userId: 'u' }, { delaySeconds: 2 });
-      await waitFor(() => got.length === 1, 20_000, 'the delayed message');
+      await eventually(() => expect(got).toHaveLength(1), { what: 'the delayed message' });
       expect(got[0] - sentAt).toBeGreaterThanOrEqual(1900);
       await stop();
     });
@@ -197,7 +206,7 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         finished = true;
       });
       await driver.send('file-processing', { fileId: `slow-${run}`, userId: 'u' });
-      await waitFor(() => started, 20_000, 'the slow handler to start');
+      await eventually(() => expect(started).toBe(true), { what: 'the slow handler to start' });
       await stop();
       expect(finished).toBe(true);
     });
@@ -216,10 +225,10 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         started = true;
         await held;
       });
-      await waitFor(() => started, 20_000, 'the delivery');
+      await eventually(() => expect(started).toBe(true), { what: 'the delivery' });
       expect(await driver.mayDeliver('email-notifications', match)).toBe(true); // in flight
       release();
-      await waitFor(async () => !(await driver.mayDeliver('email-notifications', match)), 20_000, 'nothing left to deliver');
+      await drained(driver, 'email-notifications', match, 20_000);
       await stop();
     });
 
@@ -237,8 +246,8 @@ export function queueDriverContract(name: string, setup: () => Promise<QueueCont
         },
         { concurrency: 2 },
       );
-      await waitFor(() => seen.length === 5, 30_000, 'messages after restart');
-      await new Promise((r) => setTimeout(r, 500));
+      await eventually(() => expect(seen).toHaveLength(5), { timeoutMs: 30_000, what: 'messages after restart' });
+      await drained(second, 'file-processing', { userId: 'u' });
       expect(seen.sort()).toEqual(bodies.map((b) => b.fileId).sort());
       await stop();
       await second.close();

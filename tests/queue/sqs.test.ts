@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
 import { createQueueDriver, handleSqsEvent, SqsQueueDriver, type SqsEvent } from '@/shared/queue/index.js';
 import { startSqs, type FauxqsHandle } from '../helpers/sqs.js';
-import { queueDriverContract, waitFor } from './queue-contract.js';
+import { queueDriverContract } from './queue-contract.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * The SQS driver over HTTP against fauxqs in-process: real SendMessage/ReceiveMessage/
@@ -106,13 +107,12 @@ describe('SQS specifics', () => {
 
     // Second delivery (after the 1–2 s backoff visibility): attempt 2 = maxReceiveCount.
     const event2: SqsEvent = { Records: [] };
-    await waitFor(
+    await eventually(
       async () => {
         event2.Records.push(...(await lambdaEvent(url, 10)).Records);
-        return event2.Records.length >= 3;
+        expect(event2.Records.length).toBeGreaterThanOrEqual(3);
       },
-      15_000,
-      'the redeliveries',
+      { timeoutMs: 15_000, what: 'the redeliveries' },
     );
     expect(event2.Records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2', '2', '2']);
     const res2 = await handleSqsEvent('pdf-generation', event2, handler, driver);
@@ -131,7 +131,9 @@ describe('SQS specifics', () => {
     let calls = 0;
     const stop = await driver.consume('file-processing', async () => void (calls += 1));
     let dead: Awaited<ReturnType<SqsQueueDriver['peekDeadLetters']>> = [];
-    await waitFor(async () => (dead = await driver.peekDeadLetters('file-processing')).length > 0, 20_000, 'the dead letter');
+    await eventually(async () => expect((dead = await driver.peekDeadLetters('file-processing')).length).toBeGreaterThan(0), {
+      what: 'the dead letter',
+    });
     await stop();
     expect(calls).toBe(0);
     expect(dead[0].body).toEqual({ fileId: 42 });
@@ -146,21 +148,25 @@ describe('SQS specifics', () => {
     // Two receives with no delete (a crashed consumer), then the next receive finds it moved.
     for (let i = 0; i < 2; i += 1) {
       let got = 0;
-      await waitFor(
+      await eventually(
         async () => {
           const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1, WaitTimeSeconds: 1 }));
           got = out.Messages?.length ?? 0;
-          return got > 0;
+          expect(got).toBeGreaterThan(0);
         },
-        10_000,
-        `receive ${i + 1}`,
+        { timeoutMs: 10_000, what: `receive ${i + 1}` },
       );
     }
-    await new Promise((r) => setTimeout(r, 1200));
-    const after = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }));
-    expect(after.Messages ?? []).toEqual([]);
-    const dead = await driver.peekDeadLetters('email-notifications');
-    expect(dead.find((d) => (d.body as { subject: string }).subject === 'lost')?.reason).toMatch(/redrive policy/);
+    // Once its 1 s visibility ends, the next receive moves it to the DLQ instead of returning it.
+    await eventually(
+      async () => {
+        const after = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }));
+        expect(after.Messages ?? []).toEqual([]);
+        const dead = await driver.peekDeadLetters('email-notifications');
+        expect(dead.find((d) => (d.body as { subject: string }).subject === 'lost')?.reason).toMatch(/redrive policy/);
+      },
+      { timeoutMs: 15_000, what: 'the message to be moved to the DLQ' },
+    );
   });
 
   it('createQueueDriver picks SQS for QUEUE_DRIVER=sqs with the configured URLs; schedules are refused', async () => {

@@ -5,12 +5,16 @@ describe('PromiseCache', () => {
   it('shares one piece of work between concurrent first uses', async () => {
     const cache = new PromiseCache<number>({ max: 4 });
     let calls = 0;
+    let release!: () => void;
+    const pending = new Promise<void>((r) => (release = r));
     const make = async () => {
       calls += 1;
-      await new Promise((r) => setTimeout(r, 10));
+      await pending;
       return 42;
     };
-    expect(await Promise.all([cache.getOrCreate('k', make), cache.getOrCreate('k', make)])).toEqual([42, 42]);
+    const both = Promise.all([cache.getOrCreate('k', make), cache.getOrCreate('k', make)]);
+    release();
+    expect(await both).toEqual([42, 42]);
     expect(calls).toBe(1);
     expect(await cache.get('k')).toBe(42);
   });
@@ -34,15 +38,16 @@ describe('PromiseCache', () => {
     expect(await cache.get('a')).toBe(1);
   });
 
-  it('with ttlMs, an entry older than that is made again', async () => {
-    // 500 ms, not a few ms: the second use must fall inside the ttl even when a loaded machine
-    // deschedules this process (or a GC pause lands) between the two calls; 30 ms could expire there.
-    const cache = new PromiseCache<number>({ max: 4, ttlMs: 500 });
+  it("with ttlMs, an entry older than that is made again (on the cache's clock)", async () => {
+    let now = 1_000;
+    const cache = new PromiseCache<number>({ max: 4, ttlMs: 500, now: () => now });
     let n = 0;
     const make = async () => ++n;
     expect(await cache.getOrCreate('k', make)).toBe(1);
+    now += 499;
     expect(await cache.getOrCreate('k', make)).toBe(1);
-    await new Promise((r) => setTimeout(r, 600));
+    now += 2;
+    expect(await cache.getOrCreate('k', make)).toBe(2);
     expect(await cache.getOrCreate('k', make)).toBe(2);
   });
 });

@@ -14,7 +14,7 @@ export async function makeBase(pages = 1, opts: { xrefStream?: boolean; size?: [
 }
 
 let seq = 0;
-/** A field from partial input (zod fills the seed's defaults). */
+/** A field from partial input (zod fills the field schema's defaults). */
 export function field(input: Partial<FieldInput>): EngineField {
   seq++;
   const parsed = fieldInputSchema.parse({

@@ -6,7 +6,7 @@ describe('resolveBinding', () => {
     expect(resolveBinding({ customer: { name: 'Ada', address: { city: 'Lyon' } } }, 'customer.address.city')).toBe('Lyon');
   });
 
-  it('reads flat keys, as the seed queue message carries them', () => {
+  it('reads flat keys, as a pdf-generation queue message carries them', () => {
     const payload = { 'customer.name': 'John Doe', 'invoice.number': 'INV-001' };
     expect(resolveBinding(payload, 'customer.name')).toBe('John Doe');
     expect(resolveBinding(payload, 'invoice.number')).toBe('INV-001');

@@ -218,7 +218,7 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
     expect(codes(fields, nested)).toEqual(expected);
   });
 
-  it('gives the same answer for the flat payload of the seed queue message', () => {
+  it('gives the same answer for the flat payload of a pdf-generation queue message', () => {
     const flat = {
       'customer.name': 'Bartholomew Jr.',
       'customer.email': 'nope',

@@ -16,7 +16,7 @@ import type {
   UploadedFile,
 } from './types.js';
 
-/** Typed calls of docs/api-contract.md. One function per endpoint the studio uses. */
+/** Typed calls of the API (its OpenAPI document, /docs). One function per endpoint the studio uses. */
 
 const enc = encodeURIComponent;
 

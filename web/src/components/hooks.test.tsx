@@ -2,7 +2,7 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { flushSync } from 'react-dom';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openFrameRoot, microtask } from '../test-frames.js';
 import { useAsync, useExclusiveAction, usePolling } from './hooks.js';
 
@@ -114,18 +114,35 @@ describe('useExclusiveAction', () => {
 });
 
 describe('usePolling', () => {
-  it('a poll that never answers is abandoned and asked again, so progress keeps coming', async () => {
-    let calls = 0;
-    const { result } = renderHook(() => {
-      const res = useAsync(() => {
-        calls += 1;
-        // The second request hangs forever (the network dropped it); the others answer.
-        return calls === 2 ? new Promise<number>(() => undefined) : Promise.resolve(calls);
-      }, []);
-      usePolling(true, res, 20, 200);
-      return res;
-    });
-    await waitFor(() => expect(result.current.data).toBe(1));
-    await waitFor(() => expect(result.current.data).toBeGreaterThanOrEqual(3), { timeout: 3000 });
+  // Polling is time: a fake clock steps through it to the millisecond instead of waiting it out.
+  it('a poll that never answers is abandoned after stalledMs and asked again, so progress keeps coming', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let calls = 0;
+      const { result } = renderHook(() => {
+        const res = useAsync(() => {
+          calls += 1;
+          // The second request hangs forever (the network dropped it); the others answer.
+          return calls === 2 ? new Promise<number>(() => undefined) : Promise.resolve(calls);
+        }, []);
+        usePolling(true, res, 2_000, 15_000);
+        return res;
+      });
+      const advance = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+      await advance(0);
+      expect(result.current.data).toBe(1);
+      await advance(1_999);
+      expect(calls).toBe(1);
+      await advance(1); // ms after the answer: asked again (and this request hangs)
+      expect(calls).toBe(2);
+      await advance(14_999);
+      expect(calls).toBe(2);
+      expect(result.current.data).toBe(1);
+      await advance(1); // stalledMs without an answer: abandoned, asked again
+      expect(calls).toBe(3);
+      expect(result.current.data).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -52,7 +52,7 @@ const TEMPLATE_COLUMNS: Column<Template>[] = [
     ),
   },
   { header: 'Pages', cell: (t) => t.pageCount },
-  { header: 'Fields', cell: (t) => t.fieldCount ?? <FieldCount templateId={t.templateId} /> },
+  { header: 'Fields', cell: (t) => <FieldCount templateId={t.templateId} /> },
   { header: 'Updated', cell: (t) => formatDate(t.updatedAt) },
 ];
 

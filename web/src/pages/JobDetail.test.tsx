@@ -19,6 +19,8 @@ const memory = () => {
 const job = (done: number): Job => ({
   id: 'cccccccc-slow',
   templateId: 't1',
+  templateVersion: 1,
+  testMode: false,
   status: done === 3 ? 'completed' : 'running',
   total: 3,
   done,

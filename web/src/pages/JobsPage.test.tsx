@@ -18,6 +18,8 @@ const memory = () => {
 
 const base = {
   templateId: 't1',
+  templateVersion: 1,
+  testMode: false,
   total: 10,
   done: 0,
   failed: 0,

@@ -10,7 +10,7 @@ const result: PreflightResult = {
     { fieldId: 'f-name', char: 'क', codePoint: 'U+0915' },
     { fieldId: 'f-name', char: 'ख', codePoint: 'U+0916' },
   ],
-  overflows: [{ fieldId: 'f-code', code: 'overflow', message: 'Text does not fit even at 6pt; cut with an ellipsis' }],
+  overflows: [{ fieldId: 'f-code', message: 'Text does not fit even at 6pt; cut with an ellipsis' }],
   renderErrors: [
     { fieldId: 'f-country', code: 'invalid_option', message: '"Atlantis" is not one of the options' },
     { fieldId: 'f-amount', code: 'invalid_number', message: 'not a number' },
