@@ -5532,6 +5532,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -5879,6 +5942,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -6230,6 +6356,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -6519,6 +6708,69 @@ export interface paths {
           'application/json': {
             description?: string | null;
             name?: string;
+            output?: {
+              encryption?: {
+                /**
+                 * @default AES-256
+                 * @enum {string}
+                 */
+                algorithm?: 'AES-256';
+                /**
+                 * @default {
+                 *       "print": true,
+                 *       "copy": false,
+                 *       "modify": false,
+                 *       "fill": true
+                 *     }
+                 */
+                permissions?: {
+                  /** @default false */
+                  copy?: boolean;
+                  /** @default true */
+                  fill?: boolean;
+                  /** @default false */
+                  modify?: boolean;
+                  /** @default true */
+                  print?: boolean;
+                };
+              };
+              facturx?: {
+                /** @default invoice */
+                invoiceKey?: string;
+                /**
+                 * @default EN 16931
+                 * @enum {string}
+                 */
+                profile?: 'EN 16931';
+              };
+              metadata?: {
+                author?: string;
+                keywords?: string[];
+                language?: string;
+                subject?: string;
+                title?: string;
+              };
+              /** @enum {string} */
+              pdfa?: '2b' | '3b';
+              signature?: {
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                certification?: 'none' | 'no-changes' | 'form-fill';
+                contactInfo?: string;
+                /**
+                 * @default B-B
+                 * @enum {string}
+                 */
+                level?: 'B-B' | 'B-T';
+                location?: string;
+                reason?: string;
+                signerName?: string;
+                /** Format: uri */
+                timestampUrl?: string;
+              };
+            };
             /** @enum {string} */
             status?: 'draft' | 'active' | 'archived';
           };
@@ -6542,6 +6794,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -6714,6 +7029,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -7073,6 +7451,69 @@ export interface paths {
                 fileName: string | null;
                 name: string;
                 originalFileId: string | null;
+                output: {
+                  encryption?: {
+                    /**
+                     * @default AES-256
+                     * @enum {string}
+                     */
+                    algorithm: 'AES-256';
+                    /**
+                     * @default {
+                     *       "print": true,
+                     *       "copy": false,
+                     *       "modify": false,
+                     *       "fill": true
+                     *     }
+                     */
+                    permissions: {
+                      /** @default false */
+                      copy: boolean;
+                      /** @default true */
+                      fill: boolean;
+                      /** @default false */
+                      modify: boolean;
+                      /** @default true */
+                      print: boolean;
+                    };
+                  };
+                  facturx?: {
+                    /** @default invoice */
+                    invoiceKey: string;
+                    /**
+                     * @default EN 16931
+                     * @enum {string}
+                     */
+                    profile: 'EN 16931';
+                  };
+                  metadata?: {
+                    author?: string;
+                    keywords?: string[];
+                    language?: string;
+                    subject?: string;
+                    title?: string;
+                  };
+                  /** @enum {string} */
+                  pdfa?: '2b' | '3b';
+                  signature?: {
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    certification: 'none' | 'no-changes' | 'form-fill';
+                    contactInfo?: string;
+                    /**
+                     * @default B-B
+                     * @enum {string}
+                     */
+                    level: 'B-B' | 'B-T';
+                    location?: string;
+                    reason?: string;
+                    signerName?: string;
+                    /** Format: uri */
+                    timestampUrl?: string;
+                  };
+                } | null;
                 pageCount: number;
                 pages: {
                   height: number;
@@ -9397,6 +9838,78 @@ export interface paths {
             };
             /** @default true */
             flatten?: boolean;
+            output?: {
+              encryption?: {
+                /**
+                 * @default AES-256
+                 * @enum {string}
+                 */
+                algorithm?: 'AES-256';
+                /**
+                 * @default {
+                 *       "print": true,
+                 *       "copy": false,
+                 *       "modify": false,
+                 *       "fill": true
+                 *     }
+                 */
+                permissions?: {
+                  /** @default false */
+                  copy?: boolean;
+                  /** @default true */
+                  fill?: boolean;
+                  /** @default false */
+                  modify?: boolean;
+                  /** @default true */
+                  print?: boolean;
+                };
+              } | null;
+              facturx?: {
+                /** @default invoice */
+                invoiceKey?: string;
+                /**
+                 * @default EN 16931
+                 * @enum {string}
+                 */
+                profile?: 'EN 16931';
+              } | null;
+              metadata?: {
+                author?: string;
+                keywords?: string[];
+                language?: string;
+                subject?: string;
+                title?: string;
+              } | null;
+              /** @enum {string|null} */
+              pdfa?: '2b' | '3b' | null;
+              signature?: {
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                certification?: 'none' | 'no-changes' | 'form-fill';
+                contactInfo?: string;
+                /**
+                 * @default B-B
+                 * @enum {string}
+                 */
+                level?: 'B-B' | 'B-T';
+                location?: string;
+                reason?: string;
+                signerName?: string;
+                /** Format: uri */
+                timestampUrl?: string;
+              } | null;
+            };
+            secrets?: {
+              certificate?: {
+                /** Format: base64 */
+                p12: string;
+                password: string;
+              };
+              ownerPassword?: string;
+              userPassword?: string;
+            };
             /** @default false */
             testMode?: boolean;
             version?: number | 'draft';
