@@ -9,7 +9,7 @@ export interface ScheduledCleanupEvent {
 }
 
 /**
- * EventBridge schedule (hourly) → the same cleanup the embedded cron enqueues (the seed's
+ * EventBridge schedule (hourly) → the same cleanup the embedded cron enqueues (with
  * olderThanDays from the rule's input), and the settling of stalled jobs: on SQS a record whose
  * Lambda timed out on every delivery is dead-lettered with no outcome, and only this finishes its job.
  */

@@ -2,7 +2,7 @@ import type { FieldSpec } from '@/shared/domain/field.js';
 import type { OutputOptions } from '@/shared/domain/output.js';
 import type { OutputSecrets } from './output/index.js';
 
-/** A template field as the engine sees it: the seed's field plus its id (used in warnings and errors). */
+/** A template field as the engine sees it: the template field plus its id (used in warnings and errors). */
 export interface EngineField extends FieldSpec {
   fieldId: string;
 }

@@ -5,7 +5,7 @@ import type { Services } from '@/services/context.js';
 
 /**
  * pdf-generation consumer: one record of a job (idempotent on `${jobId}:${recordIndex}`), a job's
- * finalize step, or the seed's fire-and-forget `{templateId, userId, payload}`. The logic lives in
+ * finalize step, or a fire-and-forget `{templateId, userId, payload}`. The logic lives in
  * src/services/generation so the API, embedded consumers and Lambda share it.
  */
 export function pdfGenerationHandler(services: Services): MessageHandler<PdfGenerationMessage> {

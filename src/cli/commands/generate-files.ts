@@ -10,7 +10,7 @@ import { generateBatch, type EngineField } from '@/pdf/index.js';
 /**
  * `generate --template t.json --base base.pdf --data records.jsonl --out dir/`: the engine alone,
  * no server or database: one PDF per JSONL line, on every core, with a progress bar.
- * t.json is `{fields: [...]}` or a bare array of fields (the seed's field shape; fieldId optional).
+ * t.json is `{fields: [...]}` or a bare array of fields (the template field shape; fieldId optional).
  */
 const fieldsFileSchema = z.array(fieldInputSchema.extend({ fieldId: z.string().optional() }));
 

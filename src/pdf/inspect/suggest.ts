@@ -3,7 +3,7 @@ import { BindingKeyAllocator } from './binding-key.js';
 import type { InspectedField, InspectedWidget } from './schema.js';
 
 /**
- * AcroForm fields → suggested template fields (the seed's field entity), to import an uploaded form.
+ * AcroForm fields → suggested template fields (the template field shape), to import an uploaded form.
  *
  * One suggested field per *widget* on a page (a template field is one box). The binding key is per
  * AcroForm field: every widget of a field shares it (sanitised from the field name, unique), and

@@ -3,7 +3,7 @@
  * validation, preflight and rendering must agree on what a key means.
  *
  * Order, so that both payload shapes the product accepts work and mixtures do too:
- * 1. the flat key itself (`{"customer.name": …}`, as the seed's queue messages carry payloads);
+ * 1. the flat key itself (`{"customer.name": …}`, as fire-and-forget queue messages may carry payloads);
  * 2. the nested path (`{customer: {name: …}}`), trying at each level first the longest dotted
  *    prefix that exists as a key (`{"customer": {"address.city": …}}` and `{"customer.address": {city}}`).
  * A present value of `null` counts as found (and then as absent by `isPresent`). Arrays are indexed

@@ -118,7 +118,7 @@ export async function handlePdfGeneration(services: Services, message: QueueMess
   const body = message.body;
   if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId);
   if (!body.jobId || body.recordIndex === undefined) {
-    // The seed's fire-and-forget message: one document, keyed by the message so a redelivery is a no-op.
+    // A fire-and-forget message (no job): one document, keyed by the message so a redelivery is a no-op.
     await generateAndStore(services, {
       userId: body.userId,
       templateId: body.templateId,

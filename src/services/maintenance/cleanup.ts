@@ -7,7 +7,7 @@ export interface CleanupReport {
 }
 
 /**
- * The seed's `cleanup_expired_pdfs`: generated PDFs past expiresAt (or, with olderThanDays, created
+ * The cleanup queue's `cleanup_expired_pdfs`: generated PDFs past expiresAt (or, with olderThanDays, created
  * longer ago than that) lose their blob, then their row — blob first, so a crash leaves a row the
  * next run finds again, never an unreachable blob. Pages through any backlog.
  */

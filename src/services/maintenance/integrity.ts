@@ -37,7 +37,7 @@ async function listAll(services: Deps<'config' | 'repos' | 'blobs'>, bucket: 'up
 }
 
 /**
- * The seed's "automated integrity checks": relational rows, DynamoDB items and blobs that should
+ * The automated integrity checks: relational rows, DynamoDB items and blobs that should
  * name each other. Reports every mismatch; with `repair`, removes the dangling side (a row whose
  * blob is gone, a blob no row names, a template whose base file or owner is gone). Runs as the
  * cleanup queue's `integrity_check` action and as `pdf-studio integrity [--repair]`.

@@ -1,7 +1,7 @@
 import type { Deps, Services } from '@/services/context.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
-import { cond, type StoredField } from '@/shared/database/ddb/index.js';
+import type { StoredField } from '@/shared/database/ddb/index.js';
 import { readAll } from '@/shared/storage/read.js';
 import { templateVersionKey } from '@/services/blob-keys.js';
 import { baseKey, templateMetadata } from './metadata.js';
@@ -52,22 +52,7 @@ export async function publishTemplate(
   const entry = { version, publishedAt, fieldCount: fields.length, snapshotKey };
   const previousStatus = template.status;
   try {
-    await repos.templates.updateItem(
-      { templateId },
-      {
-        'metadata.publishedVersion': version,
-        'metadata.versions': [...(meta.versions ?? []), entry],
-        status: 'active',
-        updatedAt: publishedAt,
-      },
-      {
-        condition: cond.and(
-          cond.eq('userId', userId),
-          current === undefined ? cond.notExists('metadata.publishedVersion') : cond.eq('metadata.publishedVersion', current),
-        ),
-        onConditionFailed: 'conflict',
-      },
-    );
+    await repos.templates.claimNextVersion(userId, templateId, { current, versions: meta.versions ?? [], entry, at: publishedAt });
   } catch (err) {
     if (err instanceof ConflictError) throw new ConflictError('publish_conflict', 'The template was published concurrently; try again');
     throw err;
@@ -83,11 +68,7 @@ export async function publishTemplate(
     await blobs.put('files', snapshotKey, Buffer.from(JSON.stringify(snapshot)), { contentType: 'application/json' });
   } catch (err) {
     await repos.templates
-      .updateItem(
-        { templateId },
-        { 'metadata.publishedVersion': current ?? null, 'metadata.versions': meta.versions ?? [], status: previousStatus },
-        { condition: cond.eq('metadata.publishedVersion', version) },
-      )
+      .releaseVersion(templateId, { claimed: version, previous: current, versions: meta.versions ?? [], status: previousStatus })
       .catch(() => undefined);
     throw err;
   }

@@ -20,7 +20,7 @@ const csv = z.string().transform((s) =>
 );
 
 export const envSchema = z.object({
-  // Stage and region (seed)
+  // Stage and region
   STAGE: withDefault(
     z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lowercase letters, digits and dashes, starting with a letter (≤16)'),
     'dev',
@@ -30,7 +30,7 @@ export const envSchema = z.object({
   PDF_STUDIO_MODE: opt(z.enum(['embedded', 'aws'])),
   AWS_LAMBDA_FUNCTION_NAME: opt(z.string()),
 
-  // PostgreSQL (seed). DATABASE_URL wins; else DB_HOST…; else embedded PGlite.
+  // PostgreSQL. DATABASE_URL wins; else DB_HOST…; else embedded PGlite.
   DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// connection URL')),
   DB_HOST: opt(z.string()),
   DB_PORT: withDefault(intIn(1, 65535), 5432),
@@ -42,11 +42,11 @@ export const envSchema = z.object({
   DB_SSL: opt(z.enum(['disable', 'require', 'verify-full'])),
   DB_POOL_MAX: withDefault(intIn(1, 100), 10),
 
-  // DynamoDB (seed) + local endpoint override
+  // DynamoDB + local endpoint override
   DYNAMODB_REGION: opt(z.string()),
   DYNAMODB_ENDPOINT: opt(url),
 
-  // SQS (seed) + local endpoint override
+  // SQS + local endpoint override
   PDF_GENERATION_QUEUE_URL: opt(url),
   FILE_PROCESSING_QUEUE_URL: opt(url),
   CLEANUP_QUEUE_URL: opt(url),
@@ -54,7 +54,7 @@ export const envSchema = z.object({
   SQS_ENDPOINT: opt(url),
   QUEUE_DRIVER: opt(z.enum(['local', 'sqs'])),
 
-  // S3 (seed) + local endpoint override
+  // S3 + local endpoint override
   S3_UPLOAD_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
   S3_GENERATED_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
   S3_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),
@@ -66,7 +66,7 @@ export const envSchema = z.object({
   EMAIL_DRIVER: opt(z.enum(['outbox', 'ses'])),
   EMAIL_FROM: withDefault(z.string().email(), 'no-reply@pdf-studio.local'),
 
-  // VPC (seed; informational at runtime, wired by the deployment)
+  // VPC (informational at runtime, wired by the deployment)
   VPC_ID: opt(z.string().regex(/^vpc-[0-9a-f]+$/, 'vpc-…')),
   SUBNET_IDS: opt(csv.pipe(z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'subnet-…')))),
   SECURITY_GROUP_ID: opt(z.string().regex(/^sg-[0-9a-f]+$/, 'sg-…')),

@@ -1,6 +1,6 @@
 /**
- * The data layer's main exports (the seed's `src/shared/database/index.ts`): the PostgreSQL
- * repositories (Prisma) and the DynamoDB repositories, as seed-style singletons and factories.
+ * The data layer's main exports, as the data-layer guide imports them: the PostgreSQL
+ * repositories (Prisma) and the DynamoDB repositories, as singletons and factories.
  * Detailed types live in `./prisma/index.js` and `./ddb/index.js`.
  */
 export {

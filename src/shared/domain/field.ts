@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The template field: the seed's field entity (position, size, bindingKey, style, layout,
+ * The template field (position, size, bindingKey, style, layout,
  * advanced, validation), as one zod schema from which the TypeScript types, the DynamoDB entity,
  * the API's request bodies and OpenAPI are all derived.
  *

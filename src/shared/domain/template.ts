@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sizeSchema } from './field.js';
 import { outputOptionsSchema } from './output.js';
 
-/** The seed's template entity (DynamoDB `pdf-studio-templates-{stage}`). */
+/** A template: an uploaded PDF with its page sizes, status and metadata (DynamoDB `pdf-studio-templates-{stage}`). */
 
 export const TEMPLATE_STATUSES = ['draft', 'active', 'archived'] as const;
 export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);

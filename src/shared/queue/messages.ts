@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The seed's four queues and their message bodies. Seed bodies validate unchanged
+ * The four queues and their message bodies. The minimal bodies validate unchanged
  * (`{templateId, userId, payload}`, `{action: 'cleanup_expired_pdfs', olderThanDays}`); the extra
  * fields are optional. Objects are loose: unknown keys pass through untouched, so a newer producer
  * never makes an older consumer drop a message.
@@ -17,7 +17,7 @@ export const pdfGenerationMessageSchema = z.looseObject({
   userId: id,
   /** Binding key → value, as posted by the client. */
   payload: z.record(z.string(), z.unknown()),
-  /** The async job this record belongs to (absent for a seed-style fire-and-forget message). */
+  /** The async job this record belongs to (absent for a fire-and-forget single-document message). */
   jobId: id.optional(),
   recordIndex: z.number().int().min(0).optional(),
   /** Template version to render; latest published when absent. */

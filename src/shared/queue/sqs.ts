@@ -60,7 +60,7 @@ export type DeliveryOutcome = 'done' | 'retry' | 'dead-lettered';
 const MAX_VISIBILITY = 43_200;
 
 /**
- * SQS with the seed's bodies (plain JSON, no envelope). Retries are SQS redeliveries: a failed
+ * SQS with the queues' plain JSON bodies (no envelope). Retries are SQS redeliveries: a failed
  * message is left on the queue with its visibility stretched for backoff, and its
  * ApproximateReceiveCount is the attempt. On the last attempt (maxReceiveCount of the queue's
  * RedrivePolicy) the driver itself moves it to the DLQ with the failure reason as message

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError, ValidationError } from '@/shared/errors.js';
 
-/** The seed's three buckets, by role (S3_UPLOAD_BUCKET, S3_GENERATED_BUCKET, S3_BUCKET). */
+/** The three buckets, by role (S3_UPLOAD_BUCKET, S3_GENERATED_BUCKET, S3_BUCKET). */
 export const bucketNameSchema = z.enum(['uploads', 'generated', 'files']);
 export type BucketName = z.infer<typeof bucketNameSchema>;
 export const BUCKET_NAMES = bucketNameSchema.options;

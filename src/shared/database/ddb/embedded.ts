@@ -6,7 +6,7 @@ import { startLocalDynamo } from './local-server.js';
 
 /**
  * The embedded runtime's DynamoDB in one call: the local server (persisted under
- * `<dataDir>/dynamodb` unless inMemory), the process-wide clients pointed at it (so the seed's
+ * `<dataDir>/dynamodb` unless inMemory), the process-wide clients pointed at it (so the singletons
  * `templatesRepository`/`fieldsRepository` use it), and the stage's tables created.
  */
 export interface EmbeddedDynamo {

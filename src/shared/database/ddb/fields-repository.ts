@@ -77,7 +77,7 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     });
   }
 
-  /** Validates and fills the seed's defaults (style, layout, advanced, validation). */
+  /** Validates and fills a field's defaults (style, layout, advanced, validation). */
   async create(input: CreateFieldInput): Promise<StoredField> {
     const data = parseOrThrow(fieldCreateSchema, input, 'invalid field');
     const now = this.now();

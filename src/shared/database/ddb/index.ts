@@ -7,7 +7,7 @@ import { tableNames, type TableNames } from './tables.js';
 import { TemplatesRepository } from './templates-repository.js';
 
 /**
- * DynamoDB exports. The seed's singletons (`templatesRepository`, `fieldsRepository`) bind lazily
+ * DynamoDB exports. The singletons (`templatesRepository`, `fieldsRepository`) bind lazily
  * to the configured clients on first use, and rebind if the process-wide clients are replaced
  * (setDynamoClients, e.g. once the embedded server's port is known). Tests and tools construct
  * their own with createDdbRepositories.

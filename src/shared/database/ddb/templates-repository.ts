@@ -126,6 +126,47 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     return this.updateItem({ templateId }, changes, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
   }
 
+  /**
+   * Claims published version `current + 1` for the owner's template: a conditional update that
+   * succeeds only while `metadata.publishedVersion` is still `current` (absent for the first), so
+   * two concurrent publishes never get the same number (the loser: ConflictError). Appends `entry`
+   * to `metadata.versions` and makes the template active.
+   */
+  async claimNextVersion(
+    userId: string,
+    templateId: string,
+    claim: { current: number | undefined; versions: unknown[]; entry: { version: number }; at: string },
+  ): Promise<TemplateEntity> {
+    return this.updateItem(
+      { templateId },
+      {
+        'metadata.publishedVersion': claim.entry.version,
+        'metadata.versions': [...claim.versions, claim.entry],
+        status: 'active',
+        updatedAt: claim.at,
+      },
+      {
+        condition: cond.and(
+          cond.eq('userId', userId),
+          claim.current === undefined ? cond.notExists('metadata.publishedVersion') : cond.eq('metadata.publishedVersion', claim.current),
+        ),
+        onConditionFailed: 'conflict',
+      },
+    );
+  }
+
+  /** Undoes claimNextVersion (while `claimed` is still the latest), restoring the earlier state. */
+  async releaseVersion(
+    templateId: string,
+    release: { claimed: number; previous: number | undefined; versions: unknown[]; status: TemplateStatus },
+  ): Promise<void> {
+    await this.updateItem(
+      { templateId },
+      { 'metadata.publishedVersion': release.previous ?? null, 'metadata.versions': release.versions, status: release.status },
+      { condition: cond.eq('metadata.publishedVersion', release.claimed) },
+    );
+  }
+
   async archive(templateId: string, options: { userId?: string } = {}): Promise<TemplateEntity> {
     return this.update(templateId, { status: 'archived' }, options);
   }

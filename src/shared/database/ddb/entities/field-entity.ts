@@ -3,7 +3,7 @@ import { fieldInputSchema, fieldSchema, layoutSchema, positionSchema, sizeSchema
 import { ttlSchema } from './base-entity.js';
 
 /**
- * The field entity of the seed (`pdf-studio-fields-{stage}`): position, size, bindingKey and the
+ * The stored template field (`pdf-studio-fields-{stage}`): position, size, bindingKey and the
  * embedded style/layout/advanced/validation maps, derived from the domain schema. The stored item
  * adds `sortKey`, the range key of TemplateIdIndex, so one query returns a template's fields in
  * paint order (page, then layer, then id as a stable tie-break).
@@ -17,7 +17,7 @@ export type StoredField = Field & { ttl?: number };
 
 export const FIELD_KEY = 'fieldId' as const;
 
-/** What `fieldsRepository.create` accepts (the seed's call), plus an optional TTL. */
+/** What `fieldsRepository.create` accepts (the data-layer guide's call), plus an optional TTL. */
 export const fieldCreateSchema = fieldInputSchema.extend({ templateId: z.string().min(1), ttl: ttlSchema.optional() });
 export type CreateFieldInput = z.input<typeof fieldCreateSchema>;
 

@@ -3,7 +3,7 @@ import { templateInputSchema, templateSchema, type Template } from '@/shared/dom
 import { ttlSchema } from './base-entity.js';
 
 /**
- * The template entity of the seed (`pdf-studio-templates-{stage}`), derived from the domain
+ * The stored template (`pdf-studio-templates-{stage}`), derived from the domain
  * schema: key `templateId`, indexed by `userId` and `status` (both sorted on `createdAt`).
  */
 
@@ -12,7 +12,7 @@ export type TemplateEntity = Template;
 
 export const TEMPLATE_KEY = 'templateId' as const;
 
-/** What `templatesRepository.create` accepts (the seed's call), plus an optional TTL. */
+/** What `templatesRepository.create` accepts (the data-layer guide's call), plus an optional TTL. */
 export const templateCreateSchema = templateInputSchema.extend({ ttl: ttlSchema.optional() });
 export type CreateTemplateInput = z.input<typeof templateCreateSchema>;
 
