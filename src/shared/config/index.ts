@@ -26,6 +26,8 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string | undefined; corsOrigins: string[] | undefined; rateLimitPerMinute: number };
   auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   limits: { maxUploadBytes: number; pdfRetentionDays: number };
+  /** Timestamp authorities signatures may call: only these, so a template cannot make the server post elsewhere. */
+  output: { timestampUrls: string[] };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -102,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
     },
     limits: { maxUploadBytes: env.MAX_UPLOAD_BYTES, pdfRetentionDays: env.PDF_RETENTION_DAYS },
+    output: { timestampUrls: env.TIMESTAMP_AUTHORITY_URLS ?? [] },
     logLevel: env.LOG_LEVEL,
   };
 }
