@@ -158,6 +158,40 @@ forEachApi('output options: one invoice four ways', (api) => {
     expect(res.rawPayload.includes('pdfaid')).toBe(false);
   });
 
+  it('PDF/A preflight of the base: the invoice base passes; a base with an unembedded font is named', async () => {
+    const ok = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/pdfa-preflight`,
+      headers: user.headers,
+      payload: {},
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ ok: true, level: '2b', issues: [] });
+    const { templateId: helvetica } = await createTemplate(
+      api().app,
+      user.headers,
+      FIELDS,
+      true,
+      await invoiceBase({ standardFont: true }),
+    );
+    const bad = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${helvetica}/pdfa-preflight`,
+      headers: user.headers,
+      payload: { level: '3b' },
+    });
+    expect(bad.statusCode, bad.body).toBe(200);
+    expect(bad.json()).toMatchObject({ ok: false, level: '3b', issues: [{ code: 'font_not_embedded', font: 'Helvetica', page: 1 }] });
+    const other = await registerUser(api().app, 'output-other');
+    const denied = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/pdfa-preflight`,
+      headers: other.headers,
+      payload: {},
+    });
+    expect(denied.statusCode).toBe(404);
+  });
+
   it('bad output requests are 4xx problems with a code, and the API stays up', async () => {
     const wrongPassword = await generate({
       output: { facturx: null, signature: { level: 'B-B' } },
