@@ -75,6 +75,8 @@ forEachApi('output options: one invoice four ways', (api) => {
   };
 
   it('sets up an invoice template whose output options are PDF/A-3b + Factur-X with metadata', async () => {
+    // The operator's TIMESTAMP_AUTHORITY_URLS: the authority this test runs (its port is known only now).
+    api().services.config.output.timestampUrls = [tsa.url];
     user = await registerUser(api().app, 'output');
     ({ templateId } = await createTemplate(api().app, user.headers, FIELDS, false, await invoiceBase()));
     const res = await api().app.inject({
@@ -111,7 +113,8 @@ forEachApi('output options: one invoice four ways', (api) => {
 
   it('2. signed PAdES B-T (Factur-X removed for this request): pdfsig valid and whole document', async () => {
     const res = await generate({
-      output: { facturx: null, signature: { level: 'B-T', timestampUrl: tsa.url, reason: 'Invoice approved' } },
+      // No timestampUrl: the configured authority is the default.
+      output: { facturx: null, signature: { level: 'B-T', reason: 'Invoice approved' } },
       secrets: { certificate: { p12: Buffer.from(pki.p12).toString('base64'), password: SIGNER_PASSWORD } },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -155,6 +158,40 @@ forEachApi('output options: one invoice four ways', (api) => {
     expect(res.rawPayload.includes('pdfaid')).toBe(false);
   });
 
+  it('PDF/A preflight of the base: the invoice base passes; a base with an unembedded font is named', async () => {
+    const ok = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/pdfa-preflight`,
+      headers: user.headers,
+      payload: {},
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ ok: true, level: '2b', issues: [] });
+    const { templateId: helvetica } = await createTemplate(
+      api().app,
+      user.headers,
+      FIELDS,
+      true,
+      await invoiceBase({ standardFont: true }),
+    );
+    const bad = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${helvetica}/pdfa-preflight`,
+      headers: user.headers,
+      payload: { level: '3b' },
+    });
+    expect(bad.statusCode, bad.body).toBe(200);
+    expect(bad.json()).toMatchObject({ ok: false, level: '3b', issues: [{ code: 'font_not_embedded', font: 'Helvetica', page: 1 }] });
+    const other = await registerUser(api().app, 'output-other');
+    const denied = await api().app.inject({
+      method: 'POST',
+      url: `/api/templates/${templateId}/pdfa-preflight`,
+      headers: other.headers,
+      payload: {},
+    });
+    expect(denied.statusCode).toBe(404);
+  });
+
   it('bad output requests are 4xx problems with a code, and the API stays up', async () => {
     const wrongPassword = await generate({
       output: { facturx: null, signature: { level: 'B-B' } },
@@ -162,6 +199,12 @@ forEachApi('output options: one invoice four ways', (api) => {
     });
     expect(wrongPassword.statusCode).toBe(422);
     expect(wrongPassword.json().code).toBe('certificate_password_invalid');
+    const elsewhere = await generate({
+      output: { facturx: null, signature: { level: 'B-T', timestampUrl: 'http://127.0.0.1:9/other' } },
+      secrets: { certificate: { p12: Buffer.from(pki.p12).toString('base64'), password: SIGNER_PASSWORD } },
+    });
+    expect(elsewhere.statusCode).toBe(422);
+    expect(elsewhere.json().code).toBe('timestamp_url_not_allowed');
     const conflict = await generate({ output: { encryption: {} }, secrets: { userPassword: 'x' } });
     expect(conflict.statusCode).toBe(422);
     expect(conflict.json().code).toBe('output_options_conflict');

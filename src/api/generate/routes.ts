@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { preflight } from '@/pdf/index.js';
-import { outputOverrideSchema } from '@/shared/domain/output.js';
+import { pdfaPreflight } from '@/pdf/output/index.js';
+import { outputOverrideSchema, pdfaLevelSchema } from '@/shared/domain/output.js';
 import { generateAndStore } from '@/services/generation/generate.js';
 import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
 import type { Services } from '@/services/context.js';
@@ -72,6 +73,32 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const result = preflight(snapshot.fields, request.body.data, { maxValueLength: services.config.limits.maxFieldValueChars });
       // Template-side rule problems are reported too (they also block generation), so ok stays honest.
       return result;
+    },
+  );
+
+  app.post(
+    '/api/templates/:id/pdfa-preflight',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        security,
+        summary: "Can the template's base PDF be made PDF/A, and if not, every reason (unembedded fonts by name, JavaScript, …)",
+        params: idParams,
+        body: z.object({ level: pdfaLevelSchema.default('2b'), version: generateBody.shape.version }),
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            level: pdfaLevelSchema,
+            issues: z.array(z.object({ code: z.string(), message: z.string(), page: z.number().optional(), font: z.string().optional() })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
+      return { level: request.body.level, ...(await pdfaPreflight(snapshot.base, request.body.level)) };
     },
   );
 

@@ -2,8 +2,8 @@ import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { payloadErrors, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
 import type { GenerationWarning } from '@/pdf/index.js';
 import type { OutputSecrets } from '@/pdf/output/index.js';
-import { mergeOutputOptions, type OutputOverride } from '@/shared/domain/output.js';
-import { ConflictError, ValidationError } from '@/shared/errors.js';
+import { mergeOutputOptions, type OutputOptions, type OutputOverride } from '@/shared/domain/output.js';
+import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import type { Services } from '@/services/context.js';
@@ -28,6 +28,29 @@ export class PayloadInvalidError extends ValidationError {
 export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>, opts: ValidateOptions = {}): void {
   const issues = payloadErrors(validate(snapshot.fields, payload, opts));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
+}
+
+/**
+ * The template's output options with the request's override, and the timestamp authority of a
+ * B-T signature resolved against the configured list (the first is the default): the server only
+ * ever posts to an authority the operator named.
+ */
+export function resolveOutput(
+  template: OutputOptions | undefined,
+  override: OutputOverride | undefined,
+  timestampUrls: string[],
+): OutputOptions | undefined {
+  const output = mergeOutputOptions(template, override);
+  const sig = output?.signature;
+  if (!output || !sig || sig.level !== 'B-T') return output;
+  const url = sig.timestampUrl ?? timestampUrls[0];
+  if (url === undefined) return output;
+  if (!timestampUrls.includes(url)) {
+    throw new AppError('timestamp_url_not_allowed', 'The timestamp authority is not one this server is configured to use', 422, {
+      allowed: timestampUrls,
+    });
+  }
+  return { ...output, signature: { ...sig, timestampUrl: url } };
 }
 
 export interface GenerateRequest {
@@ -67,6 +90,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   const { limits } = config;
   checkPayload(snapshot, req.payload, { maxValueLength: limits.maxFieldValueChars, maxSignaturePoints: limits.maxSignaturePoints });
+  const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
     recordKey: req.recordKey,
@@ -93,7 +117,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
       limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },
-      output: mergeOutputOptions(snapshot.template.output, req.output),
+      output,
       secrets: req.secrets,
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
     });

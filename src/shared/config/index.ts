@@ -32,6 +32,8 @@ export interface Config {
     maxImagePixels: number;
     maxSignaturePoints: number;
   };
+  /** Timestamp authorities signatures may call: only these, so a template cannot make the server post elsewhere. */
+  output: { timestampUrls: string[] };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
     },
+    output: { timestampUrls: env.TIMESTAMP_AUTHORITY_URLS ?? [] },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -65,6 +65,8 @@ export const envSchema = z.object({
   // Email
   EMAIL_DRIVER: opt(z.enum(['outbox', 'ses'])),
   EMAIL_FROM: withDefault(z.string().email(), 'no-reply@pdf-studio.local'),
+  /** RFC 3161 timestamp authorities PAdES B-T may use (comma-separated); the first is the default. */
+  TIMESTAMP_AUTHORITY_URLS: opt(csv.pipe(z.array(url))),
 
   // VPC (informational at runtime, wired by the deployment)
   VPC_ID: opt(z.string().regex(/^vpc-[0-9a-f]+$/, 'vpc-…')),
