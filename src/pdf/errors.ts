@@ -13,6 +13,8 @@ export type PdfErrorCode =
   | 'font_unknown'
   | 'image_invalid'
   | 'image_too_large'
+  | 'render_timeout'
+  | 'inspect_timeout'
   | 'barcode_invalid'
   | 'payload_invalid';
 

@@ -4,7 +4,7 @@ import { NotFoundError } from '@/shared/errors.js';
 import type { FileProcessingMessage, MessageHandler } from '@/shared/queue/index.js';
 import { BlobNotFoundError } from '@/shared/storage/index.js';
 import { PdfError } from '@/pdf/errors.js';
-import { inspect } from '@/pdf/inspect/index.js';
+import { inspectIsolated } from '@/pdf/engine-pool.js';
 import { readAll } from '@/api/blobs/read.js';
 import type { WorkerServices } from './types.js';
 
@@ -61,9 +61,11 @@ export async function processFile(services: WorkerServices, message: { fileId: s
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let result;
   try {
-    result = await inspect(bytes, {
-      limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS },
-    });
+    result = await inspectIsolated(
+      bytes,
+      { limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS } },
+      config.engine,
+    );
   } catch (err) {
     if (err instanceof PdfError) return fail(services, file, { code: err.code, message: err.message }, { sha256 });
     throw err;

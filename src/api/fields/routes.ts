@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '@/shared/errors.js';
 import { fieldInputSchema } from '@/shared/domain/field.js';
 import { FieldsNotInTemplateError, positionUpdateSchema, type FieldPatch, type StoredField } from '@/shared/database/ddb/index.js';
-import { inspect } from '@/pdf/inspect/index.js';
+import { inspectIsolated } from '@/pdf/engine-pool.js';
 import type { ApiServices } from '../context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { errorResponses, idParams } from '../schemas/common.js';
@@ -252,7 +252,7 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
     },
     async (request) => {
       const template = await owned(request, request.params.id);
-      const result = await inspect(await readAll(blobs, 'files', baseKey(template)));
+      const result = await inspectIsolated(await readAll(blobs, 'files', baseKey(template)), {}, services.config.engine);
       // Not imported yet: neither linked to the form field nor already a field of that name (one the
       // user unlinked to draw it at its own box would otherwise come back as a duplicate).
       const current = await repos.fields.listByTemplate(template.templateId);

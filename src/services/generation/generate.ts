@@ -86,7 +86,7 @@ export async function generateAndStore(services: GenerationServices, req: Genera
     throw err;
   }
   try {
-    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
+    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
       limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },

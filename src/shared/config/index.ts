@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { envSchema, type Env } from './schema.js';
 
@@ -32,6 +33,8 @@ export interface Config {
     maxImagePixels: number;
     maxSignaturePoints: number;
   };
+  /** Engine worker pool: threads (0 = none), per-thread heap and per-document time budgets. */
+  engine: { threads: number; heapMb: number; renderTimeoutMs: number; inspectTimeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -113,6 +116,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
+    },
+    engine: {
+      // One core stays with the request thread.
+      threads: env.ENGINE_THREADS ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+      heapMb: env.ENGINE_HEAP_MB,
+      renderTimeoutMs: env.RENDER_TIMEOUT_MS,
+      inspectTimeoutMs: env.INSPECT_TIMEOUT_MS,
     },
     logLevel: env.LOG_LEVEL,
   };
