@@ -89,7 +89,7 @@ export async function generateAndStore(services: GenerationServices, req: Genera
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
-      limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },
+      limits: { maxImagePixels: limits.maxImagePixels, maxImageBytes: limits.maxImageBytes, maxSignaturePoints: limits.maxSignaturePoints },
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
     });
     const key = generatedKey(req.userId, row.id);

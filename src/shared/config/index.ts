@@ -31,6 +31,7 @@ export interface Config {
     pdfRetentionDays: number;
     maxFieldValueChars: number;
     maxImagePixels: number;
+    maxImageBytes: number;
     maxSignaturePoints: number;
   };
   /** Engine worker pool: threads (0 = none), per-thread heap and per-document time budgets. */
@@ -115,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       pdfRetentionDays: env.PDF_RETENTION_DAYS,
       maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
+      maxImageBytes: env.MAX_IMAGE_BYTES,
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
     },
     engine: {
