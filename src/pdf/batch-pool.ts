@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { BatchTask, BatchTaskResult, TemplateInputs, WorkerDocument } from './batch-worker.js';
+import type { EngineTask, EngineTaskResult, TemplateInputs, WorkerDocument } from './batch-worker.js';
 import type { GenerateOptions } from './types.js';
 
 /**
@@ -53,6 +53,15 @@ async function workerFilename(): Promise<string | undefined> {
   return bundled;
 }
 
+/**
+ * Per-thread heap budget of the pool (MB of old generation), fixed when the pool starts: a document
+ * that needs more fails alone (its thread is replaced), not the process. Set before the first start.
+ */
+let heapBudgetMb: number | undefined;
+export function setPoolHeapBudget(mb: number | undefined): void {
+  heapBudgetMb = mb;
+}
+
 /** Identifies a template's inputs: the workers' compile cache key. */
 export function templateKey(t: TemplateInputs): string {
   return createHash('sha256').update(t.base).update(JSON.stringify(t.fields)).digest('base64url');
@@ -66,9 +75,11 @@ export interface BatchPool {
   whenReady: Promise<void>;
   /** Generates a chunk of records on one thread; each entry is its document or its error message. */
   run(key: string, template: TemplateInputs, payloads: Record<string, unknown>[], options?: GenerateOptions): Promise<WorkerDocument[]>;
+  /** Any task of the worker (one document, one inspection); aborting the signal ends the thread running it. */
+  task(task: EngineTask, signal?: AbortSignal): Promise<EngineTaskResult>;
 }
 
-let current: { pool: Piscina<BatchTask, BatchTaskResult>; api: BatchPool; users: number } | undefined;
+let current: { pool: Piscina<EngineTask, EngineTaskResult>; api: BatchPool; users: number } | undefined;
 let starting: Promise<PoolLease | undefined> | undefined;
 const stats = { starts: 0, lastStartMs: undefined as number | undefined };
 
@@ -108,15 +119,22 @@ export function leaseExistingPool(threads: number): PoolLease | undefined {
 }
 
 /** Starts the pool and returns the caller's lease on it, taken in the same step (no window to close it). */
-async function create(threads: number, key: string, template: TemplateInputs): Promise<PoolLease | undefined> {
+async function create(threads: number, key?: string, template?: TemplateInputs): Promise<PoolLease | undefined> {
   const filename = await workerFilename();
   if (!filename) return undefined;
   const t0 = performance.now();
-  const pool = new Piscina<BatchTask, BatchTaskResult>({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const pool = new Piscina<EngineTask, EngineTaskResult>({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    ...(heapBudgetMb ? { resourceLimits: { maxOldGenerationSizeMb: heapBudgetMb } } : {}),
+  });
   // Warm-up: each thread compiles the batch's template while it starts; the first to finish
   // marks the pool ready. (Piscina may give both tasks to one thread; the other then compiles on
   // its first record instead.)
-  const warm = Array.from({ length: threads }, () => pool.run({ key, template }));
+  // Without a template (the service's pool) the warm-up only loads the engine (answered `missing`).
+  const warm = Array.from({ length: threads }, () => pool.run({ key: key ?? '', template }));
   const api: BatchPool = {
     threads,
     ready: false,
@@ -130,6 +148,7 @@ async function create(threads: number, key: string, template: TemplateInputs): P
       if (!('docs' in r)) throw new Error('batch worker returned no documents');
       return r.docs;
     },
+    task: (task, signal) => pool.run(task, signal ? { signal } : {}),
   };
   api.whenReady.catch(() => {}); // observed by callers that care; a failed start fails its tasks
   stats.starts++;
@@ -143,7 +162,7 @@ async function create(threads: number, key: string, template: TemplateInputs): P
  * start at a time: callers arriving meanwhile wait for it, then share or (if idle and of another
  * size) replace it.
  */
-export async function acquirePool(threads: number, key: string, template: TemplateInputs): Promise<PoolLease | undefined> {
+export async function acquirePool(threads: number, key?: string, template?: TemplateInputs): Promise<PoolLease | undefined> {
   for (;;) {
     const have = leaseExistingPool(threads);
     if (have) return have;

@@ -1,5 +1,13 @@
 import { PromiseCache } from '@/shared/promise-cache.js';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
+import {
+  inspectTask,
+  toFailure,
+  type InspectTask,
+  type InspectTaskResult,
+  type RenderTask,
+  type RenderTaskResult,
+} from './engine-tasks.js';
 import type { EngineField, GenerateOptions, GenerationWarning } from './types.js';
 
 /**
@@ -14,6 +22,7 @@ export interface TemplateInputs {
   fields: EngineField[];
 }
 export interface BatchTask {
+  kind?: undefined;
   key: string;
   /** A few records per task: one message each way per chunk, not per record. Absent: only compile (pool warm-up). */
   payloads?: Record<string, unknown>[];
@@ -26,12 +35,32 @@ export type BatchTaskResult = { docs: WorkerDocument[] } | { missing: true } | {
 /** Templates kept per thread (each holds its base bytes and parsed pages). */
 const cache = new PromiseCache<CompiledTemplate>({ max: 8 });
 
-function compiledFor(task: BatchTask): Promise<CompiledTemplate> | undefined {
+function compiledFor(task: { key: string; template?: TemplateInputs }): Promise<CompiledTemplate> | undefined {
   const { template } = task;
   return template ? cache.getOrCreate(task.key, () => compileTemplate(template.base, template.fields)) : cache.get(task.key);
 }
 
-export default async function generateInWorker(task: BatchTask): Promise<BatchTaskResult> {
+/** A task of the shared pool: a batch chunk (no kind), one document, or one inspection. */
+export type EngineTask = BatchTask | (RenderTask & { template?: TemplateInputs }) | InspectTask;
+export type EngineTaskResult = BatchTaskResult | RenderTaskResult | InspectTaskResult;
+
+async function renderOne(task: RenderTask & { template?: TemplateInputs }): Promise<RenderTaskResult> {
+  try {
+    const c = compiledFor(task);
+    if (!c) return { missing: true };
+    return { doc: await (await c).generate(task.payload, task.options) };
+  } catch (e) {
+    return { failed: toFailure(e) };
+  }
+}
+
+export default async function runInWorker(task: EngineTask): Promise<EngineTaskResult> {
+  if (task.kind === 'render') return renderOne(task);
+  if (task.kind === 'inspect') return inspectTask(task);
+  return generateInWorker(task);
+}
+
+async function generateInWorker(task: BatchTask): Promise<BatchTaskResult> {
   const c = compiledFor(task);
   if (!c) return { missing: true };
   const compiled = await c;

@@ -14,6 +14,8 @@ export type PdfErrorCode =
   | 'font_unknown'
   | 'image_invalid'
   | 'image_too_large'
+  | 'render_timeout'
+  | 'inspect_timeout'
   | 'barcode_invalid'
   | 'payload_invalid'
   // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.

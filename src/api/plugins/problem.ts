@@ -27,6 +27,8 @@ const PDF_ERROR_STATUS: Record<string, number> = {
   payload_invalid: 422,
   image_invalid: 422,
   image_too_large: 422,
+  render_timeout: 422,
+  inspect_timeout: 422,
   barcode_invalid: 422,
 };
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { BlobNotFoundError } from '@/shared/storage/index.js';
 import { PdfError } from '@/pdf/errors.js';
-import { inspect } from '@/pdf/inspect/index.js';
+import { inspectIsolated } from '@/pdf/engine-pool.js';
 import { readAll } from '@/shared/storage/read.js';
 import type { Deps } from '@/services/context.js';
 import { type FileMetadata } from './metadata.js';
@@ -42,9 +42,11 @@ export async function processFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let result;
   try {
-    result = await inspect(bytes, {
-      limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS },
-    });
+    result = await inspectIsolated(
+      bytes,
+      { limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS } },
+      config.engine,
+    );
   } catch (err) {
     if (err instanceof PdfError) return fail(services, file, { code: err.code, message: err.message }, { sha256 });
     throw err;

@@ -113,10 +113,10 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     throw err;
   }
   try {
-    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }));
+    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
-      limits: { maxImagePixels: limits.maxImagePixels, maxSignaturePoints: limits.maxSignaturePoints },
+      limits: { maxImagePixels: limits.maxImagePixels, maxImageBytes: limits.maxImageBytes, maxSignaturePoints: limits.maxSignaturePoints },
       output,
       secrets: req.secrets,
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { envSchema, type Env } from './schema.js';
 
@@ -30,10 +31,13 @@ export interface Config {
     pdfRetentionDays: number;
     maxFieldValueChars: number;
     maxImagePixels: number;
+    maxImageBytes: number;
     maxSignaturePoints: number;
   };
   /** Timestamp authorities signatures may call: only these, so a template cannot make the server post elsewhere. */
   output: { timestampUrls: string[] };
+  /** Engine worker pool: threads (0 = none), per-thread heap and per-document time budgets. */
+  engine: { threads: number; heapMb: number; renderTimeoutMs: number; inspectTimeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -114,9 +118,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       pdfRetentionDays: env.PDF_RETENTION_DAYS,
       maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
+      maxImageBytes: env.MAX_IMAGE_BYTES,
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
     },
     output: { timestampUrls: env.TIMESTAMP_AUTHORITY_URLS ?? [] },
+    engine: {
+      // One core stays with the request thread.
+      threads: env.ENGINE_THREADS ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+      heapMb: env.ENGINE_HEAP_MB,
+      renderTimeoutMs: env.RENDER_TIMEOUT_MS,
+      inspectTimeoutMs: env.INSPECT_TIMEOUT_MS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

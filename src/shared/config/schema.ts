@@ -89,8 +89,17 @@ export const envSchema = z.object({
   MAX_FIELD_VALUE_CHARS: withDefault(intIn(1, 10_000_000), 200_000),
   /** Declared width × height of an image field's value; larger ones are refused (422 image_too_large) before decoding. */
   MAX_IMAGE_PIXELS: withDefault(intIn(1, 1_000_000_000), 25_000_000),
+  /** Decoded size of an image field's value (bytes); larger ones are refused like MAX_IMAGE_PIXELS. */
+  MAX_IMAGE_BYTES: withDefault(intIn(1024, 16 * 1024 ** 3), 128 * 1024 * 1024),
   /** Points of one drawn signature, all strokes together. */
   MAX_SIGNATURE_POINTS: withDefault(intIn(1, 10_000_000), 50_000),
+  /** Engine worker threads (rendering and inspection off the request thread); 0 = on the request thread. Default: cores − 1, 1..4. */
+  ENGINE_THREADS: opt(intIn(0, 64)),
+  /** Heap budget of one engine thread (MB); a document needing more fails alone (render_timeout / inspect_timeout). */
+  ENGINE_HEAP_MB: withDefault(intIn(64, 16_384), 1024),
+  /** Time budget of one document's rendering, and of one upload's inspection (ms). */
+  RENDER_TIMEOUT_MS: withDefault(intIn(100, 600_000), 30_000),
+  INSPECT_TIMEOUT_MS: withDefault(intIn(100, 600_000), 60_000),
   PDF_RETENTION_DAYS: withDefault(intIn(1, 3650), 30),
   RATE_LIMIT_PER_MINUTE: withDefault(intIn(1, 1_000_000), 600),
 });
