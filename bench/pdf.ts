@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchCombed } from './lib/combed.js';
 import { ENGINE_NAMES, runBench, type BenchReport, type EngineName } from './lib/run.js';
 import { table } from './lib/stats.js';
 import { outputBench, outputLines } from './lib/output.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean' },
+      'combed-docs': { type: 'string' },
     },
   });
   const engines = values.engines?.split(',').map((s) => s.trim()) as EngineName[] | undefined;
@@ -87,6 +89,13 @@ async function main(): Promise<void> {
     for (const l of outputLines(variants)) console.log(l);
     if (variants.some((v) => !v.verified)) process.exitCode = 1;
   }
+  // The 726-field form of the corpus: filling its own fields, beside plain pdf-lib, same process.
+  const combed = await benchCombed(positiveInt('combed-docs', values['combed-docs'], 5)!);
+  if (combed)
+    console.log(
+      `combed-726: ${combed.ratio.toFixed(1)}x vs pdf-lib (ours ${Math.round(combed.oursMs / combed.documents)} ms/doc, pdf-lib fill-and-flatten ${Math.round(combed.pdfLibMs / combed.documents)} ms/doc, ${combed.fields} fields)`,
+    );
+  else console.log('combed-726: skipped (the shared corpus is absent)');
   const out = values.out ?? path.join(here, 'results', 'latest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -23,7 +23,15 @@ export interface PageBox {
 
 export function visibleBox(page: PDFPage): PageBox {
   const b = page.getCropBox();
-  return { x: b.x, y: b.y, width: b.width, height: b.height };
+  const m = page.getMediaBox();
+  // Viewers show the crop box clipped to the media box (PDF 32000-1 §14.11.2): a larger crop box
+  // would put a field placed in the visible area outside the page.
+  const x0 = Math.max(b.x, m.x);
+  const y0 = Math.max(b.y, m.y);
+  const x1 = Math.min(b.x + b.width, m.x + m.width);
+  const y1 = Math.min(b.y + b.height, m.y + m.height);
+  if (x1 - x0 < 1 || y1 - y0 < 1) return { x: m.x, y: m.y, width: m.width, height: m.height };
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** Our top-left rect → PDF user-space rect (x, y of the bottom-left corner). */

@@ -23,7 +23,15 @@ import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
 import { missingGlyph } from './text-layout.js';
 import { flattenFormFields } from './flatten.js';
-import { crossAppearance, hasAppearances, invalidOption, normaliseBreaks, ownFields, selectExactly } from './form-fields.js';
+import {
+  crossAppearance,
+  hasAppearances,
+  invalidOption,
+  normaliseBreaks,
+  ownFields,
+  plainSmallAppearances,
+  selectExactly,
+} from './form-fields.js';
 
 /**
  * Form fields through pdf-lib's AcroForm API (appearance streams, values): the base PDF's own
@@ -202,6 +210,7 @@ export async function fillForms(
 
   const fallback = state.fonts.chain('Liberation Sans', false, false).primary();
   await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)));
+  plainSmallAppearances(doc.context, form.getFields());
   if (flatten) flattenFormFields(doc, form);
   return handled;
 }

@@ -1,5 +1,8 @@
 import {
   PDFCheckBox,
+  PDFContentStream,
+  PDFRawStream,
+  PDFRef,
   PDFDict,
   PDFDropdown,
   PDFName,
@@ -11,13 +14,16 @@ import {
   drawLine,
   type AppearanceProviderFor,
   type Color,
+  type PDFContext,
   type PDFField,
   type PDFForm,
+  type PDFObject,
   type PDFOperator,
 } from 'pdf-lib';
 import { fromPdfRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { PreparedField } from './draw.js';
+import { MIN_COMPRESS_CONTENT } from './page-update.js';
 
 /**
  * The base PDF's own form fields as generation meets them: which form field each template field
@@ -174,4 +180,33 @@ export function crossAppearance(color: Color): AppearanceProviderFor<PDFCheckBox
     const on = [...base.normal.off, ...cross];
     return { normal: { on, off: base.normal.off }, ...(base.down ? { down: { on, off: base.down.off } } : {}) };
   };
+}
+
+/**
+ * Appearance streams pdf-lib just drew (a few hundred bytes each) are deflated one by one when
+ * saved, and zlib's per-stream set-up made that a third of filling a 726-field form. Below the
+ * engine's threshold for page content they are stored plain instead, as our page content is.
+ * Streams parsed from the base (raw streams) are left as they are.
+ */
+export function plainSmallAppearances(ctx: PDFContext, fields: Iterable<PDFField>): void {
+  const visit = (raw: PDFObject | undefined, depth: number): void => {
+    const obj = raw instanceof PDFRef ? ctx.lookup(raw) : raw;
+    if (raw instanceof PDFRef && obj instanceof PDFContentStream) {
+      const body = obj.getUnencodedContents();
+      if (body.length >= MIN_COMPRESS_CONTENT) return;
+      const dict = obj.dict.clone(ctx);
+      dict.delete(PDFName.of('Filter'));
+      dict.set(PDFName.of('Length'), ctx.obj(body.length));
+      ctx.assign(raw, PDFRawStream.of(dict, body));
+    } else if (obj instanceof PDFDict && !(obj instanceof PDFStream) && depth === 0) {
+      for (const [, v] of obj.entries()) visit(v, 1);
+    }
+  };
+  for (const f of fields) {
+    for (const w of f.acroField.getWidgets()) {
+      const ap = w.dict.lookup(PDFName.of('AP'));
+      if (!(ap instanceof PDFDict)) continue;
+      for (const key of ['N', 'D', 'R']) visit(ap.get(PDFName.of(key)), 0);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { PDFDocument, PDFField, PDFPage, PDFWidgetAnnotation } from 'pdf-lib';
+import { PDFRef, type PDFDocument, type PDFField, type PDFPage, type PDFWidgetAnnotation } from 'pdf-lib';
 import { toPdfRect, type Rect } from '../coordinates.js';
 import type { PreparedField } from './draw.js';
 
@@ -23,10 +23,11 @@ export function placeWidget(doc: PDFDocument, formField: PDFField, p: PreparedFi
   const { field } = p;
   const target = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
   const page = doc.getPage(p.pageIndex);
-  const current = pageHolding(doc, widget);
   const now = widget.getRectangle();
   const resized = !near(now.width, target.width) || !near(now.height, target.height);
-  if (current === page && !resized && near(now.x, target.x) && near(now.y, target.y)) return false;
+  // The common case (the field was not moved) must stay cheap: no search of other pages.
+  if (!resized && near(now.x, target.x) && near(now.y, target.y) && holds(page, widgetRef(formField, index))) return false;
+  const current = pageHolding(doc, widget);
   // Widgets stacked exactly on this one (same page, same box) were imported as this one field: they
   // move with it, or the old place would still show the value.
   const stacked = widgets.filter((w) => w !== widget && sameBox(w.getRectangle(), now) && pageHolding(doc, w) === current);
@@ -45,6 +46,18 @@ function moveWidget(doc: PDFDocument, widget: PDFWidgetAnnotation, from: PDFPage
     widget.setP(to.ref);
   }
   widget.setRectangle(rect);
+}
+
+/** Widget i of a field is its /Kids[i] (a field without /Kids is its own widget). */
+function widgetRef(formField: PDFField, index: number): PDFRef | undefined {
+  const kids = formField.acroField.Kids();
+  if (!kids) return formField.acroField.ref;
+  const ref = kids.get(index);
+  return ref instanceof PDFRef ? ref : undefined;
+}
+
+function holds(page: PDFPage, ref: PDFRef | undefined): boolean {
+  return ref !== undefined && (page.node.Annots()?.asArray().includes(ref) ?? false);
 }
 
 /** The page whose /Annots hold the widget (its /P entry is optional and sometimes wrong). */

@@ -6,7 +6,11 @@ import { baseKey } from '@/services/templates/metadata.js';
 import { ownedTemplate } from './save.js';
 
 /** Adds the base PDF's AcroForm fields as template fields (those not imported yet); returns the new ones. */
-export async function importFormFields(services: Deps<'repos' | 'blobs' | 'config'>, userId: string, templateId: string): Promise<StoredField[]> {
+export async function importFormFields(
+  services: Deps<'repos' | 'blobs' | 'config'>,
+  userId: string,
+  templateId: string,
+): Promise<StoredField[]> {
   const { repos, blobs, config } = services;
   const template = await ownedTemplate(services, userId, templateId);
   const result = await inspectIsolated(await readAll(blobs, 'files', baseKey(template)), {}, config.engine);

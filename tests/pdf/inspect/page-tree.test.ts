@@ -170,3 +170,24 @@ describe('damaged page trees are repaired as pdf.js reads them', () => {
     expect(err.code).toBe('pdf_too_many_pages');
   });
 });
+
+describe('page boxes', () => {
+  it('a CropBox larger than the MediaBox is clipped to it', async () => {
+    const bytes = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Count 1 /Kids [3 0 R] >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /CropBox [-50 -50 500 600] >>',
+    ]);
+    const r = await inspect(bytes);
+    expect(r.pages[0]).toMatchObject({ width: 300, height: 400, cropBox: { x: 0, y: 0, width: 300, height: 400 } });
+  });
+
+  it('a CropBox partly outside the MediaBox keeps only the overlap', async () => {
+    const bytes = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Count 1 /Kids [3 0 R] >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /CropBox [100 100 500 600] >>',
+    ]);
+    expect((await inspect(bytes)).pages[0]).toMatchObject({ width: 200, height: 300, cropBox: { x: 100, y: 100 } });
+  });
+});
