@@ -1,6 +1,21 @@
-import { PDFRef, type PDFDocument, type PDFField, type PDFPage, type PDFWidgetAnnotation } from 'pdf-lib';
+import { PDFRef, type PDFContext, type PDFDocument, type PDFField, type PDFObject, type PDFPage, type PDFWidgetAnnotation } from 'pdf-lib';
 import { toPdfRect, type Rect } from '../coordinates.js';
 import type { PreparedField } from './draw.js';
+
+// pdf-lib's context.getObjectRef scans every indirect object: called for each widget of each
+// field it made filling a 726-field form quadratic. The reverse index is built once per document
+// (objects added later are not in it: those fall back to the scan).
+const refIndex = new WeakMap<PDFContext, Map<PDFObject, PDFRef>>();
+
+function refOf(doc: PDFDocument, obj: PDFObject): PDFRef | undefined {
+  let index = refIndex.get(doc.context);
+  if (!index) {
+    index = new Map();
+    for (const [ref, o] of doc.context.enumerateIndirectObjects()) index.set(o, ref);
+    refIndex.set(doc.context, index);
+  }
+  return index.get(obj) ?? doc.context.getObjectRef(obj);
+}
 
 /** Below this (points) a box counts as where the widget is: imported rectangles are rounded. */
 const SAME_PLACE_TOLERANCE = 0.5;
@@ -39,7 +54,7 @@ const near = (a: number, b: number) => Math.abs(a - b) <= SAME_PLACE_TOLERANCE;
 const sameBox = (a: Rect, b: Rect) => near(a.x, b.x) && near(a.y, b.y) && near(a.width, b.width) && near(a.height, b.height);
 
 function moveWidget(doc: PDFDocument, widget: PDFWidgetAnnotation, from: PDFPage | undefined, to: PDFPage, rect: Rect): void {
-  const ref = doc.context.getObjectRef(widget.dict);
+  const ref = refOf(doc, widget.dict);
   if (from !== to && ref) {
     from?.node.removeAnnot(ref);
     to.node.addAnnot(ref);
@@ -62,7 +77,7 @@ function holds(page: PDFPage, ref: PDFRef | undefined): boolean {
 
 /** The page whose /Annots hold the widget (its /P entry is optional and sometimes wrong). */
 function pageHolding(doc: PDFDocument, widget: PDFWidgetAnnotation): PDFPage | undefined {
-  const ref = doc.context.getObjectRef(widget.dict);
+  const ref = refOf(doc, widget.dict);
   if (!ref) return undefined;
   const pages = doc.getPages();
   const holds = (pg: PDFPage) =>
