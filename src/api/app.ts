@@ -10,13 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '@/shared/config/index.js';
+import { AppError } from '@/shared/errors.js';
 import problem from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
 import type { Services } from '@/services/context.js';
-import authenticate from './plugins/authenticate.js';
+import authenticate, { registerAuthenticated } from './plugins/authenticate.js';
 import { registerStudio, storageOrigins } from './plugins/studio.js';
 import audit from './plugins/audit.js';
-import { authRoutes } from './auth/routes.js';
+import { accountRoutes, adminUserRoutes, authRoutes } from './auth/routes.js';
 import { generateRoutes } from './generate/routes.js';
 import { jobRoutes } from './jobs/routes.js';
 import { generatedPdfRoutes } from './generated-pdfs/routes.js';
@@ -71,7 +72,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(problem);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.http.corsOrigins ?? false, credentials: true });
-  await app.register(rateLimit, { max: config.http.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(rateLimit, {
+    max: config.http.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // The plugin's own error has a status but no code; ours is the catalogue's rate_limited.
+    errorResponseBuilder: (_request, context) => new AppError('rate_limited', `Rate limit exceeded, retry in ${context.after}`),
+  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -96,16 +102,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const services = opts.services;
     await app.register(authenticate, { services });
     await app.register(audit, { services });
+    // Public: sign-up and sign-in, and local signed URLs (the signature is the authorisation).
     await app.register(authRoutes, { services });
-    await app.register(generateRoutes, { services });
-    await app.register(jobRoutes, { services });
-    await app.register(generatedPdfRoutes, { services });
-    await app.register(generationAdminRoutes, { services });
-    await app.register(fileRoutes, { services });
-    await app.register(templateRoutes, { services });
-    await app.register(fieldRoutes, { services });
-    await app.register(fontRoutes);
     if (services.blobs.driver === 'local') await app.register(blobRoutes, { services });
+    await registerAuthenticated(app, async (scope) => {
+      await scope.register(accountRoutes, { services });
+      await scope.register(generateRoutes, { services });
+      await scope.register(jobRoutes, { services });
+      await scope.register(generatedPdfRoutes, { services });
+      await scope.register(fileRoutes, { services });
+      await scope.register(templateRoutes, { services });
+      await scope.register(fieldRoutes, { services });
+      await scope.register(fontRoutes);
+    });
+    await registerAuthenticated(
+      app,
+      async (scope) => {
+        await scope.register(adminUserRoutes, { services });
+        await scope.register(generationAdminRoutes, { services });
+      },
+      { admin: true },
+    );
   }
   return app;
 }

@@ -1,34 +1,39 @@
+import type { ErrorCode } from '@/shared/error-catalogue.js';
+
 /**
- * Typed errors of the PDF engine. `src/pdf/` knows nothing of HTTP; the API maps `code` to a 4xx.
+ * Typed errors of the PDF engine. `src/pdf/` knows nothing of HTTP: its codes are entries of the
+ * error catalogue, which gives each one its status.
  */
-export type PdfErrorCode =
-  | 'pdf_empty'
-  | 'pdf_not_pdf'
-  | 'pdf_corrupt'
-  | 'pdf_encrypted'
-  | 'pdf_too_large'
-  | 'pdf_too_many_pages'
-  | 'pdf_xfa_only'
-  | 'pdf_page_out_of_range'
-  | 'font_missing_glyph'
-  | 'font_unknown'
-  | 'image_invalid'
-  | 'image_too_large'
-  | 'render_timeout'
-  | 'inspect_timeout'
-  | 'barcode_invalid'
-  | 'payload_invalid'
+export const PDF_ERROR_CODES = [
+  'pdf_empty',
+  'pdf_not_pdf',
+  'pdf_corrupt',
+  'pdf_encrypted',
+  'pdf_too_large',
+  'pdf_too_many_pages',
+  'pdf_xfa_only',
+  'pdf_page_out_of_range',
+  'font_missing_glyph',
+  'font_unknown',
+  'image_invalid',
+  'image_too_large',
+  'render_timeout',
+  'inspect_timeout',
+  'barcode_invalid',
+  'payload_invalid',
   // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.
-  | 'output_options_conflict'
-  | 'pdfa_not_possible'
-  | 'invoice_invalid'
-  | 'certificate_missing'
-  | 'certificate_invalid'
-  | 'certificate_password_invalid'
-  | 'certificate_expired'
-  | 'encryption_password_missing'
-  | 'timestamp_failed'
-  | 'signature_failed';
+  'output_options_conflict',
+  'pdfa_not_possible',
+  'invoice_invalid',
+  'certificate_missing',
+  'certificate_invalid',
+  'certificate_password_invalid',
+  'certificate_expired',
+  'encryption_password_missing',
+  'timestamp_failed',
+  'signature_failed',
+] as const satisfies readonly ErrorCode[];
+export type PdfErrorCode = (typeof PDF_ERROR_CODES)[number];
 
 export class PdfError extends Error {
   constructor(

@@ -5,10 +5,11 @@ import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
+import { idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import { apiKeySchema, loginBody, profileInput, refreshBody, registerBody, sessionSchema, tokensSchema, userSchema } from './schemas.js';
 
-/** Register, login, refresh (rotating, reuse-detecting), logout, me, profile, API keys, admin users, audit. */
+/** Public: register, login, refresh (rotating, reuse-detecting), logout. */
 export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, tokens, config } = services;
   const ttl = config.auth.refreshTtlSeconds;
@@ -25,7 +26,15 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/api/auth/register',
     {
       config: strict,
-      schema: { tags: ['auth'], summary: 'Create an account', body: registerBody, response: { 201: sessionSchema, ...errorResponses } },
+      schema: {
+        operationId: 'register',
+        description:
+          'Creates an account (optionally with a profile) and signs it in: the answer carries the user, an access token and a refresh token. Limited to 20 requests a minute per client.',
+        tags: ['auth'],
+        summary: 'Create an account',
+        body: registerBody,
+        response: { 201: sessionSchema, ...problems('email_taken') },
+      },
     },
     async (request, reply) => {
       const user = await repos.users.create({ ...request.body, profile: request.body.profile ?? {} });
@@ -39,10 +48,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     {
       config: strict,
       schema: {
+        operationId: 'login',
+        description:
+          'Signs in with email and password and starts a new session (a new refresh-token family). A wrong email and a wrong password answer alike. Limited to 20 requests a minute per client.',
         tags: ['auth'],
         summary: 'Sign in with email and password',
         body: loginBody,
-        response: { 200: sessionSchema, ...errorResponses },
+        response: { 200: sessionSchema, ...problems('invalid_credentials') },
       },
     },
     async (request) => {
@@ -61,10 +73,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     {
       config: strict,
       schema: {
+        operationId: 'refreshSession',
+        description:
+          'Rotates the session: the presented refresh token is consumed and its successor returned with a new access token. Presenting a consumed token again revokes the whole family (refresh_token_reused).',
         tags: ['auth'],
         summary: 'Exchange a refresh token for new tokens (the old one stops working)',
         body: refreshBody,
-        response: { 200: tokensSchema, ...errorResponses },
+        response: { 200: tokensSchema, ...problems('invalid_refresh_token', 'refresh_token_expired', 'refresh_token_reused') },
       },
     },
     async (request) => {
@@ -80,10 +95,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/api/auth/logout',
     {
       schema: {
+        operationId: 'logout',
+        description: 'Revokes the session of this refresh token; an unknown or already revoked token is not an error.',
         tags: ['auth'],
         summary: 'Revoke the session of this refresh token',
         body: refreshBody,
-        response: { 204: z.null(), ...errorResponses },
+        response: { 204: z.null(), ...problems() },
       },
     },
     async (request, reply) => {
@@ -92,15 +109,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       return reply.code(204).send(null);
     },
   );
+};
+
+/** The signed-in account: me, profile, API keys, audit trail (registered behind authentication). */
+export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { repos } = services;
 
   app.get(
     '/api/auth/me',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getCurrentUser',
+        summary: 'The signed-in user with their profile',
+        description: 'The user the access token or API key belongs to, with their profile.',
         tags: ['auth'],
-        security: [{ bearerAuth: [] }, { apiKey: [] }],
-        response: { 200: z.object({ user: userSchema }), ...errorResponses },
+        response: { 200: z.object({ user: userSchema }).describe('The user'), ...problems('not_found') },
       },
     },
     async (request) => ({
@@ -110,7 +133,15 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
 
   app.get(
     '/api/profile',
-    { preHandler: app.requireUser, schema: { tags: ['account'], response: { 200: z.object({ user: userSchema }), ...errorResponses } } },
+    {
+      schema: {
+        operationId: 'getProfile',
+        summary: "The signed-in user's profile",
+        description: 'The same answer as GET /api/auth/me: the user with their profile (company, timezone, language, preferences).',
+        tags: ['account'],
+        response: { 200: z.object({ user: userSchema }).describe('The user'), ...problems('not_found') },
+      },
+    },
     async (request) => ({
       user: await repos.users.findById(currentUser(request).userId, true),
     }),
@@ -119,11 +150,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.patch(
     '/api/profile',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'updateProfile',
+        summary: "Change the signed-in user's name or profile",
+        description: 'Changes the name and profile fields that are given; preferences replace the stored object.',
         tags: ['account'],
-        body: profileInput.extend({ name: z.string().min(1).max(200).optional() }),
-        response: { 200: z.object({ user: userSchema }), ...errorResponses },
+        body: profileInput.extend({ name: z.string().min(1).max(200).optional() }).describe('The name and profile fields to set'),
+        response: { 200: z.object({ user: userSchema }).describe('The user'), ...problems('not_found') },
       },
     },
     async (request) => {
@@ -143,12 +176,19 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/api/api-keys',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'createApiKey',
+        description:
+          'Creates an API key for server-to-server calls (header x-api-key). The key acts as its user; only its prefix is stored in clear, so it is shown once.',
         tags: ['account'],
         summary: 'Create an API key (the key is shown only in this response)',
-        body: z.object({ name: z.string().min(1).max(100) }),
-        response: { 201: apiKeySchema.extend({ key: z.string() }), ...errorResponses },
+        body: z.object({ name: z.string().min(1).max(100) }).describe('A label for the key'),
+        response: {
+          201: apiKeySchema
+            .extend({ key: z.string().describe('Send as x-api-key; shown only here') })
+            .describe('The new API key, with the key'),
+          ...problems(),
+        },
       },
     },
     async (request, reply) => {
@@ -167,8 +207,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/api-keys',
     {
-      preHandler: app.requireUser,
-      schema: { tags: ['account'], response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses } },
+      schema: {
+        operationId: 'listApiKeys',
+        summary: "The signed-in user's API keys",
+        description: 'Every API key of the user, revoked ones included, with prefix and last use; never the key itself.',
+        tags: ['account'],
+        response: { 200: z.object({ items: z.array(apiKeySchema) }).describe('The API keys'), ...problems() },
+      },
     },
     async (request) => ({
       items: await repos.apiKeys.list(currentUser(request).userId),
@@ -177,26 +222,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
 
   app.delete(
     '/api/api-keys/:id',
-    { preHandler: app.requireUser, schema: { tags: ['account'], params: idParams, response: { 204: z.null(), ...errorResponses } } },
+    {
+      schema: {
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key',
+        description: 'Revokes the key at once: requests carrying it answer 401 api_key_invalid from then on.',
+        tags: ['account'],
+        params: idParams,
+        response: { 204: z.null(), ...problems('not_found') },
+      },
+    },
     async (request, reply) => {
       await repos.apiKeys.revoke(currentUser(request).userId, request.params.id);
       request.audit = { action: 'api_keys.revoke', resourceType: 'api_key', resourceId: request.params.id };
       return reply.code(204).send(null);
     },
-  );
-
-  app.get(
-    '/api/admin/users',
-    {
-      preHandler: app.requireAdmin,
-      schema: {
-        tags: ['admin'],
-        summary: 'List users (search on email and name)',
-        querystring: pageQuery.extend({ search: z.string().max(200).optional() }),
-        response: { 200: pageOf(userSchema), ...errorResponses },
-      },
-    },
-    async (request) => repos.users.list({ ...request.query, includeProfile: true }),
   );
 
   const auditSchema = z.object({
@@ -212,14 +252,35 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/audit-logs',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listAuditLogs',
+        description: "The audit trail of the signed-in user's own actions (every successful change), paged.",
         tags: ['account'],
         summary: 'What this account did, newest first',
         querystring: pageQuery,
-        response: { 200: pageOf(auditSchema), ...errorResponses },
+        response: { 200: pageOf(auditSchema), ...problems() },
       },
     },
     async (request) => repos.auditLogs.listByUser(currentUser(request).userId, request.query),
+  );
+};
+
+/** Administrators' view of the accounts (registered behind admin authentication). */
+export const adminUserRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { repos } = services;
+
+  app.get(
+    '/api/admin/users',
+    {
+      schema: {
+        operationId: 'listUsers',
+        description: 'Every account, paged, with profiles; `search` matches email and name. Administrators only.',
+        tags: ['admin'],
+        summary: 'List users (search on email and name)',
+        querystring: pageQuery.extend({ search: z.string().max(200).optional() }),
+        response: { 200: pageOf(userSchema), ...problems() },
+      },
+    },
+    async (request) => repos.users.list({ ...request.query, includeProfile: true }),
   );
 };

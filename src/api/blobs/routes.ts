@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { attachmentDisposition, SignedUrlInvalidError, verifySignedUrl } from '@/shared/storage/index.js';
 import type { Services } from '@/services/context.js';
-import { problemSchema } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 
 const tags = ['blobs'];
 const params = z.object({ bucket: z.string(), '*': z.string() });
 const query = z.looseObject({ expires: z.string().optional(), sig: z.string().optional() });
-const errors = { 403: problemSchema, 404: problemSchema, 413: problemSchema } as const;
 
 /**
  * The local driver's signed URLs (`/blobs/<bucket>/<key>?expires&sig…`), the embedded stand-in for
@@ -25,12 +24,14 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/blobs/:bucket/*',
     {
       schema: {
+        operationId: 'downloadSignedBlob',
+        description: 'Embedded mode only: serves the object of a signed download URL. The signature is the authorisation; no login.',
         tags,
         summary: 'Download through a signed URL',
         params,
         querystring: query,
         produces: ['application/octet-stream'],
-        response: { 200: z.any(), ...errors },
+        response: { 200: z.any(), ...problems('signed_url_expired', 'signed_url_invalid', 'blob_not_found') },
       },
     },
     async (request, reply) => {
@@ -46,11 +47,17 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/blobs/:bucket/*',
     {
       schema: {
+        operationId: 'uploadSignedBlob',
+        description:
+          'Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size.',
         tags,
         summary: 'Upload through a signed URL',
         params,
         querystring: query,
-        response: { 200: z.object({ key: z.string(), size: z.number() }), ...errors },
+        response: {
+          200: z.object({ key: z.string(), size: z.number() }).describe('The stored object'),
+          ...problems('signed_url_expired', 'signed_url_invalid', 'payload_too_large', 'invalid_blob_key', 'blob_key_conflict'),
+        },
       },
     },
     async (request) => {

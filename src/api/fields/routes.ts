@@ -6,13 +6,13 @@ import type { Services } from '@/services/context.js';
 import { importFormFields } from '@/services/fields/import.js';
 import { createField, deleteField, listFields, saveFields, updateField, updatePositions } from '@/services/fields/save.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams } from '../schemas/common.js';
+import { idParams } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import { fieldDto, upsertFieldItem } from '../templates/schemas.js';
 
 const tags = ['fields'];
-const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 const fieldParams = idParams.extend({ fieldId: z.string().min(1).max(64) });
-const items = z.object({ items: z.array(fieldDto) });
+const items = z.object({ items: z.array(fieldDto) }).describe('Fields of the template');
 const nested = z.record(z.string(), z.unknown()).optional();
 
 /** A partial field: top-level values replace, nested maps merge (the repository validates the result). */
@@ -29,10 +29,16 @@ const patchFieldBody = z
     advanced: nested,
     validation: nested,
   })
-  .strict();
+  .strict()
+  .describe('The properties to change; nested maps merge');
 
-const positionsBody = z.object({ updates: z.array(positionUpdateSchema).max(1000) });
-const upsertBody = z.object({ fields: z.array(upsertFieldItem).max(1000), deleteMissing: z.boolean().optional() });
+const positionsBody = z.object({ updates: z.array(positionUpdateSchema).max(1000) }).describe('New placements, by field id');
+const upsertBody = z
+  .object({
+    fields: z.array(upsertFieldItem).max(1000).describe('Without fieldId: created; with one: replaced'),
+    deleteMissing: z.boolean().optional().describe("Remove the template's fields not in the list"),
+  })
+  .describe('The fields to save');
 
 /** Fields of a template: list, create, update, delete, batch positions, batch upsert, AcroForm import. */
 export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -42,13 +48,13 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/api/templates/:id/fields',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listFields',
+        description: "The template's draft fields in paint order: by page, then layer.",
         tags,
-        security,
         summary: 'Fields in paint order (page, then layer)',
         params: idParams,
-        response: { 200: items, ...errorResponses },
+        response: { 200: items, ...problems('not_found') },
       },
     },
     async (request) => ({ items: await listFields(services, userOf(request), request.params.id) }),
@@ -57,13 +63,14 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.post(
     '/api/templates/:id/fields',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'createField',
+        summary: 'Add a field to a template',
+        description: 'Adds one field. It must lie within an existing page of the template (PDF points, origin top-left, page 1-based).',
         tags,
-        security,
         params: idParams,
-        body: fieldInputSchema,
-        response: { 201: z.object({ field: fieldDto }), ...errorResponses },
+        body: fieldInputSchema.describe('A new field'),
+        response: { 201: z.object({ field: fieldDto }).describe('The field'), ...problems('not_found', 'field_out_of_page') },
       },
     },
     async (request, reply) => {
@@ -81,13 +88,15 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.patch(
     '/api/templates/:id/fields/:fieldId',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'updateField',
+        summary: 'Change a field',
+        description:
+          'Changes the given properties: top-level values replace, nested maps (style, layout, advanced, validation) merge. The result must still lie within a page.',
         tags,
-        security,
         params: fieldParams,
         body: patchFieldBody,
-        response: { 200: z.object({ field: fieldDto }), ...errorResponses },
+        response: { 200: z.object({ field: fieldDto }).describe('The field'), ...problems('not_found', 'field_out_of_page') },
       },
     },
     async (request) => {
@@ -106,8 +115,14 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.delete(
     '/api/templates/:id/fields/:fieldId',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: fieldParams, response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        operationId: 'deleteField',
+        summary: 'Delete a field',
+        description: 'Removes the field from the draft; published versions keep it.',
+        tags,
+        params: fieldParams,
+        response: { 204: z.null(), ...problems('not_found') },
+      },
     },
     async (request, reply) => {
       await deleteField(services, userOf(request), request.params.id, request.params.fieldId);
@@ -124,14 +139,18 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.put(
     '/api/templates/:id/fields/positions',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'updateFieldPositions',
+        description:
+          'Moves, resizes or re-layers many fields at once. Every update is validated before anything is written; fields of other templates are refused as a whole.',
         tags,
-        security,
         summary: 'Move/resize/re-layer many fields at once (all validated before any write)',
         params: idParams,
         body: positionsBody,
-        response: { 200: z.object({ updated: z.number().int(), items: z.array(fieldDto) }), ...errorResponses },
+        response: {
+          200: z.object({ updated: z.number().int(), items: z.array(fieldDto) }).describe('How many fields changed, and those fields'),
+          ...problems('not_found', 'fields_not_in_template', 'field_out_of_page', 'concurrent_field_change'),
+        },
       },
     },
     async (request) => {
@@ -149,14 +168,15 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.put(
     '/api/templates/:id/fields',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'saveFields',
+        description:
+          "The studio's save: creates fields without an id and replaces those with one; with deleteMissing the template's other fields are removed.",
         tags,
-        security,
         summary: 'Save a set of fields (create or replace; deleteMissing removes the others)',
         params: idParams,
         body: upsertBody,
-        response: { 200: items, ...errorResponses },
+        response: { 200: items, ...problems('not_found', 'fields_not_in_template', 'field_out_of_page') },
       },
     },
     async (request) => {
@@ -175,13 +195,13 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.post(
     '/api/templates/:id/import-form-fields',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'importFormFields',
+        description: "Reads the base PDF's AcroForm fields and adds those not imported yet (by AcroForm name) as template fields.",
         tags,
-        security,
         summary: "Add the base PDF's AcroForm fields as template fields (those not imported yet)",
         params: idParams,
-        response: { 200: items, ...errorResponses },
+        response: { 200: items, ...problems('not_found', 'pdf_corrupt', 'pdf_encrypted') },
       },
     },
     async (request) => {

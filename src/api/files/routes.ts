@@ -5,7 +5,8 @@ import type { UploadedFile } from '@/shared/database/prisma/index.js';
 import { ValidationError } from '@/shared/errors.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, pageOf, problemSchema } from '../schemas/common.js';
+import { idParams, pageOf } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import {
   fileEnvelope,
   fileSchema,
@@ -18,8 +19,6 @@ import {
 import { confirmUpload, createUploadUrl, removeFile, SIGNED_URL_TTL_SECONDS, uploadStream } from '@/services/files/upload.js';
 
 const tags = ['files'];
-const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
-const responses = { ...errorResponses, 413: problemSchema, 415: problemSchema, 422: problemSchema } as const;
 
 function toDto(file: UploadedFile): z.output<typeof fileSchema> {
   return {
@@ -43,13 +42,32 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/api/files',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'uploadFile',
+        description:
+          'Uploads one PDF as multipart/form-data (part `file`). The type is checked by content while it streams; the PDF is then inspected in the same request, so the answer is `ready` with pages and suggested form fields, or a 4xx and nothing stored.',
         tags,
-        security,
         summary: 'Upload a PDF (multipart/form-data, part "file"); it is inspected before the answer',
         consumes: ['multipart/form-data'],
-        response: { 201: fileEnvelope, ...responses },
+        response: {
+          201: fileEnvelope,
+          ...problems(
+            'validation_failed',
+            'ctp_invalid_media_type',
+            'pdf_not_pdf',
+            'pdf_empty',
+            'pdf_corrupt',
+            'pdf_encrypted',
+            'pdf_too_many_pages',
+            'pdf_too_large',
+            'file_too_large',
+            'file_missing',
+            'parts_limit',
+            'files_limit',
+            'fields_limit',
+            'mp_premature_close',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -80,13 +98,14 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/api/files/upload-url',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'createUploadUrl',
+        description:
+          'Step 1 of a signed-URL upload: records a pending file and returns a URL to PUT exactly `size` bytes to (with the given headers) before `expiresAt`; then call confirm.',
         tags,
-        security,
         summary: 'Ask for a signed URL to PUT a PDF to (then confirm)',
         body: uploadUrlBody,
-        response: { 201: uploadUrlResponse, ...responses },
+        response: { 201: uploadUrlResponse, ...problems('file_too_large') },
       },
     },
     async (request, reply) => {
@@ -107,13 +126,29 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.post(
     '/api/files/:id/confirm',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'confirmUpload',
+        description:
+          'Step 3 of a signed-URL upload: checks that the bytes arrived with the declared size, then inspects the PDF as a multipart upload does. A rejected PDF is removed; confirming a ready file returns it unchanged.',
         tags,
-        security,
         summary: 'Confirm a signed-URL upload: the PDF is checked and inspected',
         params: idParams,
-        response: { 200: fileEnvelope, ...responses },
+        response: {
+          200: fileEnvelope,
+          ...problems(
+            'not_found',
+            'upload_incomplete',
+            'upload_size_mismatch',
+            'file_too_large',
+            'pdf_not_pdf',
+            'pdf_empty',
+            'pdf_corrupt',
+            'pdf_encrypted',
+            'pdf_too_many_pages',
+            'pdf_too_large',
+            'file_missing',
+          ),
+        },
       },
     },
     async (request) => {
@@ -127,13 +162,13 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/files',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listFiles',
+        description: "The signed-in user's uploaded PDFs, newest first, paged; `status` filters.",
         tags,
-        security,
         summary: 'My files, newest first',
         querystring: listFilesQuery,
-        response: { 200: pageOf(fileSchema), ...errorResponses },
+        response: { 200: pageOf(fileSchema), ...problems() },
       },
     },
     async (request) => {
@@ -145,8 +180,13 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/files/stats',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, summary: 'Count and total size of my files', response: { 200: fileStatsResponse, ...errorResponses } },
+      schema: {
+        operationId: 'getFileStats',
+        description: 'How many files the user has and their total size (exact, also as a string).',
+        tags,
+        summary: 'Count and total size of my files',
+        response: { 200: fileStatsResponse, ...problems() },
+      },
     },
     async (request) => repos.files.getUserFileStats(currentUser(request).userId),
   );
@@ -154,8 +194,14 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/files/:id',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 200: fileEnvelope, ...errorResponses } },
+      schema: {
+        operationId: 'getFile',
+        summary: 'One uploaded file',
+        description: 'An uploaded file with its metadata (pages, suggested form fields, or the reason processing rejected it).',
+        tags,
+        params: idParams,
+        response: { 200: fileEnvelope, ...problems('not_found') },
+      },
     },
     async (request) => ({ file: toDto(await repos.files.get(currentUser(request).userId, request.params.id)) }),
   );
@@ -163,14 +209,14 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/files/:id/content',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getFileContent',
+        description: 'The original PDF bytes, streamed (the studio renders them).',
         tags,
-        security,
         summary: 'The original PDF (streamed)',
         params: idParams,
         produces: ['application/pdf'],
-        response: { 200: z.any(), ...errorResponses },
+        response: { 200: z.any(), ...problems('not_found', 'blob_not_found') },
       },
     },
     async (request, reply) => {
@@ -188,13 +234,13 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/files/:id/download',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getFileDownloadUrl',
+        description: 'A signed URL that downloads the original PDF as an attachment; it expires after 15 minutes.',
         tags,
-        security,
         summary: 'A short-lived signed download URL',
         params: idParams,
-        response: { 200: signedUrlResponse, ...errorResponses },
+        response: { 200: signedUrlResponse, ...problems('not_found') },
       },
     },
     async (request) => {
@@ -210,13 +256,13 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.delete(
     '/api/files/:id',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'deleteFile',
+        description: 'Deletes the file and its bytes. Templates made from it stay usable: each has its own copy of the PDF.',
         tags,
-        security,
         summary: 'Delete a file (templates made from it keep their own copy)',
         params: idParams,
-        response: { 204: z.null(), ...errorResponses },
+        response: { 204: z.null(), ...problems('not_found') },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { defaultFontRegistry, type FontRegistry } from '@/pdf/fonts/registry.js';
-import { errorResponses } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 
 const tags = ['fonts'];
-const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
 export const fontFamilySchema = z.object({
   name: z.string(),
@@ -12,7 +11,7 @@ export const fontFamilySchema = z.object({
   /** Styles with their own font files; the others are drawn with the nearest one (italic → regular). */
   styles: z.array(z.enum(['regular', 'bold', 'italic', 'boldItalic'])),
 });
-export const fontListSchema = z.object({ families: z.array(fontFamilySchema) });
+export const fontListSchema = z.object({ families: z.array(fontFamilySchema) }).describe('The font families fields may use');
 export type FontList = z.infer<typeof fontListSchema>;
 
 /** GET /api/fonts: the font families a field's fontFamily may name (the studio's font picker). */
@@ -22,13 +21,13 @@ export const fontRoutes: FastifyPluginAsyncZod<{ fonts?: FontRegistry }> = async
   app.get(
     '/api/fonts',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listFonts',
+        description: "The font families a field's style.fontFamily may name (a family or one of its aliases), with the styles each has.",
         tags,
-        security,
         summary:
           'Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed',
-        response: { 200: fontListSchema, ...errorResponses },
+        response: { 200: fontListSchema, ...problems() },
       },
     },
     async () => (list ??= { families: (opts.fonts ?? defaultFontRegistry()).describe() }),

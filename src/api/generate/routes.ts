@@ -7,7 +7,8 @@ import { generateAndStore } from '@/services/generation/generate.js';
 import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, isoDate, problemSchema } from '../schemas/common.js';
+import { idParams, isoDate } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
 
 /**
@@ -17,55 +18,64 @@ import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
 export const MAX_INLINE_PDF_BYTES = 5.5 * 1024 * 1024 * 0.75;
 
 const tags = ['generate'];
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 const data = z.record(z.string(), z.unknown());
 const warningSchema = z.object({ fieldId: z.string(), name: z.string(), bindingKey: z.string(), code: z.string(), message: z.string() });
 
-const generateBody = z.object({
-  data,
-  version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
-  flatten: z.boolean().default(true),
-  testMode: z.boolean().default(false),
-  /** Replaces the template's output options part by part (metadata, pdfa, facturx, signature, encryption); null removes a part. */
-  output: outputOverrideSchema.optional(),
-  /** Used for this document only, never stored: the signing certificate and the encryption passwords. */
-  secrets: z
-    .object({
-      certificate: z.object({ p12: z.base64().max(1_000_000), password: z.string().max(1000) }).optional(),
-      userPassword: z.string().min(1).max(127).optional(),
-      ownerPassword: z.string().min(1).max(127).optional(),
-    })
-    .optional(),
-});
-const generatedLink = z.object({
-  id: z.string(),
-  url: z.string(),
-  expiresAt: isoDate,
-  pageCount: z.number(),
-  fileSize: z.number(),
-  warnings: z.array(warningSchema),
-});
-const preflightResponse = z.object({
-  ok: z.boolean(),
-  errors: z.array(z.object({ fieldId: z.string().nullable(), bindingKey: z.string(), code: z.string(), message: z.string() })),
-  missingGlyphs: z.array(z.object({ fieldId: z.string(), char: z.string(), codePoint: z.string() })),
-  overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
-  renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
-});
+const generateBody = z
+  .object({
+    data: data.describe('The values, by binding key'),
+    version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
+    flatten: z.boolean().default(true),
+    testMode: z.boolean().default(false).describe('Draw TEST MODE across every page'),
+    output: outputOverrideSchema
+      .optional()
+      .describe(
+        "Replaces the template's output options part by part (metadata, pdfa, facturx, signature, encryption); null removes a part",
+      ),
+    secrets: z
+      .object({
+        certificate: z.object({ p12: z.base64().max(1_000_000), password: z.string().max(1000) }).optional(),
+        userPassword: z.string().min(1).max(127).optional(),
+        ownerPassword: z.string().min(1).max(127).optional(),
+      })
+      .optional()
+      .describe('Used for this document only, never stored: the signing certificate and the encryption passwords'),
+  })
+  .describe('The data and which version to generate from');
+const generatedLink = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    expiresAt: isoDate,
+    pageCount: z.number(),
+    fileSize: z.number(),
+    warnings: z.array(warningSchema),
+  })
+  .describe('The generated document: a signed download URL and its warnings');
+const preflightResponse = z
+  .object({
+    ok: z.boolean(),
+    errors: z.array(z.object({ fieldId: z.string().nullable(), bindingKey: z.string(), code: z.string(), message: z.string() })),
+    missingGlyphs: z.array(z.object({ fieldId: z.string(), char: z.string(), codePoint: z.string() })),
+    overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
+    renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
+  })
+  .describe('What generating this data would report; ok when nothing blocks it');
 
 /** Synchronous generation and preflight. */
 export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   app.post(
     '/api/templates/:id/preflight',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'preflightTemplate',
+        description:
+          'Checks data against a version of the template without generating: validation errors, characters no font has, text that will not fit, and values that cannot be drawn.',
         tags,
-        security,
         summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
         params: idParams,
-        body: z.object({ data, version: generateBody.shape.version }),
-        response: { 200: preflightResponse, ...errorResponses },
+        body: z.object({ data, version: generateBody.shape.version }).describe('The data to check'),
+        response: { 200: preflightResponse, ...problems('not_found') },
       },
     },
     async (request) => {
@@ -79,10 +89,11 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates/:id/pdfa-preflight',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'pdfaPreflightTemplate',
+        description:
+          "Checks a version of the template's base PDF against the PDF/A part asked for, and lists everything that stops it (fonts the PDF uses without embedding them, by name and page; JavaScript; forbidden actions; annotations without appearances). Generation with PDF/A output refuses the same base with pdfa_not_possible.",
         tags,
-        security,
         summary: "Can the template's base PDF be made PDF/A, and if not, every reason (unembedded fonts by name, JavaScript, …)",
         params: idParams,
         body: z.object({ level: pdfaLevelSchema.default('2b'), version: generateBody.shape.version }),
@@ -92,7 +103,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
             level: pdfaLevelSchema,
             issues: z.array(z.object({ code: z.string(), message: z.string(), page: z.number().optional(), font: z.string().optional() })),
           }),
-          ...errorResponses,
+          ...problems('not_found'),
         },
       },
     },
@@ -105,15 +116,27 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates/:id/generate',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'generatePdf',
+        description:
+          'Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf.',
         tags,
-        security,
         summary: 'Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL',
         params: idParams,
         body: generateBody,
         produces: ['application/json', 'application/pdf'],
-        response: { 200: generatedLink, 422: problemSchema, ...errorResponses },
+        response: {
+          200: generatedLink,
+          ...problems(
+            'not_found',
+            'payload_invalid',
+            'font_missing_glyph',
+            'font_unknown',
+            'image_invalid',
+            'barcode_invalid',
+            'pdf_page_out_of_range',
+          ),
+        },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import type { Services } from '@/services/context.js';
-import { errorResponses } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 
 const tags = ['admin'];
 
@@ -15,8 +15,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.post(
     '/api/admin/cleanup',
     {
-      preHandler: app.requireAdmin,
       schema: {
+        operationId: 'runCleanup',
+        description:
+          'Runs the scheduled cleanup now: generated PDFs past their expiry (or older than olderThanDays) and uploads never confirmed or no longer referenced. Administrators only.',
         tags,
         summary: 'Delete expired generated PDFs (rows and blobs) and unreferenced uploads now',
         body: z
@@ -24,10 +26,13 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             olderThanDays: z.number().int().min(0).max(3650).optional(),
             orphanedUploadsOlderThanHours: z.number().int().min(0).optional(),
           })
+          .describe('How old expired PDFs and orphaned uploads must be')
           .default({}),
         response: {
-          200: z.object({ expiredPdfs: z.number(), uploadsRemoved: z.number(), orphanBlobsRemoved: z.number() }),
-          ...errorResponses,
+          200: z
+            .object({ expiredPdfs: z.number(), uploadsRemoved: z.number(), orphanBlobsRemoved: z.number() })
+            .describe('What was removed'),
+          ...problems(),
         },
       },
     },
@@ -42,18 +47,25 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.post(
     '/api/admin/integrity',
     {
-      preHandler: app.requireAdmin,
       schema: {
+        operationId: 'runIntegrityCheck',
+        description:
+          'Checks database rows, DynamoDB items and blobs against each other; with repair the dangling side is removed. Administrators only.',
         tags,
         summary: 'Check rows, items and blobs against each other; repair removes the dangling side',
-        body: z.object({ repair: z.boolean().default(false) }).default({ repair: false }),
+        body: z
+          .object({ repair: z.boolean().default(false) })
+          .describe('Whether to repair')
+          .default({ repair: false }),
         response: {
-          200: z.object({
-            checked: z.record(z.string(), z.number()),
-            repaired: z.number(),
-            issues: z.array(z.object({ kind: z.string(), id: z.string(), detail: z.string(), repaired: z.boolean() })),
-          }),
-          ...errorResponses,
+          200: z
+            .object({
+              checked: z.record(z.string(), z.number()),
+              repaired: z.number(),
+              issues: z.array(z.object({ kind: z.string(), id: z.string(), detail: z.string(), repaired: z.boolean() })),
+            })
+            .describe('What was checked, each issue found, and how many were repaired'),
+          ...problems(),
         },
       },
     },

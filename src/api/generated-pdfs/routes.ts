@@ -4,27 +4,29 @@ import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { ConflictError } from '@/shared/errors.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, isoDate, isoDateNullable, pageOf, pageQuery } from '../schemas/common.js';
+import { idParams, isoDate, isoDateNullable, pageOf, pageQuery } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 
 /** Signed download URLs of generated documents live this long. */
 export const DOWNLOAD_TTL_SECONDS = 15 * 60;
 
 const tags = ['generated-pdfs'];
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
-export const generatedPdfSchema = z.object({
-  id: z.string(),
-  templateId: z.string(),
-  templateVersion: z.number(),
-  jobId: z.string().nullable(),
-  status: z.enum(['pending', 'processing', 'completed', 'failed']),
-  fileSize: z.number().nullable(),
-  pageCount: z.number().nullable(),
-  expiresAt: isoDateNullable,
-  testMode: z.boolean(),
-  error: z.string().nullable(),
-  createdAt: isoDate,
-});
+export const generatedPdfSchema = z
+  .object({
+    id: z.string(),
+    templateId: z.string(),
+    templateVersion: z.number(),
+    jobId: z.string().nullable(),
+    status: z.enum(['pending', 'processing', 'completed', 'failed']),
+    fileSize: z.number().nullable(),
+    pageCount: z.number().nullable(),
+    expiresAt: isoDateNullable,
+    testMode: z.boolean(),
+    error: z.string().nullable(),
+    createdAt: isoDate,
+  })
+  .describe('A generated document');
 
 export function toPdfDto(p: GeneratedPdf) {
   return {
@@ -49,13 +51,13 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.get(
     '/api/generated-pdfs',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listGeneratedPdfs',
+        description: "The user's generated documents, newest first, paged; filter by job or status.",
         tags,
-        security,
         summary: 'Generated PDFs, newest first',
         querystring: pageQuery.extend({ jobId: z.uuid().optional(), status: generatedPdfSchema.shape.status.optional() }),
-        response: { 200: pageOf(generatedPdfSchema), ...errorResponses },
+        response: { 200: pageOf(generatedPdfSchema), ...problems() },
       },
     },
     async (request) => {
@@ -67,8 +69,14 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.get(
     '/api/generated-pdfs/:id',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 200: generatedPdfSchema, ...errorResponses } },
+      schema: {
+        operationId: 'getGeneratedPdf',
+        summary: 'A generated document',
+        description: 'One generated document: status, size, pages, template version and when it expires.',
+        tags,
+        params: idParams,
+        response: { 200: generatedPdfSchema, ...problems('not_found') },
+      },
     },
     async (request) => toPdfDto(await repos.generatedPdfs.get(currentUser(request).userId, request.params.id)),
   );
@@ -76,13 +84,16 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.get(
     '/api/generated-pdfs/:id/download',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getGeneratedPdfDownloadUrl',
+        description: 'A signed URL to the document, valid for 15 minutes, once it is completed.',
         tags,
-        security,
         summary: 'A short-lived signed URL to the document',
         params: idParams,
-        response: { 200: z.object({ url: z.string(), expiresAt: isoDate }), ...errorResponses },
+        response: {
+          200: z.object({ url: z.string(), expiresAt: isoDate }).describe('A signed download URL and when it expires'),
+          ...problems('not_found', 'pdf_not_ready'),
+        },
       },
     },
     async (request) => {
@@ -99,8 +110,14 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.delete(
     '/api/generated-pdfs/:id',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        operationId: 'deleteGeneratedPdf',
+        summary: 'Delete a generated document',
+        description: 'Deletes the document and its bytes.',
+        tags,
+        params: idParams,
+        response: { 204: z.null(), ...problems('not_found') },
+      },
     },
     async (request, reply) => {
       const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);

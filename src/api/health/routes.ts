@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problems } from '../schemas/problems.js';
 
 /** A dependency the service needs; `check` throws when it is unusable. */
 export interface HealthCheck {
@@ -15,12 +16,14 @@ const dependencySchema = z.object({
   latencyMs: z.number(),
   error: z.string().optional(),
 });
-const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  version: z.string(),
-  uptimeSeconds: z.number(),
-  dependencies: z.record(z.string(), dependencySchema),
-});
+const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptimeSeconds: z.number(),
+    dependencies: z.record(z.string(), dependencySchema),
+  })
+  .describe('The service and each dependency it needs');
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -42,9 +45,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthCheck[]; versio
     '/health',
     {
       schema: {
+        operationId: 'getHealth',
+        description: 'Checks every dependency and answers 200 when all answer, 503 (same body) when one does not.',
         tags: ['health'],
         summary: 'Reports each dependency (database, DynamoDB, storage, queue) and whether it answers',
-        response: { 200: healthSchema, 503: healthSchema },
+        response: { ...problems(), 200: healthSchema, 503: healthSchema },
       },
     },
     async (_request, reply) => {

@@ -6,27 +6,29 @@ import { jobResultKey } from '@/services/blob-keys.js';
 import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
+import { idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
 
 const tags = ['jobs'];
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
-export const jobSchema = z.object({
-  id: z.string(),
-  templateId: z.string(),
-  templateVersion: z.number(),
-  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
-  total: z.number(),
-  done: z.number(),
-  failed: z.number(),
-  output: z.enum(['individual', 'merged', 'zip']),
-  testMode: z.boolean(),
-  errors: z.array(z.object({ index: z.number().optional(), message: z.string() })),
-  resultUrl: z.string().optional(),
-  createdAt: isoDate,
-  updatedAt: isoDate,
-});
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    templateId: z.string(),
+    templateVersion: z.number(),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    total: z.number(),
+    done: z.number(),
+    failed: z.number(),
+    output: z.enum(['individual', 'merged', 'zip']),
+    testMode: z.boolean(),
+    errors: z.array(z.object({ index: z.number().optional(), message: z.string() })),
+    resultUrl: z.string().optional(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .describe('A batch generation job and its progress');
 
 /** Idempotency keys: printable, bounded (they are stored per user). */
 const headers = z.object({
@@ -73,18 +75,23 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   app.post(
     '/api/templates/:id/jobs',
     {
-      preHandler: app.requireUser,
       // Up to 10,000 records of data: allow a larger body than the default.
       bodyLimit: 20 * 1024 * 1024,
       schema: {
+        operationId: 'createJob',
+        description:
+          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.",
         tags,
-        security,
         summary:
           'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
         params: idParams,
         headers,
-        body: createJobBody,
-        response: { 200: z.object({ job: jobSchema }), 202: z.object({ job: jobSchema }), ...errorResponses },
+        body: createJobBody.describe('The records to generate and how to deliver them'),
+        response: {
+          200: z.object({ job: jobSchema }).describe('The job'),
+          202: z.object({ job: jobSchema }).describe('The job'),
+          ...problems('not_found', 'queue_message_too_large'),
+        },
       },
     },
     async (request, reply) => {
@@ -104,8 +111,14 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   app.get(
     '/api/jobs',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, querystring: pageQuery, response: { 200: pageOf(jobSchema), ...errorResponses } },
+      schema: {
+        operationId: 'listJobs',
+        summary: 'My generation jobs, newest first',
+        description: "The user's batch generation jobs, paged, with their counts.",
+        tags,
+        querystring: pageQuery,
+        response: { 200: pageOf(jobSchema), ...problems() },
+      },
     },
     async (request) => {
       const page = await repos.generationJobs.listByUser(currentUser(request).userId, request.query);
@@ -116,12 +129,15 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   app.get(
     '/api/jobs/webhook-secret',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getWebhookSecret',
+        description: 'The per-user secret job webhooks are signed with, and the header that carries the signature.',
         tags,
-        security,
         summary: `The secret job webhooks are signed with (header ${SIGNATURE_HEADER}: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")))`,
-        response: { 200: z.object({ secret: z.string(), header: z.string() }), ...errorResponses },
+        response: {
+          200: z.object({ secret: z.string(), header: z.string() }).describe('The webhook signing secret and its header'),
+          ...problems(),
+        },
       },
     },
     async (request) => ({ secret: webhookSecret(services.signingSecret, currentUser(request).userId), header: SIGNATURE_HEADER }),
@@ -130,8 +146,14 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   app.get(
     '/api/jobs/:id',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 200: z.object({ job: jobSchema }), ...errorResponses } },
+      schema: {
+        operationId: 'getJob',
+        summary: 'A generation job',
+        description: 'The job with its counts and per-record errors; once completed, a merged or zip job also has a signed resultUrl.',
+        tags,
+        params: idParams,
+        response: { 200: z.object({ job: jobSchema }).describe('The job'), ...problems('not_found') },
+      },
     },
     async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }),
   );
@@ -141,13 +163,14 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   app.post(
     '/api/jobs/:id/cancel',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'cancelJob',
+        description:
+          'Stops a queued or running job: documents already made stay, the remaining records are skipped, and no result, webhook or email follows.',
         tags,
-        security,
         summary: 'Cancel a queued or running job (409 when it has already finished)',
         params: idParams,
-        response: { 200: z.object({ job: jobSchema }), ...errorResponses },
+        response: { 200: z.object({ job: jobSchema }).describe('The job'), ...problems('not_found', 'invalid_transition') },
       },
     },
     async (request) => {

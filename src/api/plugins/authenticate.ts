@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { UnauthorizedError, type Role } from '@/shared/auth/jwt.js';
-import { ForbiddenError } from '@/shared/errors.js';
+import { ForbiddenError, type ErrorCode } from '@/shared/errors.js';
 import type { Services } from '@/services/context.js';
+import { withProblems } from '../schemas/problems.js';
 
 export interface RequestAuth {
   userId: string;
@@ -16,14 +17,40 @@ declare module 'fastify' {
     auth: RequestAuth | null;
   }
   interface FastifyInstance {
-    /** preHandler: 401 unless the request carries a valid access token or API key. */
+    /** Hook: 401 unless the request carries a valid access token or API key. */
     requireUser: (request: FastifyRequest) => Promise<void>;
-    /** preHandler: 403 unless the authenticated user is an admin. */
+    /** Hook: 401 as requireUser, then 403 unless the authenticated user is an admin. */
     requireAdmin: (request: FastifyRequest) => Promise<void>;
   }
 }
 
-/** The authenticated user, for handlers behind requireUser. */
+/** How authenticated operations are called, in OpenAPI: an access token or an API key. */
+export const SECURITY: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
+
+/** What an authenticated operation answers when the caller is not (or not enough). */
+const AUTH_CODES: ErrorCode[] = ['unauthorized', 'authorization_invalid', 'token_invalid', 'token_expired', 'api_key_invalid'];
+
+/**
+ * Registers `routes` in their own scope where every request is authenticated by one onRequest hook
+ * (before the body is read: an anonymous client cannot make the API parse a 20 MB body), and
+ * documents that once for every route of the scope: `security` and the 401 (and 403) codes.
+ */
+export async function registerAuthenticated(
+  app: FastifyInstance,
+  routes: (scope: FastifyInstance) => Promise<void>,
+  options: { admin?: boolean } = {},
+): Promise<void> {
+  await app.register(async (scope) => {
+    const codes: ErrorCode[] = options.admin ? [...AUTH_CODES, 'forbidden'] : AUTH_CODES;
+    scope.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: SECURITY, response: withProblems(route.schema?.response as never, codes) };
+    });
+    scope.addHook('onRequest', options.admin ? scope.requireAdmin : scope.requireUser);
+    await routes(scope);
+  });
+}
+
+/** The authenticated user, for handlers of routes registered with registerAuthenticated. */
 export function currentUser(request: FastifyRequest): RequestAuth {
   if (!request.auth) throw new UnauthorizedError();
   return request.auth;

@@ -1,8 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ValidationError } from '@/shared/errors.js';
+import { ERROR_CATALOGUE, genericCodeFor, isErrorCode, type ErrorCode } from '@/shared/error-catalogue.js';
 import { PdfError } from '@/pdf/errors.js';
+import { withProblems } from '../schemas/problems.js';
 
 /**
  * Every error leaves the API as application/problem+json (RFC 9457) with a stable `code`, and
@@ -13,7 +15,7 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ErrorCode;
   detail?: string;
   instance?: string;
   requestId?: string;
@@ -21,27 +23,23 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-const PDF_ERROR_STATUS: Record<string, number> = {
-  pdf_too_large: 413,
-  font_missing_glyph: 422,
-  payload_invalid: 422,
-  image_invalid: 422,
-  image_too_large: 422,
-  render_timeout: 422,
-  inspect_timeout: 422,
-  barcode_invalid: 422,
-};
+/** The one place a code becomes an HTTP answer: its status and title come from the catalogue. */
+function fromCode(code: ErrorCode, detail: string, base: { instance: string; requestId: string }): Problem {
+  const { status, title } = ERROR_CATALOGUE[code];
+  return { ...base, type: 'about:blank', title, status, code, detail };
+}
+
+/** Fastify's and its plugins' request errors: FST_ERR_CTP_INVALID_MEDIA_TYPE → ctp_invalid_media_type. */
+function fastifyCode(err: FastifyError): ErrorCode {
+  const derived = err.code ? err.code.replace(/^FST_(ERR_)?/, '').toLowerCase() : undefined;
+  return isErrorCode(derived) ? derived : genericCodeFor(err.statusCode ?? 400);
+}
 
 export function toProblem(err: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (hasZodFastifySchemaValidationErrors(err)) {
     return {
-      ...base,
-      type: 'about:blank',
-      title: 'Request validation failed',
-      status: 400,
-      code: 'validation_failed',
-      detail: `The request ${err.validationContext ?? ''} is invalid`.replace('  ', ' '),
+      ...fromCode('validation_failed', `The request ${err.validationContext ?? ''} is invalid`.replace('  ', ' '), base),
       errors: err.validation.map((v) => ({
         path: [err.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].filter(Boolean).join('.'),
         code: String(v.params?.issue && typeof v.params.issue === 'object' && 'code' in v.params.issue ? v.params.issue.code : v.keyword),
@@ -49,47 +47,35 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
       })),
     };
   }
-  if (err instanceof ValidationError) {
-    return {
-      ...base,
-      type: 'about:blank',
-      title: 'Validation failed',
-      status: err.status,
-      code: err.code,
-      detail: err.message,
-      errors: err.issues,
-    };
-  }
-  if (err instanceof AppError) {
-    const details =
-      err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? (err.details as Record<string, unknown>) : {};
+  if (err instanceof ValidationError) return { ...fromCode(err.code, err.message, base), errors: err.issues };
+  if (err instanceof AppError || err instanceof PdfError) {
     // NotFound details name the resource only; never echo anything that hints at other users' data.
-    return { ...details, ...base, type: 'about:blank', title: err.message, status: err.status, code: err.code, detail: err.message };
-  }
-  if (err instanceof PdfError) {
-    const status = PDF_ERROR_STATUS[err.code] ?? 422;
-    return { ...(err.details ?? {}), ...base, type: 'about:blank', title: err.message, status, code: err.code, detail: err.message };
+    return { ...(err.details ?? {}), ...fromCode(err.code, err.message, base) };
   }
   const fe = err as FastifyError;
-  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.code ? fe.code.replace(/^FST_(ERR_)?/, '').toLowerCase() : 'bad_request';
-    return { ...base, type: 'about:blank', title: fe.message, status: fe.statusCode, code, detail: fe.message };
-  }
-  return {
-    ...base,
-    type: 'about:blank',
-    title: 'Internal Server Error',
-    status: 500,
-    code: 'internal_error',
-    detail: 'An unexpected error occurred',
-  };
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return fromCode(fastifyCode(fe), fe.message, base);
+  return fromCode('internal_error', 'An unexpected error occurred', base);
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
+/** What any operation can answer: input that fails its schema, bodies Fastify cannot read, limits, faults. */
+function commonCodes(route: RouteOptions): ErrorCode[] {
+  const schema = (route.schema ?? {}) as Record<string, unknown>;
+  const codes: ErrorCode[] = ['rate_limited', 'internal_error'];
+  if (schema.body || schema.querystring || schema.params || schema.headers) codes.push('validation_failed');
+  if (schema.body) codes.push('ctp_invalid_json_body', 'ctp_empty_json_body', 'ctp_invalid_media_type', 'ctp_body_too_large');
+  return codes;
+}
+
 async function problemPlugin(app: FastifyInstance): Promise<void> {
+  // Every documented operation lists the codes any route can answer, next to its own (schemas/problems.ts).
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    route.schema = { ...route.schema, response: withProblems(route.schema.response as never, commonCodes(route)) };
+  });
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
@@ -97,15 +83,10 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, {
-      type: 'about:blank',
-      title: 'Route not found',
-      status: 404,
-      code: 'route_not_found',
-      detail: `${request.method} ${request.url} is not a route`,
-      instance: request.url,
-      requestId: request.id,
-    }),
+    sendProblem(
+      reply,
+      fromCode('route_not_found', `${request.method} ${request.url} is not a route`, { instance: request.url, requestId: request.id }),
+    ),
   );
 }
 

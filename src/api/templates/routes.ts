@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
-import { errorResponses, idParams, isoDate } from '../schemas/common.js';
+import { idParams } from '../schemas/common.js';
+import { problems } from '../schemas/problems.js';
 import {
   createTemplateBody,
   duplicateBody,
@@ -18,8 +19,7 @@ import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from
 import { listVersions, publishTemplate } from '@/services/templates/versions.js';
 
 const tags = ['templates'];
-const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
-const templateEnvelope = z.object({ template: templateDto });
+const templateEnvelope = z.object({ template: templateDto }).describe('The template');
 
 /** Templates (DynamoDB): create from an upload, list/search, get with fields, update, duplicate, archive, delete, stats, base PDF, versions. */
 export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -28,13 +28,14 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'createTemplate',
+        description:
+          "Creates a draft template from one of the user's processed (ready) files; the PDF is copied, so the template does not depend on the file. With importFormFields the PDF's AcroForm fields become template fields.",
         tags,
-        security,
         summary: 'Create a template from an uploaded (ready) PDF',
         body: createTemplateBody,
-        response: { 201: templateWithFields, ...errorResponses },
+        response: { 201: templateWithFields, ...problems('not_found', 'file_not_ready') },
       },
     },
     async (request, reply) => {
@@ -53,13 +54,19 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/api/templates',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'listTemplates',
+        description:
+          "The user's templates, newest first, cursor paged. `search` is a case-insensitive substring of the name; a page may hold fewer than `limit` items while `nextCursor` is set.",
         tags,
-        security,
         summary: 'My templates, newest first (cursor paged)',
         querystring: listTemplatesQuery,
-        response: { 200: z.object({ items: z.array(templateDto), nextCursor: z.string().optional() }), ...errorResponses },
+        response: {
+          200: z
+            .object({ items: z.array(templateDto), nextCursor: z.string().optional().describe('Absent on the last page') })
+            .describe('One page of templates'),
+          ...problems('invalid_cursor'),
+        },
       },
     },
     async (request) => {
@@ -71,13 +78,14 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/api/templates/stats',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getTemplateStats',
+        summary: 'Count of my templates, by status',
+        description: 'How many templates the user has: active, total and per status.',
         tags,
-        security,
         response: {
-          200: z.object({ active: z.number(), total: z.number(), byStatus: z.record(z.string(), z.number()) }),
-          ...errorResponses,
+          200: z.object({ active: z.number(), total: z.number(), byStatus: z.record(z.string(), z.number()) }).describe('Template counts'),
+          ...problems(),
         },
       },
     },
@@ -87,13 +95,13 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/api/templates/:id',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getTemplate',
+        description: 'The template and its current (draft) fields.',
         tags,
-        security,
         summary: 'A template with its fields (the draft)',
         params: idParams,
-        response: { 200: templateWithFields, ...errorResponses },
+        response: { 200: templateWithFields, ...problems('not_found') },
       },
     },
     async (request) => {
@@ -105,8 +113,15 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.patch(
     '/api/templates/:id',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, body: patchTemplateBody, response: { 200: templateEnvelope, ...errorResponses } },
+      schema: {
+        operationId: 'updateTemplate',
+        summary: 'Rename a template, or change its description or status',
+        description: 'Changes the name, description or status that are given; fields are changed through the fields operations.',
+        tags,
+        params: idParams,
+        body: patchTemplateBody,
+        response: { 200: templateEnvelope, ...problems('not_found', 'conflict') },
+      },
     },
     async (request) => {
       const { userId } = currentUser(request);
@@ -124,14 +139,14 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates/:id/duplicate',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'duplicateTemplate',
+        description: 'Copies the template as a new draft with its own base PDF and new field ids; published versions are not copied.',
         tags,
-        security,
         summary: 'Copy a template (new draft, own base, new field ids)',
         params: idParams,
         body: duplicateBody,
-        response: { 201: templateWithFields, ...errorResponses },
+        response: { 201: templateWithFields, ...problems('not_found') },
       },
     },
     async (request, reply) => {
@@ -149,8 +164,14 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates/:id/archive',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 200: templateEnvelope, ...errorResponses } },
+      schema: {
+        operationId: 'archiveTemplate',
+        summary: 'Archive a template',
+        description: 'Sets the status to archived; the template and its versions stay readable.',
+        tags,
+        params: idParams,
+        response: { 200: templateEnvelope, ...problems('not_found') },
+      },
     },
     async (request) => {
       const template = await repos.templates.archive(request.params.id, { userId: currentUser(request).userId });
@@ -162,13 +183,13 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.delete(
     '/api/templates/:id',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'deleteTemplate',
+        description: 'Deletes the template with its fields, its base PDF and every version snapshot.',
         tags,
-        security,
         summary: 'Delete a template, its fields, base PDF and version snapshots',
         params: idParams,
-        response: { 204: z.null(), ...errorResponses },
+        response: { 204: z.null(), ...problems('not_found') },
       },
     },
     async (request, reply) => {
@@ -181,14 +202,14 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/api/templates/:id/pdf',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'getTemplatePdf',
+        description: "The template's base PDF bytes, streamed.",
         tags,
-        security,
         summary: 'The base PDF (streamed)',
         params: idParams,
         produces: ['application/pdf'],
-        response: { 200: z.any(), ...errorResponses },
+        response: { 200: z.any(), ...problems('not_found', 'blob_not_found') },
       },
     },
     async (request, reply) => {
@@ -205,13 +226,17 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.post(
     '/api/templates/:id/publish',
     {
-      preHandler: app.requireUser,
       schema: {
+        operationId: 'publishTemplate',
+        description:
+          'Freezes the template and its fields as the next numbered version and makes the template active. Generation uses the latest published version unless asked for another.',
         tags,
-        security,
         summary: 'Freeze the current template and fields as the next numbered version',
         params: idParams,
-        response: { 201: z.object({ version: z.number().int(), publishedAt: isoDate, fieldCount: z.number().int() }), ...errorResponses },
+        response: {
+          201: versionEntry.describe('The version just published'),
+          ...problems('not_found', 'publish_conflict'),
+        },
       },
     },
     async (request, reply) => {
@@ -229,8 +254,17 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.get(
     '/api/templates/:id/versions',
     {
-      preHandler: app.requireUser,
-      schema: { tags, security, params: idParams, response: { 200: z.object({ items: z.array(versionEntry) }), ...errorResponses } },
+      schema: {
+        operationId: 'listTemplateVersions',
+        summary: 'Published versions of a template',
+        description: 'Every published version, oldest first, with when it was published and how many fields it has.',
+        tags,
+        params: idParams,
+        response: {
+          200: z.object({ items: z.array(versionEntry) }).describe('Published versions, oldest first'),
+          ...problems('not_found'),
+        },
+      },
     },
     async (request) => ({ items: await listVersions(services, currentUser(request).userId, request.params.id) }),
   );

@@ -6,36 +6,42 @@ import { templateMetadata } from '@/services/templates/metadata.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
 
 /** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
-export const templateDto = z.object({
-  templateId: z.string(),
-  userId: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  originalFileId: z.string().nullable(),
-  fileName: z.string().nullable(),
-  dimensions: z.object({ width: z.number(), height: z.number() }),
-  pageCount: z.number().int(),
-  pages: z.array(templatePageSchema),
-  status: templateStatusSchema,
-  publishedVersion: z.number().int().nullable(),
-  output: outputOptionsSchema.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const templateDto = z
+  .object({
+    templateId: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    originalFileId: z.string().nullable(),
+    fileName: z.string().nullable(),
+    dimensions: z.object({ width: z.number(), height: z.number() }),
+    pageCount: z.number().int(),
+    pages: z.array(templatePageSchema),
+    status: templateStatusSchema,
+    publishedVersion: z.number().int().nullable(),
+    output: outputOptionsSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .describe('A template: its base PDF (pages in PDF points), status and latest published version');
 export type TemplateDto = z.output<typeof templateDto>;
 
 /** A field as stored (ids, timestamps, every nested map with its defaults). */
 export const fieldDto = fieldSchema;
 
-export const templateWithFields = z.object({ template: templateDto, fields: z.array(fieldDto) });
+export const templateWithFields = z
+  .object({ template: templateDto, fields: z.array(fieldDto) })
+  .describe('A template and its draft fields');
 
-export const createTemplateBody = z.object({
-  fileId: z.string().min(1).max(64),
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  /** Turn the PDF's AcroForm fields into template fields. */
-  importFormFields: z.boolean().optional(),
-});
+export const createTemplateBody = z
+  .object({
+    fileId: z.string().min(1).max(64),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    /** Turn the PDF's AcroForm fields into template fields. */
+    importFormFields: z.boolean().optional().describe("Turn the PDF's AcroForm fields into template fields"),
+  })
+  .describe('A template to make from a ready file');
 
 export const listTemplatesQuery = cursorQuery.extend({
   status: templateStatusSchema.optional(),
@@ -50,11 +56,17 @@ export const patchTemplateBody = z
     status: templateStatusSchema.optional(),
     output: outputOptionsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .describe('The properties to change');
 
-export const duplicateBody = z.object({ name: z.string().min(1).max(200).optional() }).optional();
+export const duplicateBody = z
+  .object({ name: z.string().min(1).max(200).optional().describe('Default: the name with " (copy)"') })
+  .describe('The copy')
+  .optional();
 
-export const versionEntry = z.object({ version: z.number().int(), publishedAt: isoDate, fieldCount: z.number().int() });
+export const versionEntry = z
+  .object({ version: z.number().int().describe('1, 2, … in publishing order'), publishedAt: isoDate, fieldCount: z.number().int() })
+  .describe('A published version');
 
 export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
 

@@ -9,8 +9,8 @@ export class UploadRejectedError extends AppError {}
 
 /**
  * Pass-through that checks the type by content while the upload streams: the bytes must carry the
- * %PDF- header within the first 1024 bytes (else 415 `pdf_not_pdf`, before anything is stored),
- * and an empty body is 400 `pdf_empty`. Also hashes the bytes (sha256) on the way.
+ * %PDF- header within the first 1024 bytes (else `pdf_not_pdf`, before anything is stored),
+ * and an empty body is `pdf_empty`. Also hashes the bytes (sha256) on the way.
  * Hand-written: a few lines; file-type detectors do not know about junk before the PDF header.
  */
 export class PdfSniffer extends Transform {
@@ -42,7 +42,7 @@ export class PdfSniffer extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (this.checked) return cb();
-    if (this.bytes === 0) return cb(this.reject(new UploadRejectedError('pdf_empty', 'The file is empty (0 bytes)', 400)));
+    if (this.bytes === 0) return cb(this.reject(new UploadRejectedError('pdf_empty', 'The file is empty (0 bytes)')));
     const err = this.check();
     if (err) return cb(err);
     cb(null, Buffer.concat(this.head));
@@ -52,7 +52,7 @@ export class PdfSniffer extends Transform {
     this.checked = true;
     const head = Buffer.concat(this.head).subarray(0, HEADER_WINDOW).toString('latin1');
     if (head.includes('%PDF-')) return undefined;
-    return this.reject(new UploadRejectedError('pdf_not_pdf', 'The file is not a PDF (no %PDF- header)', 415));
+    return this.reject(new UploadRejectedError('pdf_not_pdf', 'The file is not a PDF (no %PDF- header)'));
   }
 
   /** Stops the stream with this error (e.g. the source hit a size limit). */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Services } from '@/services/context.js';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
-import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
+import { AppError, ConflictError, isErrorCode, ValidationError } from '@/shared/errors.js';
 import { BlobTooLargeError } from '@/shared/storage/index.js';
 import { fileMetadata } from './metadata.js';
 import { processFile } from './process.js';
@@ -12,19 +12,8 @@ import { PdfSniffer } from './sniff.js';
 /** Signed upload and download URLs live this long. */
 export const SIGNED_URL_TTL_SECONDS = 15 * 60;
 
-/** HTTP status of each reason processing rejects a PDF (the PdfError codes of src/pdf/load.ts). */
-const REJECTION_STATUS: Record<string, number> = {
-  pdf_not_pdf: 415,
-  pdf_empty: 400,
-  pdf_corrupt: 422,
-  pdf_encrypted: 422,
-  pdf_too_large: 413,
-  pdf_too_many_pages: 422,
-  file_missing: 409,
-};
-
 export function fileTooLarge(maxBytes: number): AppError {
-  return new AppError('file_too_large', `The file is larger than the limit of ${maxBytes} bytes`, 413, { maxBytes });
+  return new AppError('file_too_large', `The file is larger than the limit of ${maxBytes} bytes`, { maxBytes });
 }
 
 function safeFilename(name: string): string {
@@ -102,7 +91,7 @@ export async function processOrReject(services: Services, row: UploadedFile, opt
   if (file.status !== 'failed') return file;
   await removeFile(services, file);
   const error = fileMetadata(file).error ?? { code: 'pdf_corrupt', message: 'The PDF could not be processed' };
-  throw new AppError(error.code, error.message, REJECTION_STATUS[error.code] ?? 422);
+  throw new AppError(isErrorCode(error.code) ? error.code : 'pdf_corrupt', error.message);
 }
 
 /** Hides the row, removes the blob, then the row (a crash in between leaves a hidden row for cleanup). */

@@ -12,7 +12,7 @@ import { generatedKey } from '@/services/blob-keys.js';
 /** Drawn across every page of a test-mode document. */
 export const TEST_WATERMARK = 'TEST MODE';
 
-/** 422 payload_invalid: every field problem at once, by binding key. */
+/** payload_invalid: every field problem at once, by binding key. */
 export class PayloadInvalidError extends ValidationError {
   constructor(readonly validation: ValidationIssue[]) {
     super(
@@ -20,8 +20,6 @@ export class PayloadInvalidError extends ValidationError {
       validation.map((i) => ({ path: i.bindingKey, code: i.code, message: i.message })),
       'payload_invalid',
     );
-    // ValidationError answers 400; invalid data for a valid request is 422 in this API.
-    Object.assign(this, { status: 422 });
   }
 }
 
@@ -46,7 +44,7 @@ export function resolveOutput(
   const url = sig.timestampUrl ?? timestampUrls[0];
   if (url === undefined) return output;
   if (!timestampUrls.includes(url)) {
-    throw new AppError('timestamp_url_not_allowed', 'The timestamp authority is not one this server is configured to use', 422, {
+    throw new AppError('timestamp_url_not_allowed', 'The timestamp authority is not one this server is configured to use', {
       allowed: timestampUrls,
     });
   }

@@ -3,7 +3,7 @@ import type { GenerationJob } from '@/shared/database/prisma/index.js';
 import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
 import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
 import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
-import { AppError, ConflictError } from '@/shared/errors.js';
+import { AppError, ConflictError, isClientFault } from '@/shared/errors.js';
 import { PromiseCache } from '@/shared/promise-cache.js';
 import { boundedJsonObject } from '@/shared/validation/json-bounds.js';
 import { PdfError } from '@/pdf/errors.js';
@@ -85,7 +85,7 @@ function permanent(err: unknown): boolean {
   return (
     err instanceof PayloadInvalidError ||
     err instanceof PdfError ||
-    (err instanceof AppError && err.status >= 400 && err.status < 500 && !(err instanceof ConflictError))
+    (err instanceof AppError && isClientFault(err.code) && !(err instanceof ConflictError))
   );
 }
 

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { AppError } from '@/shared/errors.js';
+import { AppError, type ErrorCode } from '@/shared/errors.js';
 
 export type Role = 'user' | 'admin';
 
@@ -13,8 +13,8 @@ const ISSUER = 'pdf-studio';
 const AUDIENCE = 'pdf-studio-api';
 
 export class UnauthorizedError extends AppError {
-  constructor(code = 'unauthorized', message = 'Authentication is required') {
-    super(code, message, 401);
+  constructor(code: ErrorCode = 'unauthorized', message = 'Authentication is required') {
+    super(code, message);
   }
 }
 

@@ -98,7 +98,7 @@ export interface QueryOptions {
 /** A batch could not be completed within the retry budget (throttling that does not clear). */
 export class BatchIncompleteError extends AppError {
   constructor(operation: 'batchGet' | 'batchWrite', table: string, remaining: number) {
-    super('batch_incomplete', `${operation} on ${table}: ${remaining} item(s) still unprocessed after retries`, 503, {
+    super('batch_incomplete', `${operation} on ${table}: ${remaining} item(s) still unprocessed after retries`, {
       operation,
       table,
       remaining,

@@ -22,30 +22,36 @@ export const MAX_PAGE_POINTS = 14_400;
 const coord = z.number().finite().min(-MAX_PAGE_POINTS).max(MAX_PAGE_POINTS);
 const extent = z.number().finite().positive().max(MAX_PAGE_POINTS);
 
-export const positionSchema = z.object({ x: coord, y: coord });
-export const sizeSchema = z.object({ width: extent, height: extent });
+export const positionSchema = z
+  .object({ x: coord, y: coord })
+  .describe("The box's top-left corner, in PDF points from the page's top-left (unrotated page)");
+export const sizeSchema = z.object({ width: extent, height: extent }).describe('Width and height in PDF points');
 
-export const styleSchema = z.object({
-  fontFamily: z.string().min(1).max(64).default('Arial'),
-  fontSize: z.number().positive().max(500).default(12),
-  textColor: colorSchema.default('#000000'),
-  backgroundColor: colorSchema.default('transparent'),
-  textAlign: z.enum(['left', 'center', 'right', 'justify']).default('left'),
-  verticalAlign: z.enum(['top', 'middle', 'bottom']).default('middle'),
-  bold: z.boolean().default(false),
-  italic: z.boolean().default(false),
-  underline: z.boolean().default(false),
-  lineHeight: z.number().min(0.5).max(5).default(1.2),
-  borderColor: colorSchema.default('transparent'),
-  borderWidth: z.number().min(0).max(50).default(0),
-});
+export const styleSchema = z
+  .object({
+    fontFamily: z.string().min(1).max(64).default('Arial'),
+    fontSize: z.number().positive().max(500).default(12),
+    textColor: colorSchema.default('#000000'),
+    backgroundColor: colorSchema.default('transparent'),
+    textAlign: z.enum(['left', 'center', 'right', 'justify']).default('left'),
+    verticalAlign: z.enum(['top', 'middle', 'bottom']).default('middle'),
+    bold: z.boolean().default(false),
+    italic: z.boolean().default(false),
+    underline: z.boolean().default(false),
+    lineHeight: z.number().min(0.5).max(5).default(1.2),
+    borderColor: colorSchema.default('transparent'),
+    borderWidth: z.number().min(0).max(50).default(0),
+  })
+  .describe('How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment');
 
-export const layoutSchema = z.object({
-  rotation: z.number().finite().min(-360).max(360).default(0),
-  lockProportions: z.boolean().default(false),
-  layerOrder: z.number().int().min(0).max(10_000).default(0),
-  snapToGrid: z.boolean().default(true),
-});
+export const layoutSchema = z
+  .object({
+    rotation: z.number().finite().min(-360).max(360).default(0),
+    lockProportions: z.boolean().default(false),
+    layerOrder: z.number().int().min(0).max(10_000).default(0),
+    snapToGrid: z.boolean().default(true),
+  })
+  .describe("Rotation in degrees, and the studio's layer and grid settings");
 
 export const advancedSchema = z.object({
   placeholder: z.string().max(500).optional(),
@@ -85,31 +91,34 @@ export const advancedSchema = z.object({
   acroFormWidget: z.number().int().min(0).max(10_000).optional(),
 });
 
-export const validationSchema = z.object({
-  type: z.enum(['none', 'email', 'pattern', 'number', 'date', 'option']).default('none'),
-  required: z.boolean().default(false),
-  pattern: z.string().max(1000).optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  minLength: z.number().int().min(0).optional(),
-  maxLength: z.number().int().positive().optional(),
-  minDate: z.string().optional(),
-  maxDate: z.string().optional(),
-  message: z.string().max(500).optional(),
-});
+export const validationSchema = z
+  .object({
+    type: z.enum(['none', 'email', 'pattern', 'number', 'date', 'option']).default('none'),
+    required: z.boolean().default(false),
+    pattern: z.string().max(1000).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().positive().optional(),
+    minDate: z.string().optional(),
+    maxDate: z.string().optional(),
+    message: z.string().max(500).optional(),
+  })
+  .describe('Rules the bound value must meet before a document is generated');
 
 /** What a client sends to create a field (ids and timestamps are the repository's). */
 export const fieldInputSchema = z.object({
   name: z.string().min(1).max(200),
   type: fieldTypeSchema,
-  page: z.number().int().min(1).max(10_000),
+  page: z.number().int().min(1).max(10_000).describe('1-based page of the base PDF'),
   position: positionSchema,
   size: sizeSchema,
   bindingKey: z
     .string()
     .min(1)
     .max(200)
-    .regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/, 'dot-separated identifiers such as customer.name'),
+    .regex(/^[A-Za-z_$][\w$-]*(\.[A-Za-z_$0-9][\w$-]*)*$/, 'dot-separated identifiers such as customer.name')
+    .describe('Where the value comes from in the data, e.g. customer.name'),
   style: styleSchema.default(styleSchema.parse({})),
   layout: layoutSchema.default(layoutSchema.parse({})),
   advanced: advancedSchema.default(advancedSchema.parse({})),

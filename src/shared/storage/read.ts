@@ -10,7 +10,7 @@ export async function readAll(blobs: BlobStore, bucket: BucketName, key: string,
   const object = await blobs.get(bucket, key);
   if (object.size > maxBytes) {
     object.body.destroy();
-    throw new AppError('file_too_large', `the stored object is ${object.size} bytes; the limit is ${maxBytes}`, 413);
+    throw new AppError('file_too_large', `the stored object is ${object.size} bytes; the limit is ${maxBytes}`);
   }
   return streamToBytes(object.body, maxBytes);
 }
@@ -23,7 +23,7 @@ export async function streamToBytes(body: Readable, maxBytes = Number.POSITIVE_I
     total += buf.length;
     if (total > maxBytes) {
       body.destroy();
-      throw new AppError('file_too_large', `the stored object exceeds the limit of ${maxBytes} bytes`, 413);
+      throw new AppError('file_too_large', `the stored object exceeds the limit of ${maxBytes} bytes`);
     }
     chunks.push(buf);
   }

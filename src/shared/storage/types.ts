@@ -99,19 +99,19 @@ export interface BlobStore {
 
 export class BlobNotFoundError extends AppError {
   constructor(bucket: BucketName, key: string) {
-    super('blob_not_found', `blob ${bucket}/${key} not found`, 404, { bucket, key });
+    super('blob_not_found', `blob ${bucket}/${key} not found`, { bucket, key });
   }
 }
 
 export class BlobTooLargeError extends AppError {
   constructor(maxBytes: number) {
-    super('payload_too_large', `body exceeds the limit of ${maxBytes} bytes`, 413, { maxBytes });
+    super('payload_too_large', `body exceeds the limit of ${maxBytes} bytes`, { maxBytes });
   }
 }
 
 export class RangeNotSatisfiableError extends AppError {
   constructor(size: number) {
-    super('range_not_satisfiable', `requested range is outside the blob (${size} bytes)`, 416, { size });
+    super('range_not_satisfiable', `requested range is outside the blob (${size} bytes)`, { size });
   }
 }
 
@@ -124,12 +124,12 @@ export class InvalidBlobKeyError extends ValidationError {
 
 export class SignedUrlExpiredError extends AppError {
   constructor(expiredAt: Date) {
-    super('signed_url_expired', 'the signed URL has expired', 403, { expiredAt: expiredAt.toISOString() });
+    super('signed_url_expired', 'the signed URL has expired', { expiredAt: expiredAt.toISOString() });
   }
 }
 
 export class SignedUrlInvalidError extends AppError {
   constructor(reason: string) {
-    super('signed_url_invalid', `the signed URL is not valid: ${reason}`, 403);
+    super('signed_url_invalid', `the signed URL is not valid: ${reason}`);
   }
 }

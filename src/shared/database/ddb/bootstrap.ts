@@ -60,7 +60,7 @@ function checkShape(def: TableDefinition, table: TableDescription): void {
     else if (keys(actual.KeySchema) !== keys(gsi.KeySchema)) problems.push(`index ${gsi.IndexName} has other keys`);
   }
   if (problems.length) {
-    throw new AppError('ddb_table_mismatch', `table ${def.create.TableName} does not match its definition: ${problems.join(', ')}`, 500, {
+    throw new AppError('ddb_table_mismatch', `table ${def.create.TableName} does not match its definition: ${problems.join(', ')}`, {
       problems,
     });
   }
@@ -73,7 +73,7 @@ async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs: 
     const ready =
       table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((g) => !g.IndexStatus || g.IndexStatus === 'ACTIVE');
     if (table && ready) return table;
-    if (Date.now() > deadline) throw new AppError('ddb_table_timeout', `table ${tableName} not ACTIVE after ${timeoutMs} ms`, 503);
+    if (Date.now() > deadline) throw new AppError('ddb_table_timeout', `table ${tableName} not ACTIVE after ${timeoutMs} ms`);
     await sleep(delay);
   }
 }

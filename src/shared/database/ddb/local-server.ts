@@ -50,7 +50,6 @@ async function assertStoreAvailable(dir: string): Promise<void> {
       locked
         ? `the local DynamoDB store ${dir} is in use by another server or process`
         : `cannot open the local DynamoDB store ${dir}: ${(err as Error).message}`,
-      503,
       { path: dir },
     );
   }

@@ -9,7 +9,7 @@ export type PublicRefreshToken = Omit<RefreshToken, 'tokenHash'>;
 /** 401s of the refresh flow; `refresh_token_reused` means the whole family has just been revoked. */
 export class RefreshTokenError extends AppError {
   constructor(code: 'invalid_refresh_token' | 'refresh_token_expired' | 'refresh_token_reused', message: string) {
-    super(code, message, 401);
+    super(code, message);
   }
 }
 
