@@ -12,153 +12,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Delete expired generated PDFs (rows and blobs) and unreferenced uploads now */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            olderThanDays?: number;
-            orphanedUploadsOlderThanHours?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              expiredPdfs: number;
-              orphanBlobsRemoved: number;
-              uploadsRemoved: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Delete expired generated PDFs (rows and blobs) and unreferenced uploads now
+     * @description Runs the scheduled cleanup now: generated PDFs past their expiry (or older than olderThanDays) and uploads never confirmed or no longer referenced. Administrators only.
+     */
+    post: operations['runCleanup'];
     delete?: never;
     options?: never;
     head?: never;
@@ -174,160 +32,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Check rows, items and blobs against each other; repair removes the dangling side */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @default false */
-            repair?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              checked: {
-                [key: string]: number;
-              };
-              issues: {
-                detail: string;
-                id: string;
-                kind: string;
-                repaired: boolean;
-              }[];
-              repaired: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Check rows, items and blobs against each other; repair removes the dangling side
+     * @description Checks database rows, DynamoDB items and blobs against each other; with repair the dangling side is removed. Administrators only.
+     */
+    post: operations['runIntegrityCheck'];
     delete?: never;
     options?: never;
     head?: never;
@@ -341,165 +50,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List users (search on email and name) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          page?: number;
-          search?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              }[];
-              limit: number;
-              page: number;
-              total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * List users (search on email and name)
+     * @description Every account, paged, with profiles; `search` matches email and name. Administrators only.
+     */
+    get: operations['listUsers'];
     put?: never;
     post?: never;
     delete?: never;
@@ -515,307 +70,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                id: string;
-                /** Format: date-time */
-                lastUsedAt: string | null;
-                name: string;
-                prefix: string;
-                /** Format: date-time */
-                revokedAt: string | null;
-              }[];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * The signed-in user's API keys
+     * @description Every API key of the user, revoked ones included, with prefix and last use; never the key itself.
+     */
+    get: operations['listApiKeys'];
     put?: never;
-    /** Create an API key (the key is shown only in this response) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              id: string;
-              key: string;
-              /** Format: date-time */
-              lastUsedAt: string | null;
-              name: string;
-              prefix: string;
-              /** Format: date-time */
-              revokedAt: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Create an API key (the key is shown only in this response)
+     * @description Creates an API key for server-to-server calls (header x-api-key). The key acts as its user; only its prefix is stored in clear, so it is shown once.
+     */
+    post: operations['createApiKey'];
     delete?: never;
     options?: never;
     head?: never;
@@ -832,143 +97,11 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Revoke an API key
+     * @description Revokes the key at once: requests carrying it answer 401 api_key_invalid from then on.
+     */
+    delete: operations['revokeApiKey'];
     options?: never;
     head?: never;
     patch?: never;
@@ -981,160 +114,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What this account did, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          page?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                action: string;
-                /** Format: date-time */
-                createdAt: string;
-                details: unknown;
-                id: string;
-                ip: string | null;
-                requestId: string | null;
-                resourceId: string | null;
-                resourceType: string;
-              }[];
-              limit: number;
-              page: number;
-              total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * What this account did, newest first
+     * @description The audit trail of the signed-in user's own actions (every successful change), paged.
+     */
+    get: operations['listAuditLogs'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1152,168 +136,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign in with email and password */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            email: string;
-            password: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accessToken: string;
-              expiresIn: number;
-              refreshToken: string;
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Sign in with email and password
+     * @description Signs in with email and password and starts a new session (a new refresh-token family). A wrong email and a wrong password answer alike. Limited to 20 requests a minute per client.
+     */
+    post: operations['login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1329,148 +156,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Revoke the session of this refresh token */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refreshToken: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Revoke the session of this refresh token
+     * @description Revokes the session of this refresh token; an unknown or already revoked token is not an error.
+     */
+    post: operations['logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1484,157 +174,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * The signed-in user with their profile
+     * @description The user the access token or API key belongs to, with their profile.
+     */
+    get: operations['getCurrentUser'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1652,152 +196,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Exchange a refresh token for new tokens (the old one stops working) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refreshToken: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accessToken: string;
-              expiresIn: number;
-              refreshToken: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Exchange a refresh token for new tokens (the old one stops working)
+     * @description Rotates the session: the presented refresh token is consumed and its successor returned with a new access token. Presenting a consumed token again revokes the whole family (refresh_token_reused).
+     */
+    post: operations['refreshSession'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1813,178 +216,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an account */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: email */
-            email: string;
-            name: string;
-            password: string;
-            profile?: {
-              company?: string | null;
-              language?: string | null;
-              preferences?: {
-                [key: string]: unknown;
-              };
-              timezone?: string | null;
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accessToken: string;
-              expiresIn: number;
-              refreshToken: string;
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Create an account
+     * @description Creates an account (optionally with a profile) and signs it in: the answer carries the user, an access token and a refresh token. Limited to 20 requests a minute per client.
+     */
+    post: operations['register'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1998,415 +234,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** My files, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          page?: number;
-          status?: 'uploaded' | 'processing' | 'ready' | 'failed';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                fileSize: unknown;
-                id: string;
-                metadata: {
-                  error?: {
-                    code: string;
-                    message: string;
-                  };
-                  formFields?: unknown[];
-                  pageCount?: number;
-                  pages?: {
-                    height: number;
-                    rotation: number;
-                    width: number;
-                  }[];
-                  sha256?: string;
-                } & {
-                  [key: string]: unknown;
-                };
-                mimeType: string;
-                originalFilename: string;
-                sha256: string | null;
-                /** @enum {string} */
-                status: 'uploaded' | 'processing' | 'ready' | 'failed';
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-              limit: number;
-              page: number;
-              total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * My files, newest first
+     * @description The signed-in user's uploaded PDFs, newest first, paged; `status` filters.
+     */
+    get: operations['listFiles'];
     put?: never;
-    /** Upload a PDF (multipart/form-data, part "file"); it is inspected before the answer */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              file: {
-                /** Format: date-time */
-                createdAt: string;
-                fileSize: unknown;
-                id: string;
-                metadata: {
-                  error?: {
-                    code: string;
-                    message: string;
-                  };
-                  formFields?: unknown[];
-                  pageCount?: number;
-                  pages?: {
-                    height: number;
-                    rotation: number;
-                    width: number;
-                  }[];
-                  sha256?: string;
-                } & {
-                  [key: string]: unknown;
-                };
-                mimeType: string;
-                originalFilename: string;
-                sha256: string | null;
-                /** @enum {string} */
-                status: 'uploaded' | 'processing' | 'ready' | 'failed';
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Upload a PDF (multipart/form-data, part "file"); it is inspected before the answer
+     * @description Uploads one PDF as multipart/form-data (part `file`). The type is checked by content while it streams; the PDF is then inspected in the same request, so the answer is `ready` with pages and suggested form fields, or a 4xx and nothing stored.
+     */
+    post: operations['uploadFile'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2420,313 +258,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              file: {
-                /** Format: date-time */
-                createdAt: string;
-                fileSize: unknown;
-                id: string;
-                metadata: {
-                  error?: {
-                    code: string;
-                    message: string;
-                  };
-                  formFields?: unknown[];
-                  pageCount?: number;
-                  pages?: {
-                    height: number;
-                    rotation: number;
-                    width: number;
-                  }[];
-                  sha256?: string;
-                } & {
-                  [key: string]: unknown;
-                };
-                mimeType: string;
-                originalFilename: string;
-                sha256: string | null;
-                /** @enum {string} */
-                status: 'uploaded' | 'processing' | 'ready' | 'failed';
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * One uploaded file
+     * @description An uploaded file with its metadata (pages, suggested form fields, or the reason processing rejected it).
+     */
+    get: operations['getFile'];
     put?: never;
     post?: never;
-    /** Delete a file (templates made from it keep their own copy) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Delete a file (templates made from it keep their own copy)
+     * @description Deletes the file and its bytes. Templates made from it stay usable: each has its own copy of the PDF.
+     */
+    delete: operations['deleteFile'];
     options?: never;
     head?: never;
     patch?: never;
@@ -2741,243 +284,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Confirm a signed-URL upload: the PDF is checked and inspected */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              file: {
-                /** Format: date-time */
-                createdAt: string;
-                fileSize: unknown;
-                id: string;
-                metadata: {
-                  error?: {
-                    code: string;
-                    message: string;
-                  };
-                  formFields?: unknown[];
-                  pageCount?: number;
-                  pages?: {
-                    height: number;
-                    rotation: number;
-                    width: number;
-                  }[];
-                  sha256?: string;
-                } & {
-                  [key: string]: unknown;
-                };
-                mimeType: string;
-                originalFilename: string;
-                sha256: string | null;
-                /** @enum {string} */
-                status: 'uploaded' | 'processing' | 'ready' | 'failed';
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Confirm a signed-URL upload: the PDF is checked and inspected
+     * @description Step 3 of a signed-URL upload: checks that the bytes arrived with the declared size, then inspects the PDF as a multipart upload does. A rejected PDF is removed; confirming a ready file returns it unchanged.
+     */
+    post: operations['confirmUpload'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2991,144 +302,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The original PDF (streamed) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': unknown;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * The original PDF (streamed)
+     * @description The original PDF bytes, streamed (the studio renders them).
+     */
+    get: operations['getFileContent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3144,148 +322,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A short-lived signed download URL */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              expiresAt: string;
-              url: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * A short-lived signed download URL
+     * @description A signed URL that downloads the original PDF as an attachment; it expires after 15 minutes.
+     */
+    get: operations['getFileDownloadUrl'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3301,146 +342,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Count and total size of my files */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              totalFiles: number;
-              totalSize: unknown;
-              totalSizeString: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Count and total size of my files
+     * @description How many files the user has and their total size (exact, also as a string).
+     */
+    get: operations['getFileStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3458,230 +364,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ask for a signed URL to PUT a PDF to (then confirm) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            contentType: 'application/pdf';
-            filename: string;
-            size: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              expiresAt: string;
-              fileId: string;
-              headers: {
-                [key: string]: string;
-              };
-              /** @enum {string} */
-              method: 'PUT';
-              uploadUrl: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Ask for a signed URL to PUT a PDF to (then confirm)
+     * @description Step 1 of a signed-URL upload: records a pending file and returns a URL to PUT exactly `size` bytes to (with the given headers) before `expiresAt`; then call confirm.
+     */
+    post: operations['createUploadUrl'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3695,148 +382,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              families: {
-                aliases: string[];
-                name: string;
-                styles: ('regular' | 'bold' | 'italic' | 'boldItalic')[];
-              }[];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed
+     * @description The font families a field's style.fontFamily may name (a family or one of its aliases), with the styles each has.
+     */
+    get: operations['listFonts'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3852,167 +402,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Generated PDFs, newest first */
-    get: {
-      parameters: {
-        query?: {
-          jobId?: string;
-          limit?: number;
-          page?: number;
-          status?: 'pending' | 'processing' | 'completed' | 'failed';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                error: string | null;
-                /** Format: date-time */
-                expiresAt: string | null;
-                fileSize: number | null;
-                id: string;
-                jobId: string | null;
-                pageCount: number | null;
-                /** @enum {string} */
-                status: 'pending' | 'processing' | 'completed' | 'failed';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-              }[];
-              limit: number;
-              page: number;
-              total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Generated PDFs, newest first
+     * @description The user's generated documents, newest first, paged; filter by job or status.
+     */
+    get: operations['listGeneratedPdfs'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4028,297 +422,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              error: string | null;
-              /** Format: date-time */
-              expiresAt: string | null;
-              fileSize: number | null;
-              id: string;
-              jobId: string | null;
-              pageCount: number | null;
-              /** @enum {string} */
-              status: 'pending' | 'processing' | 'completed' | 'failed';
-              templateId: string;
-              templateVersion: number;
-              testMode: boolean;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * A generated document
+     * @description One generated document: status, size, pages, template version and when it expires.
+     */
+    get: operations['getGeneratedPdf'];
     put?: never;
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Delete a generated document
+     * @description Deletes the document and its bytes.
+     */
+    delete: operations['deleteGeneratedPdf'];
     options?: never;
     head?: never;
     patch?: never;
@@ -4331,148 +446,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A short-lived signed URL to the document */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              expiresAt: string;
-              url: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * A short-lived signed URL to the document
+     * @description A signed URL to the document, valid for 15 minutes, once it is completed.
+     */
+    get: operations['getGeneratedPdfDownloadUrl'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4488,170 +466,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          page?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                done: number;
-                errors: {
-                  index?: number;
-                  message: string;
-                }[];
-                failed: number;
-                id: string;
-                /** @enum {string} */
-                output: 'individual' | 'merged' | 'zip';
-                resultUrl?: string;
-                /** @enum {string} */
-                status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-                total: number;
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-              limit: number;
-              page: number;
-              total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * My generation jobs, newest first
+     * @description The user's batch generation jobs, paged, with their counts.
+     */
+    get: operations['listJobs'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4667,166 +486,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              job: {
-                /** Format: date-time */
-                createdAt: string;
-                done: number;
-                errors: {
-                  index?: number;
-                  message: string;
-                }[];
-                failed: number;
-                id: string;
-                /** @enum {string} */
-                output: 'individual' | 'merged' | 'zip';
-                resultUrl?: string;
-                /** @enum {string} */
-                status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-                total: number;
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * A generation job
+     * @description The job with its counts and per-record errors; once completed, a merged or zip job also has a signed resultUrl.
+     */
+    get: operations['getJob'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4844,167 +508,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancel a queued or running job (409 when it has already finished) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              job: {
-                /** Format: date-time */
-                createdAt: string;
-                done: number;
-                errors: {
-                  index?: number;
-                  message: string;
-                }[];
-                failed: number;
-                id: string;
-                /** @enum {string} */
-                output: 'individual' | 'merged' | 'zip';
-                resultUrl?: string;
-                /** @enum {string} */
-                status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-                total: number;
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Cancel a queued or running job (409 when it has already finished)
+     * @description Stops a queued or running job: documents already made stay, the remaining records are skipped, and no result, webhook or email follows.
+     */
+    post: operations['cancelJob'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5018,145 +526,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The secret job webhooks are signed with (header x-pdfstudio-signature: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>"))) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              header: string;
-              secret: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * The secret job webhooks are signed with (header x-pdfstudio-signature: t=<unix>,v1=hex(HMAC-SHA256(secret, "<t>.<body>")))
+     * @description The per-user secret job webhooks are signed with, and the header that carries the signature.
+     */
+    get: operations['getWebhookSecret'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5172,325 +546,21 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * The signed-in user's profile
+     * @description The same answer as GET /api/auth/me: the user with their profile (company, timezone, language, preferences).
+     */
+    get: operations['getProfile'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            company?: string | null;
-            language?: string | null;
-            name?: string;
-            preferences?: {
-              [key: string]: unknown;
-            };
-            timezone?: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                email: string;
-                id: string;
-                name: string | null;
-                profile?: {
-                  company: string | null;
-                  language: string | null;
-                  preferences: unknown;
-                  timezone: string | null;
-                } | null;
-                /** @enum {string} */
-                role: 'user' | 'admin';
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Change the signed-in user's name or profile
+     * @description Changes the name and profile fields that are given; preferences replace the stored object.
+     */
+    patch: operations['updateProfile'];
     trace?: never;
   };
   '/api/templates': {
@@ -5500,644 +570,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** My templates, newest first (cursor paged) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-          search?: string;
-          status?: 'draft' | 'active' | 'archived';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              }[];
-              nextCursor?: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * My templates, newest first (cursor paged)
+     * @description The user's templates, newest first, cursor paged. `search` is a case-insensitive substring of the name; a page may hold fewer than `limit` items while `nextCursor` is set.
+     */
+    get: operations['listTemplates'];
     put?: never;
-    /** Create a template from an uploaded (ready) PDF */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            description?: string;
-            fileId: string;
-            importFormFields?: boolean;
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              fields: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-              template: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Create a template from an uploaded (ready) PDF
+     * @description Creates a draft template from one of the user's processed (ready) files; the PDF is copied, so the template does not depend on the file. With importFormFields the PDF's AcroForm fields become template fields.
+     */
+    post: operations['createTemplate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -6151,845 +594,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A template with its fields (the draft) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              fields: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-              template: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * A template with its fields (the draft)
+     * @description The template and its current (draft) fields.
+     */
+    get: operations['getTemplate'];
     put?: never;
     post?: never;
-    /** Delete a template, its fields, base PDF and version snapshots */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Delete a template, its fields, base PDF and version snapshots
+     * @description Deletes the template with its fields, its base PDF and every version snapshot.
+     */
+    delete: operations['deleteTemplate'];
     options?: never;
     head?: never;
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            description?: string | null;
-            name?: string;
-            output?: {
-              encryption?: {
-                /**
-                 * @default AES-256
-                 * @enum {string}
-                 */
-                algorithm?: 'AES-256';
-                /**
-                 * @default {
-                 *       "print": true,
-                 *       "copy": false,
-                 *       "modify": false,
-                 *       "fill": true
-                 *     }
-                 */
-                permissions?: {
-                  /** @default false */
-                  copy?: boolean;
-                  /** @default true */
-                  fill?: boolean;
-                  /** @default false */
-                  modify?: boolean;
-                  /** @default true */
-                  print?: boolean;
-                };
-              };
-              facturx?: {
-                /** @default invoice */
-                invoiceKey?: string;
-                /**
-                 * @default EN 16931
-                 * @enum {string}
-                 */
-                profile?: 'EN 16931';
-              };
-              metadata?: {
-                author?: string;
-                keywords?: string[];
-                language?: string;
-                subject?: string;
-                title?: string;
-              };
-              /** @enum {string} */
-              pdfa?: '2b' | '3b';
-              signature?: {
-                /**
-                 * @default none
-                 * @enum {string}
-                 */
-                certification?: 'none' | 'no-changes' | 'form-fill';
-                contactInfo?: string;
-                /**
-                 * @default B-B
-                 * @enum {string}
-                 */
-                level?: 'B-B' | 'B-T';
-                location?: string;
-                reason?: string;
-                signerName?: string;
-                /** Format: uri */
-                timestampUrl?: string;
-              };
-            };
-            /** @enum {string} */
-            status?: 'draft' | 'active' | 'archived';
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              template: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Rename a template, or change its description or status
+     * @description Changes the name, description or status that are given; fields are changed through the fields operations.
+     */
+    patch: operations['updateTemplate'];
     trace?: never;
   };
   '/api/templates/{id}/archive': {
@@ -7001,230 +624,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              template: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Archive a template
+     * @description Sets the status to archived; the template and its versions stay readable.
+     */
+    post: operations['archiveTemplate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7240,413 +644,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Copy a template (new draft, own base, new field ids) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              fields: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-              template: {
-                createdAt: string;
-                description: string | null;
-                dimensions: {
-                  height: number;
-                  width: number;
-                };
-                fileName: string | null;
-                name: string;
-                originalFileId: string | null;
-                output: {
-                  encryption?: {
-                    /**
-                     * @default AES-256
-                     * @enum {string}
-                     */
-                    algorithm: 'AES-256';
-                    /**
-                     * @default {
-                     *       "print": true,
-                     *       "copy": false,
-                     *       "modify": false,
-                     *       "fill": true
-                     *     }
-                     */
-                    permissions: {
-                      /** @default false */
-                      copy: boolean;
-                      /** @default true */
-                      fill: boolean;
-                      /** @default false */
-                      modify: boolean;
-                      /** @default true */
-                      print: boolean;
-                    };
-                  };
-                  facturx?: {
-                    /** @default invoice */
-                    invoiceKey: string;
-                    /**
-                     * @default EN 16931
-                     * @enum {string}
-                     */
-                    profile: 'EN 16931';
-                  };
-                  metadata?: {
-                    author?: string;
-                    keywords?: string[];
-                    language?: string;
-                    subject?: string;
-                    title?: string;
-                  };
-                  /** @enum {string} */
-                  pdfa?: '2b' | '3b';
-                  signature?: {
-                    /**
-                     * @default none
-                     * @enum {string}
-                     */
-                    certification: 'none' | 'no-changes' | 'form-fill';
-                    contactInfo?: string;
-                    /**
-                     * @default B-B
-                     * @enum {string}
-                     */
-                    level: 'B-B' | 'B-T';
-                    location?: string;
-                    reason?: string;
-                    signerName?: string;
-                    /** Format: uri */
-                    timestampUrl?: string;
-                  };
-                } | null;
-                pageCount: number;
-                pages: {
-                  height: number;
-                  rotation?: number;
-                  width: number;
-                }[];
-                publishedVersion: number | null;
-                /** @enum {string} */
-                status: 'draft' | 'active' | 'archived';
-                templateId: string;
-                updatedAt: string;
-                userId: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
+    /**
+     * Copy a template (new draft, own base, new field ids)
+     * @description Copies the template as a new draft with its own base PDF and new field ids; published versions are not copied.
+     */
+    post: operations['duplicateTemplate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7660,335 +662,7145 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Fields in paint order (page, then layer) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+    /**
+     * Fields in paint order (page, then layer)
+     * @description The template's draft fields in paint order: by page, then layer.
+     */
+    get: operations['listFields'];
+    /**
+     * Save a set of fields (create or replace; deleteMissing removes the others)
+     * @description The studio's save: creates fields without an id and replaces those with one; with deleteMissing the template's other fields are removed.
+     */
+    put: operations['saveFields'];
+    /**
+     * Add a field to a template
+     * @description Adds one field. It must lie within an existing page of the template (PDF points, origin top-left, page 1-based).
+     */
+    post: operations['createField'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/fields/{fieldId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a field
+     * @description Removes the field from the draft; published versions keep it.
+     */
+    delete: operations['deleteField'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a field
+     * @description Changes the given properties: top-level values replace, nested maps (style, layout, advanced, validation) merge. The result must still lie within a page.
+     */
+    patch: operations['updateField'];
+    trace?: never;
+  };
+  '/api/templates/{id}/fields/positions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Move/resize/re-layer many fields at once (all validated before any write)
+     * @description Moves, resizes or re-layers many fields at once. Every update is validated before anything is written; fields of other templates are refused as a whole.
+     */
+    put: operations['updateFieldPositions'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/generate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL
+     * @description Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf.
+     */
+    post: operations['generatePdf'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/import-form-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add the base PDF's AcroForm fields as template fields (those not imported yet)
+     * @description Reads the base PDF's AcroForm fields and adds those not imported yet (by AcroForm name) as template fields.
+     */
+    post: operations['importFormFields'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)
+     * @description Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.
+     */
+    post: operations['createJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The base PDF (streamed)
+     * @description The template's base PDF bytes, streamed.
+     */
+    get: operations['getTemplatePdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/pdfa-preflight': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Can the template's base PDF be made PDF/A, and if not, every reason (unembedded fonts by name, JavaScript, …)
+     * @description Checks a version of the template's base PDF against the PDF/A part asked for, and lists everything that stops it (fonts the PDF uses without embedding them, by name and page; JavaScript; forbidden actions; annotations without appearances). Generation with PDF/A output refuses the same base with pdfa_not_possible.
+     */
+    post: operations['pdfaPreflightTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/preflight': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check data against a template without generating (validation, missing glyphs, overflow)
+     * @description Checks data against a version of the template without generating: validation errors, characters no font has, text that will not fit, and values that cannot be drawn.
+     */
+    post: operations['preflightTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Freeze the current template and fields as the next numbered version
+     * @description Freezes the template and its fields as the next numbered version and makes the template active. Generation uses the latest published version unless asked for another.
+     */
+    post: operations['publishTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Published versions of a template
+     * @description Every published version, oldest first, with when it was published and how many fields it has.
+     */
+    get: operations['listTemplateVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Count of my templates, by status
+     * @description How many templates the user has: active, total and per status.
+     */
+    get: operations['getTemplateStats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blobs/{bucket}/{*}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download through a signed URL
+     * @description Embedded mode only: serves the object of a signed download URL. The signature is the authorisation; no login.
+     */
+    get: operations['downloadSignedBlob'];
+    /**
+     * Upload through a signed URL
+     * @description Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size.
+     */
+    put: operations['uploadSignedBlob'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reports each dependency (database, DynamoDB, storage, queue) and whether it answers
+     * @description Checks every dependency and answers 200 when all answer, 503 (same body) when one does not.
+     */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: never;
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  runCleanup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description How old expired PDFs and orphaned uploads must be */
+    requestBody: {
+      content: {
+        'application/json': {
+          olderThanDays?: number;
+          orphanedUploadsOlderThanHours?: number;
         };
-        cookie?: never;
       };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-            };
+    };
+    responses: {
+      /** @description What was removed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            expiredPdfs: number;
+            orphanBlobsRemoved: number;
+            uploadsRemoved: number;
           };
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
     };
-    /** Save a set of fields (create or replace; deleteMissing removes the others) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+  };
+  runIntegrityCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Whether to repair */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default false */
+          repair?: boolean;
         };
-        cookie?: never;
       };
-      requestBody: {
+    };
+    responses: {
+      /** @description What was checked, each issue found, and how many were repaired */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
         content: {
           'application/json': {
-            deleteMissing?: boolean;
+            checked: {
+              [key: string]: number;
+            };
+            issues: {
+              detail: string;
+              id: string;
+              kind: string;
+              repaired: boolean;
+            }[];
+            repaired: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description 1-based page number */
+        page?: number;
+        search?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of a listing (page, limit) with the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            }[];
+            limit: number;
+            page: number;
+            /** @description Items in the whole listing */
+            total: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listApiKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The API keys */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              id: string;
+              /** Format: date-time */
+              lastUsedAt: string | null;
+              name: string;
+              /** @description The first characters of the key, to recognise it */
+              prefix: string;
+              /** Format: date-time */
+              revokedAt: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  createApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A label for the key */
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The new API key, with the key */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @description Send as x-api-key; shown only here */
+            key: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** @description The first characters of the key, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  revokeApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listAuditLogs: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description 1-based page number */
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of a listing (page, limit) with the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              action: string;
+              /** Format: date-time */
+              createdAt: string;
+              details: unknown;
+              id: string;
+              ip: string | null;
+              requestId: string | null;
+              resourceId: string | null;
+              resourceType: string;
+            }[];
+            limit: number;
+            page: number;
+            /** @description Items in the whole listing */
+            total: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Email and password */
+    requestBody: {
+      content: {
+        'application/json': {
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A signed-in session: the user and their tokens */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send as Authorization: Bearer <token> */
+            accessToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            /** @description Exchange at POST /api/auth/refresh; single use */
+            refreshToken: string;
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_credentials`: The email or password is wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_credentials
+             * @enum {string}
+             */
+            code: 'invalid_credentials';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A refresh token */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The refresh token of the session */
+          refreshToken: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getCurrentUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  refreshSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A refresh token */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The refresh token of the session */
+          refreshToken: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The rotated tokens of the session */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accessToken: string;
+            expiresIn: number;
+            /** @description The successor; the presented token no longer works */
+            refreshToken: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_refresh_token`: The refresh token is unknown; `refresh_token_expired`: The refresh token has expired; `refresh_token_reused`: The refresh token was used twice; its sessions are revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_refresh_token, refresh_token_expired, refresh_token_reused
+             * @enum {string}
+             */
+            code: 'invalid_refresh_token' | 'refresh_token_expired' | 'refresh_token_reused';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  register: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A new account */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          name: string;
+          password: string;
+          /** @description Profile fields to set; null clears one */
+          profile?: {
+            company?: string | null;
+            language?: string | null;
+            /** @description Free-form settings of the studio; replaces the stored object */
+            preferences?: {
+              [key: string]: unknown;
+            };
+            timezone?: string | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description A signed-in session: the user and their tokens */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send as Authorization: Bearer <token> */
+            accessToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            /** @description Exchange at POST /api/auth/refresh; single use */
+            refreshToken: string;
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `email_taken`: A user with this email already exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: email_taken
+             * @enum {string}
+             */
+            code: 'email_taken';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listFiles: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description 1-based page number */
+        page?: number;
+        status?: 'uploaded' | 'processing' | 'ready' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of a listing (page, limit) with the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              fileSize: unknown;
+              id: string;
+              /** @description What inspecting the PDF found: pages (PDF points) and AcroForm fields offered as template fields */
+              metadata: {
+                /** @description Why processing rejected the PDF */
+                error?: {
+                  code: string;
+                  message: string;
+                };
+                formFields?: unknown[];
+                pageCount?: number;
+                pages?: {
+                  height: number;
+                  rotation: number;
+                  width: number;
+                }[];
+                sha256?: string;
+              } & {
+                [key: string]: unknown;
+              };
+              mimeType: string;
+              originalFilename: string;
+              sha256: string | null;
+              /** @enum {string} */
+              status: 'uploaded' | 'processing' | 'ready' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+            limit: number;
+            page: number;
+            /** @description Items in the whole listing */
+            total: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  uploadFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description An uploaded PDF */
+            file: {
+              /** Format: date-time */
+              createdAt: string;
+              fileSize: unknown;
+              id: string;
+              /** @description What inspecting the PDF found: pages (PDF points) and AcroForm fields offered as template fields */
+              metadata: {
+                /** @description Why processing rejected the PDF */
+                error?: {
+                  code: string;
+                  message: string;
+                };
+                formFields?: unknown[];
+                pageCount?: number;
+                pages?: {
+                  height: number;
+                  rotation: number;
+                  width: number;
+                }[];
+                sha256?: string;
+              } & {
+                [key: string]: unknown;
+              };
+              mimeType: string;
+              originalFilename: string;
+              sha256: string | null;
+              /** @enum {string} */
+              status: 'uploaded' | 'processing' | 'ready' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `mp_premature_close`: The request ended before the multipart body was complete; `pdf_empty`: The file is empty; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: mp_premature_close, pdf_empty, validation_failed
+             * @enum {string}
+             */
+            code: 'mp_premature_close' | 'pdf_empty' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `file_missing`: The uploaded bytes are missing from storage */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: file_missing
+             * @enum {string}
+             */
+            code: 'file_missing';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `fields_limit`: Too many fields in the multipart body; `file_too_large`: The file is larger than the upload limit; `files_limit`: Too many files in the multipart body; `parts_limit`: Too many multipart parts; `pdf_too_large`: The PDF is too large or too complex */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: fields_limit, file_too_large, files_limit, parts_limit, pdf_too_large
+             * @enum {string}
+             */
+            code: 'fields_limit' | 'file_too_large' | 'files_limit' | 'parts_limit' | 'pdf_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type; `pdf_not_pdf`: The file is not a PDF */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type, pdf_not_pdf
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type' | 'pdf_not_pdf';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_corrupt`: The PDF could not be read; `pdf_encrypted`: The PDF is encrypted; `pdf_too_many_pages`: The PDF has too many pages */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_corrupt, pdf_encrypted, pdf_too_many_pages
+             * @enum {string}
+             */
+            code: 'pdf_corrupt' | 'pdf_encrypted' | 'pdf_too_many_pages';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description An uploaded PDF */
+            file: {
+              /** Format: date-time */
+              createdAt: string;
+              fileSize: unknown;
+              id: string;
+              /** @description What inspecting the PDF found: pages (PDF points) and AcroForm fields offered as template fields */
+              metadata: {
+                /** @description Why processing rejected the PDF */
+                error?: {
+                  code: string;
+                  message: string;
+                };
+                formFields?: unknown[];
+                pageCount?: number;
+                pages?: {
+                  height: number;
+                  rotation: number;
+                  width: number;
+                }[];
+                sha256?: string;
+              } & {
+                [key: string]: unknown;
+              };
+              mimeType: string;
+              originalFilename: string;
+              sha256: string | null;
+              /** @enum {string} */
+              status: 'uploaded' | 'processing' | 'ready' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  deleteFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  confirmUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description An uploaded PDF */
+            file: {
+              /** Format: date-time */
+              createdAt: string;
+              fileSize: unknown;
+              id: string;
+              /** @description What inspecting the PDF found: pages (PDF points) and AcroForm fields offered as template fields */
+              metadata: {
+                /** @description Why processing rejected the PDF */
+                error?: {
+                  code: string;
+                  message: string;
+                };
+                formFields?: unknown[];
+                pageCount?: number;
+                pages?: {
+                  height: number;
+                  rotation: number;
+                  width: number;
+                }[];
+                sha256?: string;
+              } & {
+                [key: string]: unknown;
+              };
+              mimeType: string;
+              originalFilename: string;
+              sha256: string | null;
+              /** @enum {string} */
+              status: 'uploaded' | 'processing' | 'ready' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_empty`: The file is empty; `upload_size_mismatch`: The uploaded size differs from the declared size; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_empty, upload_size_mismatch, validation_failed
+             * @enum {string}
+             */
+            code: 'pdf_empty' | 'upload_size_mismatch' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `file_missing`: The uploaded bytes are missing from storage; `upload_incomplete`: Nothing has been uploaded to the upload URL yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: file_missing, upload_incomplete
+             * @enum {string}
+             */
+            code: 'file_missing' | 'upload_incomplete';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `file_too_large`: The file is larger than the upload limit; `pdf_too_large`: The PDF is too large or too complex */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: file_too_large, pdf_too_large
+             * @enum {string}
+             */
+            code: 'file_too_large' | 'pdf_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_not_pdf`: The file is not a PDF */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_not_pdf
+             * @enum {string}
+             */
+            code: 'pdf_not_pdf';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_corrupt`: The PDF could not be read; `pdf_encrypted`: The PDF is encrypted; `pdf_too_many_pages`: The PDF has too many pages */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_corrupt, pdf_encrypted, pdf_too_many_pages
+             * @enum {string}
+             */
+            code: 'pdf_corrupt' | 'pdf_encrypted' | 'pdf_too_many_pages';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getFileContent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': unknown;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `blob_not_found`: The stored object does not exist; `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: blob_not_found, not_found
+             * @enum {string}
+             */
+            code: 'blob_not_found' | 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getFileDownloadUrl: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A signed download URL and when it expires */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expiresAt: string;
+            url: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getFileStats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Count and total byte size of the files */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            totalFiles: number;
+            totalSize: unknown;
+            totalSizeString: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  createUploadUrl: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The file to upload through a signed URL */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          contentType: 'application/pdf';
+          filename: string;
+          /** @description Exact byte size the client will PUT */
+          size: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Where and how to PUT the bytes, then confirm fileId */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expiresAt: string;
+            fileId: string;
+            headers: {
+              [key: string]: string;
+            };
+            /** @enum {string} */
+            method: 'PUT';
+            uploadUrl: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large; `file_too_large`: The file is larger than the upload limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large, file_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large' | 'file_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listFonts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The font families fields may use */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            families: {
+              aliases: string[];
+              name: string;
+              styles: ('regular' | 'bold' | 'italic' | 'boldItalic')[];
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listGeneratedPdfs: {
+    parameters: {
+      query?: {
+        jobId?: string;
+        /** @description Items per page */
+        limit?: number;
+        /** @description 1-based page number */
+        page?: number;
+        status?: 'pending' | 'processing' | 'completed' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of a listing (page, limit) with the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              error: string | null;
+              /** Format: date-time */
+              expiresAt: string | null;
+              fileSize: number | null;
+              id: string;
+              jobId: string | null;
+              pageCount: number | null;
+              /** @enum {string} */
+              status: 'pending' | 'processing' | 'completed' | 'failed';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+            }[];
+            limit: number;
+            page: number;
+            /** @description Items in the whole listing */
+            total: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getGeneratedPdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A generated document */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            fileSize: number | null;
+            id: string;
+            jobId: string | null;
+            pageCount: number | null;
+            /** @enum {string} */
+            status: 'pending' | 'processing' | 'completed' | 'failed';
+            templateId: string;
+            templateVersion: number;
+            testMode: boolean;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  deleteGeneratedPdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getGeneratedPdfDownloadUrl: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A signed download URL and when it expires */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expiresAt: string;
+            url: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_not_ready`: The document is not generated yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_not_ready
+             * @enum {string}
+             */
+            code: 'pdf_not_ready';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listJobs: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description 1-based page number */
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of a listing (page, limit) with the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+            limit: number;
+            page: number;
+            /** @description Items in the whole listing */
+            total: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A batch generation job and its progress */
+            job: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  cancelJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A batch generation job and its progress */
+            job: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_transition`: The job cannot change to that status */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_transition
+             * @enum {string}
+             */
+            code: 'invalid_transition';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getWebhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The webhook signing secret and its header */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            header: string;
+            secret: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  updateProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The name and profile fields to set */
+    requestBody: {
+      content: {
+        'application/json': {
+          company?: string | null;
+          language?: string | null;
+          name?: string;
+          /** @description Free-form settings of the studio; replaces the stored object */
+          preferences?: {
+            [key: string]: unknown;
+          };
+          timezone?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listTemplates: {
+    parameters: {
+      query?: {
+        /** @description The previous page's nextCursor; absent for the first page */
+        cursor?: string;
+        limit?: number;
+        search?: string;
+        status?: 'draft' | 'active' | 'archived';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of templates */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            }[];
+            /** @description Absent on the last page */
+            nextCursor?: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_cursor`: The paging cursor is not valid for this listing; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_cursor, validation_failed
+             * @enum {string}
+             */
+            code: 'invalid_cursor' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  createTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A template to make from a ready file */
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          fileId: string;
+          /** @description Turn the PDF's AcroForm fields into template fields */
+          importFormFields?: boolean;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A template and its draft fields */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
             fields: {
               /**
                * @default {
@@ -8001,7 +7813,7 @@ export interface paths {
                *       "imageFit": "contain"
                *     }
                */
-              advanced?: {
+              advanced: {
                 acroFormName?: string;
                 acroFormWidget?: number;
                 barcode?: {
@@ -8009,59 +7821,61 @@ export interface paths {
                    * @default qrcode
                    * @enum {string}
                    */
-                  format?: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
                   /** @default false */
-                  includeText?: boolean;
+                  includeText: boolean;
                 };
                 /**
                  * @default check
                  * @enum {string}
                  */
-                checkStyle?: 'check' | 'cross';
+                checkStyle: 'check' | 'cross';
                 date?: {
                   /** @default en-US */
-                  locale?: string;
+                  locale: string;
                   /** @default yyyy-MM-dd */
-                  pattern?: string;
+                  pattern: string;
                   /** @default UTC */
-                  timezone?: string;
+                  timezone: string;
                 };
                 defaultValue?: unknown;
                 /**
                  * @default contain
                  * @enum {string}
                  */
-                imageFit?: 'contain' | 'cover' | 'stretch';
+                imageFit: 'contain' | 'cover' | 'stretch';
                 maxLength?: number;
                 /** @default 6 */
-                minFontSize?: number;
+                minFontSize: number;
                 /** @default false */
-                multiLine?: boolean;
+                multiLine: boolean;
                 number?: {
                   currency?: string;
                   decimals?: number;
                   /** @default en-US */
-                  locale?: string;
+                  locale: string;
                 };
                 options?: string[];
                 /**
                  * @default shrink
                  * @enum {string}
                  */
-                overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
-                required?: boolean;
+                required: boolean;
                 /**
                  * @default always
                  * @enum {string}
                  */
-                visibility?: 'always' | 'whenPresent' | 'hidden';
+                visibility: 'always' | 'whenPresent' | 'hidden';
               };
+              /** @description Where the value comes from in the data, e.g. customer.name */
               bindingKey: string;
-              /** Format: uuid */
-              fieldId?: string;
+              createdAt: string;
+              fieldId: string;
               /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
                * @default {
                *       "rotation": 0,
                *       "lockProportions": false,
@@ -8069,27 +7883,31 @@ export interface paths {
                *       "snapToGrid": true
                *     }
                */
-              layout?: {
+              layout: {
                 /** @default 0 */
-                layerOrder?: number;
+                layerOrder: number;
                 /** @default false */
-                lockProportions?: boolean;
+                lockProportions: boolean;
                 /** @default 0 */
-                rotation?: number;
+                rotation: number;
                 /** @default true */
-                snapToGrid?: boolean;
+                snapToGrid: boolean;
               };
               name: string;
+              /** @description 1-based page of the base PDF */
               page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
               position: {
                 x: number;
                 y: number;
               };
+              /** @description Width and height in PDF points */
               size: {
                 height: number;
                 width: number;
               };
               /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
                * @default {
                *       "fontFamily": "Arial",
                *       "fontSize": 12,
@@ -8105,47 +7923,50 @@ export interface paths {
                *       "borderWidth": 0
                *     }
                */
-              style?: {
+              style: {
                 /** @default transparent */
-                backgroundColor?: string;
+                backgroundColor: string;
                 /** @default false */
-                bold?: boolean;
+                bold: boolean;
                 /** @default transparent */
-                borderColor?: string;
+                borderColor: string;
                 /** @default 0 */
-                borderWidth?: number;
+                borderWidth: number;
                 /** @default Arial */
-                fontFamily?: string;
+                fontFamily: string;
                 /** @default 12 */
-                fontSize?: number;
+                fontSize: number;
                 /** @default false */
-                italic?: boolean;
+                italic: boolean;
                 /** @default 1.2 */
-                lineHeight?: number;
+                lineHeight: number;
                 /**
                  * @default left
                  * @enum {string}
                  */
-                textAlign?: 'left' | 'center' | 'right' | 'justify';
+                textAlign: 'left' | 'center' | 'right' | 'justify';
                 /** @default #000000 */
-                textColor?: string;
+                textColor: string;
                 /** @default false */
-                underline?: boolean;
+                underline: boolean;
                 /**
                  * @default middle
                  * @enum {string}
                  */
-                verticalAlign?: 'top' | 'middle' | 'bottom';
+                verticalAlign: 'top' | 'middle' | 'bottom';
               };
+              templateId: string;
               /** @enum {string} */
               type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
               /**
+               * @description Rules the bound value must meet before a document is generated
                * @default {
                *       "type": "none",
                *       "required": false
                *     }
                */
-              validation?: {
+              validation: {
                 max?: number;
                 maxDate?: string;
                 maxLength?: number;
@@ -8155,333 +7976,2621 @@ export interface paths {
                 minLength?: number;
                 pattern?: string;
                 /** @default false */
-                required?: boolean;
+                required: boolean;
                 /**
                  * @default none
                  * @enum {string}
                  */
-                type?: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `file_not_ready`: The file is not processed (ready) yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: file_not_ready
+             * @enum {string}
+             */
+            code: 'file_not_ready';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A template and its draft fields */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            fields: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  deleteTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  updateTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The properties to change */
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          name?: string;
+          output?: {
+            encryption?: {
+              /**
+               * @default AES-256
+               * @enum {string}
+               */
+              algorithm?: 'AES-256';
+              /**
+               * @default {
+               *       "print": true,
+               *       "copy": false,
+               *       "modify": false,
+               *       "fill": true
+               *     }
+               */
+              permissions?: {
+                /** @default false */
+                copy?: boolean;
+                /** @default true */
+                fill?: boolean;
+                /** @default false */
+                modify?: boolean;
+                /** @default true */
+                print?: boolean;
+              };
+            };
+            facturx?: {
+              /** @default invoice */
+              invoiceKey?: string;
+              /**
+               * @default EN 16931
+               * @enum {string}
+               */
+              profile?: 'EN 16931';
+            };
+            metadata?: {
+              author?: string;
+              keywords?: string[];
+              language?: string;
+              subject?: string;
+              title?: string;
+            };
+            /** @enum {string} */
+            pdfa?: '2b' | '3b';
+            signature?: {
+              /**
+               * @default none
+               * @enum {string}
+               */
+              certification?: 'none' | 'no-changes' | 'form-fill';
+              contactInfo?: string;
+              /**
+               * @default B-B
+               * @enum {string}
+               */
+              level?: 'B-B' | 'B-T';
+              location?: string;
+              reason?: string;
+              signerName?: string;
+              /** Format: uri */
+              timestampUrl?: string;
+            };
+          };
+          /** @enum {string} */
+          status?: 'draft' | 'active' | 'archived';
+        };
+      };
+    };
+    responses: {
+      /** @description The template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `conflict`: The resource was changed or already exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: conflict
+             * @enum {string}
+             */
+            code: 'conflict';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  archiveTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  duplicateTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The copy */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Default: the name with " (copy)" */
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A template and its draft fields */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            fields: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /** @default invoice */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'EN 16931';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listFields: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Fields of the template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
               };
             }[];
           };
         };
       };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-            };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
         };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
     };
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
+  };
+  saveFields: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
       };
-      requestBody: {
-        content: {
-          'application/json': {
+      cookie?: never;
+    };
+    /** @description The fields to save */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Remove the template's fields not in the list */
+          deleteMissing?: boolean;
+          /** @description Without fieldId: created; with one: replaced */
+          fields: {
             /**
              * @default {
              *       "required": false,
@@ -8550,8 +10659,12 @@ export interface paths {
                */
               visibility?: 'always' | 'whenPresent' | 'hidden';
             };
+            /** @description Where the value comes from in the data, e.g. customer.name */
             bindingKey: string;
+            /** Format: uuid */
+            fieldId?: string;
             /**
+             * @description Rotation in degrees, and the studio's layer and grid settings
              * @default {
              *       "rotation": 0,
              *       "lockProportions": false,
@@ -8570,16 +10683,20 @@ export interface paths {
               snapToGrid?: boolean;
             };
             name: string;
+            /** @description 1-based page of the base PDF */
             page: number;
+            /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
             position: {
               x: number;
               y: number;
             };
+            /** @description Width and height in PDF points */
             size: {
               height: number;
               width: number;
             };
             /**
+             * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
              * @default {
              *       "fontFamily": "Arial",
              *       "fontSize": 12,
@@ -8630,6 +10747,7 @@ export interface paths {
             /** @enum {string} */
             type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
             /**
+             * @description Rules the bound value must meet before a document is generated
              * @default {
              *       "type": "none",
              *       "required": false
@@ -8652,3206 +10770,5289 @@ export interface paths {
                */
               type?: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
             };
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              field: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
+          }[];
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/fields/{fieldId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          fieldId: string;
-          id: string;
+    responses: {
+      /** @description Fields of the template */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          fieldId: string;
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
         content: {
           'application/json': {
-            advanced?: {
-              [key: string]: unknown;
-            };
-            bindingKey?: string;
-            layout?: {
-              [key: string]: unknown;
-            };
-            name?: string;
-            page?: number;
-            position?: {
-              x: number;
-              y: number;
-            };
-            size?: {
-              height: number;
-              width: number;
-            };
-            style?: {
-              [key: string]: unknown;
-            };
-            /** @enum {string} */
-            type?: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-            validation?: {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              field: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
+            items: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
                   /**
-                   * @default check
+                   * @default qrcode
                    * @enum {string}
                    */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
                   /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
+                  includeText: boolean;
                 };
                 /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
+                 * @default check
+                 * @enum {string}
                  */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
                 };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
+                defaultValue?: unknown;
                 /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
+                 * @default contain
+                 * @enum {string}
                  */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
                 };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
               };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/api/templates/{id}/fields/positions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Move/resize/re-layer many fields at once (all validated before any write) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            updates: {
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
               fieldId: string;
-              layerOrder?: number;
-              page?: number;
-              position?: {
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
                 x: number;
                 y: number;
               };
-              size?: {
+              /** @description Width and height in PDF points */
+              size: {
                 height: number;
                 width: number;
               };
-            }[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
                 /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-              updated: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/generate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            };
-            /** @default true */
-            flatten?: boolean;
-            output?: {
-              encryption?: {
-                /**
-                 * @default AES-256
+                 * @default left
                  * @enum {string}
                  */
-                algorithm?: 'AES-256';
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
                 /**
-                 * @default {
-                 *       "print": true,
-                 *       "copy": false,
-                 *       "modify": false,
-                 *       "fill": true
-                 *     }
-                 */
-                permissions?: {
-                  /** @default false */
-                  copy?: boolean;
-                  /** @default true */
-                  fill?: boolean;
-                  /** @default false */
-                  modify?: boolean;
-                  /** @default true */
-                  print?: boolean;
-                };
-              } | null;
-              facturx?: {
-                /** @default invoice */
-                invoiceKey?: string;
-                /**
-                 * @default EN 16931
+                 * @default middle
                  * @enum {string}
                  */
-                profile?: 'EN 16931';
-              } | null;
-              metadata?: {
-                author?: string;
-                keywords?: string[];
-                language?: string;
-                subject?: string;
-                title?: string;
-              } | null;
-              /** @enum {string|null} */
-              pdfa?: '2b' | '3b' | null;
-              signature?: {
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
                 /**
                  * @default none
                  * @enum {string}
                  */
-                certification?: 'none' | 'no-changes' | 'form-fill';
-                contactInfo?: string;
-                /**
-                 * @default B-B
-                 * @enum {string}
-                 */
-                level?: 'B-B' | 'B-T';
-                location?: string;
-                reason?: string;
-                signerName?: string;
-                /** Format: uri */
-                timestampUrl?: string;
-              } | null;
-            };
-            secrets?: {
-              certificate?: {
-                /** Format: base64 */
-                p12: string;
-                password: string;
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
               };
-              ownerPassword?: string;
-              userPassword?: string;
-            };
-            /** @default false */
-            testMode?: boolean;
-            version?: number | 'draft';
+            }[];
           };
         };
       };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              expiresAt: string;
-              fileSize: number;
-              id: string;
-              pageCount: number;
-              url: string;
-              warnings: {
-                bindingKey: string;
-                code: string;
-                fieldId: string;
-                message: string;
-                name: string;
-              }[];
-            };
-            'application/pdf': {
-              /** Format: date-time */
-              expiresAt: string;
-              fileSize: number;
-              id: string;
-              pageCount: number;
-              url: string;
-              warnings: {
-                bindingKey: string;
-                code: string;
-                fieldId: string;
-                message: string;
-                name: string;
-              }[];
-            };
-          };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `fields_not_in_template`: Fields do not belong to this template; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/import-form-fields': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Add the base PDF's AcroForm fields as template fields (those not imported yet) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /**
-                 * @default {
-                 *       "required": false,
-                 *       "multiLine": false,
-                 *       "visibility": "always",
-                 *       "overflow": "shrink",
-                 *       "minFontSize": 6,
-                 *       "checkStyle": "check",
-                 *       "imageFit": "contain"
-                 *     }
-                 */
-                advanced: {
-                  acroFormName?: string;
-                  acroFormWidget?: number;
-                  barcode?: {
-                    /**
-                     * @default qrcode
-                     * @enum {string}
-                     */
-                    format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
-                    /** @default false */
-                    includeText: boolean;
-                  };
-                  /**
-                   * @default check
-                   * @enum {string}
-                   */
-                  checkStyle: 'check' | 'cross';
-                  date?: {
-                    /** @default en-US */
-                    locale: string;
-                    /** @default yyyy-MM-dd */
-                    pattern: string;
-                    /** @default UTC */
-                    timezone: string;
-                  };
-                  defaultValue?: unknown;
-                  /**
-                   * @default contain
-                   * @enum {string}
-                   */
-                  imageFit: 'contain' | 'cover' | 'stretch';
-                  maxLength?: number;
-                  /** @default 6 */
-                  minFontSize: number;
-                  /** @default false */
-                  multiLine: boolean;
-                  number?: {
-                    currency?: string;
-                    decimals?: number;
-                    /** @default en-US */
-                    locale: string;
-                  };
-                  options?: string[];
-                  /**
-                   * @default shrink
-                   * @enum {string}
-                   */
-                  overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
-                  placeholder?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default always
-                   * @enum {string}
-                   */
-                  visibility: 'always' | 'whenPresent' | 'hidden';
-                };
-                bindingKey: string;
-                createdAt: string;
-                fieldId: string;
-                /**
-                 * @default {
-                 *       "rotation": 0,
-                 *       "lockProportions": false,
-                 *       "layerOrder": 0,
-                 *       "snapToGrid": true
-                 *     }
-                 */
-                layout: {
-                  /** @default 0 */
-                  layerOrder: number;
-                  /** @default false */
-                  lockProportions: boolean;
-                  /** @default 0 */
-                  rotation: number;
-                  /** @default true */
-                  snapToGrid: boolean;
-                };
-                name: string;
-                page: number;
-                position: {
-                  x: number;
-                  y: number;
-                };
-                size: {
-                  height: number;
-                  width: number;
-                };
-                /**
-                 * @default {
-                 *       "fontFamily": "Arial",
-                 *       "fontSize": 12,
-                 *       "textColor": "#000000",
-                 *       "backgroundColor": "transparent",
-                 *       "textAlign": "left",
-                 *       "verticalAlign": "middle",
-                 *       "bold": false,
-                 *       "italic": false,
-                 *       "underline": false,
-                 *       "lineHeight": 1.2,
-                 *       "borderColor": "transparent",
-                 *       "borderWidth": 0
-                 *     }
-                 */
-                style: {
-                  /** @default transparent */
-                  backgroundColor: string;
-                  /** @default false */
-                  bold: boolean;
-                  /** @default transparent */
-                  borderColor: string;
-                  /** @default 0 */
-                  borderWidth: number;
-                  /** @default Arial */
-                  fontFamily: string;
-                  /** @default 12 */
-                  fontSize: number;
-                  /** @default false */
-                  italic: boolean;
-                  /** @default 1.2 */
-                  lineHeight: number;
-                  /**
-                   * @default left
-                   * @enum {string}
-                   */
-                  textAlign: 'left' | 'center' | 'right' | 'justify';
-                  /** @default #000000 */
-                  textColor: string;
-                  /** @default false */
-                  underline: boolean;
-                  /**
-                   * @default middle
-                   * @enum {string}
-                   */
-                  verticalAlign: 'top' | 'middle' | 'bottom';
-                };
-                templateId: string;
-                /** @enum {string} */
-                type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
-                updatedAt: string;
-                /**
-                 * @default {
-                 *       "type": "none",
-                 *       "required": false
-                 *     }
-                 */
-                validation: {
-                  max?: number;
-                  maxDate?: string;
-                  maxLength?: number;
-                  message?: string;
-                  min?: number;
-                  minDate?: string;
-                  minLength?: number;
-                  pattern?: string;
-                  /** @default false */
-                  required: boolean;
-                  /**
-                   * @default none
-                   * @enum {string}
-                   */
-                  type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
-                };
-              }[];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/jobs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          'idempotency-key'?: string;
-        };
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
         content: {
           'application/json': {
-            /** Format: email */
-            notifyEmail?: string;
             /**
-             * @default individual
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, fields_not_in_template, validation_failed
              * @enum {string}
              */
-            output?: 'individual' | 'merged' | 'zip';
-            records: {
-              [key: string]: unknown;
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'fields_not_in_template' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
             }[];
-            /** @default false */
-            testMode?: boolean;
-            version?: number | 'draft';
-            /** Format: uri */
-            webhookUrl?: string;
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              job: {
-                /** Format: date-time */
-                createdAt: string;
-                done: number;
-                errors: {
-                  index?: number;
-                  message: string;
-                }[];
-                failed: number;
-                id: string;
-                /** @enum {string} */
-                output: 'individual' | 'merged' | 'zip';
-                resultUrl?: string;
-                /** @enum {string} */
-                status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-                total: number;
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
         };
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              job: {
-                /** Format: date-time */
-                createdAt: string;
-                done: number;
-                errors: {
-                  index?: number;
-                  message: string;
-                }[];
-                failed: number;
-                id: string;
-                /** @enum {string} */
-                output: 'individual' | 'merged' | 'zip';
-                resultUrl?: string;
-                /** @enum {string} */
-                status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-                templateId: string;
-                templateVersion: number;
-                testMode: boolean;
-                total: number;
-                /** Format: date-time */
-                updatedAt: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/pdf': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The base PDF (streamed) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': unknown;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/pdf': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/templates/{id}/preflight': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Check data against a template without generating (validation, missing glyphs, overflow) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
         content: {
           'application/json': {
-            data: {
-              [key: string]: unknown;
-            };
-            version?: number | 'draft';
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              errors: {
-                bindingKey: string;
-                code: string;
-                fieldId: string | null;
-                message: string;
-              }[];
-              missingGlyphs: {
-                char: string;
-                codePoint: string;
-                fieldId: string;
-              }[];
-              ok: boolean;
-              overflows: {
-                fieldId: string;
-                message: string;
-              }[];
-              renderErrors: {
-                code: string;
-                fieldId: string;
-                message: string;
-              }[];
-            };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
         };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
-  '/api/templates/{id}/publish': {
+  createField: {
     parameters: {
       query?: never;
       header?: never;
-      path?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
       cookie?: never;
     };
-    get?: never;
-    put?: never;
-    /** Freeze the current template and fields as the next numbered version */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
+    /** @description A new field */
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default {
+           *       "required": false,
+           *       "multiLine": false,
+           *       "visibility": "always",
+           *       "overflow": "shrink",
+           *       "minFontSize": 6,
+           *       "checkStyle": "check",
+           *       "imageFit": "contain"
+           *     }
+           */
+          advanced?: {
+            acroFormName?: string;
+            acroFormWidget?: number;
+            barcode?: {
+              /**
+               * @default qrcode
+               * @enum {string}
+               */
+              format?: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+              /** @default false */
+              includeText?: boolean;
+            };
+            /**
+             * @default check
+             * @enum {string}
+             */
+            checkStyle?: 'check' | 'cross';
+            date?: {
+              /** @default en-US */
+              locale?: string;
+              /** @default yyyy-MM-dd */
+              pattern?: string;
+              /** @default UTC */
+              timezone?: string;
+            };
+            defaultValue?: unknown;
+            /**
+             * @default contain
+             * @enum {string}
+             */
+            imageFit?: 'contain' | 'cover' | 'stretch';
+            maxLength?: number;
+            /** @default 6 */
+            minFontSize?: number;
+            /** @default false */
+            multiLine?: boolean;
+            number?: {
+              currency?: string;
+              decimals?: number;
+              /** @default en-US */
+              locale?: string;
+            };
+            options?: string[];
+            /**
+             * @default shrink
+             * @enum {string}
+             */
+            overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+            placeholder?: string;
+            /** @default false */
+            required?: boolean;
+            /**
+             * @default always
+             * @enum {string}
+             */
+            visibility?: 'always' | 'whenPresent' | 'hidden';
           };
-          content: {
-            'application/json': {
+          /** @description Where the value comes from in the data, e.g. customer.name */
+          bindingKey: string;
+          /**
+           * @description Rotation in degrees, and the studio's layer and grid settings
+           * @default {
+           *       "rotation": 0,
+           *       "lockProportions": false,
+           *       "layerOrder": 0,
+           *       "snapToGrid": true
+           *     }
+           */
+          layout?: {
+            /** @default 0 */
+            layerOrder?: number;
+            /** @default false */
+            lockProportions?: boolean;
+            /** @default 0 */
+            rotation?: number;
+            /** @default true */
+            snapToGrid?: boolean;
+          };
+          name: string;
+          /** @description 1-based page of the base PDF */
+          page: number;
+          /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+          position: {
+            x: number;
+            y: number;
+          };
+          /** @description Width and height in PDF points */
+          size: {
+            height: number;
+            width: number;
+          };
+          /**
+           * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+           * @default {
+           *       "fontFamily": "Arial",
+           *       "fontSize": 12,
+           *       "textColor": "#000000",
+           *       "backgroundColor": "transparent",
+           *       "textAlign": "left",
+           *       "verticalAlign": "middle",
+           *       "bold": false,
+           *       "italic": false,
+           *       "underline": false,
+           *       "lineHeight": 1.2,
+           *       "borderColor": "transparent",
+           *       "borderWidth": 0
+           *     }
+           */
+          style?: {
+            /** @default transparent */
+            backgroundColor?: string;
+            /** @default false */
+            bold?: boolean;
+            /** @default transparent */
+            borderColor?: string;
+            /** @default 0 */
+            borderWidth?: number;
+            /** @default Arial */
+            fontFamily?: string;
+            /** @default 12 */
+            fontSize?: number;
+            /** @default false */
+            italic?: boolean;
+            /** @default 1.2 */
+            lineHeight?: number;
+            /**
+             * @default left
+             * @enum {string}
+             */
+            textAlign?: 'left' | 'center' | 'right' | 'justify';
+            /** @default #000000 */
+            textColor?: string;
+            /** @default false */
+            underline?: boolean;
+            /**
+             * @default middle
+             * @enum {string}
+             */
+            verticalAlign?: 'top' | 'middle' | 'bottom';
+          };
+          /** @enum {string} */
+          type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+          /**
+           * @description Rules the bound value must meet before a document is generated
+           * @default {
+           *       "type": "none",
+           *       "required": false
+           *     }
+           */
+          validation?: {
+            max?: number;
+            maxDate?: string;
+            maxLength?: number;
+            message?: string;
+            min?: number;
+            minDate?: string;
+            minLength?: number;
+            pattern?: string;
+            /** @default false */
+            required?: boolean;
+            /**
+             * @default none
+             * @enum {string}
+             */
+            type?: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The field */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            field: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  deleteField: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fieldId: string;
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  updateField: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        fieldId: string;
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The properties to change; nested maps merge */
+    requestBody: {
+      content: {
+        'application/json': {
+          advanced?: {
+            [key: string]: unknown;
+          };
+          /** @description Where the value comes from in the data, e.g. customer.name */
+          bindingKey?: string;
+          layout?: {
+            [key: string]: unknown;
+          };
+          name?: string;
+          /** @description 1-based page of the base PDF */
+          page?: number;
+          /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+          position?: {
+            x: number;
+            y: number;
+          };
+          /** @description Width and height in PDF points */
+          size?: {
+            height: number;
+            width: number;
+          };
+          style?: {
+            [key: string]: unknown;
+          };
+          /** @enum {string} */
+          type?: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+          validation?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The field */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            field: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  updateFieldPositions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description New placements, by field id */
+    requestBody: {
+      content: {
+        'application/json': {
+          updates: {
+            fieldId: string;
+            layerOrder?: number;
+            /** @description 1-based page of the base PDF */
+            page?: number;
+            /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+            position?: {
+              x: number;
+              y: number;
+            };
+            /** @description Width and height in PDF points */
+            size?: {
+              height: number;
+              width: number;
+            };
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description How many fields changed, and those fields */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+            updated: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `fields_not_in_template`: Fields do not belong to this template; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, fields_not_in_template, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'fields_not_in_template' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `concurrent_field_change`: Fields were changed concurrently */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: concurrent_field_change
+             * @enum {string}
+             */
+            code: 'concurrent_field_change';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  generatePdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The data and which version to generate from */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The values, by binding key */
+          data: {
+            [key: string]: unknown;
+          };
+          /** @default true */
+          flatten?: boolean;
+          /** @description Replaces the template's output options part by part (metadata, pdfa, facturx, signature, encryption); null removes a part */
+          output?: {
+            encryption?: {
+              /**
+               * @default AES-256
+               * @enum {string}
+               */
+              algorithm?: 'AES-256';
+              /**
+               * @default {
+               *       "print": true,
+               *       "copy": false,
+               *       "modify": false,
+               *       "fill": true
+               *     }
+               */
+              permissions?: {
+                /** @default false */
+                copy?: boolean;
+                /** @default true */
+                fill?: boolean;
+                /** @default false */
+                modify?: boolean;
+                /** @default true */
+                print?: boolean;
+              };
+            } | null;
+            facturx?: {
+              /** @default invoice */
+              invoiceKey?: string;
+              /**
+               * @default EN 16931
+               * @enum {string}
+               */
+              profile?: 'EN 16931';
+            } | null;
+            metadata?: {
+              author?: string;
+              keywords?: string[];
+              language?: string;
+              subject?: string;
+              title?: string;
+            } | null;
+            /** @enum {string|null} */
+            pdfa?: '2b' | '3b' | null;
+            signature?: {
+              /**
+               * @default none
+               * @enum {string}
+               */
+              certification?: 'none' | 'no-changes' | 'form-fill';
+              contactInfo?: string;
+              /**
+               * @default B-B
+               * @enum {string}
+               */
+              level?: 'B-B' | 'B-T';
+              location?: string;
+              reason?: string;
+              signerName?: string;
+              /** Format: uri */
+              timestampUrl?: string;
+            } | null;
+          };
+          /** @description Used for this document only, never stored: the signing certificate and the encryption passwords */
+          secrets?: {
+            certificate?: {
+              /** Format: base64 */
+              p12: string;
+              password: string;
+            };
+            ownerPassword?: string;
+            userPassword?: string;
+          };
+          /**
+           * @description Draw TEST MODE across every page
+           * @default false
+           */
+          testMode?: boolean;
+          version?: number | 'draft';
+        };
+      };
+    };
+    responses: {
+      /** @description The generated document: a signed download URL and its warnings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expiresAt: string;
+            fileSize: number;
+            id: string;
+            pageCount: number;
+            url: string;
+            warnings: {
+              bindingKey: string;
+              code: string;
+              fieldId: string;
+              message: string;
+              name: string;
+            }[];
+          };
+          'application/pdf': {
+            /** Format: date-time */
+            expiresAt: string;
+            fileSize: number;
+            id: string;
+            pageCount: number;
+            url: string;
+            warnings: {
+              bindingKey: string;
+              code: string;
+              fieldId: string;
+              message: string;
+              name: string;
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @enum {string}
+             */
+            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @enum {string}
+             */
+            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  importFormFields: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Fields of the template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain"
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                placeholder?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `pdf_corrupt`: The PDF could not be read; `pdf_encrypted`: The PDF is encrypted */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: pdf_corrupt, pdf_encrypted
+             * @enum {string}
+             */
+            code: 'pdf_corrupt' | 'pdf_encrypted';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  createJob: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The records to generate and how to deliver them */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          notifyEmail?: string;
+          /**
+           * @default individual
+           * @enum {string}
+           */
+          output?: 'individual' | 'merged' | 'zip';
+          records: {
+            [key: string]: unknown;
+          }[];
+          /** @default false */
+          testMode?: boolean;
+          version?: number | 'draft';
+          /** Format: uri */
+          webhookUrl?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The job */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A batch generation job and its progress */
+            job: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description The job */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A batch generation job and its progress */
+            job: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `queue_message_too_large`: The queue message is larger than the queue allows; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, queue_message_too_large, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'queue_message_too_large' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getTemplatePdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': unknown;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `blob_not_found`: The stored object does not exist; `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: blob_not_found, not_found
+             * @enum {string}
+             */
+            code: 'blob_not_found' | 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  pdfaPreflightTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default 2b
+           * @enum {string}
+           */
+          level?: '2b' | '3b';
+          version?: number | 'draft';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            issues: {
+              code: string;
+              font?: string;
+              message: string;
+              page?: number;
+            }[];
+            /** @enum {string} */
+            level: '2b' | '3b';
+            ok: boolean;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  preflightTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The data to check */
+    requestBody: {
+      content: {
+        'application/json': {
+          data: {
+            [key: string]: unknown;
+          };
+          version?: number | 'draft';
+        };
+      };
+    };
+    responses: {
+      /** @description What generating this data would report; ok when nothing blocks it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            errors: {
+              bindingKey: string;
+              code: string;
+              fieldId: string | null;
+              message: string;
+            }[];
+            missingGlyphs: {
+              char: string;
+              codePoint: string;
+              fieldId: string;
+            }[];
+            ok: boolean;
+            overflows: {
+              fieldId: string;
+              message: string;
+            }[];
+            renderErrors: {
+              code: string;
+              fieldId: string;
+              message: string;
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  publishTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The version just published */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            fieldCount: number;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description 1, 2, … in publishing order */
+            version: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `publish_conflict`: The template was published concurrently */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: publish_conflict
+             * @enum {string}
+             */
+            code: 'publish_conflict';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  listTemplateVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Published versions, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
               fieldCount: number;
               /** Format: date-time */
               publishedAt: string;
+              /** @description 1, 2, … in publishing order */
               version: number;
-            };
+            }[];
           };
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
-  '/api/templates/{id}/versions': {
+  getTemplateStats: {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
+    requestBody?: never;
+    responses: {
+      /** @description Template counts */
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        cookie?: never;
+        content: {
+          'application/json': {
+            active: number;
+            byStatus: {
+              [key: string]: number;
+            };
+            total: number;
+          };
+        };
       };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                fieldCount: number;
-                /** Format: date-time */
-                publishedAt: string;
-                version: number;
-              }[];
-            };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
         };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
-  '/api/templates/stats': {
+  downloadSignedBlob: {
+    parameters: {
+      query?: {
+        expires?: string;
+        sig?: string;
+      };
+      header?: never;
+      path: {
+        '*': string;
+        bucket: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': unknown;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `signed_url_expired`: The signed URL has expired; `signed_url_invalid`: The signed URL is not valid */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: signed_url_expired, signed_url_invalid
+             * @enum {string}
+             */
+            code: 'signed_url_expired' | 'signed_url_invalid';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `blob_not_found`: The stored object does not exist */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: blob_not_found
+             * @enum {string}
+             */
+            code: 'blob_not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  uploadSignedBlob: {
+    parameters: {
+      query?: {
+        expires?: string;
+        sig?: string;
+      };
+      header?: never;
+      path: {
+        '*': string;
+        bucket: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stored object */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            key: string;
+            size: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_blob_key`: The storage key is not valid; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_blob_key, validation_failed
+             * @enum {string}
+             */
+            code: 'invalid_blob_key' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `signed_url_expired`: The signed URL has expired; `signed_url_invalid`: The signed URL is not valid */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: signed_url_expired, signed_url_invalid
+             * @enum {string}
+             */
+            code: 'signed_url_expired' | 'signed_url_invalid';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `blob_key_conflict`: The storage key clashes with another key */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: blob_key_conflict
+             * @enum {string}
+             */
+            code: 'blob_key_conflict';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `payload_too_large`: The body is larger than allowed */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: payload_too_large
+             * @enum {string}
+             */
+            code: 'payload_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getHealth: {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: number;
-              byStatus: {
-                [key: string]: number;
+    requestBody?: never;
+    responses: {
+      /** @description The service and each dependency it needs */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dependencies: {
+              [key: string]: {
+                driver: string;
+                error?: string;
+                latencyMs: number;
+                /** @enum {string} */
+                status: 'ok' | 'error';
               };
-              total: number;
             };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+            /** @enum {string} */
+            status: 'ok' | 'degraded';
+            uptimeSeconds: number;
+            version: string;
           };
         };
       };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/blobs/{bucket}/{*}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Download through a signed URL */
-    get: {
-      parameters: {
-        query?: {
-          expires?: string;
-          sig?: string;
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
         };
-        header?: never;
-        path: {
-          '*': string;
-          bucket: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': unknown;
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': {
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
-    };
-    /** Upload through a signed URL */
-    put: {
-      parameters: {
-        query?: {
-          expires?: string;
-          sig?: string;
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
         };
-        header?: never;
-        path: {
-          '*': string;
-          bucket: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              key: string;
-              size: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
               code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              detail?: string;
-              errors?: {
-                code: string;
-                message: string;
-                path: string;
-              }[];
-              requestId?: string;
-              status: number;
-              title: string;
-              type: string;
-            } & {
-              [key: string]: unknown;
-            };
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Reports each dependency (database, DynamoDB, storage, queue) and whether it answers */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              dependencies: {
-                [key: string]: {
-                  driver: string;
-                  error?: string;
-                  latencyMs: number;
-                  /** @enum {string} */
-                  status: 'ok' | 'error';
-                };
+      /** @description The service and each dependency it needs */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dependencies: {
+              [key: string]: {
+                driver: string;
+                error?: string;
+                latencyMs: number;
+                /** @enum {string} */
+                status: 'ok' | 'error';
               };
-              /** @enum {string} */
-              status: 'ok' | 'degraded';
-              uptimeSeconds: number;
-              version: string;
             };
-          };
-        };
-        /** @description Default Response */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              dependencies: {
-                [key: string]: {
-                  driver: string;
-                  error?: string;
-                  latencyMs: number;
-                  /** @enum {string} */
-                  status: 'ok' | 'error';
-                };
-              };
-              /** @enum {string} */
-              status: 'ok' | 'degraded';
-              uptimeSeconds: number;
-              version: string;
-            };
+            /** @enum {string} */
+            status: 'ok' | 'degraded';
+            uptimeSeconds: number;
+            version: string;
           };
         };
       };
     };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
-export interface components {
-  schemas: never;
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
-}
-export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
