@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { preflight } from '@/pdf/index.js';
-import { pdfaPreflight } from '@/pdf/output/index.js';
 import { outputOverrideSchema, pdfaLevelSchema } from '@/shared/domain/output.js';
 import { generateAndStore } from '@/services/generation/generate.js';
-import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
+import { preflightData, preflightPdfa } from '@/services/generation/preflight.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate } from '../schemas/common.js';
@@ -61,6 +59,16 @@ const preflightResponse = z
     renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
+const pdfaPreflightBody = z
+  .object({ level: pdfaLevelSchema.default('2b'), version: generateBody.shape.version })
+  .describe('The PDF/A part to check against and which version of the template');
+const pdfaPreflightResponse = z
+  .object({
+    ok: z.boolean(),
+    level: pdfaLevelSchema,
+    issues: z.array(z.object({ code: z.string(), message: z.string(), page: z.number().optional(), font: z.string().optional() })),
+  })
+  .describe('ok when the base PDF can be made PDF/A at this level; otherwise every reason it cannot');
 
 /** Synchronous generation and preflight. */
 export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -78,12 +86,8 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         response: { 200: preflightResponse, ...problems('not_found') },
       },
     },
-    async (request) => {
-      const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
-      const result = preflight(snapshot.fields, request.body.data, { maxValueLength: services.config.limits.maxFieldValueChars });
-      // Template-side rule problems are reported too (they also block generation), so ok stays honest.
-      return result;
-    },
+    // Template-side rule problems are reported too (they also block generation), so ok stays honest.
+    async (request) => preflightData(services, currentUser(request).userId, request.params.id, request.body.version, request.body.data),
   );
 
   app.post(
@@ -96,21 +100,11 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         tags,
         summary: "Can the template's base PDF be made PDF/A, and if not, every reason (unembedded fonts by name, JavaScript, …)",
         params: idParams,
-        body: z.object({ level: pdfaLevelSchema.default('2b'), version: generateBody.shape.version }),
-        response: {
-          200: z.object({
-            ok: z.boolean(),
-            level: pdfaLevelSchema,
-            issues: z.array(z.object({ code: z.string(), message: z.string(), page: z.number().optional(), font: z.string().optional() })),
-          }),
-          ...problems('not_found'),
-        },
+        body: pdfaPreflightBody,
+        response: { 200: pdfaPreflightResponse, ...problems('not_found') },
       },
     },
-    async (request) => {
-      const snapshot = await loadTemplateSnapshot(services, currentUser(request).userId, request.params.id, request.body.version);
-      return { level: request.body.level, ...(await pdfaPreflight(snapshot.base, request.body.level)) };
-    },
+    async (request) => preflightPdfa(services, currentUser(request).userId, request.params.id, request.body.version, request.body.level),
   );
 
   app.post(

@@ -14456,6 +14456,7 @@ export interface operations {
       };
       cookie?: never;
     };
+    /** @description The PDF/A part to check against and which version of the template */
     requestBody: {
       content: {
         'application/json': {
@@ -14469,7 +14470,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Default Response */
+      /** @description ok when the base PDF can be made PDF/A at this level; otherwise every reason it cannot */
       200: {
         headers: {
           [name: string]: unknown;

@@ -1,0 +1,32 @@
+import { preflight, type PreflightResult } from '@/pdf/index.js';
+import { pdfaPreflight, type PdfaIssue } from '@/pdf/output/index.js';
+import type { PdfaLevel } from '@/shared/domain/output.js';
+import type { Services } from '@/services/context.js';
+import { loadTemplateSnapshot, type VersionSelector } from './template-source.js';
+
+/**
+ * What generating `data` from a version of the template would report, without generating:
+ * validation errors, characters no font has, text that will not fit, values that cannot be drawn.
+ */
+export async function preflightData(
+  services: Services,
+  userId: string,
+  templateId: string,
+  version: VersionSelector,
+  data: Record<string, unknown>,
+): Promise<PreflightResult> {
+  const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
+  return preflight(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars });
+}
+
+/** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */
+export async function preflightPdfa(
+  services: Services,
+  userId: string,
+  templateId: string,
+  version: VersionSelector,
+  level: PdfaLevel,
+): Promise<{ ok: boolean; level: PdfaLevel; issues: PdfaIssue[] }> {
+  const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
+  return { level, ...(await pdfaPreflight(snapshot.base, level)) };
+}
