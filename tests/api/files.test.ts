@@ -40,7 +40,7 @@ forEachApi('files API', (api) => {
       metadata: { pageCount: 3, pages: [{ width: 595, height: 842, rotation: 0 }, { width: 595 }, { width: 595 }] },
     });
     // The file's row says where its bytes are: the uploads bucket, and a key under the user's prefix.
-    const row = await api().services.repos.files.get(ada.id, file.id);
+    const row = await api().services.repos.files.getOwned(ada.id, file.id);
     expect(row.s3Bucket).toBe(api().services.config.storage.buckets.uploads);
     expect(row.s3Key).toMatch(new RegExp(`^users/${ada.id}/uploads/[0-9a-f-]+\\.pdf$`));
     expect(row.fileSize).toBe(BigInt(bytes.byteLength));
@@ -190,7 +190,7 @@ forEachApi('files API', (api) => {
     const asPut = await api().app.inject({ method: 'PUT', url, headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('x') });
     expect(asPut.json().code).toBe('signed_url_invalid');
 
-    const row = await api().services.repos.files.get(ada.id, file.id);
+    const row = await api().services.repos.files.getOwned(ada.id, file.id);
     const past = await api().services.blobs.signedDownloadUrl('uploads', row.s3Key, { expiresInSeconds: -5 });
     const expired = await api().app.inject({ method: 'GET', url: past.url });
     expect([expired.statusCode, expired.json().code]).toEqual([403, 'signed_url_expired']);
@@ -217,7 +217,7 @@ forEachApi('files API', (api) => {
     });
 
     const victim = page1.items[0];
-    const row = await api().services.repos.files.get(u.id, victim.id);
+    const row = await api().services.repos.files.getOwned(u.id, victim.id);
     expect(await api().services.blobs.exists('uploads', row.s3Key)).toBe(true);
     const del = await api().app.inject({ method: 'DELETE', url: `/api/files/${victim.id}`, headers: u.headers });
     expect(del.statusCode).toBe(204);
@@ -254,7 +254,7 @@ forEachApi('files API', (api) => {
       await services.queue.send('file-processing', { fileId: bad.id, userId: ada.id });
       await eventually(
         async () => {
-          const files = await Promise.all([row, bad].map((r) => services.repos.files.get(ada.id, r.id)));
+          const files = await Promise.all([row, bad].map((r) => services.repos.files.getOwned(ada.id, r.id)));
           for (const f of files) expect(['ready', 'failed']).toContain(f.status);
         },
         { timeoutMs: 30_000, intervalMs: 200, what: 'both uploads to be processed' },
@@ -262,10 +262,10 @@ forEachApi('files API', (api) => {
     } finally {
       await stop();
     }
-    const ready = await services.repos.files.get(ada.id, row.id);
+    const ready = await services.repos.files.getOwned(ada.id, row.id);
     expect(ready.status).toBe('ready');
     expect(ready.metadata).toMatchObject({ pageCount: 2, sha256: createHash('sha256').update(bytes).digest('hex') });
-    const failed = await services.repos.files.get(ada.id, bad.id);
+    const failed = await services.repos.files.getOwned(ada.id, bad.id);
     expect(failed.status).toBe('failed');
     expect(failed.metadata).toMatchObject({ error: { code: 'pdf_encrypted' } });
 
@@ -388,7 +388,7 @@ describe('files and templates on S3 (s3rver over HTTP)', () => {
     const bytes = await makePdf({ pages: 2 });
     const file = await uploadOk(app, user.headers, bytes, 's3.pdf');
     expect(file).toMatchObject({ status: 'ready', metadata: { pageCount: 2 } });
-    const row = await api.services.repos.files.get(user.id, file.id);
+    const row = await api.services.repos.files.getOwned(user.id, file.id);
     expect(row.s3Bucket).toBe(buckets.uploads);
 
     const dl = (await app.inject({ method: 'GET', url: `/api/files/${file.id}/download`, headers: user.headers })).json();

@@ -74,7 +74,7 @@ forEachApi('sync generation and preflight', (api) => {
     );
     expect(tampered.statusCode).toBe(403);
     expect(tampered.json().code).toMatch(/signature_invalid|signed_url_invalid/);
-    const row = await api().services.repos.generatedPdfs.getById(body.id);
+    const row = await api().services.repos.generatedPdfs.getInternal(body.id);
     const short = await api().services.blobs.signedDownloadUrl('generated', row.storageKey!, { expiresInSeconds: 60 });
     expect((await fetchSigned(api().app, short.url)).statusCode).toBe(200);
     // Only Date is faked, so the request's I/O still runs; the clock moves past the URL's expiry.
@@ -226,7 +226,7 @@ forEachApi('sync generation and preflight', (api) => {
     expect(dl.statusCode).toBe(200);
     const fetched = await fetchSigned(api().app, dl.json().url);
     expect(fetched.statusCode).toBe(200);
-    const row = await api().services.repos.generatedPdfs.getById(first.id);
+    const row = await api().services.repos.generatedPdfs.getInternal(first.id);
     const del = await api().app.inject({ method: 'DELETE', url: `/api/generated-pdfs/${first.id}`, headers: a.headers });
     expect(del.statusCode).toBe(204);
     expect(await api().services.blobs.exists('generated', row.storageKey!)).toBe(false);

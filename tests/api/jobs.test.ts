@@ -174,7 +174,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
   }, 90_000);
 
   it('a redelivered record message makes no second document and moves no counter', async () => {
-    const before = await api().services.repos.generationJobs.getById(jobId);
+    const before = await api().services.repos.generationJobs.getInternal(jobId);
     const rowsBefore = (await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total;
     for (const index of [0, 7]) {
       await handlePdfGeneration(api().services, {
@@ -183,7 +183,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
         body: { templateId, userId: a.id, payload: record(index), jobId, recordIndex: index, version: 1 },
       });
     }
-    const after = await api().services.repos.generationJobs.getById(jobId);
+    const after = await api().services.repos.generationJobs.getInternal(jobId);
     expect([after.done, after.failed]).toEqual([before.done, before.failed]);
     expect((await api().services.repos.generatedPdfs.listByUser(a.id, { jobId, limit: 1 })).total).toBe(rowsBefore);
   });
@@ -270,7 +270,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     });
     const hooksBefore = hooks.length;
     await finalizeJob({ ...services, blobs }, id);
-    const job = await services.repos.generationJobs.getById(id);
+    const job = await services.repos.generationJobs.getInternal(id);
     expect(job.status).toBe('cancelled');
     expect(job.resultKey).toBeNull();
     expect(await services.blobs.exists('generated', jobResultKey(job))).toBe(false);
@@ -327,7 +327,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     await expect(deliver(0, 1, broken)).rejects.toThrow('storage unavailable');
     // Between attempts the record is not settled: the job must not count it either way yet.
     await deliver(1, 1);
-    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'running', done: 1, failed: 0 });
+    expect(await services.repos.generationJobs.getInternal(job.id)).toMatchObject({ status: 'running', done: 1, failed: 0 });
     await expect(deliver(0, 2, broken)).rejects.toThrow('storage unavailable');
     await deliver(0, 3, broken); // the last attempt records the failure instead of throwing
     const workers = await startWorkers(services, { schedule: false });
@@ -370,7 +370,7 @@ forEachApi('async jobs through the real pg-boss consumers', (api) => {
     for (const i of [2, 3]) expect((await services.repos.generatedPdfs.findByRecordKey(`${job.id}:${i}`))?.status).toBe('failed');
     // A lost message turns up after all: no document, no counter moves.
     await deliver(3, 1);
-    expect(await services.repos.generationJobs.getById(job.id)).toMatchObject({ status: 'completed', done: 2, failed: 2 });
+    expect(await services.repos.generationJobs.getInternal(job.id)).toMatchObject({ status: 'completed', done: 2, failed: 2 });
     expect(mine(await settleStalledJobs(services, { stalledAfterMinutes: 60, now: later }))).toEqual([]);
   }, 120_000);
 

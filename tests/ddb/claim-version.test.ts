@@ -24,13 +24,13 @@ it('claimNextVersion: one of two concurrent claims of the same number wins; rele
   const results = await Promise.allSettled([claim('u1'), claim('u1')]);
   expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
-  const claimed = await repos.templates.get(t.templateId);
+  const claimed = await repos.templates.getInternal(t.templateId);
   expect(claimed.status).toBe('active');
   expect(claimed.metadata).toMatchObject({ publishedVersion: 1, versions: [entry(1)] });
 
   await repos.templates.releaseVersion(t.templateId, { claimed: 1, previous: undefined, versions: [], status: 'draft' });
-  const released = await repos.templates.get(t.templateId);
+  const released = await repos.templates.getInternal(t.templateId);
   expect(released.status).toBe('draft');
   expect(released.metadata).toEqual({ versions: [] }); // null clears: no publishedVersion left
-  await expect(repos.templates.getForUser('someone-else', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+  await expect(repos.templates.getOwned('someone-else', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
 });

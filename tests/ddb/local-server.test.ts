@@ -56,7 +56,7 @@ describe('local server', () => {
       const again = await ensureTables(clients.client, stage);
       expect(again.every((x) => !x.created && x.status === 'ACTIVE')).toBe(true);
       repos = createDdbRepositories({ docClient: clients.docClient, stage });
-      expect(await repos.templates.get(t.templateId)).toEqual(t);
+      expect(await repos.templates.getInternal(t.templateId)).toEqual(t);
       expect(await repos.fields.listByTemplate(t.templateId)).toEqual([f]);
       expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ total: 1 });
     } finally {
@@ -168,7 +168,7 @@ describe('process-wide repositories (templatesRepository, fieldsRepository)', ()
       await ensureTables(getDynamoClients().client, stage);
       const t = await templatesRepository.create(template('singleton'));
       expect(templatesRepository.tableName).toBe(`pdf-studio-templates-${stage}`);
-      expect((await templatesRepository.get(t.templateId)).name).toBe('Persisted');
+      expect((await templatesRepository.getInternal(t.templateId)).name).toBe('Persisted');
       expect(await fieldsRepository.listByTemplate(t.templateId)).toEqual([]);
 
       // The embedded runtime learns its port late: replacing the clients rebinds the singletons.
@@ -201,7 +201,7 @@ describe('embedded runtime helper', () => {
     embedded = await startEmbeddedDynamo();
     try {
       expect(embedded.tables.map((x) => x.created)).toEqual([false, false]);
-      expect((await templatesRepository.get(t.templateId)).userId).toBe('embedded');
+      expect((await templatesRepository.getInternal(t.templateId)).userId).toBe('embedded');
       const health = await checkDynamoHealth();
       expect(health).toMatchObject({ ok: true, endpoint: embedded.endpoint });
       console.log(`embedded DynamoDB start (existing store): ${embedded.startMs} ms; health ${health.latencyMs} ms`);

@@ -43,7 +43,7 @@ describe('templatesRepository', () => {
     expect(t.templateId).toMatch(/^[0-9a-f-]{36}$/);
     expect(t.createdAt).toBe(t.updatedAt);
     expect(t).toMatchObject({ status: 'draft', scale: 1, metadata: { tags: ['invoice', 'billing'] } });
-    expect(await repos.templates.get(t.templateId)).toEqual(t);
+    expect(await repos.templates.getInternal(t.templateId)).toEqual(t);
   });
 
   it('create: oversized dimensions and other bad input → ValidationError listing every problem', async () => {
@@ -59,11 +59,11 @@ describe('templatesRepository', () => {
   it('get/getForUser: unknown and other-user templates are the same NotFoundError', async () => {
     const { repos } = await ddb.newStage();
     const t = await repos.templates.create(invoice('owner'));
-    await expect(repos.templates.get('nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.getInternal('nope')).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.templates.find('nope')).toBeUndefined();
-    expect((await repos.templates.getForUser('owner', t.templateId)).templateId).toBe(t.templateId);
-    const foreign = await repos.templates.getForUser('intruder', t.templateId).catch((e) => e);
-    const unknown = await repos.templates.getForUser('intruder', 'nope').catch((e) => e);
+    expect((await repos.templates.getOwned('owner', t.templateId)).templateId).toBe(t.templateId);
+    const foreign = await repos.templates.getOwned('intruder', t.templateId).catch((e) => e);
+    const unknown = await repos.templates.getOwned('intruder', 'nope').catch((e) => e);
     expect(foreign).toBeInstanceOf(NotFoundError);
     expect(unknown).toBeInstanceOf(NotFoundError);
     expect(foreign.status).toBe(404);
@@ -111,11 +111,12 @@ describe('templatesRepository', () => {
   it('update: partial with reserved words, owner condition, null clears, unknown keys refused', async () => {
     const { repos } = await ddb.newStage();
     const t = await repos.templates.create(invoice('u1', { description: 'old' }));
-    const updated = await repos.templates.update(
-      t.templateId,
-      { name: 'Renamed', status: 'active', description: null, metadata: { v: 2 } },
-      { userId: 'u1' },
-    );
+    const updated = await repos.templates.updateOwned('u1', t.templateId, {
+      name: 'Renamed',
+      status: 'active',
+      description: null,
+      metadata: { v: 2 },
+    });
     expect(updated).toMatchObject({
       name: 'Renamed',
       status: 'active',
@@ -126,14 +127,16 @@ describe('templatesRepository', () => {
     });
     expect('description' in updated).toBe(false);
     expect(updated.updatedAt > t.updatedAt).toBe(true);
-    expect(await repos.templates.get(t.templateId)).toEqual(updated);
+    expect(await repos.templates.getInternal(t.templateId)).toEqual(updated);
 
-    await expect(repos.templates.update(t.templateId, { name: 'Hijack' }, { userId: 'u2' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(repos.templates.update('missing', { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(repos.templates.update(t.templateId, { userId: 'u2' } as never)).rejects.toBeInstanceOf(ValidationError);
-    await expect(repos.templates.update(t.templateId, { dimensions: { width: 1e6, height: 10 } })).rejects.toBeInstanceOf(ValidationError);
-    await expect(repos.templates.update(t.templateId, {})).rejects.toBeInstanceOf(ValidationError);
-    expect((await repos.templates.get(t.templateId)).name).toBe('Renamed');
+    await expect(repos.templates.updateOwned('u2', t.templateId, { name: 'Hijack' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.updateInternal('missing', { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.updateInternal(t.templateId, { userId: 'u2' } as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(repos.templates.updateInternal(t.templateId, { dimensions: { width: 1e6, height: 10 } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(repos.templates.updateInternal(t.templateId, {})).rejects.toBeInstanceOf(ValidationError);
+    expect((await repos.templates.getInternal(t.templateId)).name).toBe('Renamed');
   });
 
   it('archive, delete (with its fields), stats {active, total}', async () => {
@@ -146,21 +149,21 @@ describe('templatesRepository', () => {
     await repos.fields.create(field(kept.templateId));
     expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 2, total: 3 });
 
-    expect((await repos.templates.archive(kept.templateId, { userId: 'u1' })).status).toBe('archived');
+    expect((await repos.templates.archiveOwned('u1', kept.templateId)).status).toBe('archived');
     expect(await repos.templates.getUserTemplateStats('u1')).toEqual({
       active: 1,
       total: 3,
       byStatus: { draft: 1, active: 1, archived: 1 },
     });
 
-    await expect(repos.templates.delete(doomed.templateId, { userId: 'u2' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.deleteOwned('u2', doomed.templateId)).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.fields.listByTemplate(doomed.templateId)).toHaveLength(30);
-    const { deletedFields } = await repos.templates.delete(doomed.templateId, { userId: 'u1' });
+    const { deletedFields } = await repos.templates.deleteOwned('u1', doomed.templateId);
     expect(deletedFields).toBe(30);
     expect(await repos.fields.listByTemplate(doomed.templateId)).toEqual([]);
     expect(await repos.fields.listByTemplate(kept.templateId)).toHaveLength(1);
-    await expect(repos.templates.get(doomed.templateId)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(repos.templates.delete(doomed.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.getInternal(doomed.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.deleteInternal(doomed.templateId)).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 0, total: 2 });
     expect(await repos.templates.getUserTemplateStats('nobody')).toMatchObject({ active: 0, total: 0 });
   });
@@ -199,8 +202,8 @@ describe('templatesRepository', () => {
     const { repos } = await ddb.newStage();
     const ttl = ttlFromNow(3600);
     const t = await repos.templates.create(invoice('u1', { ttl }));
-    expect((await repos.templates.get(t.templateId)).ttl).toBe(ttl);
-    expect('ttl' in (await repos.templates.update(t.templateId, { ttl: null }))).toBe(false);
+    expect((await repos.templates.getInternal(t.templateId)).ttl).toBe(ttl);
+    expect('ttl' in (await repos.templates.updateInternal(t.templateId, { ttl: null }))).toBe(false);
     await expect(
       repos.templates.putItem(t, { condition: (ctx) => `attribute_not_exists(${ctx.name('templateId')})` }),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -212,16 +215,16 @@ describe('templatesRepository', () => {
     const expired = await repos.templates.create(invoice('u1', { status: 'active', ttl: ttlFromNow(-5) }));
     await repos.fields.create({ ...field(live.templateId), ttl: ttlFromNow(-5) });
     await repos.fields.create(field(live.templateId));
-    await expect(repos.templates.get(expired.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.getInternal(expired.templateId)).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.templates.getItem({ templateId: expired.templateId }, { includeExpired: true })).toEqual(expired);
     expect((await repos.templates.listByUser('u1')).items.map((t) => t.templateId)).toEqual([live.templateId]);
     expect((await repos.templates.listByStatus('active')).items.map((t) => t.templateId)).toEqual([live.templateId]);
     expect(await repos.templates.batchGetItems([{ templateId: expired.templateId }, { templateId: live.templateId }])).toEqual([live]);
     expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 1, total: 1 });
     expect(await repos.fields.listByTemplate(live.templateId)).toHaveLength(1);
-    await expect(repos.templates.update(expired.templateId, { name: 'revived?' })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await repos.templates.update(live.templateId, { name: 'still here' })).name).toBe('still here');
+    await expect(repos.templates.updateInternal(expired.templateId, { name: 'revived?' })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await repos.templates.updateInternal(live.templateId, { name: 'still here' })).name).toBe('still here');
     // Deleting a template removes its expired fields too.
-    expect((await repos.templates.delete(live.templateId)).deletedFields).toBe(2);
+    expect((await repos.templates.deleteInternal(live.templateId)).deletedFields).toBe(2);
   });
 });

@@ -29,7 +29,7 @@ forEachPostgres('files repository', (db) => {
     // Beyond 2^53: must survive the round trip exactly.
     const huge = 2n ** 60n + 7n;
     const g = await db().repos.files.create(uploadedFile(alice, 2, huge));
-    expect((await db().repos.files.get(alice, g.id)).fileSize).toBe(huge);
+    expect((await db().repos.files.getOwned(alice, g.id)).fileSize).toBe(huge);
     expect(toJson(g).fileSize).toBe(huge.toString());
     expect(toJson(f).fileSize).toBe(1024000);
   });
@@ -45,7 +45,7 @@ forEachPostgres('files repository', (db) => {
     expect((await db().repos.files.getUserFileStats(alice)).totalFiles).toBe(3);
     await db().repos.files.softDelete(alice, extra.id);
     expect((await db().repos.files.getUserFileStats(alice)).totalFiles).toBe(2);
-    await expect(db().repos.files.get(alice, extra.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(db().repos.files.getOwned(alice, extra.id)).rejects.toBeInstanceOf(NotFoundError);
     await db().repos.files.delete(alice, extra.id);
     await expect(db().repos.files.delete(alice, extra.id)).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -53,26 +53,26 @@ forEachPostgres('files repository', (db) => {
   it("another user's file is NotFound, exactly like an unknown id", async () => {
     const [file] = (await db().repos.files.listByUser(alice)).items;
     for (const call of [
-      () => db().repos.files.get(bob, file.id),
+      () => db().repos.files.getOwned(bob, file.id),
       () => db().repos.files.updateStatus(bob, file.id, 'ready'),
       () => db().repos.files.updateMetadata(bob, file.id, { x: 1 }),
       () => db().repos.files.softDelete(bob, file.id),
       () => db().repos.files.delete(bob, file.id),
-      () => db().repos.files.get(alice, '00000000-0000-4000-8000-000000000000'),
-      () => db().repos.files.get(alice, 'nope'),
+      () => db().repos.files.getOwned(alice, '00000000-0000-4000-8000-000000000000'),
+      () => db().repos.files.getOwned(alice, 'nope'),
     ]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NotFoundError);
       expect((err as NotFoundError).status).toBe(404);
     }
-    expect((await db().repos.files.get(alice, file.id)).status).toBe('uploaded');
+    expect((await db().repos.files.getOwned(alice, file.id)).status).toBe('uploaded');
   });
 
   it('updates status and merges metadata atomically', async () => {
     const f = await db().repos.files.create(uploadedFile(alice, 4, 100));
     expect((await db().repos.files.updateStatus(alice, f.id, 'ready')).status).toBe('ready');
     await Promise.all([db().repos.files.updateMetadata(alice, f.id, { a: 1 }), db().repos.files.updateMetadata(alice, f.id, { b: 2 })]);
-    const after = await db().repos.files.get(alice, f.id);
+    const after = await db().repos.files.getOwned(alice, f.id);
     expect(after.metadata).toMatchObject({ pageCount: 5, a: 1, b: 2 });
     await expect(db().repos.files.updateStatus(alice, f.id, 'bogus' as never)).rejects.toBeInstanceOf(ValidationError);
   });

@@ -25,7 +25,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     expect(new Set([first.job.id, bobs.job.id, a.id, b.id]).size).toBe(4);
     jobId = first.job.id;
     expect((await db().repos.generationJobs.listByUser(alice)).total).toBe(3);
-    await expect(db().repos.generationJobs.get(bob, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(db().repos.generationJobs.getOwned(bob, jobId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('counts done/failed atomically under concurrency and completes', async () => {
@@ -35,7 +35,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
       ...Array.from({ length: 10 }, () => jobs.incrementDone(jobId)),
       ...Array.from({ length: 5 }, (_, i) => jobs.incrementFailed(jobId, { index: i, message: `row ${i} bad` })),
     ]);
-    const job = await jobs.get(alice, jobId);
+    const job = await jobs.getOwned(alice, jobId);
     expect(job.done).toBe(10);
     expect(job.failed).toBe(5);
     expect((job.errors as unknown[]).length).toBe(5);
@@ -66,7 +66,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     const skip = await pdfs.markCompleted(pdf.id, { storageKey: 'k', bucket: 'b', fileSize: 1n, pageCount: 1 }).catch((e: unknown) => e);
     expect(skip).toBeInstanceOf(ConflictError);
     expect(skip).toMatchObject({ code: 'invalid_transition' });
-    expect((await pdfs.get(alice, pdf.id)).status).toBe('pending');
+    expect((await pdfs.getOwned(alice, pdf.id)).status).toBe('pending');
 
     expect((await pdfs.markProcessing(pdf.id)).status).toBe('processing');
     const done = await pdfs.markCompleted(pdf.id, { storageKey: 'generated/a.pdf', bucket: 'gen', fileSize: 2n ** 40n, pageCount: 3 });
@@ -89,7 +89,11 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     expect((await pdfs.markProcessing(other.id)).status).toBe('processing'); // retry
 
     await expect(pdfs.markProcessing('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(pdfs.get(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(pdfs.getOwned(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(pdfs.deleteOwned(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await pdfs.getOwned(alice, pdf.id)).id).toBe(pdf.id);
+    await pdfs.deleteOwned(alice, pdf.id);
+    await expect(pdfs.getInternal(pdf.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("a job's failed row is final: counted once in job.failed, never reopened (a standalone one is retried)", async () => {
@@ -108,7 +112,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     await expect(pdfs.markCompleted(pdf.id, { storageKey: 'k', bucket: 'b', fileSize: 1, pageCount: 1 })).rejects.toBeInstanceOf(
       ConflictError,
     );
-    expect(await db().repos.generationJobs.getById(job.id)).toMatchObject({ done: 0, failed: 1 });
+    expect(await db().repos.generationJobs.getInternal(job.id)).toMatchObject({ done: 0, failed: 1 });
   });
 
   it('two workers racing to complete: exactly one wins', async () => {
@@ -133,9 +137,9 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     const old = await pdfs.findExpired({ now, olderThanDays: 30, limit: 1000 });
     expect(old.map((p) => p.id)).toContain(fresh.id);
     expect((await pdfs.findExpired({ olderThanDays: 30 })).map((p) => p.id)).not.toContain(fresh.id);
-    await pdfs.delete(expired.id);
-    await expect(pdfs.getById(expired.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(pdfs.delete(expired.id)).rejects.toBeInstanceOf(NotFoundError);
+    await pdfs.deleteInternal(expired.id);
+    await expect(pdfs.getInternal(expired.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(pdfs.deleteInternal(expired.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await pdfs.deleteMany([fresh.id, 'junk'])).toBe(1);
   });
 

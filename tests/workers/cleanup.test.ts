@@ -19,7 +19,7 @@ forEachApi('cleanup and integrity', (api) => {
       payload: { data },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const row = await api().services.repos.generatedPdfs.getById(res.json().id);
+    const row = await api().services.repos.generatedPdfs.getInternal(res.json().id);
     return { id: row.id, key: row.storageKey! };
   }
 
@@ -43,9 +43,9 @@ forEachApi('cleanup and integrity', (api) => {
     // Make one expired, as if its retention had passed.
     await api().db.prisma.generatedPdf.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     await cleanupHandler(services)({ id: 'm1', attempt: 1, body: { action: 'cleanup_expired_pdfs', olderThanDays: 30 } });
-    await expect(services.repos.generatedPdfs.getById(old.id)).rejects.toThrow(/not found/);
+    await expect(services.repos.generatedPdfs.getInternal(old.id)).rejects.toThrow(/not found/);
     expect(await services.blobs.exists('generated', old.key)).toBe(false);
-    expect((await services.repos.generatedPdfs.getById(keep.id)).status).toBe('completed');
+    expect((await services.repos.generatedPdfs.getInternal(keep.id)).status).toBe('completed');
     expect(await services.blobs.exists('generated', keep.key)).toBe(true);
   });
 
@@ -69,7 +69,7 @@ forEachApi('cleanup and integrity', (api) => {
       contentType: 'application/pdf',
     });
     const { templateId: doomed } = await createTemplate(api().app, a.headers);
-    const template = await services.repos.templates.get(doomed);
+    const template = await services.repos.templates.getInternal(doomed);
     const baseKey = (template.metadata as { baseKey?: string }).baseKey ?? `templates/${doomed}/base.pdf`;
     await services.blobs.delete('files', baseKey);
     const report = await runIntegrityCheck(services, { now: old });

@@ -203,7 +203,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         response: { 200: fileEnvelope, ...problems('not_found') },
       },
     },
-    async (request) => ({ file: toDto(await repos.files.get(currentUser(request).userId, request.params.id)) }),
+    async (request) => ({ file: toDto(await repos.files.getOwned(currentUser(request).userId, request.params.id)) }),
   );
 
   app.get(
@@ -220,7 +220,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request, reply) => {
-      const file = await repos.files.get(currentUser(request).userId, request.params.id);
+      const file = await repos.files.getOwned(currentUser(request).userId, request.params.id);
       const object = await blobs.get('uploads', file.s3Key);
       return reply
         .type('application/pdf')
@@ -244,7 +244,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      const file = await repos.files.get(currentUser(request).userId, request.params.id);
+      const file = await repos.files.getOwned(currentUser(request).userId, request.params.id);
       const signed = await blobs.signedDownloadUrl('uploads', file.s3Key, {
         expiresInSeconds: SIGNED_URL_TTL_SECONDS,
         filename: file.originalFilename,
@@ -267,7 +267,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request, reply) => {
       const { userId } = currentUser(request);
-      const file = await repos.files.get(userId, request.params.id);
+      const file = await repos.files.getOwned(userId, request.params.id);
       await removeFile(services, file);
       request.audit = { action: 'files.delete', resourceType: 'file', resourceId: file.id, details: { filename: file.originalFilename } };
       return reply.code(204).send(null);

@@ -78,7 +78,7 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         response: { 200: generatedPdfSchema, ...problems('not_found') },
       },
     },
-    async (request) => toPdfDto(await repos.generatedPdfs.get(currentUser(request).userId, request.params.id)),
+    async (request) => toPdfDto(await repos.generatedPdfs.getOwned(currentUser(request).userId, request.params.id)),
   );
 
   app.get(
@@ -97,7 +97,7 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       },
     },
     async (request) => {
-      const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
+      const pdf = await repos.generatedPdfs.getOwned(currentUser(request).userId, request.params.id);
       if (pdf.status !== 'completed' || !pdf.storageKey) throw new ConflictError('pdf_not_ready', `The document is ${pdf.status}`);
       const signed = await blobs.signedDownloadUrl('generated', pdf.storageKey, {
         expiresInSeconds: DOWNLOAD_TTL_SECONDS,
@@ -120,9 +120,9 @@ export const generatedPdfRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       },
     },
     async (request, reply) => {
-      const pdf = await repos.generatedPdfs.get(currentUser(request).userId, request.params.id);
+      const pdf = await repos.generatedPdfs.getOwned(currentUser(request).userId, request.params.id);
       if (pdf.storageKey) await blobs.delete('generated', pdf.storageKey);
-      await repos.generatedPdfs.delete(pdf.id);
+      await repos.generatedPdfs.deleteOwned(pdf.userId, pdf.id);
       request.audit = { action: 'generated_pdfs.delete', resourceType: 'generated_pdf', resourceId: pdf.id };
       return reply.code(204).send(null);
     },

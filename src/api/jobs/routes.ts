@@ -155,7 +155,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         response: { 200: z.object({ job: jobSchema }).describe('The job'), ...problems('not_found') },
       },
     },
-    async (request) => ({ job: await toDto(await repos.generationJobs.get(currentUser(request).userId, request.params.id), true) }),
+    async (request) => ({ job: await toDto(await repos.generationJobs.getOwned(currentUser(request).userId, request.params.id), true) }),
   );
 
   // Records already generated stay (and stay downloadable); queued records are skipped by the

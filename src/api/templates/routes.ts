@@ -105,7 +105,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request) => {
-      const template = await repos.templates.getForUser(currentUser(request).userId, request.params.id);
+      const template = await repos.templates.getOwned(currentUser(request).userId, request.params.id);
       return { template: toTemplateDto(template), fields: await repos.fields.listByTemplate(template.templateId) };
     },
   );
@@ -125,7 +125,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request) => {
       const { userId } = currentUser(request);
-      const template = await repos.templates.update(request.params.id, request.body, { userId });
+      const template = await repos.templates.updateOwned(userId, request.params.id, request.body);
       request.audit = {
         action: 'templates.update',
         resourceType: 'template',
@@ -174,7 +174,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request) => {
-      const template = await repos.templates.archive(request.params.id, { userId: currentUser(request).userId });
+      const template = await repos.templates.archiveOwned(currentUser(request).userId, request.params.id);
       request.audit = { action: 'templates.archive', resourceType: 'template', resourceId: template.templateId };
       return { template: toTemplateDto(template) };
     },
@@ -213,7 +213,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request, reply) => {
-      const template = await repos.templates.getForUser(currentUser(request).userId, request.params.id);
+      const template = await repos.templates.getOwned(currentUser(request).userId, request.params.id);
       const object = await blobs.get('files', baseKey(template));
       return reply
         .type('application/pdf')

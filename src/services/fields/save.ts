@@ -18,7 +18,7 @@ type FieldDeps = Deps<'repos'>;
  * knows nothing of users, so this is where another user's template reads as not found.
  */
 export function ownedTemplate(services: FieldDeps, userId: string, templateId: string): Promise<Template> {
-  return services.repos.templates.getForUser(userId, templateId);
+  return services.repos.templates.getOwned(userId, templateId);
 }
 
 /** The template's fields in paint order (page, then layer). */

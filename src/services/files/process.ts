@@ -27,7 +27,7 @@ export async function processFile(
 ): Promise<UploadedFile> {
   const { repos, blobs, config } = services;
   const { fileId, userId } = message;
-  const file = await repos.files.get(userId, fileId);
+  const file = await repos.files.getOwned(userId, fileId);
   if (file.status === 'ready' || file.status === 'failed') return file;
   if (file.status !== 'processing') await repos.files.updateStatus(userId, fileId, 'processing');
 

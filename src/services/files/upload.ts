@@ -135,7 +135,7 @@ export async function createUploadUrl(services: Services, userId: string, input:
  */
 export async function confirmUpload(services: Services, userId: string, fileId: string): Promise<UploadedFile> {
   const { blobs, config, repos } = services;
-  const row = await repos.files.get(userId, fileId);
+  const row = await repos.files.getOwned(userId, fileId);
   if (row.status === 'ready') return row;
   const info = await blobs.head('uploads', row.s3Key);
   if (!info) throw new ConflictError('upload_incomplete', 'Nothing has been uploaded to the upload URL yet');

@@ -130,7 +130,7 @@ export async function handlePdfGeneration(services: Services, message: QueueMess
     return;
   }
   const { repos } = services;
-  const job = await repos.generationJobs.getById(body.jobId);
+  const job = await repos.generationJobs.getInternal(body.jobId);
   if (job.status === 'cancelled' || job.status === 'completed' || job.status === 'failed') return;
   if (job.status === 'queued') await repos.generationJobs.markRunning(job.id).catch(() => undefined);
   const recordKey = `${job.id}:${body.recordIndex}`;
@@ -194,7 +194,7 @@ async function countRows(services: Services, job: GenerationJob): Promise<{ done
  * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
 async function maybeFinish(services: Services, jobId: string, recount: boolean): Promise<void> {
-  const job = await services.repos.generationJobs.getById(jobId);
+  const job = await services.repos.generationJobs.getInternal(jobId);
   let finished = job.done + job.failed >= job.total;
   if (!finished && recount) {
     const rows = await countRows(services, job);
@@ -215,7 +215,7 @@ async function maybeFinish(services: Services, jobId: string, recount: boolean):
  */
 export async function finalizeJob(services: Services, jobId: string): Promise<void> {
   const { repos } = services;
-  let job = await repos.generationJobs.getById(jobId);
+  let job = await repos.generationJobs.getInternal(jobId);
   if (job.status === 'cancelled') return;
   if (job.status === 'queued' || job.status === 'running') {
     const rows = await countRows(services, job);
@@ -227,7 +227,7 @@ export async function finalizeJob(services: Services, jobId: string): Promise<vo
       job = await repos.generationJobs.complete(job.id, { resultKey });
     } catch (err) {
       // Cancelled while the result was being built: the cancel stands; drop the unreferenced result.
-      if (!(err instanceof ConflictError) || (await repos.generationJobs.getById(jobId)).status !== 'cancelled') throw err;
+      if (!(err instanceof ConflictError) || (await repos.generationJobs.getInternal(jobId)).status !== 'cancelled') throw err;
       if (resultKey) await services.blobs.delete('generated', resultKey).catch(() => undefined);
       return;
     }

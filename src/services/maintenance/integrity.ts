@@ -85,7 +85,7 @@ export async function runIntegrityCheck(
           report.checked.generatedPdfs++;
           if (pdf.storageKey) generatedKeys.add(pdf.storageKey);
           if (pdf.status === 'completed' && (!pdf.storageKey || !(await blobs.exists('generated', pdf.storageKey)))) {
-            if (repair) await repos.generatedPdfs.delete(pdf.id);
+            if (repair) await repos.generatedPdfs.deleteInternal(pdf.id);
             add({ kind: 'generated_pdf_without_blob', id: pdf.id, detail: `generated/${pdf.storageKey ?? '(none)'}` }, repair);
           }
         }
@@ -109,7 +109,7 @@ export async function runIntegrityCheck(
             : null;
         if (!gone) continue;
         if (repair) {
-          await repos.templates.delete(t.templateId);
+          await repos.templates.deleteInternal(t.templateId);
           await blobs.delete('files', baseKey(t));
         }
         add(

@@ -36,7 +36,7 @@ export async function createTemplate(
   input: { fileId: string; name: string; description?: string; importFormFields?: boolean },
 ) {
   const { repos } = services;
-  const file = await repos.files.get(userId, input.fileId);
+  const file = await repos.files.getOwned(userId, input.fileId);
   if (file.status !== 'ready')
     throw new ConflictError('file_not_ready', `The file is ${file.status}; only processed (ready) files can become templates`);
   const meta = fileMetadata(file);
@@ -57,14 +57,12 @@ export async function createTemplate(
   try {
     await copyBlob(services, { bucket: 'uploads', key: file.s3Key }, { bucket: 'files', key });
   } catch (err) {
-    await repos.templates.delete(template.templateId, { userId }).catch(() => undefined);
+    await repos.templates.deleteOwned(userId, template.templateId).catch(() => undefined);
     throw err;
   }
-  const withBase = await repos.templates.update(
-    template.templateId,
-    { metadata: { ...templateMetadata(template), baseKey: key } },
-    { userId },
-  );
+  const withBase = await repos.templates.updateOwned(userId, template.templateId, {
+    metadata: { ...templateMetadata(template), baseKey: key },
+  });
   const suggested = input.importFormFields ? ((meta.formFields ?? []) as Parameters<typeof repos.fields.batchUpsert>[1]) : [];
   const fields = suggested.length ? await repos.fields.batchUpsert(template.templateId, suggested) : [];
   return { template: withBase, fields };
@@ -73,7 +71,7 @@ export async function createTemplate(
 /** Copy of a template: a new draft with its own base copy and new field ids; versions are not copied. */
 export async function duplicateTemplate(services: Services, userId: string, templateId: string, name?: string) {
   const { repos } = services;
-  const source = await repos.templates.getForUser(userId, templateId);
+  const source = await repos.templates.getOwned(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
   const { publishedVersion: _p, versions: _v, baseKey: _b, ...meta } = templateMetadata(source);
   const copy = await repos.templates.create({
@@ -92,14 +90,12 @@ export async function duplicateTemplate(services: Services, userId: string, temp
   try {
     await copyBlob(services, { bucket: 'files', key: baseKey(source) }, { bucket: 'files', key });
   } catch (err) {
-    await repos.templates.delete(copy.templateId, { userId }).catch(() => undefined);
+    await repos.templates.deleteOwned(userId, copy.templateId).catch(() => undefined);
     throw err;
   }
-  const template = await repos.templates.update(
-    copy.templateId,
-    { metadata: { ...meta, baseKey: key } satisfies TemplateMetadata },
-    { userId },
-  );
+  const template = await repos.templates.updateOwned(userId, copy.templateId, {
+    metadata: { ...meta, baseKey: key } satisfies TemplateMetadata,
+  });
   const copied = fields.length ? await repos.fields.batchUpsert(copy.templateId, fields.map(asInput)) : [];
   return { template, fields: copied };
 }
@@ -107,7 +103,7 @@ export async function duplicateTemplate(services: Services, userId: string, temp
 /** Deletes the template, its fields, and every blob under templates/<id>/ (base and version snapshots). */
 export async function deleteTemplate(services: Services, userId: string, templateId: string): Promise<void> {
   const { repos, blobs } = services;
-  await repos.templates.delete(templateId, { userId });
+  await repos.templates.deleteOwned(userId, templateId);
   for (;;) {
     const page = await blobs.list('files', { prefix: templatePrefix(templateId), limit: 1000 });
     if (page.items.length)

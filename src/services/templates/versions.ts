@@ -42,7 +42,7 @@ export async function publishTemplate(
   templateId: string,
 ): Promise<{ version: number; publishedAt: string; fieldCount: number }> {
   const { repos, blobs } = services;
-  const template = await repos.templates.getForUser(userId, templateId);
+  const template = await repos.templates.getOwned(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
   const meta = templateMetadata(template);
   const current = meta.publishedVersion;
@@ -76,7 +76,7 @@ export async function publishTemplate(
 }
 
 export async function listVersions(services: Services, userId: string, templateId: string) {
-  const template = await services.repos.templates.getForUser(userId, templateId);
+  const template = await services.repos.templates.getOwned(userId, templateId);
   return (templateMetadata(template).versions ?? []).map(({ version, publishedAt, fieldCount }) => ({
     version,
     publishedAt: new Date(publishedAt),
@@ -96,7 +96,7 @@ export async function loadTemplateVersion(
   version?: number | 'draft',
 ): Promise<LoadedTemplateVersion> {
   const { repos, blobs } = services;
-  const template = await repos.templates.getForUser(userId, templateId);
+  const template = await repos.templates.getOwned(userId, templateId);
   const meta = templateMetadata(template);
   const wanted = version ?? meta.publishedVersion ?? 'draft';
   if (wanted === 'draft') {

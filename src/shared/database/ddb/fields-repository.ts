@@ -65,6 +65,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Fields have no owner of their own: they belong to a template. Callers acting for a user load the
+ * template with `templates.getOwned` first and then pass its `templateId` here, so a field of
+ * another user's template is never reached by its id alone.
+ */
 export class FieldsRepository extends DynamoRepository<FieldEntity> {
   constructor(options: FieldsRepositoryOptions) {
     super({

@@ -10,7 +10,8 @@ import { TemplatesRepository } from './templates-repository.js';
  * DynamoDB exports. The singletons (`templatesRepository`, `fieldsRepository`) bind lazily
  * to the configured clients on first use, and rebind if the process-wide clients are replaced
  * (setDynamoClients, e.g. once the embedded server's port is known). Tests and tools construct
- * their own with createDdbRepositories.
+ * their own with createDdbRepositories. As with the Prisma singletons, the product itself never
+ * imports them: runtime/ builds its set with createDdbRepositories.
  */
 
 export interface DdbRepositories {

@@ -75,15 +75,18 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     return this.getItem({ templateId });
   }
 
-  /** The template, or NotFoundError. */
-  async get(templateId: string): Promise<TemplateEntity> {
+  /**
+   * The template, or NotFoundError, whoever owns it: for system work (workers, cleanup, integrity)
+   * only. Anything acting for a user calls getOwned.
+   */
+  async getInternal(templateId: string): Promise<TemplateEntity> {
     const item = await this.find(templateId);
     if (!item) throw new NotFoundError('Template', templateId);
     return item;
   }
 
   /** The template if `userId` owns it; someone else's template is "not found", like an unknown id. */
-  async getForUser(userId: string, templateId: string): Promise<TemplateEntity> {
+  async getOwned(userId: string, templateId: string): Promise<TemplateEntity> {
     const item = await this.find(templateId);
     if (!item || item.userId !== userId) throw new NotFoundError('Template', templateId);
     return item;
@@ -112,10 +115,20 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   }
 
   /**
-   * Partial update. Conditional on existence and, with `userId`, on ownership (both failures are
-   * NotFoundError). Nested values (dimensions, metadata) are replaced whole; `null` clears.
+   * Partial update of the owner's template, conditional on existence and ownership in the same
+   * write (both failures are NotFoundError). Nested values (dimensions, metadata) are replaced
+   * whole; `null` clears.
    */
-  async update(templateId: string, patch: TemplatePatch, options: { userId?: string } = {}): Promise<TemplateEntity> {
+  async updateOwned(userId: string, templateId: string, patch: TemplatePatch): Promise<TemplateEntity> {
+    return this.patch(templateId, patch, userId);
+  }
+
+  /** updateOwned for system work, whoever owns the template. */
+  async updateInternal(templateId: string, patch: TemplatePatch): Promise<TemplateEntity> {
+    return this.patch(templateId, patch, undefined);
+  }
+
+  private async patch(templateId: string, patch: TemplatePatch, owner: string | undefined): Promise<TemplateEntity> {
     const parsed = parseOrThrow(templatePatchSchema, patch, 'invalid template update');
     // zod fills defaults (status, scale, metadata) even in a partial schema: keep only what was sent.
     const sent = new Set(Object.keys(patch ?? {}));
@@ -123,7 +136,7 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     if (Object.keys(changes).length === 0)
       throw new ValidationError('nothing to update', [{ path: '', code: 'empty_update', message: 'the update changes nothing' }]);
     changes.updatedAt = this.now();
-    return this.updateItem({ templateId }, changes, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
+    return this.updateItem({ templateId }, changes, { condition: owner ? cond.eq('userId', owner) : undefined });
   }
 
   /**
@@ -167,8 +180,8 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     );
   }
 
-  async archive(templateId: string, options: { userId?: string } = {}): Promise<TemplateEntity> {
-    return this.update(templateId, { status: 'archived' }, options);
+  async archiveOwned(userId: string, templateId: string): Promise<TemplateEntity> {
+    return this.updateOwned(userId, templateId, { status: 'archived' });
   }
 
   /**
@@ -177,11 +190,20 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
    * leaves a template with fewer fields, and the same call can simply be repeated; it never leaves
    * fields pointing at a deleted template, except for a field created concurrently with the delete.
    */
-  async delete(templateId: string, options: { userId?: string } = {}): Promise<{ template: TemplateEntity; deletedFields: number }> {
-    if (options.userId) await this.getForUser(options.userId, templateId);
-    else await this.get(templateId);
+  async deleteOwned(userId: string, templateId: string): Promise<{ template: TemplateEntity; deletedFields: number }> {
+    return this.remove(templateId, userId);
+  }
+
+  /** deleteOwned for system work (retention, account deletion), whoever owns the template. */
+  async deleteInternal(templateId: string): Promise<{ template: TemplateEntity; deletedFields: number }> {
+    return this.remove(templateId, undefined);
+  }
+
+  private async remove(templateId: string, owner: string | undefined): Promise<{ template: TemplateEntity; deletedFields: number }> {
+    if (owner) await this.getOwned(owner, templateId);
+    else await this.getInternal(templateId);
     const deletedFields = this.fields ? await this.fields.deleteByTemplate(templateId) : 0;
-    const template = await this.deleteItem({ templateId }, { condition: options.userId ? cond.eq('userId', options.userId) : undefined });
+    const template = await this.deleteItem({ templateId }, { condition: owner ? cond.eq('userId', owner) : undefined });
     if (!template) throw new NotFoundError('Template', templateId);
     return { template, deletedFields };
   }

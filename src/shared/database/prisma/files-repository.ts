@@ -59,7 +59,8 @@ export class FilesRepository extends PrismaRepository {
     );
   }
 
-  async get(userId: string, id: string): Promise<UploadedFile> {
+  /** The owner's live file; another user's id (or a soft-deleted file) answers NotFound. */
+  async getOwned(userId: string, id: string): Promise<UploadedFile> {
     assertId('File', id);
     assertId('File', userId);
     const file = await this.db.uploadedFile.findFirst({ where: { id, userId, ...live } });
@@ -101,7 +102,7 @@ export class FilesRepository extends PrismaRepository {
       UPDATE "uploaded_files" SET "metadata" = "metadata" || ${JSON.stringify(value)}::jsonb, "updated_at" = now()
       WHERE "id" = ${id}::uuid AND "user_id" = ${userId}::uuid AND "deleted_at" IS NULL`;
     if (count === 0) throw new NotFoundError('File', id);
-    return this.get(userId, id);
+    return this.getOwned(userId, id);
   }
 
   /** Hides the file (it stays in the table for audit/cleanup). */

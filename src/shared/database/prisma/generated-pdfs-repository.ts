@@ -77,7 +77,7 @@ export class GeneratedPdfsRepository extends PrismaRepository {
   }
 
   /** The owner's view; another user's id answers NotFound. */
-  async get(userId: string, id: string): Promise<GeneratedPdf> {
+  async getOwned(userId: string, id: string): Promise<GeneratedPdf> {
     assertId('GeneratedPdf', id);
     assertId('GeneratedPdf', userId);
     const pdf = await this.db.generatedPdf.findFirst({ where: { id, userId } });
@@ -85,8 +85,8 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     return pdf;
   }
 
-  /** Internal (workers, cleanup): by id only. */
-  async getById(id: string): Promise<GeneratedPdf> {
+  /** For system work (workers, cleanup) only: by id, whoever owns it. */
+  async getInternal(id: string): Promise<GeneratedPdf> {
     assertId('GeneratedPdf', id);
     const pdf = await this.db.generatedPdf.findUnique({ where: { id } });
     if (!pdf) throw new NotFoundError('GeneratedPdf', id);
@@ -239,7 +239,15 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     return this.db.generatedPdf.findMany({ where: { OR: or }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
   }
 
-  async delete(id: string): Promise<void> {
+  /** Deletes the owner's row; another user's id answers NotFound. */
+  async deleteOwned(userId: string, id: string): Promise<void> {
+    assertId('GeneratedPdf', id);
+    assertId('GeneratedPdf', userId);
+    await mapWriteErrors('GeneratedPdf', id, () => this.db.generatedPdf.delete({ where: { id, userId }, select: { id: true } }));
+  }
+
+  /** For system work (integrity repair) only: deletes the row whoever owns it. */
+  async deleteInternal(id: string): Promise<void> {
     assertId('GeneratedPdf', id);
     await mapWriteErrors('GeneratedPdf', id, () => this.db.generatedPdf.delete({ where: { id }, select: { id: true } }));
   }

@@ -69,7 +69,7 @@ export class GenerationJobsRepository extends PrismaRepository {
   }
 
   /** The owner's view; another user's id answers NotFound. */
-  async get(userId: string, id: string): Promise<GenerationJob> {
+  async getOwned(userId: string, id: string): Promise<GenerationJob> {
     assertId('GenerationJob', id);
     assertId('GenerationJob', userId);
     const job = await this.db.generationJob.findFirst({ where: { id, userId } });
@@ -77,7 +77,8 @@ export class GenerationJobsRepository extends PrismaRepository {
     return job;
   }
 
-  async getById(id: string): Promise<GenerationJob> {
+  /** For system work (workers, stalled-job recovery) only: by id, whoever owns it. */
+  async getInternal(id: string): Promise<GenerationJob> {
     assertId('GenerationJob', id);
     const job = await this.db.generationJob.findUnique({ where: { id } });
     if (!job) throw new NotFoundError('GenerationJob', id);
@@ -91,7 +92,7 @@ export class GenerationJobsRepository extends PrismaRepository {
       where: { id, status: 'queued' },
       data: { status: 'running', startedAt: new Date() },
     });
-    const job = await this.getById(id);
+    const job = await this.getInternal(id);
     if (count === 0 && job.status !== 'running')
       throw new ConflictError('invalid_transition', `GenerationJob ${id} is ${job.status}`, { from: job.status, to: 'running' });
     return job;
@@ -108,7 +109,7 @@ export class GenerationJobsRepository extends PrismaRepository {
     assertId('GenerationJob', id);
     const count = await addJobFailures(this.db, id, 1, error ? [error] : []);
     if (count === 0) throw new NotFoundError('GenerationJob', id);
-    return this.getById(id);
+    return this.getInternal(id);
   }
 
   /** Fails an unfinished job with the reason appended to its errors (a job that cannot be finalized). No-op once finished. */
@@ -118,7 +119,7 @@ export class GenerationJobsRepository extends PrismaRepository {
     await this.db.$executeRaw`
       UPDATE "generation_jobs" SET "status" = 'failed', "finished_at" = now(), "errors" = "errors" || ${entry}::jsonb, "updated_at" = now()
       WHERE "id" = ${id}::uuid AND "status" IN ('queued', 'running')`;
-    return this.getById(id);
+    return this.getInternal(id);
   }
 
   /**
@@ -127,13 +128,13 @@ export class GenerationJobsRepository extends PrismaRepository {
    * same final status.
    */
   async complete(id: string, opts: { resultKey?: string | null; status?: 'completed' | 'failed' } = {}): Promise<GenerationJob> {
-    const job = await this.getById(id);
+    const job = await this.getInternal(id);
     const status = opts.status ?? (job.done === 0 && job.failed > 0 ? 'failed' : 'completed');
     const { count } = await this.db.generationJob.updateMany({
       where: { id, status: { in: ['queued', 'running'] } },
       data: { status, finishedAt: new Date(), ...(opts.resultKey !== undefined ? { resultKey: opts.resultKey } : {}) },
     });
-    const after = await this.getById(id);
+    const after = await this.getInternal(id);
     if (count === 0 && after.status !== status) {
       throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`, { from: after.status, to: status });
     }
@@ -142,13 +143,13 @@ export class GenerationJobsRepository extends PrismaRepository {
 
   /** Owner cancels a job that has not finished. */
   async cancel(userId: string, id: string): Promise<GenerationJob> {
-    const job = await this.get(userId, id);
+    const job = await this.getOwned(userId, id);
     if (FINAL.includes(job.status)) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${job.status}`);
     const { count } = await this.db.generationJob.updateMany({
       where: { id, status: { notIn: FINAL } },
       data: { status: 'cancelled', finishedAt: new Date() },
     });
-    const after = await this.getById(id);
+    const after = await this.getInternal(id);
     // Finished between the read and the update: the job was not cancelled, so do not say it was.
     if (count === 0) throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`);
     return after;

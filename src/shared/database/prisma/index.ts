@@ -5,6 +5,9 @@
  *
  * The singletons resolve getPrisma() on each call: start the database first (startDatabase(), or
  * set DATABASE_URL). For an explicit client (tests, scripts): createRepositories(prisma).
+ *
+ * The singletons stay for that documented usage (scripts and a consumer's own code import them);
+ * the product itself never does: runtime/ builds one set with createRepositories and hands it in.
  */
 import type { PrismaClient } from '@/generated/prisma/client.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
