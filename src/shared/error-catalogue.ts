@@ -44,6 +44,7 @@ export const ERROR_CATALOGUE = {
   // Templates and fields.
   field_out_of_page: { status: 400, title: 'Fields must lie within an existing page' },
   fields_not_in_template: { status: 400, title: 'Fields do not belong to this template' },
+  field_definition_invalid: { status: 400, title: "A field's rules or settings cannot be applied" },
 
   // Uploads and the PDF engine (src/pdf's PdfError codes).
   upload_size_mismatch: { status: 400, title: 'The uploaded size differs from the declared size' },

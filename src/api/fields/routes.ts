@@ -70,7 +70,10 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         tags,
         params: idParams,
         body: fieldInputSchema.describe('A new field'),
-        response: { 201: z.object({ field: fieldDto }).describe('The field'), ...problems('not_found', 'field_out_of_page') },
+        response: {
+          201: z.object({ field: fieldDto }).describe('The field'),
+          ...problems('not_found', 'field_out_of_page', 'field_definition_invalid'),
+        },
       },
     },
     async (request, reply) => {
@@ -96,7 +99,10 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         tags,
         params: fieldParams,
         body: patchFieldBody,
-        response: { 200: z.object({ field: fieldDto }).describe('The field'), ...problems('not_found', 'field_out_of_page') },
+        response: {
+          200: z.object({ field: fieldDto }).describe('The field'),
+          ...problems('not_found', 'field_out_of_page', 'field_definition_invalid'),
+        },
       },
     },
     async (request) => {
@@ -176,7 +182,7 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         summary: 'Save a set of fields (create or replace; deleteMissing removes the others)',
         params: idParams,
         body: upsertBody,
-        response: { 200: items, ...problems('not_found', 'fields_not_in_template', 'field_out_of_page') },
+        response: { 200: items, ...problems('not_found', 'fields_not_in_template', 'field_out_of_page', 'field_definition_invalid') },
       },
     },
     async (request) => {

@@ -235,7 +235,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         params: idParams,
         response: {
           201: versionEntry.describe('The version just published'),
-          ...problems('not_found', 'publish_conflict'),
+          ...problems('not_found', 'publish_conflict', 'field_definition_invalid'),
         },
       },
     },

@@ -1,10 +1,12 @@
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
 import type { FieldInput } from '@/shared/domain/field.js';
 import { PdfError } from '../errors.js';
 import { isPresent, resolveBinding } from './binding.js';
+import { compilePattern } from './pattern.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
 export { resolveBinding, isPresent } from './binding.js';
+export { fieldDefinitionIssues, type DefinitionIssue, type DefinitionCheckOptions } from './definition.js';
 export { asBoolean, asIsoDate, asNumber, ean13CheckDigit, DEFAULT_MAX_SIGNATURE_POINTS } from './values.js';
 
 /**
@@ -258,34 +260,6 @@ function groupRadios(fields: readonly ValidatableField[]): Map<string, Validatab
     groups.set(f.bindingKey, list);
   }
   return groups;
-}
-
-/**
- * Template patterns run on every record of a batch, so they are matched with RE2 (linear time,
- * no catastrophic backtracking on hostile patterns or values) rather than RegExp. JavaScript
- * syntax is translated; what RE2 cannot do (look-around, back-references) is a template error.
- */
-function compilePattern(source: string, cache: Map<string, RE2JS | Error>): RE2JS | Error {
-  let compiled = cache.get(source);
-  if (compiled) return compiled;
-  try {
-    new RegExp(source, 'u'); // JS syntax first: the studio edits patterns as JavaScript regexes
-  } catch (err) {
-    try {
-      new RegExp(source);
-    } catch {
-      compiled = err as Error;
-    }
-  }
-  if (!compiled) {
-    try {
-      compiled = RE2JS.compile(RE2JS.translateRegExp(source));
-    } catch (err) {
-      compiled = err instanceof RE2JSException || err instanceof Error ? new Error(`unsupported: ${err.message}`) : new Error(String(err));
-    }
-  }
-  cache.set(source, compiled);
-  return compiled;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -9,6 +9,7 @@ import {
   type StoredField,
   type UpsertFieldInput,
 } from '@/shared/database/ddb/index.js';
+import { assertDefinitions, mergedDefinition } from './definition.js';
 import { assertPlacements } from './placement.js';
 
 type FieldDeps = Deps<'repos'>;
@@ -31,6 +32,7 @@ export async function listFields(services: FieldDeps, userId: string, templateId
 export async function createField(services: FieldDeps, userId: string, templateId: string, input: FieldInput): Promise<StoredField> {
   const template = await ownedTemplate(services, userId, templateId);
   assertPlacements(template, [{ placement: input, prefix: 'body' }]);
+  assertDefinitions([{ field: input, prefix: 'body' }]);
   return services.repos.fields.create({ ...input, templateId: template.templateId });
 }
 
@@ -51,6 +53,7 @@ export async function updateField(
       prefix: 'body',
     },
   ]);
+  assertDefinitions([{ field: mergedDefinition(current, patch), prefix: 'body' }]);
   return repos.fields.update(current.fieldId, patch, { templateId: template.templateId });
 }
 
@@ -112,6 +115,7 @@ export async function saveFields(
     template,
     fields.map((f, i) => ({ placement: f, prefix: `body.fields.${i}` })),
   );
+  assertDefinitions(fields.map((f, i) => ({ field: f, prefix: `body.fields.${i}` })));
   try {
     const saved = await repos.fields.batchUpsert(template.templateId, fields, { removeMissing: deleteMissing });
     return { saved: saved.length, items: deleteMissing ? saved : await repos.fields.listByTemplate(template.templateId) };

@@ -4,6 +4,7 @@ import type { Template } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
 import { readAll } from '@/shared/storage/read.js';
 import { templateVersionKey } from '@/services/blob-keys.js';
+import { assertDefinitions } from '@/services/fields/definition.js';
 import { baseKey, templateMetadata } from './metadata.js';
 
 /**
@@ -44,6 +45,11 @@ export async function publishTemplate(
   const { repos, blobs } = services;
   const template = await repos.templates.getOwned(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
+  // Fields saved before definitions were checked at save time may still hold one generation cannot honour.
+  assertDefinitions(
+    fields.map((f) => ({ field: f, prefix: `fields.${f.fieldId}` })),
+    'The template has fields whose rules or settings cannot be applied; fix them before publishing',
+  );
   const meta = templateMetadata(template);
   const current = meta.publishedVersion;
   const version = (current ?? 0) + 1;

@@ -10968,7 +10968,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `fields_not_in_template`: Fields do not belong to this template; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `field_out_of_page`: Fields must lie within an existing page; `fields_not_in_template`: Fields do not belong to this template; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10976,10 +10976,16 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, fields_not_in_template, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, field_out_of_page, fields_not_in_template, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'fields_not_in_template' | 'validation_failed';
+            code:
+              | 'ctp_empty_json_body'
+              | 'ctp_invalid_json_body'
+              | 'field_definition_invalid'
+              | 'field_out_of_page'
+              | 'fields_not_in_template'
+              | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11582,7 +11588,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11590,10 +11596,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, field_out_of_page, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'field_out_of_page' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -12233,7 +12239,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `field_out_of_page`: Fields must lie within an existing page; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12241,10 +12247,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_out_of_page, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, field_out_of_page, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_out_of_page' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'field_out_of_page' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15021,7 +15027,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `field_definition_invalid`: A field's rules or settings cannot be applied; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -15029,10 +15035,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: validation_failed
+             * @description The error code, one of: field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'validation_failed';
+            code: 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

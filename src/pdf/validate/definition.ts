@@ -1,0 +1,98 @@
+import type { FieldInput } from '@/shared/domain/field.js';
+import type { FontRegistry } from '../fonts/registry.js';
+import { compilePattern } from './pattern.js';
+import { asIsoDate } from './values.js';
+
+/**
+ * What is wrong with a field's own definition, independent of any data: rules that cannot be
+ * applied (a pattern that does not compile, a minDate that is no date, min above max) and
+ * settings the renderer cannot honour (an unknown font, time zone, locale or currency). The
+ * service refuses such a field when it is saved and a template holding one when it is published,
+ * so the problem surfaces in the studio rather than at the first generate (or, for rules, as a
+ * check that silently never runs).
+ */
+export interface DefinitionIssue {
+  /** Where in the field, e.g. `validation.pattern`, `advanced.date.timezone`, `style.fontFamily`. */
+  path: string;
+  code: 'invalid_pattern' | 'invalid_date' | 'invalid_range' | 'invalid_timezone' | 'invalid_locale' | 'invalid_currency' | 'font_unknown';
+  message: string;
+}
+
+export interface DefinitionCheckOptions {
+  /** The families a field may name; without it fonts are not checked. */
+  fonts?: Pick<FontRegistry, 'has'>;
+}
+
+type CheckedField = Pick<FieldInput, 'validation' | 'advanced' | 'style'>;
+
+export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheckOptions = {}): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  const add = (path: string, code: DefinitionIssue['code'], message: string) => issues.push({ path, code, message });
+  const rules = field.validation ?? {};
+  const advanced = field.advanced ?? {};
+
+  if (rules.pattern !== undefined) {
+    const compiled = compilePattern(rules.pattern);
+    if (compiled instanceof Error)
+      add(
+        'validation.pattern',
+        'invalid_pattern',
+        `${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`,
+      );
+  }
+  const minDate = checkDate(rules.minDate, 'validation.minDate', add);
+  const maxDate = checkDate(rules.maxDate, 'validation.maxDate', add);
+  if (minDate && maxDate && minDate > maxDate)
+    add('validation.maxDate', 'invalid_range', `maxDate ${rules.maxDate} is before minDate ${rules.minDate}`);
+  if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max)
+    add('validation.max', 'invalid_range', `max ${rules.max} is below min ${rules.min}`);
+  if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength)
+    add('validation.maxLength', 'invalid_range', `maxLength ${rules.maxLength} is below minLength ${rules.minLength}`);
+
+  if (advanced.date) {
+    if (advanced.date.timezone !== undefined && !isTimeZone(advanced.date.timezone))
+      add(
+        'advanced.date.timezone',
+        'invalid_timezone',
+        `${JSON.stringify(advanced.date.timezone)} is not an IANA time zone (e.g. Europe/Paris)`,
+      );
+    checkLocale(advanced.date.locale, 'advanced.date.locale', add);
+  }
+  if (advanced.number) {
+    checkLocale(advanced.number.locale, 'advanced.number.locale', add);
+    const currency = advanced.number.currency;
+    if (currency !== undefined && !CURRENCIES.has(currency.toUpperCase()))
+      add('advanced.number.currency', 'invalid_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code (e.g. EUR)`);
+  }
+  const family = field.style?.fontFamily;
+  if (family !== undefined && opts.fonts && !opts.fonts.has(family))
+    add('style.fontFamily', 'font_unknown', `no font family ${JSON.stringify(family)} (GET /api/fonts lists them)`);
+  return issues;
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+function checkDate(value: string | undefined, path: string, add: (path: string, code: DefinitionIssue['code'], m: string) => void) {
+  if (value === undefined) return undefined;
+  const date = asIsoDate(value);
+  if (!date) add(path, 'invalid_date', `${JSON.stringify(value)} is not an ISO 8601 date (YYYY-MM-DD)`);
+  return date;
+}
+
+function checkLocale(locale: string | undefined, path: string, add: (path: string, code: DefinitionIssue['code'], m: string) => void) {
+  if (locale === undefined) return;
+  try {
+    Intl.getCanonicalLocales(locale);
+  } catch {
+    add(path, 'invalid_locale', `${JSON.stringify(locale)} is not a BCP 47 locale (e.g. de-DE)`);
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
