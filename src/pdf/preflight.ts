@@ -4,6 +4,7 @@ import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
 import { layoutField } from './render/text.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
 import { validate, type ValidationIssue } from './validate/index.js';
+import { unknownDataKeys } from './validate/unknown-keys.js';
 
 /**
  * What generation would complain about, without writing a PDF: validation errors, characters no
@@ -14,6 +15,8 @@ export interface PreflightOptions {
   fonts?: FontRegistry;
   /** Longest text value of any field (see validate); a longer one is reported, never laid out. */
   maxValueLength?: number;
+  /** Data keys no field is bound to make the result not ok (generation's strict mode). */
+  strict?: boolean;
 }
 
 export interface PreflightResult {
@@ -23,6 +26,8 @@ export interface PreflightResult {
   overflows: { fieldId: string; name: string; bindingKey: string; code: GenerationWarningCode; message: string; fontSize?: number }[];
   /** Values that cannot be rendered at all (not a number, option not allowed, unknown font, …). */
   renderErrors: { fieldId: string; name: string; bindingKey: string; code: string; message: string }[];
+  /** Keys of the data no field is bound to (a misspelt key prints a blank field), as dot paths. */
+  unknownKeys: string[];
 }
 
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
@@ -33,6 +38,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     missingGlyphs: [],
     overflows: [],
     renderErrors: [],
+    unknownKeys: unknownDataKeys(fields, payload),
   };
   for (const field of fields) {
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
@@ -72,6 +78,10 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       result.renderErrors.push({ ...id, code: e.code, message: e.message });
     }
   }
-  result.ok = result.errors.length === 0 && result.missingGlyphs.length === 0 && result.renderErrors.length === 0;
+  result.ok =
+    result.errors.length === 0 &&
+    result.missingGlyphs.length === 0 &&
+    result.renderErrors.length === 0 &&
+    !(opts.strict && result.unknownKeys.length > 0);
   return result;
 }

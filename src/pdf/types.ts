@@ -29,7 +29,8 @@ export interface GenerateOptions {
   secrets?: OutputSecrets;
 }
 
-export type GenerationWarningCode = 'overflow' | 'shrunk' | 'truncated_max_length' | 'clipped';
+/** unknown_key: a data key no field is bound to (fieldId and name empty, bindingKey the key's path). */
+export type GenerationWarningCode = 'overflow' | 'shrunk' | 'truncated_max_length' | 'clipped' | 'unknown_key';
 
 export interface GenerationWarning {
   fieldId: string;

@@ -25,6 +25,10 @@ const generateBody = z
     version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
     flatten: z.boolean().default(true),
     testMode: z.boolean().default(false).describe('Draw TEST MODE across every page'),
+    strict: z
+      .boolean()
+      .default(false)
+      .describe('Answer payload_invalid (422) when the data holds keys no field is bound to, instead of unknown_key warnings'),
     output: outputOverrideSchema
       .optional()
       .describe(
@@ -57,6 +61,7 @@ const preflightResponse = z
     missingGlyphs: z.array(z.object({ fieldId: z.string(), char: z.string(), codePoint: z.string() })),
     overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
     renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
+    unknownKeys: z.array(z.string()).describe('Keys of the data no field is bound to, as dot paths (with strict, they make ok false)'),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
 const pdfaPreflightBody = z
@@ -82,12 +87,13 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         tags,
         summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
         params: idParams,
-        body: z.object({ data, version: generateBody.shape.version }).describe('The data to check'),
+        body: z.object({ data, version: generateBody.shape.version, strict: generateBody.shape.strict }).describe('The data to check'),
         response: { 200: preflightResponse, ...problems('not_found') },
       },
     },
     // Template-side rule problems are reported too (they also block generation), so ok stays honest.
-    async (request) => preflightData(services, currentUser(request).userId, request.params.id, request.body.version, request.body.data),
+    async (request) =>
+      preflightData(services, currentUser(request).userId, request.params.id, request.body.version, request.body.data, request.body.strict),
   );
 
   app.post(
@@ -135,7 +141,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request, reply) => {
       const { userId } = currentUser(request);
-      const { data: payload, version, flatten, testMode, output, secrets: given } = request.body;
+      const { data: payload, version, flatten, testMode, strict, output, secrets: given } = request.body;
       const secrets = given && {
         ...given,
         certificate: given.certificate && { p12: Buffer.from(given.certificate.p12, 'base64'), password: given.certificate.password },
@@ -147,6 +153,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         version,
         flatten,
         testMode,
+        strict,
         output,
         secrets,
       });

@@ -6,6 +6,7 @@ import { compilePattern } from './pattern.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
 export { resolveBinding, isPresent } from './binding.js';
+export { unknownDataKeys, MAX_UNKNOWN_KEYS } from './unknown-keys.js';
 export { fieldDefinitionIssues, type DefinitionIssue, type DefinitionCheckOptions } from './definition.js';
 export { asBoolean, asIsoDate, asNumber, ean13CheckDigit, DEFAULT_MAX_SIGNATURE_POINTS } from './values.js';
 

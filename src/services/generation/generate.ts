@@ -1,5 +1,5 @@
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
-import { payloadErrors, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
+import { payloadErrors, unknownDataKeys, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
 import type { GenerationWarning } from '@/pdf/index.js';
 import type { OutputSecrets } from '@/pdf/output/index.js';
 import { mergeOutputOptions, type OutputOptions, type OutputOverride } from '@/shared/domain/output.js';
@@ -26,6 +26,22 @@ export class PayloadInvalidError extends ValidationError {
 export function checkPayload(snapshot: TemplateSnapshot, payload: Record<string, unknown>, opts: ValidateOptions = {}): void {
   const issues = payloadErrors(validate(snapshot.fields, payload, opts));
   if (issues.length > 0) throw new PayloadInvalidError(issues);
+}
+
+/**
+ * Data keys no field is bound to: warnings by default; with `strict`, payload_invalid (422)
+ * naming each key, before any record exists.
+ */
+export function unknownKeyWarnings(snapshot: TemplateSnapshot, payload: Record<string, unknown>, strict: boolean): GenerationWarning[] {
+  const keys = unknownDataKeys(snapshot.fields, payload);
+  const message = (key: string) => `no field of the template is bound to "${key}"`;
+  if (strict && keys.length)
+    throw new ValidationError(
+      `${keys.length} key(s) of the data match no field (strict mode)`,
+      keys.map((key) => ({ path: key, code: 'unknown_key', message: message(key) })),
+      'payload_invalid',
+    );
+  return keys.map((key) => ({ fieldId: '', name: '', bindingKey: key, code: 'unknown_key', message: message(key) }));
 }
 
 /**
@@ -66,6 +82,8 @@ export interface GenerateRequest {
   snapshot?: TemplateSnapshot;
   /** Replaces the template's output options part by part (null removes a part). */
   output?: OutputOverride;
+  /** Data keys no field is bound to answer payload_invalid instead of a warning. */
+  strict?: boolean;
   /** Certificate and passwords for this request only: never stored, never logged. */
   secrets?: OutputSecrets;
 }
@@ -88,6 +106,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   const { limits } = config;
   checkPayload(snapshot, req.payload, { maxValueLength: limits.maxFieldValueChars, maxSignaturePoints: limits.maxSignaturePoints });
+  const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
   const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
@@ -127,7 +146,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
       fileSize: doc.bytes.length,
       pageCount: doc.pageCount,
     });
-    return { pdf, bytes: doc.bytes, warnings: doc.warnings, created: true };
+    return { pdf, bytes: doc.bytes, warnings: [...keyWarnings, ...doc.warnings], created: true };
   } catch (err) {
     // A job's record stays 'processing' for its retry: only the job layer marks it failed, and
     // counts it in the same write (recordFailure). A row failed here was never counted: the job

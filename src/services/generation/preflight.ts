@@ -14,9 +14,10 @@ export async function preflightData(
   templateId: string,
   version: VersionSelector,
   data: Record<string, unknown>,
+  strict = false,
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
-  return preflight(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars });
+  return preflight(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars, strict });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

@@ -13046,6 +13046,11 @@ export interface operations {
             userPassword?: string;
           };
           /**
+           * @description Answer payload_invalid (422) when the data holds keys no field is bound to, instead of unknown_key warnings
+           * @default false
+           */
+          strict?: boolean;
+          /**
            * @description Draw TEST MODE across every page
            * @default false
            */
@@ -14738,6 +14743,11 @@ export interface operations {
           data: {
             [key: string]: unknown;
           };
+          /**
+           * @description Answer payload_invalid (422) when the data holds keys no field is bound to, instead of unknown_key warnings
+           * @default false
+           */
+          strict?: boolean;
           version?: number | 'draft';
         };
       };
@@ -14771,6 +14781,8 @@ export interface operations {
               fieldId: string;
               message: string;
             }[];
+            /** @description Keys of the data no field is bound to, as dot paths (with strict, they make ok false) */
+            unknownKeys: string[];
           };
         };
       };

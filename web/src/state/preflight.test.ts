@@ -15,6 +15,7 @@ const result: PreflightResult = {
     { fieldId: 'f-country', code: 'invalid_option', message: '"Atlantis" is not one of the options' },
     { fieldId: 'f-amount', code: 'invalid_number', message: 'not a number' },
   ],
+  unknownKeys: ['custmer'],
 };
 
 describe('preflight findings', () => {
@@ -32,6 +33,7 @@ describe('preflight findings', () => {
       { key: 'f-amount', label: 'f-amount', message: 'not a number' },
       { key: 'k-name', label: 'customer', message: 'No font has a glyph for “क”, “ख” (U+0915, U+0916): it would be left out.' },
       { key: 'k-code', label: 'code', message: 'Text does not fit even at 6pt; cut with an ellipsis' },
+      { key: null, label: 'custmer', message: 'no field is bound to this key of the data: misspelt?' },
     ]);
   });
 

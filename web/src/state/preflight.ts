@@ -22,7 +22,7 @@ export function formatCodePoint(cp: string | number, char: string): string {
   return `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Every finding, in the order validation, render errors, missing glyphs, overflow. */
+/** Every finding, in the order validation, render errors, missing glyphs, overflow, unknown data keys. */
 export function preflightLines(
   r: PreflightResult,
   keyOf: (fieldId: string) => string | undefined,
@@ -49,6 +49,8 @@ export function preflightLines(
     push(fieldId, fieldId, `No font has a glyph for ${chars.join(', ')} (${points.join(', ')}): it would be left out.`);
   }
   for (const o of r.overflows) push(o.fieldId, o.fieldId, o.message);
+  // A misspelt key in the sample data prints a blank field: name the key, since no field has it.
+  for (const k of r.unknownKeys ?? []) push(null, k, 'no field is bound to this key of the data: misspelt?');
   return lines;
 }
 
