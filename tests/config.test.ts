@@ -63,6 +63,19 @@ describe('config', () => {
     expect((error as Error).message).toContain('S3_BUCKET');
   });
 
+  it('parses the webhook and notification-email allow-lists, refusing entries that are neither hosts, IPs nor networks', () => {
+    const c = loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'Hooks.Internal, 10.1.0.0/16, ::1', NOTIFY_EMAIL_ALLOWED_DOMAINS: 'Example.com' });
+    expect(c.notifications).toEqual({
+      webhookAllowedHosts: ['hooks.internal', '10.1.0.0/16', '::1'],
+      emailAllowedDomains: ['example.com'],
+    });
+    expect(loadConfig({}).notifications).toEqual({ webhookAllowedHosts: [], emailAllowedDomains: [] });
+    for (const bad of ['10.1.0.0/33', 'http://hooks.internal', 'under_score.test']) {
+      expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: bad }), bad).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+    }
+    expect(() => loadConfig({ NOTIFY_EMAIL_ALLOWED_DOMAINS: 'localhost' })).toThrow(/NOTIFY_EMAIL_ALLOWED_DOMAINS/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
   });

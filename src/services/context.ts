@@ -5,6 +5,7 @@ import type { QueueDriver } from '@/shared/queue/index.js';
 import type { Mailer } from '@/shared/email/index.js';
 import type { DdbRepositories } from '@/shared/database/ddb/index.js';
 import type { Repositories as PrismaRepositories } from '@/shared/database/prisma/index.js';
+import type { HostResolver } from './generation/webhook-target.js';
 
 /** Both stores' repositories in one set: the PostgreSQL ones (Prisma) and the DynamoDB ones. */
 export type Repositories = PrismaRepositories & DdbRepositories;
@@ -22,6 +23,8 @@ export interface Services {
   mailer: Mailer;
   tokens: AccessTokens;
   signingSecret: string;
+  /** How webhook hosts are resolved (default: the system resolver); tests hand in their own to play DNS. */
+  resolveHost?: HostResolver;
 }
 
 /**

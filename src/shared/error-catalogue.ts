@@ -88,6 +88,10 @@ export const ERROR_CATALOGUE = {
   signed_url_expired: { status: 403, title: 'The signed URL has expired' },
   signed_url_invalid: { status: 403, title: 'The signed URL is not valid' },
 
+  // Where a job's notifications go (checked when the job is created, and the webhook again when sent).
+  webhook_url_forbidden: { status: 422, title: 'The webhook URL targets an address webhooks may not reach' },
+  notify_email_forbidden: { status: 422, title: "The notification email is neither the account's own address nor at an allowed domain" },
+
   // Queue messages (checked before anything is sent).
   invalid_queue_message: { status: 400, title: 'The queue message is invalid' },
   queue_message_too_large: { status: 400, title: 'The queue message is larger than the queue allows' },

@@ -68,14 +68,21 @@ export async function createTestApi(backend: PostgresBackend, env: Record<string
   };
 }
 
-/** Declares `fn` once per PostgreSQL backend with an API booted on it ("[pglite] …", "[postgresql] …"). */
-export function forEachApi(name: string, fn: (api: () => TestApi, backend: PostgresBackend) => void): void {
+/**
+ * Declares `fn` once per PostgreSQL backend with an API booted on it ("[pglite] …", "[postgresql] …");
+ * `env` adds configuration variables.
+ */
+export function forEachApi(
+  name: string,
+  fn: (api: () => TestApi, backend: PostgresBackend) => void,
+  env: Record<string, string> = {},
+): void {
   for (const backend of POSTGRES_BACKENDS) {
     const skip = postgresSkipReason(backend);
     (skip ? describe.skip : describe)(`[${backend}] ${name}${skip ? ` (skipped: ${skip})` : ''}`, () => {
       let api: TestApi | undefined;
       beforeAll(async () => {
-        api = await createTestApi(backend);
+        api = await createTestApi(backend, env);
       });
       afterAll(async () => {
         await api?.close();

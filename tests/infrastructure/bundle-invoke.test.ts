@@ -234,7 +234,7 @@ describe.skipIf(!!skip)('Lambda bundles invoked from dist/ in a fresh process (a
     // An async job: the API enqueues on SQS; the pdf-generation function takes what SQS would deliver.
     const created = await call('POST', `/api/templates/${templateId}/jobs`, {
       headers: auth,
-      body: { records: [{ customer: { name: 'Ann' } }, { customer: { name: 'Bob' } }], output: 'merged', notifyEmail: 'ops@example.com' },
+      body: { records: [{ customer: { name: 'Ann' } }, { customer: { name: 'Bob' } }], output: 'merged', notifyEmail: 'bundle@example.com' },
     });
     expect(created.statusCode, created.body).toBe(202);
     const jobId = json(created).job.id as string;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { GenerationJob } from '@/shared/database/prisma/index.js';
+import { webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
 import { createJob, createJobBody } from '@/services/generation/jobs.js';
 import { jobResultKey } from '@/services/blob-keys.js';
 import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
@@ -11,6 +11,24 @@ import { problems } from '../schemas/problems.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
 
 const tags = ['jobs'];
+
+const webhookSchema = z
+  .object({
+    url: z.string().describe('The webhookUrl the job was created with'),
+    status: z
+      .enum(['pending', 'retrying', 'delivered', 'failed', 'skipped'])
+      .describe(
+        'pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled',
+      ),
+    attempts: z.number().int().describe('Delivery attempts made so far'),
+    lastAttemptAt: isoDate.optional().describe('When the last attempt was made'),
+    lastError: z
+      .string()
+      .optional()
+      .describe('Why the last attempt failed: the answer status, a network error code, or why the target was refused'),
+    deliveredAt: isoDate.optional().describe('When the receiver accepted it'),
+  })
+  .describe("The job's webhook delivery (present when the job has a webhookUrl)");
 
 export const jobSchema = z
   .object({
@@ -25,10 +43,24 @@ export const jobSchema = z
     testMode: z.boolean(),
     errors: z.array(z.object({ index: z.number().optional(), message: z.string() })),
     resultUrl: z.string().optional(),
+    webhook: webhookSchema.optional(),
     createdAt: isoDate,
     updatedAt: isoDate,
   })
   .describe('A batch generation job and its progress');
+
+function webhookDto(job: GenerationJob, url: string): z.output<typeof webhookSchema> {
+  const delivery = webhookDeliveryOf(job);
+  if (!delivery) return { url, status: job.status === 'cancelled' ? 'skipped' : 'pending', attempts: 0 };
+  return {
+    url,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastAttemptAt: new Date(delivery.lastAttemptAt),
+    ...(delivery.lastError ? { lastError: delivery.lastError } : {}),
+    ...(delivery.deliveredAt ? { deliveredAt: new Date(delivery.deliveredAt) } : {}),
+  };
+}
 
 /** Idempotency keys: printable, bounded (they are stored per user). */
 const headers = z.object({
@@ -67,6 +99,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       testMode: job.testMode,
       errors,
       ...(resultUrl ? { resultUrl } : {}),
+      ...(job.webhookUrl ? { webhook: webhookDto(job, job.webhookUrl) } : {}),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
     };
@@ -80,7 +113,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'createJob',
         description:
-          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.",
+          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed, when the job finishes: the URL's host must resolve to public addresses only (422 webhook_url_forbidden otherwise, unless the deployment allow-lists it), and the delivery's outcome is shown on the job. With notifyEmail (the account's own address, or one at a domain the deployment allows; 422 notify_email_forbidden otherwise) an email is sent when the job finishes.",
         tags,
         summary:
           'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
@@ -90,7 +123,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         response: {
           200: z.object({ job: jobSchema }).describe('The job'),
           202: z.object({ job: jobSchema }).describe('The job'),
-          ...problems('not_found', 'queue_message_too_large'),
+          ...problems('not_found', 'queue_message_too_large', 'webhook_url_forbidden', 'notify_email_forbidden'),
         },
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GenerationJob } from '@/shared/database/prisma/index.js';
+import { webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
 import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
 import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
 import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
@@ -10,7 +10,8 @@ import { PdfError } from '@/pdf/errors.js';
 import { generateAndStore, PayloadInvalidError } from './generate.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import { buildJobResult } from './result.js';
-import { deliverWebhook, webhookSecret } from './webhook.js';
+import { deliverWebhook, WebhookDeliveryError, webhookSecret } from './webhook.js';
+import { checkWebhookUrl, parseAllowList, systemResolver, WebhookUrlForbiddenError, type HostResolver } from './webhook-target.js';
 import type { Services } from '@/services/context.js';
 
 /** Records per job: beyond this, clients split the batch (and each record is one queue message). */
@@ -54,6 +55,7 @@ export async function createJob(
   idempotencyKey?: string,
 ): Promise<{ job: GenerationJob; created: boolean }> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, body.version);
+  await checkNotificationTargets(services, userId, body);
   const { job, created } = await services.repos.generationJobs.createOrGet({
     userId,
     templateId,
@@ -79,6 +81,40 @@ export async function createJob(
   }));
   for (let i = 0; i < messages.length; i += 500) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 500));
   return { job, created };
+}
+
+function webhookTarget(services: Services): { allow: ReturnType<typeof parseAllowList>; resolve: HostResolver } {
+  return { allow: parseAllowList(services.config.notifications.webhookAllowedHosts), resolve: services.resolveHost ?? systemResolver };
+}
+
+/**
+ * A job makes the server send mail and HTTP requests where the client says, so both are limited:
+ * the webhook to public addresses (or the deployment's allow-list), the email to the account's own
+ * address or the deployment's domains — otherwise any account could have us mail anyone.
+ */
+export async function checkNotificationTargets(
+  services: Services,
+  userId: string,
+  body: Pick<CreateJobBody, 'webhookUrl' | 'notifyEmail'>,
+): Promise<void> {
+  if (body.notifyEmail) {
+    const email = body.notifyEmail.trim().toLowerCase();
+    const domains = services.config.notifications.emailAllowedDomains;
+    if (!domains.includes(email.slice(email.lastIndexOf('@') + 1))) {
+      const own = (await services.repos.users.findById(userId)).email.toLowerCase();
+      if (email !== own) {
+        throw new AppError(
+          'notify_email_forbidden',
+          `notifyEmail must be the account's own email address${domains.length ? ` or an address at ${domains.join(', ')}` : ''}`,
+          { field: 'notifyEmail' },
+        );
+      }
+    }
+  }
+  if (body.webhookUrl) {
+    const { allow, resolve } = webhookTarget(services);
+    await checkWebhookUrl(body.webhookUrl, allow, resolve);
+  }
 }
 
 function permanent(err: unknown): boolean {
@@ -116,7 +152,7 @@ function jobSnapshot(
  */
 export async function handlePdfGeneration(services: Services, message: QueueMessageEnvelope<PdfGenerationMessage>): Promise<void> {
   const body = message.body;
-  if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId);
+  if (body.kind === FINALIZE_KIND && body.jobId) return finalizeJob(services, body.jobId, { attempt: message.attempt });
   if (!body.jobId || body.recordIndex === undefined) {
     // A fire-and-forget message (no job): one document, keyed by the message so a redelivery is a no-op.
     await generateAndStore(services, {
@@ -210,10 +246,10 @@ async function maybeFinish(services: Services, jobId: string, recount: boolean):
 
 /**
  * Builds the merged/zip result, marks the job finished, then notifies: email through the
- * email-notifications queue (deduplicated), webhook POSTed here — a failed delivery throws, so the
- * queue retries this message with backoff (and dead-letters it with the reason at the end).
+ * email-notifications queue (deduplicated), webhook POSTed here (sendJobWebhook). `attempt` is the
+ * finalize message's delivery; without one (the stalled-jobs sweep) no retry follows.
  */
-export async function finalizeJob(services: Services, jobId: string): Promise<void> {
+export async function finalizeJob(services: Services, jobId: string, opts: { attempt?: number } = {}): Promise<void> {
   const { repos } = services;
   let job = await repos.generationJobs.getInternal(jobId);
   if (job.status === 'cancelled') return;
@@ -246,13 +282,40 @@ export async function finalizeJob(services: Services, jobId: string): Promise<vo
       { deduplicationId: `job-email:${job.id}` },
     );
   }
-  if (job.webhookUrl) {
-    await deliverWebhook(job.webhookUrl, webhookSecret(services.signingSecret, job.userId), {
-      id: `${job.id}:job.${job.status}`,
-      type: `job.${job.status}`,
-      data,
-    });
+  if (job.webhookUrl) await sendJobWebhook(services, job, job.webhookUrl, data, opts.attempt ?? MAX_ATTEMPTS);
+}
+
+/**
+ * One delivery attempt, recorded on the job so its owner sees it (GET /api/jobs/:id). A failure
+ * before the last attempt throws, so the queue retries the finalize message with backoff; on the
+ * last one, or when the target is refused (the address check is permanent), the failure is kept
+ * on the job and the message acknowledged. A delivered or finally failed webhook is not sent again
+ * by a redelivered finalize message.
+ */
+async function sendJobWebhook(services: Services, job: GenerationJob, url: string, data: Record<string, unknown>, attempt: number) {
+  const previous = webhookDeliveryOf(job);
+  if (previous && previous.status !== 'retrying') return;
+  const attempts = (previous?.attempts ?? 0) + 1;
+  const lastAttemptAt = new Date().toISOString();
+  const record = (d: Parameters<typeof services.repos.generationJobs.recordWebhookDelivery>[1]) =>
+    services.repos.generationJobs.recordWebhookDelivery(job.id, d);
+  try {
+    await deliverWebhook(
+      url,
+      webhookSecret(services.signingSecret, job.userId),
+      { id: `${job.id}:job.${job.status}`, type: `job.${job.status}`, data },
+      webhookTarget(services),
+    );
+  } catch (err) {
+    const final = err instanceof WebhookUrlForbiddenError || attempt >= MAX_ATTEMPTS;
+    // Our own messages name only the client's URL; anything else could carry internal detail.
+    const lastError =
+      err instanceof WebhookUrlForbiddenError || err instanceof WebhookDeliveryError ? err.message : 'webhook delivery failed';
+    await record({ status: final ? 'failed' : 'retrying', attempts, lastAttemptAt, lastError });
+    if (!final) throw err;
+    return;
   }
+  await record({ status: 'delivered', attempts, lastAttemptAt, deliveredAt: lastAttemptAt });
 }
 
 function jobSummary(services: Services, job: GenerationJob): Record<string, unknown> {

@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkWebhookUrl, pinnedLookup, type HostResolver, type WebhookAllowList } from './webhook-target.js';
 
 /**
  * Job webhooks are signed like Stripe's: header `x-pdfstudio-signature: t=<unix seconds>,v1=<hex>`
@@ -37,26 +40,48 @@ export class WebhookDeliveryError extends Error {
   }
 }
 
-/** One attempt; a non-2xx answer or a network error throws, so the queue retries with backoff. */
-export async function deliverWebhook(url: string, secret: string, event: { id: string; type: string; data: unknown }): Promise<void> {
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/**
+ * One attempt; a non-2xx answer (a redirect included: it is not followed) or a network error
+ * throws WebhookDeliveryError, a refused target WebhookUrlForbiddenError. The host is checked
+ * again here, not only at job creation, and the socket connects to the addresses just checked.
+ * Messages carry the client's own URL and an error code, never an address we resolved.
+ */
+export async function deliverWebhook(
+  rawUrl: string,
+  secret: string,
+  event: { id: string; type: string; data: unknown },
+  target: { allow: WebhookAllowList; resolve: HostResolver; timeoutMs?: number },
+): Promise<void> {
+  const { url, addresses } = await checkWebhookUrl(rawUrl, target.allow, target.resolve);
   const body = JSON.stringify({ ...event, createdAt: new Date().toISOString() });
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(secret, body),
-        [DELIVERY_HEADER]: event.id,
-        'user-agent': 'pdf-studio-webhooks/1',
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-      redirect: 'manual',
+  const options: RequestOptions = {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      [SIGNATURE_HEADER]: signWebhook(secret, body),
+      [DELIVERY_HEADER]: event.id,
+      'user-agent': 'pdf-studio-webhooks/1',
+    },
+    // A fresh connection per delivery: a pooled socket would skip the pinned lookup.
+    agent: false,
+    lookup: pinnedLookup(addresses),
+    signal: AbortSignal.timeout(target.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
+  };
+  const shown = `${url.origin}${url.pathname}`;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      res.resume();
+      res.on('error', () => undefined);
+      resolve(res.statusCode ?? 0);
     });
-  } catch (err) {
-    throw new WebhookDeliveryError(`webhook ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  await res.body?.cancel().catch(() => undefined);
-  if (res.status < 200 || res.status >= 300) throw new WebhookDeliveryError(`webhook ${url} answered ${res.status}`);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.name === 'AbortError' || err.name === 'TimeoutError' ? 'timed out' : (err.code ?? 'network error');
+      reject(new WebhookDeliveryError(`webhook ${shown} unreachable: ${code}`));
+    });
+    req.end(body);
+  });
+  if (status < 200 || status >= 300) throw new WebhookDeliveryError(`webhook ${shown} answered ${status}`);
 }

@@ -36,6 +36,8 @@ export interface Config {
   };
   /** Timestamp authorities signatures may call: only these, so a template cannot make the server post elsewhere. */
   output: { timestampUrls: string[] };
+  /** Where job webhooks and notification emails may go beyond the defaults (public addresses; the account's own email). */
+  notifications: { webhookAllowedHosts: string[]; emailAllowedDomains: string[] };
   /** Engine worker pool: threads (0 = none), per-thread heap and per-document time budgets. */
   engine: { threads: number; heapMb: number; renderTimeoutMs: number; inspectTimeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
@@ -122,6 +124,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
     },
     output: { timestampUrls: env.TIMESTAMP_AUTHORITY_URLS ?? [] },
+    notifications: { webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS ?? [], emailAllowedDomains: env.NOTIFY_EMAIL_ALLOWED_DOMAINS ?? [] },
     engine: {
       // One core stays with the request thread.
       threads: env.ENGINE_THREADS ?? Math.max(1, Math.min(4, os.availableParallelism() - 1)),

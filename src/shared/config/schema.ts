@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -18,6 +20,25 @@ const csv = z.string().transform((s) =>
     .map((x) => x.trim())
     .filter(Boolean),
 );
+
+/** A host name, an IP address or a CIDR network (WEBHOOK_ALLOWED_HOSTS). */
+const hostOrNetwork = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .refine(
+    (s) =>
+      s.includes('/')
+        ? ipaddr.isValidCIDR(s)
+        : isIP(s) !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s),
+    'comma-separated host names, IP addresses or CIDR networks (e.g. hooks.internal,10.1.0.0/16)',
+  );
+const domain = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .refine(
+    (s) => /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(s),
+    'comma-separated email domains (e.g. example.com)',
+  );
 
 export const envSchema = z.object({
   // Stage and region
@@ -67,6 +88,13 @@ export const envSchema = z.object({
   EMAIL_FROM: withDefault(z.string().email(), 'no-reply@pdf-studio.local'),
   /** RFC 3161 timestamp authorities PAdES B-T may use (comma-separated); the first is the default. */
   TIMESTAMP_AUTHORITY_URLS: opt(csv.pipe(z.array(url))),
+  /**
+   * Job webhooks may only target public addresses; these hosts (exact names) and networks (CIDR,
+   * or one IP) are let through as well, for deployments whose receivers are internal.
+   */
+  WEBHOOK_ALLOWED_HOSTS: opt(csv.pipe(z.array(hostOrNetwork))),
+  /** A job's notifyEmail may be the account's own address, or one at these domains. */
+  NOTIFY_EMAIL_ALLOWED_DOMAINS: opt(csv.pipe(z.array(domain))),
 
   // VPC (informational at runtime, wired by the deployment)
   VPC_ID: opt(z.string().regex(/^vpc-[0-9a-f]+$/, 'vpc-…')),

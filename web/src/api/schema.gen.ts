@@ -778,7 +778,7 @@ export interface paths {
     put?: never;
     /**
      * Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)
-     * @description Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.
+     * @description Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed, when the job finishes: the URL's host must resolve to public addresses only (422 webhook_url_forbidden otherwise, unless the deployment allow-lists it), and the delivery's outcome is shown on the job. With notifyEmail (the account's own address, or one at a domain the deployment allows; 422 notify_email_forbidden otherwise) an email is sent when the job finishes.
      */
     post: operations['createJob'];
     delete?: never;
@@ -6386,6 +6386,30 @@ export interface operations {
               total: number;
               /** Format: date-time */
               updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
             }[];
             limit: number;
             page: number;
@@ -6565,6 +6589,30 @@ export interface operations {
               total: number;
               /** Format: date-time */
               updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
             };
           };
         };
@@ -6772,6 +6820,30 @@ export interface operations {
               total: number;
               /** Format: date-time */
               updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
             };
           };
         };
@@ -14011,6 +14083,30 @@ export interface operations {
               total: number;
               /** Format: date-time */
               updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
             };
           };
         };
@@ -14044,6 +14140,30 @@ export interface operations {
               total: number;
               /** Format: date-time */
               updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
             };
           };
         };
@@ -14188,6 +14308,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `notify_email_forbidden`: The notification email is neither the account's own address nor at an allowed domain; `webhook_url_forbidden`: The webhook URL targets an address webhooks may not reach */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: notify_email_forbidden, webhook_url_forbidden
+             * @enum {string}
+             */
+            code: 'notify_email_forbidden' | 'webhook_url_forbidden';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

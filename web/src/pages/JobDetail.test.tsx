@@ -62,4 +62,28 @@ describe('JobDetail', () => {
     // One request at a time: never a second one while the first is unanswered.
     expect(fetchMock.mock.calls.length).toBe(4);
   });
+
+  it("shows the webhook's delivery and why it failed", async () => {
+    const failed: Job = {
+      ...job(3),
+      webhook: {
+        url: 'https://hooks.example/x',
+        status: 'failed',
+        attempts: 3,
+        lastAttemptAt: '2026-01-01T00:00:00Z',
+        lastError: 'webhook https://hooks.example/x answered 500',
+      },
+    };
+    const fetchMock = vi.fn(() =>
+      Promise.resolve(new Response(JSON.stringify({ job: failed }), { headers: { 'content-type': 'application/json' } })),
+    );
+    const client = new ApiClient('', memory(), fetchMock as unknown as typeof fetch);
+    render(
+      <ServicesContext.Provider value={{ client, api: createApi(client) }}>
+        <JobDetail jobId="cccccccc-slow" />
+      </ServicesContext.Provider>,
+    );
+    const line = await screen.findByTestId('job-webhook');
+    expect(line.textContent).toBe('Webhook: failed after 3 attempt(s) (webhook https://hooks.example/x answered 500)');
+  });
 });

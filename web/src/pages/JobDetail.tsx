@@ -66,6 +66,13 @@ export function JobDetail({ jobId, onChanged }: { jobId: string; onChanged?: () 
               </a>
             </p>
           )}
+          {job.webhook && (
+            <p className={job.webhook.status === 'failed' ? 'warn' : 'muted small'} data-testid="job-webhook">
+              Webhook: {job.webhook.status}
+              {job.webhook.attempts > 0 ? ` after ${job.webhook.attempts} attempt(s)` : ''}
+              {job.webhook.lastError && job.webhook.status !== 'delivered' ? ` (${job.webhook.lastError})` : ''}
+            </p>
+          )}
           {job.errors.length > 0 && (
             <details open={job.errors.length <= 5}>
               <summary>{job.errors.length} record(s) failed</summary>

@@ -34,6 +34,25 @@ export interface JobRowError {
   [key: string]: unknown;
 }
 
+/**
+ * The webhook's delivery as its owner sees it: `retrying` while the queue will try again, then
+ * `delivered` or `failed` (final). `lastError` names the client's own URL and what went wrong.
+ */
+export const webhookDeliverySchema = z.object({
+  status: z.enum(['retrying', 'delivered', 'failed']),
+  attempts: z.number().int().min(0),
+  lastAttemptAt: z.iso.datetime(),
+  lastError: z.string().max(1000).optional(),
+  deliveredAt: z.iso.datetime().optional(),
+});
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+
+/** The stored delivery state, or undefined when none was recorded (or the column holds something else). */
+export function webhookDeliveryOf(job: Pick<GenerationJob, 'webhookDelivery'>): WebhookDelivery | undefined {
+  const parsed = webhookDeliverySchema.safeParse(job.webhookDelivery);
+  return parsed.success ? parsed.data : undefined;
+}
+
 const FINAL: JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /**
@@ -139,6 +158,13 @@ export class GenerationJobsRepository extends PrismaRepository {
       throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`, { from: after.status, to: status });
     }
     return after;
+  }
+
+  /** Records the outcome of a webhook attempt (one finalize runs per job at a time, so last write wins). */
+  async recordWebhookDelivery(id: string, delivery: WebhookDelivery): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    const data = parseInput(webhookDeliverySchema, delivery, 'Invalid webhook delivery');
+    return mapWriteErrors('GenerationJob', id, () => this.db.generationJob.update({ where: { id }, data: { webhookDelivery: data } }));
   }
 
   /** Owner cancels a job that has not finished. */

@@ -71,6 +71,13 @@ export {
   type CreatePdfInput,
   type ListPdfsOptions,
 } from './generated-pdfs-repository.js';
-export { GenerationJobsRepository, type CreateJobInput, type JobRowError } from './generation-jobs-repository.js';
+export {
+  GenerationJobsRepository,
+  webhookDeliveryOf,
+  webhookDeliverySchema,
+  type CreateJobInput,
+  type JobRowError,
+  type WebhookDelivery,
+} from './generation-jobs-repository.js';
 export { RefreshTokenError, RefreshTokensRepository, hashRefreshToken, type PublicRefreshToken } from './refresh-tokens-repository.js';
 export { UsersRepository, type CreateUserInput, type ListUsersOptions, type ProfileInput, type PublicUser } from './users-repository.js';
