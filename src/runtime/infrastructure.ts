@@ -26,6 +26,11 @@ export interface Infrastructure {
   mailer: Mailer;
   signingSecret: string;
   checks: HealthCheck[];
+  /**
+   * Tells the infrastructure the address the API listens on (local signed URLs are built on it
+   * unless PUBLIC_URL is set); needed when the port was 0 and chosen by the system.
+   */
+  setListenUrl(url: string): void;
   stop(): Promise<void>;
 }
 
@@ -60,10 +65,13 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     log(`dynamodb (${local ? 'local' : endpoint ? endpoint : 'aws'}) ready`);
 
     // Local signed URLs are absolute, so a client can use them as given (PUBLIC_URL behind a proxy).
-    const ownUrl = config.http.port
+    let ownUrl = config.http.port
       ? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
       : undefined;
-    const blobs = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? ownUrl });
+    const blobs = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? (() => ownUrl) });
+    const setListenUrl = (url: string) => {
+      ownUrl = url;
+    };
 
     // The embedded queue (pg-boss) lives in the same PostgreSQL, so it survives restarts with it.
     const queue = createQueueDriver(config, {
@@ -102,7 +110,18 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
       },
     ];
 
-    return { config, database, dynamo: { ...clients, local, tables }, blobs, queue, mailer, signingSecret, checks, stop: stopAll };
+    return {
+      config,
+      database,
+      dynamo: { ...clients, local, tables },
+      blobs,
+      queue,
+      mailer,
+      signingSecret,
+      checks,
+      setListenUrl,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

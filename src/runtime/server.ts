@@ -40,6 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  infrastructure.setListenUrl(url);
   let stopping: Promise<void> | undefined;
   const running = app;
   return {

@@ -14,7 +14,7 @@ export interface CreateBlobStoreOptions {
   /** Secret for local HMAC-signed URLs (ignored by S3, which presigns with its credentials). */
   signingSecret: string;
   /** Absolute base for local signed URLs; defaults to config.http.publicUrl, else relative URLs. */
-  publicBaseUrl?: string;
+  publicBaseUrl?: string | (() => string | undefined);
 }
 
 /** The driver config.storage.driver names: a directory under `<dataDir>/blobs` or S3. */

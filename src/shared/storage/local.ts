@@ -29,8 +29,11 @@ export interface LocalBlobStoreOptions {
   root: string;
   /** HMAC secret for signed URLs. */
   signingSecret: string;
-  /** Prefix for signed URLs (e.g. the API's public URL); relative URLs when absent. */
-  publicBaseUrl?: string;
+  /**
+   * Prefix for signed URLs (e.g. the API's public URL); relative URLs when absent. A function is
+   * asked on every URL: a server started on port 0 knows its address only once it listens.
+   */
+  publicBaseUrl?: string | (() => string | undefined);
 }
 
 interface Meta {
@@ -186,7 +189,8 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private url(pathAndQuery: string): string {
-    const base = this.options.publicBaseUrl?.replace(/\/+$/, '');
+    const given = this.options.publicBaseUrl;
+    const base = (typeof given === 'function' ? given() : given)?.replace(/\/+$/, '');
     return base ? `${base}${pathAndQuery}` : pathAndQuery;
   }
 
