@@ -90,10 +90,12 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
 
     await expect(pdfs.markProcessing('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
     await expect(pdfs.getOwned(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(pdfs.deleteOwned(bob, pdf.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await pdfs.getOwned(alice, pdf.id)).id).toBe(pdf.id);
-    await pdfs.deleteOwned(alice, pdf.id);
-    await expect(pdfs.getInternal(pdf.id)).rejects.toBeInstanceOf(NotFoundError);
+    // Deleting is scoped like reading: another user's id is not found and nothing goes.
+    const doomed = await pdfs.create({ userId: alice, templateId: 'tpl_1', templateVersion: 1 });
+    await expect(pdfs.deleteOwned(bob, doomed.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await pdfs.getOwned(alice, doomed.id)).id).toBe(doomed.id);
+    await pdfs.deleteOwned(alice, doomed.id);
+    await expect(pdfs.getInternal(doomed.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("a job's failed row is final: counted once in job.failed, never reopened (a standalone one is retried)", async () => {
