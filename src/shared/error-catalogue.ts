@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   bad_request: { status: 400, title: 'Bad request' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid for this listing' },
   route_not_found: { status: 404, title: 'Route not found' },
+  request_timeout: { status: 408, title: 'The request did not arrive within the time allowed' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal Server Error' },
 

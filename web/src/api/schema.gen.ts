@@ -1089,6 +1089,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -1332,6 +1364,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1623,6 +1687,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -1732,6 +1828,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1900,6 +2028,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -2167,6 +2327,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -2316,6 +2508,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -2516,6 +2740,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -2684,6 +2940,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -2934,6 +3222,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -3075,6 +3395,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'invalid_refresh_token' | 'refresh_token_expired' | 'refresh_token_reused';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -3299,6 +3651,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -3605,6 +3989,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -3766,6 +4182,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -4130,6 +4578,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -4293,6 +4773,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -4509,6 +5021,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -4840,6 +5384,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -5027,6 +5603,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -5127,6 +5735,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5296,6 +5936,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5502,6 +6174,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -5658,6 +6362,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5876,6 +6612,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -6039,6 +6807,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -6226,6 +7026,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -6458,6 +7290,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -6645,6 +7509,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -6872,6 +7768,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `invalid_transition`: The job cannot change to that status */
       409: {
         headers: {
@@ -7003,6 +7931,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -7169,6 +8129,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -7381,6 +8373,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -7688,6 +8712,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -8150,6 +9206,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -8720,6 +9808,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -8883,6 +10003,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -9227,6 +10379,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -9594,6 +10778,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -10076,6 +11292,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -10487,6 +11735,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11044,6 +12324,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11678,6 +12990,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -11906,6 +13250,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -12309,6 +13685,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -12783,6 +14191,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `concurrent_field_change`: Fields were changed concurrently */
       409: {
         headers: {
@@ -13235,6 +14675,62 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -13838,6 +15334,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `pdf_corrupt`: The PDF could not be read; `pdf_encrypted`: The PDF is encrypted */
       422: {
         headers: {
@@ -14133,6 +15661,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -14380,6 +15940,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -14565,6 +16157,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -14864,6 +16488,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
       413: {
         headers: {
@@ -15117,6 +16773,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `publish_conflict`: The template was published concurrently */
       409: {
         headers: {
@@ -15340,6 +17028,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -15442,6 +17162,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15648,6 +17400,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
       429: {
         headers: {
@@ -15785,6 +17569,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'signed_url_expired' | 'signed_url_invalid';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15964,6 +17780,38 @@ export interface operations {
             status: 'ok' | 'degraded';
             uptimeSeconds: number;
             version: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
           };
         };
       };
