@@ -737,8 +737,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL
-     * @description Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf.
+     * Generate one PDF now. Accept: application/pdf returns the bytes (first warnings in x-pdf-warnings); otherwise a download URL and every warning
+     * @description Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf. With the bytes come `x-pdf-warning-count` (how many warnings there are) and `x-pdf-warnings`: a JSON array of the first warnings (fieldId, bindingKey, code, message) that fit in 4096 bytes, ASCII with other characters as JSON \u escapes. When the count is larger than the array, the JSON answer (Accept: application/json) lists every warning.
      */
     post: operations['generatePdf'];
     delete?: never;
@@ -14489,7 +14489,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The generated document: a signed download URL and its warnings */
+      /** @description The generated document: a signed download URL and all its warnings */
       200: {
         headers: {
           [name: string]: unknown;
@@ -14502,6 +14502,7 @@ export interface operations {
             id: string;
             pageCount: number;
             url: string;
+            /** @description Every warning of the document (the x-pdf-warnings header holds only the first few) */
             warnings: {
               bindingKey: string;
               code: string;
@@ -14517,6 +14518,7 @@ export interface operations {
             id: string;
             pageCount: number;
             url: string;
+            /** @description Every warning of the document (the x-pdf-warnings header holds only the first few) */
             warnings: {
               bindingKey: string;
               code: string;
