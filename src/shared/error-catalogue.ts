@@ -83,6 +83,8 @@ export const ERROR_CATALOGUE = {
   // Blob storage and its signed URLs.
   blob_not_found: { status: 404, title: 'The stored object does not exist' },
   blob_key_conflict: { status: 409, title: 'The storage key clashes with another key' },
+  blob_exists: { status: 409, title: 'An object is already stored at this key' },
+  upload_url_used: { status: 409, title: 'The upload URL was already used; ask for a new one' },
   invalid_blob_key: { status: 400, title: 'The storage key is not valid' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed' },
   range_not_satisfiable: { status: 416, title: 'The requested range is outside the object' },

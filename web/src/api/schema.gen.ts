@@ -921,7 +921,7 @@ export interface paths {
     get: operations['downloadSignedBlob'];
     /**
      * Upload through a signed URL
-     * @description Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size.
+     * @description Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size. A URL stores once: a PUT to a key that already holds an object answers 409 upload_url_used and leaves the stored bytes as they are (as S3 answers 412 to the If-None-Match: * its URL signs).
      */
     put: operations['uploadSignedBlob'];
     post?: never;
@@ -5883,6 +5883,7 @@ export interface operations {
             /** Format: date-time */
             expiresAt: string;
             fileId: string;
+            /** @description Send all of these with the PUT: the signed content type and, on S3, If-None-Match: * (the URL stores once) */
             headers: {
               [key: string]: string;
             };
@@ -17623,7 +17624,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `blob_key_conflict`: The storage key clashes with another key */
+      /** @description application/problem+json. Codes: `blob_key_conflict`: The storage key clashes with another key; `upload_url_used`: The upload URL was already used; ask for a new one */
       409: {
         headers: {
           [name: string]: unknown;
@@ -17631,10 +17632,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: blob_key_conflict
+             * @description The error code, one of: blob_key_conflict, upload_url_used
              * @enum {string}
              */
-            code: 'blob_key_conflict';
+            code: 'blob_key_conflict' | 'upload_url_used';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
