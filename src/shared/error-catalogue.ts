@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   conflict: { status: 409, title: 'The resource was changed or already exists' },
   email_taken: { status: 409, title: 'A user with this email already exists' },
   invalid_transition: { status: 409, title: 'The job cannot change to that status' },
+  idempotency_key_reused: { status: 409, title: 'The Idempotency-Key was used with a different request' },
   record_key_taken: { status: 409, title: 'The record key belongs to another document' },
   concurrent_field_change: { status: 409, title: 'Fields were changed concurrently' },
   file_not_ready: { status: 409, title: 'The file is not processed (ready) yet' },

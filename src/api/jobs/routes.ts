@@ -80,7 +80,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'createJob',
         description:
-          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.",
+          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes. The same Idempotency-Key with a different template or body answers 409 idempotency_key_reused (with the first job's `jobId`) instead of the first job.",
         tags,
         summary:
           'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
@@ -90,7 +90,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         response: {
           200: z.object({ job: jobSchema }).describe('The job'),
           202: z.object({ job: jobSchema }).describe('The job'),
-          ...problems('not_found', 'queue_message_too_large'),
+          ...problems('not_found', 'queue_message_too_large', 'idempotency_key_reused'),
         },
       },
     },

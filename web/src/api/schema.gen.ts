@@ -778,7 +778,7 @@ export interface paths {
     put?: never;
     /**
      * Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)
-     * @description Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes.
+     * @description Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed; with notifyEmail an email is sent when the job finishes. The same Idempotency-Key with a different template or body answers 409 idempotency_key_reused (with the first job's `jobId`) instead of the first job.
      */
     post: operations['createJob'];
     delete?: never;
@@ -15676,6 +15676,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `idempotency_key_reused`: The Idempotency-Key was used with a different request */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: idempotency_key_reused
+             * @enum {string}
+             */
+            code: 'idempotency_key_reused';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
