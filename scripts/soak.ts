@@ -20,7 +20,8 @@ import { dataUrl, jpegDeclaring, pngDeclaring, strokes } from '../tests/hostile/
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** A request with no answer after this long is counted as 'timeout' (a failure). */
 const REQUEST_DEADLINE_MS = Number(process.env.SOAK_REQUEST_DEADLINE_MS ?? 60_000);
-const fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, { signal: AbortSignal.timeout(REQUEST_DEADLINE_MS), ...init });
+const fetch: typeof globalThis.fetch = (input, init) =>
+  globalThis.fetch(input, { signal: AbortSignal.timeout(REQUEST_DEADLINE_MS), ...init });
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const REST_SECONDS = Number(process.env.SOAK_REST_SECONDS ?? 60);
 const HEAVY_UPLOADS = Number(process.env.SOAK_HEAVY_UPLOADS ?? 4);

@@ -79,4 +79,9 @@ describe('config', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
   });
+
+  it('bounds HTTP requests by default, and refuses headers allowed longer than the whole request', () => {
+    expect(loadConfig({}).http.timeouts).toEqual({ requestMs: 120_000, headersMs: 20_000, connectionMs: 90_000, keepAliveMs: 5_000 });
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
+  });
 });

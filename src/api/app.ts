@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '@/shared/config/index.js';
 import { AppError } from '@/shared/errors.js';
-import problem from './plugins/problem.js';
+import problem, { clientErrorHandler } from './plugins/problem.js';
 import { healthRoutes, type HealthCheck } from './health/routes.js';
 import type { Services } from '@/services/context.js';
 import authenticate, { registerAuthenticated } from './plugins/authenticate.js';
@@ -53,6 +53,7 @@ export interface AppOptions {
  */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
+  const timeouts = config.http.timeouts;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     genReqId: (req) => {
@@ -61,6 +62,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024 * 5,
     trustProxy: config.mode === 'aws',
+    // Without these a client that sends headers and part of a body, then nothing, holds its socket
+    // (and the request's upload stream) for as long as it likes.
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.connectionMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      // Node checks the two timeouts above only this often (30 s by default), which would let a
+      // stalled request live up to 30 s past its limit.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
+    },
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   bad_request: { status: 400, title: 'Bad request' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid for this listing' },
   route_not_found: { status: 404, title: 'Route not found' },
+  request_timeout: { status: 408, title: 'The request did not arrive within the time allowed' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal Server Error' },
 
@@ -33,6 +35,7 @@ export const ERROR_CATALOGUE = {
   conflict: { status: 409, title: 'The resource was changed or already exists' },
   email_taken: { status: 409, title: 'A user with this email already exists' },
   invalid_transition: { status: 409, title: 'The job cannot change to that status' },
+  idempotency_key_reused: { status: 409, title: 'The Idempotency-Key was used with a different request' },
   record_key_taken: { status: 409, title: 'The record key belongs to another document' },
   concurrent_field_change: { status: 409, title: 'Fields were changed concurrently' },
   file_not_ready: { status: 409, title: 'The file is not processed (ready) yet' },
@@ -82,6 +85,8 @@ export const ERROR_CATALOGUE = {
   // Blob storage and its signed URLs.
   blob_not_found: { status: 404, title: 'The stored object does not exist' },
   blob_key_conflict: { status: 409, title: 'The storage key clashes with another key' },
+  blob_exists: { status: 409, title: 'An object is already stored at this key' },
+  upload_url_used: { status: 409, title: 'The upload URL was already used; ask for a new one' },
   invalid_blob_key: { status: 400, title: 'The storage key is not valid' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed' },
   range_not_satisfiable: { status: 416, title: 'The requested range is outside the object' },

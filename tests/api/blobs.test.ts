@@ -64,9 +64,17 @@ describe('local signed URL routes (/blobs)', () => {
     expect((await api().app.inject({ method: 'PUT', url: raised, headers: up.headers, payload: Buffer.alloc(100) })).json().code).toBe(
       'signed_url_invalid',
     );
-    const tooBig = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.alloc(17) });
+    const fresh = await api().services.blobs.signedUploadUrl('uploads', 'tests/up3.pdf', {
+      expiresInSeconds: 60,
+      maxBytes: 16,
+      contentType: 'application/pdf',
+    });
+    const tooBig = await api().app.inject({ method: 'PUT', url: fresh.url, headers: fresh.headers, payload: Buffer.alloc(17) });
     expect(tooBig.statusCode).toBe(413);
-    // The earlier object is intact after the refused overwrite.
+    expect(await api().services.blobs.exists('uploads', 'tests/up3.pdf')).toBe(false);
+    // A URL stores once: the earlier object is intact after the refused overwrite.
+    const again = await api().app.inject({ method: 'PUT', url: up.url, headers: up.headers, payload: Buffer.alloc(5) });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'upload_url_used']);
     expect((await api().services.blobs.head('uploads', 'tests/up.pdf'))?.size).toBe(13);
     const expired = await api().services.blobs.signedUploadUrl('uploads', 'tests/up2.pdf', {
       expiresInSeconds: -1,

@@ -170,7 +170,7 @@ describe('error catalogue', () => {
     expect(toProblem(new Error('boom'), fakeRequest())).toMatchObject({ status: 500, code: 'internal_error' });
   });
 
-  it('answers rate limiting with 429 rate_limited', async () => {
+  it('answers rate limiting with 429 rate_limited and Retry-After', async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '2' });
     const app = await buildApp({ config, checks: [], logger: false });
     try {
@@ -179,6 +179,9 @@ describe('error catalogue', () => {
       expect(limited.statusCode).toBe(429);
       expect(limited.headers['content-type']).toContain('application/problem+json');
       expect(limited.json()).toMatchObject({ status: 429, code: 'rate_limited', title: ERROR_CATALOGUE.rate_limited.title });
+      // Clients back off by the header, not by parsing `detail`.
+      expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     } finally {
       await app.close();
     }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
 import { AppError } from '@/shared/errors.js';
 import {
+  BlobExistsError,
   BlobTooLargeError,
   createBlobStore,
   LocalBlobStore,
@@ -89,6 +90,25 @@ describe('LocalBlobStore specifics', () => {
     );
     expect((await readAll((await store.get('files', 'atomic.bin')).body)).toString()).toBe('old');
     expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
+  });
+
+  it('puts once with ifAbsent: a second write, even a concurrent one, is refused and the first stays', async () => {
+    const put = (text: string, contentType: string) =>
+      store.put('uploads', 'once/a.pdf', Buffer.from(text), { contentType, ifAbsent: true });
+    const results = await Promise.allSettled([put('first', 'application/pdf'), put('other', 'text/plain')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(BlobExistsError);
+    const kept = await store.get('uploads', 'once/a.pdf');
+    const text = (await readAll(kept.body)).toString();
+    expect(kept.contentType).toBe(text === 'first' ? 'application/pdf' : 'text/plain');
+    await expect(put('third', 'text/plain')).rejects.toBeInstanceOf(BlobExistsError);
+    expect((await readAll((await store.get('uploads', 'once/a.pdf')).body)).toString()).toBe(text);
+    expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
+    // Deleted, the key can be written again (a confirm that refused the size removes the bytes).
+    await store.delete('uploads', 'once/a.pdf');
+    await put('again', 'application/pdf');
+    expect((await readAll((await store.get('uploads', 'once/a.pdf')).body)).toString()).toBe('again');
   });
 
   it('refuses an expired URL over HTTP with a typed error', async () => {

@@ -52,8 +52,11 @@ describe('S3BlobStore specifics', () => {
       contentType: 'application/pdf',
     });
     const u = new URL(signed.url);
-    expect(u.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-type', 'host']));
+    // If-None-Match: * is signed too, so the URL can only create the object, never replace it.
+    expect(u.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-type', 'host', 'if-none-match']),
+    );
     expect(u.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
-    expect(signed.headers).toEqual({ 'content-type': 'application/pdf' });
+    expect(signed.headers).toEqual({ 'content-type': 'application/pdf', 'if-none-match': '*' });
   });
 });

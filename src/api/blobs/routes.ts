@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { attachmentDisposition, SignedUrlInvalidError, verifySignedUrl } from '@/shared/storage/index.js';
+import { ConflictError } from '@/shared/errors.js';
+import { attachmentDisposition, BlobExistsError, SignedUrlInvalidError, verifySignedUrl } from '@/shared/storage/index.js';
 import type { Services } from '@/services/context.js';
 import { problems } from '../schemas/problems.js';
 
@@ -13,6 +14,7 @@ const query = z.looseObject({ expires: z.string().optional(), sig: z.string().op
  * S3 presigned URLs: no login, the HMAC is the authorisation. GET streams the object out, PUT
  * streams the body in within the signed byte bound. Expired → 403 `signed_url_expired`, anything
  * tampered → 403 `signed_url_invalid` (storage's codes). Only registered with the local driver.
+ * Successful PUTs are audited; GETs are not (downloads change nothing).
  */
 export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { blobs, signingSecret } = services;
@@ -49,14 +51,21 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         operationId: 'uploadSignedBlob',
         description:
-          'Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size.',
+          'Embedded mode only: stores the body of a signed upload URL. The content type must be the signed one and the body at most the signed size. A URL stores once: a PUT to a key that already holds an object answers 409 upload_url_used and leaves the stored bytes as they are (as S3 answers 412 to the If-None-Match: * its URL signs).',
         tags,
         summary: 'Upload through a signed URL',
         params,
         querystring: query,
         response: {
           200: z.object({ key: z.string(), size: z.number() }).describe('The stored object'),
-          ...problems('signed_url_expired', 'signed_url_invalid', 'payload_too_large', 'invalid_blob_key', 'blob_key_conflict'),
+          ...problems(
+            'signed_url_expired',
+            'signed_url_invalid',
+            'payload_too_large',
+            'invalid_blob_key',
+            'blob_key_conflict',
+            'upload_url_used',
+          ),
         },
       },
     },
@@ -68,12 +77,32 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         request.raw.resume();
         throw new SignedUrlInvalidError(`content-type must be ${grant.contentType}`);
       }
+      const used = () => new ConflictError('upload_url_used', 'This upload URL was already used; ask for a new one', { key: grant.key });
+      // Refused before reading the body when possible; the put-once write below settles races.
+      if (await blobs.exists(grant.bucket, grant.key)) {
+        request.raw.resume();
+        throw used();
+      }
       const declared = Number(request.headers['content-length']);
-      const result = await blobs.put(grant.bucket, grant.key, request.raw, {
-        contentType: grant.contentType ?? 'application/octet-stream',
-        maxBytes: grant.maxBytes,
-        contentLength: Number.isFinite(declared) ? declared : undefined,
-      });
+      let result;
+      try {
+        result = await blobs.put(grant.bucket, grant.key, request.raw, {
+          contentType: grant.contentType ?? 'application/octet-stream',
+          maxBytes: grant.maxBytes,
+          contentLength: Number.isFinite(declared) ? declared : undefined,
+          ifAbsent: true,
+        });
+      } catch (err) {
+        if (err instanceof BlobExistsError) throw used();
+        throw err;
+      }
+      // No login here, so the trail names the key (which names its user) and the bucket.
+      request.audit = {
+        action: 'blobs.put',
+        resourceType: 'blob',
+        resourceId: result.key,
+        details: { bucket: grant.bucket, size: result.size, contentType: grant.contentType ?? null },
+      };
       return { key: result.key, size: result.size };
     },
   );

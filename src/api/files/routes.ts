@@ -37,7 +37,19 @@ function toDto(file: UploadedFile): z.output<typeof fileSchema> {
 /** Uploaded PDFs: multipart or signed-URL upload, list, get, content, download URL, delete, stats. */
 export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs, config } = services;
-  await app.register(multipart, { limits: { fileSize: config.limits.maxUploadBytes, files: 1, fields: 10, parts: 12 } });
+  // The route reads one file part; the other limits keep what busboy buffers for fields and part
+  // headers small, whatever a client sends around it.
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.limits.maxUploadBytes,
+      files: 1,
+      fields: 10,
+      parts: 12,
+      fieldNameSize: 100,
+      fieldSize: 1024,
+      headerPairs: 20,
+    },
+  });
 
   app.post(
     '/api/files',

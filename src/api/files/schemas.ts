@@ -46,7 +46,9 @@ export const uploadUrlResponse = z
     fileId: z.string(),
     uploadUrl: z.string(),
     method: z.literal('PUT'),
-    headers: z.record(z.string(), z.string()),
+    headers: z
+      .record(z.string(), z.string())
+      .describe('Send all of these with the PUT: the signed content type and, on S3, If-None-Match: * (the URL stores once)'),
     expiresAt: isoDate,
   })
   .describe('Where and how to PUT the bytes, then confirm fileId');

@@ -8,6 +8,7 @@ import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate } from '../schemas/common.js';
 import { problems } from '../schemas/problems.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
+import { MAX_WARNINGS_HEADER_BYTES, warningsHeaders } from './warnings-header.js';
 
 /**
  * API Gateway + Lambda cap a response near 6 MB (base64 adds a third for binary), so a document
@@ -51,9 +52,9 @@ const generatedLink = z
     expiresAt: isoDate,
     pageCount: z.number(),
     fileSize: z.number(),
-    warnings: z.array(warningSchema),
+    warnings: z.array(warningSchema).describe('Every warning of the document (the x-pdf-warnings header holds only the first few)'),
   })
-  .describe('The generated document: a signed download URL and its warnings');
+  .describe('The generated document: a signed download URL and all its warnings');
 const preflightResponse = z
   .object({
     ok: z.boolean(),
@@ -119,9 +120,12 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       schema: {
         operationId: 'generatePdf',
         description:
-          'Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf.',
+          'Generates one PDF from the data now. `version` absent means the latest published version (the draft when none is published). Invalid data answers 422 payload_invalid listing every field at once, and nothing is stored. A document above the Lambda response cap is answered as JSON even to Accept: application/pdf. ' +
+          `With the bytes come \`x-pdf-warning-count\` (how many warnings there are) and \`x-pdf-warnings\`: a JSON array of the first warnings (fieldId, bindingKey, code, message) that fit in ${MAX_WARNINGS_HEADER_BYTES} bytes, ASCII with other characters as JSON \\u escapes. ` +
+          'When the count is larger than the array, the JSON answer (Accept: application/json) lists every warning.',
         tags,
-        summary: 'Generate one PDF now. Accept: application/pdf returns the bytes (warnings in x-pdf-warnings); otherwise a download URL',
+        summary:
+          'Generate one PDF now. Accept: application/pdf returns the bytes (first warnings in x-pdf-warnings); otherwise a download URL and every warning',
         params: idParams,
         body: generateBody,
         produces: ['application/json', 'application/pdf'],
@@ -166,10 +170,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         details: { templateId: pdf.templateId, version: pdf.templateVersion, testMode, flatten, output: output && Object.keys(output) },
       };
       const bytes = out.bytes!;
-      reply.header(
-        'x-pdf-warnings',
-        JSON.stringify(out.warnings.map((w) => ({ fieldId: w.fieldId, bindingKey: w.bindingKey, code: w.code, message: w.message }))),
-      );
+      reply.headers(warningsHeaders(out.warnings));
       const accept = request.headers.accept ?? '';
       const wantsPdf = accept.includes('application/pdf') && !accept.includes('application/json');
       if (wantsPdf && bytes.length <= MAX_INLINE_PDF_BYTES) {

@@ -113,7 +113,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'createJob',
         description:
-          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed, when the job finishes: the URL's host must resolve to public addresses only (422 webhook_url_forbidden otherwise, unless the deployment allow-lists it), and the delivery's outcome is shown on the job. With notifyEmail (the account's own address, or one at a domain the deployment allows; 422 notify_email_forbidden otherwise) an email is sent when the job finishes.",
+          "Queues one document per record (up to 10,000). A record whose data is invalid fails alone and is listed in the job's errors. With webhookUrl the result is POSTed, signed, when the job finishes: the URL's host must resolve to public addresses only (422 webhook_url_forbidden otherwise, unless the deployment allow-lists it), and the delivery's outcome is shown on the job. With notifyEmail (the account's own address, or one at a domain the deployment allows; 422 notify_email_forbidden otherwise) an email is sent when the job finishes. The same Idempotency-Key with a different template or body answers 409 idempotency_key_reused (with the first job's `jobId`) instead of the first job.",
         tags,
         summary:
           'Generate many PDFs asynchronously. The same Idempotency-Key returns the first job (200) instead of creating another (202)',
@@ -123,7 +123,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         response: {
           200: z.object({ job: jobSchema }).describe('The job'),
           202: z.object({ job: jobSchema }).describe('The job'),
-          ...problems('not_found', 'queue_message_too_large', 'webhook_url_forbidden', 'notify_email_forbidden'),
+          ...problems('not_found', 'queue_message_too_large', 'webhook_url_forbidden', 'notify_email_forbidden', 'idempotency_key_reused'),
         },
       },
     },

@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes that change nothing, or that would only flood the trail (preview work). */
-const NOT_AUDITED = [/\/preflight$/, /^\/blobs\//];
+const NOT_AUDITED = [/\/preflight$/];
 
 /** "/api/templates/:id/fields/positions" → "templates.fields.positions" */
 function actionFromRoute(method: string, url: string): string {

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ValidationError } from '@/shared/errors.js';
 import { ERROR_CATALOGUE, genericCodeFor, isErrorCode, type ErrorCode } from '@/shared/error-catalogue.js';
@@ -61,13 +63,35 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
-/** What any operation can answer: input that fails its schema, bodies Fastify cannot read, limits, faults. */
+/** What any operation can answer: input that fails its schema, bodies Fastify cannot read, limits, slow clients, faults. */
 function commonCodes(route: RouteOptions): ErrorCode[] {
   const schema = (route.schema ?? {}) as Record<string, unknown>;
-  const codes: ErrorCode[] = ['rate_limited', 'internal_error'];
+  const codes: ErrorCode[] = ['rate_limited', 'request_timeout', 'internal_error'];
   if (schema.body || schema.querystring || schema.params || schema.headers) codes.push('validation_failed');
   if (schema.body) codes.push('ctp_invalid_json_body', 'ctp_empty_json_body', 'ctp_invalid_media_type', 'ctp_body_too_large');
   return codes;
+}
+
+/**
+ * Node's own refusals, raised before any route runs (a client too slow to send its request, headers
+ * over the size limit, bytes that are not HTTP), answered as problems like everything else.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+  const { status, title } = ERROR_CATALOGUE[code];
+  this.log.info({ code, err: err.code }, 'client error');
+  // A response a route already started owns the socket; raw bytes now would corrupt it.
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const body = JSON.stringify({ type: 'about:blank', title, status, code });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
 import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
@@ -41,9 +42,28 @@ export const createJobBody = z.object({
 });
 export type CreateJobBody = z.output<typeof createJobBody>;
 
+/** JSON with object keys sorted, so the same request hashes the same whatever its key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What an Idempotency-Key stands for: this template and this body (after defaults). */
+export function jobRequestHash(templateId: string, body: CreateJobBody): string {
+  return createHash('sha256').update(canonicalJson({ templateId, body })).digest('hex');
+}
+
 /**
  * Creates the job and enqueues one pdf-generation message per record. With an Idempotency-Key the
- * same key returns the first job (`created: false`); if that job never got its messages (the
+ * same key and request returns the first job (`created: false`), while the same key with another
+ * template or body is refused (409 idempotency_key_reused, as Stripe does): returning the first
+ * job would tell the client its second batch was accepted. If that job never got its messages (the
  * process died in between) they are sent again — the worker is idempotent per record, so a
  * duplicate message costs a lookup, never a second document.
  */
@@ -56,6 +76,7 @@ export async function createJob(
 ): Promise<{ job: GenerationJob; created: boolean }> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, body.version);
   await checkNotificationTargets(services, userId, body);
+  const requestHash = jobRequestHash(templateId, body);
   const { job, created } = await services.repos.generationJobs.createOrGet({
     userId,
     templateId,
@@ -63,10 +84,15 @@ export async function createJob(
     total: body.records.length,
     output: body.output,
     idempotencyKey: idempotencyKey ?? null,
+    requestHash: idempotencyKey ? requestHash : null,
     webhookUrl: body.webhookUrl ?? null,
     notifyEmail: body.notifyEmail ?? null,
     testMode: body.testMode,
   });
+  // Jobs made before hashes were kept have none: their key still returns them, as it did.
+  if (!created && job.requestHash && job.requestHash !== requestHash) {
+    throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was used with a different request', { jobId: job.id });
+  }
   if (!created && !(job.status === 'queued' && job.done + job.failed === 0)) return { job, created };
   // Pin the version resolved now, so a publish during the job does not change what later records render.
   const version = snapshot.version > 0 ? snapshot.version : undefined;

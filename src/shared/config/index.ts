@@ -24,7 +24,15 @@ export interface Config {
     urls: { pdfGeneration?: string; fileProcessing?: string; cleanup?: string; emailNotifications?: string };
   };
   email: { driver: 'outbox' | 'ses'; from: string };
-  http: { host: string; port: number; publicUrl: string | undefined; corsOrigins: string[] | undefined; rateLimitPerMinute: number };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    corsOrigins: string[] | undefined;
+    rateLimitPerMinute: number;
+    /** Milliseconds; a client that sends slower than these is cut off, so it cannot hold a socket for ever. */
+    timeouts: { requestMs: number; headersMs: number; connectionMs: number; keepAliveMs: number };
+  };
   auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
   limits: {
     maxUploadBytes: number;
@@ -66,6 +74,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const env = parsed.data;
+  // Node refuses to create a server whose headers may take longer than the whole request.
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([{ variable: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' }]);
+  }
   const mode: Mode = env.PDF_STUDIO_MODE ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'aws' : 'embedded');
   const stage = env.STAGE;
   const aws = mode === 'aws';
@@ -108,6 +120,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: env.PUBLIC_URL,
       corsOrigins: env.CORS_ORIGINS,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      timeouts: {
+        requestMs: env.HTTP_REQUEST_TIMEOUT_MS,
+        headersMs: env.HTTP_HEADERS_TIMEOUT_MS,
+        connectionMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+        keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      },
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

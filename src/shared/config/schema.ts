@@ -130,6 +130,14 @@ export const envSchema = z.object({
   INSPECT_TIMEOUT_MS: withDefault(intIn(100, 600_000), 60_000),
   PDF_RETENTION_DAYS: withDefault(intIn(1, 3650), 30),
   RATE_LIMIT_PER_MINUTE: withDefault(intIn(1, 1_000_000), 600),
+  /** Whole request (headers and body) must arrive within this (ms), or the answer is 408 and the socket closes. */
+  HTTP_REQUEST_TIMEOUT_MS: withDefault(intIn(100, 3_600_000), 120_000),
+  /** Request headers must arrive within this (ms); at most HTTP_REQUEST_TIMEOUT_MS. */
+  HTTP_HEADERS_TIMEOUT_MS: withDefault(intIn(100, 3_600_000), 20_000),
+  /** A socket silent this long is closed (ms). Longer than RENDER_TIMEOUT_MS and INSPECT_TIMEOUT_MS: a socket is silent while its request renders. */
+  HTTP_CONNECTION_TIMEOUT_MS: withDefault(intIn(100, 3_600_000), 90_000),
+  /** An idle keep-alive socket is closed after this (ms). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: withDefault(intIn(100, 600_000), 5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -22,7 +22,7 @@ import type {
   SignedUploadOptions,
   SignedUrl,
 } from './types.js';
-import { BlobNotFoundError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
+import { BlobExistsError, BlobNotFoundError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
 
 export interface LocalBlobStoreOptions {
   /** `<dataDir>/blobs` by convention; holds one directory per bucket plus `.meta/` and `.tmp/`. */
@@ -78,14 +78,25 @@ export class LocalBlobStore implements BlobStore {
     try {
       await pipeline(toReadable(body), counter, createWriteStream(tmp, { flags: 'wx' }));
       const meta: Meta = { contentType: options.contentType };
-      await fs.mkdir(path.dirname(metaTarget), { recursive: true });
       await fs.writeFile(`${tmp}.json`, JSON.stringify(meta));
-      await fs.rename(`${tmp}.json`, metaTarget);
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.rename(tmp, target);
+      if (options.ifAbsent) {
+        // link() fails when the name exists, where rename() would replace it: the bytes claim the
+        // key first, so a refused write leaves the stored object and its content type untouched.
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await this.linkOnce(bucket, key, tmp, target);
+        await fs.rm(tmp, { force: true });
+        await fs.mkdir(path.dirname(metaTarget), { recursive: true });
+        await fs.rename(`${tmp}.json`, metaTarget);
+      } else {
+        await fs.mkdir(path.dirname(metaTarget), { recursive: true });
+        await fs.rename(`${tmp}.json`, metaTarget);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.rename(tmp, target);
+      }
     } catch (err) {
       await fs.rm(tmp, { force: true });
       await fs.rm(`${tmp}.json`, { force: true });
+      if (err instanceof BlobExistsError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       // A key that is both an object and a "directory" of other keys cannot exist on a file system.
       if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
@@ -94,6 +105,17 @@ export class LocalBlobStore implements BlobStore {
       throw err;
     }
     return { key, size: counter.bytes };
+  }
+
+  private async linkOnce(bucket: BucketName, key: string, tmp: string, target: string): Promise<void> {
+    try {
+      await fs.link(tmp, target);
+    } catch (err) {
+      // EEXIST is also what a directory of other keys at this name gives: that stays a key clash.
+      const stat = (err as NodeJS.ErrnoException).code === 'EEXIST' ? await fs.stat(target).catch(() => undefined) : undefined;
+      if (stat?.isFile()) throw new BlobExistsError(bucket, key);
+      throw err;
+    }
   }
 
   private async readMeta(bucket: BucketName, key: string): Promise<Meta> {

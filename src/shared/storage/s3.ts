@@ -29,7 +29,7 @@ import type {
   SignedUploadOptions,
   SignedUrl,
 } from './types.js';
-import { BlobNotFoundError, BlobTooLargeError, RangeNotSatisfiableError } from './types.js';
+import { BlobExistsError, BlobNotFoundError, BlobTooLargeError, RangeNotSatisfiableError } from './types.js';
 
 export interface S3BlobStoreOptions {
   /** Real bucket names for the three roles (config.storage.buckets). */
@@ -46,6 +46,18 @@ export interface S3BlobStoreOptions {
 
 /** Bodies at or under this go in a single PutObject when their length is known. */
 const SINGLE_PUT_MAX = 8 * 1024 * 1024;
+
+/** S3's answer to a conditional write whose condition failed (412), or that raced another (409). */
+function isConditionFailed(err: unknown): boolean {
+  if (err instanceof S3ServiceException) {
+    return (
+      err.name === 'PreconditionFailed' ||
+      err.name === 'ConditionalRequestConflict' ||
+      [409, 412].includes(err.$metadata?.httpStatusCode ?? 0)
+    );
+  }
+  return false;
+}
 
 function isNotFound(err: unknown): boolean {
   if (err instanceof S3ServiceException) {
@@ -101,12 +113,26 @@ export class S3BlobStore implements BlobStore {
     assertValidKey(key);
     const Bucket = this.bucket(bucket);
     const max = options.maxBytes;
+    // S3 conditional writes: PutObject and CompleteMultipartUpload both honour If-None-Match.
+    const IfNoneMatch = options.ifAbsent ? '*' : undefined;
     if (body instanceof Uint8Array) {
       if (max !== undefined && body.byteLength > max) throw new BlobTooLargeError(max);
-      const out = await this.client.send(
-        new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.byteLength }),
-      );
-      return { key, size: body.byteLength, etag: out.ETag };
+      try {
+        const out = await this.client.send(
+          new PutObjectCommand({
+            Bucket,
+            Key: key,
+            Body: body,
+            ContentType: options.contentType,
+            ContentLength: body.byteLength,
+            IfNoneMatch,
+          }),
+        );
+        return { key, size: body.byteLength, etag: out.ETag };
+      } catch (err) {
+        if (IfNoneMatch && isConditionFailed(err)) throw new BlobExistsError(bucket, key);
+        throw err;
+      }
     }
     if (max !== undefined && options.contentLength !== undefined && options.contentLength > max) {
       body.destroy();
@@ -120,7 +146,7 @@ export class S3BlobStore implements BlobStore {
     });
     const upload = new Upload({
       client: this.client,
-      params: { Bucket, Key: key, Body: counter, ContentType: options.contentType },
+      params: { Bucket, Key: key, Body: counter, ContentType: options.contentType, IfNoneMatch },
       partSize: Math.max(this.options.partSize ?? SINGLE_PUT_MAX, 5 * 1024 * 1024),
       queueSize: 2,
       leavePartsOnError: false,
@@ -133,6 +159,7 @@ export class S3BlobStore implements BlobStore {
       body.destroy();
       counter.destroy();
       if (err instanceof BlobTooLargeError) throw err;
+      if (IfNoneMatch && isConditionFailed(err)) throw new BlobExistsError(bucket, key);
       // lib-storage wraps stream errors; surface the size limit as itself.
       if (max !== undefined && counter.bytes > max) throw new BlobTooLargeError(max);
       throw err;
@@ -229,17 +256,18 @@ export class S3BlobStore implements BlobStore {
 
   async signedUploadUrl(bucket: BucketName, key: string, options: SignedUploadOptions): Promise<SignedUrl> {
     assertValidKey(key);
-    const command = new PutObjectCommand({ Bucket: this.bucket(bucket), Key: key, ContentType: options.contentType });
-    // content-type is signed, so the client must send exactly the type that was approved.
+    const command = new PutObjectCommand({ Bucket: this.bucket(bucket), Key: key, ContentType: options.contentType, IfNoneMatch: '*' });
+    // Both headers are signed: the client must send exactly the type that was approved, and
+    // If-None-Match: * makes the URL put-once (S3 answers 412 once the key holds an object).
     const url = await getSignedUrl(this.client, command, {
       expiresIn: options.expiresInSeconds,
-      signableHeaders: new Set(['content-type']),
+      signableHeaders: new Set(['content-type', 'if-none-match']),
     });
     return {
       url,
       method: 'PUT',
       expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000),
-      headers: { 'content-type': options.contentType },
+      headers: { 'content-type': options.contentType, 'if-none-match': '*' },
     };
   }
 }

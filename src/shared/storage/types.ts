@@ -13,6 +13,11 @@ export interface PutOptions {
   contentLength?: number;
   /** The write fails with BlobTooLargeError (and nothing is stored) once the body passes this many bytes. */
   maxBytes?: number;
+  /**
+   * Put-once: the write fails with BlobExistsError, and the stored object is left as it was, when
+   * the key already holds one. The check and the write are one atomic step.
+   */
+  ifAbsent?: boolean;
 }
 
 export interface PutResult {
@@ -91,8 +96,10 @@ export interface BlobStore {
   list(bucket: BucketName, options?: ListOptions): Promise<ListPage>;
   signedDownloadUrl(bucket: BucketName, key: string, options: SignedDownloadOptions): Promise<SignedUrl>;
   /**
-   * A URL the client PUTs the bytes to. Local URLs enforce maxBytes while receiving; an S3
-   * presigned PUT cannot, so the caller must head() the object when the client confirms.
+   * A URL the client PUTs the bytes to, once: a PUT to a key that already holds an object is
+   * refused (local: 409 upload_url_used; S3: 412, the URL signs If-None-Match: *), so bytes that
+   * were confirmed cannot be replaced through the same URL. Local URLs enforce maxBytes while
+   * receiving; an S3 presigned PUT cannot, so the caller must head() the object when the client confirms.
    */
   signedUploadUrl(bucket: BucketName, key: string, options: SignedUploadOptions): Promise<SignedUrl>;
 }
@@ -100,6 +107,12 @@ export interface BlobStore {
 export class BlobNotFoundError extends AppError {
   constructor(bucket: BucketName, key: string) {
     super('blob_not_found', `blob ${bucket}/${key} not found`, { bucket, key });
+  }
+}
+
+export class BlobExistsError extends AppError {
+  constructor(bucket: BucketName, key: string) {
+    super('blob_exists', `blob ${bucket}/${key} already exists`, { bucket, key });
   }
 }
 

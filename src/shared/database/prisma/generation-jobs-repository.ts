@@ -22,6 +22,11 @@ export const createJobSchema = z.object({
   output: z.enum(['individual', 'merged', 'zip']).optional(),
   /** Per-user key: the same key again returns the first job instead of creating another. */
   idempotencyKey: z.string().min(1).max(255).nullish(),
+  /** Hex sha256 of the creating request, compared when the key comes again. */
+  requestHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullish(),
   webhookUrl: z.url().max(2048).nullish(),
   notifyEmail: z.email().nullish(),
   testMode: z.boolean().optional(),

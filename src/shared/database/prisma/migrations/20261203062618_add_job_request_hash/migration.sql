@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "generation_jobs" ADD COLUMN     "request_hash" TEXT;
