@@ -44,6 +44,20 @@ forEachApi('hostile generate payloads', (api) => {
     expect(body.errors).toEqual([expect.objectContaining({ path: 'notes', code: 'value_too_long' })]);
   });
 
+  it('refuses data nested 100,000 levels with 400 (generate and preflight), never 500', async () => {
+    const deep = `{"data":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    for (const route of ['generate', 'preflight']) {
+      const res = await api().app.inject({
+        method: 'POST',
+        url: `/api/templates/${templateId}/${route}`,
+        headers: { ...user.headers, 'content-type': 'application/json' },
+        payload: deep,
+      });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(400);
+      expect(res.json().errors[0].message).toContain('nested deeper than 64');
+    }
+  });
+
   it('renders a 100,000-character value under the bound', async () => {
     const notes = 'lorem ipsum dolor sit amet '.repeat(4000).slice(0, 100_000);
     const res = await generate({ notes }, 'application/pdf');

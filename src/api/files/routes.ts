@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UploadedFile } from '@/shared/database/prisma/index.js';
-import { ValidationError } from '@/shared/errors.js';
+import { AppError, ValidationError } from '@/shared/errors.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, pageOf } from '../schemas/common.js';
@@ -89,7 +89,12 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
           { path: 'body.file', code: 'required', message: 'a file part is required' },
         ]);
       }
-      const part = await request.file();
+      // busboy fails a body cut short with an untyped Error; it is the client's, not ours.
+      const part = await request.file().catch((err: Error) => {
+        if (/^Unexpected end of (multipart data|form)$/.test(err.message))
+          throw new AppError('mp_premature_close', 'The request ended before the multipart body was complete');
+        throw err;
+      });
       if (!part || part.fieldname !== 'file') {
         part?.file.resume();
         throw new ValidationError('Send multipart/form-data with a "file" part', [

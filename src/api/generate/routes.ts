@@ -7,6 +7,7 @@ import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate } from '../schemas/common.js';
 import { problems } from '../schemas/problems.js';
+import { boundedJsonObject, MAX_JSON_DEPTH } from '@/shared/validation/json-bounds.js';
 import { DOWNLOAD_TTL_SECONDS } from '../generated-pdfs/routes.js';
 import { MAX_WARNINGS_HEADER_BYTES, warningsHeaders } from './warnings-header.js';
 
@@ -17,7 +18,9 @@ import { MAX_WARNINGS_HEADER_BYTES, warningsHeaders } from './warnings-header.js
 export const MAX_INLINE_PDF_BYTES = 5.5 * 1024 * 1024 * 0.75;
 
 const tags = ['generate'];
-const data = z.record(z.string(), z.unknown());
+// Depth-bounded like job records (a payload nested 100,000 levels deep is a 400, not a stack
+// overflow); the node count only by the body limit, since a drawn signature alone is many points.
+const data = boundedJsonObject(MAX_JSON_DEPTH, Number.POSITIVE_INFINITY);
 const warningSchema = z.object({ fieldId: z.string(), name: z.string(), bindingKey: z.string(), code: z.string(), message: z.string() });
 
 const generateBody = z

@@ -42,12 +42,27 @@ export async function uploadStream(services: Services, userId: string, input: { 
   // The failure is kept on the sniffer and rethrown below; a late second 'error' emission after the
   // storage pipeline has settled must not become an uncaught exception.
   sniffer.on('error', () => undefined);
+  // A multipart body that ends without its closing boundary fails the part with busboy's error,
+  // possibly before these listeners were attached (the whole body arrived at once): the part is
+  // then already destroyed, and piping it would wait forever. A part destroyed without an error
+  // (the client went away) is the same case.
+  const unfinished = () => new AppError('mp_premature_close', 'The request ended before the multipart body was complete');
+  if (input.body.errored || (input.body.destroyed && !input.body.readableEnded)) {
+    input.body.resume();
+    throw unfinished();
+  }
+  input.body.on('close', () => {
+    if (!input.body.readableEnded) sniffer.destroy(unfinished());
+  });
   try {
     await blobs.put('uploads', key, input.body.pipe(sniffer), { contentType: 'application/pdf', maxBytes: max });
   } catch (err) {
     // Let the parser drain the rest of the request, so the client reads our answer instead of a reset.
     input.body.resume();
     await blobs.delete('uploads', key).catch(() => undefined);
+    // The parser failed the part (busboy's untyped "Unexpected end of multipart data"): the body
+    // was cut short. Our own verdicts on what did arrive (not a PDF, too large) come first.
+    if (input.body.errored && !(sniffer.failure instanceof AppError) && !(err instanceof BlobTooLargeError)) throw unfinished();
     if (sniffer.failure) throw sniffer.failure;
     if (err instanceof BlobTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || sniffer.bytes > max)
       throw fileTooLarge(max);
