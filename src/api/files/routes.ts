@@ -34,6 +34,17 @@ function toDto(file: UploadedFile): z.output<typeof fileSchema> {
   };
 }
 
+/** Why an upload is refused once its bytes are in: the same for multipart and signed-URL uploads. */
+const PDF_REFUSALS = [
+  'pdf_not_pdf',
+  'pdf_empty',
+  'pdf_corrupt',
+  'pdf_encrypted',
+  'pdf_too_many_pages',
+  'pdf_too_large',
+  'file_missing',
+] as const;
+
 /** Uploaded PDFs: multipart or signed-URL upload, list, get, content, download URL, delete, stats. */
 export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, blobs, config } = services;
@@ -66,14 +77,8 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
           ...problems(
             'validation_failed',
             'ctp_invalid_media_type',
-            'pdf_not_pdf',
-            'pdf_empty',
-            'pdf_corrupt',
-            'pdf_encrypted',
-            'pdf_too_many_pages',
-            'pdf_too_large',
+            ...PDF_REFUSALS,
             'file_too_large',
-            'file_missing',
             'parts_limit',
             'files_limit',
             'fields_limit',
@@ -152,19 +157,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         params: idParams,
         response: {
           200: fileEnvelope,
-          ...problems(
-            'not_found',
-            'upload_incomplete',
-            'upload_size_mismatch',
-            'file_too_large',
-            'pdf_not_pdf',
-            'pdf_empty',
-            'pdf_corrupt',
-            'pdf_encrypted',
-            'pdf_too_many_pages',
-            'pdf_too_large',
-            'file_missing',
-          ),
+          ...problems('not_found', 'upload_incomplete', 'upload_size_mismatch', 'file_too_large', ...PDF_REFUSALS),
         },
       },
     },
