@@ -121,11 +121,16 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     const pdfs = db().repos.generatedPdfs;
     const pdf = await pdfs.create({ userId: alice, templateId: 'tpl_2', templateVersion: 1 });
     await pdfs.markProcessing(pdf.id);
-    const outcomes = await Promise.allSettled([
-      pdfs.markCompleted(pdf.id, { storageKey: 'a', bucket: 'b', fileSize: 1, pageCount: 1 }),
-      pdfs.markFailed(pdf.id, 'x').then(() => pdfs.markCompleted(pdf.id, { storageKey: 'a', bucket: 'b', fileSize: 1, pageCount: 1 })),
-    ]);
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const out = { storageKey: 'a', bucket: 'b', fileSize: 1, pageCount: 1 };
+    // Both orders of each race must leave exactly one winner. (A failed-then-complete chain, as this
+    // test once raced, has none when the failure lands first: failed never moves to completed.)
+    const twoCompletes = await Promise.allSettled([pdfs.markCompleted(pdf.id, out), pdfs.markCompleted(pdf.id, out)]);
+    expect(twoCompletes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const other = await pdfs.create({ userId: alice, templateId: 'tpl_2', templateVersion: 1 });
+    await pdfs.markProcessing(other.id);
+    const completeOrFail = await Promise.allSettled([pdfs.markCompleted(other.id, out), pdfs.markFailed(other.id, 'x')]);
+    expect(completeOrFail.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(['completed', 'failed']).toContain((await pdfs.getInternal(other.id)).status);
   });
 
   it('finds expired documents (expiresAt reached, or older than N days) and deletes them', async () => {
@@ -147,7 +152,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
 
   it('lists PDFs by user, newest first, paged', async () => {
     const page = await db().repos.generatedPdfs.listByUser(alice, { page: 1, limit: 2 });
-    expect(page.total).toBe(4);
+    expect(page.total).toBe(5);
     expect(page.items).toHaveLength(2);
     expect(page.hasMore).toBe(true);
     expect((await db().repos.generatedPdfs.listByUser(alice, { status: 'completed' })).items.every((p) => p.status === 'completed')).toBe(
