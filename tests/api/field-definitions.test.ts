@@ -2,17 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fieldDefinitionIssues } from '@/pdf/validate/index.js';
 import { defaultFontRegistry } from '@/pdf/fonts/registry.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
-import { makePdf, uploadOk } from './upload-helpers.js';
-
-const field = (name: string, over: Record<string, unknown> = {}) => ({
-  name,
-  type: 'text',
-  page: 1,
-  position: { x: 40, y: 40 },
-  size: { width: 100, height: 20 },
-  bindingKey: name,
-  ...over,
-});
+import { field, makePdf, uploadOk } from './upload-helpers.js';
 
 describe('fieldDefinitionIssues', () => {
   const fonts = defaultFontRegistry();

@@ -1,16 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
-import { makePdf, uploadOk } from './upload-helpers.js';
-
-const field = (name: string, over: Record<string, unknown> = {}) => ({
-  name,
-  type: 'text',
-  page: 1,
-  position: { x: 40, y: 40 },
-  size: { width: 100, height: 20 },
-  bindingKey: name,
-  ...over,
-});
+import { field, makePdf, uploadOk } from './upload-helpers.js';
 
 forEachApi('fields API', (api) => {
   let ada: TestUser;

@@ -64,3 +64,14 @@ export async function uploadOk(
   if (res.statusCode !== 201) throw new Error(`upload failed: ${res.statusCode} ${res.body}`);
   return res.json().file;
 }
+
+/** A text field on page 1 bound to its own name, as the fields API takes it; `over` replaces any part. */
+export const field = (name: string, over: Record<string, unknown> = {}) => ({
+  name,
+  type: 'text',
+  page: 1,
+  position: { x: 40, y: 40 },
+  size: { width: 100, height: 20 },
+  bindingKey: name,
+  ...over,
+});

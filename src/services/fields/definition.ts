@@ -21,19 +21,3 @@ export function assertDefinitions(items: { field: Checked; prefix: string }[], m
   );
   if (issues.length) throw new ValidationError(message, issues, 'field_definition_invalid');
 }
-
-/** The field as it will be after a partial update (nested maps merge one level; null removes). */
-export function mergedDefinition(current: Checked, patch: Partial<Record<keyof Checked, unknown>>): Checked {
-  const merge = (a: unknown, b: unknown) => {
-    if (b === undefined) return a;
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) return b;
-    const next: Record<string, unknown> = { ...(a as Record<string, unknown>), ...(b as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(b)) if (v === null) delete next[k];
-    return next;
-  };
-  return {
-    validation: merge(current.validation, patch.validation),
-    advanced: merge(current.advanced, patch.advanced),
-    style: merge(current.style, patch.style),
-  } as Checked;
-}

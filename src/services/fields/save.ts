@@ -4,12 +4,13 @@ import type { FieldInput } from '@/shared/domain/field.js';
 import { ValidationError } from '@/shared/errors.js';
 import {
   FieldsNotInTemplateError,
+  mergeFieldPatch,
   type FieldPatch,
   type PositionUpdate,
   type StoredField,
   type UpsertFieldInput,
 } from '@/shared/database/ddb/index.js';
-import { assertDefinitions, mergedDefinition } from './definition.js';
+import { assertDefinitions } from './definition.js';
 import { assertPlacements } from './placement.js';
 
 type FieldDeps = Deps<'repos'>;
@@ -53,7 +54,7 @@ export async function updateField(
       prefix: 'body',
     },
   ]);
-  assertDefinitions([{ field: mergedDefinition(current, patch), prefix: 'body' }]);
+  assertDefinitions([{ field: mergeFieldPatch(current, patch), prefix: 'body' }]);
   return repos.fields.update(current.fieldId, patch, { templateId: template.templateId });
 }
 

@@ -8,7 +8,7 @@ import { cond } from './expressions.js';
 import { ttlSchema } from './entities/base-entity.js';
 import {
   FIELD_KEY,
-  FIELD_NESTED,
+  mergeFieldPatch,
   FIELD_PATCHABLE,
   fieldCreateSchema,
   fieldSortKey,
@@ -149,17 +149,7 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
         unknown.map((key) => ({ path: key, code: 'unrecognized_key', message: `${key} cannot be updated` })),
       );
     }
-    const merged: Record<string, unknown> = { ...current };
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || key === 'ttl') continue;
-      if ((FIELD_NESTED as readonly string[]).includes(key) && isPlainObject(value)) {
-        // Nested maps merge: a studio sending {style: {fontSize: 14}} keeps the other style settings.
-        const next: Record<string, unknown> = { ...(current[key as keyof FieldEntity] as Record<string, unknown>), ...value };
-        for (const [member, v] of Object.entries(value)) if (v === null) delete next[member];
-        merged[key] = next;
-      } else merged[key] = value;
-    }
-    const spec = parseOrThrow(fieldInputSchema, merged, 'invalid field update');
+    const spec = parseOrThrow(fieldInputSchema, mergeFieldPatch(current, patch), 'invalid field update');
     const ttl = parseOrThrow(ttlSchema.nullable().optional(), patch.ttl, 'invalid field update', 'ttl');
     const changes: Record<string, unknown> = {};
     for (const key of Object.keys(patch)) {

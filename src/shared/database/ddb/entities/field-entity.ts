@@ -25,6 +25,26 @@ export type CreateFieldInput = z.input<typeof fieldCreateSchema>;
 export const FIELD_NESTED = ['style', 'layout', 'advanced', 'validation'] as const;
 export type FieldNested = (typeof FIELD_NESTED)[number];
 
+/**
+ * The field a patch makes: top-level values replace; a nested map (FIELD_NESTED) merges into the
+ * stored one, a `null` member removing that setting, so a studio sending {style: {fontSize: 14}}
+ * keeps the other style settings. Unvalidated: the caller parses the result. `ttl` is not a field
+ * attribute and is left out.
+ */
+export function mergeFieldPatch(current: object, patch: object): Record<string, unknown> {
+  const stored = current as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || key === 'ttl') continue;
+    if ((FIELD_NESTED as readonly string[]).includes(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const next: Record<string, unknown> = { ...(stored[key] as Record<string, unknown>), ...value };
+      for (const [member, v] of Object.entries(value)) if (v === null) delete next[member];
+      merged[key] = next;
+    } else merged[key] = value;
+  }
+  return merged;
+}
+
 /** Top-level attributes a patch may mention (ids, template and timestamps are not among them). */
 export const FIELD_PATCHABLE = [...(Object.keys(fieldInputSchema.shape) as (keyof typeof fieldInputSchema.shape)[]), 'ttl'] as const;
 
