@@ -86,4 +86,19 @@ describe('local signed URL routes (/blobs)', () => {
     ).toBe('signed_url_expired');
     expect(await api().services.blobs.exists('uploads', 'tests/up2.pdf')).toBe(false);
   });
+
+  it('over a real socket, a body past the signed bound is answered 413, not a reset connection', async () => {
+    const address = await api().app.listen({ port: 0, host: '127.0.0.1' });
+    const up = await api().services.blobs.signedUploadUrl('uploads', 'tests/socket.pdf', {
+      expiresInSeconds: 60,
+      maxBytes: 1024,
+      contentType: 'application/pdf',
+    });
+    const res = await fetch(address + up.url, { method: 'PUT', headers: up.headers, body: Buffer.alloc(256 * 1024) });
+    expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([413, 'payload_too_large']);
+    expect(await api().services.blobs.exists('uploads', 'tests/socket.pdf')).toBe(false);
+    // The server still answers, and the same URL still stores a body within its bound.
+    const ok = await fetch(address + up.url, { method: 'PUT', headers: up.headers, body: Buffer.from('%PDF-1.7 small') });
+    expect(ok.status).toBe(200);
+  });
 });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { ConflictError } from '@/shared/errors.js';
 import { attachmentDisposition, BlobExistsError, SignedUrlInvalidError, verifySignedUrl } from '@/shared/storage/index.js';
@@ -69,7 +70,7 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const grant = verifySignedUrl(request.url, { secret: signingSecret, method: 'PUT' });
       const given = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       // As with S3, the content type is part of what was signed.
@@ -84,15 +85,24 @@ export const blobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         throw used();
       }
       const declared = Number(request.headers['content-length']);
+      // Storage's pipeline destroys its source when it fails (a body past the signed bound). The
+      // request stream itself must survive that, or the 413 never reaches the client: on a socket
+      // the connection is reset, and on Node 22+ the request counts as aborted, so no reply is sent.
+      const body = new PassThrough();
+      request.raw.pipe(body);
       let result;
       try {
-        result = await blobs.put(grant.bucket, grant.key, request.raw, {
+        result = await blobs.put(grant.bucket, grant.key, body, {
           contentType: grant.contentType ?? 'application/octet-stream',
           maxBytes: grant.maxBytes,
           contentLength: Number.isFinite(declared) ? declared : undefined,
           ifAbsent: true,
         });
       } catch (err) {
+        request.raw.unpipe(body);
+        request.raw.resume();
+        // The rest of a refused body is not worth reading; the client opens a new connection.
+        reply.header('connection', 'close');
         if (err instanceof BlobExistsError) throw used();
         throw err;
       }
