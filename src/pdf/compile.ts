@@ -5,6 +5,7 @@ import { loadPdf } from './load.js';
 import type { PreparedField } from './render/draw.js';
 import { readBaseXref } from './render/incremental.js';
 import { resourceNames } from './render/page-update.js';
+import { planTable } from './render/table.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
 import { applyOutput, prepareOutput } from './output/index.js';
@@ -33,6 +34,7 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   const loaded = await loadPdf(base);
   const doc = loaded.doc;
   const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
+  const pageBoxes = pages.map((p) => visibleBox(p.page));
   const prepared: PreparedField[] = fields.map((field) => {
     if (field.page > pages.length) {
       throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, {
@@ -41,10 +43,10 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
         pageCount: pages.length,
       });
     }
-    const page = pages[field.page - 1].page;
     // Unknown font families fail here, at compile time, not per document.
     const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
-    return { field, pageIndex: field.page - 1, pageBox: visibleBox(page), chain };
+    const table = field.type === 'table' ? planTable(field, field.page - 1, pageBoxes, fonts) : undefined;
+    return { field, pageIndex: field.page - 1, pageBox: pageBoxes[field.page - 1], chain, table };
   });
   // Paint order: layerOrder ascending, then template order (stable sort).
   prepared.sort((a, b) => a.field.layout.layerOrder - b.field.layout.layerOrder);

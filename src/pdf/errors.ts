@@ -21,6 +21,9 @@ export const PDF_ERROR_CODES = [
   'inspect_timeout',
   'barcode_invalid',
   'payload_invalid',
+  // Tables: bounds of one document's rows and pages.
+  'table_too_many_rows',
+  'document_too_many_pages',
   // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.
   'output_options_conflict',
   'pdfa_not_possible',

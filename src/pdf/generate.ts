@@ -5,7 +5,11 @@ import type { CompiledState } from './compiled-state.js';
 import { PdfError } from './errors.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
-import { drawField, type PreparedField } from './render/draw.js';
+import { visibleBox } from './coordinates.js';
+import { insertAddedPages, prepareAddedPage, treeSlot, writeTreeUpdates } from './render/added-pages.js';
+import { isPresent } from './render/binding.js';
+import { drawField, fieldValue, type PreparedField } from './render/draw.js';
+import { drawTable, type TablePlan } from './render/table.js';
 import { writeIncremental } from './render/incremental.js';
 import { preparePage, writePages } from './render/page-bytes.js';
 import { applyPageContent, qStream } from './render/page-update.js';
@@ -38,32 +42,77 @@ async function drawAll(
   payload: Record<string, unknown>,
   opts: GenerateOptions,
 ): Promise<void> {
-  for (const p of fields) await drawField(canvas, p, payload, opts.limits);
+  for (const p of fields) {
+    if (p.table) await drawTableField(canvas, p, p.table, state, payload, opts);
+    else await drawField(canvas, p, payload, opts.limits);
+  }
   if (opts.testWatermark) {
     state.pages.forEach((bp, i) => drawWatermark(canvas, i, bp.page, state.fonts, opts.testWatermark!));
+    for (const a of canvas.added) {
+      drawWatermark(canvas, a.index, state.pages[a.source === 'blank' ? a.after : a.source].page, state.fonts, opts.testWatermark);
+    }
   }
   await canvas.fonts.finalize();
+}
+
+/** A table, and on each continuation page it adds the fields of the copied page that repeat there. */
+async function drawTableField(
+  canvas: DocumentCanvas,
+  p: PreparedField,
+  plan: TablePlan,
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): Promise<void> {
+  const { value, show } = fieldValue(p.field, payload);
+  if (!show || !isPresent(value)) return;
+  if (!Array.isArray(value)) {
+    throw new PdfError('payload_invalid', `Table "${p.field.name}" (${p.field.bindingKey}) takes a list of rows`, {
+      fieldId: p.field.fieldId,
+      bindingKey: p.field.bindingKey,
+    });
+  }
+  const repeats =
+    plan.source === 'blank'
+      ? []
+      : state.fields.filter((f) => f.pageIndex === plan.source && f !== p && !f.table && f.field.advanced.repeatOnContinuation);
+  await drawTable(canvas, p.field, plan, value, opts.limits ?? {}, async (pageIndex) => {
+    for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits);
+  });
 }
 
 async function incremental(state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions): Promise<GeneratedDocument> {
   const overlay = PDFContext.create();
   overlay.largestObjectNumber = state.nextObject - 1;
-  const canvas = new DocumentCanvas(overlay, state.prefix);
+  const canvas = new DocumentCanvas(overlay, state.prefix, state.pages.length);
   await drawAll(canvas, state.fields, state, payload, opts);
-  const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
+  // A page tree an incremental update cannot extend (damaged, repaired on load): rewrite instead.
+  if (canvas.added.some((a) => !treeSlot(state.pages[a.after]))) return rewrite(state, payload, opts, true);
+  const touched = [...canvas.pages].filter(([index, pc]) => pc.ops.length > 0 || index >= state.pages.length);
   if (touched.length === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
   const q = qStream(overlay);
+  const addedRefs = canvas.added.map(() => overlay.nextRef());
   writePages(
     overlay,
-    touched.map(([index, canvas]) => {
-      const base = state.pages[index];
-      base.prepared ??= preparePage(base.dict);
-      return { ref: base.ref, prepared: base.prepared, canvas };
+    touched.map(([index, pc]) => {
+      if (index < state.pages.length) {
+        const base = state.pages[index];
+        base.prepared ??= preparePage(base.dict);
+        return { ref: base.ref, prepared: base.prepared, canvas: pc };
+      }
+      const a = canvas.added[index - state.pages.length];
+      const parent = treeSlot(state.pages[a.after])!.parent;
+      return {
+        ref: addedRefs[index - state.pages.length],
+        prepared: prepareAddedPage(state.pages, a, parent, visibleBox(state.pages[a.after].page)),
+        canvas: pc,
+      };
     }),
     q,
   );
+  if (canvas.added.length > 0) writeTreeUpdates(overlay, state.pages, canvas.added, addedRefs);
   const bytes = writeIncremental(state.bytes, state.xref!, overlay, state.trailer);
-  return { bytes, warnings: canvas.warnings, pageCount: state.pages.length };
+  return { bytes, warnings: canvas.warnings, pageCount: canvas.pageCount };
 }
 
 async function rewrite(
@@ -74,7 +123,7 @@ async function rewrite(
 ): Promise<GeneratedDocument> {
   const doc = await PDFDocument.load(state.bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
   doc.registerFontkit(fontkit);
-  const canvas = new DocumentCanvas(doc.context, state.prefix);
+  const canvas = new DocumentCanvas(doc.context, state.prefix, state.pages.length);
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
   const handled = await fillForms(doc, state, payload, flatten, canvas.warnings);
   await drawAll(
@@ -84,10 +133,10 @@ async function rewrite(
     payload,
     opts,
   );
+  const pages = insertAddedPages(doc, canvas.added, (after) => visibleBox(state.pages[after].page));
   const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
   if (touched.length > 0) {
     const q = qStream(doc.context);
-    const pages = doc.getPages();
     for (const [index, pc] of touched) {
       const dict: PDFDict = pages[index].node;
       applyPageContent(doc.context, dict, dict, pc, q);

@@ -1,6 +1,7 @@
 import { PdfError } from './errors.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
+import { paginateTable, prepareTable } from './render/table-layout.js';
 import { layoutField } from './render/text.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
 import { validate, type ValidationIssue } from './validate/index.js';
@@ -15,6 +16,8 @@ export interface PreflightOptions {
   fonts?: FontRegistry;
   /** Longest text value of any field (see validate); a longer one is reported, never laid out. */
   maxValueLength?: number;
+  /** Rows of one table (see validate). */
+  maxTableRows?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
 }
@@ -28,21 +31,45 @@ export interface PreflightResult {
   renderErrors: { fieldId: string; name: string; bindingKey: string; code: string; message: string }[];
   /** Keys of the data no field is bound to (a misspelt key prints a blank field), as dot paths. */
   unknownKeys: string[];
+  /** Each table with rows: how many rows it has, how many go to continuation pages, and how many pages it adds. */
+  tables: { fieldId: string; name: string; bindingKey: string; rows: number; continuationRows: number; continuationPages: number }[];
+}
+
+/** Where a table's rows go: its box, then continuation pages (laid out as generation will). */
+function tablePages(field: EngineField, payload: Record<string, unknown>, fonts: FontRegistry, result: PreflightResult): void {
+  const spec = field.advanced.table;
+  const { value, show } = fieldValue(field, payload);
+  if (!spec || !show || !Array.isArray(value)) return;
+  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
+  const segments = paginateTable(prepareTable(field, spec, fonts), value, box, spec.continuation.box ?? box);
+  result.tables.push({
+    fieldId: field.fieldId,
+    name: field.name,
+    bindingKey: field.bindingKey,
+    rows: value.length,
+    continuationRows: value.length - segments[0].rows.length,
+    continuationPages: segments.length - 1,
+  });
 }
 
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
     ok: true,
-    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength }),
+    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength, maxTableRows: opts.maxTableRows }),
     missingGlyphs: [],
     overflows: [],
     renderErrors: [],
     unknownKeys: unknownDataKeys(fields, payload),
+    tables: [],
   };
   for (const field of fields) {
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
     try {
+      if (field.type === 'table') {
+        if (!result.errors.some((v) => v.fieldId === field.fieldId)) tablePages(field, payload, fonts, result);
+        continue;
+      }
       if (!TEXT_LIKE.has(field.type)) continue;
       if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
       const { value, show } = fieldValue(field, payload);

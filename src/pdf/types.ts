@@ -15,6 +15,10 @@ export interface RenderLimits {
   maxImageBytes?: number;
   /** Points of one signature, all strokes together (default 50,000). */
   maxSignaturePoints?: number;
+  /** Rows of one table (default 10,000; a table's own maxRows may be lower). */
+  maxRows?: number;
+  /** Pages of one document, continuation pages included (default 500). */
+  maxPages?: number;
 }
 
 export interface GenerateOptions {

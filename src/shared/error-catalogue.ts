@@ -61,6 +61,8 @@ export const ERROR_CATALOGUE = {
   pdf_xfa_only: { status: 422, title: 'The form exists only as dynamic XFA and must be converted to an AcroForm' },
   pdf_page_out_of_range: { status: 422, title: 'A field is on a page the PDF does not have' },
   payload_invalid: { status: 422, title: 'The data does not match the template' },
+  table_too_many_rows: { status: 422, title: 'A table has more rows than one document may have' },
+  document_too_many_pages: { status: 422, title: 'The document would have more pages than one document may have' },
   font_missing_glyph: { status: 422, title: 'A font has no glyph for a character of the data' },
   font_unknown: { status: 422, title: 'Unknown font family' },
   image_invalid: { status: 422, title: 'An image value is not a usable image' },

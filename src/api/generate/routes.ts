@@ -66,6 +66,17 @@ const preflightResponse = z
     overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
     renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
     unknownKeys: z.array(z.string()).describe('Keys of the data no field is bound to, as dot paths (with strict, they make ok false)'),
+    tables: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          rows: z.number(),
+          continuationRows: z.number().describe("Rows that do not fit in the table's box"),
+          continuationPages: z.number().describe('Pages the table adds to the document'),
+        }),
+      )
+      .describe('Where each table field puts its rows'),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
 const pdfaPreflightBody = z

@@ -41,17 +41,39 @@ export class PageCanvas {
   }
 }
 
+/**
+ * A page a document adds to its base (a table's continuation page): placed after base page
+ * `after` (0-based), a copy of base page `source` (its content, without its annotations) or a
+ * blank page of the size of page `after`. Its canvas index is `index` (after the base's pages).
+ */
+export interface AddedPage {
+  index: number;
+  after: number;
+  source: number | 'blank';
+}
+
 export class DocumentCanvas {
   readonly fonts: DocFonts;
   readonly pages = new Map<number, PageCanvas>();
   readonly warnings: GenerationWarning[] = [];
+  readonly added: AddedPage[] = [];
   private images = 0;
   /** `prefix` starts no resource name of the base's pages (so ours never shadow theirs). */
   constructor(
     readonly context: PDFContext,
     private readonly prefix = 'Ps',
+    readonly basePageCount = 0,
   ) {
     this.fonts = new DocFonts(context, prefix);
+  }
+  /** Adds a page to the document (see AddedPage) and returns its canvas index. */
+  addPage(after: number, source: number | 'blank'): number {
+    const index = this.basePageCount + this.added.length;
+    this.added.push({ index, after, source });
+    return index;
+  }
+  get pageCount(): number {
+    return this.basePageCount + this.added.length;
   }
   page(index: number): PageCanvas {
     let p = this.pages.get(index);

@@ -9,6 +9,7 @@ import { fill, n, parseColor, stroke } from './canvas.js';
 import { formatValue } from './format.js';
 import { drawImage, drawSignature } from './image.js';
 import { drawCheck, drawRadio, truthy } from './shapes.js';
+import type { TablePlan } from './table.js';
 import { drawTextLayout, layoutField } from './text.js';
 
 /** A field prepared at compile time: its page, box in PDF space and font chain. */
@@ -17,6 +18,8 @@ export interface PreparedField {
   pageIndex: number;
   pageBox: PageBox;
   chain: FontChain;
+  /** Table fields: layout and continuation (drawn by render/table.ts, not drawField). */
+  table?: TablePlan;
 }
 
 export const TEXT_LIKE = new Set(['text', 'number', 'date', 'dropdown']);

@@ -14,7 +14,15 @@ import { asIsoDate } from './values.js';
 export interface DefinitionIssue {
   /** Where in the field, e.g. `validation.pattern`, `advanced.date.timezone`, `style.fontFamily`. */
   path: string;
-  code: 'invalid_pattern' | 'invalid_date' | 'invalid_range' | 'invalid_timezone' | 'invalid_locale' | 'invalid_currency' | 'font_unknown';
+  code:
+    | 'invalid_pattern'
+    | 'invalid_date'
+    | 'invalid_range'
+    | 'invalid_timezone'
+    | 'invalid_locale'
+    | 'invalid_currency'
+    | 'font_unknown'
+    | 'invalid_table';
   message: string;
 }
 
@@ -23,7 +31,7 @@ export interface DefinitionCheckOptions {
   fonts?: Pick<FontRegistry, 'has'>;
 }
 
-type CheckedField = Pick<FieldInput, 'validation' | 'advanced' | 'style'>;
+type CheckedField = Pick<FieldInput, 'validation' | 'advanced' | 'style'> & { type?: FieldInput['type'] };
 
 export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheckOptions = {}): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
@@ -64,10 +72,30 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
     if (currency !== undefined && !CURRENCIES.has(currency.toUpperCase()))
       add('advanced.number.currency', 'invalid_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code (e.g. EUR)`);
   }
+  if (field.type === 'table') tableDefinitionIssues(advanced.table, add);
   const family = field.style?.fontFamily;
   if (family !== undefined && opts.fonts && !opts.fonts.has(family))
     add('style.fontFamily', 'font_unknown', `no font family ${JSON.stringify(family)} (GET /api/fonts lists them)`);
   return issues;
+}
+
+/** A table needs its columns; each column's number and date formats are checked as a field's are. */
+function tableDefinitionIssues(
+  table: NonNullable<CheckedField['advanced']>['table'],
+  add: (path: string, code: DefinitionIssue['code'], m: string) => void,
+): void {
+  if (!table) return add('advanced.table', 'invalid_table', 'a table field needs advanced.table with at least one column');
+  if (table.minRowHeight !== undefined && table.maxRowHeight !== undefined && table.minRowHeight > table.maxRowHeight)
+    add('advanced.table.maxRowHeight', 'invalid_range', `maxRowHeight ${table.maxRowHeight} is below minRowHeight ${table.minRowHeight}`);
+  table.columns.forEach((c, i) => {
+    const at = `advanced.table.columns[${i}]`;
+    if (c.date?.timezone !== undefined && !isTimeZone(c.date.timezone))
+      add(`${at}.date.timezone`, 'invalid_timezone', `${JSON.stringify(c.date.timezone)} is not an IANA time zone (e.g. Europe/Paris)`);
+    checkLocale(c.date?.locale, `${at}.date.locale`, add);
+    checkLocale(c.number?.locale, `${at}.number.locale`, add);
+    if (c.number?.currency !== undefined && !CURRENCIES.has(c.number.currency.toUpperCase()))
+      add(`${at}.number.currency`, 'invalid_currency', `${JSON.stringify(c.number.currency)} is not an ISO 4217 currency code (e.g. EUR)`);
+  });
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

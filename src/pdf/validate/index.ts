@@ -3,6 +3,7 @@ import type { FieldInput } from '@/shared/domain/field.js';
 import { PdfError } from '../errors.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { compilePattern } from './pattern.js';
+import { tableIssues } from './table.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
 export { resolveBinding, isPresent } from './binding.js';
@@ -45,6 +46,7 @@ export const VALIDATION_CODES = [
   'invalid_pattern',
   'invalid_rule',
   'value_too_long',
+  'too_many_rows',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
@@ -76,6 +78,8 @@ export interface ValidateOptions {
   maxValueLength?: number;
   /** Points of one drawn signature; default DEFAULT_MAX_SIGNATURE_POINTS. */
   maxSignaturePoints?: number;
+  /** Rows of one table; default DEFAULT_MAX_TABLE_ROWS (a table's own maxRows may be lower). */
+  maxTableRows?: number;
 }
 
 /** A template (anything with its fields) or the fields themselves. */
@@ -139,6 +143,11 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
 
     // Per-type shape of the value.
     switch (field.type) {
+      case 'table':
+        for (const issue of tableIssues(field, value, label, { maxValueLength, maxRows: opts.maxTableRows })) {
+          issues.push({ fieldId: field.fieldId ?? null, name: field.name, kind: 'payload', ...issue });
+        }
+        continue;
       case 'checkbox': {
         const b = asBoolean(value);
         if (b === undefined) add('type', `${label} must be true or false (or yes/no, 1/0, on/off)`);

@@ -105,7 +105,11 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   const { limits } = config;
-  checkPayload(snapshot, req.payload, { maxValueLength: limits.maxFieldValueChars, maxSignaturePoints: limits.maxSignaturePoints });
+  checkPayload(snapshot, req.payload, {
+    maxValueLength: limits.maxFieldValueChars,
+    maxSignaturePoints: limits.maxSignaturePoints,
+    maxTableRows: limits.maxTableRows,
+  });
   const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
   const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
@@ -133,7 +137,13 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
     const doc = await template.generate(req.payload, {
       flatten: req.flatten ?? true,
-      limits: { maxImagePixels: limits.maxImagePixels, maxImageBytes: limits.maxImageBytes, maxSignaturePoints: limits.maxSignaturePoints },
+      limits: {
+        maxImagePixels: limits.maxImagePixels,
+        maxImageBytes: limits.maxImageBytes,
+        maxSignaturePoints: limits.maxSignaturePoints,
+        maxRows: limits.maxTableRows,
+        maxPages: limits.maxDocumentPages,
+      },
       output,
       secrets: req.secrets,
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),

@@ -17,7 +17,8 @@ export async function preflightData(
   strict = false,
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
-  return preflight(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars, strict });
+  const { limits } = services.config;
+  return preflight(snapshot.fields, data, { maxValueLength: limits.maxFieldValueChars, maxTableRows: limits.maxTableRows, strict });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

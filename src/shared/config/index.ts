@@ -41,6 +41,8 @@ export interface Config {
     maxImagePixels: number;
     maxImageBytes: number;
     maxSignaturePoints: number;
+    maxTableRows: number;
+    maxDocumentPages: number;
   };
   /** Timestamp authorities signatures may call: only these, so a template cannot make the server post elsewhere. */
   output: { timestampUrls: string[] };
@@ -140,6 +142,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       maxImageBytes: env.MAX_IMAGE_BYTES,
       maxSignaturePoints: env.MAX_SIGNATURE_POINTS,
+      maxTableRows: env.MAX_TABLE_ROWS,
+      maxDocumentPages: env.MAX_DOCUMENT_PAGES,
     },
     output: { timestampUrls: env.TIMESTAMP_AUTHORITY_URLS ?? [] },
     notifications: { webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS ?? [], emailAllowedDomains: env.NOTIFY_EMAIL_ALLOWED_DOMAINS ?? [] },

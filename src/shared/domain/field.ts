@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tableSchema } from './table.js';
 
 /**
  * The template field (position, size, bindingKey, style, layout,
@@ -9,7 +10,7 @@ import { z } from 'zod';
  * shows it). `page` is 1-based. Conversion to PDF user space happens in one place in src/pdf/.
  */
 
-export const FIELD_TYPES = ['text', 'number', 'date', 'checkbox', 'radio', 'dropdown', 'image', 'signature', 'barcode'] as const;
+export const FIELD_TYPES = ['text', 'number', 'date', 'checkbox', 'radio', 'dropdown', 'image', 'signature', 'barcode', 'table'] as const;
 export const fieldTypeSchema = z.enum(FIELD_TYPES);
 export type FieldType = z.infer<typeof fieldTypeSchema>;
 
@@ -89,6 +90,10 @@ export const advancedSchema = z.object({
    * (fields linked before this existed) the widget stays where the PDF has it.
    */
   acroFormWidget: z.number().int().min(0).max(10_000).optional(),
+  /** table fields: columns, style and continuation; rows come from the array at bindingKey. */
+  table: tableSchema.optional(),
+  /** Drawn again on the continuation pages a table adds when they copy this field's page ('same'). */
+  repeatOnContinuation: z.boolean().default(false),
 });
 
 export const validationSchema = z

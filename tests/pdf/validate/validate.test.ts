@@ -262,6 +262,7 @@ describe('validate: many errors at once, nested vs flat payloads', () => {
       'invalid_pattern',
       'invalid_rule',
       'value_too_long',
+      'too_many_rows',
     ]);
   });
 

@@ -8939,7 +8939,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -8992,7 +8993,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -9086,7 +9190,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -9521,7 +9625,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -9574,7 +9679,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -9668,7 +9876,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -11005,7 +11213,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -11058,7 +11267,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -11152,7 +11464,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -11555,7 +11867,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -11608,7 +11921,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -11702,7 +12118,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -11952,7 +12368,8 @@ export interface operations {
              *       "overflow": "shrink",
              *       "minFontSize": 6,
              *       "checkStyle": "check",
-             *       "imageFit": "contain"
+             *       "imageFit": "contain",
+             *       "repeatOnContinuation": false
              *     }
              */
             advanced?: {
@@ -12005,7 +12422,110 @@ export interface operations {
               overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
               placeholder?: string;
               /** @default false */
+              repeatOnContinuation?: boolean;
+              /** @default false */
               required?: boolean;
+              /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+              table?: {
+                /** @default #000000 */
+                borderColor?: string;
+                /** @default 0.5 */
+                borderWidth?: number;
+                /** @default 2 */
+                cellPadding?: number;
+                columns: {
+                  /**
+                   * @default left
+                   * @enum {string}
+                   */
+                  align?: 'left' | 'center' | 'right';
+                  date?: {
+                    /** @default en-US */
+                    locale?: string;
+                    /** @default yyyy-MM-dd */
+                    pattern?: string;
+                    /** @default UTC */
+                    timezone?: string;
+                  };
+                  /**
+                   * @default text
+                   * @enum {string}
+                   */
+                  format?: 'text' | 'number' | 'date';
+                  /** @default  */
+                  header?: string;
+                  /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                  key: string;
+                  number?: {
+                    currency?: string;
+                    decimals?: number;
+                    /** @default en-US */
+                    locale?: string;
+                  };
+                  /**
+                   * @description Every row must have a value in this column
+                   * @default false
+                   */
+                  required?: boolean;
+                  /**
+                   * @description Relative width: the columns share the table's width by these weights
+                   * @default 1
+                   */
+                  width?: number;
+                }[];
+                /**
+                 * @description What a continuation page is and where the table sits on it
+                 * @default {
+                 *       "page": "same"
+                 *     }
+                 */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page?: ('same' | 'blank') | number;
+                };
+                /**
+                 * @default {
+                 *       "show": true,
+                 *       "repeat": true,
+                 *       "bold": true,
+                 *       "textColor": "#000000",
+                 *       "backgroundColor": "#e5e7eb"
+                 *     }
+                 */
+                header?: {
+                  /** @default #e5e7eb */
+                  backgroundColor?: string;
+                  /** @default true */
+                  bold?: boolean;
+                  /**
+                   * @description Repeat the header row at the top of every continuation page
+                   * @default true
+                   */
+                  repeat?: boolean;
+                  /** @default true */
+                  show?: boolean;
+                  /** @default #000000 */
+                  textColor?: string;
+                };
+                maxRowHeight?: number;
+                /** @description Most rows one document may have (default: the service bound) */
+                maxRows?: number;
+                /** @default 0 */
+                minRowHeight?: number;
+                /**
+                 * @description Background of every second row
+                 * @default transparent
+                 */
+                stripeColor?: string;
+                /** @default true */
+                wrap?: boolean;
+              };
               /**
                * @default always
                * @enum {string}
@@ -12098,7 +12618,7 @@ export interface operations {
               verticalAlign?: 'top' | 'middle' | 'bottom';
             };
             /** @enum {string} */
-            type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+            type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
             /**
              * @description Rules the bound value must meet before a document is generated
              * @default {
@@ -12144,7 +12664,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -12197,7 +12718,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -12291,7 +12915,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -12607,7 +13231,8 @@ export interface operations {
            *       "overflow": "shrink",
            *       "minFontSize": 6,
            *       "checkStyle": "check",
-           *       "imageFit": "contain"
+           *       "imageFit": "contain",
+           *       "repeatOnContinuation": false
            *     }
            */
           advanced?: {
@@ -12660,7 +13285,110 @@ export interface operations {
             overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
             placeholder?: string;
             /** @default false */
+            repeatOnContinuation?: boolean;
+            /** @default false */
             required?: boolean;
+            /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+            table?: {
+              /** @default #000000 */
+              borderColor?: string;
+              /** @default 0.5 */
+              borderWidth?: number;
+              /** @default 2 */
+              cellPadding?: number;
+              columns: {
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                align?: 'left' | 'center' | 'right';
+                date?: {
+                  /** @default en-US */
+                  locale?: string;
+                  /** @default yyyy-MM-dd */
+                  pattern?: string;
+                  /** @default UTC */
+                  timezone?: string;
+                };
+                /**
+                 * @default text
+                 * @enum {string}
+                 */
+                format?: 'text' | 'number' | 'date';
+                /** @default  */
+                header?: string;
+                /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                key: string;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale?: string;
+                };
+                /**
+                 * @description Every row must have a value in this column
+                 * @default false
+                 */
+                required?: boolean;
+                /**
+                 * @description Relative width: the columns share the table's width by these weights
+                 * @default 1
+                 */
+                width?: number;
+              }[];
+              /**
+               * @description What a continuation page is and where the table sits on it
+               * @default {
+               *       "page": "same"
+               *     }
+               */
+              continuation?: {
+                box?: {
+                  height: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /** @default same */
+                page?: ('same' | 'blank') | number;
+              };
+              /**
+               * @default {
+               *       "show": true,
+               *       "repeat": true,
+               *       "bold": true,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "#e5e7eb"
+               *     }
+               */
+              header?: {
+                /** @default #e5e7eb */
+                backgroundColor?: string;
+                /** @default true */
+                bold?: boolean;
+                /**
+                 * @description Repeat the header row at the top of every continuation page
+                 * @default true
+                 */
+                repeat?: boolean;
+                /** @default true */
+                show?: boolean;
+                /** @default #000000 */
+                textColor?: string;
+              };
+              maxRowHeight?: number;
+              /** @description Most rows one document may have (default: the service bound) */
+              maxRows?: number;
+              /** @default 0 */
+              minRowHeight?: number;
+              /**
+               * @description Background of every second row
+               * @default transparent
+               */
+              stripeColor?: string;
+              /** @default true */
+              wrap?: boolean;
+            };
             /**
              * @default always
              * @enum {string}
@@ -12751,7 +13479,7 @@ export interface operations {
             verticalAlign?: 'top' | 'middle' | 'bottom';
           };
           /** @enum {string} */
-          type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+          type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
           /**
            * @description Rules the bound value must meet before a document is generated
            * @default {
@@ -12796,7 +13524,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -12849,7 +13578,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -12943,7 +13775,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -13487,7 +14319,7 @@ export interface operations {
             [key: string]: unknown;
           };
           /** @enum {string} */
-          type?: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+          type?: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
           validation?: {
             [key: string]: unknown;
           };
@@ -13511,7 +14343,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -13564,7 +14397,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -13658,7 +14594,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -13996,7 +14932,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -14049,7 +14986,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -14143,7 +15183,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -15147,7 +16187,8 @@ export interface operations {
                *       "overflow": "shrink",
                *       "minFontSize": 6,
                *       "checkStyle": "check",
-               *       "imageFit": "contain"
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
                *     }
                */
               advanced: {
@@ -15200,7 +16241,110 @@ export interface operations {
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
                 placeholder?: string;
                 /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
                 required: boolean;
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @default true */
+                  wrap: boolean;
+                };
                 /**
                  * @default always
                  * @enum {string}
@@ -15294,7 +16438,7 @@ export interface operations {
               };
               templateId: string;
               /** @enum {string} */
-              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode';
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
               updatedAt: string;
               /**
                * @description Rules the bound value must meet before a document is generated
@@ -16591,6 +17735,16 @@ export interface operations {
               code: string;
               fieldId: string;
               message: string;
+            }[];
+            /** @description Where each table field puts its rows */
+            tables: {
+              bindingKey: string;
+              /** @description Pages the table adds to the document */
+              continuationPages: number;
+              /** @description Rows that do not fit in the table's box */
+              continuationRows: number;
+              fieldId: string;
+              rows: number;
             }[];
             /** @description Keys of the data no field is bound to, as dot paths (with strict, they make ok false) */
             unknownKeys: string[];

@@ -49,7 +49,15 @@ const template = {
   createdAt: '',
   updatedAt: '',
 };
-const NO_PROBLEMS: PreflightResult = { ok: true, errors: [], missingGlyphs: [], overflows: [], renderErrors: [], unknownKeys: [] };
+const NO_PROBLEMS: PreflightResult = {
+  ok: true,
+  errors: [],
+  missingGlyphs: [],
+  overflows: [],
+  renderErrors: [],
+  unknownKeys: [],
+  tables: [],
+};
 
 function route(url: string, init?: RequestInit): Response {
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });

@@ -12,6 +12,7 @@ const ICONS: Record<FieldType, string> = {
   image: '▣',
   signature: '✎',
   barcode: '▦',
+  table: '▤',
 };
 
 /**

@@ -20,6 +20,7 @@ export const DEFAULT_SIZES: Record<FieldType, { width: number; height: number }>
   image: { width: 120, height: 80 },
   signature: { width: 160, height: 50 },
   barcode: { width: 80, height: 80 },
+  table: { width: 400, height: 160 },
 };
 
 export const TYPE_LABELS: Record<FieldType, string> = {
@@ -32,7 +33,15 @@ export const TYPE_LABELS: Record<FieldType, string> = {
   image: 'Image',
   signature: 'Signature',
   barcode: 'Barcode / QR',
+  table: 'Table',
 };
+
+/** The columns a new table starts with: an invoice's line items. */
+export const DEFAULT_TABLE_COLUMNS = [
+  { header: 'Description', key: 'description', width: 3 },
+  { header: 'Qty', key: 'qty', width: 1, align: 'right', format: 'number' },
+  { header: 'Price', key: 'price', width: 1, align: 'right', format: 'number', number: { locale: 'en-US', decimals: 2 } },
+];
 
 let counter = 0;
 /** A local key for a field not yet saved (crypto.randomUUID where the browser has it). */
@@ -58,6 +67,7 @@ export function makeField(type: FieldType, page: number, rect: Rect, style: Fiel
   if (type === 'barcode') advanced.barcode = { format: 'qrcode', includeText: false };
   if (type === 'date') advanced.date = { pattern: 'yyyy-MM-dd', timezone: 'UTC', locale: 'en-US' };
   if (type === 'number') advanced.number = { locale: 'en-US' };
+  if (type === 'table') advanced.table = { columns: DEFAULT_TABLE_COLUMNS };
   const spec = fieldInputSchema.parse({
     name: binding,
     type,

@@ -16,6 +16,7 @@ const result: PreflightResult = {
     { fieldId: 'f-amount', code: 'invalid_number', message: 'not a number' },
   ],
   unknownKeys: ['custmer'],
+  tables: [],
 };
 
 describe('preflight findings', () => {

@@ -29,7 +29,17 @@ export function sampleValue(f: Pick<FieldSpec, 'type' | 'name' | 'advanced'>): u
       return SAMPLE_PNG;
     case 'barcode':
       return 'https://example.com/123';
+    case 'table':
+      return [1, 2, 3].map((n) => sampleRow(a.table?.columns ?? [], n));
   }
+}
+
+/** One sample row of a table: a value per column key, by the column's format. */
+function sampleRow(columns: readonly { key: string; header: string; format: string }[], n: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const c of columns)
+    setPath(row, c.key, c.format === 'number' ? n * 10 : c.format === 'date' ? '2026-01-0' + n : `${c.header || c.key} ${n}`);
+  return row;
 }
 
 export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
