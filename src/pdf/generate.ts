@@ -44,8 +44,11 @@ async function drawAll(
 ): Promise<void> {
   for (const p of fields) {
     if (p.table) await drawTableField(canvas, p, p.table, state, payload, opts);
-    else await drawField(canvas, p, payload, opts.limits);
+    else if (p.field.advanced.pageNumber === undefined) await drawField(canvas, p, payload, opts.limits);
   }
+  // Page numbers last: only now is the number of pages known.
+  const numbered = fields.filter((p) => p.field.advanced.pageNumber !== undefined && p.field.type === 'text');
+  if (numbered.length > 0) await drawPageNumbers(canvas, numbered, opts);
   if (opts.testWatermark) {
     state.pages.forEach((bp, i) => drawWatermark(canvas, i, bp.page, state.fonts, opts.testWatermark!));
     for (const a of canvas.added) {
@@ -53,6 +56,32 @@ async function drawAll(
     }
   }
   await canvas.fonts.finalize();
+}
+
+/** The 1-based number of each canvas page in the output: added pages follow the page they were added after. */
+function outputOrder(canvas: DocumentCanvas): Map<number, number> {
+  const order = new Map<number, number>();
+  let n = 0;
+  for (let b = 0; b < canvas.basePageCount; b++) {
+    order.set(b, ++n);
+    for (const a of canvas.added) if (a.after === b) order.set(a.index, ++n);
+  }
+  return order;
+}
+
+/** Page-number fields on their page, and on the continuation pages copying it when they repeat there. */
+async function drawPageNumbers(canvas: DocumentCanvas, numbered: PreparedField[], opts: GenerateOptions): Promise<void> {
+  const order = outputOrder(canvas);
+  const pages = String(canvas.pageCount);
+  for (const p of numbered) {
+    const on = [p.pageIndex];
+    if (p.field.advanced.repeatOnContinuation) for (const a of canvas.added) if (a.source === p.pageIndex) on.push(a.index);
+    for (const pageIndex of on) {
+      const text = p.field.advanced.pageNumber!.replaceAll('{page}', String(order.get(pageIndex))).replaceAll('{pages}', pages);
+      const field = { ...p.field, advanced: { ...p.field.advanced, defaultValue: text, visibility: 'always' as const } };
+      await drawField(canvas, { ...p, field, pageIndex }, {}, opts.limits);
+    }
+  }
 }
 
 /** A table, and on each continuation page it adds the fields of the copied page that repeat there. */
@@ -75,7 +104,14 @@ async function drawTableField(
   const repeats =
     plan.source === 'blank'
       ? []
-      : state.fields.filter((f) => f.pageIndex === plan.source && f !== p && !f.table && f.field.advanced.repeatOnContinuation);
+      : state.fields.filter(
+          (f) =>
+            f.pageIndex === plan.source &&
+            f !== p &&
+            !f.table &&
+            f.field.advanced.repeatOnContinuation &&
+            f.field.advanced.pageNumber === undefined,
+        );
   await drawTable(canvas, p.field, plan, value, opts.limits ?? {}, async (pageIndex) => {
     for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits);
   });

@@ -98,6 +98,8 @@ export async function fillForms(
       continue;
     }
     if (flatten || !['text', 'number', 'date', 'dropdown', 'checkbox', 'radio'].includes(field.type)) continue;
+    // Page numbers depend on the pages the document ends up with: drawn, never a form field.
+    if (field.advanced.pageNumber !== undefined) continue;
     // Fillable output: a new widget at the field's place.
     handled.add(p);
     const page = doc.getPage(p.pageIndex);

@@ -96,7 +96,8 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
   for (const field of fields) {
     const advanced = field.advanced ?? {};
     const rules = field.validation ?? {};
-    if (advanced.visibility === 'hidden') continue;
+    // Hidden fields are never printed; page numbers print no data.
+    if (advanced.visibility === 'hidden' || advanced.pageNumber !== undefined) continue;
     if (field.type === 'radio') {
       if (doneRadio.has(field.bindingKey)) continue;
       doneRadio.add(field.bindingKey);

@@ -94,6 +94,11 @@ export const advancedSchema = z.object({
   table: tableSchema.optional(),
   /** Drawn again on the continuation pages a table adds when they copy this field's page ('same'). */
   repeatOnContinuation: z.boolean().default(false),
+  /**
+   * Text fields: print this instead of a bound value, with {page} and {pages} replaced by the page's
+   * number and the document's page count (continuation pages counted), e.g. "Page {page} of {pages}".
+   */
+  pageNumber: z.string().min(1).max(200).optional(),
 });
 
 export const validationSchema = z

@@ -173,3 +173,27 @@ describe('table fields', () => {
     },
   );
 });
+
+describe('page numbers', () => {
+  it('"Page {page} of {pages}" counts continuation pages, in output order, on every copy where it repeats', async () => {
+    const numbers = field({
+      bindingKey: 'unused',
+      position: { x: 400, y: 800 },
+      advanced: { pageNumber: 'Page {page} of {pages}', repeatOnContinuation: true },
+    });
+    const onPage2 = field({
+      page: 2,
+      bindingKey: 'unused2',
+      position: { x: 400, y: 800 },
+      advanced: { pageNumber: 'Sheet {page}/{pages}' },
+    });
+    const t = await compileTemplate(await makeBase(2), [tableField({ columns: COLUMNS }), numbers, onPage2]);
+    for (const flatten of [true, false]) {
+      const { bytes, pageCount } = await t.generate({ items: items(30) }, { flatten });
+      expect(pageCount).toBe(4);
+      for (let p = 1; p <= 3; p++) expect(await pageText(bytes, p)).toContain(`Page ${p} of 4`);
+      expect(await pageText(bytes, 4)).toContain('Sheet 4/4');
+      expect(await pageText(bytes, 4)).not.toContain('Page ');
+    }
+  });
+});

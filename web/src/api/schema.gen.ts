@@ -8991,6 +8991,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -9677,6 +9678,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -11265,6 +11267,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -11919,6 +11922,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -12420,6 +12424,7 @@ export interface operations {
                * @enum {string}
                */
               overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+              pageNumber?: string;
               placeholder?: string;
               /** @default false */
               repeatOnContinuation?: boolean;
@@ -12716,6 +12721,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -13283,6 +13289,7 @@ export interface operations {
              * @enum {string}
              */
             overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+            pageNumber?: string;
             placeholder?: string;
             /** @default false */
             repeatOnContinuation?: boolean;
@@ -13576,6 +13583,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -14395,6 +14403,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -14984,6 +14993,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
@@ -16239,6 +16249,7 @@ export interface operations {
                  * @enum {string}
                  */
                 overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
                 repeatOnContinuation: boolean;
