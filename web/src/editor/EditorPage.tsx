@@ -251,6 +251,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
           <div role="tabpanel">
             {panel === 'properties' ? (
               <PropertyPanel
+                pageCount={state.pages.length}
                 key={single?.key ?? 'none'}
                 fonts={fonts}
                 field={single}

@@ -10,6 +10,7 @@ import {
 import { TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
+import { TableProps } from './TableProps.js';
 
 /** The static font list: what the picker offers when GET /api/fonts is not available. */
 export const FONT_FAMILIES = FALLBACK_FONTS;
@@ -22,6 +23,8 @@ interface Props {
   onPatch: (patch: Partial<FieldSpec>) => void;
   /** Font choices (from GET /api/fonts via useFontOptions); the static list when not given. */
   fonts?: readonly FontOption[];
+  /** Pages of the template's PDF (a table may continue on a copy of any of them). */
+  pageCount?: number;
 }
 
 /** The field's advanced settings without the link to the base PDF's form field. */
@@ -31,7 +34,7 @@ function withoutLink(a: FieldAdvanced): FieldAdvanced {
 }
 
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
-export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS }: Props) {
+export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1 }: Props) {
   if (!f) {
     return (
       <section className="props" aria-labelledby="props-title">
@@ -183,7 +186,23 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <CheckProp label="Snap to grid" value={f.layout.snapToGrid} onCommit={(snapToGrid) => layout({ snapToGrid })} />
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
+      {f.type === 'table' && <TableProps table={a.table} pageCount={pageCount} onCommit={(table) => advanced({ table })} />}
       <Group title="Advanced">
+        {f.type !== 'table' && (
+          <CheckProp
+            label="Repeat on continuation pages"
+            value={a.repeatOnContinuation}
+            onCommit={(repeatOnContinuation) => advanced({ repeatOnContinuation })}
+          />
+        )}
+        {f.type === 'text' && (
+          <TextProp
+            label="Page number text"
+            value={a.pageNumber ?? ''}
+            placeholder="Page {page} of {pages}"
+            onCommit={(s) => advanced({ pageNumber: s || undefined })}
+          />
+        )}
         {textual && (
           <TextProp label="Placeholder" value={a.placeholder ?? ''} onCommit={(s) => advanced({ placeholder: s || undefined })} />
         )}

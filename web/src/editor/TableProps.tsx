@@ -1,0 +1,151 @@
+import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/table.js';
+import type { FieldAdvanced } from '@/shared/domain/field.js';
+import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
+
+/**
+ * A table field's columns, header, rows and continuation. Each change commits the whole table
+ * definition (parsed by the domain schema, so defaults are filled as the API would fill them).
+ */
+
+const rowKey = tableSchema.shape.columns.element.shape.key;
+
+interface Props {
+  table: TableSpec | undefined;
+  pageCount: number;
+  onCommit: (table: FieldAdvanced['table']) => void;
+}
+
+type ContinuationChoice = 'same' | 'blank' | `${number}`;
+
+export function TableProps({ table, pageCount, onCommit }: Props) {
+  const t = table ?? tableSchema.parse({ columns: [{ header: 'Column 1', key: 'column1' }] });
+  const commit = (patch: Partial<TableSpec>) => onCommit(tableSchema.parse({ ...t, ...patch }));
+  const column = (i: number, patch: Partial<TableColumn>) =>
+    commit({ columns: t.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  const move = (i: number, by: number) => {
+    const cols = [...t.columns];
+    const [c] = cols.splice(i, 1);
+    cols.splice(i + by, 0, c);
+    commit({ columns: cols });
+  };
+  const freeKey = () => {
+    for (let n = t.columns.length + 1; ; n++) if (!t.columns.some((c) => c.key === `column${n}`)) return `column${n}`;
+  };
+  const continuation = String(t.continuation.page) as ContinuationChoice;
+  return (
+    <Group title="Table" open>
+      <ol className="table-columns" aria-label="Columns">
+        {t.columns.map((c, i) => (
+          <li key={`${i}-${c.key}`} className="table-column" aria-label={`Column ${i + 1}`}>
+            <TextProp label="Header" value={c.header} onCommit={(header) => column(i, { header })} />
+            <TextProp
+              label="Row key"
+              value={c.key}
+              placeholder="qty"
+              onCommit={(key) => column(i, { key })}
+              validate={(s) => (rowKey.safeParse(s).success ? null : 'Use dot-separated identifiers, such as product.name')}
+            />
+            <div className="prop-grid">
+              <NumberProp
+                label="Width (share)"
+                value={c.width}
+                min={0.01}
+                onCommit={(width) => width !== undefined && column(i, { width })}
+              />
+              <SelectProp
+                label="Align"
+                value={c.align}
+                options={['left', 'center', 'right'] as const}
+                onCommit={(align) => column(i, { align })}
+              />
+              <SelectProp
+                label="Format"
+                value={c.format}
+                options={['text', 'number', 'date'] as const}
+                onCommit={(format) => column(i, { format })}
+              />
+              <CheckProp label="Required" value={c.required} onCommit={(required) => column(i, { required })} />
+            </div>
+            <div className="button-row">
+              <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move column ${i + 1} left`}>
+                ←
+              </button>
+              <button
+                type="button"
+                disabled={i === t.columns.length - 1}
+                onClick={() => move(i, 1)}
+                aria-label={`Move column ${i + 1} right`}
+              >
+                →
+              </button>
+              <button
+                type="button"
+                disabled={t.columns.length === 1}
+                onClick={() => commit({ columns: t.columns.filter((_, j) => j !== i) })}
+                aria-label={`Remove column ${i + 1}`}
+              >
+                Remove
+              </button>
+            </div>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        disabled={t.columns.length >= 50}
+        onClick={() => {
+          const key = freeKey();
+          commit({
+            columns: [
+              ...t.columns,
+              { header: `Column ${t.columns.length + 1}`, key, width: 1, align: 'left', format: 'text', required: false },
+            ],
+          });
+        }}
+      >
+        Add column
+      </button>
+      <CheckProp label="Header row" value={t.header.show} onCommit={(show) => commit({ header: { ...t.header, show } })} />
+      <CheckProp
+        label="Repeat header on continuation pages"
+        value={t.header.repeat}
+        onCommit={(repeat) => commit({ header: { ...t.header, repeat } })}
+      />
+      <ColorProp
+        label="Header background"
+        value={t.header.backgroundColor}
+        onCommit={(backgroundColor) => commit({ header: { ...t.header, backgroundColor } })}
+      />
+      <ColorProp label="Stripe rows" value={t.stripeColor} onCommit={(stripeColor) => commit({ stripeColor })} />
+      <CheckProp label="Wrap cell text (rows grow)" value={t.wrap} onCommit={(wrap) => commit({ wrap })} />
+      <div className="prop-grid">
+        <NumberProp
+          label="Cell padding (pt)"
+          value={t.cellPadding}
+          min={0}
+          onCommit={(cellPadding) => cellPadding !== undefined && commit({ cellPadding })}
+        />
+        <NumberProp
+          label="Border (pt)"
+          value={t.borderWidth}
+          min={0}
+          onCommit={(borderWidth) => borderWidth !== undefined && commit({ borderWidth })}
+        />
+        <NumberProp label="Max rows" value={t.maxRows} min={1} optional onCommit={(maxRows) => commit({ maxRows })} />
+      </div>
+      <SelectProp<ContinuationChoice>
+        label="Continues on"
+        value={continuation}
+        options={[
+          { value: 'same', label: 'A copy of this page' },
+          ...Array.from({ length: pageCount }, (_, i) => ({ value: `${i + 1}` as ContinuationChoice, label: `A copy of page ${i + 1}` })),
+          { value: 'blank', label: 'A blank page' },
+        ]}
+        onCommit={(v) => commit({ continuation: { ...t.continuation, page: v === 'same' || v === 'blank' ? v : Number(v) } })}
+      />
+      <p className="hint">
+        Rows that do not fit continue on pages added after this one; fields marked “Repeat on continuation pages” are drawn there too.
+      </p>
+    </Group>
+  );
+}
