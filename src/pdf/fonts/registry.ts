@@ -42,6 +42,7 @@ export interface FkFont {
   bbox: { minX: number; minY: number; maxX: number; maxY: number };
   hasGlyphForCodePoint(cp: number): boolean;
   glyphForCodePoint(cp: number): FkGlyph;
+  getGlyph(gid: number): FkGlyph;
   createSubset(): { includeGlyph(g: FkGlyph | number): number; encodeStream(): NodeJS.EventEmitter };
   ['OS/2']?: { fsSelection?: { italic?: boolean } };
   cff?: unknown;
@@ -78,6 +79,10 @@ export class FontFace {
       this.advances.set(cp, a);
     }
     return a;
+  }
+  /** Advance width of a glyph id in 1/1000 em (shaped text: HarfBuzz's advance is compared with it). */
+  glyphAdvance(gid: number): number {
+    return this.font.getGlyph(gid).advanceWidth * this.scale;
   }
   /** Cached TrueType slices for subsetting (undefined for CFF / variable fonts); built on first use. */
   get slices(): TrueTypeSlices | undefined {
