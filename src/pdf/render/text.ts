@@ -19,6 +19,7 @@ export function layoutField(field: EngineField, chain: FontChain, text: string, 
     height: h - 2 * pad,
     multiLine: field.advanced.multiLine,
     overflow: field.advanced.overflow,
+    direction: field.style.direction,
     field,
   });
 }

@@ -48,8 +48,20 @@ async function fieldText(bytes: Uint8Array, rtl: boolean): Promise<string> {
 const fonts = createDefaultFontRegistry();
 const chain = fonts.chain('Arial', false, false);
 const who = { fieldId: 'f', name: 'f' };
-const lay = (text: string, width = 1000, multiLine = false) =>
-  layoutText({ text, chain, fontSize: 12, minFontSize: 6, lineHeight: 1.2, width, height: 400, multiLine, overflow: 'clip', field: who });
+const lay = (text: string, width = 1000, multiLine = false, direction: 'auto' | 'ltr' | 'rtl' = 'auto') =>
+  layoutText({
+    text,
+    chain,
+    fontSize: 12,
+    minFontSize: 6,
+    lineHeight: 1.2,
+    width,
+    height: 400,
+    multiLine,
+    overflow: 'clip',
+    field: who,
+    direction,
+  });
 
 d('complex scripts', () => {
   it('Arabic letters are joined: the shaped glyphs differ from the isolated forms', () => {
@@ -99,6 +111,16 @@ d('complex scripts', () => {
       const form = await readFormFields((await t.generate({ v: text }, { flatten: false })).bytes);
       expect(form.find((x) => x.type === 'text')?.value).toBe(text);
     });
+
+  it("a field's direction overrides the first strong character", () => {
+    const rtl = lay('abc 123', 1000, false, 'rtl').lines[0];
+    expect(rtl.rtl).toBe(true);
+    // Rule W7: digits after Latin count as Latin, so the run stays "abc 123" (drawn from the right edge).
+    expect(rtl.glyphs.map((g) => String.fromCodePoint(g.cp)).join('')).toBe('abc 123');
+    const ltr = lay(SAMPLES.hebrew, 1000, false, 'ltr').lines[0];
+    expect(ltr.rtl).toBeFalsy();
+    expect(lay(SAMPLES.hebrew).lines[0].rtl).toBe(true);
+  });
 
   it('an RTL paragraph in a left-aligned field is drawn against the right edge', async () => {
     const base = await makeBase();

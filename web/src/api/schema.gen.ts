@@ -9043,6 +9043,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -9061,6 +9062,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -9625,6 +9631,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -9643,6 +9650,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -11109,6 +11121,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -11127,6 +11140,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -11659,6 +11677,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -11677,6 +11696,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -12056,6 +12080,7 @@ export interface operations {
              *       "textColor": "#000000",
              *       "backgroundColor": "transparent",
              *       "textAlign": "left",
+             *       "direction": "auto",
              *       "verticalAlign": "middle",
              *       "bold": false,
              *       "italic": false,
@@ -12074,6 +12099,11 @@ export interface operations {
               borderColor?: string;
               /** @default 0 */
               borderWidth?: number;
+              /**
+               * @default auto
+               * @enum {string}
+               */
+              direction?: 'auto' | 'ltr' | 'rtl';
               /** @default Arial */
               fontFamily?: string;
               /** @default 12 */
@@ -12248,6 +12278,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -12266,6 +12297,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -12709,6 +12745,7 @@ export interface operations {
            *       "textColor": "#000000",
            *       "backgroundColor": "transparent",
            *       "textAlign": "left",
+           *       "direction": "auto",
            *       "verticalAlign": "middle",
            *       "bold": false,
            *       "italic": false,
@@ -12727,6 +12764,11 @@ export interface operations {
             borderColor?: string;
             /** @default 0 */
             borderWidth?: number;
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            direction?: 'auto' | 'ltr' | 'rtl';
             /** @default Arial */
             fontFamily?: string;
             /** @default 12 */
@@ -12900,6 +12942,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -12918,6 +12961,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -13615,6 +13663,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -13633,6 +13682,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -14100,6 +14154,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -14118,6 +14173,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -15251,6 +15311,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -15269,6 +15330,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
