@@ -47,6 +47,12 @@ const FONT_PACKAGES: Extras['assetPackages'] = [
     name: `@fontsource/${f}`,
     keep: /^(package\.json|files\/[a-z]+-[a-z-]+-(400|700)-(normal|italic)\.woff)$/,
   })),
+  // Optional script fonts (Arabic, Hebrew, Devanagari, Thai; see src/pdf/fonts/script-fonts.ts):
+  // only each script's own unicode-range file in the two weights the registry uses.
+  ...['arabic', 'hebrew', 'devanagari', 'thai'].map((sc) => ({
+    name: `@fontsource/noto-sans-${sc}`,
+    keep: new RegExp(`^(package\\.json|LICENSE\\w*|files/noto-sans-${sc}-${sc}-(400|700)-normal\\.woff)$`),
+  })),
   // Optional (CJK): skipped when not installed; only the two static weights the registry uses
   // (JP 2 × 5.4 MB, SC 2 × 10.5 MB, KR 2 × 6.2 MB).
   ...['JP', 'SC', 'KR'].map((r) => ({
@@ -57,8 +63,9 @@ const FONT_PACKAGES: Extras['assetPackages'] = [
 const EXTRAS: Record<string, Extras> = {
   // @fastify/swagger-ui reads its logo and serves its assets from `static/` beside the module
   // (src/api/app.ts points it there when that folder sits beside the bundle).
-  api: { assetPackages: FONT_PACKAGES, copy: [['node_modules/@fastify/swagger-ui/static', 'static']] },
-  'pdf-generation': { assetPackages: FONT_PACKAGES },
+  // harfbuzzjs loads its WebAssembly from beside its own module: kept external and copied.
+  api: { assetPackages: FONT_PACKAGES, packages: ['harfbuzzjs'], copy: [['node_modules/@fastify/swagger-ui/static', 'static']] },
+  'pdf-generation': { assetPackages: FONT_PACKAGES, packages: ['harfbuzzjs'] },
   migrate: {
     copy: [
       ['src/shared/database/prisma/migrations', 'migrations'],

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PDFRawStream, PDFString } from 'pdf-lib';
-import type { FkGlyph, FontFace } from './registry.js';
+import type { FontFace } from './registry.js';
 
 /**
  * Per-document subset embedding (Type0 / CIDFontType2, Identity-H). Hand-written instead of
@@ -18,8 +18,10 @@ interface UsedFont {
   order: number[];
   /** original glyph id → subset glyph id */
   gids: Map<number, number>;
-  /** subset glyph id → [glyph, code point] */
-  glyphs: [FkGlyph, number][];
+  /** shaped glyphs: `gid text` → subset glyph id (see encodeGlyphs) */
+  shaped: Map<string, number>;
+  /** subset glyph id → [advance in font units, text the glyph stands for ('' maps nothing)] */
+  glyphs: [number, string][];
 }
 
 export class DocFonts {
@@ -39,6 +41,7 @@ export class DocFonts {
         order: [0],
         gids: new Map([[0, 0]]),
         glyphs: [],
+        shaped: new Map(),
       };
       this.used.set(face.id, u);
     }
@@ -56,7 +59,31 @@ export class DocFonts {
         sid = u.order.length;
         u.order.push(g.id);
         u.gids.set(g.id, sid);
-        u.glyphs[sid] = [g, cp];
+        u.glyphs[sid] = [g.advanceWidth, String.fromCodePoint(cp)];
+      }
+      hex += sid.toString(16).padStart(4, '0');
+    }
+    return { resName: u.resName, ref: u.ref, hex };
+  }
+
+  /**
+   * Encodes shaped glyphs (glyph ids from HarfBuzz) with the text each stands for: a ligature or
+   * conjunct maps to its whole cluster in ToUnicode, so extraction gives back the logical string.
+   * One glyph may stand for different texts (Noto Sans Arabic draws ف and ق on one dotless base
+   * glyph, the dots being marks), so each (glyph, text) pair gets its own subset glyph: the glyph's
+   * outline is then stored once per text, a few hundred bytes, and every copy extracts right.
+   */
+  encodeGlyphs(face: FontFace, glyphs: readonly { gid: number; text: string }[]): { resName: string; ref: PDFRef; hex: string } {
+    const u = this.use(face);
+    let hex = '';
+    for (const { gid, text } of glyphs) {
+      const key = `${gid} ${text}`;
+      let sid = u.shaped.get(key);
+      if (sid === undefined) {
+        sid = u.order.length;
+        u.order.push(gid);
+        u.shaped.set(key, sid);
+        u.glyphs[sid] = [face.font.getGlyph(gid).advanceWidth, text];
       }
       hex += sid.toString(16).padStart(4, '0');
     }
@@ -97,7 +124,7 @@ export class DocFonts {
       }),
     );
     const widths: number[] = [];
-    for (let i = 1; i < u.glyphs.length; i++) widths.push(Math.round(u.glyphs[i][0].advanceWidth * s));
+    for (let i = 1; i < u.glyphs.length; i++) widths.push(Math.round(u.glyphs[i][0] * s));
     const cid = ctx.register(
       ctx.obj({
         Type: 'Font',
@@ -121,7 +148,7 @@ export class DocFonts {
 /** Subset tag: six capitals derived from the glyph set (PDF 9.6.4), stable for equal subsets. */
 function tag(u: UsedFont): string {
   let h = 2166136261;
-  for (const k of u.gids.keys()) h = Math.imul(h ^ k, 16777619);
+  for (const k of u.order) h = Math.imul(h ^ k, 16777619);
   let t = '';
   for (let i = 0; i < 6; i++) {
     t += String.fromCharCode(65 + ((h >>> 0) % 26));
@@ -179,16 +206,20 @@ export function fontProgram(face: FontFace, order: readonly number[]): Uint8Arra
   return new Uint8Array(Buffer.concat(parts));
 }
 
-function utf16hex(cp: number): string {
-  return String.fromCodePoint(cp)
+function utf16hex(text: string): string {
+  return text
     .split('')
     .map((c) => c.charCodeAt(0).toString(16).padStart(4, '0'))
     .join('');
 }
 
-function cmap(glyphs: [FkGlyph, number][]): string {
+function cmap(glyphs: [number, string][]): string {
   const lines: string[] = [];
-  for (let i = 1; i < glyphs.length; i++) lines.push(`<${i.toString(16).padStart(4, '0')}> <${utf16hex(glyphs[i][1])}>`);
+  // A shaped cluster's later glyphs (Noto's Arabic joining pieces, a Thai mark moved into its
+  // cluster) stand for no text of their own; an unmapped glyph would extract as its raw code, so
+  // they map to U+2060 WORD JOINER, an invisible format character that pdf.js drops and that
+  // changes neither shaping nor breaking where another reader keeps it.
+  for (let i = 1; i < glyphs.length; i++) lines.push(`<${i.toString(16).padStart(4, '0')}> <${utf16hex(glyphs[i][1] || '\u2060')}>`);
   const chunks: string[] = [];
   for (let i = 0; i < lines.length; i += 100) {
     const part = lines.slice(i, i + 100);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PdfError } from '../errors.js';
+import { optionalScriptFaces, SCRIPT_FAMILIES } from './script-fonts.js';
 import { TrueTypeSlices } from './truetype-subset.js';
 import { woffToSfnt } from './woff.js';
 
@@ -18,6 +19,7 @@ import { woffToSfnt } from './woff.js';
  * installed end every chain in that order, and each is read only when a character needs it
  * (FontChain loads files lazily, in order). Han characters shared by several regions take the first
  * one's glyph shapes; a field that wants one region's forms names that family.
+ * The script families (Noto Sans Arabic, Hebrew, Devanagari, Thai) are in script-fonts.ts.
  */
 
 export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
@@ -40,6 +42,7 @@ export interface FkFont {
   bbox: { minX: number; minY: number; maxX: number; maxY: number };
   hasGlyphForCodePoint(cp: number): boolean;
   glyphForCodePoint(cp: number): FkGlyph;
+  getGlyph(gid: number): FkGlyph;
   createSubset(): { includeGlyph(g: FkGlyph | number): number; encodeStream(): NodeJS.EventEmitter };
   ['OS/2']?: { fsSelection?: { italic?: boolean } };
   cff?: unknown;
@@ -76,6 +79,10 @@ export class FontFace {
       this.advances.set(cp, a);
     }
     return a;
+  }
+  /** Advance width of a glyph id in 1/1000 em (shaped text: HarfBuzz's advance is compared with it). */
+  glyphAdvance(gid: number): number {
+    return this.font.getGlyph(gid).advanceWidth * this.scale;
   }
   /** Cached TrueType slices for subsetting (undefined for CFF / variable fonts); built on first use. */
   get slices(): TrueTypeSlices | undefined {
@@ -302,21 +309,29 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
   const r = new FontRegistry();
   const cjk = CJK_FAMILIES.map((spec) => ({ ...spec, faces: optionalCjkFaces(spec.family, opts.resolveOptional) })).filter((c) => c.faces);
   const cjkNames = cjk.map((c) => c.family);
+  const scripts = SCRIPT_FAMILIES.map((spec) => ({ ...spec, faces: optionalScriptFaces(spec.family, opts.resolveOptional) })).filter(
+    (c) => c.faces,
+  );
+  const scriptNames = scripts.map((c) => c.family);
   // DejaVu Sans ends every other family's chain, so the CJK faces after it end them all; each CJK
   // family falls back to the Latin/Greek/Cyrillic face, then to the other CJK families.
-  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), cjkNames);
+  // The script families (Arabic, Hebrew, Devanagari, Thai) come right after the Latin designs,
+  // before DejaVu (see script-fonts.ts); each falls back to Liberation Sans for Latin and digits.
+  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), [...scriptNames, ...cjkNames]);
   for (const c of cjk) r.register(c.family, c.faces!, ['DejaVu Sans', ...cjkNames.filter((n) => n !== c.family)]);
-  r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), ['DejaVu Sans']);
-  r.register('DejaVu Sans Mono', dejavu('DejaVuSansMono', 'Oblique'), ['DejaVu Sans']);
-  r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), ['DejaVu Sans']);
-  r.register('Liberation Serif', fontsourceFamily('@fontsource/tinos', 'tinos'), ['DejaVu Serif']);
-  r.register('Liberation Mono', fontsourceFamily('@fontsource/cousine', 'cousine'), ['DejaVu Sans Mono']);
+  for (const c of scripts) r.register(c.family, c.faces!, ['Liberation Sans', ...scriptNames.filter((n) => n !== c.family)]);
+  r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), [...scriptNames, 'DejaVu Sans']);
+  r.register('DejaVu Sans Mono', dejavu('DejaVuSansMono', 'Oblique'), [...scriptNames, 'DejaVu Sans']);
+  r.register('Liberation Sans', fontsourceFamily('@fontsource/arimo', 'arimo'), [...scriptNames, 'DejaVu Sans']);
+  r.register('Liberation Serif', fontsourceFamily('@fontsource/tinos', 'tinos'), [...scriptNames, 'DejaVu Serif']);
+  r.register('Liberation Mono', fontsourceFamily('@fontsource/cousine', 'cousine'), [...scriptNames, 'DejaVu Sans Mono']);
   for (const a of ['Arial', 'Helvetica', 'Helvetica Neue', 'Arimo', 'sans-serif', 'Calibri', 'Verdana', 'Roboto', 'Inter'])
     r.alias(a, 'Liberation Sans');
   for (const a of ['Times New Roman', 'Times', 'Tinos', 'serif', 'Georgia', 'Cambria']) r.alias(a, 'Liberation Serif');
   for (const a of ['Courier New', 'Courier', 'Cousine', 'monospace']) r.alias(a, 'Liberation Mono');
   r.alias('DejaVu', 'DejaVu Sans');
   for (const c of cjk) for (const a of c.aliases) r.alias(a, c.family);
+  for (const c of scripts) for (const a of c.aliases) r.alias(a, c.family);
   return r;
 }
 

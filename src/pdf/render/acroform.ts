@@ -1,3 +1,7 @@
+// pdf-lib's appearance streams lay text out with fontkit, whose Indic and Universal shapers are
+// generator functions compiled for the regenerator runtime global: without it, a fillable
+// Devanagari value throws "regeneratorRuntime is not defined".
+import 'regenerator-runtime/runtime.js';
 import type { PDFDocument, PDFFont, PDFForm } from 'pdf-lib';
 import {
   PDFBool,

@@ -89,6 +89,12 @@ export class DocumentCanvas {
     page.fonts.set(resName, ref);
     return { res: resName, hex };
   }
+  /** Shaped glyphs (glyph ids with the text each stands for) as a hex string of the face's subset. */
+  showGlyphs(page: PageCanvas, face: FontFace, glyphs: readonly { gid: number; text: string }[]): { res: string; hex: string } {
+    const { resName, ref, hex } = this.fonts.encodeGlyphs(face, glyphs);
+    page.fonts.set(resName, ref);
+    return { res: resName, hex };
+  }
   addXObject(page: PageCanvas, ref: PDFRef): string {
     const name = `${this.prefix}I${this.images++}`;
     page.xobjects.set(name, ref);

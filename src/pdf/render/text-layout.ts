@@ -1,5 +1,7 @@
 import { PdfError } from '../errors.js';
 import type { FontChain, FontFace } from '../fonts/registry.js';
+import { needsShaping, shapeRun } from '../fonts/shaping.js';
+import { embeddingLevels, reorderVisual, type Direction } from './bidi.js';
 
 /**
  * Text layout: code points → faces (fallback chain), wrapping, shrink-to-fit, ellipsis and
@@ -7,14 +9,25 @@ import type { FontChain, FontFace } from '../fonts/registry.js';
  */
 
 export interface Glyph {
+  /** the code point (shaped glyphs: its cluster's first one, or -1 for a cluster's later glyphs) */
   cp: number;
   face: FontFace;
   adv: number; /* 1/1000 em */
+  /** Shaped glyphs only (HarfBuzz): glyph id, offsets in 1/1000 em, the cluster's text for ToUnicode ('' after its first glyph), bidi level */
+  gid?: number;
+  dx?: number;
+  dy?: number;
+  text?: string;
+  level?: number;
+  /** a line may break before this glyph (a word boundary of a script written without spaces) */
+  brk?: boolean;
 }
 export interface Line {
   glyphs: Glyph[];
   width: number /* at 1000 pt */;
   paragraphEnd: boolean;
+  /** the paragraph's base direction is right-to-left (its first strong character, or the field's direction) */
+  rtl?: boolean;
 }
 
 export interface LayoutInput {
@@ -29,6 +42,8 @@ export interface LayoutInput {
   multiLine: boolean;
   overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
   field: { fieldId: string; name: string };
+  /** base direction of each paragraph; 'auto' takes its first strong character */
+  direction?: Direction;
 }
 
 export interface LayoutResult {
@@ -68,6 +83,100 @@ export function shape(text: string, chain: FontChain, field: { fieldId: string; 
   return out;
 }
 
+/** Characters that stay in the face of the character before them when it has them (marks, joiners, spaces, punctuation). */
+const STICKY = /[\p{M}\p{Zs}\p{P}\u200c\u200d]/u;
+
+/**
+ * A paragraph with complex-script or RTL text: faces per character (marks and neutrals keep the
+ * face before them, so a cluster is never split across fonts), bidi levels, then one HarfBuzz
+ * run per (face, level). Glyphs are in logical order; `visualLines` reorders each line.
+ */
+function shapeComplex(
+  text: string,
+  chain: FontChain,
+  field: { fieldId: string; name: string },
+  direction: Direction,
+): Glyph[] & { rtl?: boolean } {
+  const cps = Array.from(text, (c) => c.codePointAt(0)!);
+  const { levels, base } = embeddingLevels(text, direction);
+  const faces: FontFace[] = [];
+  for (let i = 0; i < cps.length; i++) {
+    const prev = faces[i - 1];
+    const face =
+      prev && levels[i] === levels[i - 1] && STICKY.test(String.fromCodePoint(cps[i])) && prev.has(cps[i]) ? prev : chain.pick(cps[i]);
+    if (!face) throw missingGlyph(field, cps[i]);
+    faces.push(face);
+  }
+  const breaks = wordStarts(text);
+  const out: Glyph[] & { rtl?: boolean } = [];
+  out.rtl = base % 2 === 1;
+  for (let start = 0; start < cps.length;) {
+    let end = start + 1;
+    while (end < cps.length && faces[end] === faces[start] && levels[end] === levels[start]) end++;
+    const face = faces[start];
+    const level = levels[start];
+    const shaped = shapeRun(face, cps, start, end, level % 2 === 1);
+    // A cluster's text (for extraction) is its code points up to the next cluster of the run.
+    const bounds = [...new Set(shaped.map((g) => g.cluster))].sort((a, b) => a - b);
+    const next = new Map(bounds.map((c, k) => [c, bounds[k + 1] ?? end]));
+    const seen = new Set<number>();
+    for (const g of shaped) {
+      const first = !seen.has(g.cluster);
+      seen.add(g.cluster);
+      const t = first ? String.fromCodePoint(...cps.slice(g.cluster, next.get(g.cluster))) : '';
+      const glyph: Glyph = { cp: first ? cps[g.cluster] : -1, face, adv: g.adv, gid: g.gid, dx: g.dx, dy: g.dy, text: t, level };
+      if (first && breaks?.has(g.cluster)) glyph.brk = true;
+      out.push(glyph);
+    }
+    start = end;
+  }
+  return out;
+}
+
+/** Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer. */
+const NO_SPACES = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]/;
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * Code-point indices where a word starts, for text in a script without spaces (Intl.Segmenter:
+ * ICU's dictionary word boundaries); undefined for other text, which breaks at spaces only.
+ */
+function wordStarts(text: string): Set<number> | undefined {
+  if (!NO_SPACES.test(text)) return undefined;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
+  const starts = new Set<number>();
+  let cp = 0;
+  let unit = 0;
+  for (const seg of segmenter.segment(text)) {
+    for (; unit < seg.index; unit++) {
+      const c = text.charCodeAt(unit);
+      if (!(c >= 0xdc00 && c <= 0xdfff)) cp++;
+    }
+    if (seg.index > 0) starts.add(cp);
+  }
+  return starts;
+}
+
+/** A paragraph's glyphs: the per-code-point fast path, or shaping when the text needs it. */
+function shapeParagraph(
+  text: string,
+  chain: FontChain,
+  field: { fieldId: string; name: string },
+  direction: Direction,
+): Glyph[] & { rtl?: boolean } {
+  if (direction !== 'rtl' && !needsShaping(text)) return shape(text, chain, field);
+  return shapeComplex(text, chain, field, direction);
+}
+
+/** Lines in visual order (rule L2) for paragraphs that had bidi levels; others are returned as they are. */
+function visualLines(lines: Line[]): Line[] {
+  return lines.map((l) => {
+    if (!l.rtl && !l.glyphs.some((g) => g.level)) return l;
+    const baseLevel = l.rtl ? 1 : 0;
+    return { ...l, glyphs: reorderVisual(l.glyphs, (g) => g.level ?? baseLevel) };
+  });
+}
+
 const width = (gs: Glyph[]): number => gs.reduce((a, g) => a + g.adv, 0);
 const isSpace = (g: Glyph): boolean => g.cp === 32;
 
@@ -75,7 +184,7 @@ const isSpace = (g: Glyph): boolean => g.cp === 32;
  * Greedy wrap at spaces; words longer than the line are broken between characters. Widths are
  * kept as running sums (never re-summed per glyph), so wrapping is linear in the text's length.
  */
-function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size 1 */): Line[] {
+function wrap(paragraphs: (Glyph[] & { rtl?: boolean })[], maxWidth: number /* 1/1000 em units at size 1 */): Line[] {
   const lines: Line[] = [];
   for (const para of paragraphs) {
     let line: Glyph[] = [];
@@ -86,7 +195,7 @@ function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size
       let w = lineW;
       while (e > 0 && isSpace(line[e - 1])) w -= line[--e].adv;
       if (e < line.length) line.length = e;
-      lines.push({ glyphs: line, width: w, paragraphEnd: end });
+      lines.push(para.rtl ? { glyphs: line, width: w, paragraphEnd: end, rtl: true } : { glyphs: line, width: w, paragraphEnd: end });
       line = [];
       lineW = 0;
     };
@@ -94,7 +203,7 @@ function wrap(paragraphs: Glyph[][], maxWidth: number /* 1/1000 em units at size
       // next word [i, k) and its trailing spaces [k, j)
       let k = i;
       let wordW = 0;
-      while (k < para.length && !isSpace(para[k])) wordW += para[k++].adv;
+      while (k < para.length && !isSpace(para[k]) && !(k > i && para[k].brk)) wordW += para[k++].adv;
       let j = k;
       let spaceW = 0;
       while (j < para.length && isSpace(para[j])) spaceW += para[j++].adv;
@@ -133,22 +242,34 @@ function ellipsize(line: Line, maxWidth: number, chain: FontChain): Line {
   while (k > 0 && isSpace(gs[k - 1])) w -= gs[--k].adv;
   const t = gs.slice(0, k);
   for (const d of dotGlyphs) t.push(d);
-  return { glyphs: t, width: w + dw, paragraphEnd: true };
+  return line.rtl ? { glyphs: t, width: w + dw, paragraphEnd: true, rtl: true } : { glyphs: t, width: w + dw, paragraphEnd: true };
 }
 
 export function layoutText(input: LayoutInput): LayoutResult {
+  const r = layoutLogical(input);
+  // Only text that went through shaping has bidi levels to apply.
+  return input.direction === 'rtl' || needsShaping(input.text) ? { ...r, lines: visualLines(r.lines) } : r;
+}
+
+function layoutLogical(input: LayoutInput): LayoutResult {
   const { chain, field } = input;
   const primary = chain.primary();
   const ascent = primary.ascent;
   const descent = primary.descent;
   const multi = input.multiLine || input.overflow === 'wrap';
   const text = input.text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ');
-  const paragraphs = (multi ? text.split('\n') : [text.replace(/\n/g, ' ')]).map((p) => shape(p, chain, field));
+  const paragraphs = (multi ? text.split('\n') : [text.replace(/\n/g, ' ')]).map((p) =>
+    shapeParagraph(p, chain, field, input.direction ?? 'auto'),
+  );
   const W = Math.max(0, input.width);
   const H = Math.max(0, input.height);
 
   const linesAt = (size: number): Line[] =>
-    multi ? wrap(paragraphs, (W * 1000) / size) : paragraphs.map((g) => ({ glyphs: g, width: width(g), paragraphEnd: true }));
+    multi
+      ? wrap(paragraphs, (W * 1000) / size)
+      : paragraphs.map((g) =>
+          g.rtl ? { glyphs: g, width: width(g), paragraphEnd: true, rtl: true } : { glyphs: g, width: width(g), paragraphEnd: true },
+        );
   const heightOf = (n: number, size: number): number => (multi ? n * size * input.lineHeight : (size * (ascent - descent)) / 1000);
   const fitsAt = (lines: Line[], size: number): boolean =>
     lines.every((l) => (l.width * size) / 1000 <= W + 0.01) && heightOf(lines.length, size) <= H + 0.01;

@@ -2,7 +2,9 @@ import type { EngineField } from '../types.js';
 import type { FontChain } from '../fonts/registry.js';
 import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { fill, n, parseColor } from './canvas.js';
-import { layoutText, type LayoutResult } from './text-layout.js';
+import { layoutText, type Glyph, type LayoutResult } from './text-layout.js';
+
+type ShapedGlyph = Glyph & { gid: number; text: string };
 
 /** Layout of a text-like field's value in its box (shared by drawing and preflight). */
 export function layoutField(field: EngineField, chain: FontChain, text: string, w: number, h: number): LayoutResult {
@@ -17,6 +19,7 @@ export function layoutField(field: EngineField, chain: FontChain, text: string, 
     height: h - 2 * pad,
     multiLine: field.advanced.multiLine,
     overflow: field.advanced.overflow,
+    direction: field.style.direction,
     field,
   });
 }
@@ -43,22 +46,32 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
     const lineW = (line.width * size) / 1000;
     const baselineFromTop = top + i * lineBox + (lineBox - (size * (lay.ascent - lay.descent)) / 1000) / 2 + (size * lay.ascent) / 1000;
     const y = h - pad - baselineFromTop;
-    let x = pad + (style.textAlign === 'center' ? (innerW - lineW) / 2 : style.textAlign === 'right' ? innerW - lineW : 0);
+    // A right-to-left paragraph in a left-aligned field reads from the right edge, as its readers expect.
+    const align = style.textAlign === 'left' && line.rtl ? 'right' : style.textAlign;
+    let x = pad + (align === 'center' ? (innerW - lineW) / 2 : align === 'right' ? innerW - lineW : 0);
     const spaces = line.glyphs.filter((g) => g.cp === 32).length;
     const extra = style.textAlign === 'justify' && !line.paragraphEnd && spaces > 0 ? (innerW - lineW) / spaces : 0;
     const x0 = x;
-    // One text-showing run per face (and per word when justifying).
+    // One text-showing run per face (and per word when justifying); shaped glyphs go by glyph id.
     let run: number[] = [];
+    let shapedRun: Glyph[] = [];
     let runFace = line.glyphs[0]?.face;
     let runX = x;
     const flush = (): void => {
-      if (run.length === 0 || !runFace) return;
-      const { res, hex } = doc.showText(page, runFace, run);
-      page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, `<${hex}> Tj`);
+      if (!runFace || (run.length === 0 && shapedRun.length === 0)) return;
+      if (run.length > 0) {
+        const { res, hex } = doc.showText(page, runFace, run);
+        page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, `<${hex}> Tj`);
+      } else {
+        const { res, hex } = doc.showGlyphs(page, runFace, shapedRun as ShapedGlyph[]);
+        page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, ...positionedShow(shapedRun, hex, size));
+      }
       run = [];
+      shapedRun = [];
     };
     for (const g of line.glyphs) {
-      if (g.face !== runFace || (extra && g.cp === 32)) {
+      const shaped = g.gid !== undefined;
+      if (g.face !== runFace || (extra && g.cp === 32) || (shaped ? run.length > 0 : shapedRun.length > 0)) {
         flush();
         runFace = g.face;
         runX = x;
@@ -68,7 +81,8 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
         runX = x;
         continue;
       }
-      run.push(g.cp);
+      if (shaped) shapedRun.push(g);
+      else run.push(g.cp);
       x += (g.adv * size) / 1000;
     }
     flush();
@@ -80,4 +94,37 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
   page.push('ET');
   if (underlines.length) page.push(...underlines, 'f');
   if (lay.clip) page.push('Q');
+}
+
+/**
+ * Text-showing operators for shaped glyphs at HarfBuzz's positions, as one continuous run (so
+ * extractors see one word, not glyphs scattered by their own matrices): TJ adjustments move the
+ * pen by each glyph's x offset and by the difference between HarfBuzz's advance and the font's
+ * width; a y offset (a mark above or below) is a text rise (Ts). TJ numbers are in 1/1000 em,
+ * the unit of the glyph metrics, with the opposite sign.
+ */
+function positionedShow(glyphs: readonly Glyph[], hex: string, size: number): string[] {
+  const ops: string[] = [];
+  let arr = '';
+  let rise = 0;
+  const adj = (v: number): void => {
+    if (Math.abs(v) > 0.01) arr += ` ${n(-v)} `;
+  };
+  glyphs.forEach((g, i) => {
+    const dx = g.dx ?? 0;
+    const dy = g.dy ?? 0;
+    if (dy !== rise) {
+      if (arr) ops.push(`[${arr}] TJ`);
+      arr = '';
+      ops.push(`${n((dy * size) / 1000)} Ts`);
+      rise = dy;
+    }
+    adj(dx);
+    arr += `<${hex.slice(i * 4, i * 4 + 4)}>`;
+    // the width the PDF's W array gives the glyph (rounded, as embed.ts writes it)
+    adj(g.adv - dx - Math.round(g.face.glyphAdvance(g.gid!)));
+  });
+  if (arr) ops.push(`[${arr}] TJ`);
+  if (rise) ops.push('0 Ts');
+  return ops;
 }

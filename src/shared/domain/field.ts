@@ -35,6 +35,8 @@ export const styleSchema = z
     textColor: colorSchema.default('#000000'),
     backgroundColor: colorSchema.default('transparent'),
     textAlign: z.enum(['left', 'center', 'right', 'justify']).default('left'),
+    /** base direction of the text: 'auto' takes each paragraph's first strong character (a left-aligned RTL paragraph is drawn from the right edge) */
+    direction: z.enum(['auto', 'ltr', 'rtl']).default('auto'),
     verticalAlign: z.enum(['top', 'middle', 'bottom']).default('middle'),
     bold: z.boolean().default(false),
     italic: z.boolean().default(false),

@@ -146,10 +146,10 @@ describe('merge, batch and preflight', () => {
     const a = field({ name: 'A', bindingKey: 'a' });
     const b = field({ name: 'B', bindingKey: 'b', size: { width: 40, height: 20 }, advanced: { overflow: 'ellipsis' } });
     const c = field({ name: 'C', bindingKey: 'c', validation: { required: true } });
-    const r = preflight([a, b, c], { a: 'ok कख', b: 'far too long for forty points' });
+    const r = preflight([a, b, c], { a: 'ok ཀཁ', b: 'far too long for forty points' });
     expect(r.ok).toBe(false);
-    expect(r.missingGlyphs.map((m) => m.codePoint)).toEqual(['U+0915', 'U+0916']);
-    expect(r.missingGlyphs[0]).toMatchObject({ fieldId: a.fieldId, char: 'क' });
+    expect(r.missingGlyphs.map((m) => m.codePoint)).toEqual(['U+0F40', 'U+0F41']);
+    expect(r.missingGlyphs[0]).toMatchObject({ fieldId: a.fieldId, char: 'ཀ' });
     expect(r.overflows).toEqual([expect.objectContaining({ fieldId: b.fieldId, code: 'overflow' })]);
     expect(r.errors.map((e) => [e.bindingKey, e.code])).toContainEqual(['c', 'required']);
   });

@@ -82,12 +82,12 @@ describe('text fields: values and places read back with pdf.js', () => {
     const base = await makeBase();
     const f = field({ name: 'Customer', bindingKey: 'n' });
     const t = await compileTemplate(base, [f]);
-    const err = await t.generate({ n: 'Hello क' }).catch((e: unknown) => e);
+    const err = await t.generate({ n: 'Hello ཀ' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PdfError);
     expect((err as PdfError).code).toBe('font_missing_glyph');
     expect((err as PdfError).message).toContain('Customer');
-    expect((err as PdfError).message).toContain('U+0915');
-    expect((err as PdfError).details).toMatchObject({ fieldId: f.fieldId, codePoint: 'U+0915' });
+    expect((err as PdfError).message).toContain('U+0F40');
+    expect((err as PdfError).details).toMatchObject({ fieldId: f.fieldId, codePoint: 'U+0F40' });
   });
 
   it('unknown font family is a typed error at compile time', async () => {

@@ -9148,6 +9148,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -9166,6 +9167,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -9835,6 +9841,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -9853,6 +9860,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -11424,6 +11436,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -11442,6 +11455,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -12079,6 +12097,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -12097,6 +12116,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -12581,6 +12605,7 @@ export interface operations {
              *       "textColor": "#000000",
              *       "backgroundColor": "transparent",
              *       "textAlign": "left",
+             *       "direction": "auto",
              *       "verticalAlign": "middle",
              *       "bold": false,
              *       "italic": false,
@@ -12599,6 +12624,11 @@ export interface operations {
               borderColor?: string;
               /** @default 0 */
               borderWidth?: number;
+              /**
+               * @default auto
+               * @enum {string}
+               */
+              direction?: 'auto' | 'ltr' | 'rtl';
               /** @default Arial */
               fontFamily?: string;
               /** @default 12 */
@@ -12878,6 +12908,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -12896,6 +12927,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -13444,6 +13480,7 @@ export interface operations {
            *       "textColor": "#000000",
            *       "backgroundColor": "transparent",
            *       "textAlign": "left",
+           *       "direction": "auto",
            *       "verticalAlign": "middle",
            *       "bold": false,
            *       "italic": false,
@@ -13462,6 +13499,11 @@ export interface operations {
             borderColor?: string;
             /** @default 0 */
             borderWidth?: number;
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            direction?: 'auto' | 'ltr' | 'rtl';
             /** @default Arial */
             fontFamily?: string;
             /** @default 12 */
@@ -13740,6 +13782,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -13758,6 +13801,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -14560,6 +14608,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -14578,6 +14627,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -15150,6 +15204,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -15168,6 +15223,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
@@ -16406,6 +16466,7 @@ export interface operations {
                *       "textColor": "#000000",
                *       "backgroundColor": "transparent",
                *       "textAlign": "left",
+               *       "direction": "auto",
                *       "verticalAlign": "middle",
                *       "bold": false,
                *       "italic": false,
@@ -16424,6 +16485,11 @@ export interface operations {
                 borderColor: string;
                 /** @default 0 */
                 borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
                 /** @default Arial */
                 fontFamily: string;
                 /** @default 12 */
