@@ -3,6 +3,7 @@ import type { PDFDict } from 'pdf-lib';
 import { PDFContext, PDFDocument } from 'pdf-lib';
 import type { CompiledState } from './compiled-state.js';
 import { PdfError } from './errors.js';
+import { evaluateExpressions } from './expressions/evaluate.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
 import { drawField, type PreparedField } from './render/draw.js';
@@ -26,6 +27,8 @@ export async function generateDocument(
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new PdfError('payload_invalid', 'The payload must be a JSON object');
   }
+  // Only templates with expressions pay for them.
+  if (state.expressions && !opts.computed) opts = { ...opts, computed: (await evaluateExpressions(state.expressions, payload)).computed };
   const flatten = opts.flatten ?? true;
   const needsRewrite = !flatten || state.usesBaseForm || !state.xref;
   return needsRewrite ? rewrite(state, payload, opts, flatten) : incremental(state, payload, opts);
@@ -38,7 +41,7 @@ async function drawAll(
   payload: Record<string, unknown>,
   opts: GenerateOptions,
 ): Promise<void> {
-  for (const p of fields) await drawField(canvas, p, payload, opts.limits);
+  for (const p of fields) await drawField(canvas, p, payload, opts.limits, opts.computed);
   if (opts.testWatermark) {
     state.pages.forEach((bp, i) => drawWatermark(canvas, i, bp.page, state.fonts, opts.testWatermark!));
   }
@@ -76,7 +79,7 @@ async function rewrite(
   doc.registerFontkit(fontkit);
   const canvas = new DocumentCanvas(doc.context, state.prefix);
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
-  const handled = await fillForms(doc, state, payload, flatten, canvas.warnings);
+  const handled = await fillForms(doc, state, payload, flatten, canvas.warnings, opts.computed);
   await drawAll(
     canvas,
     state.fields.filter((f) => !handled.has(f)),

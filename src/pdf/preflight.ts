@@ -1,4 +1,6 @@
 import { PdfError } from './errors.js';
+import { compileFieldExpressions, describeProblem } from './expressions/compile.js';
+import { evaluateExpressions, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
 import { layoutField } from './render/text.js';
@@ -17,6 +19,10 @@ export interface PreflightOptions {
   maxValueLength?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
+  /** The data's evaluated expressions (see preflightDocument, which evaluates them). */
+  computed?: ComputedValues;
+  /** Expressions that failed to compile or evaluate: reported as renderErrors (expression_failed). */
+  expressionFailures?: ExpressionFailure[];
 }
 
 export interface PreflightResult {
@@ -34,10 +40,16 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
     ok: true,
-    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength }),
+    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength, computed: opts.computed }),
     missingGlyphs: [],
     overflows: [],
-    renderErrors: [],
+    renderErrors: (opts.expressionFailures ?? []).map((f) => ({
+      fieldId: f.fieldId ?? '',
+      name: f.name,
+      bindingKey: f.bindingKey,
+      code: 'expression_failed',
+      message: `its ${f.property} failed: ${describeProblem(f)}`,
+    })),
     unknownKeys: unknownDataKeys(fields, payload),
   };
   for (const field of fields) {
@@ -45,7 +57,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     try {
       if (!TEXT_LIKE.has(field.type)) continue;
       if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
-      const { value, show } = fieldValue(field, payload);
+      const { value, show } = fieldValue(field, payload, opts.computed);
       if (!show || value === undefined || value === null || value === '') continue;
       const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
       const { text, truncated } = fieldText(field, value);
@@ -84,4 +96,19 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     result.renderErrors.length === 0 &&
     !(opts.strict && result.unknownKeys.length > 0);
   return result;
+}
+
+/**
+ * preflight() with the template's expressions evaluated on the data first (every failure
+ * reported, not only the first), so calculated values are checked as generation would draw them.
+ */
+export async function preflightDocument(
+  fields: EngineField[],
+  payload: Record<string, unknown>,
+  opts: Omit<PreflightOptions, 'computed' | 'expressionFailures'> = {},
+): Promise<PreflightResult> {
+  const program = compileFieldExpressions(fields);
+  if (!program) return preflight(fields, payload, opts);
+  const { computed, failures } = await evaluateExpressions(program, payload, 'collect');
+  return preflight(fields, payload, { ...opts, computed, expressionFailures: failures });
 }

@@ -1,4 +1,5 @@
 import type { FieldInput } from '@/shared/domain/field.js';
+import { compileExpression, describeProblem, isProblem } from '../expressions/compile.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { compilePattern } from './pattern.js';
 import { asIsoDate } from './values.js';
@@ -14,7 +15,15 @@ import { asIsoDate } from './values.js';
 export interface DefinitionIssue {
   /** Where in the field, e.g. `validation.pattern`, `advanced.date.timezone`, `style.fontFamily`. */
   path: string;
-  code: 'invalid_pattern' | 'invalid_date' | 'invalid_range' | 'invalid_timezone' | 'invalid_locale' | 'invalid_currency' | 'font_unknown';
+  code:
+    | 'invalid_expression'
+    | 'invalid_pattern'
+    | 'invalid_date'
+    | 'invalid_range'
+    | 'invalid_timezone'
+    | 'invalid_locale'
+    | 'invalid_currency'
+    | 'font_unknown';
   message: string;
 }
 
@@ -63,6 +72,13 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
     const currency = advanced.number.currency;
     if (currency !== undefined && !CURRENCIES.has(currency.toUpperCase()))
       add('advanced.number.currency', 'invalid_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code (e.g. EUR)`);
+  }
+  // An expression that does not parse (or uses a refused function) fails every document.
+  for (const property of ['expression', 'condition'] as const) {
+    const source = advanced[property];
+    if (source === undefined) continue;
+    const compiled = compileExpression(source);
+    if (isProblem(compiled)) add(`advanced.${property}`, 'invalid_expression', `${JSON.stringify(source)}: ${describeProblem(compiled)}`);
   }
   const family = field.style?.fontFamily;
   if (family !== undefined && opts.fonts && !opts.fonts.has(family))

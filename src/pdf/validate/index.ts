@@ -1,6 +1,8 @@
 import type { RE2JS } from 're2js';
 import type { FieldInput } from '@/shared/domain/field.js';
 import { PdfError } from '../errors.js';
+import { fieldKey } from '../expressions/compile.js';
+import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { compilePattern } from './pattern.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
@@ -76,6 +78,11 @@ export interface ValidateOptions {
   maxValueLength?: number;
   /** Points of one drawn signature; default DEFAULT_MAX_SIGNATURE_POINTS. */
   maxSignaturePoints?: number;
+  /**
+   * The document's computed values (src/pdf/expressions): a field a false condition hides is not
+   * validated; a calculated field is validated on its computed value, not the one at its key.
+   */
+  computed?: ComputedValues;
 }
 
 /** A template (anything with its fields) or the fields themselves. */
@@ -93,6 +100,8 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     const advanced = field.advanced ?? {};
     const rules = field.validation ?? {};
     if (advanced.visibility === 'hidden') continue;
+    const computed = computedFor(opts.computed, fieldKey(field));
+    if (computed.hidden) continue;
     if (field.type === 'radio') {
       if (doneRadio.has(field.bindingKey)) continue;
       doneRadio.add(field.bindingKey);
@@ -110,7 +119,7 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     };
     const group = field.type === 'radio' ? (radioGroups.get(field.bindingKey) ?? [field]) : [field];
     const required = group.some((f) => f.validation?.required || f.advanced?.required);
-    const value = resolveBinding(payload, field.bindingKey);
+    const value = computed.has ? computed.value : resolveBinding(payload, field.bindingKey);
     const label = `"${field.name}" (${field.bindingKey})`;
 
     // Template rules are checked even when the value is absent: a broken rule is broken for every record.

@@ -1,4 +1,4 @@
-import { preflight, type PreflightResult } from '@/pdf/index.js';
+import { preflightDocument, type PreflightResult } from '@/pdf/index.js';
 import { pdfaPreflight, type PdfaIssue } from '@/pdf/output/index.js';
 import type { PdfaLevel } from '@/shared/domain/output.js';
 import type { Services } from '@/services/context.js';
@@ -17,7 +17,7 @@ export async function preflightData(
   strict = false,
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
-  return preflight(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars, strict });
+  return preflightDocument(snapshot.fields, data, { maxValueLength: services.config.limits.maxFieldValueChars, strict });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

@@ -8959,6 +8959,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -8968,6 +8970,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -9541,6 +9545,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -9550,6 +9556,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -11025,6 +11033,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11034,6 +11044,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -11575,6 +11587,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11584,6 +11598,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -11972,6 +11988,8 @@ export interface operations {
                * @enum {string}
                */
               checkStyle?: 'check' | 'cross';
+              /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+              condition?: string;
               date?: {
                 /** @default en-US */
                 locale?: string;
@@ -11981,6 +11999,8 @@ export interface operations {
                 timezone?: string;
               };
               defaultValue?: unknown;
+              /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+              expression?: string;
               /**
                * @default contain
                * @enum {string}
@@ -12164,6 +12184,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -12173,6 +12195,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -12627,6 +12651,8 @@ export interface operations {
              * @enum {string}
              */
             checkStyle?: 'check' | 'cross';
+            /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+            condition?: string;
             date?: {
               /** @default en-US */
               locale?: string;
@@ -12636,6 +12662,8 @@ export interface operations {
               timezone?: string;
             };
             defaultValue?: unknown;
+            /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+            expression?: string;
             /**
              * @default contain
              * @enum {string}
@@ -12816,6 +12844,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -12825,6 +12855,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -13531,6 +13563,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -13540,6 +13574,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -14016,6 +14052,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -14025,6 +14063,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -15167,6 +15207,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -15176,6 +15218,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
