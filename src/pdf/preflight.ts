@@ -48,7 +48,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       name: f.name,
       bindingKey: f.bindingKey,
       code: 'expression_failed',
-      message: `its ${f.property} failed: ${describeProblem(f)}`,
+      message: `"${f.name}" (${f.bindingKey}): its ${f.property} failed: ${describeProblem(f)}`,
     })),
     unknownKeys: unknownDataKeys(fields, payload),
   };

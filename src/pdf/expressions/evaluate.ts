@@ -67,10 +67,21 @@ function toProblem(e: unknown): ExpressionProblem {
   return { code: err.code ?? 'error', position: err.position, message: err.message ?? String(e) };
 }
 
+/**
+ * expression_failed for one failure. The details name the field, the property and JSONata's
+ * code and position at the top level, and as the one entry of `errors` (path = binding key, as
+ * payload_invalid's errors are), which is the shape every problem body's `errors` has.
+ */
 export function failureError(f: ExpressionFailure): PdfError {
-  const problem = describeProblem(f);
-  return new PdfError('expression_failed', `Field "${f.name}" (${f.bindingKey}): its ${f.property} failed: ${problem}`, {
-    errors: [f],
+  const message = `Field "${f.name}" (${f.bindingKey}): its ${f.property} failed: ${describeProblem(f)}`;
+  return new PdfError('expression_failed', message, {
+    fieldId: f.fieldId,
+    name: f.name,
+    bindingKey: f.bindingKey,
+    property: f.property,
+    expressionCode: f.code,
+    position: f.position ?? null,
+    errors: [{ path: f.bindingKey, code: f.code, message }],
   });
 }
 

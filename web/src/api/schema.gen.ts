@@ -14989,7 +14989,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
+      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
       422: {
         headers: {
           [name: string]: unknown;
@@ -14997,10 +14997,17 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
-            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            code:
+              | 'barcode_invalid'
+              | 'expression_failed'
+              | 'font_missing_glyph'
+              | 'font_unknown'
+              | 'image_invalid'
+              | 'payload_invalid'
+              | 'pdf_page_out_of_range';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15021,10 +15028,17 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
-            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            code:
+              | 'barcode_invalid'
+              | 'expression_failed'
+              | 'font_missing_glyph'
+              | 'font_unknown'
+              | 'image_invalid'
+              | 'payload_invalid'
+              | 'pdf_page_out_of_range';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
