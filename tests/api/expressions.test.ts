@@ -126,4 +126,20 @@ forEachApi('expressions', (api) => {
     });
     expect(good.json()).toMatchObject({ ok: true, renderErrors: [], errors: [] });
   });
+
+  it('a template holding a field with a broken expression cannot be published', async () => {
+    // Written straight through the repository, past the save-time check.
+    const stored = await api().services.repos.fields.create({
+      ...field('legacy', { advanced: { condition: 'customer.country = ' } }),
+      templateId,
+    } as never);
+    const res = await api().app.inject({ method: 'POST', url: `/api/templates/${templateId}/publish`, headers: ada.headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'field_definition_invalid',
+      errors: [{ path: `fields.${stored.fieldId}.advanced.condition`, code: 'invalid_expression' }],
+    });
+    expect(res.json().errors[0].message).toMatch(/at position \d+/);
+    await api().app.inject({ method: 'DELETE', url: `/api/templates/${templateId}/fields/${stored.fieldId}`, headers: ada.headers });
+  });
 });
