@@ -1,5 +1,6 @@
 import { visibleBox } from './coordinates.js';
 import { PdfError } from './errors.js';
+import { compileFieldExpressions } from './expressions/compile.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { loadPdf } from './load.js';
 import type { PreparedField } from './render/draw.js';
@@ -63,6 +64,7 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
     nextObject: Math.max(ctx.largestObjectNumber + 1, xref?.size ?? 0),
     prefix: choosePrefix(pages),
     usesBaseForm: fields.some((f) => f.advanced.acroFormName !== undefined),
+    expressions: compileFieldExpressions(fields),
   };
   return {
     pageCount: pages.length,

@@ -1,4 +1,5 @@
 import type { PDFDict, PDFPage, PDFRef } from 'pdf-lib';
+import type { ExpressionProgram } from './expressions/compile.js';
 import type { FontRegistry } from './fonts/registry.js';
 import type { PreparedField } from './render/draw.js';
 import type { BaseXref, TrailerInfo } from './render/incremental.js';
@@ -33,4 +34,6 @@ export interface CompiledState {
   prefix: string;
   /** Some field fills a form field of the base itself. */
   usesBaseForm: boolean;
+  /** The fields' expressions and conditions, compiled once; undefined when there are none. */
+  expressions: ExpressionProgram | undefined;
 }

@@ -15,6 +15,8 @@ export const PDF_ERROR_CODES = [
   'pdf_page_out_of_range',
   'font_missing_glyph',
   'font_unknown',
+  // Calculated fields and conditions (src/pdf/expressions).
+  'expression_failed',
   'image_invalid',
   'image_too_large',
   'render_timeout',

@@ -3,6 +3,7 @@ import type { PDFDict } from 'pdf-lib';
 import { PDFContext, PDFDocument } from 'pdf-lib';
 import type { CompiledState } from './compiled-state.js';
 import { PdfError } from './errors.js';
+import { evaluateExpressions } from './expressions/evaluate.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
 import { visibleBox } from './coordinates.js';
@@ -30,6 +31,8 @@ export async function generateDocument(
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new PdfError('payload_invalid', 'The payload must be a JSON object');
   }
+  // Only templates with expressions pay for them.
+  if (state.expressions && !opts.computed) opts = { ...opts, computed: (await evaluateExpressions(state.expressions, payload)).computed };
   const flatten = opts.flatten ?? true;
   const needsRewrite = !flatten || state.usesBaseForm || !state.xref;
   return needsRewrite ? rewrite(state, payload, opts, flatten) : incremental(state, payload, opts);
@@ -44,7 +47,7 @@ async function drawAll(
 ): Promise<void> {
   for (const p of fields) {
     if (p.table) await drawTableField(canvas, p, p.table, state, payload, opts);
-    else if (p.field.advanced.pageNumber === undefined) await drawField(canvas, p, payload, opts.limits);
+    else if (p.field.advanced.pageNumber === undefined) await drawField(canvas, p, payload, opts.limits, opts.computed);
   }
   // Page numbers last: only now is the number of pages known.
   const numbered = fields.filter((p) => p.field.advanced.pageNumber !== undefined && p.field.type === 'text');
@@ -93,7 +96,7 @@ async function drawTableField(
   payload: Record<string, unknown>,
   opts: GenerateOptions,
 ): Promise<void> {
-  const { value, show } = fieldValue(p.field, payload);
+  const { value, show } = fieldValue(p.field, payload, opts.computed);
   if (!show || !isPresent(value)) return;
   if (!Array.isArray(value)) {
     throw new PdfError('payload_invalid', `Table "${p.field.name}" (${p.field.bindingKey}) takes a list of rows`, {
@@ -113,7 +116,7 @@ async function drawTableField(
             f.field.advanced.pageNumber === undefined,
         );
   await drawTable(canvas, p.field, plan, value, opts.limits ?? {}, async (pageIndex) => {
-    for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits);
+    for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits, opts.computed);
   });
 }
 
@@ -161,7 +164,7 @@ async function rewrite(
   doc.registerFontkit(fontkit);
   const canvas = new DocumentCanvas(doc.context, state.prefix, state.pages.length);
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
-  const handled = await fillForms(doc, state, payload, flatten, canvas.warnings);
+  const handled = await fillForms(doc, state, payload, flatten, canvas.warnings, opts.computed);
   await drawAll(
     canvas,
     state.fields.filter((f) => !handled.has(f)),

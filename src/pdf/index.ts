@@ -7,7 +7,7 @@ export type { EngineField, GenerateOptions, RenderLimits, GenerationWarning, Gen
 export { compileTemplate, type CompiledTemplate, type CompileOptions } from './compile.js';
 export { generateBatch, closeBatchPool, batchPoolStats, type BatchInput, type BatchResult } from './batch.js';
 export { mergeDocuments } from './merge.js';
-export { preflight, type PreflightResult, type PreflightOptions } from './preflight.js';
+export { preflight, preflightDocument, type PreflightResult, type PreflightOptions } from './preflight.js';
 export { FontRegistry, createDefaultFontRegistry, defaultFontRegistry, type FaceStyle, type FontSource } from './fonts/registry.js';
 export { resolveBinding } from './render/binding.js';
 export { PdfError, type PdfErrorCode } from './errors.js';

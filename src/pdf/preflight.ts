@@ -1,4 +1,6 @@
 import { PdfError } from './errors.js';
+import { compileFieldExpressions, describeProblem } from './expressions/compile.js';
+import { evaluateExpressions, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
 import { paginateTable, prepareTable } from './render/table-layout.js';
@@ -20,6 +22,10 @@ export interface PreflightOptions {
   maxTableRows?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
+  /** The data's evaluated expressions (see preflightDocument, which evaluates them). */
+  computed?: ComputedValues;
+  /** Expressions that failed to compile or evaluate: reported as renderErrors (expression_failed). */
+  expressionFailures?: ExpressionFailure[];
 }
 
 export interface PreflightResult {
@@ -36,9 +42,15 @@ export interface PreflightResult {
 }
 
 /** Where a table's rows go: its box, then continuation pages (laid out as generation will). */
-function tablePages(field: EngineField, payload: Record<string, unknown>, fonts: FontRegistry, result: PreflightResult): void {
+function tablePages(
+  field: EngineField,
+  payload: Record<string, unknown>,
+  fonts: FontRegistry,
+  result: PreflightResult,
+  computed: PreflightOptions['computed'],
+): void {
   const spec = field.advanced.table;
-  const { value, show } = fieldValue(field, payload);
+  const { value, show } = fieldValue(field, payload, computed);
   if (!spec || !show || !Array.isArray(value)) return;
   const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
   const segments = paginateTable(prepareTable(field, spec, fonts), value, box, spec.continuation.box ?? box);
@@ -56,10 +68,16 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
     ok: true,
-    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength, maxTableRows: opts.maxTableRows }),
+    errors: validate(fields, payload, { maxValueLength: opts.maxValueLength, maxTableRows: opts.maxTableRows, computed: opts.computed }),
     missingGlyphs: [],
     overflows: [],
-    renderErrors: [],
+    renderErrors: (opts.expressionFailures ?? []).map((f) => ({
+      fieldId: f.fieldId ?? '',
+      name: f.name,
+      bindingKey: f.bindingKey,
+      code: 'expression_failed',
+      message: `"${f.name}" (${f.bindingKey}): its ${f.property} failed: ${describeProblem(f)}`,
+    })),
     unknownKeys: unknownDataKeys(fields, payload),
     tables: [],
   };
@@ -67,12 +85,12 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
     try {
       if (field.type === 'table') {
-        if (!result.errors.some((v) => v.fieldId === field.fieldId)) tablePages(field, payload, fonts, result);
+        if (!result.errors.some((v) => v.fieldId === field.fieldId)) tablePages(field, payload, fonts, result, opts.computed);
         continue;
       }
       if (!TEXT_LIKE.has(field.type)) continue;
       if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
-      const { value, show } = fieldValue(field, payload);
+      const { value, show } = fieldValue(field, payload, opts.computed);
       if (!show || value === undefined || value === null || value === '') continue;
       const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
       const { text, truncated } = fieldText(field, value);
@@ -111,4 +129,19 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     result.renderErrors.length === 0 &&
     !(opts.strict && result.unknownKeys.length > 0);
   return result;
+}
+
+/**
+ * preflight() with the template's expressions evaluated on the data first (every failure
+ * reported, not only the first), so calculated values are checked as generation would draw them.
+ */
+export async function preflightDocument(
+  fields: EngineField[],
+  payload: Record<string, unknown>,
+  opts: Omit<PreflightOptions, 'computed' | 'expressionFailures'> = {},
+): Promise<PreflightResult> {
+  const program = compileFieldExpressions(fields);
+  if (!program) return preflight(fields, payload, opts);
+  const { computed, failures } = await evaluateExpressions(program, payload, 'collect');
+  return preflight(fields, payload, { ...opts, computed, expressionFailures: failures });
 }

@@ -1,5 +1,6 @@
 import type { FieldSpec } from '@/shared/domain/field.js';
 import type { OutputOptions } from '@/shared/domain/output.js';
+import type { ComputedValues } from './expressions/evaluate.js';
 import type { OutputSecrets } from './output/index.js';
 
 /** A template field as the engine sees it: the template field plus its id (used in warnings and errors). */
@@ -31,6 +32,11 @@ export interface GenerateOptions {
   output?: OutputOptions;
   /** The certificate and passwords the output options need (never stored with a template). */
   secrets?: OutputSecrets;
+  /**
+   * The document's evaluated expressions, when the caller already has them (the service evaluates
+   * once to validate, then renders with the same values); otherwise the engine evaluates them.
+   */
+  computed?: ComputedValues;
 }
 
 /** unknown_key: a data key no field is bound to (fieldId and name empty, bindingKey the key's path). */

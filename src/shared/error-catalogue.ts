@@ -69,6 +69,7 @@ export const ERROR_CATALOGUE = {
   image_too_large: { status: 422, title: 'An image declares more pixels or decoded bytes than the budget allows' },
   barcode_invalid: { status: 422, title: 'A barcode value cannot be encoded' },
   render_timeout: { status: 422, title: 'The document took longer to render than its budget allows' },
+  expression_failed: { status: 422, title: "A field's expression or condition could not be evaluated on the data" },
   inspect_timeout: { status: 422, title: 'The PDF took longer to inspect than its budget allows' },
 
   // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.

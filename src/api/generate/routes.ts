@@ -153,6 +153,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
             'image_invalid',
             'barcode_invalid',
             'pdf_page_out_of_range',
+            'expression_failed',
           ),
         },
       },

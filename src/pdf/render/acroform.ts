@@ -20,6 +20,7 @@ import { toPdfRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
 import type { CompiledState } from '../compiled-state.js';
+import type { ComputedValues } from '../expressions/evaluate.js';
 import type { GenerationWarning } from '../types.js';
 import { parseColor } from './canvas.js';
 import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';
@@ -48,6 +49,7 @@ export async function fillForms(
   payload: Record<string, unknown>,
   flatten: boolean,
   warnings: GenerationWarning[],
+  computed?: ComputedValues,
 ): Promise<Set<PreparedField>> {
   const handled = new Set<PreparedField>();
   // Hybrid forms: the AcroForm is filled and the XFA dropped (viewers that prefer XFA would show
@@ -92,7 +94,7 @@ export async function fillForms(
 
   for (const p of state.fields) {
     const { field } = p;
-    const { value, show } = fieldValue(field, payload);
+    const { value, show } = fieldValue(field, payload, computed);
     const mine = own.get(p);
     if (mine) {
       handled.add(p);

@@ -1,5 +1,7 @@
 import type { PageBox } from '../coordinates.js';
 import { toPdfRect } from '../coordinates.js';
+import { fieldKey } from '../expressions/compile.js';
+import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import type { FontChain } from '../fonts/registry.js';
 import type { EngineField, RenderLimits } from '../types.js';
 import { isPresent, resolveBinding } from './binding.js';
@@ -24,10 +26,19 @@ export interface PreparedField {
 
 export const TEXT_LIKE = new Set(['text', 'number', 'date', 'dropdown']);
 
-/** The value a field prints, or undefined when nothing is printed (visibility, absent value). */
-export function fieldValue(field: EngineField, payload: Record<string, unknown>): { value: unknown; show: boolean } {
-  const bound = resolveBinding(payload, field.bindingKey);
+/**
+ * The value a field prints, or undefined when nothing is printed (visibility, a false condition,
+ * absent value). `computed`: the document's evaluated expressions, whose value replaces the bound one.
+ */
+export function fieldValue(
+  field: EngineField,
+  payload: Record<string, unknown>,
+  computed?: ComputedValues,
+): { value: unknown; show: boolean } {
   if (field.advanced.visibility === 'hidden') return { value: undefined, show: false };
+  const c = computedFor(computed, fieldKey(field));
+  if (c.hidden) return { value: undefined, show: false };
+  const bound = c.has ? c.value : resolveBinding(payload, field.bindingKey);
   if (field.advanced.visibility === 'whenPresent' && !isPresent(bound)) return { value: undefined, show: false };
   // The placeholder is a hint for the studio, never printed; defaultValue is printed.
   const value = isPresent(bound) ? bound : field.advanced.defaultValue;
@@ -76,9 +87,10 @@ export async function drawField(
   p: PreparedField,
   payload: Record<string, unknown>,
   limits: RenderLimits = {},
+  computed?: ComputedValues,
 ): Promise<void> {
   const { field } = p;
-  const { value, show } = fieldValue(field, payload);
+  const { value, show } = fieldValue(field, payload, computed);
   if (!show) return;
   const page = doc.page(p.pageIndex);
   const w = field.size.width;

@@ -1,4 +1,5 @@
 import type { FieldInput } from '@/shared/domain/field.js';
+import { compileExpression, describeProblem, isProblem } from '../expressions/compile.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { compilePattern } from './pattern.js';
 import { asIsoDate } from './values.js';
@@ -15,6 +16,7 @@ export interface DefinitionIssue {
   /** Where in the field, e.g. `validation.pattern`, `advanced.date.timezone`, `style.fontFamily`. */
   path: string;
   code:
+    | 'invalid_expression'
     | 'invalid_pattern'
     | 'invalid_date'
     | 'invalid_range'
@@ -73,6 +75,13 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
       add('advanced.number.currency', 'invalid_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code (e.g. EUR)`);
   }
   if (field.type === 'table') tableDefinitionIssues(advanced.table, add);
+  // An expression that does not parse (or uses a refused function) fails every document.
+  for (const property of ['expression', 'condition'] as const) {
+    const source = advanced[property];
+    if (source === undefined) continue;
+    const compiled = compileExpression(source);
+    if (isProblem(compiled)) add(`advanced.${property}`, 'invalid_expression', `${JSON.stringify(source)}: ${describeProblem(compiled)}`);
+  }
   const family = field.style?.fontFamily;
   if (family !== undefined && opts.fonts && !opts.fonts.has(family))
     add('style.fontFamily', 'font_unknown', `no font family ${JSON.stringify(family)} (GET /api/fonts lists them)`);

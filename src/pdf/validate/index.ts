@@ -1,6 +1,8 @@
 import type { RE2JS } from 're2js';
 import type { FieldInput } from '@/shared/domain/field.js';
 import { PdfError } from '../errors.js';
+import { fieldKey } from '../expressions/compile.js';
+import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { compilePattern } from './pattern.js';
 import { tableIssues } from './table.js';
@@ -80,6 +82,11 @@ export interface ValidateOptions {
   maxSignaturePoints?: number;
   /** Rows of one table; default DEFAULT_MAX_TABLE_ROWS (a table's own maxRows may be lower). */
   maxTableRows?: number;
+  /**
+   * The document's computed values (src/pdf/expressions): a field a false condition hides is not
+   * validated; a calculated field is validated on its computed value, not the one at its key.
+   */
+  computed?: ComputedValues;
 }
 
 /** A template (anything with its fields) or the fields themselves. */
@@ -98,6 +105,8 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     const rules = field.validation ?? {};
     // Hidden fields are never printed; page numbers print no data.
     if (advanced.visibility === 'hidden' || advanced.pageNumber !== undefined) continue;
+    const computed = computedFor(opts.computed, fieldKey(field));
+    if (computed.hidden) continue;
     if (field.type === 'radio') {
       if (doneRadio.has(field.bindingKey)) continue;
       doneRadio.add(field.bindingKey);
@@ -115,7 +124,7 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     };
     const group = field.type === 'radio' ? (radioGroups.get(field.bindingKey) ?? [field]) : [field];
     const required = group.some((f) => f.validation?.required || f.advanced?.required);
-    const value = resolveBinding(payload, field.bindingKey);
+    const value = computed.has ? computed.value : resolveBinding(payload, field.bindingKey);
     const label = `"${field.name}" (${field.bindingKey})`;
 
     // Template rules are checked even when the value is absent: a broken rule is broken for every record.

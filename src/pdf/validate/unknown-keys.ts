@@ -1,4 +1,5 @@
 import type { FieldInput } from '@/shared/domain/field.js';
+import { expressionNames } from '../expressions/compile.js';
 
 /** Reported at most; a payload of thousands of stray keys needs no thousand warnings to be fixed. */
 export const MAX_UNKNOWN_KEYS = 50;
@@ -9,10 +10,16 @@ export const MAX_UNKNOWN_KEYS = 50;
  * gives `customer.nmae`. A value at a binding key is not looked into (an object or array there is
  * the field's value). A misspelt key otherwise prints a blank field with no hint why.
  */
-export function unknownDataKeys(fields: readonly Pick<FieldInput, 'bindingKey'>[], payload: unknown): string[] {
+export function unknownDataKeys(
+  fields: readonly (Pick<FieldInput, 'bindingKey'> & Pick<Partial<FieldInput>, 'advanced'>)[],
+  payload: unknown,
+): string[] {
   const bound = new Set<string>();
   const prefixes = new Set<string>();
-  for (const { bindingKey } of fields) {
+  for (const { bindingKey, advanced } of fields) {
+    // The names a calculated field or condition reads count as bound (not looked into further).
+    if (advanced?.expression !== undefined) for (const name of expressionNames(advanced.expression)) bound.add(name);
+    if (advanced?.condition !== undefined) for (const name of expressionNames(advanced.condition)) bound.add(name);
     bound.add(bindingKey);
     const parts = bindingKey.split('.');
     for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));

@@ -5,6 +5,7 @@ import type { OutputSecrets } from '@/pdf/output/index.js';
 import { mergeOutputOptions, type OutputOptions, type OutputOverride } from '@/shared/domain/output.js';
 import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
 import { compiled } from './compiled-cache.js';
+import { computeExpressions } from './expressions.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import type { Services } from '@/services/context.js';
 import { generatedKey } from '@/services/blob-keys.js';
@@ -105,10 +106,13 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   const { limits } = config;
+  // Calculated fields are validated (and later drawn) with their computed values.
+  const computed = await computeExpressions(snapshot, req.payload);
   checkPayload(snapshot, req.payload, {
     maxValueLength: limits.maxFieldValueChars,
     maxSignaturePoints: limits.maxSignaturePoints,
     maxTableRows: limits.maxTableRows,
+    computed,
   });
   const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
   const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
@@ -146,6 +150,7 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
       },
       output,
       secrets: req.secrets,
+      ...(computed ? { computed } : {}),
       ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
     });
     const key = generatedKey(req.userId, row.id);

@@ -1,4 +1,4 @@
-import { preflight, type PreflightResult } from '@/pdf/index.js';
+import { preflightDocument, type PreflightResult } from '@/pdf/index.js';
 import { pdfaPreflight, type PdfaIssue } from '@/pdf/output/index.js';
 import type { PdfaLevel } from '@/shared/domain/output.js';
 import type { Services } from '@/services/context.js';
@@ -18,7 +18,7 @@ export async function preflightData(
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
   const { limits } = services.config;
-  return preflight(snapshot.fields, data, { maxValueLength: limits.maxFieldValueChars, maxTableRows: limits.maxTableRows, strict });
+  return preflightDocument(snapshot.fields, data, { maxValueLength: limits.maxFieldValueChars, maxTableRows: limits.maxTableRows, strict });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

@@ -84,6 +84,23 @@ export const advancedSchema = z.object({
   checkStyle: z.enum(['check', 'cross']).default('check'),
   imageFit: z.enum(['contain', 'cover', 'stretch']).default('contain'),
   barcode: z.object({ format: z.enum(BARCODE_FORMATS).default('qrcode'), includeText: z.boolean().default(false) }).optional(),
+  /**
+   * A JSONata expression over the whole payload whose result is the field's value (instead of the
+   * value at bindingKey), e.g. `$sum(items.(qty * price))`; see src/pdf/expressions.
+   */
+  expression: z
+    .string()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('JSONata expression computing the value from the data, e.g. $sum(items.(qty * price))'),
+  /** A JSONata expression: the field is drawn (and validated) only when it is truthy. */
+  condition: z
+    .string()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE"'),
   /** The name of an AcroForm field of the base PDF this field fills (imported fields). */
   acroFormName: z.string().max(500).optional(),
   /**

@@ -8960,6 +8960,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -8969,6 +8971,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -9653,6 +9657,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -9662,6 +9668,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -11248,6 +11256,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11257,6 +11267,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -11909,6 +11921,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11918,6 +11932,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -12417,6 +12433,8 @@ export interface operations {
                * @enum {string}
                */
               checkStyle?: 'check' | 'cross';
+              /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+              condition?: string;
               date?: {
                 /** @default en-US */
                 locale?: string;
@@ -12426,6 +12444,8 @@ export interface operations {
                 timezone?: string;
               };
               defaultValue?: unknown;
+              /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+              expression?: string;
               /**
                * @default contain
                * @enum {string}
@@ -12720,6 +12740,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -12729,6 +12751,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -13294,6 +13318,8 @@ export interface operations {
              * @enum {string}
              */
             checkStyle?: 'check' | 'cross';
+            /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+            condition?: string;
             date?: {
               /** @default en-US */
               locale?: string;
@@ -13303,6 +13329,8 @@ export interface operations {
               timezone?: string;
             };
             defaultValue?: unknown;
+            /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+            expression?: string;
             /**
              * @default contain
              * @enum {string}
@@ -13594,6 +13622,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -13603,6 +13633,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -14420,6 +14452,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -14429,6 +14463,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -15016,6 +15052,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -15025,6 +15063,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
@@ -16059,7 +16099,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
+      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
       422: {
         headers: {
           [name: string]: unknown;
@@ -16067,10 +16107,17 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
-            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            code:
+              | 'barcode_invalid'
+              | 'expression_failed'
+              | 'font_missing_glyph'
+              | 'font_unknown'
+              | 'image_invalid'
+              | 'payload_invalid'
+              | 'pdf_page_out_of_range';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -16091,10 +16138,17 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: barcode_invalid, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
-            code: 'barcode_invalid' | 'font_missing_glyph' | 'font_unknown' | 'image_invalid' | 'payload_invalid' | 'pdf_page_out_of_range';
+            code:
+              | 'barcode_invalid'
+              | 'expression_failed'
+              | 'font_missing_glyph'
+              | 'font_unknown'
+              | 'image_invalid'
+              | 'payload_invalid'
+              | 'pdf_page_out_of_range';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -16278,6 +16332,8 @@ export interface operations {
                  * @enum {string}
                  */
                 checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -16287,6 +16343,8 @@ export interface operations {
                   timezone: string;
                 };
                 defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
                 /**
                  * @default contain
                  * @enum {string}
