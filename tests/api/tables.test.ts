@@ -33,6 +33,16 @@ const INVOICE_NO: FieldInput = {
   advanced: { repeatOnContinuation: true } as FieldInput['advanced'],
 };
 
+const TOTAL: FieldInput = {
+  name: 'Total',
+  type: 'number',
+  page: 1,
+  position: { x: 350, y: 720 },
+  size: { width: 200, height: 24 },
+  bindingKey: 'total',
+  advanced: { expression: '$sum(items.(qty * price))', number: { locale: 'en-US', decimals: 2 } } as FieldInput['advanced'],
+};
+
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ description: `Line ${i + 1}`, qty: i + 1, price: 2.5 }));
 
 forEachApi('table fields', (api) => {
@@ -40,7 +50,7 @@ forEachApi('table fields', (api) => {
   let templateId: string;
   beforeAll(async () => {
     ada = await registerUser(api().app, 'tables');
-    ({ templateId } = await createTemplate(api().app, ada.headers, [TABLE, INVOICE_NO]));
+    ({ templateId } = await createTemplate(api().app, ada.headers, [TABLE, INVOICE_NO, TOTAL]));
   });
   const generate = (data: unknown, extra: Record<string, unknown> = {}) =>
     api().app.inject({
@@ -50,7 +60,7 @@ forEachApi('table fields', (api) => {
       payload: { data, ...extra },
     });
 
-  it('a 120-row invoice from a 1-page upload comes back with 3+ pages: every row once, in order, header and invoice number on each', async () => {
+  it('a 120-row invoice from a 1-page upload comes back with 3+ pages: every row once, in order, header and invoice number on each, total computed', async () => {
     const res = await generate({ items: rows(120), invoiceNo: 'INV-2026-7' });
     expect(res.statusCode, res.body).toBe(200);
     const doc = await PDFDocument.load(res.rawPayload);
@@ -68,6 +78,9 @@ forEachApi('table fields', (api) => {
       }
     }
     expect(seen).toEqual(rows(120).map((_, i) => i + 1));
+    // The total is computed from the rows (2.5 × (1 + … + 120)), printed once on the table's page.
+    expect(await pageText(res.rawPayload, 1)).toContain('18,150.00');
+    expect(await pageText(res.rawPayload, 2)).not.toContain('18,150.00');
   });
 
   it('preflight says how many rows continue and how many pages the table adds', async () => {

@@ -106,14 +106,22 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   const { repos, blobs, config } = services;
   const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
   const { limits } = config;
-  // Calculated fields are validated (and later drawn) with their computed values.
-  const computed = await computeExpressions(snapshot, req.payload);
-  checkPayload(snapshot, req.payload, {
+  const rules: ValidateOptions = {
     maxValueLength: limits.maxFieldValueChars,
     maxSignaturePoints: limits.maxSignaturePoints,
     maxTableRows: limits.maxTableRows,
-    computed,
+  };
+  // Calculated fields are validated (and later drawn) with their computed values.
+  const computed = await computeExpressions(snapshot, req.payload).catch((err: unknown) => {
+    // An expression over malformed data (a row's qty "three") fails because of the data: say that.
+    checkPayload(
+      { ...snapshot, fields: snapshot.fields.filter((f) => !f.advanced.expression && !f.advanced.condition) },
+      req.payload,
+      rules,
+    );
+    throw err;
   });
+  checkPayload(snapshot, req.payload, { ...rules, computed });
   const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
   const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
   const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
