@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { colorSchema, dateFormatSchema, numberFormatSchema } from './formats.js';
 import { tableSchema } from './table.js';
 
 /**
@@ -15,8 +16,6 @@ export const fieldTypeSchema = z.enum(FIELD_TYPES);
 export type FieldType = z.infer<typeof fieldTypeSchema>;
 
 export const BARCODE_FORMATS = ['qrcode', 'code128', 'ean13', 'datamatrix', 'pdf417'] as const;
-
-const colorSchema = z.string().regex(/^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|transparent)$/, 'a #rrggbb colour or "transparent"');
 
 /** Largest page we accept (PDF's own UserUnit-free limit is 14,400 pt = 200 in). */
 export const MAX_PAGE_POINTS = 14_400;
@@ -70,17 +69,9 @@ export const advancedSchema = z.object({
   /** Options of radio and dropdown fields. */
   options: z.array(z.string().max(500)).max(1000).optional(),
   /** number */
-  number: z
-    .object({
-      locale: z.string().default('en-US'),
-      decimals: z.number().int().min(0).max(10).optional(),
-      currency: z.string().length(3).optional(),
-    })
-    .optional(),
+  number: numberFormatSchema.optional(),
   /** date: pattern in Unicode tokens (yyyy, MM, dd, HH, mm, ss, MMM, MMMM, EEE), timezone an IANA zone. */
-  date: z
-    .object({ pattern: z.string().max(64).default('yyyy-MM-dd'), timezone: z.string().default('UTC'), locale: z.string().default('en-US') })
-    .optional(),
+  date: dateFormatSchema.optional(),
   checkStyle: z.enum(['check', 'cross']).default('check'),
   imageFit: z.enum(['contain', 'cover', 'stretch']).default('contain'),
   barcode: z.object({ format: z.enum(BARCODE_FORMATS).default('qrcode'), includeText: z.boolean().default(false) }).optional(),

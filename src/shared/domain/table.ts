@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { colorSchema, dateFormatSchema, numberFormatSchema } from './formats.js';
 
 /**
  * The `table` field type: rows from an array in the payload, one column per key inside the row,
  * drawn in the field's box and continued on continuation pages when the rows do not fit. Part of
  * the field schema (advanced.table), so OpenAPI, the studio's types and versions carry it.
  */
-
-const colorSchema = z.string().regex(/^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|transparent)$/, 'a #rrggbb colour or "transparent"');
 
 /** Keys inside a row, nested or flat as binding keys elsewhere (`qty`, `product.name`). */
 const rowKeySchema = z
@@ -22,20 +21,8 @@ export const tableColumnSchema = z
     width: z.number().positive().max(10_000).default(1).describe("Relative width: the columns share the table's width by these weights"),
     align: z.enum(['left', 'center', 'right']).default('left'),
     format: z.enum(['text', 'number', 'date']).default('text'),
-    number: z
-      .object({
-        locale: z.string().default('en-US'),
-        decimals: z.number().int().min(0).max(10).optional(),
-        currency: z.string().length(3).optional(),
-      })
-      .optional(),
-    date: z
-      .object({
-        pattern: z.string().max(64).default('yyyy-MM-dd'),
-        timezone: z.string().default('UTC'),
-        locale: z.string().default('en-US'),
-      })
-      .optional(),
+    number: numberFormatSchema.optional(),
+    date: dateFormatSchema.optional(),
     required: z.boolean().default(false).describe('Every row must have a value in this column'),
   })
   .describe('One column of a table field');
