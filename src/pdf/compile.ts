@@ -7,6 +7,7 @@ import type { PreparedField } from './render/draw.js';
 import { readBaseXref } from './render/incremental.js';
 import { resourceNames } from './render/page-update.js';
 import { planTable } from './render/table.js';
+import { treeSlot, type TreeSlot } from './render/added-pages.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
 import { applyOutput, prepareOutput } from './output/index.js';
@@ -28,6 +29,19 @@ function choosePrefix(pages: BasePage[]): string {
     const prefix = k === 0 ? 'Ps' : `Ps${k}`;
     if (!names.some((n) => n.startsWith(prefix))) return prefix;
   }
+}
+
+/** The tree slots of the pages tables continue after (see CompiledState.treeSlots). */
+function tableTreeSlots(pages: BasePage[], prepared: PreparedField[]): Pick<CompiledState, 'treeSlots' | 'tablePagesExtendable'> {
+  const treeSlots = new Map<number, TreeSlot>();
+  let tablePagesExtendable = true;
+  for (const p of prepared) {
+    if (!p.table || treeSlots.has(p.pageIndex)) continue;
+    const slot = treeSlot(pages[p.pageIndex]);
+    if (slot) treeSlots.set(p.pageIndex, slot);
+    else tablePagesExtendable = false;
+  }
+  return { treeSlots, tablePagesExtendable };
 }
 
 export async function compileTemplate(base: Uint8Array, fields: EngineField[], opts: CompileOptions = {}): Promise<CompiledTemplate> {
@@ -64,6 +78,7 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
     nextObject: Math.max(ctx.largestObjectNumber + 1, xref?.size ?? 0),
     prefix: choosePrefix(pages),
     usesBaseForm: fields.some((f) => f.advanced.acroFormName !== undefined),
+    ...tableTreeSlots(pages, prepared),
     expressions: compileFieldExpressions(fields),
   };
   return {

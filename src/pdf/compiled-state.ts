@@ -1,6 +1,7 @@
 import type { PDFDict, PDFPage, PDFRef } from 'pdf-lib';
 import type { ExpressionProgram } from './expressions/compile.js';
 import type { FontRegistry } from './fonts/registry.js';
+import type { TreeSlot } from './render/added-pages.js';
 import type { PreparedField } from './render/draw.js';
 import type { BaseXref, TrailerInfo } from './render/incremental.js';
 import type { PreparedPage } from './render/page-bytes.js';
@@ -34,6 +35,13 @@ export interface CompiledState {
   prefix: string;
   /** Some field fills a form field of the base itself. */
   usesBaseForm: boolean;
+  /**
+   * Where each table's page sits in the page tree (by base page index), for the continuation pages
+   * an incremental update adds after it. A table page missing here (a tree the update cannot
+   * extend: damaged, repaired on load) sends every document through the rewrite path.
+   */
+  treeSlots: Map<number, TreeSlot>;
+  tablePagesExtendable: boolean;
   /** The fields' expressions and conditions, compiled once; undefined when there are none. */
   expressions: ExpressionProgram | undefined;
 }

@@ -7,7 +7,7 @@ import { evaluateExpressions } from './expressions/evaluate.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
 import { visibleBox } from './coordinates.js';
-import { insertAddedPages, prepareAddedPage, treeSlot, writeTreeUpdates } from './render/added-pages.js';
+import { insertAddedPages, prepareAddedPage, writeTreeUpdates } from './render/added-pages.js';
 import { isPresent } from './render/binding.js';
 import { drawField, fieldValue, type PreparedField } from './render/draw.js';
 import { drawTable, type TablePlan } from './render/table.js';
@@ -34,7 +34,7 @@ export async function generateDocument(
   // Only templates with expressions pay for them.
   if (state.expressions && !opts.computed) opts = { ...opts, computed: (await evaluateExpressions(state.expressions, payload)).computed };
   const flatten = opts.flatten ?? true;
-  const needsRewrite = !flatten || state.usesBaseForm || !state.xref;
+  const needsRewrite = !flatten || state.usesBaseForm || !state.xref || !state.tablePagesExtendable;
   return needsRewrite ? rewrite(state, payload, opts, flatten) : incremental(state, payload, opts);
 }
 
@@ -61,20 +61,9 @@ async function drawAll(
   await canvas.fonts.finalize();
 }
 
-/** The 1-based number of each canvas page in the output: added pages follow the page they were added after. */
-function outputOrder(canvas: DocumentCanvas): Map<number, number> {
-  const order = new Map<number, number>();
-  let n = 0;
-  for (let b = 0; b < canvas.basePageCount; b++) {
-    order.set(b, ++n);
-    for (const a of canvas.added) if (a.after === b) order.set(a.index, ++n);
-  }
-  return order;
-}
-
 /** Page-number fields on their page, and on the continuation pages copying it when they repeat there. */
 async function drawPageNumbers(canvas: DocumentCanvas, numbered: PreparedField[], opts: GenerateOptions): Promise<void> {
-  const order = outputOrder(canvas);
+  const order = canvas.outputOrder();
   const pages = String(canvas.pageCount);
   for (const p of numbered) {
     const on = [p.pageIndex];
@@ -125,12 +114,12 @@ async function incremental(state: CompiledState, payload: Record<string, unknown
   overlay.largestObjectNumber = state.nextObject - 1;
   const canvas = new DocumentCanvas(overlay, state.prefix, state.pages.length);
   await drawAll(canvas, state.fields, state, payload, opts);
-  // A page tree an incremental update cannot extend (damaged, repaired on load): rewrite instead.
-  if (canvas.added.some((a) => !treeSlot(state.pages[a.after]))) return rewrite(state, payload, opts, true);
   const touched = [...canvas.pages].filter(([index, pc]) => pc.ops.length > 0 || index >= state.pages.length);
   if (touched.length === 0) return { bytes: state.bytes, warnings: canvas.warnings, pageCount: state.pages.length };
   const q = qStream(overlay);
   const addedRefs = canvas.added.map(() => overlay.nextRef());
+  // Compile found a slot for every table page (else this document would have been rewritten).
+  const slotOf = (after: number) => state.treeSlots.get(after)!;
   writePages(
     overlay,
     touched.map(([index, pc]) => {
@@ -140,16 +129,15 @@ async function incremental(state: CompiledState, payload: Record<string, unknown
         return { ref: base.ref, prepared: base.prepared, canvas: pc };
       }
       const a = canvas.added[index - state.pages.length];
-      const parent = treeSlot(state.pages[a.after])!.parent;
       return {
         ref: addedRefs[index - state.pages.length],
-        prepared: prepareAddedPage(state.pages, a, parent, visibleBox(state.pages[a.after].page)),
+        prepared: prepareAddedPage(state.pages, a, slotOf(a.after).parent, visibleBox(state.pages[a.after].page)),
         canvas: pc,
       };
     }),
     q,
   );
-  if (canvas.added.length > 0) writeTreeUpdates(overlay, state.pages, canvas.added, addedRefs);
+  if (canvas.added.length > 0) writeTreeUpdates(overlay, state.pages, canvas.added, addedRefs, slotOf);
   const bytes = writeIncremental(state.bytes, state.xref!, overlay, state.trailer);
   return { bytes, warnings: canvas.warnings, pageCount: canvas.pageCount };
 }
@@ -172,7 +160,7 @@ async function rewrite(
     payload,
     opts,
   );
-  const pages = insertAddedPages(doc, canvas.added, (after) => visibleBox(state.pages[after].page));
+  const pages = insertAddedPages(doc, canvas.added, canvas.outputOrder(), (after) => visibleBox(state.pages[after].page));
   const touched = [...canvas.pages].filter(([, pc]) => pc.ops.length > 0);
   if (touched.length > 0) {
     const q = qStream(doc.context);

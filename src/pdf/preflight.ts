@@ -3,7 +3,7 @@ import { compileFieldExpressions, describeProblem } from './expressions/compile.
 import { evaluateExpressions, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
-import { paginateTable, prepareTable } from './render/table-layout.js';
+import { paginateTable, prepareTable, tableBoxes } from './render/table-layout.js';
 import { layoutField } from './render/text.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
 import { validate, type ValidationIssue } from './validate/index.js';
@@ -52,8 +52,8 @@ function tablePages(
   const spec = field.advanced.table;
   const { value, show } = fieldValue(field, payload, computed);
   if (!spec || !show || !Array.isArray(value)) return;
-  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
-  const segments = paginateTable(prepareTable(field, spec, fonts), value, box, spec.continuation.box ?? box);
+  const { box, nextBox } = tableBoxes(field, spec);
+  const segments = paginateTable(prepareTable(field, spec, fonts), value, box, nextBox);
   result.tables.push({
     fieldId: field.fieldId,
     name: field.name,

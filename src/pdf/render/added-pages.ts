@@ -3,8 +3,8 @@ import { PDFArray, PDFDict, PDFName, PDFNumber, PDFPage, PDFPageLeaf, PDFRef } f
 import type { BasePage } from '../compiled-state.js';
 import type { PageBox } from '../coordinates.js';
 import type { AddedPage } from './canvas.js';
-import { RawObject, preparePage, type PreparedPage } from './page-bytes.js';
-import { effectiveResources } from './page-update.js';
+import { RawObject, latin1, preparePage, type PreparedPage } from './page-bytes.js';
+import { effectiveResources, fromPageOrAncestors } from './page-update.js';
 
 /**
  * Pages a document adds to its base (a table's continuation pages), in both output paths: the
@@ -19,21 +19,16 @@ const NOT_COPIED = new Set(['/Parent', '/Annots', '/StructParents', '/B', '/Cont
 /** Entries a page may inherit from its tree (PDF 32000-1 §7.7.3.4), made explicit on a copy. */
 const INHERITED = ['MediaBox', 'CropBox', 'Rotate'] as const;
 
-const serial = (o: PDFObject): string => {
-  const b = new Uint8Array(o.sizeInBytes());
-  o.copyBytesInto(b, 0);
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-};
-
-function inherited(dict: PDFDict, key: string): PDFObject | undefined {
-  let node: PDFDict | undefined = dict;
-  for (let depth = 0; node && depth < 64; depth++) {
-    const v = node.get(PDFName.of(key));
-    if (v) return v;
-    const parent: unknown = node.lookup(PDFName.of('Parent'));
-    node = parent instanceof PDFDict ? parent : undefined;
+/** What a copy of `src` takes besides its content and resources: its own entries, and the inherited ones made explicit. */
+function copiedEntries(src: PDFDict): [PDFName, PDFObject][] {
+  const out: [PDFName, PDFObject][] = src.entries().filter(([k]) => !NOT_COPIED.has(k.asString()));
+  for (const key of INHERITED) {
+    const name = PDFName.of(key);
+    if (src.has(name)) continue;
+    const v = fromPageOrAncestors(src, (node) => node.get(name));
+    if (v) out.push([name, v]);
   }
-  return undefined;
+  return out;
 }
 
 const boxArray = (b: PageBox): string => `[${b.x} ${b.y} ${b.x + b.width} ${b.y + b.height}]`;
@@ -46,18 +41,15 @@ export function prepareAddedPage(pages: readonly BasePage[], added: AddedPage, p
   }
   const source = pages[added.source];
   const prepared = (source.prepared ??= preparePage(source.dict));
-  let extra = '';
-  for (const [k, v] of source.dict.entries()) if (!NOT_COPIED.has(k.asString())) extra += `${serial(k)} ${serial(v)}\n`;
-  for (const key of INHERITED) {
-    if (source.dict.has(PDFName.of(key))) continue;
-    const v = inherited(source.dict, key);
-    if (v) extra += `/${key} ${serial(v)}\n`;
-  }
   const res = effectiveResources(source.dict);
   return {
-    head: head + extra,
+    head:
+      head +
+      copiedEntries(source.dict)
+        .map(([k, v]) => `${latin1(k)} ${latin1(v)}\n`)
+        .join(''),
     contents: prepared.contents,
-    ownResources: res ? serial(res) : undefined,
+    ownResources: res ? latin1(res) : undefined,
     group: prepared.group,
     base: prepared.base,
   };
@@ -95,13 +87,20 @@ export function treeSlot(page: BasePage): TreeSlot | undefined {
 
 /**
  * Writes the added pages' tree changes into the overlay: each parent gets the new kids after the
- * page they follow, and every ancestor's /Count grows. `refs` are the added pages' objects.
+ * page they follow, and every ancestor's /Count grows. `refs` are the added pages' objects;
+ * `slotOf` gives the tree slot of the base page each follows.
  */
-export function writeTreeUpdates(overlay: PDFContext, pages: readonly BasePage[], added: readonly AddedPage[], refs: PDFRef[]): void {
+export function writeTreeUpdates(
+  overlay: PDFContext,
+  pages: readonly BasePage[],
+  added: readonly AddedPage[],
+  refs: PDFRef[],
+  slotOf: (after: number) => TreeSlot,
+): void {
   const kidsAfter = new Map<PDFDict, Map<PDFRef, PDFRef[]>>();
   const extraCount = new Map<PDFDict, { ref: PDFRef; n: number }>();
   added.forEach((a, i) => {
-    const slot = treeSlot(pages[a.after])!;
+    const slot = slotOf(a.after);
     const parent = slot.chain[0].dict;
     let m = kidsAfter.get(parent);
     if (!m) kidsAfter.set(parent, (m = new Map()));
@@ -119,13 +118,13 @@ export function writeTreeUpdates(overlay: PDFContext, pages: readonly BasePage[]
     for (const [k, v] of dict.entries()) {
       const key = k.asString();
       if (key === '/Kids' || key === '/Count') continue;
-      text += `${serial(k)} ${serial(v)}\n`;
+      text += `${latin1(k)} ${latin1(v)}\n`;
     }
     const kids = (dict.lookup(PDFName.of('Kids')) as PDFArray).asArray();
     const insert = kidsAfter.get(dict);
     const out: string[] = [];
     for (const kid of kids) {
-      out.push(serial(kid));
+      out.push(latin1(kid));
       const more = kid instanceof PDFRef ? insert?.get(kid) : undefined;
       if (more) out.push(...more.map((r) => r.toString()));
     }
@@ -135,17 +134,22 @@ export function writeTreeUpdates(overlay: PDFContext, pages: readonly BasePage[]
 }
 
 /**
- * The rewrite path: inserts each added page into the parsed document after the page it follows
- * and returns the document's pages by canvas index (base pages first, then the added ones).
+ * The rewrite path: inserts each added page into the parsed document at its place in the output
+ * (`order`: canvas index → 1-based page number, DocumentCanvas.outputOrder) and returns the
+ * document's pages by canvas index (base pages first, then the added ones).
  */
-export function insertAddedPages(doc: PDFPage['doc'], added: readonly AddedPage[], blankBox: (after: number) => PageBox): PDFPage[] {
+export function insertAddedPages(
+  doc: PDFPage['doc'],
+  added: readonly AddedPage[],
+  order: ReadonlyMap<number, number>,
+  blankBox: (after: number) => PageBox,
+): PDFPage[] {
   const base = doc.getPages();
   const byIndex = [...base];
-  const insertedAfter = new Map<number, number>();
   const ctx = doc.context;
-  for (const a of added) {
-    const after = base[a.after];
-    const parent = after.node.get(PDFName.of('Parent'));
+  // In output order, each insertion lands at its final number: everything before it is in place.
+  for (const a of [...added].sort((x, y) => order.get(x.index)! - order.get(y.index)!)) {
+    const parent = base[a.after].node.get(PDFName.of('Parent'));
     const leaf = PDFPageLeaf.withContextAndParent(
       ctx,
       parent instanceof PDFRef ? parent : (doc.catalog.get(PDFName.of('Pages')) as PDFRef),
@@ -155,24 +159,14 @@ export function insertAddedPages(doc: PDFPage['doc'], added: readonly AddedPage[
       leaf.set(PDFName.of('MediaBox'), ctx.obj([b.x, b.y, b.x + b.width, b.y + b.height]));
     } else {
       const src = base[a.source].node;
-      for (const [k, v] of src.entries()) if (!NOT_COPIED.has(k.asString())) leaf.set(k, v);
-      for (const key of INHERITED) {
-        if (src.has(PDFName.of(key))) continue;
-        const v = inherited(src, key);
-        if (v) leaf.set(PDFName.of(key), v);
-      }
+      for (const [k, v] of copiedEntries(src)) leaf.set(k, v);
       const contents = src.get(PDFName.of('Contents'));
       if (contents) leaf.set(PDFName.of('Contents'), contents);
       const res = effectiveResources(src);
       if (res) leaf.set(PDFName.of('Resources'), res);
     }
-    const ref = ctx.register(leaf);
-    const page = PDFPage.of(leaf, ref, doc);
-    // Base pages before `after` moved by the pages inserted after them.
-    const insertedBefore = [...insertedAfter].filter(([k]) => k < a.after).reduce((s, [, v]) => s + v, 0);
-    const own = insertedAfter.get(a.after) ?? 0;
-    doc.insertPage(a.after + insertedBefore + 1 + own, page);
-    insertedAfter.set(a.after, own + 1);
+    const page = PDFPage.of(leaf, ctx.register(leaf), doc);
+    doc.insertPage(order.get(a.index)! - 1, page);
     byIndex[a.index] = page;
   }
   return byIndex;

@@ -75,6 +75,16 @@ export class DocumentCanvas {
   get pageCount(): number {
     return this.basePageCount + this.added.length;
   }
+  /** The 1-based number of each canvas page in the output: added pages follow the page they were added after, in the order added. */
+  outputOrder(): Map<number, number> {
+    const order = new Map<number, number>();
+    let n = 0;
+    for (let b = 0; b < this.basePageCount; b++) {
+      order.set(b, ++n);
+      for (const a of this.added) if (a.after === b) order.set(a.index, ++n);
+    }
+    return order;
+  }
   page(index: number): PageCanvas {
     let p = this.pages.get(index);
     if (!p) {

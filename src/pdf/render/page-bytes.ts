@@ -15,7 +15,8 @@ import { MIN_COMPRESS_CONTENT, effectiveResources, resourceGroup } from './page-
  * shared /Resources per group of compatible base resource dictionaries (page-update.ts).
  */
 
-const latin1 = (o: PDFObject): string => {
+/** An object as the PDF syntax the incremental writer writes (latin1). */
+export const latin1 = (o: PDFObject): string => {
   const b = new Uint8Array(o.sizeInBytes());
   o.copyBytesInto(b, 0);
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');

@@ -8,16 +8,27 @@ import type { PageCanvas } from './canvas.js';
  * in q … Q (it may leave the graphics state changed) and ours follows it.
  */
 
-/** The page's effective /Resources (inherited from the page tree when not on the page). */
-export function effectiveResources(page: PDFDict): PDFDict | undefined {
+/**
+ * The first answer `pick` gives for the page or one of its ancestors, nearest first (attributes a
+ * page inherits from its tree, PDF 32000-1 §7.7.3.4); bounded, so a /Parent loop ends.
+ */
+export function fromPageOrAncestors<T>(page: PDFDict, pick: (node: PDFDict) => T | undefined): T | undefined {
   let node: PDFDict | undefined = page;
   for (let depth = 0; node && depth < 64; depth++) {
-    const r = node.lookup(PDFName.of('Resources'));
-    if (r instanceof PDFDict) return r;
+    const found = pick(node);
+    if (found !== undefined) return found;
     const parent: unknown = node.lookup(PDFName.of('Parent'));
     node = parent instanceof PDFDict ? parent : undefined;
   }
   return undefined;
+}
+
+/** The page's effective /Resources (inherited from the page tree when not on the page). */
+export function effectiveResources(page: PDFDict): PDFDict | undefined {
+  return fromPageOrAncestors(page, (node) => {
+    const r = node.lookup(PDFName.of('Resources'));
+    return r instanceof PDFDict ? r : undefined;
+  });
 }
 
 /** Every resource name the page already uses for fonts and XObjects. */

@@ -48,6 +48,12 @@ export interface TableSegment {
   rows: { index: number; layout: RowLayout }[];
 }
 
+/** The table's box on its own page, and on continuation pages (the product's top-left page coordinates). */
+export function tableBoxes(field: EngineField, spec: TableSpec): { box: Rect; nextBox: Rect } {
+  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
+  return { box, nextBox: spec.continuation.box ?? box };
+}
+
 export function prepareTable(field: EngineField, spec: TableSpec, fonts: FontRegistry): PreparedTable {
   const total = spec.columns.reduce((a, c) => a + c.width, 0);
   const cellOf = (c: TableColumn, header: boolean): EngineField => ({

@@ -6,7 +6,7 @@ import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { fill, n, parseColor, stroke } from './canvas.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { DEFAULT_MAX_TABLE_ROWS } from '@/shared/domain/table.js';
-import { paginateTable, prepareTable, type PreparedTable, type RowLayout, type TableSegment } from './table-layout.js';
+import { paginateTable, prepareTable, tableBoxes, type PreparedTable, type RowLayout, type TableSegment } from './table-layout.js';
 import { drawTextLayout } from './text.js';
 
 /**
@@ -51,7 +51,7 @@ export function planTable(
       },
     );
   }
-  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
+  const { box, nextBox } = tableBoxes(field, spec);
   return {
     table: prepareTable(field, spec, fonts),
     pageIndex,
@@ -59,7 +59,7 @@ export function planTable(
     box,
     source,
     nextPageBox: typeof source === 'number' ? pageBoxes[source] : pageBoxes[pageIndex],
-    nextBox: spec.continuation.box ?? box,
+    nextBox,
   };
 }
 
