@@ -61,7 +61,10 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
     // Unknown font families fail here, at compile time, not per document.
     const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
     const table = field.type === 'table' ? planTable(field, field.page - 1, pageBoxes, fonts) : undefined;
-    return { field, pageIndex: field.page - 1, pageBox: pageBoxes[field.page - 1], chain, table };
+    const altChain = field.advanced.styleRules?.some((r) => r.bold !== undefined && r.bold !== field.style.bold)
+      ? fonts.chain(field.style.fontFamily, !field.style.bold, field.style.italic)
+      : undefined;
+    return { field, pageIndex: field.page - 1, pageBox: pageBoxes[field.page - 1], chain, table, altChain };
   });
   // Paint order: layerOrder ascending, then template order (stable sort).
   prepared.sort((a, b) => a.field.layout.layerOrder - b.field.layout.layerOrder);

@@ -3,7 +3,8 @@ import type { PDFDict } from 'pdf-lib';
 import { PDFContext, PDFDocument } from 'pdf-lib';
 import type { CompiledState } from './compiled-state.js';
 import { PdfError } from './errors.js';
-import { evaluateExpressions } from './expressions/evaluate.js';
+import { fieldKey } from './expressions/compile.js';
+import { evaluateExpressions, tableDocumentFor } from './expressions/evaluate.js';
 import { fillForms } from './render/acroform.js';
 import { DocumentCanvas } from './render/canvas.js';
 import { visibleBox } from './coordinates.js';
@@ -104,9 +105,17 @@ async function drawTableField(
             f.field.advanced.repeatOnContinuation &&
             f.field.advanced.pageNumber === undefined,
         );
-  await drawTable(canvas, p.field, plan, value, opts.limits ?? {}, async (pageIndex) => {
-    for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits, opts.computed);
-  });
+  await drawTable(
+    canvas,
+    p.field,
+    plan,
+    value,
+    tableDocumentFor(opts.computed, fieldKey(p.field)),
+    opts.limits ?? {},
+    async (pageIndex) => {
+      for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits, opts.computed);
+    },
+  );
 }
 
 async function incremental(state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions): Promise<GeneratedDocument> {

@@ -1,6 +1,6 @@
 import { PdfError } from './errors.js';
-import { compileFieldExpressions, describeProblem } from './expressions/compile.js';
-import { evaluateExpressions, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
+import { compileFieldExpressions, describeProblem, fieldKey } from './expressions/compile.js';
+import { evaluateExpressions, tableDocumentFor, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
 import { paginateTable, prepareTable, tableBoxes } from './render/table-layout.js';
@@ -53,7 +53,7 @@ function tablePages(
   const { value, show } = fieldValue(field, payload, computed);
   if (!spec || !show || !Array.isArray(value)) return;
   const { box, nextBox } = tableBoxes(field, spec);
-  const segments = paginateTable(prepareTable(field, spec, fonts), value, box, nextBox);
+  const segments = paginateTable(prepareTable(field, spec, fonts), value, box, nextBox, tableDocumentFor(computed, fieldKey(field)));
   result.tables.push({
     fieldId: field.fieldId,
     name: field.name,

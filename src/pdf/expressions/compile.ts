@@ -31,7 +31,12 @@ export const EXPRESSION_LIMITS = {
   maxSequence: 100_000,
 } as const;
 
-export type ExpressionProperty = 'expression' | 'condition';
+/**
+ * Where in a field an expression is: its value, its condition, a style rule's condition, a table
+ * column's condition or a table row rule's condition (paths as the field schema names them).
+ */
+export type ExpressionProperty =
+  'expression' | 'condition' | `styleRules[${number}].when` | `table.columns[${number}].condition` | `table.rowStyles[${number}].when`;
 
 export interface CompiledExpression {
   source: string;
@@ -119,6 +124,12 @@ export interface FieldExpressions {
   bindingKey: string;
   expression?: CompiledExpression;
   condition?: CompiledExpression;
+  /** Conditions of the field's style rules, by rule index (a rule that did not compile: undefined). */
+  styleRules?: (CompiledExpression | undefined)[];
+  /** Table fields: each column's condition (undefined: always shown). */
+  columns?: (CompiledExpression | undefined)[];
+  /** Table fields: each row rule's condition, evaluated per row. */
+  rowStyles?: (CompiledExpression | undefined)[];
 }
 
 /** Any field that can carry expressions (stored, engine or as sent). */
@@ -126,7 +137,27 @@ export interface ExpressionField {
   fieldId?: string;
   name: string;
   bindingKey: string;
-  advanced?: { expression?: string; condition?: string };
+  advanced?: {
+    expression?: string;
+    condition?: string;
+    styleRules?: readonly { when: string }[];
+    table?: { columns?: readonly { condition?: string }[]; rowStyles?: readonly { when: string }[] };
+  };
+}
+
+/** Every expression source of a field, with where it is. */
+export function fieldExpressionSources(field: ExpressionField): { property: ExpressionProperty; source: string }[] {
+  const adv = field.advanced;
+  if (!adv) return [];
+  const out: { property: ExpressionProperty; source: string }[] = [];
+  if (adv.expression !== undefined) out.push({ property: 'expression', source: adv.expression });
+  if (adv.condition !== undefined) out.push({ property: 'condition', source: adv.condition });
+  adv.styleRules?.forEach((r, i) => out.push({ property: `styleRules[${i}].when`, source: r.when }));
+  adv.table?.columns?.forEach((c, i) => {
+    if (c.condition !== undefined) out.push({ property: `table.columns[${i}].condition`, source: c.condition });
+  });
+  adv.table?.rowStyles?.forEach((r, i) => out.push({ property: `table.rowStyles[${i}].when`, source: r.when }));
+  return out;
 }
 
 /** The key computed values are stored under: the field's id, or its name before it has one. */
@@ -144,15 +175,25 @@ export interface ExpressionProgram {
 export function compileFieldExpressions(fields: readonly ExpressionField[]): ExpressionProgram | undefined {
   const program: ExpressionProgram = { fields: [], problems: [] };
   for (const field of fields) {
-    const adv = field.advanced;
-    if (adv?.expression === undefined && adv?.condition === undefined) continue;
+    const sources = fieldExpressionSources(field);
+    if (sources.length === 0) continue;
     const fe: FieldExpressions = { key: fieldKey(field), fieldId: field.fieldId ?? null, name: field.name, bindingKey: field.bindingKey };
-    for (const property of ['expression', 'condition'] as const) {
-      const source = adv[property];
-      if (source === undefined) continue;
+    const adv = field.advanced!;
+    if (adv.styleRules) fe.styleRules = adv.styleRules.map(() => undefined);
+    if (adv.table?.columns?.some((c) => c.condition !== undefined)) fe.columns = adv.table.columns.map(() => undefined);
+    if (adv.table?.rowStyles) fe.rowStyles = adv.table.rowStyles.map(() => undefined);
+    for (const { property, source } of sources) {
       const c = compileExpression(source);
-      if (isProblem(c)) program.problems.push({ field: fe, property, problem: c });
-      else fe[property] = c;
+      if (isProblem(c)) {
+        program.problems.push({ field: fe, property, problem: c });
+        continue;
+      }
+      const indexed = /^(styleRules|table\.columns|table\.rowStyles)\[(\d+)\]/.exec(property);
+      if (!indexed) fe[property as 'expression' | 'condition'] = c;
+      else {
+        const list = indexed[1] === 'styleRules' ? fe.styleRules : indexed[1] === 'table.columns' ? fe.columns : fe.rowStyles;
+        list![Number(indexed[2])] = c;
+      }
     }
     program.fields.push(fe);
   }

@@ -1,9 +1,12 @@
+import type { TableDocument } from '../render/table-layout.js';
 import { PdfError } from '../errors.js';
+import { resolveBinding } from '../validate/binding.js';
 import {
   REFUSED_FUNCTIONS,
   describeProblem,
   type ExpressionProblem,
   type ExpressionProgram,
+  type CompiledExpression,
   type ExpressionProperty,
   type FieldExpressions,
 } from './compile.js';
@@ -16,6 +19,10 @@ import {
 export interface ComputedValues {
   values: Record<string, unknown>;
   hidden: Record<string, true>;
+  /** Indices of each field's style rules whose condition holds (fields with matching rules only). */
+  styles: Record<string, number[]>;
+  /** Table fields with column conditions or row rules: hidden columns and each row's matching rules. */
+  tables: Record<string, TableDocument>;
 }
 
 export interface ExpressionFailure {
@@ -85,16 +92,15 @@ export function failureError(f: ExpressionFailure): PdfError {
   });
 }
 
-async function run(fe: FieldExpressions, property: ExpressionProperty, payload: Record<string, unknown>): Promise<unknown> {
-  const compiled = fe[property]!;
-  return plain(await compiled.run.evaluate(payload, REFUSED_BINDINGS));
+async function run(compiled: CompiledExpression, input: unknown, bindings: Record<string, unknown> = REFUSED_BINDINGS): Promise<unknown> {
+  return plain(await compiled.run.evaluate(input, bindings));
 }
 
 /**
  * Evaluates a template's expressions for one document, each under the guardrails set in
  * compile.ts (time, depth, sequence length). `collect` (preflight) reports every failure and goes
  * on; otherwise the first failure throws expression_failed naming the field. A field whose
- * condition is false is hidden and its expression is not evaluated.
+ * condition is false is hidden and nothing else of it is evaluated.
  */
 export async function evaluateExpressions(
   program: ExpressionProgram,
@@ -103,29 +109,100 @@ export async function evaluateExpressions(
 ): Promise<{ computed: ComputedValues; failures: ExpressionFailure[] }> {
   const failures = program.problems.map((p) => failure(p.field, p.property, p.problem));
   if (failures.length > 0 && mode === 'throw') throw failureError(failures[0]);
-  const computed: ComputedValues = { values: {}, hidden: {} };
-  for (const fe of program.fields) {
+  const computed: ComputedValues = { values: {}, hidden: {}, styles: {}, tables: {} };
+  /** Runs one expression; a failure throws or is collected (then: undefined, ok false). */
+  const attempt = async (
+    fe: FieldExpressions,
+    property: ExpressionProperty,
+    c: CompiledExpression,
+    input: unknown,
+    bindings?: Record<string, unknown>,
+  ) => {
     try {
-      if (fe.condition && !expressionTruthy(await run(fe, 'condition', payload))) {
+      return { ok: true, value: await run(c, input, bindings) };
+    } catch (e) {
+      const f = failure(fe, property, toProblem(e));
+      if (mode === 'throw') throw failureError(f);
+      failures.push(f);
+      return { ok: false, value: undefined };
+    }
+  };
+  for (const fe of program.fields) {
+    if (fe.condition) {
+      const r = await attempt(fe, 'condition', fe.condition, payload);
+      if (!r.ok) continue;
+      if (!expressionTruthy(r.value)) {
         computed.hidden[fe.key] = true;
         continue;
       }
-    } catch (e) {
-      const f = failure(fe, 'condition', toProblem(e));
-      if (mode === 'throw') throw failureError(f);
-      failures.push(f);
-      continue;
     }
-    if (!fe.expression) continue;
-    try {
-      computed.values[fe.key] = await run(fe, 'expression', payload);
-    } catch (e) {
-      const f = failure(fe, 'expression', toProblem(e));
-      if (mode === 'throw') throw failureError(f);
-      failures.push(f);
+    if (fe.expression) {
+      const r = await attempt(fe, 'expression', fe.expression, payload);
+      if (r.ok) computed.values[fe.key] = r.value;
     }
+    if (fe.styleRules) {
+      const matched: number[] = [];
+      for (const [i, c] of fe.styleRules.entries()) {
+        if (c && expressionTruthy((await attempt(fe, `styleRules[${i}].when`, c, payload)).value)) matched.push(i);
+      }
+      if (matched.length > 0) computed.styles[fe.key] = matched;
+    }
+    if (fe.columns || fe.rowStyles) computed.tables[fe.key] = await tableDocument(fe, payload, computed, attempt);
   }
   return { computed, failures };
+}
+
+type Attempt = (
+  fe: FieldExpressions,
+  property: ExpressionProperty,
+  c: CompiledExpression,
+  input: unknown,
+  bindings?: Record<string, unknown>,
+) => Promise<{ ok: boolean; value: unknown }>;
+
+/**
+ * A table's column conditions (over the payload) and row rules (over each row, with the whole
+ * payload as $root). Rows are the table's computed value when it has an expression.
+ */
+async function tableDocument(
+  fe: FieldExpressions,
+  payload: Record<string, unknown>,
+  computed: ComputedValues,
+  attempt: Attempt,
+): Promise<TableDocument> {
+  const hiddenColumns: number[] = [];
+  for (const [i, c] of (fe.columns ?? []).entries()) {
+    if (c && !expressionTruthy((await attempt(fe, `table.columns[${i}].condition`, c, payload)).value)) hiddenColumns.push(i);
+  }
+  const doc: TableDocument = { hiddenColumns };
+  const rules = fe.rowStyles;
+  const rows = Object.hasOwn(computed.values, fe.key) ? computed.values[fe.key] : resolveBinding(payload, fe.bindingKey);
+  if (!rules || !Array.isArray(rows)) return doc;
+  const bindings = { ...REFUSED_BINDINGS, root: payload };
+  const rowStyles: number[][] = [];
+  // A rule that fails on one row is reported once, not once per row.
+  const broken = new Set<number>();
+  for (const row of rows) {
+    const matched: number[] = [];
+    for (const [i, c] of rules.entries()) {
+      if (!c || broken.has(i)) continue;
+      const r = await attempt(fe, `table.rowStyles[${i}].when`, c, row, bindings);
+      if (!r.ok) broken.add(i);
+      else if (expressionTruthy(r.value)) matched.push(i);
+    }
+    rowStyles.push(matched);
+  }
+  return { ...doc, rowStyles };
+}
+
+/** The indices of a field's style rules that hold for this document (none: []). */
+export function matchedStyleRules(computed: ComputedValues | undefined, key: string): readonly number[] {
+  return (computed && Object.hasOwn(computed.styles, key) ? computed.styles[key] : undefined) ?? [];
+}
+
+/** What this document decided about a table's columns and rows (nothing: {}). */
+export function tableDocumentFor(computed: ComputedValues | undefined, key: string): TableDocument {
+  return (computed && Object.hasOwn(computed.tables, key) ? computed.tables[key] : undefined) ?? {};
 }
 
 /** How a field's value is read given a document's computed values (undefined: nothing computed). */

@@ -4,6 +4,7 @@ export {
   compileFieldExpressions,
   describeProblem,
   fieldKey,
+  fieldExpressionSources,
   isProblem,
   EXPRESSION_LIMITS,
   REFUSED_FUNCTIONS,
@@ -13,6 +14,8 @@ export {
 } from './compile.js';
 export {
   computedFor,
+  matchedStyleRules,
+  tableDocumentFor,
   evaluateExpressions,
   expressionTruthy,
   failureError,

@@ -1,7 +1,8 @@
 import type { PageBox } from '../coordinates.js';
 import { toPdfRect } from '../coordinates.js';
 import { fieldKey } from '../expressions/compile.js';
-import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
+import { computedFor, matchedStyleRules, type ComputedValues } from '../expressions/evaluate.js';
+import { mergeStyleChanges } from '@/shared/domain/style-rules.js';
 import type { FontChain } from '../fonts/registry.js';
 import type { EngineField, RenderLimits } from '../types.js';
 import { isPresent, resolveBinding } from './binding.js';
@@ -22,6 +23,20 @@ export interface PreparedField {
   chain: FontChain;
   /** Table fields: layout and continuation (drawn by render/table.ts, not drawField). */
   table?: TablePlan;
+  /** The chain of the other boldness, when a style rule can switch it. */
+  altChain?: FontChain;
+}
+
+/** The field as this document draws it: its style with the matching style rules applied. */
+export function styledField(p: PreparedField, computed: ComputedValues | undefined): { field: EngineField; chain: FontChain } {
+  const rules = p.field.advanced.styleRules;
+  if (!rules || !computed) return p;
+  const matched = matchedStyleRules(computed, fieldKey(p.field));
+  if (matched.length === 0) return p;
+  const change = mergeStyleChanges(rules, matched);
+  const style = { ...p.field.style, ...change };
+  const field = { ...p.field, style };
+  return { field, chain: style.bold !== p.field.style.bold && p.altChain ? p.altChain : p.chain };
 }
 
 export const TEXT_LIKE = new Set(['text', 'number', 'date', 'dropdown']);
@@ -89,7 +104,7 @@ export async function drawField(
   limits: RenderLimits = {},
   computed?: ComputedValues,
 ): Promise<void> {
-  const { field } = p;
+  const { field, chain } = styledField(p, computed);
   const { value, show } = fieldValue(field, payload, computed);
   if (!show) return;
   const page = doc.page(p.pageIndex);
@@ -110,7 +125,7 @@ export async function drawField(
       if (!present) break;
       const { text, truncated } = fieldText(field, value);
       if (truncated) warn('truncated_max_length', `Value cut to maxLength ${field.advanced.maxLength} characters`);
-      const lay = layoutField(field, p.chain, text, w, h);
+      const lay = layoutField(field, chain, text, w, h);
       for (const wn of lay.warnings) warn(wn.code, wn.message);
       drawTextLayout(doc, page, field, lay, w, h);
       break;

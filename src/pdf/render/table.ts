@@ -6,7 +6,16 @@ import type { DocumentCanvas, PageCanvas } from './canvas.js';
 import { fill, n, parseColor, stroke } from './canvas.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { DEFAULT_MAX_TABLE_ROWS } from '@/shared/domain/table.js';
-import { paginateTable, prepareTable, tableBoxes, type PreparedTable, type RowLayout, type TableSegment } from './table-layout.js';
+import {
+  lineCell,
+  paginateTable,
+  prepareTable,
+  tableBoxes,
+  type PreparedTable,
+  type RowLayout,
+  type TableDocument,
+  type TableSegment,
+} from './table-layout.js';
 import { drawTextLayout } from './text.js';
 
 /**
@@ -79,6 +88,7 @@ export async function drawTable(
   field: EngineField,
   plan: TablePlan,
   rows: readonly unknown[],
+  document: TableDocument,
   bounds: TableBounds,
   onNewPage: (pageIndex: number) => Promise<void>,
 ): Promise<number> {
@@ -91,7 +101,7 @@ export async function drawTable(
       maxRows,
     });
   }
-  const segments = paginateTable(plan.table, rows, plan.box, plan.nextBox);
+  const segments = paginateTable(plan.table, rows, plan.box, plan.nextBox, document);
   const maxPages = bounds.maxPages ?? DEFAULT_MAX_PAGES;
   if (doc.pageCount + segments.length - 1 > maxPages) {
     throw new PdfError(
@@ -122,34 +132,50 @@ export async function drawTable(
 function drawSegment(doc: DocumentCanvas, page: PageCanvas, table: PreparedTable, segment: TableSegment, pageBox: PageBox): number {
   const { spec } = table;
   const r = toPdfRect(pageBox, segment.box);
-  const rows: { layout: RowLayout; header: boolean; stripe: boolean }[] = [];
-  if (segment.header) rows.push({ layout: segment.header, header: true, stripe: false });
-  for (const row of segment.rows) rows.push({ layout: row.layout, header: false, stripe: row.index % 2 === 1 });
+  const rows: { layout: RowLayout; stripe: boolean }[] = [];
+  if (segment.header) rows.push({ layout: segment.header, stripe: false });
+  for (const lead of segment.lead) rows.push({ layout: lead, stripe: false });
+  for (const row of segment.rows) rows.push({ layout: row.layout, stripe: row.index % 2 === 1 });
+  for (const foot of segment.foot) rows.push({ layout: foot, stripe: false });
   const usedHeight = rows.reduce((a, row) => a + row.layout.height, 0);
   const height = Math.min(usedHeight, Math.max(segment.box.height, rows[0]?.layout.height ?? 0));
   // Local frame: origin at the box's top-left, y up (rows go down into negative y).
   page.push('q', `1 0 0 1 ${n(r.x)} ${n(r.y + r.height)} cm`, `0 ${n(-height)} ${n(segment.box.width)} ${n(height)} re W n`);
   const headerBg = parseColor(spec.header.backgroundColor);
+  const totalsBg = parseColor(spec.totals?.backgroundColor ?? 'transparent');
   const stripe = parseColor(spec.stripeColor);
   let top = 0;
   let overflowed = 0;
   for (const row of rows) {
-    const h = row.layout.height;
-    const bg = row.header ? headerBg : row.stripe ? stripe : undefined;
+    const { kind, height: h, styles } = row.layout;
+    const bg =
+      kind === 'header'
+        ? headerBg
+        : kind !== 'row'
+          ? totalsBg
+          : row.layout.background
+            ? parseColor(row.layout.background)
+            : row.stripe
+              ? stripe
+              : undefined;
     if (bg) page.push(fill(bg), `0 ${n(top - h)} ${n(segment.box.width)} ${n(h)} re f`);
     let x = 0;
     row.layout.cells.forEach((lay, c) => {
       const w = segment.widths[c];
+      const cellBg = styles?.[c]?.backgroundColor;
+      if (cellBg && cellBg !== row.layout.background && w > 0) {
+        const color = parseColor(cellBg);
+        if (color) page.push(fill(color), `${n(x)} ${n(top - h)} ${n(w)} ${n(h)} re f`);
+      }
       if (lay) {
-        const cell = row.header ? table.headers[c] : table.columns[c].cell;
         const pad = spec.cellPadding;
         page.push('q', `1 0 0 1 ${n(x + pad)} ${n(top - h + pad)} cm`);
-        drawTextLayout(doc, page, cell, lay, w - 2 * pad, h - 2 * pad);
+        drawTextLayout(doc, page, lineCell(table, kind, c, styles?.[c]), lay, w - 2 * pad, h - 2 * pad);
         page.push('Q');
       }
       x += w;
     });
-    overflowed += row.header ? 0 : row.layout.overflowed;
+    overflowed += kind === 'header' ? 0 : row.layout.overflowed;
     top -= h;
   }
   const border = parseColor(spec.borderColor);
@@ -161,7 +187,8 @@ function drawSegment(doc: DocumentCanvas, page: PageCanvas, table: PreparedTable
       lines.push(`0 ${n(y)} m ${n(segment.box.width)} ${n(y)} l`);
     }
     let x = 0;
-    for (const w of segment.widths.slice(0, -1)) {
+    const visible = segment.widths.filter((w) => w > 0);
+    for (const w of visible.slice(0, -1)) {
       x += w;
       lines.push(`${n(x)} 0 m ${n(x)} ${n(-height)} l`);
     }

@@ -1,5 +1,5 @@
 import type { FieldInput } from '@/shared/domain/field.js';
-import { compileExpression, describeProblem, isProblem } from '../expressions/compile.js';
+import { compileExpression, describeProblem, fieldExpressionSources, isProblem } from '../expressions/compile.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { compilePattern } from './pattern.js';
 import { asIsoDate } from './values.js';
@@ -41,23 +41,7 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
   const rules = field.validation ?? {};
   const advanced = field.advanced ?? {};
 
-  if (rules.pattern !== undefined) {
-    const compiled = compilePattern(rules.pattern);
-    if (compiled instanceof Error)
-      add(
-        'validation.pattern',
-        'invalid_pattern',
-        `${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`,
-      );
-  }
-  const minDate = checkDate(rules.minDate, 'validation.minDate', add);
-  const maxDate = checkDate(rules.maxDate, 'validation.maxDate', add);
-  if (minDate && maxDate && minDate > maxDate)
-    add('validation.maxDate', 'invalid_range', `maxDate ${rules.maxDate} is before minDate ${rules.minDate}`);
-  if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max)
-    add('validation.max', 'invalid_range', `max ${rules.max} is below min ${rules.min}`);
-  if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength)
-    add('validation.maxLength', 'invalid_range', `maxLength ${rules.maxLength} is below minLength ${rules.minLength}`);
+  ruleIssues(rules, 'validation', add);
 
   if (advanced.date) {
     if (advanced.date.timezone !== undefined && !isTimeZone(advanced.date.timezone))
@@ -76,9 +60,7 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
   }
   if (field.type === 'table') tableDefinitionIssues(advanced.table, add);
   // An expression that does not parse (or uses a refused function) fails every document.
-  for (const property of ['expression', 'condition'] as const) {
-    const source = advanced[property];
-    if (source === undefined) continue;
+  for (const { property, source } of fieldExpressionSources({ name: '', bindingKey: '', advanced })) {
     const compiled = compileExpression(source);
     if (isProblem(compiled)) add(`advanced.${property}`, 'invalid_expression', `${JSON.stringify(source)}: ${describeProblem(compiled)}`);
   }
@@ -86,6 +68,27 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
   if (family !== undefined && opts.fonts && !opts.fonts.has(family))
     add('style.fontFamily', 'font_unknown', `no font family ${JSON.stringify(family)} (GET /api/fonts lists them)`);
   return issues;
+}
+
+/** Rules that cannot be applied: a pattern that does not compile, a bound that is no date, min above max. */
+function ruleIssues(
+  rules: NonNullable<CheckedField['validation']>,
+  at: string,
+  add: (path: string, code: DefinitionIssue['code'], m: string) => void,
+): void {
+  if (rules.pattern !== undefined) {
+    const compiled = compilePattern(rules.pattern);
+    if (compiled instanceof Error)
+      add(`${at}.pattern`, 'invalid_pattern', `${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`);
+  }
+  const minDate = checkDate(rules.minDate, `${at}.minDate`, add);
+  const maxDate = checkDate(rules.maxDate, `${at}.maxDate`, add);
+  if (minDate && maxDate && minDate > maxDate)
+    add(`${at}.maxDate`, 'invalid_range', `maxDate ${rules.maxDate} is before minDate ${rules.minDate}`);
+  if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max)
+    add(`${at}.max`, 'invalid_range', `max ${rules.max} is below min ${rules.min}`);
+  if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength)
+    add(`${at}.maxLength`, 'invalid_range', `maxLength ${rules.maxLength} is below minLength ${rules.minLength}`);
 }
 
 /** A table needs its columns; each column's number and date formats are checked as a field's are. */
@@ -96,8 +99,17 @@ function tableDefinitionIssues(
   if (!table) return add('advanced.table', 'invalid_table', 'a table field needs advanced.table with at least one column');
   if (table.minRowHeight !== undefined && table.maxRowHeight !== undefined && table.minRowHeight > table.maxRowHeight)
     add('advanced.table.maxRowHeight', 'invalid_range', `maxRowHeight ${table.maxRowHeight} is below minRowHeight ${table.minRowHeight}`);
+  const keys = new Set(table.columns.map((c) => c.key));
+  table.rowStyles?.forEach((r, i) => {
+    if (r.column !== undefined && !keys.has(r.column))
+      add(`advanced.table.rowStyles[${i}].column`, 'invalid_table', `no column with key ${JSON.stringify(r.column)}`);
+  });
+  if (table.totals && !table.columns.some((c) => c.sum))
+    add('advanced.table.totals', 'invalid_table', 'totals lines need at least one column marked sum');
   table.columns.forEach((c, i) => {
     const at = `advanced.table.columns[${i}]`;
+    if (c.validation) ruleIssues(c.validation, `${at}.validation`, add);
+    if (c.sum && c.format !== 'number') add(`${at}.sum`, 'invalid_table', 'only a number column can be summed (set its format to number)');
     if (c.date?.timezone !== undefined && !isTimeZone(c.date.timezone))
       add(`${at}.date.timezone`, 'invalid_timezone', `${JSON.stringify(c.date.timezone)} is not an IANA time zone (e.g. Europe/Paris)`);
     checkLocale(c.date?.locale, `${at}.date.locale`, add);

@@ -4,9 +4,8 @@ import { PdfError } from '../errors.js';
 import { fieldKey } from '../expressions/compile.js';
 import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import { isPresent, resolveBinding } from './binding.js';
-import { compilePattern } from './pattern.js';
 import { tableIssues } from './table.js';
-import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
+import { checkValue, compileRules } from './value-rules.js';
 
 export { resolveBinding, isPresent } from './binding.js';
 export { unknownDataKeys, MAX_UNKNOWN_KEYS } from './unknown-keys.js';
@@ -65,8 +64,6 @@ export interface ValidationIssue {
 
 /** A template field as stored (FieldSpec / Field) or as sent (FieldInput): defaults may be missing. */
 export type ValidatableField = FieldInput & { fieldId?: string };
-
-const MAX_PATTERN_INPUT = 100_000;
 
 /**
  * Longest text value (UTF-16 code units) a field takes unless the caller says otherwise: laying
@@ -127,128 +124,23 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     const value = computed.has ? computed.value : resolveBinding(payload, field.bindingKey);
     const label = `"${field.name}" (${field.bindingKey})`;
 
-    // Template rules are checked even when the value is absent: a broken rule is broken for every record.
-    let pattern: RE2JS | undefined;
-    if (rules.pattern !== undefined) {
-      const compiled = compilePattern(rules.pattern, patterns);
-      if (compiled instanceof Error)
-        add(
-          'invalid_pattern',
-          `${label}: the template's pattern ${JSON.stringify(rules.pattern)} is not a usable regular expression (${compiled.message})`,
-          'template',
-        );
-      else pattern = compiled;
-    }
-    const minDate = rules.minDate !== undefined ? asIsoDate(rules.minDate) : undefined;
-    const maxDate = rules.maxDate !== undefined ? asIsoDate(rules.maxDate) : undefined;
-    if (rules.minDate !== undefined && !minDate)
-      add('invalid_rule', `${label}: the template's minDate ${JSON.stringify(rules.minDate)} is not an ISO date`, 'template');
-    if (rules.maxDate !== undefined && !maxDate)
-      add('invalid_rule', `${label}: the template's maxDate ${JSON.stringify(rules.maxDate)} is not an ISO date`, 'template');
+    const compiled = compileRules(rules, label, add, patterns);
 
     if (!isPresent(value)) {
       if (required) add('required', `${label} is required`);
       continue;
     }
-
-    // Per-type shape of the value.
-    switch (field.type) {
-      case 'table':
-        for (const issue of tableIssues(field, value, label, { maxValueLength, maxRows: opts.maxTableRows })) {
-          issues.push({ fieldId: field.fieldId ?? null, name: field.name, kind: 'payload', ...issue });
-        }
-        continue;
-      case 'checkbox': {
-        const b = asBoolean(value);
-        if (b === undefined) add('type', `${label} must be true or false (or yes/no, 1/0, on/off)`);
-        else if (required && !b) add('required', `${label} must be checked`);
-        continue;
+    if (field.type === 'table') {
+      const tableOpts = { maxValueLength, maxSignaturePoints: opts.maxSignaturePoints, maxRows: opts.maxTableRows, patterns };
+      for (const issue of tableIssues(field, value, label, tableOpts)) {
+        issues.push({ fieldId: field.fieldId ?? null, name: field.name, ...issue });
       }
-      case 'image': {
-        const problem = imageProblem(value);
-        if (problem) add('type', `${label}: ${problem}`);
-        continue;
-      }
-      case 'signature': {
-        const problem = typeof value === 'string' ? imageProblem(value) : strokesProblem(value, opts.maxSignaturePoints);
-        if (problem) add('type', `${label}: ${problem}`);
-        continue;
-      }
-      case 'number':
-        if (asNumber(value) === undefined) {
-          add('type', `${label} must be a number`);
-          continue;
-        }
-        break;
-      case 'date':
-        if (!asIsoDate(value)) {
-          add('date', `${label} must be an ISO date such as 2024-12-31 (or a date-time such as 2024-12-31T09:30:00Z)`);
-          continue;
-        }
-        break;
-      default:
-        if (typeof value === 'object') {
-          add('type', `${label} must be text, not ${Array.isArray(value) ? 'a list' : 'an object'}`);
-          continue;
-        }
-    }
-    const text = typeof value === 'string' ? value : String(value);
-    // Before any rule that reads the whole text (options, patterns, counting code points).
-    if (text.length > maxValueLength) {
-      add('value_too_long', `${label} is ${text.length} characters long; the most a field takes is ${maxValueLength}`);
       continue;
     }
-
     // Options: radio groups and dropdowns always, other fields when validation.type is 'option'.
-    const options = group.flatMap((f) => f.advanced?.options ?? []);
-    if ((field.type === 'radio' || field.type === 'dropdown' || rules.type === 'option') && options.length > 0 && !options.includes(text)) {
-      add('option', `${label} must be one of ${formatOptions(options)}`);
-    }
-
-    if (field.type === 'barcode') {
-      const problem = barcodeProblem(advanced.barcode?.format ?? 'qrcode', text);
-      if (problem) add(problem.code, `${label}: ${problem.message}`);
-    }
-
-    // Numbers: for number fields and for any field whose validation type is 'number'.
-    if (field.type === 'number' || rules.type === 'number') {
-      const n = asNumber(value);
-      if (n === undefined) add('type', `${label} must be a number`);
-      else {
-        if (rules.min !== undefined && n < rules.min) add('min', `${label} must be at least ${rules.min}`);
-        if (rules.max !== undefined && n > rules.max) add('max', `${label} must be at most ${rules.max}`);
-      }
-    }
-
-    // Dates: for date fields and validation type 'date'.
-    if (field.type === 'date' || rules.type === 'date') {
-      const d = asIsoDate(value);
-      if (!d) {
-        if (field.type !== 'date') add('date', `${label} must be an ISO date such as 2024-12-31`);
-      } else if ((minDate && d < minDate) || (maxDate && d > maxDate)) {
-        const range =
-          minDate && maxDate
-            ? `between ${rules.minDate} and ${rules.maxDate}`
-            : minDate
-              ? `on or after ${rules.minDate}`
-              : `on or before ${rules.maxDate}`;
-        add('date_range', `${label} must be ${range}`);
-      }
-    }
-
-    if (rules.type === 'email' && !isEmail(text)) add('email', `${label} must be an email address`);
-
-    const length = [...text].length;
-    if (rules.minLength !== undefined && length < rules.minLength)
-      add('minLength', `${label} must be at least ${rules.minLength} characters long`);
-    const maxLength = minDefined(rules.maxLength, advanced.maxLength);
-    if (maxLength !== undefined && length > maxLength)
-      add('maxLength', `${label} must be at most ${maxLength} characters long (it has ${length})`);
-
-    if (pattern) {
-      const matched = text.length <= MAX_PATTERN_INPUT && pattern.test(text);
-      if (!matched) add('pattern', `${label} does not match the expected format`);
-    }
+    const options =
+      field.type === 'radio' || field.type === 'dropdown' || rules.type === 'option' ? group.flatMap((f) => f.advanced?.options ?? []) : [];
+    checkValue(field, value, label, compiled, { maxValueLength, maxSignaturePoints: opts.maxSignaturePoints, options, required }, add);
   }
   return issues;
 }
@@ -280,15 +172,4 @@ function groupRadios(fields: readonly ValidatableField[]): Map<string, Validatab
     groups.set(f.bindingKey, list);
   }
   return groups;
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}
-
-function formatOptions(options: string[]): string {
-  const shown = options.slice(0, 10).map((o) => JSON.stringify(o));
-  return options.length > 10 ? `${shown.join(', ')}, … (${options.length} options)` : shown.join(', ');
 }

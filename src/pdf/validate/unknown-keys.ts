@@ -1,5 +1,5 @@
 import type { FieldInput } from '@/shared/domain/field.js';
-import { expressionNames } from '../expressions/compile.js';
+import { expressionNames, fieldExpressionSources } from '../expressions/compile.js';
 
 /** Reported at most; a payload of thousands of stray keys needs no thousand warnings to be fixed. */
 export const MAX_UNKNOWN_KEYS = 50;
@@ -18,8 +18,8 @@ export function unknownDataKeys(
   const prefixes = new Set<string>();
   for (const { bindingKey, advanced } of fields) {
     // The names a calculated field or condition reads count as bound (not looked into further).
-    if (advanced?.expression !== undefined) for (const name of expressionNames(advanced.expression)) bound.add(name);
-    if (advanced?.condition !== undefined) for (const name of expressionNames(advanced.condition)) bound.add(name);
+    for (const { source } of fieldExpressionSources({ name: '', bindingKey, advanced }))
+      for (const name of expressionNames(source)) bound.add(name);
     bound.add(bindingKey);
     const parts = bindingKey.split('.');
     for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));

@@ -1,4 +1,10 @@
-import { compileFieldExpressions, evaluateExpressions, type ComputedValues, type ExpressionProgram } from '@/pdf/expressions/index.js';
+import {
+  compileFieldExpressions,
+  evaluateExpressions,
+  fieldExpressionSources,
+  type ComputedValues,
+  type ExpressionProgram,
+} from '@/pdf/expressions/index.js';
 import { PromiseCache } from '@/shared/promise-cache.js';
 import type { TemplateSnapshot } from './template-source.js';
 
@@ -11,7 +17,7 @@ import type { TemplateSnapshot } from './template-source.js';
 const programs = new PromiseCache<{ program: ExpressionProgram | undefined }>({ max: 256 });
 
 function hasExpressions(snapshot: TemplateSnapshot): boolean {
-  return snapshot.fields.some((f) => f.advanced.expression !== undefined || f.advanced.condition !== undefined);
+  return snapshot.fields.some((f) => fieldExpressionSources(f).length > 0);
 }
 
 /** The document's computed values; undefined (and nothing paid) when the template has no expressions. Throws expression_failed. */

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { colorSchema, dateFormatSchema, numberFormatSchema } from './formats.js';
+import { styleRulesSchema } from './style-rules.js';
 import { tableSchema } from './table.js';
+import { validationSchema } from './validation.js';
+
+export { validationSchema };
 
 /**
  * The template field (position, size, bindingKey, style, layout,
@@ -92,6 +96,8 @@ export const advancedSchema = z.object({
     .max(2000)
     .optional()
     .describe('JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE"'),
+  /** Conditional styles (e.g. red text when balance < 0); see style-rules.ts. */
+  styleRules: styleRulesSchema.optional(),
   /** The name of an AcroForm field of the base PDF this field fills (imported fields). */
   acroFormName: z.string().max(500).optional(),
   /**
@@ -111,20 +117,6 @@ export const advancedSchema = z.object({
   pageNumber: z.string().min(1).max(200).optional(),
 });
 
-export const validationSchema = z
-  .object({
-    type: z.enum(['none', 'email', 'pattern', 'number', 'date', 'option']).default('none'),
-    required: z.boolean().default(false),
-    pattern: z.string().max(1000).optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    minLength: z.number().int().min(0).optional(),
-    maxLength: z.number().int().positive().optional(),
-    minDate: z.string().optional(),
-    maxDate: z.string().optional(),
-    message: z.string().max(500).optional(),
-  })
-  .describe('Rules the bound value must meet before a document is generated');
 
 /** What a client sends to create a field (ids and timestamps are the repository's). */
 export const fieldInputSchema = z.object({

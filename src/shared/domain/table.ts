@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { colorSchema, dateFormatSchema, numberFormatSchema } from './formats.js';
+import { rowStyleRuleSchema } from './style-rules.js';
+import { validationSchema } from './validation.js';
 
 /**
  * The `table` field type: rows from an array in the payload, one column per key inside the row,
@@ -24,6 +26,17 @@ export const tableColumnSchema = z
     number: numberFormatSchema.optional(),
     date: dateFormatSchema.optional(),
     required: z.boolean().default(false).describe('Every row must have a value in this column'),
+    validation: validationSchema
+      .omit({ required: true })
+      .optional()
+      .describe("Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty"),
+    sum: z.boolean().default(false).describe('Sum this column in the subtotal, carry-forward and total rows (number columns)'),
+    condition: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('JSONata condition over the data; the column is drawn only when it holds (the other columns share its width)'),
   })
   .describe('One column of a table field');
 
@@ -47,6 +60,28 @@ export const continuationSchema = z
   })
   .describe('What a continuation page is and where the table sits on it');
 
+const totalLine = (label: string) => z.object({ label: z.string().max(200).default(label) });
+
+/**
+ * Lines with the sums of the columns marked `sum`, its label in the first column that is not
+ * summed: a subtotal of each page's rows at the bottom of every page, a carried-forward running
+ * total at the bottom of each page that continues (and brought forward at the top of the next),
+ * and a total after the last row.
+ */
+export const totalsSchema = z
+  .object({
+    subtotal: totalLine('Subtotal').optional().describe("A line at the bottom of each page with the sums of that page's rows"),
+    carryForward: z
+      .object({ label: z.string().max(200).default('Carried forward'), broughtForwardLabel: z.string().max(200).default('Brought forward') })
+      .optional()
+      .describe('The running sums at the bottom of each page that continues, and again at the top of the next'),
+    total: totalLine('Total').optional().describe('A line after the last row with the sums of all rows'),
+    bold: z.boolean().default(true),
+    textColor: colorSchema.default('#000000'),
+    backgroundColor: colorSchema.default('transparent'),
+  })
+  .describe('Subtotal, carry-forward and grand-total lines (sums of the columns marked sum)');
+
 export const tableSchema = z
   .object({
     columns: z.array(tableColumnSchema).min(1).max(50),
@@ -69,6 +104,8 @@ export const tableSchema = z
     stripeColor: colorSchema.default('transparent').describe('Background of every second row'),
     maxRows: z.number().int().positive().max(100_000).optional().describe('Most rows one document may have (default: the service bound)'),
     continuation: continuationSchema.default({ page: 'same' }),
+    totals: totalsSchema.optional(),
+    rowStyles: z.array(rowStyleRuleSchema).max(20).optional().describe('Conditional styles of rows or cells, applied in order'),
   })
   .describe('Columns, style and continuation of a table field; rows come from an array at the bindingKey');
 
@@ -77,3 +114,4 @@ export const DEFAULT_MAX_TABLE_ROWS = 10_000;
 
 export type TableSpec = z.output<typeof tableSchema>;
 export type TableColumn = z.output<typeof tableColumnSchema>;
+export type TableTotals = z.output<typeof totalsSchema>;
