@@ -20,6 +20,8 @@ export interface PreflightOptions {
   maxValueLength?: number;
   /** Rows of one table (see validate). */
   maxTableRows?: number;
+  /** Pages of the base PDF: with it, the result says how many pages the document will have. */
+  basePageCount?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
   /** The data's evaluated expressions (see preflightDocument, which evaluates them). */
@@ -39,6 +41,8 @@ export interface PreflightResult {
   unknownKeys: string[];
   /** Each table with rows: how many rows it has, how many go to continuation pages, and how many pages it adds. */
   tables: { fieldId: string; name: string; bindingKey: string; rows: number; continuationRows: number; continuationPages: number }[];
+  /** Pages the generated document will have, continuation pages included (when the base's page count is known). */
+  pageCount?: number;
 }
 
 /** Where a table's rows go: its box, then continuation pages (laid out as generation will). */
@@ -123,6 +127,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       result.renderErrors.push({ ...id, code: e.code, message: e.message });
     }
   }
+  if (opts.basePageCount !== undefined) result.pageCount = opts.basePageCount + result.tables.reduce((a, t) => a + t.continuationPages, 0);
   result.ok =
     result.errors.length === 0 &&
     result.missingGlyphs.length === 0 &&

@@ -77,6 +77,7 @@ const preflightResponse = z
         }),
       )
       .describe('Where each table field puts its rows'),
+    pageCount: z.number().optional().describe('Pages the document will have, continuation pages included'),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
 const pdfaPreflightBody = z

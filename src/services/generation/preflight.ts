@@ -18,7 +18,12 @@ export async function preflightData(
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
   const { limits } = services.config;
-  return preflightDocument(snapshot.fields, data, { maxValueLength: limits.maxFieldValueChars, maxTableRows: limits.maxTableRows, strict });
+  return preflightDocument(snapshot.fields, data, {
+    maxValueLength: limits.maxFieldValueChars,
+    maxTableRows: limits.maxTableRows,
+    basePageCount: snapshot.template.pageCount,
+    strict,
+  });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

@@ -9001,6 +9001,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -9015,6 +9022,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -9043,6 +9052,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -9094,11 +9124,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -9698,6 +9764,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -9712,6 +9785,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -9740,6 +9815,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -9791,11 +9887,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -11297,6 +11429,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -11311,6 +11450,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -11339,6 +11480,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -11390,11 +11552,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -11962,6 +12160,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -11976,6 +12181,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -12004,6 +12211,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -12055,11 +12283,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -12474,6 +12738,13 @@ export interface operations {
               repeatOnContinuation?: boolean;
               /** @default false */
               required?: boolean;
+              styleRules?: {
+                backgroundColor?: string;
+                bold?: boolean;
+                textColor?: string;
+                /** @description JSONata condition over the data, e.g. balance < 0 */
+                when: string;
+              }[];
               /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
               table?: {
                 /** @default #000000 */
@@ -12488,6 +12759,8 @@ export interface operations {
                    * @enum {string}
                    */
                   align?: 'left' | 'center' | 'right';
+                  /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                  condition?: string;
                   date?: {
                     /** @default en-US */
                     locale?: string;
@@ -12516,6 +12789,27 @@ export interface operations {
                    * @default false
                    */
                   required?: boolean;
+                  /**
+                   * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                   * @default false
+                   */
+                  sum?: boolean;
+                  /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                  validation?: {
+                    max?: number;
+                    maxDate?: string;
+                    maxLength?: number;
+                    message?: string;
+                    min?: number;
+                    minDate?: string;
+                    minLength?: number;
+                    pattern?: string;
+                    /**
+                     * @default none
+                     * @enum {string}
+                     */
+                    type?: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                  };
                   /**
                    * @description Relative width: the columns share the table's width by these weights
                    * @default 1
@@ -12567,11 +12861,47 @@ export interface operations {
                 maxRows?: number;
                 /** @default 0 */
                 minRowHeight?: number;
+                /** @description Conditional styles of rows or cells, applied in order */
+                rowStyles?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  /** @description Only this column's cells (by its key); all cells of the row when absent */
+                  column?: string;
+                  textColor?: string;
+                  /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                  when: string;
+                }[];
                 /**
                  * @description Background of every second row
                  * @default transparent
                  */
                 stripeColor?: string;
+                /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                totals?: {
+                  /** @default transparent */
+                  backgroundColor?: string;
+                  /** @default true */
+                  bold?: boolean;
+                  /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                  carryForward?: {
+                    /** @default Brought forward */
+                    broughtForwardLabel?: string;
+                    /** @default Carried forward */
+                    label?: string;
+                  };
+                  /** @description A line at the bottom of each page with the sums of that page's rows */
+                  subtotal?: {
+                    /** @default Subtotal */
+                    label?: string;
+                  };
+                  /** @default #000000 */
+                  textColor?: string;
+                  /** @description A line after the last row with the sums of all rows */
+                  total?: {
+                    /** @default Total */
+                    label?: string;
+                  };
+                };
                 /** @default true */
                 wrap?: boolean;
               };
@@ -12781,6 +13111,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -12795,6 +13132,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -12823,6 +13162,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -12874,11 +13234,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -13359,6 +13755,13 @@ export interface operations {
             repeatOnContinuation?: boolean;
             /** @default false */
             required?: boolean;
+            styleRules?: {
+              backgroundColor?: string;
+              bold?: boolean;
+              textColor?: string;
+              /** @description JSONata condition over the data, e.g. balance < 0 */
+              when: string;
+            }[];
             /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
             table?: {
               /** @default #000000 */
@@ -13373,6 +13776,8 @@ export interface operations {
                  * @enum {string}
                  */
                 align?: 'left' | 'center' | 'right';
+                /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                condition?: string;
                 date?: {
                   /** @default en-US */
                   locale?: string;
@@ -13401,6 +13806,27 @@ export interface operations {
                  * @default false
                  */
                 required?: boolean;
+                /**
+                 * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                 * @default false
+                 */
+                sum?: boolean;
+                /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                validation?: {
+                  max?: number;
+                  maxDate?: string;
+                  maxLength?: number;
+                  message?: string;
+                  min?: number;
+                  minDate?: string;
+                  minLength?: number;
+                  pattern?: string;
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  type?: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                };
                 /**
                  * @description Relative width: the columns share the table's width by these weights
                  * @default 1
@@ -13452,11 +13878,47 @@ export interface operations {
               maxRows?: number;
               /** @default 0 */
               minRowHeight?: number;
+              /** @description Conditional styles of rows or cells, applied in order */
+              rowStyles?: {
+                backgroundColor?: string;
+                bold?: boolean;
+                /** @description Only this column's cells (by its key); all cells of the row when absent */
+                column?: string;
+                textColor?: string;
+                /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                when: string;
+              }[];
               /**
                * @description Background of every second row
                * @default transparent
                */
               stripeColor?: string;
+              /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+              totals?: {
+                /** @default transparent */
+                backgroundColor?: string;
+                /** @default true */
+                bold?: boolean;
+                /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                carryForward?: {
+                  /** @default Brought forward */
+                  broughtForwardLabel?: string;
+                  /** @default Carried forward */
+                  label?: string;
+                };
+                /** @description A line at the bottom of each page with the sums of that page's rows */
+                subtotal?: {
+                  /** @default Subtotal */
+                  label?: string;
+                };
+                /** @default #000000 */
+                textColor?: string;
+                /** @description A line after the last row with the sums of all rows */
+                total?: {
+                  /** @default Total */
+                  label?: string;
+                };
+              };
               /** @default true */
               wrap?: boolean;
             };
@@ -13663,6 +14125,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -13677,6 +14146,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -13705,6 +14176,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -13756,11 +14248,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -14493,6 +15021,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -14507,6 +15042,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -14535,6 +15072,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -14586,11 +15144,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -15093,6 +15687,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -15107,6 +15708,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -15135,6 +15738,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -15186,11 +15810,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -16373,6 +17033,13 @@ export interface operations {
                 repeatOnContinuation: boolean;
                 /** @default false */
                 required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
                 /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
                 table?: {
                   /** @default #000000 */
@@ -16387,6 +17054,8 @@ export interface operations {
                      * @enum {string}
                      */
                     align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
                     date?: {
                       /** @default en-US */
                       locale: string;
@@ -16415,6 +17084,27 @@ export interface operations {
                      * @default false
                      */
                     required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
                     /**
                      * @description Relative width: the columns share the table's width by these weights
                      * @default 1
@@ -16466,11 +17156,47 @@ export interface operations {
                   maxRows?: number;
                   /** @default 0 */
                   minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
                   /**
                    * @description Background of every second row
                    * @default transparent
                    */
                   stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
                   /** @default true */
                   wrap: boolean;
                 };
@@ -17866,6 +18592,8 @@ export interface operations {
               fieldId: string;
               message: string;
             }[];
+            /** @description Pages the document will have, continuation pages included */
+            pageCount?: number;
             renderErrors: {
               code: string;
               fieldId: string;
