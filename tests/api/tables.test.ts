@@ -95,6 +95,7 @@ forEachApi('table fields', (api) => {
     expect(table).toMatchObject({ bindingKey: 'items', rows: 120 });
     expect(table.continuationPages).toBeGreaterThanOrEqual(2);
     expect(table.continuationRows).toBeGreaterThan(80);
+    expect(res.json().pageCount).toBe(1 + table.continuationPages);
   });
 
   it('bad rows are 422 naming the cell; a list where none is expected, or too many rows, too', async () => {
@@ -119,5 +120,77 @@ forEachApi('table fields', (api) => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'field_definition_invalid' });
     expect(JSON.stringify(res.json())).toContain('advanced.table');
+  });
+
+  it('totals lines, column rules and row rules work through the API, and broken ones are refused when saved', async () => {
+    const table: FieldInput = {
+      ...TABLE,
+      name: 'Summed items',
+      advanced: {
+        table: {
+          columns: [
+            { header: 'Description', key: 'description', width: 3 },
+            { header: 'Qty', key: 'qty', width: 1, align: 'right', format: 'number', sum: true, validation: { min: 1, max: 999 } },
+            {
+              header: 'Amount',
+              key: 'price',
+              width: 1,
+              align: 'right',
+              format: 'number',
+              number: { locale: 'en-US', decimals: 2 },
+              sum: true,
+            },
+          ],
+          totals: { carryForward: {}, total: { label: 'Total due' } },
+          rowStyles: [{ when: 'qty > 50', textColor: '#cc0000' }],
+        },
+      } as FieldInput['advanced'],
+    };
+    const { templateId: id } = await createTemplate(api().app, ada.headers, [table]);
+    const gen = (data: unknown) =>
+      api().app.inject({
+        method: 'POST',
+        url: `/api/templates/${id}/generate`,
+        headers: { ...ada.headers, accept: 'application/pdf' },
+        payload: { data },
+      });
+    const res = await gen({ items: rows(70) });
+    expect(res.statusCode, res.body).toBe(200);
+    const bytes = new Uint8Array(res.rawPayload);
+    const pages = (await PDFDocument.load(bytes)).getPageCount();
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const lines: string[][] = [];
+    for (let p = 1; p <= pages; p++) lines.push(joinLines(await extractText(bytes, p)).map((l) => l.str));
+    // 1 + 2 + … + 70 = 2,485 pieces; 70 × 2.50 = 175.00, once, on the page of the last row.
+    const totalPages = lines.flatMap((l, p) => (l.includes('Total due 2,485 175.00') ? [p] : []));
+    expect(totalPages).toEqual([lines.findIndex((l) => l.some((x) => x.startsWith('Line 70 ')))]);
+    const page2 = joinLines(await extractText(bytes, 2)).map((l) => l.str);
+    expect(page2.some((l) => l.startsWith('Brought forward '))).toBe(true);
+
+    const bad = await gen({
+      items: [
+        { description: 'a', qty: 1, price: 1 },
+        { description: 'b', qty: 0, price: 1 },
+      ],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ path: 'items[1].qty', code: 'min' })]);
+
+    const refused = async (advanced: unknown, path: string) => {
+      const r = await api().app.inject({
+        method: 'POST',
+        url: `/api/templates/${id}/fields`,
+        headers: ada.headers,
+        payload: { ...table, name: 'Broken', advanced },
+      });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().code).toBe('field_definition_invalid');
+      expect(JSON.stringify(r.json())).toContain(path);
+    };
+    const spec = (table.advanced as { table: Record<string, unknown> }).table;
+    await refused({ table: { ...spec, rowStyles: [{ when: 'qty >', textColor: '#ff0000' }] } }, 'advanced.table.rowStyles[0].when');
+    await refused({ table: { ...spec, rowStyles: [{ when: 'qty > 1', column: 'nope' }] } }, 'advanced.table.rowStyles[0].column');
+    await refused({ table: { ...spec, columns: [{ key: 'description', sum: true }] } }, 'advanced.table.columns[0].sum');
+    await refused({ table: spec, styleRules: [{ when: '$now() > 1', bold: true }] }, 'advanced.styleRules[0].when');
   });
 });

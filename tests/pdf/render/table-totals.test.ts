@@ -82,7 +82,9 @@ describe('table totals lines', () => {
   });
 
   it('keeps the totals lines inside the box: no row is drawn below the last line', async () => {
-    const t = await compileTemplate(await makeBase(), [tableField({ columns: COLUMNS, totals: { subtotal: {}, total: {} } as TableSpec['totals'] })]);
+    const t = await compileTemplate(await makeBase(), [
+      tableField({ columns: COLUMNS, totals: { subtotal: {}, total: {} } as TableSpec['totals'] }),
+    ]);
     const { bytes, pageCount } = await t.generate({ items: items(25) });
     for (let p = 1; p <= pageCount; p++) {
       const lines = joinLines(await extractText(bytes, p));
