@@ -117,7 +117,6 @@ export const advancedSchema = z.object({
   pageNumber: z.string().min(1).max(200).optional(),
 });
 
-
 /** What a client sends to create a field (ids and timestamps are the repository's). */
 export const fieldInputSchema = z.object({
   name: z.string().min(1).max(200),

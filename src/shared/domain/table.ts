@@ -29,7 +29,9 @@ export const tableColumnSchema = z
     validation: validationSchema
       .omit({ required: true })
       .optional()
-      .describe("Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty"),
+      .describe(
+        'Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty',
+      ),
     sum: z.boolean().default(false).describe('Sum this column in the subtotal, carry-forward and total rows (number columns)'),
     condition: z
       .string()
@@ -72,7 +74,10 @@ export const totalsSchema = z
   .object({
     subtotal: totalLine('Subtotal').optional().describe("A line at the bottom of each page with the sums of that page's rows"),
     carryForward: z
-      .object({ label: z.string().max(200).default('Carried forward'), broughtForwardLabel: z.string().max(200).default('Brought forward') })
+      .object({
+        label: z.string().max(200).default('Carried forward'),
+        broughtForwardLabel: z.string().max(200).default('Brought forward'),
+      })
       .optional()
       .describe('The running sums at the bottom of each page that continues, and again at the top of the next'),
     total: totalLine('Total').optional().describe('A line after the last row with the sums of all rows'),
