@@ -18,6 +18,7 @@ import authenticate, { registerAuthenticated } from './plugins/authenticate.js';
 import { registerStudio, storageOrigins } from './plugins/studio.js';
 import audit from './plugins/audit.js';
 import { accountRoutes, adminUserRoutes, authRoutes } from './auth/routes.js';
+import { sessionRoutes } from './auth/session-routes.js';
 import { generateRoutes } from './generate/routes.js';
 import { jobRoutes } from './jobs/routes.js';
 import { generatedPdfRoutes } from './generated-pdfs/routes.js';
@@ -56,12 +57,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const timeouts = config.http.timeouts;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
-    },
+    // Always ours: the request id is what the audit log and support go by, so a client must not be
+    // able to choose it (or reuse another request's). The client's own id is logged beside it.
+    genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024 * 5,
-    trustProxy: config.mode === 'aws',
+    // X-Forwarded-For decides the client address (rate limits, login throttling, audit): trusted
+    // only from the configured proxies (in AWS the API Gateway integration sets the address).
+    trustProxy: config.http.trustedProxies ?? config.mode === 'aws',
     // Without these a client that sends headers and part of a body, then nothing, holds its socket
     // (and the request's upload stream) for as long as it likes.
     requestTimeout: timeouts.requestMs,
@@ -79,6 +81,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request) => {
+    const given = request.headers['x-request-id'];
+    if (typeof given === 'string' && given) request.log.info({ clientRequestId: given.slice(0, 128) }, 'client request id');
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -121,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (services.blobs.driver === 'local') await app.register(blobRoutes, { services });
     await registerAuthenticated(app, async (scope) => {
       await scope.register(accountRoutes, { services });
+      await scope.register(sessionRoutes, { services });
       await scope.register(generateRoutes, { services });
       await scope.register(jobRoutes, { services });
       await scope.register(generatedPdfRoutes, { services });

@@ -89,11 +89,15 @@ forEachApi('auth and account API', (api) => {
     expect(first.statusCode).toBe(200);
     const next = first.json().refreshToken;
     expect(next).not.toBe(u.refreshToken);
+    // The client moves on with its new token; the old one presented again is a replay.
+    const moved = await api().app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: next } });
+    expect(moved.statusCode).toBe(200);
+    const latest = moved.json().refreshToken;
     const replay = await api().app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: u.refreshToken } });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('refresh_token_reused');
     // Reuse revoked the whole family, including the token issued by the legitimate rotation.
-    const after = await api().app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: next } });
+    const after = await api().app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: latest } });
     expect(after.statusCode).toBe(401);
   });
 

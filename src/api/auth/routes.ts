@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UnauthorizedError } from '@/shared/auth/jwt.js';
 import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
+import { startSession } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
@@ -17,9 +18,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   const strict = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
   async function session(user: PublicUser) {
-    const access = await tokens.sign({ userId: user.id, role: user.role, email: user.email });
-    const refresh = await repos.refreshTokens.issue({ userId: user.id, ttlSeconds: ttl });
-    return { user, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn };
+    const { sessionId: _, ...started } = await startSession(services, user);
+    return started;
   }
 
   app.post(
@@ -85,7 +85,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request) => {
       const rotated = await repos.refreshTokens.rotate(request.body.refreshToken, { ttlSeconds: ttl });
       const user = await repos.users.findById(rotated.userId);
-      const access = await tokens.sign({ userId: user.id, role: user.role, email: user.email });
+      const access = await tokens.sign({ userId: user.id, role: user.role, email: user.email, sessionId: rotated.record.familyId });
       request.audit = { action: 'auth.refresh', resourceType: 'user', resourceId: user.id, actorId: user.id };
       return { accessToken: access.token, refreshToken: rotated.token, expiresIn: access.expiresIn };
     },
@@ -96,7 +96,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     {
       schema: {
         operationId: 'logout',
-        description: 'Revokes the session of this refresh token; an unknown or already revoked token is not an error.',
+        description:
+          'Revokes the session of this refresh token: the refresh token and every access token of the session stop working. An unknown or already revoked token is not an error.',
         tags: ['auth'],
         summary: 'Revoke the session of this refresh token',
         body: refreshBody,
@@ -104,7 +105,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request, reply) => {
-      const userId = await repos.refreshTokens.revokeByToken(request.body.refreshToken);
+      const ended = await repos.refreshTokens.revokeByToken(request.body.refreshToken);
+      app.sessions.forget(ended?.familyId);
+      const userId = ended?.userId ?? null;
       request.audit = { action: 'auth.logout', resourceType: 'user', resourceId: userId, actorId: userId ?? undefined };
       return reply.code(204).send(null);
     },

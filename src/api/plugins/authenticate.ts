@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { UnauthorizedError, type Role } from '@/shared/auth/jwt.js';
 import { ForbiddenError, type ErrorCode } from '@/shared/errors.js';
+import { SessionCheck } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
 import { withProblems } from '../schemas/problems.js';
 
@@ -10,6 +11,8 @@ export interface RequestAuth {
   role: Role;
   via: 'jwt' | 'api_key';
   apiKeyId?: string;
+  /** Access tokens: the session (refresh-token family) it belongs to. */
+  sessionId?: string;
 }
 
 declare module 'fastify' {
@@ -21,6 +24,8 @@ declare module 'fastify' {
     requireUser: (request: FastifyRequest) => Promise<void>;
     /** Hook: 401 as requireUser, then 403 unless the authenticated user is an admin. */
     requireAdmin: (request: FastifyRequest) => Promise<void>;
+    /** Which sessions are live (access tokens of ended sessions are refused). */
+    sessions: SessionCheck;
   }
 }
 
@@ -63,6 +68,8 @@ export function currentUser(request: FastifyRequest): RequestAuth {
 async function authenticatePlugin(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const { tokens, repos } = opts.services;
   app.decorateRequest('auth', null);
+  const sessions = new SessionCheck(opts.services);
+  app.decorate('sessions', sessions);
 
   async function resolve(request: FastifyRequest): Promise<RequestAuth | null> {
     const header = request.headers.authorization;
@@ -71,7 +78,10 @@ async function authenticatePlugin(app: FastifyInstance, opts: { services: Servic
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw new UnauthorizedError('authorization_invalid', 'Use "Authorization: Bearer <token>"');
       const claims = await tokens.verify(token);
-      return { userId: claims.userId, role: claims.role, via: 'jwt' };
+      // Logged out, logged out everywhere, password changed, family revoked for reuse, user deleted.
+      if (!(await sessions.isLive(claims.sessionId)))
+        throw new UnauthorizedError('token_invalid', 'The session of this access token has ended; sign in again');
+      return { userId: claims.userId, role: claims.role, via: 'jwt', sessionId: claims.sessionId };
     }
     const key = request.headers['x-api-key'];
     if (typeof key === 'string' && key) {

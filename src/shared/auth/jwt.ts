@@ -7,6 +7,8 @@ export interface AccessClaims {
   userId: string;
   role: Role;
   email: string;
+  /** The session (refresh-token family) the token was issued for: revoking it ends the token too. */
+  sessionId: string;
 }
 
 const ISSUER = 'pdf-studio';
@@ -30,7 +32,7 @@ export class AccessTokens {
   }
 
   async sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
-    const token = await new SignJWT({ role: claims.role, email: claims.email, typ: 'access' })
+    const token = await new SignJWT({ role: claims.role, email: claims.email, sid: claims.sessionId, typ: 'access' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -43,10 +45,21 @@ export class AccessTokens {
 
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (payload.typ !== 'access' || typeof payload.sub !== 'string')
+      // A token without an expiry or a session would be valid for ever and could not be revoked.
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string')
         throw new UnauthorizedError('token_invalid', 'The token is not an access token');
-      return { userId: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', email: String(payload.email ?? '') };
+      return {
+        userId: payload.sub,
+        role: payload.role === 'admin' ? 'admin' : 'user',
+        email: String(payload.email ?? ''),
+        sessionId: payload.sid,
+      };
     } catch (err) {
       if (err instanceof UnauthorizedError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('token_expired', 'The access token has expired; refresh it');

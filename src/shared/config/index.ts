@@ -29,6 +29,8 @@ export interface Config {
     port: number;
     publicUrl: string | undefined;
     corsOrigins: string[] | undefined;
+    /** Proxies whose X-Forwarded-For is believed (addresses or CIDR networks); unset: none (all in AWS). */
+    trustedProxies: string[] | undefined;
     rateLimitPerMinute: number;
     /** Milliseconds; a client that sends slower than these is cut off, so it cannot hold a socket for ever. */
     timeouts: { requestMs: number; headersMs: number; connectionMs: number; keepAliveMs: number };
@@ -121,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.PORT,
       publicUrl: env.PUBLIC_URL,
       corsOrigins: env.CORS_ORIGINS,
+      trustedProxies: env.TRUSTED_PROXIES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       timeouts: {
         requestMs: env.HTTP_REQUEST_TIMEOUT_MS,

@@ -32,6 +32,13 @@ const hostOrNetwork = z
         : isIP(s) !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(s),
     'comma-separated host names, IP addresses or CIDR networks (e.g. hooks.internal,10.1.0.0/16)',
   );
+/** An IP address or a CIDR network (TRUSTED_PROXIES). */
+const ipOrNetwork = z
+  .string()
+  .refine(
+    (s) => (s.includes('/') ? ipaddr.isValidCIDR(s) : isIP(s) !== 0),
+    'comma-separated IP addresses or CIDR networks (e.g. 10.0.0.0/8)',
+  );
 const domain = z
   .string()
   .transform((s) => s.toLowerCase())
@@ -108,6 +115,8 @@ export const envSchema = z.object({
   PUBLIC_URL: opt(url),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   CORS_ORIGINS: opt(csv),
+  /** Proxies whose X-Forwarded-For is believed: IP addresses or CIDR networks. */
+  TRUSTED_PROXIES: opt(csv.pipe(z.array(ipOrNetwork))),
   JWT_SECRET: opt(z.string().min(32, 'at least 32 characters')),
   JWT_SECRET_ARN: opt(z.string().startsWith('arn:')),
   JWT_ACCESS_TTL_SECONDS: withDefault(intIn(60, 86_400), 900),

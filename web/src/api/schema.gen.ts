@@ -158,9 +158,29 @@ export interface paths {
     put?: never;
     /**
      * Revoke the session of this refresh token
-     * @description Revokes the session of this refresh token; an unknown or already revoked token is not an error.
+     * @description Revokes the session of this refresh token: the refresh token and every access token of the session stop working. An unknown or already revoked token is not an error.
      */
     post: operations['logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every session of the account
+     * @description Revokes every refresh token of the signed-in user; their access tokens, this one included, stop working at once. API keys are not affected (revoke them with DELETE /api/api-keys/:id).
+     */
+    post: operations['logoutEverywhere'];
     delete?: never;
     options?: never;
     head?: never;
@@ -181,6 +201,26 @@ export interface paths {
     get: operations['getCurrentUser'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the password (ends every other session)
+     * @description Checks the current password, sets the new one and revokes every session of the account; the answer is a new session, so the caller stays signed in.
+     */
+    post: operations['changePassword'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3122,6 +3162,189 @@ export interface operations {
       };
     };
   };
+  logoutEverywhere: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What was revoked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Refresh tokens that were live */
+            revoked: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
   getCurrentUser: {
     parameters: {
       query?: never;
@@ -3234,6 +3457,314 @@ export interface operations {
              * @enum {string}
              */
             code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The current password and the new one (8 characters or more) */
+    requestBody: {
+      content: {
+        'application/json': {
+          currentPassword: string;
+          newPassword: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A signed-in session: the user and their tokens */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send as Authorization: Bearer <token> */
+            accessToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            /** @description Exchange at POST /api/auth/refresh; single use */
+            refreshToken: string;
+            /** @description A user account (never its password) */
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              email: string;
+              id: string;
+              name: string | null;
+              /** @description The user's profile */
+              profile?: {
+                company: string | null;
+                language: string | null;
+                preferences: unknown;
+                timezone: string | null;
+              } | null;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `invalid_credentials`: The email or password is wrong; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, invalid_credentials, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'invalid_credentials' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden
+             * @enum {string}
+             */
+            code: 'forbidden';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

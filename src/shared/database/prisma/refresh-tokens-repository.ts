@@ -20,6 +20,9 @@ export function hashRefreshToken(token: string): string {
 
 const OMIT_HASH = { tokenHash: true } as const;
 
+/** How long after its rotation a refresh token may be presented again by a concurrent refresh. */
+export const ROTATION_GRACE_MS = 10_000;
+
 /**
  * Refresh tokens with rotation and reuse detection: every refresh consumes the presented token and
  * issues its successor in the same family. Presenting a consumed (or revoked) token again means it
@@ -65,6 +68,8 @@ export class RefreshTokensRepository extends PrismaRepository {
     const current = await this.db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(token) } });
     if (!current) throw new RefreshTokenError('invalid_refresh_token', 'Unknown refresh token');
     if (current.revokedAt) {
+      const sibling = await this.concurrentRotation(current, opts.ttlSeconds, now);
+      if (sibling) return sibling;
       await this.revokeFamily(current.familyId, now);
       throw new RefreshTokenError('refresh_token_reused', 'Refresh token reuse detected; all sessions of this login were revoked');
     }
@@ -93,10 +98,48 @@ export class RefreshTokensRepository extends PrismaRepository {
       });
     });
     if (!record) {
+      // Lost the race to a concurrent rotation of the same token.
+      const after = await this.db.refreshToken.findUnique({ where: { id: current.id } });
+      const sibling = after ? await this.concurrentRotation(after, opts.ttlSeconds, now) : undefined;
+      if (sibling) return sibling;
       await this.revokeFamily(current.familyId, now);
       throw new RefreshTokenError('refresh_token_reused', 'Refresh token reuse detected; all sessions of this login were revoked');
     }
     return { token: next, record, userId: current.userId };
+  }
+
+  /**
+   * Two tabs (or a retried request) refreshing the same token at once: the later one gets a sibling
+   * in the same family instead of logging the user out. Only within ROTATION_GRACE_MS of the
+   * rotation and while the token it was replaced by is unused and live — a replay after the
+   * legitimate client moved on, or later, is reuse.
+   */
+  private async concurrentRotation(
+    consumed: RefreshToken,
+    ttlSeconds: number | undefined,
+    now: Date,
+  ): Promise<{ token: string; record: PublicRefreshToken; userId: string } | undefined> {
+    if (!consumed.revokedAt || !consumed.replacedById || now.getTime() - consumed.revokedAt.getTime() > ROTATION_GRACE_MS) return undefined;
+    const successor = await this.db.refreshToken.findFirst({
+      where: { id: consumed.replacedById, revokedAt: null, expiresAt: { gt: now } },
+      select: { id: true },
+    });
+    if (!successor) return undefined;
+    const sibling = await this.issue({ userId: consumed.userId, familyId: consumed.familyId, ttlSeconds, now });
+    return { ...sibling, userId: consumed.userId };
+  }
+
+  /**
+   * Whether the session is live: a token of the family is neither revoked nor expired (and its
+   * user exists: deleting a user deletes their tokens). Access tokens carry their family.
+   */
+  async isFamilyLive(familyId: string, now = new Date()): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(familyId)) return false;
+    const live = await this.db.refreshToken.findFirst({
+      where: { familyId, revokedAt: null, expiresAt: { gt: now } },
+      select: { id: true },
+    });
+    return live !== null;
   }
 
   /** Revokes every live token of the family (logout, reuse). Returns how many were live. */
@@ -105,15 +148,15 @@ export class RefreshTokensRepository extends PrismaRepository {
     return (await this.db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } })).count;
   }
 
-  /** Logout: revokes the family of this token. Returns its user, or null for an unknown token. */
-  async revokeByToken(token: string, now = new Date()): Promise<string | null> {
+  /** Logout: revokes the family of this token. Returns its user and family, or null for an unknown token. */
+  async revokeByToken(token: string, now = new Date()): Promise<{ userId: string; familyId: string } | null> {
     const current = await this.db.refreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(token) },
       select: { familyId: true, userId: true },
     });
     if (!current) return null;
     await this.revokeFamily(current.familyId, now);
-    return current.userId;
+    return current;
   }
 
   /** Revokes all of a user's tokens (password change, "log out everywhere"). */
