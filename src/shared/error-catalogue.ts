@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   refresh_token_expired: { status: 401, title: 'The refresh token has expired' },
   refresh_token_reused: { status: 401, title: 'The refresh token was used twice; its sessions are revoked' },
   forbidden: { status: 403, title: 'Forbidden' },
+  insufficient_scope: { status: 403, title: 'The API key may not do this (it lacks the scope)' },
 
   // Resources and their state.
   not_found: { status: 404, title: 'Not found' },

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UnauthorizedError } from '@/shared/auth/jwt.js';
+import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, apiKeyScopeSchema, effectiveScopes } from '@/shared/domain/api-key-scopes.js';
+import { AppError } from '@/shared/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
 import { startSession } from '@/services/accounts/sessions.js';
@@ -185,7 +187,17 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
           'Creates an API key for server-to-server calls (header x-api-key). The key acts as its user; only its prefix is stored in clear, so it is shown once.',
         tags: ['account'],
         summary: 'Create an API key (the key is shown only in this response)',
-        body: z.object({ name: z.string().min(1).max(100) }).describe('A label for the key'),
+        body: z
+          .object({
+            name: z.string().min(1).max(100),
+            scopes: z
+              .array(apiKeyScopeSchema)
+              .min(1)
+              .max(API_KEY_SCOPES.length)
+              .optional()
+              .describe('What the key may do: read, generate, write, keys (default: read, generate and write)'),
+          })
+          .describe('A label for the key and what it may do'),
         response: {
           201: apiKeySchema
             .extend({ key: z.string().describe('Send as x-api-key; shown only here') })
@@ -196,12 +208,19 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (request, reply) => {
       const { userId } = currentUser(request);
-      const { apiKey, key } = await repos.apiKeys.create({ userId, name: request.body.name });
+      const auth = currentUser(request);
+      const scopes = [...new Set(request.body.scopes ?? DEFAULT_API_KEY_SCOPES)];
+      // A key can only hand out what it has itself.
+      if (auth.scopes && scopes.some((s) => !auth.scopes!.includes(s)))
+        throw new AppError('insufficient_scope', `A key cannot create a key with scopes it lacks (it has: ${auth.scopes.join(', ')})`, {
+          scopes: auth.scopes,
+        });
+      const { apiKey, key } = await repos.apiKeys.create({ userId, name: request.body.name, scopes });
       request.audit = {
         action: 'api_keys.create',
         resourceType: 'api_key',
         resourceId: apiKey.id,
-        details: { name: apiKey.name, prefix: apiKey.prefix },
+        details: { name: apiKey.name, prefix: apiKey.prefix, scopes },
       };
       return reply.code(201).send({ ...apiKey, key });
     },
@@ -219,7 +238,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (request) => ({
-      items: await repos.apiKeys.list(currentUser(request).userId),
+      items: (await repos.apiKeys.list(currentUser(request).userId)).map((k) => ({ ...k, scopes: effectiveScopes(k.scopes) })),
     }),
   );
 

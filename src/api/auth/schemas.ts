@@ -80,6 +80,7 @@ export const apiKeySchema = z
     id: z.string(),
     name: z.string(),
     prefix: z.string().describe('The first characters of the key, to recognise it'),
+    scopes: z.array(z.string()).describe('What the key may do (read, generate, write, keys)'),
     createdAt: isoDate,
     lastUsedAt: isoDateNullable,
     revokedAt: isoDateNullable,

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { UnauthorizedError, type Role } from '@/shared/auth/jwt.js';
-import { ForbiddenError, type ErrorCode } from '@/shared/errors.js';
+import { AppError, ForbiddenError, type ErrorCode } from '@/shared/errors.js';
 import { SessionCheck } from '@/services/accounts/sessions.js';
+import { effectiveScopes, requiredScope, type ApiKeyScope } from '@/shared/domain/api-key-scopes.js';
 import type { Services } from '@/services/context.js';
 import { withProblems } from '../schemas/problems.js';
 
@@ -13,6 +14,8 @@ export interface RequestAuth {
   apiKeyId?: string;
   /** Access tokens: the session (refresh-token family) it belongs to. */
   sessionId?: string;
+  /** API keys: what the key may do (see shared/domain/api-key-scopes.ts). */
+  scopes?: ApiKeyScope[];
 }
 
 declare module 'fastify' {
@@ -33,7 +36,14 @@ declare module 'fastify' {
 export const SECURITY: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKey: [] }];
 
 /** What an authenticated operation answers when the caller is not (or not enough). */
-const AUTH_CODES: ErrorCode[] = ['unauthorized', 'authorization_invalid', 'token_invalid', 'token_expired', 'api_key_invalid'];
+const AUTH_CODES: ErrorCode[] = [
+  'unauthorized',
+  'authorization_invalid',
+  'token_invalid',
+  'token_expired',
+  'api_key_invalid',
+  'insufficient_scope',
+];
 
 /**
  * Registers `routes` in their own scope where every request is authenticated by one onRequest hook
@@ -91,7 +101,14 @@ async function authenticatePlugin(app: FastifyInstance, opts: { services: Servic
       // Awaited, not fire-and-forget: a client that lists its keys right after using one must see
       // lastUsedAt, and on Lambda nothing runs after the reply. A failed touch never fails the request.
       await repos.apiKeys.touch(apiKey.id).catch((err: unknown) => request.log.warn({ err }, 'api key lastUsedAt update failed'));
-      return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id };
+      const scopes = effectiveScopes(apiKey.scopes);
+      const needed = requiredScope(request.method, request.routeOptions.url);
+      if (!scopes.includes(needed))
+        throw new AppError('insufficient_scope', `This API key lacks the "${needed}" scope (it has: ${scopes.join(', ')})`, {
+          scope: needed,
+          scopes,
+        });
+      return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id, scopes };
     }
     return null;
   }

@@ -1097,7 +1097,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1105,10 +1105,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: forbidden
+             * @description The error code, one of: forbidden, insufficient_scope
              * @enum {string}
              */
-            code: 'forbidden';
+            code: 'forbidden' | 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1392,7 +1392,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1400,10 +1400,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: forbidden
+             * @description The error code, one of: forbidden, insufficient_scope
              * @enum {string}
              */
-            code: 'forbidden';
+            code: 'forbidden' | 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1695,7 +1695,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1703,10 +1703,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: forbidden
+             * @description The error code, one of: forbidden, insufficient_scope
              * @enum {string}
              */
-            code: 'forbidden';
+            code: 'forbidden' | 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1852,6 +1852,8 @@ export interface operations {
               prefix: string;
               /** Format: date-time */
               revokedAt: string | null;
+              /** @description What the key may do (read, generate, write, keys) */
+              scopes: string[];
             }[];
           };
         };
@@ -1868,6 +1870,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -1993,11 +2027,13 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    /** @description A label for the key */
+    /** @description A label for the key and what it may do */
     requestBody: {
       content: {
         'application/json': {
           name: string;
+          /** @description What the key may do: read, generate, write, keys (default: read, generate and write) */
+          scopes?: ('read' | 'generate' | 'write' | 'keys')[];
         };
       };
     };
@@ -2021,6 +2057,8 @@ export interface operations {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
+            /** @description What the key may do (read, generate, write, keys) */
+            scopes: string[];
           };
         };
       };
@@ -2068,6 +2106,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -2335,6 +2405,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -2548,6 +2650,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -3215,7 +3349,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3223,10 +3357,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: forbidden
+             * @description The error code, one of: forbidden, insufficient_scope
              * @enum {string}
              */
-            code: 'forbidden';
+            code: 'forbidden' | 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -3393,6 +3527,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -3657,7 +3823,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `forbidden`: Forbidden */
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3665,10 +3831,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: forbidden
+             * @description The error code, one of: forbidden, insufficient_scope
              * @enum {string}
              */
-            code: 'forbidden';
+            code: 'forbidden' | 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -4520,6 +4686,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
       408: {
         headers: {
@@ -4713,6 +4911,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5077,6 +5307,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -5272,6 +5534,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5520,6 +5814,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -5883,6 +6209,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `blob_not_found`: The stored object does not exist; `not_found`: Not found */
       404: {
         headers: {
@@ -6102,6 +6460,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -6266,6 +6656,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -6468,6 +6890,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -6706,6 +7160,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
       408: {
         headers: {
@@ -6914,6 +7400,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
       408: {
         headers: {
@@ -7092,6 +7610,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -7327,6 +7877,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -7526,6 +8108,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -7846,6 +8460,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
       408: {
         headers: {
@@ -8057,6 +8703,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -8340,6 +9018,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -8555,6 +9265,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
       408: {
         headers: {
@@ -8701,6 +9443,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -8945,6 +9719,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -9316,6 +10122,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -9959,6 +10797,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -10742,6 +11612,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -10937,6 +11839,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11313,6 +12247,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11712,6 +12678,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -12407,6 +13405,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -13031,6 +14061,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -13988,6 +15050,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15016,6 +16110,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -15276,6 +16402,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15892,6 +17050,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -16579,6 +17769,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -17046,6 +18268,62 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+          'application/pdf': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -17924,6 +19202,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -18299,6 +19609,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -18642,6 +19984,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `blob_not_found`: The stored object does not exist; `not_found`: Not found */
       404: {
         headers: {
@@ -18859,6 +20233,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -19209,6 +20615,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -19494,6 +20932,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -19749,6 +21219,38 @@ export interface operations {
           };
         };
       };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
       /** @description application/problem+json. Codes: `not_found`: Not found */
       404: {
         headers: {
@@ -19915,6 +21417,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
