@@ -98,7 +98,7 @@ export function TableProps({ table, pageCount, onCommit }: Props) {
           commit({
             columns: [
               ...t.columns,
-              { header: `Column ${t.columns.length + 1}`, key, width: 1, align: 'left', format: 'text', required: false },
+              { header: `Column ${t.columns.length + 1}`, key, width: 1, align: 'left', format: 'text', required: false, sum: false },
             ],
           });
         }}
