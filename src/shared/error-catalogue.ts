@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   request_timeout: { status: 408, title: 'The request did not arrive within the time allowed' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  login_throttled: { status: 429, title: 'Too many failed sign-ins for this account' },
   internal_error: { status: 500, title: 'Internal Server Error' },
 
   // Authentication and authorisation.

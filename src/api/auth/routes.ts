@@ -5,6 +5,7 @@ import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, apiKeyScopeSchema, effectiveSco
 import { AppError } from '@/shared/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
+import { checkLoginThrottle, LoginThrottledError } from '@/services/accounts/login-throttle.js';
 import { startSession } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
@@ -56,14 +57,39 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         tags: ['auth'],
         summary: 'Sign in with email and password',
         body: loginBody,
-        response: { 200: sessionSchema, ...problems('invalid_credentials') },
+        response: { 200: sessionSchema, ...problems('invalid_credentials', 'login_throttled') },
       },
     },
-    async (request) => {
-      const found = await repos.users.findForLogin(request.body.email);
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const found = await repos.users.findForLogin(email);
+      try {
+        await checkLoginThrottle(services, email, found?.user.id, request.ip);
+      } catch (err) {
+        if (err instanceof LoginThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
+        throw err;
+      }
       // Same work whether or not the email exists, so timing does not reveal accounts.
-      const ok = found ? await verifyPassword(request.body.password, found.passwordHash) : await verifyAgainstDummy(request.body.password);
-      if (!found || !ok) throw new UnauthorizedError('invalid_credentials', 'The email or password is wrong');
+      const ok = found ? await verifyPassword(password, found.passwordHash) : await verifyAgainstDummy(password);
+      if (!found || !ok) {
+        const failures = await repos.loginThrottles.recordFailure(email);
+        // Recorded although the request fails (the audit plugin records successes only).
+        await repos.auditLogs
+          .record({
+            // Not the account's own action: whoever tried is unknown (actor null), the account is the resource.
+            actorId: null,
+            action: 'auth.login_failed',
+            resourceType: 'user',
+            resourceId: found?.user.id ?? null,
+            requestId: request.id,
+            ip: request.ip,
+            userAgent: request.headers['user-agent']?.slice(0, 1024) ?? null,
+            details: { failures },
+          })
+          .catch((err: unknown) => request.log.warn({ err }, 'audit of a failed login failed'));
+        throw new UnauthorizedError('invalid_credentials', 'The email or password is wrong');
+      }
+      await repos.loginThrottles.recordSuccess(email, found.user.id, request.ip);
       const user = await repos.users.findById(found.user.id, true);
       request.audit = { action: 'auth.login', resourceType: 'user', resourceId: user.id, actorId: user.id };
       return session(user);

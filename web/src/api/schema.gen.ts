@@ -3010,7 +3010,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      /** @description application/problem+json. Codes: `login_throttled`: Too many failed sign-ins for this account; `rate_limited`: Too many requests */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3018,10 +3018,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: rate_limited
+             * @description The error code, one of: login_throttled, rate_limited
              * @enum {string}
              */
-            code: 'rate_limited';
+            code: 'login_throttled' | 'rate_limited';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

@@ -15,6 +15,7 @@ import { AuditLogsRepository } from './audit-logs-repository.js';
 import { FilesRepository } from './files-repository.js';
 import { GeneratedPdfsRepository } from './generated-pdfs-repository.js';
 import { GenerationJobsRepository } from './generation-jobs-repository.js';
+import { LoginThrottlesRepository } from './login-throttles-repository.js';
 import { RefreshTokensRepository } from './refresh-tokens-repository.js';
 import type { ClientSource } from './repository.js';
 import { UsersRepository } from './users-repository.js';
@@ -28,6 +29,7 @@ export function createRepositories(source: ClientSource) {
     auditLogs: new AuditLogsRepository(source),
     apiKeys: new ApiKeysRepository(source),
     refreshTokens: new RefreshTokensRepository(source),
+    loginThrottles: new LoginThrottlesRepository(source),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
