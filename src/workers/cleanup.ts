@@ -4,14 +4,34 @@ import type { MessageHandler } from '@/shared/queue/types.js';
 import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
+import { auditWorker } from './audit.js';
 
 /** cleanup consumer: the four actions of the cleanup queue. */
 export function cleanupHandler(services: Services): MessageHandler<CleanupMessage> {
-  return async ({ body }) => {
-    if (body.action === 'cleanup_expired_pdfs') await cleanupExpiredPdfs(services, body.olderThanDays);
+  return async ({ body, id }) => {
+    let result: unknown;
+    if (body.action === 'cleanup_expired_pdfs') result = { expiredPdfs: await cleanupExpiredPdfs(services, body.olderThanDays) };
     else if (body.action === 'cleanup_orphaned_files')
-      await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
-    else if (body.action === 'settle_stalled_jobs') await settleStalledJobs(services, { stalledAfterMinutes: body.stalledAfterMinutes });
-    else await runIntegrityCheck(services, { repair: body.repair ?? false });
+      result = await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
+    else if (body.action === 'settle_stalled_jobs')
+      result = await settleStalledJobs(services, { stalledAfterMinutes: body.stalledAfterMinutes });
+    else result = await runIntegrityCheck(services, { repair: body.repair ?? false });
+    await auditWorker(services, {
+      action: `worker.${body.action}`,
+      resourceType: 'system',
+      resourceId: body.action,
+      details: { messageId: id, result: summary(result) },
+    });
   };
+}
+
+/** The counts of a cleanup result (numbers only: an integrity report's lists would bloat the row). */
+function summary(result: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (result && typeof result === 'object')
+    for (const [k, v] of Object.entries(result)) {
+      if (typeof v === 'number') out[k] = v;
+      else if (Array.isArray(v)) out[k] = v.length;
+    }
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { MessageHandler } from '@/shared/queue/types.js';
 import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
-import { handlePdfGeneration } from '@/services/generation/jobs.js';
+import { FINALIZE_KIND, handlePdfGeneration } from '@/services/generation/jobs.js';
+import { auditWorker } from './audit.js';
 import type { Services } from '@/services/context.js';
 
 /**
@@ -9,5 +10,25 @@ import type { Services } from '@/services/context.js';
  * src/services/generation so the API, embedded consumers and Lambda share it.
  */
 export function pdfGenerationHandler(services: Services): MessageHandler<PdfGenerationMessage> {
-  return (message) => handlePdfGeneration(services, message);
+  return async (message) => {
+    await handlePdfGeneration(services, message);
+    const { body } = message;
+    // One row per queue-made document without a job, and one per job when it is finalized (not
+    // one per record: a 10,000-record job is one action of its user).
+    if (body.kind === FINALIZE_KIND && body.jobId)
+      await auditWorker(services, {
+        action: 'worker.job_finalize',
+        resourceType: 'job',
+        resourceId: body.jobId,
+        details: { messageId: message.id },
+      });
+    else if (!body.jobId)
+      await auditWorker(services, {
+        action: 'worker.pdf_generate',
+        resourceType: 'template',
+        resourceId: body.templateId,
+        actorId: body.userId,
+        details: { messageId: message.id },
+      });
+  };
 }

@@ -65,6 +65,8 @@ forEachPostgres(
         'audit_logs',
         'generated_pdfs',
         'generation_jobs',
+        'login_addresses',
+        'login_throttles',
         'profiles',
         'refresh_tokens',
         'uploaded_files',

@@ -47,6 +47,10 @@ forEachApi('cleanup and integrity', (api) => {
     expect(await services.blobs.exists('generated', old.key)).toBe(false);
     expect((await services.repos.generatedPdfs.getInternal(keep.id)).status).toBe('completed');
     expect(await services.blobs.exists('generated', keep.key)).toBe(true);
+    // The worker's run is in the audit log, with what it removed.
+    const { items } = await services.repos.auditLogs.listByResource('system', 'cleanup_expired_pdfs');
+    expect(items[0]).toMatchObject({ action: 'worker.cleanup_expired_pdfs', actorId: null, details: { messageId: 'm1', via: 'worker' } });
+    expect((items[0].details as { result: { expiredPdfs: number } }).result.expiredPdfs).toBeGreaterThanOrEqual(1);
   });
 
   it('POST /api/admin/cleanup is for admins; olderThanDays: 0 removes everything generated', async () => {
