@@ -17,6 +17,7 @@ import {
 import { computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
+import { TableCanvas } from './TableCanvas.js';
 
 export const PALETTE_MIME = 'application/x-pdfstudio-field-type';
 
@@ -43,7 +44,8 @@ interface Props {
 type Gesture =
   | { kind: 'move'; primary: string; start: Map<string, Rect>; origin: Point; moved: boolean }
   | { kind: 'resize'; key: string; handle: Handle; start: Rect; origin: Point; lock: boolean; rotation: number }
-  | { kind: 'box'; origin: Point; current: Point; additive: boolean };
+  | { kind: 'box'; origin: Point; current: Point; additive: boolean }
+  | { kind: 'draw'; origin: Point; key: string | null };
 
 /** Snapping distance in screen pixels, the same at every zoom. */
 const SNAP_PX = 6;
@@ -122,8 +124,11 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (e.button !== 0) return;
     const p = toPage(e);
     if (armed) {
-      dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p });
+      // Placed at once (a click places it at its default size); a drag that follows draws its box.
+      dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p, gesture: true });
       onPlaced();
+      gesture.current = { kind: 'draw', origin: p, key: null };
+      surface.current?.setPointerCapture?.(e.pointerId);
       return;
     }
     gesture.current = { kind: 'box', origin: p, current: p, additive: e.shiftKey };
@@ -138,6 +143,14 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (g.kind === 'box') {
       g.current = p;
       setBox(rectFromPoints(g.origin, p));
+      return;
+    }
+    if (g.kind === 'draw') {
+      // The field the press added is the selection by now (the add selected it).
+      g.key ??= selection[0] ?? null;
+      const rect = rectFromPoints(g.origin, p);
+      if (!g.key || (rect.width * zoom < CLICK_PX && rect.height * zoom < CLICK_PX)) return;
+      dispatch({ type: 'setRects', rects: [{ key: g.key, rect }], transient: true });
       return;
     }
     if (g.kind === 'move') {
@@ -254,6 +267,13 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
               onPointerDown={(e) => onFieldDown(e, f)}
               onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}
             >
+              {f.type === 'table' && (
+                <TableCanvas
+                  field={f}
+                  zoom={zoom}
+                  onTable={(table) => dispatch({ type: 'update', key: f.key, patch: { advanced: { ...f.advanced, table } } })}
+                />
+              )}
               <span className="field-label" style={{ fontSize: Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}>
                 {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
               </span>
