@@ -9,6 +9,7 @@ import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
 import { currentPreflight, issuesByField, preflightLines, type PreflightCheck } from '../state/preflight.js';
+import { parseSample } from '../state/sample.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
@@ -127,6 +128,8 @@ export function EditorPage({ templateId }: { templateId: string }) {
     );
   }, [preflight, saver, state.fields]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
+  // What expressions are computed from: the preview's sample, or the one the fields suggest.
+  const sampleData = useMemo(() => parseSample(sample, state.fields), [sample, state.fields]);
 
   /** Brings a field into view and selects it (from a preflight finding). */
   function showField(key: string) {
@@ -252,6 +255,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             {panel === 'properties' ? (
               <PropertyPanel
                 pageCount={state.pages.length}
+                sample={sampleData}
                 key={single?.key ?? 'none'}
                 fonts={fonts}
                 field={single}

@@ -10,6 +10,7 @@ import {
 import { TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
+import { ExpressionProps } from './ExpressionProps.js';
 import { TableProps } from './TableProps.js';
 
 /** The static font list: what the picker offers when GET /api/fonts is not available. */
@@ -25,6 +26,8 @@ interface Props {
   fonts?: readonly FontOption[];
   /** Pages of the template's PDF (a table may continue on a copy of any of them). */
   pageCount?: number;
+  /** The preview's sample data (parsed; undefined: not valid JSON), for the live value of expressions and conditions. */
+  sample?: unknown;
 }
 
 /** The field's advanced settings without the link to the base PDF's form field. */
@@ -34,7 +37,7 @@ function withoutLink(a: FieldAdvanced): FieldAdvanced {
 }
 
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
-export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1 }: Props) {
+export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1, sample }: Props) {
   if (!f) {
     return (
       <section className="props" aria-labelledby="props-title">
@@ -187,6 +190,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
       {f.type === 'table' && <TableProps table={a.table} pageCount={pageCount} onCommit={(table) => advanced({ table })} />}
+      <ExpressionProps advanced={a} sample={sample} onCommit={advanced} />
       <Group title="Advanced">
         {f.type !== 'table' && (
           <CheckProp

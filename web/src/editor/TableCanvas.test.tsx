@@ -34,7 +34,10 @@ const at = (x: number, y: number) => ({ clientX: x, clientY: y, button: 0, point
 function withTable(): EditorState {
   const s = initialEditorState([{ width: 600, height: 800 }]);
   // 400 pt wide at zoom 2: 800 px; columns 3 : 1 : 1.
-  return { ...editorReducer(s, { type: 'add', fieldType: 'table', page: 1, rect: { x: 50, y: 100, width: 400, height: 160 } }), selection: [] };
+  return {
+    ...editorReducer(s, { type: 'add', fieldType: 'table', page: 1, rect: { x: 50, y: 100, width: 400, height: 160 } }),
+    selection: [],
+  };
 }
 
 const widths = () => last.fields[0].advanced.table!.columns.map((c) => c.width);

@@ -1,0 +1,50 @@
+import { compileExpression, compileFieldExpressions, describeProblem, isProblem } from '@/pdf/expressions/compile.js';
+import { evaluateExpressions } from '@/pdf/expressions/evaluate.js';
+
+/**
+ * A field's expression or condition checked as the user types: the engine's own compiler (its
+ * refused functions and regex literals included) and its own evaluator (guardrails, refused
+ * bindings, JSONata sequences made plain data) run here on the sample data. Both are plain JSONata
+ * with no Node dependency, so the studio shows exactly the value, the visibility or the refusal the
+ * server would give, never a value the server would refuse.
+ */
+
+export type ExpressionKind = 'expression' | 'condition';
+
+export type ExpressionCheck =
+  | { state: 'empty' }
+  /** Does not parse, or uses what the server refuses; `position` is JSONata's (0-based character). */
+  | { state: 'invalid'; message: string; position: number | undefined }
+  /** Parses, but fails on the sample data (what generation would answer with expression_failed). */
+  | { state: 'failed'; message: string }
+  | { state: 'value'; value: unknown }
+  | { state: 'shown' }
+  | { state: 'hidden' };
+
+/** Only the parse and the refusals: what decides whether the text may be saved. */
+export function parseProblem(source: string): Extract<ExpressionCheck, { state: 'invalid' }> | null {
+  if (source.trim() === '') return null;
+  const c = compileExpression(source);
+  return isProblem(c) ? { state: 'invalid', message: describeProblem(c), position: c.position } : null;
+}
+
+/** The check of `source` as `kind` against `data` (the sample JSON, parsed). */
+export async function checkExpression(source: string, kind: ExpressionKind, data: unknown): Promise<ExpressionCheck> {
+  if (source.trim() === '') return { state: 'empty' };
+  const invalid = parseProblem(source);
+  if (invalid) return invalid;
+  const program = compileFieldExpressions([{ name: 'field', bindingKey: 'field', advanced: { [kind]: source } }])!;
+  const payload = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const { computed, failures } = await evaluateExpressions(program, payload, 'collect');
+  if (failures.length > 0) return { state: 'failed', message: describeProblem(failures[0]) };
+  const key = program.fields[0].key;
+  if (kind === 'condition') return Object.hasOwn(computed.hidden, key) ? { state: 'hidden' } : { state: 'shown' };
+  return { state: 'value', value: computed.values[key] };
+}
+
+/** A computed value in words: JSON, shortened; `undefined` is JSONata's "no result". */
+export function describeValue(value: unknown, max = 200): string {
+  if (value === undefined) return 'no value (nothing is printed)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
