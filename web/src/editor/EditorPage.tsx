@@ -275,6 +275,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
                 sample={sample}
                 onSample={setSample}
                 onShowField={showField}
+                basePages={state.pages.length}
               />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
