@@ -3,6 +3,8 @@ import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/t
 import type { EditorField } from '../state/fields.js';
 import { columnShares, dividerShares, moveDivider, nudgeDivider } from '../state/tableColumns.js';
 
+const JUSTIFY = { left: 'flex-start', center: 'center', right: 'flex-end' } as const;
+
 interface Props {
   field: EditorField;
   zoom: number;
@@ -76,7 +78,7 @@ export function TableCanvas({ field, zoom, onTable }: Props) {
               style={{
                 left: left * widthPx,
                 width: shares[i] * widthPx,
-                textAlign: c.align,
+                justifyContent: JUSTIFY[c.align],
                 fontSize: Math.max(7, field.style.fontSize * zoom * 0.9),
               }}
               title={`${label(c)} (${c.key})`}
