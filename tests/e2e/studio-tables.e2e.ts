@@ -147,6 +147,11 @@ const browserReady = existsSync(CHROMIUM);
         await rows.fill(String(ROWS));
         await rows.press('Enter');
         await expect.poll(async () => JSON.parse(await sample.inputValue()).items.length).toBe(ROWS);
+        // The check says where the rows go (laid out by the server, as generation will).
+        await page.getByRole('button', { name: 'Check for problems' }).click();
+        await expect
+          .poll(() => page.getByTestId('preflight-tables').textContent(), { timeout: 60_000 })
+          .toMatch(new RegExp(`^table1: ${ROWS} rows: \\d+ in its box, \\d+ continue on 1 added page\\.$`));
         const [response] = await Promise.all([
           page.waitForResponse((res) => res.url().includes('/generate') && res.request().method() === 'POST', { timeout: 120_000 }),
           page.getByRole('button', { name: 'Generate PDF' }).click(),

@@ -8,7 +8,7 @@ import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/ed
 import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
-import { currentPreflight, issuesByField, preflightLines, type PreflightCheck } from '../state/preflight.js';
+import { currentPreflight, issuesByField, preflightLines, tableLines, type PreflightCheck } from '../state/preflight.js';
 import { parseSample } from '../state/sample.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
@@ -118,14 +118,12 @@ export function EditorPage({ templateId }: { templateId: string }) {
   // shown as out of date, never as "No problems found." (see currentPreflight).
   const preflight = useMemo(() => currentPreflight(preflightCheck, state.fields, sample), [preflightCheck, state.fields, sample]);
   const preflightStale = preflightCheck !== null && preflight === null;
-  const findings = useMemo(() => {
-    if (!preflight) return null;
+  const [findings, tableNotes] = useMemo(() => {
+    if (!preflight) return [null, null];
     const names = new Map(state.fields.map((f) => [f.key, f.name]));
-    return preflightLines(
-      preflight,
-      (id) => saver.current?.keyOfFieldId(id),
-      (key) => names.get(key),
-    );
+    const keyOf = (id: string) => saver.current?.keyOfFieldId(id);
+    const nameOf = (key: string) => names.get(key);
+    return [preflightLines(preflight, keyOf, nameOf), tableLines(preflight, keyOf, nameOf)];
   }, [preflight, saver, state.fields]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
   // What expressions are computed from: the preview's sample, or the one the fields suggest.
@@ -270,6 +268,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
                 fields={state.fields}
                 flush={flush}
                 findings={findings}
+                tableNotes={tableNotes}
                 stale={preflightStale}
                 onPreflight={setPreflightCheck}
                 sample={sample}

@@ -101,3 +101,23 @@ describe('PreviewPanel sample rows', () => {
     expect(screen.queryByLabelText('Rows in sample: items')).toBeNull();
   });
 });
+
+describe('PreviewPanel table notes', () => {
+  it('lists where each table’s rows go next to the check’s summary', () => {
+    render(
+      <PreviewPanel
+        api={{} as Api}
+        templateId="t1"
+        fields={[]}
+        flush={() => Promise.resolve()}
+        findings={[]}
+        tableNotes={[{ key: 'k1', label: 'items', message: '14 rows: 9 in its box, 5 continue on 1 added page.' }]}
+        onPreflight={() => undefined}
+        sample="{}"
+        onSample={() => undefined}
+      />,
+    );
+    expect(screen.getByTestId('preflight-summary').textContent).toContain('No problems found.');
+    expect(screen.getByRole('list', { name: 'Tables' }).textContent).toBe('items: 14 rows: 9 in its box, 5 continue on 1 added page.');
+  });
+});

@@ -15,6 +15,8 @@ interface Props {
   flush: () => Promise<void>;
   /** The last preflight's findings, each naming its field (kept by the editor across tab switches). */
   findings: readonly PreflightLine[] | null;
+  /** The same check's word on each table: rows in its box, rows continuing, pages added. */
+  tableNotes?: readonly PreflightLine[] | null;
   /** The last check was for other fields or sample data than the current ones. */
   stale?: boolean;
   /** The answer of a check, with the fields and sample it was made for. */
@@ -35,6 +37,7 @@ export function PreviewPanel({
   fields,
   flush,
   findings,
+  tableNotes = null,
   stale = false,
   onPreflight,
   sample,
@@ -173,6 +176,15 @@ export function PreviewPanel({
                       <strong>{l.label}</strong>
                     )}
                     : {l.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {tableNotes && tableNotes.length > 0 && (
+              <ul className="table-notes" aria-label="Tables" data-testid="preflight-tables">
+                {tableNotes.map((l, i) => (
+                  <li key={i}>
+                    <strong>{l.label}</strong>: {l.message}
                   </li>
                 ))}
               </ul>
