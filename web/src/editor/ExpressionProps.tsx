@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FieldAdvanced } from '@/shared/domain/field.js';
 import { checkExpression, describeValue, parseProblem, type ExpressionCheck, type ExpressionKind } from '../state/expressions.js';
 import { Group, useCommitOnUnmount, useDraft } from './inputs.js';
@@ -43,8 +43,11 @@ export function ExpressionProps({ advanced, sample: given, onCommit }: Props) {
   );
 }
 
-/** The live answer for a draft: recomputed when the text or the sample changes, the latest one wins. */
-function useCheck(source: string, kind: ExpressionKind, sample: unknown): ExpressionCheck | null {
+/**
+ * The live answer for a draft, recomputed when the text or the sample changes (the latest one
+ * wins). Until the new answer is in (a few milliseconds), the previous one stays: no flicker.
+ */
+function useCheck(source: string, kind: ExpressionKind, sample: unknown): { result: ExpressionCheck; fresh: boolean } | null {
   const [check, setCheck] = useState<{ for: string; sample: unknown; result: ExpressionCheck } | null>(null);
   useEffect(() => {
     let alive = true;
@@ -53,10 +56,7 @@ function useCheck(source: string, kind: ExpressionKind, sample: unknown): Expres
       alive = false;
     };
   }, [source, kind, sample]);
-  // A parse error is known at once; a value only once computed for this very text and sample.
-  const invalid = parseProblem(source);
-  if (invalid) return invalid;
-  return check && check.for === source && check.sample === sample ? check.result : null;
+  return check && { result: check.result, fresh: check.for === source && check.sample === sample };
 }
 
 function ExpressionProp({
@@ -74,11 +74,26 @@ function ExpressionProp({
   sample: unknown;
   onCommit: (v: string) => void;
 }) {
-  const [draft, setDraft] = useDraft(value, (v) => v);
+  // The text last handed to onCommit: Enter then blur must not save (and add an undo step) twice.
+  const sent = useRef<string | null>(null);
+  const [draft, setDraft] = useDraft(
+    value,
+    (v) => v,
+    () => (sent.current = null),
+  );
   const id = useId();
-  const check = useCheck(draft, kind, sample);
-  const savable = (s: string) => s !== value && s.length <= 2000 && parseProblem(s) === null;
-  const commit = () => savable(draft.trim()) && onCommit(draft.trim());
+  const live = useCheck(draft, kind, sample);
+  const check = live?.result ?? null;
+  // Saved only if it parses and passes the server's refusals (what the server would accept).
+  const commit = () => {
+    const s = draft.trim();
+    if (s === value || s === sent.current || s.length > 2000) return;
+    void parseProblem(s).then((problem) => {
+      if (problem || sent.current === s) return;
+      sent.current = s;
+      onCommit(s);
+    });
+  };
   useCommitOnUnmount(commit);
   const invalid = check?.state === 'invalid' || check?.state === 'failed';
   return (
@@ -96,7 +111,12 @@ function ExpressionProp({
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
-      <output id={`${id}-out`} htmlFor={id} className={invalid ? 'prop-error' : 'expression-result'} data-state={check?.state ?? 'pending'}>
+      <output
+        id={`${id}-out`}
+        htmlFor={id}
+        className={invalid ? 'prop-error' : 'expression-result'}
+        data-state={live?.fresh ? check!.state : 'pending'}
+      >
         {check && <CheckText check={check} source={draft} kind={kind} />}
       </output>
     </div>

@@ -35,9 +35,9 @@ describe('expression checks on the sample data', () => {
     expect(r.state).toBe('invalid');
     expect(r).toMatchObject({ position: expect.any(Number) });
     expect((r as { message: string }).message).toMatch(/\(S0\d+, at position \d+\)/);
-    expect(parseProblem('1 +')).toMatchObject({ state: 'invalid' });
-    expect(parseProblem('1 + 1')).toBeNull();
-    expect(parseProblem('')).toBeNull();
+    expect(await parseProblem('1 +')).toMatchObject({ state: 'invalid' });
+    expect(await parseProblem('1 + 1')).toBeNull();
+    expect(await parseProblem('')).toBeNull();
   });
 
   it('refuses what the server refuses: the clock, randomness, $eval and regex literals', async () => {

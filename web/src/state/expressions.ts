@@ -1,6 +1,3 @@
-import { compileExpression, compileFieldExpressions, describeProblem, isProblem } from '@/pdf/expressions/compile.js';
-import { evaluateExpressions } from '@/pdf/expressions/evaluate.js';
-
 /**
  * A field's expression or condition checked as the user types: the engine's own compiler (its
  * refused functions and regex literals included) and its own evaluator (guardrails, refused
@@ -10,6 +7,15 @@ import { evaluateExpressions } from '@/pdf/expressions/evaluate.js';
  */
 
 export type ExpressionKind = 'expression' | 'condition';
+
+/** Loaded on first use: JSONata is a chunk the sign-in screen and the dashboard do not need. */
+let engine: Promise<typeof import('@/pdf/expressions/compile.js') & typeof import('@/pdf/expressions/evaluate.js')> | undefined;
+function loadEngine() {
+  return (engine ??= Promise.all([import('@/pdf/expressions/compile.js'), import('@/pdf/expressions/evaluate.js')]).then(([c, e]) => ({
+    ...c,
+    ...e,
+  })));
+}
 
 export type ExpressionCheck =
   | { state: 'empty' }
@@ -22,8 +28,9 @@ export type ExpressionCheck =
   | { state: 'hidden' };
 
 /** Only the parse and the refusals: what decides whether the text may be saved. */
-export function parseProblem(source: string): Extract<ExpressionCheck, { state: 'invalid' }> | null {
+export async function parseProblem(source: string): Promise<Extract<ExpressionCheck, { state: 'invalid' }> | null> {
   if (source.trim() === '') return null;
+  const { compileExpression, describeProblem, isProblem } = await loadEngine();
   const c = compileExpression(source);
   return isProblem(c) ? { state: 'invalid', message: describeProblem(c), position: c.position } : null;
 }
@@ -31,8 +38,9 @@ export function parseProblem(source: string): Extract<ExpressionCheck, { state: 
 /** The check of `source` as `kind` against `data` (the sample JSON, parsed). */
 export async function checkExpression(source: string, kind: ExpressionKind, data: unknown): Promise<ExpressionCheck> {
   if (source.trim() === '') return { state: 'empty' };
-  const invalid = parseProblem(source);
+  const invalid = await parseProblem(source);
   if (invalid) return invalid;
+  const { compileFieldExpressions, describeProblem, evaluateExpressions } = await loadEngine();
   const program = compileFieldExpressions([{ name: 'field', bindingKey: 'field', advanced: { [kind]: source } }])!;
   const payload = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const { computed, failures } = await evaluateExpressions(program, payload, 'collect');
