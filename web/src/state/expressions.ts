@@ -1,3 +1,6 @@
+import type * as Compile from '@/pdf/expressions/compile.js';
+import type * as Evaluate from '@/pdf/expressions/evaluate.js';
+
 /**
  * A field's expression or condition checked as the user types: the engine's own compiler (its
  * refused functions and regex literals included) and its own evaluator (guardrails, refused
@@ -9,7 +12,7 @@
 export type ExpressionKind = 'expression' | 'condition';
 
 /** Loaded on first use: JSONata is a chunk the sign-in screen and the dashboard do not need. */
-let engine: Promise<typeof import('@/pdf/expressions/compile.js') & typeof import('@/pdf/expressions/evaluate.js')> | undefined;
+let engine: Promise<typeof Compile & typeof Evaluate> | undefined;
 function loadEngine() {
   return (engine ??= Promise.all([import('@/pdf/expressions/compile.js'), import('@/pdf/expressions/evaluate.js')]).then(([c, e]) => ({
     ...c,
