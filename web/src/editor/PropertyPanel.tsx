@@ -11,6 +11,7 @@ import { TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 import { ExpressionProps } from './ExpressionProps.js';
+import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { TableProps } from './TableProps.js';
 
 /** The static font list: what the picker offers when GET /api/fonts is not available. */
@@ -265,44 +266,8 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
             }
           />
         )}
-        {f.type === 'number' && (
-          <div className="prop-grid">
-            <TextProp
-              label="Locale"
-              value={a.number?.locale ?? 'en-US'}
-              onCommit={(locale) => advanced({ number: { ...a.number, locale } })}
-            />
-            <NumberProp
-              label="Decimals"
-              value={a.number?.decimals}
-              min={0}
-              max={10}
-              optional
-              onCommit={(decimals) => advanced({ number: { locale: 'en-US', ...a.number, decimals } })}
-            />
-            <TextProp
-              label="Currency"
-              value={a.number?.currency ?? ''}
-              placeholder="EUR"
-              validate={(s) => (s === '' || /^[A-Za-z]{3}$/.test(s) ? null : 'Three letters, e.g. EUR')}
-              onCommit={(c) => advanced({ number: { locale: 'en-US', ...a.number, currency: c ? c.toUpperCase() : undefined } })}
-            />
-          </div>
-        )}
-        {f.type === 'date' && (
-          <div className="prop-grid">
-            <TextProp
-              label="Pattern"
-              value={a.date?.pattern ?? 'yyyy-MM-dd'}
-              onCommit={(pattern) => advanced({ date: { timezone: 'UTC', locale: 'en-US', ...a.date, pattern } })}
-            />
-            <TextProp
-              label="Time zone"
-              value={a.date?.timezone ?? 'UTC'}
-              onCommit={(timezone) => advanced({ date: { pattern: 'yyyy-MM-dd', locale: 'en-US', ...a.date, timezone } })}
-            />
-          </div>
-        )}
+        {f.type === 'number' && <NumberFormatProps value={a.number} onCommit={(number) => advanced({ number })} />}
+        {f.type === 'date' && <DateFormatProps value={a.date} onCommit={(date) => advanced({ date })} />}
         {f.type === 'checkbox' && (
           <SelectProp
             label="Mark"

@@ -1,5 +1,6 @@
 import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/table.js';
 import type { FieldAdvanced } from '@/shared/domain/field.js';
+import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 
 /**
@@ -66,6 +67,8 @@ export function TableProps({ table, pageCount, onCommit }: Props) {
               />
               <CheckProp label="Required" value={c.required} onCommit={(required) => column(i, { required })} />
             </div>
+            {c.format === 'number' && <NumberFormatProps value={c.number} onCommit={(number) => column(i, { number })} />}
+            {c.format === 'date' && <DateFormatProps value={c.date} onCommit={(date) => column(i, { date })} />}
             <div className="button-row">
               <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move column ${i + 1} left`}>
                 ←
