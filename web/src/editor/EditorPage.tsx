@@ -20,6 +20,7 @@ import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
+import { useSampleVisibility } from './useSampleVisibility.js';
 
 /** A stored field as the editor holds it: the spec (defaults filled) keyed by its fieldId. */
 export function toEditorField(f: Field): EditorField {
@@ -128,6 +129,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
   // What expressions are computed from: the preview's sample, or the one the fields suggest.
   const sampleData = useMemo(() => parseSample(sample, state.fields), [sample, state.fields]);
+  const hiddenForSample = useSampleVisibility(state.fields, sampleData);
 
   /** Brings a field into view and selects it (from a preflight finding). */
   function showField(key: string) {
@@ -233,6 +235,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             armed={armed}
             snap={snap}
             issues={issues}
+            hiddenForSample={hiddenForSample}
             dispatch={dispatch}
             onPlaced={() => setArmed(null)}
           />

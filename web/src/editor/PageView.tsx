@@ -37,6 +37,8 @@ interface Props {
   armed: FieldType | null;
   snap: SnapSettings;
   issues: ReadonlyMap<string, string[]>;
+  /** Fields whose condition hides them for the sample data (drawn faded). */
+  hiddenForSample?: ReadonlySet<string>;
   dispatch: (a: EditorAction) => void;
   onPlaced: () => void;
 }
@@ -52,7 +54,20 @@ const SNAP_PX = 6;
 /** A pointer that moved less than this (px) clicked rather than dragged. */
 const CLICK_PX = 3;
 
-export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed, snap, issues, dispatch, onPlaced }: Props) {
+export function PageView({
+  doc,
+  pageNumber,
+  size,
+  zoom,
+  fields,
+  selection,
+  armed,
+  snap,
+  issues,
+  hiddenForSample,
+  dispatch,
+  onPlaced,
+}: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const surface = useRef<HTMLDivElement>(null);
   const gesture = useRef<Gesture | null>(null);
@@ -242,10 +257,11 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
         {fields.map((f) => {
           const sel = selected.has(f.key);
           const problems = issues.get(f.key);
+          const hidden = hiddenForSample?.has(f.key) ?? false;
           return (
             <div
               key={f.key}
-              className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}`}
+              className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}${hidden ? ' hidden-for-sample' : ''}`}
               // Rotated about the box centre, as the engine draws it (see rotationTransform); moving
               // and resizing still work on the unrotated box stored in position/size.
               style={{
@@ -262,7 +278,7 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
               role="button"
               tabIndex={0}
               aria-pressed={sel}
-              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${problems ? `, ${problems.length} warning(s)` : ''}`}
+              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${hidden ? ', hidden for the sample data' : ''}${problems ? `, ${problems.length} warning(s)` : ''}`}
               title={problems ? problems.join('\n') : `${f.name} (${f.bindingKey})`}
               onPointerDown={(e) => onFieldDown(e, f)}
               onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}
