@@ -109,6 +109,13 @@ const browserReady = existsSync(CHROMIUM);
         await expect.poll(async () => Number(await divider.getAttribute('aria-valuenow'))).toBeGreaterThan(80);
         expect(Number(await columns.nth(0).getByLabel('Width (share)').inputValue())).toBeGreaterThan(3);
         expect(await tableEl.evaluate((el) => parseFloat((el as HTMLElement).style.left))).toBe(box.left);
+        // From the keyboard: a focused divider moves by 1 % per arrow key, and the key does not
+        // also nudge the (selected) table.
+        const dragged = Number(await divider.getAttribute('aria-valuenow'));
+        await divider.focus();
+        await page.keyboard.press('ArrowRight');
+        await expect.poll(async () => Number(await divider.getAttribute('aria-valuenow'))).toBe(dragged + 1);
+        expect(await tableEl.evaluate((el) => parseFloat((el as HTMLElement).style.left))).toBe(box.left);
         await waitSaved(page);
 
         // A title field: a value expression (a parse error shown inline first), a condition, and
@@ -131,6 +138,17 @@ const browserReady = existsSync(CHROMIUM);
         await expect.poll(() => props.getByTestId('condition-prop').getByRole('status').textContent()).toBe('Shown for the sample data.');
         await condition.press('Enter');
         await props.locator('summary', { hasText: 'Advanced' }).click();
+        await props.getByLabel('Repeat on continuation pages').check();
+        await waitSaved(page);
+
+        // A page number at the foot, on every page the table makes: placed the keyboard way (the
+        // palette item pressed twice puts it mid-page), then moved below the visible area by its Y.
+        await page.getByTestId('palette-text').click();
+        await page.getByTestId('palette-text').click();
+        await expect.poll(() => page.locator('[data-testid="field"][data-type="text"]').count()).toBe(2);
+        await commitText(page, props, 'Y (pt)', '800');
+        await props.locator('summary', { hasText: 'Advanced' }).click();
+        await commitText(page, props, 'Page number text', 'Page {page} of {pages}');
         await props.getByLabel('Repeat on continuation pages').check();
         await waitSaved(page);
         await page.screenshot({ path: join(ARTIFACTS, 'tables-editor.png') });
@@ -197,6 +215,8 @@ const browserReady = existsSync(CHROMIUM);
           expect(t).toContain('Amount');
           expect(t).toContain(`Order of ${ROWS} lines`);
         }
+        expect(first).toContain('Page 1 of 2');
+        expect(second).toContain('Page 2 of 2');
         expect(second).toContain(String(ROWS * 10));
         expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
       } catch (err) {
