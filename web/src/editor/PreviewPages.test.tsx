@@ -3,12 +3,12 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { loadPdfJs } from '../../../tests/helpers/pdfjs.js';
-import { PreviewPages, type PreviewDoc } from './PreviewPages.js';
+import { MAX_PICTURES, PreviewPages, type PreviewDoc } from './PreviewPages.js';
 
-/** A real 3-page PDF, opened by pdf.js (Node build): the count comes from the file itself. */
-async function threePages(): Promise<ArrayBuffer> {
+/** A real PDF of `pages` pages, opened by pdf.js (Node build): the count comes from the file itself. */
+async function pdfOf(pages: number): Promise<ArrayBuffer> {
   const doc = await PDFDocument.create();
-  for (let i = 0; i < 3; i++) doc.addPage([300, 400]);
+  for (let i = 0; i < pages; i++) doc.addPage([300, 400]);
   const bytes = await doc.save();
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
@@ -26,7 +26,7 @@ async function openReal(bytes: ArrayBuffer): Promise<PreviewDoc> {
 describe('PreviewPages', () => {
   it('lists every page of the generated PDF, counts the added ones and shows a chosen page in the viewer', async () => {
     const onShowPage = vi.fn();
-    const bytes = await threePages();
+    const bytes = await pdfOf(3);
     const { unmount } = render(<PreviewPages bytes={bytes} basePages={1} onShowPage={onShowPage} open={openReal} />);
     await waitFor(() => expect(screen.getByTestId('preview-pages').getAttribute('data-pages')).toBe('3'), { timeout: 10_000 });
     expect(screen.getByRole('status').textContent).toBe('3 pages (2 added for rows that continue)');
@@ -43,6 +43,15 @@ describe('PreviewPages', () => {
     expect(bytes.byteLength).toBeGreaterThan(0);
     unmount();
     expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it('draws at most MAX_PICTURES pages and says where the rest are', async () => {
+    render(<PreviewPages bytes={await pdfOf(MAX_PICTURES + 5)} basePages={1} onShowPage={() => undefined} open={openReal} />);
+    await waitFor(() => expect(screen.getByTestId('preview-pages').getAttribute('data-pages')).toBe(String(MAX_PICTURES + 5)), {
+      timeout: 10_000,
+    });
+    expect(screen.getAllByTestId('preview-page')).toHaveLength(MAX_PICTURES);
+    expect(screen.getByText(`Pages ${MAX_PICTURES + 1}–${MAX_PICTURES + 5} are not drawn here: see them in the viewer.`)).toBeTruthy();
   });
 
   it('says so when the PDF cannot be opened', async () => {

@@ -3,6 +3,8 @@ import { openPdf, renderPage, type PDFDocumentProxy } from './pdf.js';
 
 /** Width of a page picture in CSS px. */
 const THUMB_PX = 110;
+/** Pictures drawn at most: a table of thousands of rows must not draw hundreds of canvases. */
+export const MAX_PICTURES = 60;
 
 interface Props {
   /** The generated PDF. */
@@ -69,10 +71,15 @@ export function PreviewPages({ bytes, basePages, onShowPage, open = openWithPdfJ
         {added > 0 && ` (${added} added for rows that continue)`}
       </p>
       <ol>
-        {Array.from({ length: doc.numPages }, (_, i) => (
+        {Array.from({ length: Math.min(doc.numPages, MAX_PICTURES) }, (_, i) => (
           <PagePicture key={i} doc={doc} page={i + 1} count={doc.numPages} added={i + 1 > basePages} onShow={() => onShowPage(i + 1)} />
         ))}
       </ol>
+      {doc.numPages > MAX_PICTURES && (
+        <p className="muted">
+          Pages {MAX_PICTURES + 1}–{doc.numPages} are not drawn here: see them in the viewer.
+        </p>
+      )}
     </nav>
   );
 }
