@@ -7,7 +7,7 @@ import {
   type FieldStyle,
   type FieldValidation,
 } from '@/shared/domain/field.js';
-import { TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 import { ExpressionProps } from './ExpressionProps.js';
@@ -190,7 +190,9 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <CheckProp label="Snap to grid" value={f.layout.snapToGrid} onCommit={(snapToGrid) => layout({ snapToGrid })} />
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
-      {f.type === 'table' && <TableProps table={a.table} pageCount={pageCount} onCommit={(table) => advanced({ table })} />}
+      {f.type === 'table' && (
+        <TableProps table={a.table} pageCount={pageCount} fieldBox={fieldRect(f)} onCommit={(table) => advanced({ table })} />
+      )}
       <ExpressionProps advanced={a} sample={sample} onCommit={advanced} />
       <Group title="Advanced">
         {f.type !== 'table' && (

@@ -88,6 +88,22 @@ describe('table properties', () => {
     expect(lastTable(onPatch).continuation.page).toBe('blank');
   });
 
+  it('puts the table in another box on continuation pages, starting from its own box, and back', () => {
+    const onPatch = vi.fn();
+    const { rerender } = render(<PropertyPanel field={table} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    expect(screen.queryByLabelText('Box Y (pt)')).toBeNull();
+    fireEvent.click(screen.getByLabelText('Another box on continuation pages'));
+    expect(lastTable(onPatch).continuation.box).toEqual({ x: 40, y: 200, width: 400, height: 160 });
+    const moved = { ...table, advanced: { ...table.advanced, table: lastTable(onPatch) } };
+    rerender(<PropertyPanel field={moved} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    const y = screen.getByLabelText('Box Y (pt)');
+    fireEvent.change(y, { target: { value: '60' } });
+    fireEvent.blur(y);
+    expect(lastTable(onPatch).continuation).toEqual({ page: 'same', box: { x: 40, y: 60, width: 400, height: 160 } });
+    fireEvent.click(screen.getByLabelText('Another box on continuation pages'));
+    expect(lastTable(onPatch).continuation).toEqual({ page: 'same' });
+  });
+
   it('other fields can repeat on continuation pages, and text fields can print page numbers', () => {
     const onPatch = vi.fn();
     const text = makeField('text', 1, { x: 10, y: 10, width: 100, height: 20 }, DEFAULT_STYLE, new Set());
