@@ -14,7 +14,7 @@ import {
   type Point,
   type Rect,
 } from '../state/geometry.js';
-import { computeMove, computeResize } from '../state/gestures.js';
+import { computeDraw, computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
 import { TableCanvas } from './TableCanvas.js';
@@ -163,9 +163,12 @@ export function PageView({
     if (g.kind === 'draw') {
       // The field the press added is the selection by now (the add selected it).
       g.key ??= selection[0] ?? null;
-      const rect = rectFromPoints(g.origin, p);
-      if (!g.key || (rect.width * zoom < CLICK_PX && rect.height * zoom < CLICK_PX)) return;
-      dispatch({ type: 'setRects', rects: [{ key: g.key, rect }], transient: true });
+      const f = fields.find((x) => x.key === g.key);
+      if (!f || (Math.abs(delta.x) * zoom < CLICK_PX && Math.abs(delta.y) * zoom < CLICK_PX)) return;
+      const others = fields.filter((x) => x.key !== f.key).map(fieldRect);
+      const r = computeDraw(g.origin, delta, f.layout.lockProportions, others, size, e.altKey ? null : snapOpts(f));
+      setGuides(r.guides);
+      dispatch({ type: 'setRects', rects: [{ key: f.key, rect: r.rect }], transient: true });
       return;
     }
     if (g.kind === 'move') {
