@@ -27,8 +27,11 @@ export function TableCanvas({ field, zoom, onTable }: Props) {
   const shares = columnShares(shown);
   const dividers = dividerShares(shown);
   const widthPx = field.size.width * zoom;
+  // A one-line header row as the engine lays it out (text plus padding); with the header row off,
+  // the band still shows, with the row keys, so the columns stay identifiable.
   const headerPt = Math.max(table.minRowHeight, field.style.fontSize * field.style.lineHeight + 2 * table.cellPadding);
   const headerPx = Math.min(field.size.height, headerPt) * zoom;
+  // Pointer movement is along the page's x axis, not a rotated table's: dividers are not dragged there.
   const rotated = field.layout.rotation % 360 !== 0;
   const onWidths = (w: number[]) => onTable({ ...table, columns: table.columns.map((c, j) => ({ ...c, width: w[j] })) });
 
