@@ -8,7 +8,8 @@ import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/ed
 import { byLayer, type EditorField } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
-import { currentPreflight, issuesByField, preflightLines, type PreflightCheck } from '../state/preflight.js';
+import { currentPreflight, issuesByField, preflightLines, tableLines, type PreflightCheck } from '../state/preflight.js';
+import { parseSample } from '../state/sample.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
@@ -19,6 +20,7 @@ import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
+import { useSampleVisibility } from './useSampleVisibility.js';
 
 /** A stored field as the editor holds it: the spec (defaults filled) keyed by its fieldId. */
 export function toEditorField(f: Field): EditorField {
@@ -117,16 +119,17 @@ export function EditorPage({ templateId }: { templateId: string }) {
   // shown as out of date, never as "No problems found." (see currentPreflight).
   const preflight = useMemo(() => currentPreflight(preflightCheck, state.fields, sample), [preflightCheck, state.fields, sample]);
   const preflightStale = preflightCheck !== null && preflight === null;
-  const findings = useMemo(() => {
-    if (!preflight) return null;
+  const [findings, tableNotes] = useMemo(() => {
+    if (!preflight) return [null, null];
     const names = new Map(state.fields.map((f) => [f.key, f.name]));
-    return preflightLines(
-      preflight,
-      (id) => saver.current?.keyOfFieldId(id),
-      (key) => names.get(key),
-    );
+    const keyOf = (id: string) => saver.current?.keyOfFieldId(id);
+    const nameOf = (key: string) => names.get(key);
+    return [preflightLines(preflight, keyOf, nameOf), tableLines(preflight, keyOf, nameOf)];
   }, [preflight, saver, state.fields]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
+  // What expressions are computed from: the preview's sample, or the one the fields suggest.
+  const sampleData = useMemo(() => parseSample(sample, state.fields), [sample, state.fields]);
+  const hiddenForSample = useSampleVisibility(state.fields, sampleData);
 
   /** Brings a field into view and selects it (from a preflight finding). */
   function showField(key: string) {
@@ -232,6 +235,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             armed={armed}
             snap={snap}
             issues={issues}
+            hiddenForSample={hiddenForSample}
             dispatch={dispatch}
             onPlaced={() => setArmed(null)}
           />
@@ -252,6 +256,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             {panel === 'properties' ? (
               <PropertyPanel
                 pageCount={state.pages.length}
+                sample={sampleData}
                 key={single?.key ?? 'none'}
                 fonts={fonts}
                 field={single}
@@ -266,11 +271,13 @@ export function EditorPage({ templateId }: { templateId: string }) {
                 fields={state.fields}
                 flush={flush}
                 findings={findings}
+                tableNotes={tableNotes}
                 stale={preflightStale}
                 onPreflight={setPreflightCheck}
                 sample={sample}
                 onSample={setSample}
                 onShowField={showField}
+                basePages={state.pages.length}
               />
             ) : (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />

@@ -14,9 +14,10 @@ import {
   type Point,
   type Rect,
 } from '../state/geometry.js';
-import { computeMove, computeResize } from '../state/gestures.js';
+import { computeDraw, computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
+import { TableCanvas } from './TableCanvas.js';
 
 export const PALETTE_MIME = 'application/x-pdfstudio-field-type';
 
@@ -36,6 +37,8 @@ interface Props {
   armed: FieldType | null;
   snap: SnapSettings;
   issues: ReadonlyMap<string, string[]>;
+  /** Fields whose condition hides them for the sample data (drawn faded). */
+  hiddenForSample?: ReadonlySet<string>;
   dispatch: (a: EditorAction) => void;
   onPlaced: () => void;
 }
@@ -43,14 +46,28 @@ interface Props {
 type Gesture =
   | { kind: 'move'; primary: string; start: Map<string, Rect>; origin: Point; moved: boolean }
   | { kind: 'resize'; key: string; handle: Handle; start: Rect; origin: Point; lock: boolean; rotation: number }
-  | { kind: 'box'; origin: Point; current: Point; additive: boolean };
+  | { kind: 'box'; origin: Point; current: Point; additive: boolean }
+  | { kind: 'draw'; origin: Point; key: string | null };
 
 /** Snapping distance in screen pixels, the same at every zoom. */
 const SNAP_PX = 6;
 /** A pointer that moved less than this (px) clicked rather than dragged. */
 const CLICK_PX = 3;
 
-export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed, snap, issues, dispatch, onPlaced }: Props) {
+export function PageView({
+  doc,
+  pageNumber,
+  size,
+  zoom,
+  fields,
+  selection,
+  armed,
+  snap,
+  issues,
+  hiddenForSample,
+  dispatch,
+  onPlaced,
+}: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const surface = useRef<HTMLDivElement>(null);
   const gesture = useRef<Gesture | null>(null);
@@ -122,8 +139,11 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (e.button !== 0) return;
     const p = toPage(e);
     if (armed) {
-      dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p });
+      // Placed at once (a click places it at its default size); a drag that follows draws its box.
+      dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p, gesture: true });
       onPlaced();
+      gesture.current = { kind: 'draw', origin: p, key: null };
+      surface.current?.setPointerCapture?.(e.pointerId);
       return;
     }
     gesture.current = { kind: 'box', origin: p, current: p, additive: e.shiftKey };
@@ -138,6 +158,17 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
     if (g.kind === 'box') {
       g.current = p;
       setBox(rectFromPoints(g.origin, p));
+      return;
+    }
+    if (g.kind === 'draw') {
+      // The field the press added is the selection by now (the add selected it).
+      g.key ??= selection[0] ?? null;
+      const f = fields.find((x) => x.key === g.key);
+      if (!f || (Math.abs(delta.x) * zoom < CLICK_PX && Math.abs(delta.y) * zoom < CLICK_PX)) return;
+      const others = fields.filter((x) => x.key !== f.key).map(fieldRect);
+      const r = computeDraw(g.origin, delta, f.layout.lockProportions, others, size, e.altKey ? null : snapOpts(f));
+      setGuides(r.guides);
+      dispatch({ type: 'setRects', rects: [{ key: f.key, rect: r.rect }], transient: true });
       return;
     }
     if (g.kind === 'move') {
@@ -229,10 +260,11 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
         {fields.map((f) => {
           const sel = selected.has(f.key);
           const problems = issues.get(f.key);
+          const hidden = hiddenForSample?.has(f.key) ?? false;
           return (
             <div
               key={f.key}
-              className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}`}
+              className={`field field-${f.type}${sel ? ' selected' : ''}${problems ? ' has-issue' : ''}${hidden ? ' hidden-for-sample' : ''}`}
               // Rotated about the box centre, as the engine draws it (see rotationTransform); moving
               // and resizing still work on the unrotated box stored in position/size.
               style={{
@@ -249,11 +281,18 @@ export function PageView({ doc, pageNumber, size, zoom, fields, selection, armed
               role="button"
               tabIndex={0}
               aria-pressed={sel}
-              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${problems ? `, ${problems.length} warning(s)` : ''}`}
+              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${hidden ? ', hidden for the sample data' : ''}${problems ? `, ${problems.length} warning(s)` : ''}`}
               title={problems ? problems.join('\n') : `${f.name} (${f.bindingKey})`}
               onPointerDown={(e) => onFieldDown(e, f)}
               onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}
             >
+              {f.type === 'table' && (
+                <TableCanvas
+                  field={f}
+                  zoom={zoom}
+                  onTable={(table) => dispatch({ type: 'update', key: f.key, patch: { advanced: { ...f.advanced, table } } })}
+                />
+              )}
               <span className="field-label" style={{ fontSize: Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}>
                 {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
               </span>

@@ -54,3 +54,70 @@ describe('PreviewPanel', () => {
     await waitFor(() => expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:preview-1'));
   });
 });
+
+describe('PreviewPanel sample rows', () => {
+  const table = {
+    ...makeField('table', 1, { x: 40, y: 100, width: 400, height: 100 }, DEFAULT_STYLE, new Set()),
+    bindingKey: 'items',
+    name: 'items',
+  };
+
+  function TableHarness({ api }: { api: Api }) {
+    const [sample, setSample] = useState<string | null>(null);
+    return (
+      <PreviewPanel
+        api={api}
+        templateId="t1"
+        fields={[table]}
+        flush={() => Promise.resolve()}
+        findings={null}
+        onPreflight={() => undefined}
+        sample={sample}
+        onSample={setSample}
+      />
+    );
+  }
+
+  it('a fresh table has example rows; the row count asks for more, and generation sends them', async () => {
+    const generatePdf = vi.fn(() => Promise.reject(new Error('not needed')));
+    render(<TableHarness api={{ generatePdf } as unknown as Api} />);
+    const sample = () => JSON.parse((screen.getByLabelText('Sample data (JSON)') as HTMLTextAreaElement).value) as { items: unknown[] };
+    expect(sample().items).toEqual([
+      { description: 'Description 1', qty: 10, price: 10 },
+      { description: 'Description 2', qty: 20, price: 20 },
+      { description: 'Description 3', qty: 30, price: 30 },
+    ]);
+    const rows = screen.getByLabelText('Rows in sample: items') as HTMLInputElement;
+    expect(rows.value).toBe('3');
+    fireEvent.change(rows, { target: { value: '30' } });
+    fireEvent.blur(rows);
+    expect(sample().items).toHaveLength(30);
+    expect(sample().items[29]).toEqual({ description: 'Description 30', qty: 300, price: 300 });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate PDF' }));
+    await waitFor(() => expect(generatePdf).toHaveBeenCalled());
+    expect((generatePdf.mock.calls[0] as unknown[])[1]).toEqual(sample());
+    // Typed JSON that is not valid hides the count (there is nothing to count) until it is fixed.
+    fireEvent.change(screen.getByLabelText('Sample data (JSON)'), { target: { value: '{"items": [' } });
+    expect(screen.queryByLabelText('Rows in sample: items')).toBeNull();
+  });
+});
+
+describe('PreviewPanel table notes', () => {
+  it('lists where each table’s rows go next to the check’s summary', () => {
+    render(
+      <PreviewPanel
+        api={{} as Api}
+        templateId="t1"
+        fields={[]}
+        flush={() => Promise.resolve()}
+        findings={[]}
+        tableNotes={[{ key: 'k1', label: 'items', message: '14 rows: 9 in its box, 5 continue on 1 added page.' }]}
+        onPreflight={() => undefined}
+        sample="{}"
+        onSample={() => undefined}
+      />,
+    );
+    expect(screen.getByTestId('preflight-summary').textContent).toContain('No problems found.');
+    expect(screen.getByRole('list', { name: 'Tables' }).textContent).toBe('items: 14 rows: 9 in its box, 5 continue on 1 added page.');
+  });
+});

@@ -2,8 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { madeFrom, type PreflightCheck, type PreflightLine } from '../state/preflight.js';
-import { buildSampleData } from '../state/sample.js';
+import { buildSampleData, parseSample } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
+import { PreviewPages } from './PreviewPages.js';
+import { SampleRows } from './SampleRows.js';
 
 interface Props {
   api: Api;
@@ -13,6 +15,8 @@ interface Props {
   flush: () => Promise<void>;
   /** The last preflight's findings, each naming its field (kept by the editor across tab switches). */
   findings: readonly PreflightLine[] | null;
+  /** The same check's word on each table: rows in its box, rows continuing, pages added. */
+  tableNotes?: readonly PreflightLine[] | null;
   /** The last check was for other fields or sample data than the current ones. */
   stale?: boolean;
   /** The answer of a check, with the fields and sample it was made for. */
@@ -22,6 +26,8 @@ interface Props {
   onSample: (text: string) => void;
   /** Shows (selects, on its page) the field a finding concerns. */
   onShowField?: (key: string) => void;
+  /** Pages of the template's PDF: the preview counts the pages added after them. */
+  basePages?: number;
 }
 
 /** Sample JSON (from the binding keys), preflight warnings, and the generated PDF. */
@@ -31,11 +37,13 @@ export function PreviewPanel({
   fields,
   flush,
   findings,
+  tableNotes = null,
   stale = false,
   onPreflight,
   sample,
   onSample,
   onShowField,
+  basePages = 1,
 }: Props) {
   const text = sample ?? JSON.stringify(buildSampleData(fields), null, 2);
   const setText = onSample;
@@ -44,8 +52,16 @@ export function PreviewPanel({
   const [busy, setBusy] = useState<'' | 'preflight' | 'generate'>('');
   // The preview remembers what it was made from, like a preflight answer (madeFrom): after
   // an edit it stays visible, but says it shows the earlier fields or data.
-  const [preview, setPreview] = useState<{ url: string; fields: readonly EditorField[]; sample: string | null } | null>(null);
+  const [preview, setPreview] = useState<{
+    url: string;
+    bytes: ArrayBuffer;
+    fields: readonly EditorField[];
+    sample: string | null;
+  } | null>(null);
   const pdfUrl = preview?.url ?? null;
+  // The viewer's page (a page picture clicked); the viewer opens on page 1 of each new PDF.
+  const [viewerPage, setViewerPage] = useState<number | null>(null);
+  const parsed = useMemo(() => parseSample(text, fields), [text, fields]);
   const previewStale = useMemo(() => preview !== null && !madeFrom(preview, fields, sample), [preview, fields, sample]);
 
   useEffect(
@@ -100,7 +116,9 @@ export function PreviewPanel({
       const made = { fields, sample };
       await flush();
       const { blob } = await api.generatePdf(templateId, d);
-      setPreview({ url: URL.createObjectURL(new Blob([blob], { type: 'application/pdf' })), ...made });
+      const bytes = await new Blob([blob]).arrayBuffer();
+      setViewerPage(null);
+      setPreview({ url: URL.createObjectURL(new Blob([blob], { type: 'application/pdf' })), bytes, ...made });
     } catch (err) {
       if (!(err instanceof SyntaxError)) setError(err);
     } finally {
@@ -115,6 +133,7 @@ export function PreviewPanel({
       <h2 id="preview-title">Preview</h2>
       <label htmlFor="sample-data">Sample data (JSON)</label>
       <textarea id="sample-data" className="code" spellCheck={false} rows={10} value={text} onChange={(e) => setText(e.target.value)} />
+      <SampleRows fields={fields} sample={parsed} onSample={setText} />
       {parseError && (
         <p className="error" role="alert">
           {parseError}
@@ -161,10 +180,19 @@ export function PreviewPanel({
                 ))}
               </ul>
             )}
+            {tableNotes && tableNotes.length > 0 && (
+              <ul className="table-notes" aria-label="Tables" data-testid="preflight-tables">
+                {tableNotes.map((l, i) => (
+                  <li key={i}>
+                    <strong>{l.label}</strong>: {l.message}
+                  </li>
+                ))}
+              </ul>
+            )}
           </div>
         )
       )}
-      {pdfUrl && (
+      {pdfUrl && preview && (
         <div className="generated">
           {previewStale && (
             <p role="status" className="muted" data-testid="preview-stale">
@@ -174,7 +202,8 @@ export function PreviewPanel({
           <a href={pdfUrl} download="preview.pdf" className="button">
             Download PDF
           </a>
-          <iframe title="Generated PDF" src={pdfUrl} data-testid="generated-pdf" />
+          <PreviewPages bytes={preview.bytes} basePages={basePages} onShowPage={setViewerPage} />
+          <iframe title="Generated PDF" src={viewerPage ? `${pdfUrl}#page=${viewerPage}` : pdfUrl} data-testid="generated-pdf" />
         </div>
       )}
     </section>

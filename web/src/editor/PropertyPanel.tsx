@@ -7,9 +7,11 @@ import {
   type FieldStyle,
   type FieldValidation,
 } from '@/shared/domain/field.js';
-import { TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
+import { ExpressionProps } from './ExpressionProps.js';
+import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { TableProps } from './TableProps.js';
 
 /** The static font list: what the picker offers when GET /api/fonts is not available. */
@@ -25,6 +27,8 @@ interface Props {
   fonts?: readonly FontOption[];
   /** Pages of the template's PDF (a table may continue on a copy of any of them). */
   pageCount?: number;
+  /** The preview's sample data (parsed; undefined: not valid JSON), for the live value of expressions and conditions. */
+  sample?: unknown;
 }
 
 /** The field's advanced settings without the link to the base PDF's form field. */
@@ -34,7 +38,7 @@ function withoutLink(a: FieldAdvanced): FieldAdvanced {
 }
 
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
-export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1 }: Props) {
+export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1, sample }: Props) {
   if (!f) {
     return (
       <section className="props" aria-labelledby="props-title">
@@ -186,7 +190,10 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <CheckProp label="Snap to grid" value={f.layout.snapToGrid} onCommit={(snapToGrid) => layout({ snapToGrid })} />
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
-      {f.type === 'table' && <TableProps table={a.table} pageCount={pageCount} onCommit={(table) => advanced({ table })} />}
+      {f.type === 'table' && (
+        <TableProps table={a.table} pageCount={pageCount} fieldBox={fieldRect(f)} onCommit={(table) => advanced({ table })} />
+      )}
+      <ExpressionProps advanced={a} sample={sample} onCommit={advanced} />
       <Group title="Advanced">
         {f.type !== 'table' && (
           <CheckProp
@@ -261,44 +268,8 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
             }
           />
         )}
-        {f.type === 'number' && (
-          <div className="prop-grid">
-            <TextProp
-              label="Locale"
-              value={a.number?.locale ?? 'en-US'}
-              onCommit={(locale) => advanced({ number: { ...a.number, locale } })}
-            />
-            <NumberProp
-              label="Decimals"
-              value={a.number?.decimals}
-              min={0}
-              max={10}
-              optional
-              onCommit={(decimals) => advanced({ number: { locale: 'en-US', ...a.number, decimals } })}
-            />
-            <TextProp
-              label="Currency"
-              value={a.number?.currency ?? ''}
-              placeholder="EUR"
-              validate={(s) => (s === '' || /^[A-Za-z]{3}$/.test(s) ? null : 'Three letters, e.g. EUR')}
-              onCommit={(c) => advanced({ number: { locale: 'en-US', ...a.number, currency: c ? c.toUpperCase() : undefined } })}
-            />
-          </div>
-        )}
-        {f.type === 'date' && (
-          <div className="prop-grid">
-            <TextProp
-              label="Pattern"
-              value={a.date?.pattern ?? 'yyyy-MM-dd'}
-              onCommit={(pattern) => advanced({ date: { timezone: 'UTC', locale: 'en-US', ...a.date, pattern } })}
-            />
-            <TextProp
-              label="Time zone"
-              value={a.date?.timezone ?? 'UTC'}
-              onCommit={(timezone) => advanced({ date: { pattern: 'yyyy-MM-dd', locale: 'en-US', ...a.date, timezone } })}
-            />
-          </div>
-        )}
+        {f.type === 'number' && <NumberFormatProps value={a.number} onCommit={(number) => advanced({ number })} />}
+        {f.type === 'date' && <DateFormatProps value={a.date} onCommit={(date) => advanced({ date })} />}
         {f.type === 'checkbox' && (
           <SelectProp
             label="Mark"

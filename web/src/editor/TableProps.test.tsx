@@ -38,6 +38,40 @@ describe('table properties', () => {
     expect(lastTable(onPatch).columns.map((c) => c.key)).toEqual(['qty', 'price']);
   });
 
+  it('a number column prints with its own decimals and currency, a date column with its own pattern', () => {
+    const onPatch = vi.fn();
+    render(<PropertyPanel field={table} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    const columns = within(screen.getByRole('list', { name: 'Columns' })).getAllByRole('listitem');
+    // Description is text (no format inputs); Price starts with two decimals.
+    expect(within(columns[0]).queryByLabelText('Decimals')).toBeNull();
+    expect((within(columns[2]).getByLabelText('Decimals') as HTMLInputElement).value).toBe('2');
+    const currency = within(columns[2]).getByLabelText('Currency');
+    fireEvent.change(currency, { target: { value: 'eur' } });
+    fireEvent.blur(currency);
+    expect(lastTable(onPatch).columns[2].number).toEqual({ locale: 'en-US', decimals: 2, currency: 'EUR' });
+    fireEvent.change(currency, { target: { value: 'euro' } });
+    fireEvent.blur(currency);
+    expect(within(columns[2]).getByText('Three letters, e.g. EUR')).toBeTruthy();
+  });
+
+  it('a date column has a pattern and a time zone', () => {
+    const onPatch = vi.fn();
+    const dated = {
+      ...table,
+      advanced: {
+        ...table.advanced,
+        table: { ...table.advanced.table!, columns: [{ ...table.advanced.table!.columns[0], format: 'date' as const }] },
+      },
+    };
+    render(<PropertyPanel field={dated} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    const column = within(screen.getByRole('list', { name: 'Columns' })).getAllByRole('listitem')[0];
+    const pattern = within(column).getByLabelText('Pattern');
+    expect((pattern as HTMLInputElement).value).toBe('yyyy-MM-dd');
+    fireEvent.change(pattern, { target: { value: 'dd MMM yyyy' } });
+    fireEvent.blur(pattern);
+    expect(lastTable(onPatch).columns[0].date).toEqual({ pattern: 'dd MMM yyyy', timezone: 'UTC', locale: 'en-US' });
+  });
+
   it('chooses the continuation page among this page, each page of the PDF and a blank page', () => {
     const onPatch = vi.fn();
     render(<PropertyPanel field={table} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={2} />);
@@ -52,6 +86,22 @@ describe('table properties', () => {
     expect(lastTable(onPatch).continuation.page).toBe(2);
     fireEvent.change(select, { target: { value: 'blank' } });
     expect(lastTable(onPatch).continuation.page).toBe('blank');
+  });
+
+  it('puts the table in another box on continuation pages, starting from its own box, and back', () => {
+    const onPatch = vi.fn();
+    const { rerender } = render(<PropertyPanel field={table} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    expect(screen.queryByLabelText('Box Y (pt)')).toBeNull();
+    fireEvent.click(screen.getByLabelText('Another box on continuation pages'));
+    expect(lastTable(onPatch).continuation.box).toEqual({ x: 40, y: 200, width: 400, height: 160 });
+    const moved = { ...table, advanced: { ...table.advanced, table: lastTable(onPatch) } };
+    rerender(<PropertyPanel field={moved} selectionCount={1} issues={[]} onPatch={onPatch} pageCount={1} />);
+    const y = screen.getByLabelText('Box Y (pt)');
+    fireEvent.change(y, { target: { value: '60' } });
+    fireEvent.blur(y);
+    expect(lastTable(onPatch).continuation).toEqual({ page: 'same', box: { x: 40, y: 60, width: 400, height: 160 } });
+    fireEvent.click(screen.getByLabelText('Another box on continuation pages'));
+    expect(lastTable(onPatch).continuation).toEqual({ page: 'same' });
   });
 
   it('other fields can repeat on continuation pages, and text fields can print page numbers', () => {

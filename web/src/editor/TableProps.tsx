@@ -1,5 +1,7 @@
 import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/table.js';
 import type { FieldAdvanced } from '@/shared/domain/field.js';
+import { ContinuationBox } from './ContinuationBox.js';
+import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 
 /**
@@ -12,12 +14,14 @@ const rowKey = tableSchema.shape.columns.element.shape.key;
 interface Props {
   table: TableSpec | undefined;
   pageCount: number;
+  /** The field's box on its page (where another continuation box starts from). */
+  fieldBox?: { x: number; y: number; width: number; height: number };
   onCommit: (table: FieldAdvanced['table']) => void;
 }
 
 type ContinuationChoice = 'same' | 'blank' | `${number}`;
 
-export function TableProps({ table, pageCount, onCommit }: Props) {
+export function TableProps({ table, pageCount, fieldBox, onCommit }: Props) {
   const t = table ?? tableSchema.parse({ columns: [{ header: 'Column 1', key: 'column1' }] });
   const commit = (patch: Partial<TableSpec>) => onCommit(tableSchema.parse({ ...t, ...patch }));
   const column = (i: number, patch: Partial<TableColumn>) =>
@@ -66,6 +70,8 @@ export function TableProps({ table, pageCount, onCommit }: Props) {
               />
               <CheckProp label="Required" value={c.required} onCommit={(required) => column(i, { required })} />
             </div>
+            {c.format === 'number' && <NumberFormatProps value={c.number} onCommit={(number) => column(i, { number })} />}
+            {c.format === 'date' && <DateFormatProps value={c.date} onCommit={(date) => column(i, { date })} />}
             <div className="button-row">
               <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move column ${i + 1} left`}>
                 ←
@@ -143,6 +149,13 @@ export function TableProps({ table, pageCount, onCommit }: Props) {
         ]}
         onCommit={(v) => commit({ continuation: { ...t.continuation, page: v === 'same' || v === 'blank' ? v : Number(v) } })}
       />
+      {fieldBox && (
+        <ContinuationBox
+          box={t.continuation.box}
+          fieldBox={fieldBox}
+          onCommit={(box) => commit({ continuation: { ...t.continuation, box } })}
+        />
+      )}
       <p className="hint">
         Rows that do not fit continue on pages added after this one; fields marked “Repeat on continuation pages” are drawn there too.
       </p>

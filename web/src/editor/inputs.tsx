@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
  * the previous value for a frame after an undo, and if the panel went away in that frame (a click on
  * another field right after Ctrl+Z) the unmount commit wrote that previous value back, undoing the undo.
  */
-function useDraft<V>(value: V, toDraft: (v: V) => string, onReset?: () => void): [string, (d: string) => void] {
+export function useDraft<V>(value: V, toDraft: (v: V) => string, onReset?: () => void): [string, (d: string) => void] {
   const [draft, setDraft] = useState(() => toDraft(value));
   const [shown, setShown] = useState(value);
   if (!Object.is(shown, value)) {
@@ -21,7 +21,7 @@ function useDraft<V>(value: V, toDraft: (v: V) => string, onReset?: () => void):
  * Commits a pending draft when the input goes away (the panel is keyed by field, so selecting
  * another field unmounts it): the edit lands on the field it was typed for, never on the next one.
  */
-function useCommitOnUnmount(pending: () => void): void {
+export function useCommitOnUnmount(pending: () => void): void {
   const ref = useRef(pending);
   ref.current = pending;
   useEffect(() => () => ref.current(), []);

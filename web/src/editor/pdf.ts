@@ -29,7 +29,7 @@ export async function pageSizes(doc: PDFDocumentProxy): Promise<{ width: number;
  * it (pdf.js refuses two renders into one canvas at once).
  */
 export async function renderPage(
-  doc: PDFDocumentProxy,
+  doc: Pick<PDFDocumentProxy, 'getPage'>,
   pageNumber: number,
   canvas: HTMLCanvasElement,
   zoom: number,

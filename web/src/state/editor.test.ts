@@ -44,6 +44,25 @@ describe('placing fields', () => {
     s = editorReducer(s, { type: 'add', fieldType: 'number', page: 1 });
     expect(s.fields[1].style).toMatchObject({ fontSize: 18, bold: true, textColor: '#ff0000' });
   });
+
+  it('a field placed by a press and sized by the drag that follows is one undo step', () => {
+    let s = run([{ type: 'add', fieldType: 'text', page: 1, at: { x: 50, y: 50 } }]);
+    s = editorReducer(s, { type: 'add', fieldType: 'table', page: 1, at: { x: 100, y: 100 }, gesture: true });
+    const key = s.selection[0];
+    s = editorReducer(s, { type: 'setRects', rects: [{ key, rect: { x: 100, y: 100, width: 200, height: 50 } }], transient: true });
+    s = editorReducer(s, { type: 'setRects', rects: [{ key, rect: { x: 100, y: 100, width: 300, height: 120 } }], transient: true });
+    s = editorReducer(s, { type: 'endGesture' });
+    expect(fieldRect(s.fields[1])).toEqual({ x: 100, y: 100, width: 300, height: 120 });
+    expect(s.past).toHaveLength(2);
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.fields.map((f) => f.type)).toEqual(['text']);
+    // A press without a drag still places the field (at its default size) once the gesture ends.
+    s = editorReducer(s, { type: 'add', fieldType: 'checkbox', page: 1, at: { x: 10, y: 10 }, gesture: true });
+    s = editorReducer(s, { type: 'endGesture' });
+    expect(s.fields.map((f) => f.type)).toEqual(['text', 'checkbox']);
+    expect(canUndo(s)).toBe(true);
+    expect(editorReducer(s, { type: 'undo' }).fields).toHaveLength(1);
+  });
 });
 
 describe('moving, nudging and history', () => {

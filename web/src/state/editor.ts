@@ -26,7 +26,7 @@ export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
 
 export type EditorAction =
   | { type: 'load'; pages: PageSize[]; fields: EditorField[] }
-  | { type: 'add'; fieldType: FieldType; page: number; at?: { x: number; y: number }; rect?: Rect }
+  | { type: 'add'; fieldType: FieldType; page: number; at?: { x: number; y: number }; rect?: Rect; gesture?: boolean }
   | { type: 'addMany'; fields: EditorField[] }
   | { type: 'select'; keys: string[]; mode?: 'replace' | 'toggle' | 'add' }
   | { type: 'selectInRect'; page: number; rect: Rect; additive?: boolean }
@@ -115,6 +115,10 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const rect = clampToPage(action.rect ?? { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size }, pageOf(state, action.page));
       const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));
       field.layout.layerOrder = maxLayer(state.fields) + 1;
+      // Placed by a press that may go on to draw the box: the drag that follows and the placing
+      // are one gesture, so one undo step (endGesture commits it).
+      if (action.gesture)
+        return { ...state, fields: [...state.fields, field], selection: [field.key], gestureBase: state.gestureBase ?? state.fields };
       return commit(state, [...state.fields, field], { selection: [field.key] });
     }
 

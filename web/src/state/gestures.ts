@@ -66,3 +66,25 @@ export function computeResize(
   }
   return { rect: clampToPage(rect, page), guides };
 }
+
+/**
+ * The box a press-and-drag draws from `origin`, in any direction: a resize of an empty box at the
+ * press point by the corner the pointer went towards, so the moving edges snap as a resize's do.
+ * A field that keeps its proportions (checkbox, radio, barcode) is drawn square.
+ */
+export function computeDraw(
+  origin: { x: number; y: number },
+  delta: { x: number; y: number },
+  square: boolean,
+  others: readonly Rect[],
+  page: PageSize,
+  snap: SnapOptions | null,
+): { rect: Rect; guides: Guide[] } {
+  const handle: Handle = `${delta.y < 0 ? 'n' : 's'}${delta.x < 0 ? 'w' : 'e'}`;
+  const r = computeResize({ ...origin, width: 0, height: 0 }, handle, delta, false, others, page, square ? null : snap);
+  if (!square) return r;
+  const side = Math.max(r.rect.width, r.rect.height);
+  const x = handle.includes('w') ? r.rect.x + r.rect.width - side : r.rect.x;
+  const y = handle.includes('n') ? r.rect.y + r.rect.height - side : r.rect.y;
+  return { rect: clampToPage({ x, y, width: side, height: side }, page), guides: [] };
+}

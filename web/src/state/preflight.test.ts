@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PreflightResult } from '../api/types.js';
-import { formatCodePoint, issuesByField, preflightLines } from './preflight.js';
+import { formatCodePoint, issuesByField, preflightLines, tableLines } from './preflight.js';
 
 // The shape POST /api/templates/:id/preflight answers (codePoint already formatted as a string).
 const result: PreflightResult = {
@@ -49,5 +49,36 @@ describe('preflight findings', () => {
     expect(formatCodePoint('U+0915', 'क')).toBe('U+0915');
     expect(formatCodePoint(0x915, 'क')).toBe('U+0915');
     expect(formatCodePoint(0x1f600, '😀')).toBe('U+1F600');
+  });
+});
+
+describe('preflight table layout', () => {
+  it('says per table how many rows stay in its box and how many continue on how many added pages', () => {
+    const r: PreflightResult = {
+      ...result,
+      tables: [
+        { fieldId: 'f-items', bindingKey: 'items', rows: 14, continuationRows: 5, continuationPages: 1 },
+        { fieldId: 'f-more', bindingKey: 'more', rows: 1, continuationRows: 0, continuationPages: 0 },
+        { fieldId: 'f-long', bindingKey: 'long', rows: 60, continuationRows: 51, continuationPages: 3 },
+      ],
+    };
+    expect(
+      tableLines(
+        r,
+        (id) => (id === 'f-items' ? 'k-items' : undefined),
+        (k) => (k === 'k-items' ? 'Line items' : undefined),
+      ),
+    ).toEqual([
+      { key: 'k-items', label: 'Line items', message: '14 rows: 9 in its box, 5 continue on 1 added page.' },
+      { key: 'f-more', label: 'more', message: '1 row, all in its box.' },
+      { key: 'f-long', label: 'long', message: '60 rows: 9 in its box, 51 continue on 3 added pages.' },
+    ]);
+    expect(
+      tableLines(
+        { ...result, tables: [] },
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual([]);
   });
 });

@@ -54,6 +54,26 @@ export function preflightLines(
   return lines;
 }
 
+/**
+ * Where each table's rows go, as preflight laid them out: not problems, the answer to "does it
+ * continue, and onto how many pages?" (one line per table with rows).
+ */
+export function tableLines(
+  r: PreflightResult,
+  keyOf: (fieldId: string) => string | undefined,
+  nameOf: (key: string) => string | undefined,
+): PreflightLine[] {
+  return (r.tables ?? []).map((t) => {
+    const key = keyOf(t.fieldId) ?? t.fieldId;
+    const rows = `${t.rows} row${t.rows === 1 ? '' : 's'}`;
+    const message =
+      t.continuationRows === 0
+        ? `${rows}, all in its box.`
+        : `${rows}: ${t.rows - t.continuationRows} in its box, ${t.continuationRows} continue on ${t.continuationPages} added page${t.continuationPages === 1 ? '' : 's'}.`;
+    return { key, label: nameOf(key) || t.bindingKey, message };
+  });
+}
+
 /** The findings of each field, by editor key. */
 export function issuesByField(lines: readonly PreflightLine[]): Map<string, string[]> {
   const m = new Map<string, string[]>();

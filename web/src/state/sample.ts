@@ -30,16 +30,64 @@ export function sampleValue(f: Pick<FieldSpec, 'type' | 'name' | 'advanced'>): u
     case 'barcode':
       return 'https://example.com/123';
     case 'table':
-      return [1, 2, 3].map((n) => sampleRow(a.table?.columns ?? [], n));
+      return sampleRows(a.table?.columns ?? [], 3);
   }
 }
 
+type SampleColumn = { key: string; header: string; format: string };
+
 /** One sample row of a table: a value per column key, by the column's format. */
-function sampleRow(columns: readonly { key: string; header: string; format: string }[], n: number): Record<string, unknown> {
+function sampleRow(columns: readonly SampleColumn[], n: number): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const c of columns)
-    setPath(row, c.key, c.format === 'number' ? n * 10 : c.format === 'date' ? '2026-01-0' + n : `${c.header || c.key} ${n}`);
+  // One day per row from 1 January: a valid date for any row count.
+  const date = new Date(Date.UTC(2026, 0, n)).toISOString().slice(0, 10);
+  for (const c of columns) setPath(row, c.key, c.format === 'number' ? n * 10 : c.format === 'date' ? date : `${c.header || c.key} ${n}`);
   return row;
+}
+
+function sampleRows(columns: readonly SampleColumn[], count: number, from = 1): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) => sampleRow(columns, from + i));
+}
+
+/** Most rows the studio writes into a sample (the engine's own bound is far higher). */
+export const MAX_SAMPLE_ROWS = 500;
+
+/**
+ * The sample with `count` rows for table field `f`: rows already there (the user's own) are kept
+ * up to `count`, more are made from the columns. How a person asks for enough rows to see the
+ * table continue on a next page.
+ */
+export function withTableRows(
+  sample: unknown,
+  f: Pick<FieldSpec, 'type' | 'bindingKey' | 'advanced'>,
+  count: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> =
+    typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? structuredClone(sample as Record<string, unknown>) : {};
+  const n = Math.max(0, Math.min(MAX_SAMPLE_ROWS, Math.floor(count)));
+  const existing = getPath(out, f.bindingKey);
+  const kept = Array.isArray(existing) ? existing.slice(0, n) : [];
+  setPath(out, f.bindingKey, [...kept, ...sampleRows(f.advanced.table?.columns ?? [], n - kept.length, kept.length + 1)]);
+  return out;
+}
+
+/** Rows of table field `f` in the sample (0 when there is no array at its binding key). */
+export function tableRowCount(sample: unknown, f: Pick<FieldSpec, 'bindingKey'>): number {
+  const rows = getPath(sample, f.bindingKey);
+  return Array.isArray(rows) ? rows.length : 0;
+}
+
+/**
+ * The sample data as the editor's panels use it: the text the user edits parsed, or (none typed
+ * yet) the sample the fields suggest; undefined when the text is not valid JSON.
+ */
+export function parseSample(text: string | null, fields: readonly FieldSpec[]): unknown {
+  if (text === null) return buildSampleData(fields);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
