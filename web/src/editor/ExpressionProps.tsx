@@ -59,7 +59,7 @@ function useCheck(source: string, kind: ExpressionKind, sample: unknown): { resu
   return check && { result: check.result, fresh: check.for === source && check.sample === sample };
 }
 
-function ExpressionProp({
+export function ExpressionProp({
   kind,
   label,
   placeholder,

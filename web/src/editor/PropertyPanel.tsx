@@ -12,6 +12,7 @@ import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from '
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 import { ExpressionProps } from './ExpressionProps.js';
 import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
+import { StyleRulesProps } from './StyleRulesProps.js';
 import { TableProps } from './TableProps.js';
 
 /** The static font list: what the picker offers when GET /api/fonts is not available. */
@@ -191,9 +192,25 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
       {f.type === 'table' && (
-        <TableProps table={a.table} pageCount={pageCount} fieldBox={fieldRect(f)} onCommit={(table) => advanced({ table })} />
+        <TableProps
+          table={a.table}
+          pageCount={pageCount}
+          fieldBox={fieldRect(f)}
+          sample={sample}
+          bindingKey={f.bindingKey}
+          onCommit={(table) => advanced({ table })}
+        />
       )}
       <ExpressionProps advanced={a} sample={sample} onCommit={advanced} />
+      {f.type !== 'table' && (
+        <StyleRulesProps
+          title="Conditional style"
+          rules={a.styleRules}
+          sample={sample}
+          placeholder="balance < 0"
+          onCommit={(styleRules) => advanced({ styleRules })}
+        />
+      )}
       <Group title="Advanced">
         {f.type !== 'table' && (
           <CheckProp

@@ -1,6 +1,9 @@
 import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/table.js';
 import type { FieldAdvanced } from '@/shared/domain/field.js';
 import { ContinuationBox } from './ContinuationBox.js';
+import { ExpressionProp } from './ExpressionProps.js';
+import { StyleRulesProps } from './StyleRulesProps.js';
+import { TotalsProps } from './TotalsProps.js';
 import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 
@@ -16,12 +19,16 @@ interface Props {
   pageCount: number;
   /** The field's box on its page (where another continuation box starts from). */
   fieldBox?: { x: number; y: number; width: number; height: number };
+  /** The preview's sample data: column conditions are checked on it, row rules on its first row. */
+  sample?: unknown;
+  /** The table's binding key (where its sample rows are). */
+  bindingKey?: string;
   onCommit: (table: FieldAdvanced['table']) => void;
 }
 
 type ContinuationChoice = 'same' | 'blank' | `${number}`;
 
-export function TableProps({ table, pageCount, fieldBox, onCommit }: Props) {
+export function TableProps({ table, pageCount, fieldBox, sample, bindingKey, onCommit }: Props) {
   const t = table ?? tableSchema.parse({ columns: [{ header: 'Column 1', key: 'column1' }] });
   const commit = (patch: Partial<TableSpec>) => onCommit(tableSchema.parse({ ...t, ...patch }));
   const column = (i: number, patch: Partial<TableColumn>) =>
@@ -69,7 +76,16 @@ export function TableProps({ table, pageCount, fieldBox, onCommit }: Props) {
                 onCommit={(format) => column(i, { format })}
               />
               <CheckProp label="Required" value={c.required} onCommit={(required) => column(i, { required })} />
+              {c.format === 'number' && <CheckProp label="Sum in totals" value={c.sum} onCommit={(sum) => column(i, { sum })} />}
             </div>
+            <ExpressionProp
+              kind="condition"
+              label="Show column only when (JSONata)"
+              placeholder='customer.country = "DE"'
+              value={c.condition ?? ''}
+              sample={sample}
+              onCommit={(condition) => column(i, { condition: condition || undefined })}
+            />
             {c.format === 'number' && <NumberFormatProps value={c.number} onCommit={(number) => column(i, { number })} />}
             {c.format === 'date' && <DateFormatProps value={c.date} onCommit={(date) => column(i, { date })} />}
             <div className="button-row">
@@ -159,6 +175,23 @@ export function TableProps({ table, pageCount, fieldBox, onCommit }: Props) {
       <p className="hint">
         Rows that do not fit continue on pages added after this one; fields marked “Repeat on continuation pages” are drawn there too.
       </p>
+      <TotalsProps table={t} onCommit={(totals) => commit({ totals })} />
+      <StyleRulesProps
+        title="Row styles"
+        rules={t.rowStyles}
+        sample={firstRow(sample, bindingKey)}
+        placeholder="qty * price > 1000"
+        columns={t.columns}
+        onCommit={(rowStyles) => commit({ rowStyles })}
+      />
     </Group>
   );
+}
+
+/** The first row of the table's sample rows (row rules are conditions over one row). */
+function firstRow(sample: unknown, bindingKey: string | undefined): unknown {
+  if (!bindingKey || sample === null || typeof sample !== 'object') return {};
+  let v: unknown = sample;
+  for (const part of bindingKey.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return Array.isArray(v) && v.length > 0 ? v[0] : {};
 }
