@@ -3,8 +3,11 @@ import { compileFieldExpressions, describeProblem } from './expressions/compile.
 import { evaluateExpressions, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
+import { groupGeometry, paginateGroup } from './render/group-layout.js';
 import { paginateTable, prepareTable, tableBoxes } from './render/table-layout.js';
+import { isContinuing, paginateText } from './render/text-flow.js';
 import { layoutField } from './render/text.js';
+import { groupOf, isGroup } from './validate/group.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
 import { validate, type ValidationIssue } from './validate/index.js';
 import { unknownDataKeys } from './validate/unknown-keys.js';
@@ -39,7 +42,13 @@ export interface PreflightResult {
   unknownKeys: string[];
   /** Each table with rows: how many rows it has, how many go to continuation pages, and how many pages it adds. */
   tables: { fieldId: string; name: string; bindingKey: string; rows: number; continuationRows: number; continuationPages: number }[];
+  /** Each repeating group with items: how many items it has, how many go to continuation pages, and how many pages it adds. */
+  groups: { fieldId: string; name: string; bindingKey: string; items: number; continuationItems: number; continuationPages: number }[];
+  /** Each text with overflow 'continue' that does not fit its box: its lines, how many continue, and how many pages it adds. */
+  continuedTexts: { fieldId: string; name: string; bindingKey: string; lines: number; continuationLines: number; continuationPages: number }[];
 }
+
+type Id = { fieldId: string; name: string; bindingKey: string };
 
 /** Where a table's rows go: its box, then continuation pages (laid out as generation will). */
 function tablePages(
@@ -64,6 +73,84 @@ function tablePages(
   });
 }
 
+/** Where a group's items go: its page's grid, then continuation pages; each item's text-like members checked as fields are. */
+function groupPages(
+  field: EngineField,
+  members: EngineField[],
+  payload: Record<string, unknown>,
+  fonts: FontRegistry,
+  result: PreflightResult,
+  computed: PreflightOptions['computed'],
+): void {
+  const spec = field.advanced.group;
+  const { value, show } = fieldValue(field, payload, computed);
+  if (!spec || !show || !Array.isArray(value)) return;
+  const { onFirst, continuationPages } = paginateGroup(groupGeometry(field, spec), value.length);
+  result.groups.push({
+    fieldId: field.fieldId,
+    name: field.name,
+    bindingKey: field.bindingKey,
+    items: value.length,
+    continuationItems: value.length - onFirst,
+    continuationPages,
+  });
+  const prefix = field.bindingKey.length + 1;
+  const inItem = members.filter((m) => TEXT_LIKE.has(m.type)).map((m) => ({ ...m, bindingKey: m.bindingKey.slice(prefix) }));
+  value.forEach((item, i) => {
+    if (item === null || typeof item !== 'object') return;
+    for (const m of inItem) {
+      const id = { fieldId: m.fieldId, name: m.name, bindingKey: `${field.bindingKey}[${i}].${m.bindingKey}` };
+      if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === id.bindingKey)) continue;
+      checkText(m, item as Record<string, unknown>, undefined, id, fonts, result);
+    }
+  });
+}
+
+/** Characters no font has, and text that will not fit (or, with overflow 'continue', the pages it continues on). */
+function checkText(
+  field: EngineField,
+  payload: Record<string, unknown>,
+  computed: PreflightOptions['computed'],
+  id: Id,
+  fonts: FontRegistry,
+  result: PreflightResult,
+): void {
+  const { value, show } = fieldValue(field, payload, computed);
+  if (!show || value === undefined || value === null || value === '') return;
+  const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
+  const { text, truncated } = fieldText(field, value);
+  if (truncated)
+    result.overflows.push({
+      ...id,
+      code: 'truncated_max_length',
+      message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
+    });
+  const missing = new Set<number>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
+  }
+  for (const cp of missing) {
+    result.missingGlyphs.push({
+      ...id,
+      char: String.fromCodePoint(cp),
+      codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`,
+    });
+  }
+  if (missing.size > 0) return;
+  if (isContinuing(field)) {
+    const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
+    const { layout, chunks } = paginateText(field, chain, text, box, field.advanced.continuation?.box ?? box);
+    if (chunks.length > 1) {
+      const lines = layout.lines.length;
+      result.continuedTexts.push({ ...id, lines, continuationLines: lines - chunks[0].length, continuationPages: chunks.length - 1 });
+    }
+    return;
+  }
+  const lay = layoutField(field, chain, text, field.size.width, field.size.height);
+  for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
+}
+
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
@@ -80,41 +167,26 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     })),
     unknownKeys: unknownDataKeys(fields, payload),
     tables: [],
+    groups: [],
+    continuedTexts: [],
   };
+  const membership = groupOf(fields);
   for (const field of fields) {
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
+    // Members are checked per item, with their group.
+    if (membership.has(field)) continue;
     try {
       if (field.type === 'table') {
-        if (!result.errors.some((v) => v.fieldId === field.fieldId)) tablePages(field, payload, fonts, result, opts.computed);
+        if (result.errors.some((v) => v.fieldId === field.fieldId)) continue;
+        if (isGroup(field)) {
+          const members = fields.filter((f) => membership.get(f) === field);
+          groupPages(field, members, payload, fonts, result, opts.computed);
+        } else tablePages(field, payload, fonts, result, opts.computed);
         continue;
       }
       if (!TEXT_LIKE.has(field.type)) continue;
       if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
-      const { value, show } = fieldValue(field, payload, opts.computed);
-      if (!show || value === undefined || value === null || value === '') continue;
-      const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
-      const { text, truncated } = fieldText(field, value);
-      if (truncated)
-        result.overflows.push({
-          ...id,
-          code: 'truncated_max_length',
-          message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
-        });
-      const missing = new Set<number>();
-      for (const ch of text) {
-        const cp = ch.codePointAt(0)!;
-        if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
-      }
-      for (const cp of missing) {
-        result.missingGlyphs.push({
-          ...id,
-          char: String.fromCodePoint(cp),
-          codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`,
-        });
-      }
-      if (missing.size > 0) continue;
-      const lay = layoutField(field, chain, text, field.size.width, field.size.height);
-      for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
+      checkText(field, payload, opts.computed, id, fonts, result);
     } catch (e) {
       if (!(e instanceof PdfError)) throw e;
       // A value validation already rejected (e.g. an option not in the list) fails to render for

@@ -11,7 +11,9 @@ import { fill, n, parseColor, stroke } from './canvas.js';
 import { formatValue } from './format.js';
 import { drawImage, drawSignature } from './image.js';
 import { drawCheck, drawRadio, truthy } from './shapes.js';
+import type { GroupPlan } from './group.js';
 import type { TablePlan } from './table.js';
+import type { FlowPlan } from './text-flow.js';
 import { drawTextLayout, layoutField } from './text.js';
 
 /** A field prepared at compile time: its page, box in PDF space and font chain. */
@@ -22,6 +24,10 @@ export interface PreparedField {
   chain: FontChain;
   /** Table fields: layout and continuation (drawn by render/table.ts, not drawField). */
   table?: TablePlan;
+  /** Repeating groups: the grid, its members and continuation (render/group.ts). */
+  group?: GroupPlan;
+  /** Text with overflow 'continue': its boxes and continuation (render/text-flow.ts). */
+  flow?: FlowPlan;
 }
 
 export const TEXT_LIKE = new Set(['text', 'number', 'date', 'dropdown']);
@@ -58,7 +64,7 @@ export function fieldText(field: EngineField, value: unknown): { text: string; t
 }
 
 /** The local frame of a field: origin at the box's bottom-left, rotated about the box centre (clockwise as the studio shows positive degrees). */
-export function frameMatrix(p: PreparedField): string {
+export function frameMatrix(p: Pick<PreparedField, 'field' | 'pageBox'>): string {
   const r = toPdfRect(p.pageBox, { x: p.field.position.x, y: p.field.position.y, width: p.field.size.width, height: p.field.size.height });
   const rot = p.field.layout.rotation % 360;
   if (rot === 0) return `1 0 0 1 ${n(r.x)} ${n(r.y)} cm`;
@@ -73,7 +79,8 @@ export function frameMatrix(p: PreparedField): string {
   return `${n(cos)} ${n(sin)} ${n(-sin)} ${n(cos)} ${n(e)} ${n(f)} cm`;
 }
 
-function drawBox(page: PageCanvas, field: EngineField, w: number, h: number): void {
+/** The field's background and border, in its local frame. */
+export function drawBox(page: PageCanvas, field: EngineField, w: number, h: number): void {
   const bg = parseColor(field.style.backgroundColor);
   if (bg) page.push(fill(bg), `0 0 ${n(w)} ${n(h)} re f`);
   const bc = parseColor(field.style.borderColor);

@@ -5,6 +5,7 @@ import { fieldKey } from '../expressions/compile.js';
 import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import { isPresent, resolveBinding } from './binding.js';
 import { compilePattern } from './pattern.js';
+import { groupItemIssues, groupOf, isGroup } from './group.js';
 import { tableIssues } from './table.js';
 import { asBoolean, asIsoDate, asNumber, barcodeProblem, imageProblem, isEmail, strokesProblem } from './values.js';
 
@@ -93,14 +94,26 @@ export interface ValidateOptions {
 export type ValidationTarget = readonly ValidatableField[] | { fields: readonly ValidatableField[] };
 
 export function validate(target: ValidationTarget, payload: unknown, opts: ValidateOptions = {}): ValidationIssue[] {
-  const maxValueLength = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const fields = 'fields' in target && !Array.isArray(target) ? target.fields : (target as readonly ValidatableField[]);
+  return validateFields(fields, payload, opts, new Map());
+}
+
+/** validate() with the compiled patterns shared (a group's members are checked once per item). */
+function validateFields(
+  fields: readonly ValidatableField[],
+  payload: unknown,
+  opts: ValidateOptions,
+  patterns: Map<string, RE2JS | Error>,
+): ValidationIssue[] {
+  const maxValueLength = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const issues: ValidationIssue[] = [];
   const radioGroups = groupRadios(fields);
   const doneRadio = new Set<string>();
-  const patterns = new Map<string, RE2JS | Error>();
+  const membership = groupOf(fields);
 
   for (const field of fields) {
+    // A group's members are checked per item, with their group.
+    if (membership.has(field)) continue;
     const advanced = field.advanced ?? {};
     const rules = field.validation ?? {};
     // Hidden fields are never printed; page numbers print no data.
@@ -154,6 +167,10 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     // Per-type shape of the value.
     switch (field.type) {
       case 'table':
+        if (isGroup(field)) {
+          issues.push(...groupIssues(field, fields, membership, value, label, opts, patterns));
+          continue;
+        }
         for (const issue of tableIssues(field, value, label, { maxValueLength, maxRows: opts.maxTableRows })) {
           issues.push({ fieldId: field.fieldId ?? null, name: field.name, kind: 'payload', ...issue });
         }
@@ -251,6 +268,32 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     }
   }
   return issues;
+}
+
+/** A group's items, each item's members validated as fields bound inside it (`labels[3].name`). */
+function groupIssues(
+  group: ValidatableField,
+  fields: readonly ValidatableField[],
+  membership: Map<ValidatableField, ValidatableField>,
+  value: unknown,
+  label: string,
+  opts: ValidateOptions,
+  patterns: Map<string, RE2JS | Error>,
+): ValidationIssue[] {
+  const members = fields.filter((f) => membership.get(f) === group).map((f) => ({ f, rel: f.bindingKey.slice(group.bindingKey.length) }));
+  // Members have no expressions (a definition rule): only their bound values count.
+  const itemOpts = { ...opts, computed: undefined };
+  const found = groupItemIssues(group, value, label, opts.maxTableRows, (item, at) =>
+    validateFields(
+      members.map(({ f, rel }) => ({ ...f, bindingKey: `${at}${rel}` })),
+      { [at]: item },
+      itemOpts,
+      patterns,
+    ),
+  );
+  return found.map((issue) =>
+    'kind' in issue ? issue : { fieldId: group.fieldId ?? null, name: group.name, kind: 'payload' as const, ...issue },
+  );
 }
 
 /** Only the payload's problems (what a caller should reject a request for). */
