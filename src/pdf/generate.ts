@@ -81,14 +81,23 @@ async function drawPageNumbers(canvas: DocumentCanvas, numbered: PreparedField[]
 }
 
 /** The array a table or group draws, or undefined when it prints nothing; anything else is payload_invalid. */
-function listValue(p: PreparedField, payload: Record<string, unknown>, opts: GenerateOptions, what: 'Table' | 'Group'): unknown[] | undefined {
+function listValue(
+  p: PreparedField,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+  what: 'Table' | 'Group',
+): unknown[] | undefined {
   const { value, show } = fieldValue(p.field, payload, opts.computed);
   if (!show || !isPresent(value)) return undefined;
   if (!Array.isArray(value)) {
-    throw new PdfError('payload_invalid', `${what} "${p.field.name}" (${p.field.bindingKey}) takes a list of ${what === 'Table' ? 'rows' : 'items'}`, {
-      fieldId: p.field.fieldId,
-      bindingKey: p.field.bindingKey,
-    });
+    throw new PdfError(
+      'payload_invalid',
+      `${what} "${p.field.name}" (${p.field.bindingKey}) takes a list of ${what === 'Table' ? 'rows' : 'items'}`,
+      {
+        fieldId: p.field.fieldId,
+        bindingKey: p.field.bindingKey,
+      },
+    );
   }
   return value;
 }

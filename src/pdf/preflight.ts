@@ -45,7 +45,14 @@ export interface PreflightResult {
   /** Each repeating group with items: how many items it has, how many go to continuation pages, and how many pages it adds. */
   groups: { fieldId: string; name: string; bindingKey: string; items: number; continuationItems: number; continuationPages: number }[];
   /** Each text with overflow 'continue' that does not fit its box: its lines, how many continue, and how many pages it adds. */
-  continuedTexts: { fieldId: string; name: string; bindingKey: string; lines: number; continuationLines: number; continuationPages: number }[];
+  continuedTexts: {
+    fieldId: string;
+    name: string;
+    bindingKey: string;
+    lines: number;
+    continuationLines: number;
+    continuationPages: number;
+  }[];
 }
 
 type Id = { fieldId: string; name: string; bindingKey: string };

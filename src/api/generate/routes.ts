@@ -77,6 +77,28 @@ const preflightResponse = z
         }),
       )
       .describe('Where each table field puts its rows'),
+    groups: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          items: z.number(),
+          continuationItems: z.number().describe("Items that do not fit in the grid of the group's page"),
+          continuationPages: z.number().describe('Pages the group adds to the document'),
+        }),
+      )
+      .describe('Where each repeating group puts its items'),
+    continuedTexts: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          lines: z.number(),
+          continuationLines: z.number().describe("Lines that do not fit in the field's box"),
+          continuationPages: z.number().describe('Pages the text adds to the document'),
+        }),
+      )
+      .describe("Each text with overflow 'continue' that does not fit its box"),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
 const pdfaPreflightBody = z
@@ -103,7 +125,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
         params: idParams,
         body: z.object({ data, version: generateBody.shape.version, strict: generateBody.shape.strict }).describe('The data to check'),
-        response: { 200: preflightResponse, ...problems('not_found') },
+        response: { 200: preflightResponse, ...problems('not_found', 'field_definition_invalid') },
       },
     },
     // Template-side rule problems are reported too (they also block generation), so ok stays honest.
@@ -154,6 +176,8 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
             'barcode_invalid',
             'pdf_page_out_of_range',
             'expression_failed',
+            'field_definition_invalid',
+            'document_too_many_pages',
           ),
         },
       },

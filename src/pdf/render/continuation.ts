@@ -29,11 +29,15 @@ export function planContinuation(
 ): ContinuationPlan {
   const source = cont.page === 'same' ? pageIndex : cont.page === 'blank' ? 'blank' : cont.page - 1;
   if (typeof source === 'number' && source >= pageBoxes.length) {
-    throw new PdfError('pdf_page_out_of_range', `"${field.name}" continues on a copy of page ${cont.page}; the PDF has ${pageBoxes.length}`, {
-      fieldId: field.fieldId,
-      page: cont.page,
-      pageCount: pageBoxes.length,
-    });
+    throw new PdfError(
+      'pdf_page_out_of_range',
+      `"${field.name}" continues on a copy of page ${cont.page}; the PDF has ${pageBoxes.length}`,
+      {
+        fieldId: field.fieldId,
+        page: cont.page,
+        pageCount: pageBoxes.length,
+      },
+    );
   }
   return {
     pageIndex,

@@ -78,9 +78,14 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
   }
   if (field.type === 'table' && advanced.group === undefined) tableDefinitionIssues(advanced.table, add);
   if (advanced.group !== undefined) {
-    if (field.type !== undefined && field.type !== 'table') add('advanced.group', 'invalid_group', 'a repeating group is a table field (type table) with advanced.group');
+    if (field.type !== undefined && field.type !== 'table')
+      add('advanced.group', 'invalid_group', 'a repeating group is a table field (type table) with advanced.group');
     else if (advanced.table !== undefined)
-      add('advanced.group', 'invalid_group', 'a table field has either columns (advanced.table) or a grid of member fields (advanced.group), not both');
+      add(
+        'advanced.group',
+        'invalid_group',
+        'a table field has either columns (advanced.table) or a grid of member fields (advanced.group), not both',
+      );
   }
   if (advanced.overflow === 'continue' && field.type !== undefined && field.type !== 'text')
     add('advanced.overflow', 'invalid_overflow', `only text fields continue on other pages; a ${field.type} field cannot`);

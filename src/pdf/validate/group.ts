@@ -65,11 +65,13 @@ export function groupDefinitionIssues(fields: readonly GroupedField[]): GroupDef
         m.position.y < g.position.y - TOLERANCE ||
         m.position.x + m.size.width > g.position.x + g.size.width + TOLERANCE ||
         m.position.y + m.size.height > g.position.y + g.size.height + TOLERANCE;
-      if (outside) on(m, 'position', `a ${of} must lie inside its cell (${g.size.width} × ${g.size.height} pt at ${g.position.x}, ${g.position.y})`);
+      if (outside)
+        on(m, 'position', `a ${of} must lie inside its cell (${g.size.width} × ${g.size.height} pt at ${g.position.x}, ${g.position.y})`);
       if (m.type === 'table') on(m, 'type', `a ${of} cannot be a table or group itself`);
       if (a.acroFormName !== undefined) on(m, 'advanced.acroFormName', `a ${of} cannot fill a form field of the PDF`);
       for (const property of ['expression', 'condition'] as const) {
-        if (a[property] !== undefined) on(m, `advanced.${property}`, `a ${of} cannot have an ${property}: it reads the whole data, not one item`);
+        if (a[property] !== undefined)
+          on(m, `advanced.${property}`, `a ${of} cannot have an ${property}: it reads the whole data, not one item`);
       }
       if (a.pageNumber !== undefined) on(m, 'advanced.pageNumber', `a ${of} cannot be a page number`);
       if (a.overflow === 'continue') on(m, 'advanced.overflow', `a ${of} cannot continue on other pages`);

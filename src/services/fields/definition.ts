@@ -1,5 +1,6 @@
 import { defaultFontRegistry } from '@/pdf/fonts/registry.js';
 import { fieldDefinitionIssues } from '@/pdf/validate/index.js';
+import { groupDefinitionIssues } from '@/pdf/validate/group.js';
 import type { FieldInput } from '@/shared/domain/field.js';
 import { ValidationError, type FieldIssue } from '@/shared/errors.js';
 
@@ -19,5 +20,21 @@ export function assertDefinitions(items: { field: Checked; prefix: string }[], m
       message: i.message,
     })),
   );
+  if (issues.length) throw new ValidationError(message, issues, 'field_definition_invalid');
+}
+
+type Grouped = Parameters<typeof groupDefinitionIssues>[0][number] & { fieldId: string };
+
+/**
+ * Refuses a template whose repeating groups cannot be drawn (a group without members, a member
+ * outside its cell, …): a check across fields, so it runs on the whole template (publish, and
+ * generating from the draft), not when one field is saved (a group's members are placed after it).
+ */
+export function assertGroups(fields: readonly Grouped[], message = "The template's repeating groups cannot be drawn"): void {
+  const issues: FieldIssue[] = groupDefinitionIssues(fields).map((g) => ({
+    path: `fields.${g.fieldId}.${g.issue.path}`,
+    code: g.issue.code,
+    message: `"${g.name}": ${g.issue.message}`,
+  }));
   if (issues.length) throw new ValidationError(message, issues, 'field_definition_invalid');
 }

@@ -93,7 +93,11 @@ describe('repeating groups', () => {
   });
 
   it('counts its pages in page numbers, repeats the fields marked for it, and keeps the other fields fillable', async () => {
-    const numbers = field({ bindingKey: 'n', position: { x: 400, y: 800 }, advanced: { pageNumber: 'Page {page} of {pages}', repeatOnContinuation: true } });
+    const numbers = field({
+      bindingKey: 'n',
+      position: { x: 400, y: 800 },
+      advanced: { pageNumber: 'Page {page} of {pages}', repeatOnContinuation: true },
+    });
     const title = field({ name: 'Title', bindingKey: 'title', position: { x: 40, y: 700 }, advanced: { repeatOnContinuation: true } });
     const t = await compileTemplate(await makeBase(), [sheet(), nameMember(), numbers, title]);
     for (const flatten of [true, false]) {
@@ -140,7 +144,12 @@ describe('repeating groups', () => {
   });
 
   it('validates each item with its members rules, naming the item (labels[3].name)', async () => {
-    const required = field({ name: 'Name', bindingKey: 'labels.name', position: { x: CELL.x + 5, y: CELL.y + 5 }, validation: { required: true } });
+    const required = field({
+      name: 'Name',
+      bindingKey: 'labels.name',
+      position: { x: CELL.x + 5, y: CELL.y + 5 },
+      validation: { required: true },
+    });
     const zip = field({
       name: 'Zip',
       bindingKey: 'labels.zip',

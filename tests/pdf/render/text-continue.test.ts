@@ -93,7 +93,11 @@ describe("multi-line text with overflow 'continue'", () => {
   });
 
   it('page numbers count its pages; in fillable output it is page content and the other fields stay form fields', async () => {
-    const numbers = field({ bindingKey: 'n', position: { x: 400, y: 800 }, advanced: { pageNumber: 'Page {page} of {pages}', repeatOnContinuation: true } });
+    const numbers = field({
+      bindingKey: 'n',
+      position: { x: 400, y: 800 },
+      advanced: { pageNumber: 'Page {page} of {pages}', repeatOnContinuation: true },
+    });
     const name = field({ name: 'Signer', bindingKey: 'signer', position: { x: 40, y: 700 } });
     const t = await compileTemplate(await makeBase(2), [clauseField(), numbers, name]);
     const { text, words } = clause(500);
@@ -121,6 +125,11 @@ describe("multi-line text with overflow 'continue'", () => {
     const err = await t.generate({ clause: text }, { limits: { maxPages: pageCount - 1 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PdfError);
     expect((err as PdfError).code).toBe('document_too_many_pages');
-    expect((err as PdfError).details).toMatchObject({ fieldId: f.fieldId, bindingKey: 'clause', pages: pageCount, maxPages: pageCount - 1 });
+    expect((err as PdfError).details).toMatchObject({
+      fieldId: f.fieldId,
+      bindingKey: 'clause',
+      pages: pageCount,
+      maxPages: pageCount - 1,
+    });
   });
 });

@@ -8962,6 +8962,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -8973,6 +8984,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -8994,7 +9052,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -9659,6 +9717,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -9670,6 +9739,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -9691,7 +9807,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -11258,6 +11374,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11269,6 +11396,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -11290,7 +11464,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -11923,6 +12097,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11934,6 +12119,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -11955,7 +12187,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -12435,6 +12667,17 @@ export interface operations {
               checkStyle?: 'check' | 'cross';
               /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
               condition?: string;
+              /** @description What a continuation page is and where the table sits on it */
+              continuation?: {
+                box?: {
+                  height: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /** @default same */
+                page?: ('same' | 'blank') | number;
+              };
               date?: {
                 /** @default en-US */
                 locale?: string;
@@ -12446,6 +12689,53 @@ export interface operations {
               defaultValue?: unknown;
               /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
               expression?: string;
+              /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+              group?: {
+                /**
+                 * @description Cells side by side on a page
+                 * @default 1
+                 */
+                across?: number;
+                /**
+                 * @description What a continuation page is and where the table sits on it
+                 * @default {
+                 *       "page": "same"
+                 *     }
+                 */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page?: ('same' | 'blank') | number;
+                };
+                /**
+                 * @description Cells one below the other on a page
+                 * @default 1
+                 */
+                down?: number;
+                /**
+                 * @description Points between two cells side by side
+                 * @default 0
+                 */
+                gapX?: number;
+                /**
+                 * @description Points between two cells one below the other
+                 * @default 0
+                 */
+                gapY?: number;
+                /** @description Most items one document may have (default: the service bound) */
+                maxItems?: number;
+                /**
+                 * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                 * @default across
+                 * @enum {string}
+                 */
+                order?: 'across' | 'down';
+              };
               /**
                * @default contain
                * @enum {string}
@@ -12467,7 +12757,7 @@ export interface operations {
                * @default shrink
                * @enum {string}
                */
-              overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+              overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
               pageNumber?: string;
               placeholder?: string;
               /** @default false */
@@ -12742,6 +13032,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -12753,6 +13054,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -12774,7 +13122,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -13320,6 +13668,17 @@ export interface operations {
             checkStyle?: 'check' | 'cross';
             /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
             condition?: string;
+            /** @description What a continuation page is and where the table sits on it */
+            continuation?: {
+              box?: {
+                height: number;
+                width: number;
+                x: number;
+                y: number;
+              };
+              /** @default same */
+              page?: ('same' | 'blank') | number;
+            };
             date?: {
               /** @default en-US */
               locale?: string;
@@ -13331,6 +13690,53 @@ export interface operations {
             defaultValue?: unknown;
             /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
             expression?: string;
+            /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+            group?: {
+              /**
+               * @description Cells side by side on a page
+               * @default 1
+               */
+              across?: number;
+              /**
+               * @description What a continuation page is and where the table sits on it
+               * @default {
+               *       "page": "same"
+               *     }
+               */
+              continuation?: {
+                box?: {
+                  height: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /** @default same */
+                page?: ('same' | 'blank') | number;
+              };
+              /**
+               * @description Cells one below the other on a page
+               * @default 1
+               */
+              down?: number;
+              /**
+               * @description Points between two cells side by side
+               * @default 0
+               */
+              gapX?: number;
+              /**
+               * @description Points between two cells one below the other
+               * @default 0
+               */
+              gapY?: number;
+              /** @description Most items one document may have (default: the service bound) */
+              maxItems?: number;
+              /**
+               * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+               * @default across
+               * @enum {string}
+               */
+              order?: 'across' | 'down';
+            };
             /**
              * @default contain
              * @enum {string}
@@ -13352,7 +13758,7 @@ export interface operations {
              * @default shrink
              * @enum {string}
              */
-            overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+            overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
             pageNumber?: string;
             placeholder?: string;
             /** @default false */
@@ -13624,6 +14030,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -13635,6 +14052,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -13656,7 +14120,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -14454,6 +14918,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -14465,6 +14940,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -14486,7 +15008,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -15054,6 +15576,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -15065,6 +15598,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -15086,7 +15666,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -15763,7 +16343,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -15771,10 +16351,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -15795,10 +16375,10 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -16099,7 +16679,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
+      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `document_too_many_pages`: The document would have more pages than one document may have; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
       422: {
         headers: {
           [name: string]: unknown;
@@ -16107,11 +16687,12 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, document_too_many_pages, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
             code:
               | 'barcode_invalid'
+              | 'document_too_many_pages'
               | 'expression_failed'
               | 'font_missing_glyph'
               | 'font_unknown'
@@ -16138,11 +16719,12 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, document_too_many_pages, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
             code:
               | 'barcode_invalid'
+              | 'document_too_many_pages'
               | 'expression_failed'
               | 'font_missing_glyph'
               | 'font_unknown'
@@ -16334,6 +16916,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -16345,6 +16938,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -16366,7 +17006,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -17850,11 +18490,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Each text with overflow 'continue' that does not fit its box */
+            continuedTexts: {
+              bindingKey: string;
+              /** @description Lines that do not fit in the field's box */
+              continuationLines: number;
+              /** @description Pages the text adds to the document */
+              continuationPages: number;
+              fieldId: string;
+              lines: number;
+            }[];
             errors: {
               bindingKey: string;
               code: string;
               fieldId: string | null;
               message: string;
+            }[];
+            /** @description Where each repeating group puts its items */
+            groups: {
+              bindingKey: string;
+              /** @description Items that do not fit in the grid of the group's page */
+              continuationItems: number;
+              /** @description Pages the group adds to the document */
+              continuationPages: number;
+              fieldId: string;
+              items: number;
             }[];
             missingGlyphs: {
               char: string;
@@ -17886,7 +18546,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -17894,10 +18554,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
