@@ -87,6 +87,8 @@ const preflightResponse = z
           continuationPages: z.number().describe('Pages the group adds to the document'),
         }),
       )
+      // Optional in the schema so clients written before groups existed still type-check; always sent.
+      .optional()
       .describe('Where each repeating group puts its items'),
     continuedTexts: z
       .array(
@@ -98,6 +100,7 @@ const preflightResponse = z
           continuationPages: z.number().describe('Pages the text adds to the document'),
         }),
       )
+      .optional()
       .describe("Each text with overflow 'continue' that does not fit its box"),
   })
   .describe('What generating this data would report; ok when nothing blocks it');

@@ -18491,7 +18491,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @description Each text with overflow 'continue' that does not fit its box */
-            continuedTexts: {
+            continuedTexts?: {
               bindingKey: string;
               /** @description Lines that do not fit in the field's box */
               continuationLines: number;
@@ -18507,7 +18507,7 @@ export interface operations {
               message: string;
             }[];
             /** @description Where each repeating group puts its items */
-            groups: {
+            groups?: {
               bindingKey: string;
               /** @description Items that do not fit in the grid of the group's page */
               continuationItems: number;
