@@ -11,8 +11,8 @@ import { drawTextLayout } from './text.js';
 /**
  * Text with overflow 'continue': wrapped at word boundaries, the lines that fit in the field's box
  * drawn there, and the rest in the continuation box on as many continuation pages as it needs.
- * The text is wrapped once, at the narrower of the two boxes, so every line fits wherever it lands
- * and no word is split or repeated between pages.
+ * Text that continues is wrapped once, at the narrower of the two boxes, so every line fits wherever
+ * it lands and no word is split or repeated between pages.
  */
 
 export interface FlowPlan extends ContinuationPlan {
@@ -41,21 +41,25 @@ export interface TextPages {
 export function paginateText(field: EngineField, chain: FontChain, text: string, box: Rect, nextBox: Rect): TextPages {
   const pad = field.style.borderWidth;
   const size = field.style.fontSize;
-  const layout = layoutText({
-    text,
-    chain,
-    fontSize: size,
-    minFontSize: size,
-    lineHeight: field.style.lineHeight,
-    width: Math.min(box.width, nextBox.width) - 2 * pad,
-    height: Number.MAX_SAFE_INTEGER,
-    multiLine: true,
-    overflow: 'wrap',
-    direction: field.style.direction,
-    field,
-  });
+  const linesAt = (width: number): LayoutResult =>
+    layoutText({
+      text,
+      chain,
+      fontSize: size,
+      minFontSize: size,
+      lineHeight: field.style.lineHeight,
+      width: width - 2 * pad,
+      height: Number.MAX_SAFE_INTEGER,
+      multiLine: true,
+      overflow: 'wrap',
+      direction: field.style.direction,
+      field,
+    });
   // A box too low for one line still takes one, clipped: the text always moves on.
   const perBox = (r: Rect) => Math.max(1, Math.floor((r.height - 2 * pad + 0.01) / (size * field.style.lineHeight)));
+  let layout = linesAt(box.width);
+  if (layout.lines.length <= perBox(box)) return { layout, chunks: [layout.lines] };
+  if (nextBox.width < box.width) layout = linesAt(nextBox.width);
   const chunks: Line[][] = [layout.lines.slice(0, perBox(box))];
   const next = perBox(nextBox);
   for (let i = chunks[0].length; i < layout.lines.length; i += next) chunks.push(layout.lines.slice(i, i + next));

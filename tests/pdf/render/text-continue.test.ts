@@ -90,6 +90,13 @@ describe("multi-line text with overflow 'continue'", () => {
     const { bytes, pageCount, warnings } = await t.generate({ clause: clause(40).text });
     expect([pageCount, warnings]).toEqual([1, []]);
     expect((await wordsOf(bytes, 1)).words).toEqual(clause(40).words);
+    // A narrower continuation box does not narrow text that never goes there.
+    const narrow = await compileTemplate(await makeBase(), [
+      clauseField({ continuation: { page: 'same', box: { x: 40, y: 500, width: 100, height: 300 } } }),
+    ]);
+    const n = await narrow.generate({ clause: clause(40).text });
+    expect(n.pageCount).toBe(1);
+    expect(Math.max(...(await wordsOf(n.bytes, 1)).lines.map((l) => l.width))).toBeGreaterThan(300);
   });
 
   it('page numbers count its pages; in fillable output it is page content and the other fields stay form fields', async () => {
