@@ -23,6 +23,10 @@ export interface PreflightOptions {
   maxValueLength?: number;
   /** Rows of one table (see validate). */
   maxTableRows?: number;
+  /** Pages of one document (see RenderLimits.maxPages): continuation pages past it are a renderError, as generation refuses them. */
+  maxPages?: number;
+  /** Pages of the template's base PDF (default: the highest page a field is on). */
+  basePages?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
   /** The data's evaluated expressions (see preflightDocument, which evaluates them). */
@@ -158,6 +162,27 @@ function checkText(
   for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
 }
 
+/** The field whose continuation pages take the document past its page bound, as generation reports it. */
+function pageBound(fields: EngineField[], result: PreflightResult, basePages: number | undefined, maxPages: number): void {
+  let pages = basePages ?? Math.max(1, ...fields.map((f) => f.page));
+  const adds = new Map<string, number>();
+  for (const r of [...result.tables, ...result.groups, ...result.continuedTexts]) adds.set(r.fieldId, r.continuationPages);
+  for (const f of fields) {
+    const add = adds.get(f.fieldId);
+    if (!add) continue;
+    pages += add;
+    if (pages <= maxPages) continue;
+    result.renderErrors.push({
+      fieldId: f.fieldId,
+      name: f.name,
+      bindingKey: f.bindingKey,
+      code: 'document_too_many_pages',
+      message: `"${f.name}" needs ${add} continuation pages; the document would have ${pages} pages, more than ${maxPages}`,
+    });
+    return;
+  }
+}
+
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
@@ -202,6 +227,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       result.renderErrors.push({ ...id, code: e.code, message: e.message });
     }
   }
+  if (opts.maxPages !== undefined) pageBound(fields, result, opts.basePages, opts.maxPages);
   result.ok =
     result.errors.length === 0 &&
     result.missingGlyphs.length === 0 &&

@@ -102,6 +102,19 @@ forEachApi('repeating groups and continuing text', (api) => {
     expect(tooMany.json().errors[0]).toMatchObject({ path: 'labels', code: 'too_many_rows' });
     const pre = await post(sheetId, 'preflight', { labels: labels(30) });
     expect(pre.statusCode, pre.body).toBe(200);
+    // 10,000 labels (the item bound) at 12 a page would make 834 pages: past the 500-page bound.
+    const huge = await post(sheetId, 'preflight', { labels: labels(10_000) });
+    expect(huge.json()).toMatchObject({
+      ok: false,
+      renderErrors: [
+        {
+          code: 'document_too_many_pages',
+          message: expect.stringContaining('"Labels" needs 833 continuation pages; the document would have 834 pages'),
+        },
+      ],
+    });
+    const refused = await post(sheetId, 'generate', { labels: labels(10_000) });
+    expect([refused.statusCode, refused.json().code]).toEqual([422, 'document_too_many_pages']);
     expect(pre.json().groups).toEqual([
       expect.objectContaining({ bindingKey: 'labels', items: 30, continuationItems: 18, continuationPages: 2 }),
     ]);

@@ -18,7 +18,13 @@ export async function preflightData(
 ): Promise<PreflightResult> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, version);
   const { limits } = services.config;
-  return preflightDocument(snapshot.fields, data, { maxValueLength: limits.maxFieldValueChars, maxTableRows: limits.maxTableRows, strict });
+  return preflightDocument(snapshot.fields, data, {
+    maxValueLength: limits.maxFieldValueChars,
+    maxTableRows: limits.maxTableRows,
+    maxPages: limits.maxDocumentPages,
+    basePages: snapshot.template.pageCount,
+    strict,
+  });
 }
 
 /** Whether the version's base PDF can be made PDF/A at `level`, and every reason it cannot. */

@@ -129,6 +129,10 @@ describe("multi-line text with overflow 'continue'", () => {
     const { pageCount } = await t.generate({ clause: text });
     expect(report.continuationPages).toBe(pageCount - 1);
     expect(preflight([f], { clause: text }).overflows).toEqual([]);
+    const bounded = preflight([f], { clause: text }, { maxPages: pageCount - 1, basePages: 1 });
+    expect(bounded.ok).toBe(false);
+    expect(bounded.renderErrors).toEqual([expect.objectContaining({ fieldId: f.fieldId, code: 'document_too_many_pages' })]);
+    expect(preflight([f], { clause: text }, { maxPages: pageCount, basePages: 1 }).ok).toBe(true);
     const err = await t.generate({ clause: text }, { limits: { maxPages: pageCount - 1 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PdfError);
     expect((err as PdfError).code).toBe('document_too_many_pages');
