@@ -29,7 +29,7 @@ export interface GroupPlan extends ContinuationPlan {
   members: GroupMember[];
 }
 
-/** At compile time: the grid and where it continues; members are attached by compile (attachMembers). */
+/** At compile time: the grid and where it continues; members are attached by compile (groupMembers). */
 export function planGroup(field: EngineField, pageIndex: number, pageBoxes: readonly PageBox[]): GroupPlan | undefined {
   const spec = field.advanced.group;
   if (!spec) return undefined;

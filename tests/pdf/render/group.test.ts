@@ -143,6 +143,19 @@ describe('repeating groups', () => {
     }
   });
 
+  it.runIf(hasPdftoppm() || process.env.CI)("outlines every cell, continuation pages' too, with the group's own border", async () => {
+    const framed = sheet({}, { style: { borderColor: '#ff0000', borderWidth: 2 } });
+    const t = await compileTemplate(await makeBase(), [framed, nameMember()]);
+    const { bytes } = await t.generate({ labels: labels(14) });
+    const page2 = await renderPageToPng(bytes, 2); // 72 dpi: one pixel per point
+    const px = (x: number, y: number) => [...page2.data.subarray((y * page2.width + x) * 4, (y * page2.width + x) * 4 + 3)];
+    // Page 2 holds items 13 and 14: cells (0, 0) and (1, 0). Their left edges are red; the third cell's place is white.
+    expect(px(CELL.x, CELL.y + 30)).toEqual([255, 0, 0]);
+    expect(px(CELL.x + CELL.width + GAP, CELL.y + 30)).toEqual([255, 0, 0]);
+    expect(px(CELL.x + 2 * (CELL.width + GAP), CELL.y + 30)).toEqual([255, 255, 255]);
+    expect(px(CELL.x, CELL.y + CELL.height + GAP + 30)).toEqual([255, 255, 255]);
+  });
+
   it('validates each item with its members rules, naming the item (labels[3].name)', async () => {
     const required = field({
       name: 'Name',
