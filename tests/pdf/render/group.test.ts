@@ -1,4 +1,5 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, PdfError, preflight } from '@/pdf/index.js';
 import type { GroupSpec } from '@/shared/domain/group.js';
@@ -154,6 +155,39 @@ describe('repeating groups', () => {
     expect(px(CELL.x + CELL.width + GAP, CELL.y + 30)).toEqual([255, 0, 0]);
     expect(px(CELL.x + 2 * (CELL.width + GAP), CELL.y + 30)).toEqual([255, 255, 255]);
     expect(px(CELL.x, CELL.y + CELL.height + GAP + 30)).toEqual([255, 255, 255]);
+  });
+
+  it('an image every item shows (a logo per certificate) is one image object in the document, drawn in every cell', async () => {
+    const png = new PNG({ width: 30, height: 30 });
+    for (let i = 0; i < 900; i++) png.data.set([255, 0, 0, 255], i * 4);
+    const logo = field({
+      name: 'Logo',
+      type: 'image',
+      bindingKey: 'labels.logo',
+      position: { x: CELL.x + 130, y: CELL.y + 5 },
+      size: { width: 40, height: 40 },
+      advanced: { defaultValue: `data:image/png;base64,${PNG.sync.write(png).toString('base64')}` },
+    });
+    const t = await compileTemplate(await makeBase(), [sheet(), nameMember(), logo]);
+    const { bytes, pageCount } = await t.generate({ labels: labels(30) });
+    expect(pageCount).toBe(3);
+    const doc = await PDFDocument.load(bytes);
+    const images = doc.context
+      .enumerateIndirectObjects()
+      .filter(([, o]) => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Image'));
+    expect(images).toHaveLength(1);
+    if (hasPdftoppm() || process.env.CI) {
+      const page3 = await renderPageToPng(bytes, 3);
+      const px = (x: number, y: number) => [...page3.data.subarray((y * page3.width + x) * 4, (y * page3.width + x) * 4 + 3)];
+      // Items 25..30 fill the first two rows of page 3: a red logo in each of their cells, none in the third row.
+      for (const [col, row] of [
+        [0, 0],
+        [2, 0],
+        [2, 1],
+      ])
+        expect(px(CELL.x + col * 190 + 150, CELL.y + row * 70 + 25)).toEqual([255, 0, 0]);
+      expect(px(CELL.x + 150, CELL.y + 2 * 70 + 25)).toEqual([255, 255, 255]);
+    }
   });
 
   it('validates each item with its members rules, naming the item (labels[3].name)', async () => {
