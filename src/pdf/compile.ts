@@ -51,15 +51,15 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   const fonts = opts.fonts ?? defaultFontRegistry();
   const loaded = await loadPdf(base);
   const doc = loaded.doc;
-  const groupIssues = groupDefinitionIssues(fields);
+  const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
+  const pageBoxes = pages.map((p) => visibleBox(p.page));
+  const groupIssues = groupDefinitionIssues(fields, pageBoxes);
   if (groupIssues.length > 0) {
     const [first] = groupIssues;
     throw new PdfError('group_invalid', `Field "${first.name}": ${first.issue.message}`, {
       issues: groupIssues.map((g) => ({ fieldId: g.fieldId, ...g.issue })),
     });
   }
-  const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
-  const pageBoxes = pages.map((p) => visibleBox(p.page));
   const prepared: PreparedField[] = fields.map((field) => {
     if (field.page > pages.length) {
       throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, {

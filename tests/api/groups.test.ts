@@ -149,6 +149,17 @@ forEachApi('repeating groups and continuing text', (api) => {
     const out = await api().app.inject({ method: 'POST', url: `/api/templates/${spilled}/publish`, headers: ada.headers });
     expect(out.statusCode).toBe(400);
     expect(JSON.stringify(out.json())).toContain('inside its cell');
+    const { templateId: tall } = await createTemplate(
+      api().app,
+      ada.headers,
+      [{ ...LABELS, advanced: { group: { across: 4, down: 4, gapX: 10, gapY: 10 } } as FieldInput['advanced'] }, NAME],
+      false,
+    );
+    const wide = await api().app.inject({ method: 'POST', url: `/api/templates/${tall}/publish`, headers: ada.headers });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.json().errors).toEqual([
+      expect.objectContaining({ code: 'invalid_group', path: expect.stringMatching(/^fields\.[^.]+\.advanced\.group\.across$/) }),
+    ]);
   });
 
   it("overflow 'continue' on a field that is not text, and a group on a field that is not a table, are refused when saved", async () => {

@@ -46,12 +46,13 @@ const TOLERANCE = 0.01;
  * own, an AcroForm field of the PDF, an expression or condition over the whole data, a page
  * number, text that continues on other pages).
  */
-export function groupDefinitionIssues(fields: readonly GroupedField[]): GroupDefinitionIssue[] {
+export function groupDefinitionIssues(fields: readonly GroupedField[], pages?: readonly PageSize[]): GroupDefinitionIssue[] {
   const issues: GroupDefinitionIssue[] = [];
   const on = (f: GroupedField, path: string, message: string) =>
     issues.push({ fieldId: f.fieldId, name: f.name, issue: { path, code: 'invalid_group', message } });
   const membership = groupOf(fields);
   for (const g of fields.filter(isGroup)) {
+    if (pages) gridIssues(g, pages, (path, message) => on(g, path, message));
     const members = fields.filter((f) => membership.get(f) === g);
     if (members.length === 0) {
       on(g, 'advanced.group', `group "${g.name}" has no members: place fields bound to ${g.bindingKey}.… inside its box (one cell)`);
@@ -78,6 +79,35 @@ export function groupDefinitionIssues(fields: readonly GroupedField[]): GroupDef
     }
   }
   return issues;
+}
+
+/** A page's size in points (the template's pages, or the base PDF's visible boxes). */
+export interface PageSize {
+  width: number;
+  height: number;
+}
+
+/** The grid must fit its page, and the continuation box its page and at least one cell: items drawn off the page would be lost. */
+function gridIssues(g: GroupedField, pages: readonly PageSize[], add: (path: string, message: string) => void): void {
+  const spec = g.advanced?.group;
+  const page = pages[g.page - 1];
+  if (!spec || !page) return;
+  const across = spec.across ?? 1;
+  const down = spec.down ?? 1;
+  const right = g.position.x + across * g.size.width + (across - 1) * (spec.gapX ?? 0);
+  const bottom = g.position.y + down * g.size.height + (down - 1) * (spec.gapY ?? 0);
+  if (right > page.width + TOLERANCE)
+    add('advanced.group.across', `${across} cells across end at x = ${right}, beyond the page's width ${page.width}`);
+  if (bottom > page.height + TOLERANCE)
+    add('advanced.group.down', `${down} cells down end at y = ${bottom}, beyond the page's height ${page.height}`);
+  const cont = spec.continuation;
+  const box = cont?.box;
+  if (!box) return;
+  const next = typeof cont.page === 'number' ? pages[cont.page - 1] : page;
+  if (next && (box.x + box.width > next.width + TOLERANCE || box.y + box.height > next.height + TOLERANCE))
+    add('advanced.group.continuation.box', `the continuation box does not lie within its page (${next.width} × ${next.height} pt)`);
+  if (box.width < g.size.width - TOLERANCE || box.height < g.size.height - TOLERANCE)
+    add('advanced.group.continuation.box', `the continuation box is smaller than one cell (${g.size.width} × ${g.size.height} pt)`);
 }
 
 export interface GroupItemIssue {

@@ -34,7 +34,7 @@ export async function loadTemplateSnapshot(
   if (loaded.version !== 'draft')
     return { template: loaded.template, fields, base: loaded.base, version: loaded.version, cacheKey: `${templateId}:v${loaded.version}` };
   // A published version was checked when it was published; the draft is checked as it is now.
-  assertGroups(fields);
+  assertGroups(loaded.template, fields);
   const digest = createHash('sha256')
     .update(loaded.template.updatedAt)
     .update(JSON.stringify(loaded.fields.map((f) => [f.fieldId, f.updatedAt])))

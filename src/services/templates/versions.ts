@@ -50,7 +50,7 @@ export async function publishTemplate(
     fields.map((f) => ({ field: f, prefix: `fields.${f.fieldId}` })),
     'The template has fields whose rules or settings cannot be applied; fix them before publishing',
   );
-  assertGroups(fields, "The template's repeating groups cannot be drawn; fix them before publishing");
+  assertGroups(template, fields, "The template's repeating groups cannot be drawn; fix them before publishing");
   const meta = templateMetadata(template);
   const current = meta.publishedVersion;
   const version = (current ?? 0) + 1;

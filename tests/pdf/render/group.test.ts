@@ -248,5 +248,15 @@ describe('repeating groups', () => {
     const outside = await compileTemplate(await makeBase(), [sheet(), wide]).catch((e: unknown) => e);
     expect((outside as PdfError).code).toBe('group_invalid');
     expect((outside as PdfError).details).toMatchObject({ issues: [expect.objectContaining({ fieldId: wide.fieldId, path: 'position' })] });
+    // A grid running off its page, or a continuation box smaller than a cell, would lose items.
+    const tall = await compileTemplate(await makeBase(), [
+      sheet({ down: 20, continuation: { page: 'blank', box: { x: 0, y: 0, width: 100, height: 400 } } }),
+      nameMember(),
+    ]).catch((e: unknown) => e);
+    expect((tall as PdfError).code).toBe('group_invalid');
+    expect(((tall as PdfError).details as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'advanced.group.down',
+      'advanced.group.continuation.box',
+    ]);
   });
 });
