@@ -5,7 +5,7 @@ import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
 import { groupGeometry, paginateGroup } from './render/group-layout.js';
 import { paginateTable, prepareTable, tableBoxes } from './render/table-layout.js';
-import { isContinuing, paginateText } from './render/text-flow.js';
+import { flowBoxes, isContinuing, paginateText } from './render/text-flow.js';
 import { layoutField } from './render/text.js';
 import { groupOf, isGroup } from './validate/group.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
@@ -150,8 +150,8 @@ function checkText(
   }
   if (missing.size > 0) return;
   if (isContinuing(field)) {
-    const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
-    const { layout, chunks } = paginateText(field, chain, text, box, field.advanced.continuation?.box ?? box);
+    const { box, nextBox } = flowBoxes(field);
+    const { layout, chunks } = paginateText(field, chain, text, box, nextBox);
     if (chunks.length > 1) {
       const lines = layout.lines.length;
       result.continuedTexts.push({ ...id, lines, continuationLines: lines - chunks[0].length, continuationPages: chunks.length - 1 });

@@ -1,5 +1,4 @@
-import type { Rect } from '../coordinates.js';
-import type { PageBox } from '../coordinates.js';
+import type { PageBox, Rect } from '../coordinates.js';
 import type { FontChain } from '../fonts/registry.js';
 import type { EngineField } from '../types.js';
 import { assertPageBound, planContinuation, type ContinuationPlan } from './continuation.js';
@@ -24,11 +23,16 @@ export function isContinuing(field: EngineField): boolean {
   return field.type === 'text' && field.advanced.overflow === 'continue';
 }
 
+/** The field's box, and its box on continuation pages (default: the same), in the product's top-left page coordinates. */
+export function flowBoxes(field: EngineField): { box: Rect; nextBox: Rect } {
+  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
+  return { box, nextBox: field.advanced.continuation?.box ?? box };
+}
+
 export function planFlow(field: EngineField, pageIndex: number, pageBoxes: readonly PageBox[]): FlowPlan | undefined {
   if (!isContinuing(field)) return undefined;
   const cont = field.advanced.continuation ?? { page: 'same' as const };
-  const box = { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height };
-  return { ...planContinuation(field, cont, pageIndex, pageBoxes), box, nextBox: cont.box ?? box };
+  return { ...planContinuation(field, cont, pageIndex, pageBoxes), ...flowBoxes(field) };
 }
 
 export interface TextPages {
