@@ -6,7 +6,10 @@ import { loadPdf } from './load.js';
 import type { PreparedField } from './render/draw.js';
 import { readBaseXref } from './render/incremental.js';
 import { resourceNames } from './render/page-update.js';
+import { groupMembers, planGroup } from './render/group.js';
 import { planTable } from './render/table.js';
+import { planFlow } from './render/text-flow.js';
+import { groupDefinitionIssues } from './validate/group.js';
 import { treeSlot, type TreeSlot } from './render/added-pages.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
@@ -31,12 +34,12 @@ function choosePrefix(pages: BasePage[]): string {
   }
 }
 
-/** The tree slots of the pages tables continue after (see CompiledState.treeSlots). */
+/** The tree slots of the pages tables, groups and continuing texts continue after (see CompiledState.treeSlots). */
 function tableTreeSlots(pages: BasePage[], prepared: PreparedField[]): Pick<CompiledState, 'treeSlots' | 'tablePagesExtendable'> {
   const treeSlots = new Map<number, TreeSlot>();
   let tablePagesExtendable = true;
   for (const p of prepared) {
-    if (!p.table || treeSlots.has(p.pageIndex)) continue;
+    if (!(p.table || p.group || p.flow) || treeSlots.has(p.pageIndex)) continue;
     const slot = treeSlot(pages[p.pageIndex]);
     if (slot) treeSlots.set(p.pageIndex, slot);
     else tablePagesExtendable = false;
@@ -50,6 +53,13 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   const doc = loaded.doc;
   const pages: BasePage[] = doc.getPages().map((page) => ({ ref: page.ref, dict: page.node, page }));
   const pageBoxes = pages.map((p) => visibleBox(p.page));
+  const groupIssues = groupDefinitionIssues(fields, pageBoxes);
+  if (groupIssues.length > 0) {
+    const [first] = groupIssues;
+    throw new PdfError('group_invalid', `Field "${first.name}": ${first.issue.message}`, {
+      issues: groupIssues.map((g) => ({ fieldId: g.fieldId, ...g.issue })),
+    });
+  }
   const prepared: PreparedField[] = fields.map((field) => {
     if (field.page > pages.length) {
       throw new PdfError('pdf_page_out_of_range', `Field "${field.name}" is on page ${field.page}; the PDF has ${pages.length}`, {
@@ -60,20 +70,31 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
     }
     // Unknown font families fail here, at compile time, not per document.
     const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
-    const table = field.type === 'table' ? planTable(field, field.page - 1, pageBoxes, fonts) : undefined;
+    const pageIndex = field.page - 1;
+    const group = field.type === 'table' ? planGroup(field, pageIndex, pageBoxes) : undefined;
+    const table = field.type === 'table' && !group ? planTable(field, pageIndex, pageBoxes, fonts) : undefined;
+    const flow = planFlow(field, pageIndex, pageBoxes);
     const altChain = field.advanced.styleRules?.some((r) => r.bold !== undefined && r.bold !== field.style.bold)
       ? fonts.chain(field.style.fontFamily, !field.style.bold, field.style.italic)
       : undefined;
-    return { field, pageIndex: field.page - 1, pageBox: pageBoxes[field.page - 1], chain, table, altChain };
+    return { field, pageIndex, pageBox: pageBoxes[pageIndex], chain, table, group, flow, altChain };
   });
   // Paint order: layerOrder ascending, then template order (stable sort).
   prepared.sort((a, b) => a.field.layout.layerOrder - b.field.layout.layerOrder);
+  // A group's members are drawn by the group, once per item, and by nothing else.
+  const members = new Set<PreparedField>();
+  for (const p of prepared) {
+    if (!p.group) continue;
+    p.group.members = groupMembers(p.field, prepared);
+    for (const m of p.group.members) members.add(m.prepared);
+  }
+  const drawn = prepared.filter((p) => !members.has(p));
   const ctx = doc.context;
   const xref = ctx.trailerInfo.Encrypt ? undefined : readBaseXref(loaded.bytes);
   const state: CompiledState = {
     bytes: loaded.bytes,
     pages,
-    fields: prepared,
+    fields: drawn,
     fonts,
     // An encrypted base cannot take plain appended objects; it is rewritten instead.
     xref,
@@ -81,7 +102,7 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
     nextObject: Math.max(ctx.largestObjectNumber + 1, xref?.size ?? 0),
     prefix: choosePrefix(pages),
     usesBaseForm: fields.some((f) => f.advanced.acroFormName !== undefined),
-    ...tableTreeSlots(pages, prepared),
+    ...tableTreeSlots(pages, drawn),
     expressions: compileFieldExpressions(fields),
   };
   return {

@@ -36,8 +36,8 @@ export interface CompiledState {
   /** Some field fills a form field of the base itself. */
   usesBaseForm: boolean;
   /**
-   * Where each table's page sits in the page tree (by base page index), for the continuation pages
-   * an incremental update adds after it. A table page missing here (a tree the update cannot
+   * Where each table's, group's or continuing text's page sits in the page tree (by base page index),
+   * for the continuation pages an incremental update adds after it. Such a page missing here (a tree the update cannot
    * extend: damaged, repaired on load) sends every document through the rewrite path.
    */
   treeSlots: Map<number, TreeSlot>;

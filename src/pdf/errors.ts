@@ -26,6 +26,9 @@ export const PDF_ERROR_CODES = [
   // Tables: bounds of one document's rows and pages.
   'table_too_many_rows',
   'document_too_many_pages',
+  // Repeating groups: a definition that cannot be drawn, and the bound of one document's items.
+  'group_invalid',
+  'group_too_many_items',
   // Output options (src/pdf/output): PDF/A, Factur-X, signatures, encryption.
   'output_options_conflict',
   'pdfa_not_possible',

@@ -10,8 +10,10 @@ import { DocumentCanvas } from './render/canvas.js';
 import { visibleBox } from './coordinates.js';
 import { insertAddedPages, prepareAddedPage, writeTreeUpdates } from './render/added-pages.js';
 import { isPresent } from './render/binding.js';
-import { drawField, fieldValue, type PreparedField } from './render/draw.js';
+import { drawField, fieldText, fieldValue, type PreparedField } from './render/draw.js';
+import { drawGroup, type GroupPlan } from './render/group.js';
 import { drawTable, type TablePlan } from './render/table.js';
+import { drawFlow, paginateText, type FlowPlan } from './render/text-flow.js';
 import { writeIncremental } from './render/incremental.js';
 import { preparePage, writePages } from './render/page-bytes.js';
 import { applyPageContent, qStream } from './render/page-update.js';
@@ -48,6 +50,8 @@ async function drawAll(
 ): Promise<void> {
   for (const p of fields) {
     if (p.table) await drawTableField(canvas, p, p.table, state, payload, opts);
+    else if (p.group) await drawGroupField(canvas, p, p.group, state, payload, opts);
+    else if (p.flow) await drawFlowField(canvas, p, p.flow, state, payload, opts);
     else if (p.field.advanced.pageNumber === undefined) await drawField(canvas, p, payload, opts.limits, opts.computed);
   }
   // Page numbers last: only now is the number of pages known.
@@ -77,6 +81,28 @@ async function drawPageNumbers(canvas: DocumentCanvas, numbered: PreparedField[]
   }
 }
 
+/** The array a table or group draws, or undefined when it prints nothing; anything else is payload_invalid. */
+function listValue(
+  p: PreparedField,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+  what: 'Table' | 'Group',
+): unknown[] | undefined {
+  const { value, show } = fieldValue(p.field, payload, opts.computed);
+  if (!show || !isPresent(value)) return undefined;
+  if (!Array.isArray(value)) {
+    throw new PdfError(
+      'payload_invalid',
+      `${what} "${p.field.name}" (${p.field.bindingKey}) takes a list of ${what === 'Table' ? 'rows' : 'items'}`,
+      {
+        fieldId: p.field.fieldId,
+        bindingKey: p.field.bindingKey,
+      },
+    );
+  }
+  return value;
+}
+
 /** A table, and on each continuation page it adds the fields of the copied page that repeat there. */
 async function drawTableField(
   canvas: DocumentCanvas,
@@ -86,36 +112,77 @@ async function drawTableField(
   payload: Record<string, unknown>,
   opts: GenerateOptions,
 ): Promise<void> {
+  const rows = listValue(p, payload, opts, 'Table');
+  if (!rows) return;
+  const document = tableDocumentFor(opts.computed, fieldKey(p.field));
+  await drawTable(canvas, p.field, plan, rows, document, opts.limits ?? {}, repeater(canvas, state, plan.source, p, payload, opts));
+}
+
+/** A repeating group: its members once per item, continued like a table. */
+async function drawGroupField(
+  canvas: DocumentCanvas,
+  p: PreparedField,
+  plan: GroupPlan,
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): Promise<void> {
+  const items = listValue(p, payload, opts, 'Group');
+  if (!items) return;
+  await drawGroup(canvas, p.field, plan, items, opts.limits ?? {}, repeater(canvas, state, plan.source, p, payload, opts));
+}
+
+/** Text with overflow 'continue': drawn as any field when it fits, else over its box and continuation pages. */
+async function drawFlowField(
+  canvas: DocumentCanvas,
+  p: PreparedField,
+  plan: FlowPlan,
+  state: CompiledState,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): Promise<void> {
   const { value, show } = fieldValue(p.field, payload, opts.computed);
-  if (!show || !isPresent(value)) return;
-  if (!Array.isArray(value)) {
-    throw new PdfError('payload_invalid', `Table "${p.field.name}" (${p.field.bindingKey}) takes a list of rows`, {
+  if (!show) return;
+  const text = isPresent(value) ? fieldText(p.field, value) : undefined;
+  const pages = text && paginateText(p.field, p.chain, text.text, plan.box, plan.nextBox);
+  if (!text || !pages || pages.chunks.length === 1) return drawField(canvas, p, payload, opts.limits, opts.computed);
+  if (text.truncated) {
+    canvas.warnings.push({
       fieldId: p.field.fieldId,
+      name: p.field.name,
       bindingKey: p.field.bindingKey,
+      code: 'truncated_max_length',
+      message: `Value cut to maxLength ${p.field.advanced.maxLength} characters`,
     });
   }
+  await drawFlow(canvas, p, plan, pages, opts.limits?.maxPages, repeater(canvas, state, plan.source, p, payload, opts));
+}
+
+/** What a field that adds continuation pages draws on each: the fields of the copied page marked repeatOnContinuation. */
+function repeater(
+  canvas: DocumentCanvas,
+  state: CompiledState,
+  source: number | 'blank',
+  self: PreparedField,
+  payload: Record<string, unknown>,
+  opts: GenerateOptions,
+): (pageIndex: number) => Promise<void> {
   const repeats =
-    plan.source === 'blank'
+    source === 'blank'
       ? []
       : state.fields.filter(
           (f) =>
-            f.pageIndex === plan.source &&
-            f !== p &&
+            f.pageIndex === source &&
+            f !== self &&
             !f.table &&
+            !f.group &&
+            !f.flow &&
             f.field.advanced.repeatOnContinuation &&
             f.field.advanced.pageNumber === undefined,
         );
-  await drawTable(
-    canvas,
-    p.field,
-    plan,
-    value,
-    tableDocumentFor(opts.computed, fieldKey(p.field)),
-    opts.limits ?? {},
-    async (pageIndex) => {
-      for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits, opts.computed);
-    },
-  );
+  return async (pageIndex) => {
+    for (const f of repeats) await drawField(canvas, { ...f, pageIndex }, payload, opts.limits, opts.computed);
+  };
 }
 
 async function incremental(state: CompiledState, payload: Record<string, unknown>, opts: GenerateOptions): Promise<GeneratedDocument> {

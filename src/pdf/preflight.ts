@@ -3,8 +3,11 @@ import { compileFieldExpressions, describeProblem, fieldKey } from './expression
 import { evaluateExpressions, tableDocumentFor, type ComputedValues, type ExpressionFailure } from './expressions/evaluate.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
 import { TEXT_LIKE, fieldText, fieldValue } from './render/draw.js';
+import { groupGeometry, paginateGroup } from './render/group-layout.js';
 import { paginateTable, prepareTable, tableBoxes } from './render/table-layout.js';
+import { flowBoxes, isContinuing, paginateText } from './render/text-flow.js';
 import { layoutField } from './render/text.js';
+import { groupOf, isGroup } from './validate/group.js';
 import type { EngineField, GenerationWarningCode } from './types.js';
 import { validate, type ValidationIssue } from './validate/index.js';
 import { unknownDataKeys } from './validate/unknown-keys.js';
@@ -20,8 +23,10 @@ export interface PreflightOptions {
   maxValueLength?: number;
   /** Rows of one table (see validate). */
   maxTableRows?: number;
-  /** Pages of the base PDF: with it, the result says how many pages the document will have. */
-  basePageCount?: number;
+  /** Pages of one document (see RenderLimits.maxPages): continuation pages past it are a renderError, as generation refuses them. */
+  maxPages?: number;
+  /** Pages of the template's base PDF (default: the highest page a field is on). */
+  basePages?: number;
   /** Data keys no field is bound to make the result not ok (generation's strict mode). */
   strict?: boolean;
   /** The data's evaluated expressions (see preflightDocument, which evaluates them). */
@@ -41,9 +46,22 @@ export interface PreflightResult {
   unknownKeys: string[];
   /** Each table with rows: how many rows it has, how many go to continuation pages, and how many pages it adds. */
   tables: { fieldId: string; name: string; bindingKey: string; rows: number; continuationRows: number; continuationPages: number }[];
+  /** Each repeating group with items: how many items it has, how many go to continuation pages, and how many pages it adds. */
+  groups: { fieldId: string; name: string; bindingKey: string; items: number; continuationItems: number; continuationPages: number }[];
+  /** Each text with overflow 'continue' that does not fit its box: its lines, how many continue, and how many pages it adds. */
+  continuedTexts: {
+    fieldId: string;
+    name: string;
+    bindingKey: string;
+    lines: number;
+    continuationLines: number;
+    continuationPages: number;
+  }[];
   /** Pages the generated document will have, continuation pages included (when the base's page count is known). */
   pageCount?: number;
 }
+
+type Id = { fieldId: string; name: string; bindingKey: string };
 
 /** Where a table's rows go: its box, then continuation pages (laid out as generation will). */
 function tablePages(
@@ -68,6 +86,105 @@ function tablePages(
   });
 }
 
+/** Where a group's items go: its page's grid, then continuation pages; each item's text-like members checked as fields are. */
+function groupPages(
+  field: EngineField,
+  members: EngineField[],
+  payload: Record<string, unknown>,
+  fonts: FontRegistry,
+  result: PreflightResult,
+  computed: PreflightOptions['computed'],
+): void {
+  const spec = field.advanced.group;
+  const { value, show } = fieldValue(field, payload, computed);
+  if (!spec || !show || !Array.isArray(value)) return;
+  const { onFirst, continuationPages } = paginateGroup(groupGeometry(field, spec), value.length);
+  result.groups.push({
+    fieldId: field.fieldId,
+    name: field.name,
+    bindingKey: field.bindingKey,
+    items: value.length,
+    continuationItems: value.length - onFirst,
+    continuationPages,
+  });
+  const prefix = field.bindingKey.length + 1;
+  const inItem = members.filter((m) => TEXT_LIKE.has(m.type)).map((m) => ({ ...m, bindingKey: m.bindingKey.slice(prefix) }));
+  value.forEach((item, i) => {
+    if (item === null || typeof item !== 'object') return;
+    for (const m of inItem) {
+      const id = { fieldId: m.fieldId, name: m.name, bindingKey: `${field.bindingKey}[${i}].${m.bindingKey}` };
+      if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === id.bindingKey)) continue;
+      checkText(m, item as Record<string, unknown>, undefined, id, fonts, result);
+    }
+  });
+}
+
+/** Characters no font has, and text that will not fit (or, with overflow 'continue', the pages it continues on). */
+function checkText(
+  field: EngineField,
+  payload: Record<string, unknown>,
+  computed: PreflightOptions['computed'],
+  id: Id,
+  fonts: FontRegistry,
+  result: PreflightResult,
+): void {
+  const { value, show } = fieldValue(field, payload, computed);
+  if (!show || value === undefined || value === null || value === '') return;
+  const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
+  const { text, truncated } = fieldText(field, value);
+  if (truncated)
+    result.overflows.push({
+      ...id,
+      code: 'truncated_max_length',
+      message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
+    });
+  const missing = new Set<number>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
+  }
+  for (const cp of missing) {
+    result.missingGlyphs.push({
+      ...id,
+      char: String.fromCodePoint(cp),
+      codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`,
+    });
+  }
+  if (missing.size > 0) return;
+  if (isContinuing(field)) {
+    const { box, nextBox } = flowBoxes(field);
+    const { layout, chunks } = paginateText(field, chain, text, box, nextBox);
+    if (chunks.length > 1) {
+      const lines = layout.lines.length;
+      result.continuedTexts.push({ ...id, lines, continuationLines: lines - chunks[0].length, continuationPages: chunks.length - 1 });
+    }
+    return;
+  }
+  const lay = layoutField(field, chain, text, field.size.width, field.size.height);
+  for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
+}
+
+/** The field whose continuation pages take the document past its page bound, as generation reports it. */
+function pageBound(fields: EngineField[], result: PreflightResult, basePages: number | undefined, maxPages: number): void {
+  let pages = basePages ?? Math.max(1, ...fields.map((f) => f.page));
+  const adds = new Map<string, number>();
+  for (const r of [...result.tables, ...result.groups, ...result.continuedTexts]) adds.set(r.fieldId, r.continuationPages);
+  for (const f of fields) {
+    const add = adds.get(f.fieldId);
+    if (!add) continue;
+    pages += add;
+    if (pages <= maxPages) continue;
+    result.renderErrors.push({
+      fieldId: f.fieldId,
+      name: f.name,
+      bindingKey: f.bindingKey,
+      code: 'document_too_many_pages',
+      message: `"${f.name}" needs ${add} continuation pages; the document would have ${pages} pages, more than ${maxPages}`,
+    });
+    return;
+  }
+}
+
 export function preflight(fields: EngineField[], payload: Record<string, unknown>, opts: PreflightOptions = {}): PreflightResult {
   const fonts = opts.fonts ?? defaultFontRegistry();
   const result: PreflightResult = {
@@ -84,41 +201,26 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     })),
     unknownKeys: unknownDataKeys(fields, payload),
     tables: [],
+    groups: [],
+    continuedTexts: [],
   };
+  const membership = groupOf(fields);
   for (const field of fields) {
     const id = { fieldId: field.fieldId, name: field.name, bindingKey: field.bindingKey };
+    // Members are checked per item, with their group.
+    if (membership.has(field)) continue;
     try {
       if (field.type === 'table') {
-        if (!result.errors.some((v) => v.fieldId === field.fieldId)) tablePages(field, payload, fonts, result, opts.computed);
+        if (result.errors.some((v) => v.fieldId === field.fieldId)) continue;
+        if (isGroup(field)) {
+          const members = fields.filter((f) => membership.get(f) === field);
+          groupPages(field, members, payload, fonts, result, opts.computed);
+        } else tablePages(field, payload, fonts, result, opts.computed);
         continue;
       }
       if (!TEXT_LIKE.has(field.type)) continue;
       if (result.errors.some((v) => v.code === 'value_too_long' && v.bindingKey === field.bindingKey)) continue;
-      const { value, show } = fieldValue(field, payload, opts.computed);
-      if (!show || value === undefined || value === null || value === '') continue;
-      const chain = fonts.chain(field.style.fontFamily, field.style.bold, field.style.italic);
-      const { text, truncated } = fieldText(field, value);
-      if (truncated)
-        result.overflows.push({
-          ...id,
-          code: 'truncated_max_length',
-          message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
-        });
-      const missing = new Set<number>();
-      for (const ch of text) {
-        const cp = ch.codePointAt(0)!;
-        if (!/[\r\n\t]/.test(ch) && !chain.pick(cp)) missing.add(cp);
-      }
-      for (const cp of missing) {
-        result.missingGlyphs.push({
-          ...id,
-          char: String.fromCodePoint(cp),
-          codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`,
-        });
-      }
-      if (missing.size > 0) continue;
-      const lay = layoutField(field, chain, text, field.size.width, field.size.height);
-      for (const w of lay.warnings) result.overflows.push({ ...id, code: w.code, message: w.message, fontSize: lay.fontSize });
+      checkText(field, payload, opts.computed, id, fonts, result);
     } catch (e) {
       if (!(e instanceof PdfError)) throw e;
       // A value validation already rejected (e.g. an option not in the list) fails to render for
@@ -127,7 +229,10 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
       result.renderErrors.push({ ...id, code: e.code, message: e.message });
     }
   }
-  if (opts.basePageCount !== undefined) result.pageCount = opts.basePageCount + result.tables.reduce((a, t) => a + t.continuationPages, 0);
+  if (opts.maxPages !== undefined) pageBound(fields, result, opts.basePages, opts.maxPages);
+  if (opts.basePages !== undefined)
+    result.pageCount =
+      opts.basePages + [...result.tables, ...result.groups, ...result.continuedTexts].reduce((a, t) => a + t.continuationPages, 0);
   result.ok =
     result.errors.length === 0 &&
     result.missingGlyphs.length === 0 &&

@@ -65,6 +65,8 @@ export const ERROR_CATALOGUE = {
   payload_invalid: { status: 422, title: 'The data does not match the template' },
   table_too_many_rows: { status: 422, title: 'A table has more rows than one document may have' },
   document_too_many_pages: { status: 422, title: 'The document would have more pages than one document may have' },
+  group_invalid: { status: 422, title: "A repeating group's members or settings cannot be drawn" },
+  group_too_many_items: { status: 422, title: 'A repeating group has more items than one document may have' },
   font_missing_glyph: { status: 422, title: 'A font has no glyph for a character of the data' },
   font_unknown: { status: 422, title: 'Unknown font family' },
   image_invalid: { status: 422, title: 'An image value is not a usable image' },

@@ -78,6 +78,31 @@ const preflightResponse = z
       )
       .describe('Where each table field puts its rows'),
     pageCount: z.number().optional().describe('Pages the document will have, continuation pages included'),
+    groups: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          items: z.number(),
+          continuationItems: z.number().describe("Items that do not fit in the grid of the group's page"),
+          continuationPages: z.number().describe('Pages the group adds to the document'),
+        }),
+      )
+      // Optional in the schema so clients written before groups existed still type-check; always sent.
+      .optional()
+      .describe('Where each repeating group puts its items'),
+    continuedTexts: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          lines: z.number(),
+          continuationLines: z.number().describe("Lines that do not fit in the field's box"),
+          continuationPages: z.number().describe('Pages the text adds to the document'),
+        }),
+      )
+      .optional()
+      .describe("Each text with overflow 'continue' that does not fit its box"),
   })
   .describe('What generating this data would report; ok when nothing blocks it');
 const pdfaPreflightBody = z
@@ -104,7 +129,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
         params: idParams,
         body: z.object({ data, version: generateBody.shape.version, strict: generateBody.shape.strict }).describe('The data to check'),
-        response: { 200: preflightResponse, ...problems('not_found') },
+        response: { 200: preflightResponse, ...problems('not_found', 'field_definition_invalid') },
       },
     },
     // Template-side rule problems are reported too (they also block generation), so ok stays honest.
@@ -155,6 +180,8 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
             'barcode_invalid',
             'pdf_page_out_of_range',
             'expression_failed',
+            'field_definition_invalid',
+            'document_too_many_pages',
           ),
         },
       },

@@ -106,6 +106,8 @@ export async function fillForms(
     if (flatten || !['text', 'number', 'date', 'dropdown', 'checkbox', 'radio'].includes(field.type)) continue;
     // Page numbers depend on the pages the document ends up with: drawn, never a form field.
     if (field.advanced.pageNumber !== undefined) continue;
+    // Text that continues on other pages is page content: a form field cannot flow onto them.
+    if (field.advanced.overflow === 'continue') continue;
     // Fillable output: a new widget at the field's place.
     handled.add(p);
     const page = doc.getPage(p.pageIndex);

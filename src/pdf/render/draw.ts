@@ -12,7 +12,9 @@ import { fill, n, parseColor, stroke } from './canvas.js';
 import { formatValue } from './format.js';
 import { drawImage, drawSignature } from './image.js';
 import { drawCheck, drawRadio, truthy } from './shapes.js';
+import type { GroupPlan } from './group.js';
 import type { TablePlan } from './table.js';
+import type { FlowPlan } from './text-flow.js';
 import { drawTextLayout, layoutField } from './text.js';
 
 /** A field prepared at compile time: its page, box in PDF space and font chain. */
@@ -23,6 +25,10 @@ export interface PreparedField {
   chain: FontChain;
   /** Table fields: layout and continuation (drawn by render/table.ts, not drawField). */
   table?: TablePlan;
+  /** Repeating groups: the grid, its members and continuation (render/group.ts). */
+  group?: GroupPlan;
+  /** Text with overflow 'continue': its boxes and continuation (render/text-flow.ts). */
+  flow?: FlowPlan;
   /** The chain of the other boldness, when a style rule can switch it. */
   altChain?: FontChain;
 }
@@ -73,7 +79,7 @@ export function fieldText(field: EngineField, value: unknown): { text: string; t
 }
 
 /** The local frame of a field: origin at the box's bottom-left, rotated about the box centre (clockwise as the studio shows positive degrees). */
-export function frameMatrix(p: PreparedField): string {
+export function frameMatrix(p: Pick<PreparedField, 'field' | 'pageBox'>): string {
   const r = toPdfRect(p.pageBox, { x: p.field.position.x, y: p.field.position.y, width: p.field.size.width, height: p.field.size.height });
   const rot = p.field.layout.rotation % 360;
   if (rot === 0) return `1 0 0 1 ${n(r.x)} ${n(r.y)} cm`;
@@ -88,7 +94,8 @@ export function frameMatrix(p: PreparedField): string {
   return `${n(cos)} ${n(sin)} ${n(-sin)} ${n(cos)} ${n(e)} ${n(f)} cm`;
 }
 
-function drawBox(page: PageCanvas, field: EngineField, w: number, h: number): void {
+/** The field's background and border, in its local frame. */
+export function drawBox(page: PageCanvas, field: EngineField, w: number, h: number): void {
   const bg = parseColor(field.style.backgroundColor);
   if (bg) page.push(fill(bg), `0 0 ${n(w)} ${n(h)} re f`);
   const bc = parseColor(field.style.borderColor);

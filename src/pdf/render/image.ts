@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PromiseCache } from '@/shared/promise-cache.js';
-import { JpegEmbedder, PngEmbedder } from 'pdf-lib';
+import { JpegEmbedder, PngEmbedder, type PDFRef } from 'pdf-lib';
 import { PdfError } from '../errors.js';
 import type { EngineField, RenderLimits } from '../types.js';
 import { DEFAULT_MAX_SIGNATURE_POINTS } from '../validate/values.js';
@@ -59,6 +59,8 @@ type Embedder = PngEmbedder | JpegEmbedder;
 // purpose: a logo repeats across records, a signature does not.
 const decoded = new PromiseCache<Embedder>({ max: 16 });
 
+const embeddedIn = new WeakMap<DocumentCanvas, Map<Embedder, PDFRef>>();
+
 function embedder(field: EngineField, bytes: Uint8Array, limits: RenderLimits): Promise<Embedder> {
   checkImageBudget(field, bytes, limits);
   const key = createHash('sha1').update(bytes).digest('base64');
@@ -83,7 +85,11 @@ export async function drawImage(
   limits: RenderLimits = {},
 ): Promise<void> {
   const emb = await embedder(field, imageBytes(field, value), limits);
-  const ref = await emb.embedIntoContext(doc.context);
+  // One image object per document however often it is drawn (the same logo in every cell of a group).
+  let refs = embeddedIn.get(doc);
+  if (!refs) embeddedIn.set(doc, (refs = new Map()));
+  let ref = refs.get(emb);
+  if (!ref) refs.set(emb, (ref = await emb.embedIntoContext(doc.context)));
   const name = doc.addXObject(page, ref);
   const iw = emb.width;
   const ih = emb.height;

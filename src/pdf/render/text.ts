@@ -17,8 +17,9 @@ export function layoutField(field: EngineField, chain: FontChain, text: string, 
     lineHeight: field.style.lineHeight,
     width: w - 2 * pad,
     height: h - 2 * pad,
-    multiLine: field.advanced.multiLine,
-    overflow: field.advanced.overflow,
+    multiLine: field.advanced.multiLine || field.advanced.overflow === 'continue',
+    // What fits in the box is laid out as wrapped text; the rest is render/text-flow.ts's.
+    overflow: field.advanced.overflow === 'continue' ? 'wrap' : field.advanced.overflow,
     direction: field.style.direction,
     field,
   });
@@ -33,7 +34,7 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
   const pad = style.borderWidth;
   const color = parseColor(style.textColor) ?? [0, 0, 0];
   const size = lay.fontSize;
-  const multi = field.advanced.multiLine || field.advanced.overflow === 'wrap';
+  const multi = field.advanced.multiLine || field.advanced.overflow === 'wrap' || field.advanced.overflow === 'continue';
   const lineBox = multi ? size * style.lineHeight : (size * (lay.ascent - lay.descent)) / 1000;
   const total = lay.lines.length * lineBox;
   const innerH = h - 2 * pad;

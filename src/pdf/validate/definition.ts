@@ -24,7 +24,9 @@ export interface DefinitionIssue {
     | 'invalid_locale'
     | 'invalid_currency'
     | 'font_unknown'
-    | 'invalid_table';
+    | 'invalid_table'
+    | 'invalid_group'
+    | 'invalid_overflow';
   message: string;
 }
 
@@ -58,7 +60,19 @@ export function fieldDefinitionIssues(field: CheckedField, opts: DefinitionCheck
     if (currency !== undefined && !CURRENCIES.has(currency.toUpperCase()))
       add('advanced.number.currency', 'invalid_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code (e.g. EUR)`);
   }
-  if (field.type === 'table') tableDefinitionIssues(advanced.table, add);
+  if (field.type === 'table' && advanced.group === undefined) tableDefinitionIssues(advanced.table, add);
+  if (advanced.group !== undefined) {
+    if (field.type !== undefined && field.type !== 'table')
+      add('advanced.group', 'invalid_group', 'a repeating group is a table field (type table) with advanced.group');
+    else if (advanced.table !== undefined)
+      add(
+        'advanced.group',
+        'invalid_group',
+        'a table field has either columns (advanced.table) or a grid of member fields (advanced.group), not both',
+      );
+  }
+  if (advanced.overflow === 'continue' && field.type !== undefined && field.type !== 'text')
+    add('advanced.overflow', 'invalid_overflow', `only text fields continue on other pages; a ${field.type} field cannot`);
   // An expression that does not parse (or uses a refused function) fails every document.
   for (const { property, source } of fieldExpressionSources({ name: '', bindingKey: '', advanced })) {
     const compiled = compileExpression(source);

@@ -4,6 +4,7 @@ import { PdfError } from '../errors.js';
 import { fieldKey } from '../expressions/compile.js';
 import { computedFor, type ComputedValues } from '../expressions/evaluate.js';
 import { isPresent, resolveBinding } from './binding.js';
+import { groupItemIssues, groupOf, isGroup } from './group.js';
 import { tableIssues } from './table.js';
 import { checkValue, compileRules } from './value-rules.js';
 
@@ -90,14 +91,26 @@ export interface ValidateOptions {
 export type ValidationTarget = readonly ValidatableField[] | { fields: readonly ValidatableField[] };
 
 export function validate(target: ValidationTarget, payload: unknown, opts: ValidateOptions = {}): ValidationIssue[] {
-  const maxValueLength = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const fields = 'fields' in target && !Array.isArray(target) ? target.fields : (target as readonly ValidatableField[]);
+  return validateFields(fields, payload, opts, new Map());
+}
+
+/** validate() with the compiled patterns shared (a group's members are checked once per item). */
+function validateFields(
+  fields: readonly ValidatableField[],
+  payload: unknown,
+  opts: ValidateOptions,
+  patterns: Map<string, RE2JS | Error>,
+): ValidationIssue[] {
+  const maxValueLength = opts.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const issues: ValidationIssue[] = [];
   const radioGroups = groupRadios(fields);
   const doneRadio = new Set<string>();
-  const patterns = new Map<string, RE2JS | Error>();
+  const membership = groupOf(fields);
 
   for (const field of fields) {
+    // A group's members are checked per item, with their group.
+    if (membership.has(field)) continue;
     const advanced = field.advanced ?? {};
     const rules = field.validation ?? {};
     // Hidden fields are never printed; page numbers print no data.
@@ -130,6 +143,10 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
       if (required) add('required', `${label} is required`);
       continue;
     }
+    if (field.type === 'table' && isGroup(field)) {
+      issues.push(...groupIssues(field, fields, membership, value, label, opts, patterns));
+      continue;
+    }
     if (field.type === 'table') {
       const tableOpts = { maxValueLength, maxSignaturePoints: opts.maxSignaturePoints, maxRows: opts.maxTableRows, patterns };
       for (const issue of tableIssues(field, value, label, tableOpts)) {
@@ -143,6 +160,32 @@ export function validate(target: ValidationTarget, payload: unknown, opts: Valid
     checkValue(field, value, label, compiled, { maxValueLength, maxSignaturePoints: opts.maxSignaturePoints, options, required }, add);
   }
   return issues;
+}
+
+/** A group's items, each item's members validated as fields bound inside it (`labels[3].name`). */
+function groupIssues(
+  group: ValidatableField,
+  fields: readonly ValidatableField[],
+  membership: Map<ValidatableField, ValidatableField>,
+  value: unknown,
+  label: string,
+  opts: ValidateOptions,
+  patterns: Map<string, RE2JS | Error>,
+): ValidationIssue[] {
+  const members = fields.filter((f) => membership.get(f) === group).map((f) => ({ f, rel: f.bindingKey.slice(group.bindingKey.length) }));
+  // Members have no expressions (a definition rule): only their bound values count.
+  const itemOpts = { ...opts, computed: undefined };
+  const found = groupItemIssues(group, value, label, opts.maxTableRows, (item, at) =>
+    validateFields(
+      members.map(({ f, rel }) => ({ ...f, bindingKey: `${at}${rel}` })),
+      { [at]: item },
+      itemOpts,
+      patterns,
+    ),
+  );
+  return found.map((issue) =>
+    'kind' in issue ? issue : { fieldId: group.fieldId ?? null, name: group.name, kind: 'payload' as const, ...issue },
+  );
 }
 
 /** Only the payload's problems (what a caller should reject a request for). */

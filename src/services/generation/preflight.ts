@@ -21,7 +21,8 @@ export async function preflightData(
   return preflightDocument(snapshot.fields, data, {
     maxValueLength: limits.maxFieldValueChars,
     maxTableRows: limits.maxTableRows,
-    basePageCount: snapshot.template.pageCount,
+    maxPages: limits.maxDocumentPages,
+    basePages: snapshot.template.pageCount,
     strict,
   });
 }

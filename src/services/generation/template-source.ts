@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { assertGroups } from '@/services/fields/definition.js';
 import { loadTemplateVersion } from '@/services/templates/versions.js';
 import type { EngineField } from '@/pdf/index.js';
 import type { Template } from '@/shared/domain/template.js';
@@ -32,6 +33,8 @@ export async function loadTemplateSnapshot(
   const fields: EngineField[] = loaded.fields.map((f) => ({ ...f }));
   if (loaded.version !== 'draft')
     return { template: loaded.template, fields, base: loaded.base, version: loaded.version, cacheKey: `${templateId}:v${loaded.version}` };
+  // A published version was checked when it was published; the draft is checked as it is now.
+  assertGroups(loaded.template, fields);
   const digest = createHash('sha256')
     .update(loaded.template.updatedAt)
     .update(JSON.stringify(loaded.fields.map((f) => [f.fieldId, f.updatedAt])))

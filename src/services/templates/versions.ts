@@ -4,7 +4,7 @@ import type { Template } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
 import { readAll } from '@/shared/storage/read.js';
 import { templateVersionKey } from '@/services/blob-keys.js';
-import { assertDefinitions } from '@/services/fields/definition.js';
+import { assertDefinitions, assertGroups } from '@/services/fields/definition.js';
 import { baseKey, templateMetadata } from './metadata.js';
 
 /**
@@ -50,6 +50,7 @@ export async function publishTemplate(
     fields.map((f) => ({ field: f, prefix: `fields.${f.fieldId}` })),
     'The template has fields whose rules or settings cannot be applied; fix them before publishing',
   );
+  assertGroups(template, fields, "The template's repeating groups cannot be drawn; fix them before publishing");
   const meta = templateMetadata(template);
   const current = meta.publishedVersion;
   const version = (current ?? 0) + 1;

@@ -130,9 +130,9 @@ export const envSchema = z.object({
   MAX_IMAGE_BYTES: withDefault(intIn(1024, 16 * 1024 ** 3), 128 * 1024 * 1024),
   /** Points of one drawn signature, all strokes together. */
   MAX_SIGNATURE_POINTS: withDefault(intIn(1, 10_000_000), 50_000),
-  /** Rows of one table field in one document (422 table_too_many_rows past it). */
+  /** Rows of one table field, or items of one repeating group, in one document (422 payload_invalid too_many_rows past it). */
   MAX_TABLE_ROWS: withDefault(intIn(1, 1_000_000), 10_000),
-  /** Pages of one generated document, tables' continuation pages included (422 document_too_many_pages). */
+  /** Pages of one generated document, continuation pages of tables, groups and continuing text included (422 document_too_many_pages). */
   MAX_DOCUMENT_PAGES: withDefault(intIn(1, 100_000), 500),
   /** Engine worker threads (rendering and inspection off the request thread); 0 = on the request thread. Default: cores − 1, 1..4. */
   ENGINE_THREADS: opt(intIn(0, 64)),

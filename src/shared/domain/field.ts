@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { colorSchema, dateFormatSchema, numberFormatSchema } from './formats.js';
+import { groupSchema } from './group.js';
 import { styleRulesSchema } from './style-rules.js';
-import { tableSchema } from './table.js';
+import { continuationSchema, tableSchema } from './table.js';
 import { validationSchema } from './validation.js';
 
 export { validationSchema };
@@ -66,8 +67,11 @@ export const advancedSchema = z.object({
   maxLength: z.number().int().positive().max(100_000).optional(),
   /** always: printed whenever the field exists; whenPresent: only if the bound value is present; hidden: never. */
   visibility: z.enum(['always', 'whenPresent', 'hidden']).default('always'),
-  /** What to do with text that does not fit: shrink to minFontSize, then clip with an ellipsis. */
-  overflow: z.enum(['shrink', 'wrap', 'ellipsis', 'clip']).default('shrink'),
+  /**
+   * What to do with text that does not fit: shrink to minFontSize, then clip with an ellipsis.
+   * 'continue' (text fields): wrap, and the lines that do not fit go on continuation pages (advanced.continuation).
+   */
+  overflow: z.enum(['shrink', 'wrap', 'ellipsis', 'clip', 'continue']).default('shrink'),
   minFontSize: z.number().positive().max(500).default(6),
   defaultValue: z.unknown().optional(),
   /** Options of radio and dropdown fields. */
@@ -108,6 +112,10 @@ export const advancedSchema = z.object({
   acroFormWidget: z.number().int().min(0).max(10_000).optional(),
   /** table fields: columns, style and continuation; rows come from the array at bindingKey. */
   table: tableSchema.optional(),
+  /** table fields: a grid of cells drawn by the fields bound to '<bindingKey>.…' instead of columns (a repeating group). */
+  group: groupSchema.optional(),
+  /** Text fields with overflow 'continue': what the continuation pages are and where the text goes on them. */
+  continuation: continuationSchema.optional(),
   /** Drawn again on the continuation pages a table adds when they copy this field's page ('same'). */
   repeatOnContinuation: z.boolean().default(false),
   /**

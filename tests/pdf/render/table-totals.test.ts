@@ -104,7 +104,7 @@ describe('table totals lines', () => {
     expect(pages.flatMap((p) => p.items)).toEqual(rows.map((_, i) => i + 1));
     expect(pages.at(-1)!.lines.Total).toEqual(['66', money(66 * 1.25)]);
     expect(pages.filter((p) => p.lines.Total).length).toBe(1);
-    const pre = await preflightDocument([f], { items: rows }, { basePageCount: 1 });
+    const pre = await preflightDocument([f], { items: rows }, { basePages: 1 });
     expect(pre.tables[0].continuationPages).toBe(pageCount - 1);
     expect(pre.pageCount).toBe(pageCount);
   });

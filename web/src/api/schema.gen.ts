@@ -10331,6 +10331,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -10342,6 +10353,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -10363,7 +10421,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -11126,6 +11184,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -11137,6 +11206,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -11158,7 +11274,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -12919,6 +13035,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -12930,6 +13057,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -12951,7 +13125,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -13682,6 +13856,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -13693,6 +13878,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -13714,7 +13946,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -14292,6 +14524,17 @@ export interface operations {
               checkStyle?: 'check' | 'cross';
               /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
               condition?: string;
+              /** @description What a continuation page is and where the table sits on it */
+              continuation?: {
+                box?: {
+                  height: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /** @default same */
+                page?: ('same' | 'blank') | number;
+              };
               date?: {
                 /** @default en-US */
                 locale?: string;
@@ -14303,6 +14546,53 @@ export interface operations {
               defaultValue?: unknown;
               /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
               expression?: string;
+              /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+              group?: {
+                /**
+                 * @description Cells side by side on a page
+                 * @default 1
+                 */
+                across?: number;
+                /**
+                 * @description What a continuation page is and where the table sits on it
+                 * @default {
+                 *       "page": "same"
+                 *     }
+                 */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page?: ('same' | 'blank') | number;
+                };
+                /**
+                 * @description Cells one below the other on a page
+                 * @default 1
+                 */
+                down?: number;
+                /**
+                 * @description Points between two cells side by side
+                 * @default 0
+                 */
+                gapX?: number;
+                /**
+                 * @description Points between two cells one below the other
+                 * @default 0
+                 */
+                gapY?: number;
+                /** @description Most items one document may have (default: the service bound) */
+                maxItems?: number;
+                /**
+                 * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                 * @default across
+                 * @enum {string}
+                 */
+                order?: 'across' | 'down';
+              };
               /**
                * @default contain
                * @enum {string}
@@ -14324,7 +14614,7 @@ export interface operations {
                * @default shrink
                * @enum {string}
                */
-              overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+              overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
               pageNumber?: string;
               placeholder?: string;
               /** @default false */
@@ -14665,6 +14955,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -14676,6 +14977,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -14697,7 +15045,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -15341,6 +15689,17 @@ export interface operations {
             checkStyle?: 'check' | 'cross';
             /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
             condition?: string;
+            /** @description What a continuation page is and where the table sits on it */
+            continuation?: {
+              box?: {
+                height: number;
+                width: number;
+                x: number;
+                y: number;
+              };
+              /** @default same */
+              page?: ('same' | 'blank') | number;
+            };
             date?: {
               /** @default en-US */
               locale?: string;
@@ -15352,6 +15711,53 @@ export interface operations {
             defaultValue?: unknown;
             /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
             expression?: string;
+            /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+            group?: {
+              /**
+               * @description Cells side by side on a page
+               * @default 1
+               */
+              across?: number;
+              /**
+               * @description What a continuation page is and where the table sits on it
+               * @default {
+               *       "page": "same"
+               *     }
+               */
+              continuation?: {
+                box?: {
+                  height: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /** @default same */
+                page?: ('same' | 'blank') | number;
+              };
+              /**
+               * @description Cells one below the other on a page
+               * @default 1
+               */
+              down?: number;
+              /**
+               * @description Points between two cells side by side
+               * @default 0
+               */
+              gapX?: number;
+              /**
+               * @description Points between two cells one below the other
+               * @default 0
+               */
+              gapY?: number;
+              /** @description Most items one document may have (default: the service bound) */
+              maxItems?: number;
+              /**
+               * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+               * @default across
+               * @enum {string}
+               */
+              order?: 'across' | 'down';
+            };
             /**
              * @default contain
              * @enum {string}
@@ -15373,7 +15779,7 @@ export interface operations {
              * @default shrink
              * @enum {string}
              */
-            overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+            overflow?: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
             pageNumber?: string;
             placeholder?: string;
             /** @default false */
@@ -15711,6 +16117,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -15722,6 +16139,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -15743,7 +16207,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -16671,6 +17135,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -16682,6 +17157,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -16703,7 +17225,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -17369,6 +17891,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -17380,6 +17913,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -17401,7 +17981,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -18176,7 +18756,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -18184,10 +18764,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -18208,10 +18788,10 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -18568,7 +19148,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
+      /** @description application/problem+json. Codes: `barcode_invalid`: A barcode value cannot be encoded; `document_too_many_pages`: The document would have more pages than one document may have; `expression_failed`: A field's expression or condition could not be evaluated on the data; `font_missing_glyph`: A font has no glyph for a character of the data; `font_unknown`: Unknown font family; `image_invalid`: An image value is not a usable image; `payload_invalid`: The data does not match the template; `pdf_page_out_of_range`: A field is on a page the PDF does not have */
       422: {
         headers: {
           [name: string]: unknown;
@@ -18576,11 +19156,12 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, document_too_many_pages, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
             code:
               | 'barcode_invalid'
+              | 'document_too_many_pages'
               | 'expression_failed'
               | 'font_missing_glyph'
               | 'font_unknown'
@@ -18607,11 +19188,12 @@ export interface operations {
           };
           'application/pdf': {
             /**
-             * @description The error code, one of: barcode_invalid, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
+             * @description The error code, one of: barcode_invalid, document_too_many_pages, expression_failed, font_missing_glyph, font_unknown, image_invalid, payload_invalid, pdf_page_out_of_range
              * @enum {string}
              */
             code:
               | 'barcode_invalid'
+              | 'document_too_many_pages'
               | 'expression_failed'
               | 'font_missing_glyph'
               | 'font_unknown'
@@ -18803,6 +19385,17 @@ export interface operations {
                 checkStyle: 'check' | 'cross';
                 /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
                 condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
                 date?: {
                   /** @default en-US */
                   locale: string;
@@ -18814,6 +19407,53 @@ export interface operations {
                 defaultValue?: unknown;
                 /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
                 expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
                 /**
                  * @default contain
                  * @enum {string}
@@ -18835,7 +19475,7 @@ export interface operations {
                  * @default shrink
                  * @enum {string}
                  */
-                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip';
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
                 pageNumber?: string;
                 placeholder?: string;
                 /** @default false */
@@ -20513,11 +21153,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Each text with overflow 'continue' that does not fit its box */
+            continuedTexts?: {
+              bindingKey: string;
+              /** @description Lines that do not fit in the field's box */
+              continuationLines: number;
+              /** @description Pages the text adds to the document */
+              continuationPages: number;
+              fieldId: string;
+              lines: number;
+            }[];
             errors: {
               bindingKey: string;
               code: string;
               fieldId: string | null;
               message: string;
+            }[];
+            /** @description Where each repeating group puts its items */
+            groups?: {
+              bindingKey: string;
+              /** @description Items that do not fit in the grid of the group's page */
+              continuationItems: number;
+              /** @description Pages the group adds to the document */
+              continuationPages: number;
+              fieldId: string;
+              items: number;
             }[];
             missingGlyphs: {
               char: string;
@@ -20551,7 +21211,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `field_definition_invalid`: A field's rules or settings cannot be applied; `validation_failed`: Request validation failed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -20559,10 +21219,10 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, field_definition_invalid, validation_failed
              * @enum {string}
              */
-            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'field_definition_invalid' | 'validation_failed';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
