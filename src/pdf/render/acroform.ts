@@ -22,7 +22,8 @@ import type { FontFace } from '../fonts/registry.js';
 import type { CompiledState } from '../compiled-state.js';
 import type { ComputedValues } from '../expressions/evaluate.js';
 import type { GenerationWarning } from '../types.js';
-import { parseColor } from './canvas.js';
+import { drawOwnAppearance, needsOwnAppearance } from './appearance.js';
+import { parseColor, type DocumentCanvas } from './canvas.js';
 import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';
 import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
@@ -42,15 +43,18 @@ import {
  * Form fields through pdf-lib's AcroForm API (appearance streams, values): the base PDF's own
  * fields named by advanced.acroFormName, and — for fillable output — our text-like, checkbox,
  * radio and dropdown fields as new widgets. Returns the fields handled here (not drawn flat).
+ * Text values in complex scripts get appearance streams drawn by our text engine on `canvas`'s
+ * document fonts (appearance.ts).
  */
 export async function fillForms(
   doc: PDFDocument,
   state: CompiledState,
   payload: Record<string, unknown>,
   flatten: boolean,
-  warnings: GenerationWarning[],
+  canvas: DocumentCanvas,
   computed?: ComputedValues,
 ): Promise<Set<PreparedField>> {
+  const { warnings } = canvas;
   const handled = new Set<PreparedField>();
   // Hybrid forms: the AcroForm is filled and the XFA dropped (viewers that prefer XFA would show
   // its old values); removed here so that pdf-lib's getForm() does not warn about it.
@@ -78,6 +82,21 @@ export async function fillForms(
     // No single face has them all: name a character missing from every face, else one the widest face lacks.
     const bad = cps.find((cp) => !p.chain.pick(cp)) ?? cps.find((cp) => !faces[faces.length - 1].has(cp))!;
     throw missingGlyph(p.field, bad);
+  };
+  /** The /DA font of a field whose appearance is ours: the face of its first character (its glyphs are ours, not this font's). */
+  const daFace = (p: PreparedField, text: string): FontFace => {
+    const first = [...text].find((c) => c.trim() !== '')?.codePointAt(0);
+    return (first !== undefined ? p.chain.pick(first) : undefined) ?? p.chain.primary();
+  };
+  let ownDrawn = false;
+  /** A text field's appearance: ours for complex scripts (every widget), pdf-lib's otherwise. */
+  const textAppearance = async (f: PDFTextField, p: PreparedField, text: string): Promise<void> => {
+    if (!needsOwnAppearance(p.field, text)) {
+      f.updateAppearances(await pdfFont(faceFor(p, text)));
+      return;
+    }
+    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, f.isMultiline());
+    ownDrawn = true;
   };
   const warn = (p: PreparedField, code: GenerationWarning['code'], message: string): void => {
     warnings.push({ fieldId: p.field.fieldId, name: p.field.name, bindingKey: p.field.bindingKey, code, message });
@@ -160,6 +179,14 @@ export async function fillForms(
             ? TextAlignment.Right
             : TextAlignment.Left,
       );
+      if (needsOwnAppearance(field, text.text)) {
+        // Placed while still empty, so that pdf-lib draws no appearance of its own for the value.
+        tf.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text.text)) });
+        tf.setText(text.text);
+        tf.setFontSize(drawOwnAppearance(canvas, tf.acroField.getWidgets()[0], p, text.text, field.advanced.multiLine));
+        ownDrawn = true;
+        continue;
+      }
       tf.setText(text.text);
       const face = faceFor(p, text.text);
       const font = await pdfFont(face);
@@ -182,7 +209,7 @@ export async function fillForms(
       if (truncated) warn(p, 'truncated_max_length', `Value cut to the field's maxLength`);
       text = normaliseBreaks(text, f.isMultiline());
       f.setText(text);
-      f.updateAppearances(await pdfFont(faceFor(p, text)));
+      await textAppearance(f, p, text);
     } else if (f instanceof PDFCheckBox) {
       // pdf-lib's check() finds the on state in the appearances: a widget without any gets them first.
       if (!hasAppearances(f)) f.updateAppearances();
@@ -206,7 +233,7 @@ export async function fillForms(
   async function redrawAppearances(f: PDFField, p: PreparedField): Promise<void> {
     try {
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
-      else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
+      else if (f instanceof PDFTextField) await textAppearance(f, p, f.getText() ?? '');
       else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
       else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
     } catch (err) {
@@ -218,6 +245,8 @@ export async function fillForms(
 
   const fallback = state.fonts.chain('Liberation Sans', false, false).primary();
   await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)));
+  // A viewer asked to regenerate appearances (poppler does) would replace our shaped ones with its own.
+  if (ownDrawn) form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
   plainSmallAppearances(doc.context, form.getFields());
   if (flatten) flattenFormFields(doc, form);
   return handled;

@@ -52,6 +52,10 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
     const spaces = line.glyphs.filter((g) => g.cp === 32).length;
     const extra = style.textAlign === 'justify' && !line.paragraphEnd && spaces > 0 ? (innerW - lineW) / spaces : 0;
     const x0 = x;
+    // A shaped or reordered line is one marked-content span whose /ActualText is the logical text:
+    // extractors that honour it (poppler, Acrobat) read the line as typed, not glyph by glyph in
+    // visual order; the ToUnicode maps give the same text to those that do not (pdf.js).
+    if (line.logical !== undefined) page.push(`/Span <</ActualText <${actualText(line.logical)}>>> BDC`);
     // One text-showing run per face (and per word when justifying); shaped glyphs go by glyph id.
     let run: number[] = [];
     let shapedRun: Glyph[] = [];
@@ -86,6 +90,7 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
       x += (g.adv * size) / 1000;
     }
     flush();
+    if (line.logical !== undefined) page.push('EMC');
     if (style.underline && line.glyphs.length > 0) {
       const t = Math.max(0.5, size * 0.06);
       underlines.push(`${n(x0)} ${n(y - size * 0.12 - t / 2)} ${n(x - x0)} ${n(t)} re`);
@@ -127,4 +132,11 @@ function positionedShow(glyphs: readonly Glyph[], hex: string, size: number): st
   if (arr) ops.push(`[${arr}] TJ`);
   if (rise) ops.push('0 Ts');
   return ops;
+}
+
+/** A text string as UTF-16BE hex with its byte-order mark (PDF 7.9.2.2). */
+function actualText(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex;
 }
