@@ -59,7 +59,7 @@ export const EMOJI_FAMILY = {
   stem: 'noto-emoji-emoji',
   aliases: ['Emoji'],
   script: 'Emoji',
-  chars: /[\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}\ufe0f\u20e3]/u,
+  chars: /[\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]|\ufe0f|\u20e3/u,
 } as const;
 
 export type ScriptFamily = (typeof SCRIPT_FAMILIES)[number]['family'] | typeof EMOJI_FAMILY.family;

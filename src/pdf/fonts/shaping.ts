@@ -16,7 +16,7 @@ import type { FontFace } from './registry.js';
  * whose sequences are ligatures of the emoji font.
  */
 const COMPLEX =
-  /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067\ufe0f\u20e3\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]/u;
+  /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]|\ufe0f|\u20e3/u;
 
 export function needsShaping(text: string): boolean {
   return COMPLEX.test(text);

@@ -144,7 +144,7 @@ function shapeComplex(
 }
 
 /** Characters that make a grapheme an emoji sequence: pictographs, tags, the emoji selector, the keycap mark. */
-const EMOJI = /[\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}\ufe0f\u20e3]/u;
+const EMOJI = /[\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]|\ufe0f|\u20e3/u;
 let graphemes: Intl.Segmenter | undefined;
 
 /**

@@ -67,7 +67,7 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
         const { res, hex } = doc.showText(page, runFace, run);
         page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, `<${hex}> Tj`);
       } else {
-        const { res, hex } = doc.showGlyphs(page, runFace, shapedRun as ShapedGlyph[]);
+        const { res, hex } = doc.showGlyphs(page, runFace, (shapedRun as ShapedGlyph[]).map(unicodeOf));
         page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, ...positionedShow(shapedRun, hex, size));
       }
       run = [];
@@ -99,6 +99,17 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
   page.push('ET');
   if (underlines.length) page.push(...underlines, 'f');
   if (lay.clip) page.push('Q');
+}
+
+/**
+ * The text a shaped glyph maps to in ToUnicode. Right-to-left glyphs are drawn in visual order and
+ * extractors (pdf.js, poppler) reverse an RTL run's text back to logical order character by
+ * character, so a glyph that stands for several (the lam-alef ligature لا, a letter with its
+ * vowel mark) maps to them reversed, and comes out of that reversal in logical order.
+ */
+function unicodeOf(g: ShapedGlyph): { gid: number; text: string } {
+  if (!((g.level ?? 0) % 2) || g.text.length < 2) return g;
+  return { gid: g.gid, text: Array.from(g.text).reverse().join('') };
 }
 
 /**
