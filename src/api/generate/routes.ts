@@ -75,7 +75,8 @@ const preflightResponse = z
           message: z.string(),
         }),
       )
-      .describe('Text in a script whose optional font package is not installed (a warning: ok is unchanged)'),
+      .optional()
+      .describe('Text in a script whose optional font package is not installed (a warning: ok is unchanged; always present in answers)'),
     overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
     renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
     unknownKeys: z.array(z.string()).describe('Keys of the data no field is bound to, as dot paths (with strict, they make ok false)'),

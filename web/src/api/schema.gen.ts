@@ -17856,8 +17856,8 @@ export interface operations {
               fieldId: string | null;
               message: string;
             }[];
-            /** @description Text in a script whose optional font package is not installed (a warning: ok is unchanged) */
-            fontWarnings: {
+            /** @description Text in a script whose optional font package is not installed (a warning: ok is unchanged; always present in answers) */
+            fontWarnings?: {
               bindingKey: string;
               /** @enum {string} */
               code: 'script_font_missing';
