@@ -89,14 +89,15 @@ export async function fillForms(
     return (first !== undefined ? p.chain.pick(first) : undefined) ?? p.chain.primary();
   };
   let ownDrawn = false;
-  /** A text field's appearance: ours for complex scripts (every widget), pdf-lib's otherwise. */
+  /** Our appearance on every widget when the value needs shaping (true); false: the caller draws pdf-lib's. */
+  const ownAppearance = (f: PDFTextField | PDFDropdown, p: PreparedField, text: string): boolean => {
+    if (!needsOwnAppearance(p.field, text)) return false;
+    const multi = f instanceof PDFTextField && f.isMultiline();
+    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, multi);
+    return (ownDrawn = true);
+  };
   const textAppearance = async (f: PDFTextField, p: PreparedField, text: string): Promise<void> => {
-    if (!needsOwnAppearance(p.field, text)) {
-      f.updateAppearances(await pdfFont(faceFor(p, text)));
-      return;
-    }
-    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, f.isMultiline());
-    ownDrawn = true;
+    if (!ownAppearance(f, p, text)) f.updateAppearances(await pdfFont(faceFor(p, text)));
   };
   const warn = (p: PreparedField, code: GenerationWarning['code'], message: string): void => {
     warnings.push({ fieldId: p.field.fieldId, name: p.field.name, bindingKey: p.field.bindingKey, code, message });
@@ -160,6 +161,14 @@ export async function fillForms(
       const dd = form.createDropdown(uniqueName(p));
       dd.addOptions(field.advanced.options ?? []);
       const text = show && value != null && value !== '' ? fieldText(field, value).text : '';
+      if (needsOwnAppearance(field, text)) {
+        // As for text fields: placed empty, then our appearance of the chosen value.
+        dd.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text)) });
+        if (text) dd.select(text, false);
+        dd.setFontSize(drawOwnAppearance(canvas, dd.acroField.getWidgets()[0], p, text, false));
+        ownDrawn = true;
+        continue;
+      }
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
       if (text) dd.select(text, false);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
@@ -223,8 +232,10 @@ export async function fillForms(
     } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
       if (value === undefined || value === null || value === '') return;
       const chosen = selectExactly(f, p, value);
-      const face = faceFor(p, (f instanceof PDFOptionList ? f.getOptions() : chosen).join(''));
-      f.updateAppearances(await pdfFont(face));
+      if (!(f instanceof PDFDropdown && ownAppearance(f, p, chosen[0] ?? ''))) {
+        const face = faceFor(p, (f instanceof PDFOptionList ? f.getOptions() : chosen).join(''));
+        f.updateAppearances(await pdfFont(face));
+      }
     }
     redrawn.add(f);
   }
@@ -234,8 +245,9 @@ export async function fillForms(
     try {
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
       else if (f instanceof PDFTextField) await textAppearance(f, p, f.getText() ?? '');
-      else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
-      else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
+      else if (f instanceof PDFDropdown) {
+        if (!ownAppearance(f, p, f.getSelected()[0] ?? '')) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
+      } else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
     } catch (err) {
       // Only the PDF's own pre-filled text can get here (a payload value was checked by fillOwn):
       // if no font of ours draws it, its original appearance stays, drawn at the old size.

@@ -162,6 +162,31 @@ d('every script, flattened and fillable', () => {
     expect(diffRatio(await renderPageToPng(flat, 1, 100), want)).toBeLessThan(0.002);
   });
 
+  it("a dropdown (ours or the base PDF's own) shows its chosen Arabic option shaped; the value stays logical", async () => {
+    const options = ['الرياض', 'القاهرة 2024', 'Dubai'];
+    const doc = await PDFDocument.create();
+    const page = doc.addPage(PAGE);
+    const dd = doc.getForm().createDropdown('city');
+    dd.addOptions(options);
+    dd.addToPage(page, { x: 10, y: 10, width: 360, height: 36, borderWidth: 0 });
+    const base = await doc.save();
+    const at = { position: { x: 10, y: 10 }, size: { width: 360, height: 36 }, style: { fontSize: 18 } };
+    const mine = field({ type: 'dropdown', bindingKey: 'v', ...at, advanced: { options } as EngineField['advanced'] });
+    const theirs = field({ type: 'dropdown', bindingKey: 'v', ...at, advanced: { acroFormName: 'city' } as EngineField['advanced'] });
+    const flat = await (await compileTemplate(await makeBase(1, { size: PAGE }), [mine], { fonts })).generate({ v: options[1] });
+    const want = hasPdftoppm() ? await renderPageToPng(flat.bytes, 1, 100) : undefined;
+    for (const [t, name] of [
+      [await compileTemplate(await makeBase(1, { size: PAGE }), [mine], { fonts }), undefined],
+      [await compileTemplate(base, [theirs], { fonts }), 'city'],
+    ] as const) {
+      const bytes = (await t.generate({ v: options[1] }, { flatten: false })).bytes;
+      const [form] = await readFormFields(bytes);
+      expect(form).toMatchObject({ type: 'dropdown', value: [options[1]] });
+      expect(logicalText(await appearanceText(bytes, name ?? form.name), true).replace(/\s/g, '')).toBe(options[1].replace(/\s/g, ''));
+      if (want) expect(diffRatio(await renderPageToPng(bytes, 1, 100), want), name ?? 'ours').toBeLessThan(0.002);
+    }
+  });
+
   for (const fontFamily of ['Arial', 'DejaVu Sans'])
     it(`${fontFamily}: a right-to-left ligature (lam-alef) and letters with vowel marks extract in logical order`, async () => {
       const t = await compileTemplate(await makeBase(1, { size: PAGE }), [box({ fontFamily })], { fonts });
