@@ -22,8 +22,15 @@ export function needsOwnAppearance(field: EngineField, text: string): boolean {
 }
 
 /**
- * Draws `text` as the widget's normal appearance, laid out in the widget's rectangle with the
- * field's style (multiLine as the form field says), on the widget's own background and border.
+ * The form matrix of a widget turned by /MK /R (degrees counter-clockwise): the text is laid out
+ * along the turned box, and viewers map the matrix-transformed /BBox onto /Rect (PDF 12.5.5).
+ */
+const ROTATIONS: Record<number, number[]> = { 90: [0, 1, -1, 0, 0, 0], 180: [-1, 0, 0, -1, 0, 0], 270: [0, -1, 1, 0, 0, 0] };
+
+/**
+ * Draws `text` as the widget's normal appearance, laid out in the widget's rectangle (turned as
+ * its /MK /R says) with the field's style (multiLine as the form field says), on the widget's own
+ * background and border.
  * Fonts are the document's subsets (written when the document's fonts are finalised). Returns the
  * font size used (shrink-to-fit may lower it), for the field's /DA.
  */
@@ -34,8 +41,10 @@ export function drawOwnAppearance(
   text: string,
   multiLine: boolean,
 ): number {
-  const { width: w, height: h } = widget.getRectangle();
+  const rect = widget.getRectangle();
   const mk = widget.getAppearanceCharacteristics();
+  const rot = (((Math.round((mk?.getRotation() ?? 0) / 90) * 90) % 360) + 360) % 360;
+  const [w, h] = rot === 90 || rot === 270 ? [rect.height, rect.width] : [rect.width, rect.height];
   const bw = widget.getBorderStyle()?.getWidth() ?? 0;
   const field: EngineField = {
     ...p.field,
@@ -62,6 +71,7 @@ export function drawOwnAppearance(
     Type: 'XObject',
     Subtype: 'Form',
     BBox: [0, 0, w, h],
+    ...(ROTATIONS[rot] ? { Matrix: ROTATIONS[rot] } : {}),
     Resources: { Font: fonts },
     ...(packed ? { Filter: 'FlateDecode' } : {}),
     Length: packed ? packed.length : body.length,

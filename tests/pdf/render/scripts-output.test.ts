@@ -8,6 +8,7 @@ import { compileTemplate, createDefaultFontRegistry, preflight, type EngineField
 import { EMOJI_FAMILY, optionalScriptFaces, SCRIPT_FAMILIES } from '@/pdf/fonts/script-fonts.js';
 import { layoutText } from '@/pdf/render/text-layout.js';
 import { compareImages, extractText, hasPdftoppm, readFormFields, renderPageToPng, type RenderedPage } from '../../helpers/pdf-readback.js';
+import { loadPdfJs } from '../../helpers/pdfjs.js';
 import { field, makeBase } from './support.js';
 
 /**
@@ -184,6 +185,34 @@ d('every script, flattened and fillable', () => {
       expect(form).toMatchObject({ type: 'dropdown', value: [options[1]] });
       expect(logicalText(await appearanceText(bytes, name ?? form.name), true).replace(/\s/g, '')).toBe(options[1].replace(/\s/g, ''));
       if (want) expect(diffRatio(await renderPageToPng(bytes, 1, 100), want), name ?? 'ours').toBeLessThan(0.002);
+    }
+  });
+
+  it('a widget turned by /MK /R gets the shaped text turned with it', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([200, 400]);
+    // A tall box whose text runs up the page, as forms draw vertical labels (/R 90 on a /Rect 36 × 360).
+    const side = doc.getForm().createTextField('side');
+    side.addToPage(page, { x: 80, y: 20, width: 36, height: 360, borderWidth: 0 });
+    side.acroField.getWidgets()[0].getOrCreateAppearanceCharacteristics().setRotation(90);
+    const own = field({
+      bindingKey: 'v',
+      position: { x: 80, y: 20 },
+      size: { width: 36, height: 360 },
+      style: { fontSize: 18 },
+      advanced: { acroFormName: 'side' } as EngineField['advanced'],
+    });
+    const { bytes } = await (await compileTemplate(await doc.save(), [own], { fonts })).generate({ v: SAMPLES.arabic });
+    const pdfjs = await loadPdfJs();
+    const task = pdfjs.getDocument({ data: bytes, disableFontFace: true, verbosity: 0 });
+    const items = (await (await (await task.promise).getPage(1)).getTextContent()).items.filter((i) => 'str' in i && i.str.trim());
+    await task.destroy();
+    expect(items.length).toBeGreaterThan(0);
+    for (const it of items) {
+      // 90° counter-clockwise: the text's x axis points up the page.
+      const [a, b] = (it as { transform: number[] }).transform;
+      expect(Math.abs(a)).toBeLessThan(0.01);
+      expect(b).toBeGreaterThan(10);
     }
   });
 
