@@ -302,34 +302,34 @@ function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Recor
   return { regular: f(''), bold: f('-Bold'), italic: f(`-${italicSuffix}`), boldItalic: f(`-Bold${italicSuffix}`) };
 }
 
-/** The optional CJK families, in fallback order, with the names a field may use for each. */
+/** The optional CJK families, in fallback order, with the names a field may use for each and the characters each is for. */
 export const CJK_FAMILIES = [
   {
     family: 'Noto Sans JP',
     pkg: '@expo-google-fonts/noto-sans-jp',
     stem: 'NotoSansJP',
     aliases: ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans', 'Japanese'],
+    script: 'Japanese',
+    chars: /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
   },
   {
     family: 'Noto Sans SC',
     pkg: '@expo-google-fonts/noto-sans-sc',
     stem: 'NotoSansSC',
     aliases: ['Noto Sans CJK SC', 'Source Han Sans SC', 'Chinese', 'Simplified Chinese'],
+    script: 'Chinese',
+    chars: /\p{Script=Han}/u,
   },
   {
     family: 'Noto Sans KR',
     pkg: '@expo-google-fonts/noto-sans-kr',
     stem: 'NotoSansKR',
     aliases: ['Noto Sans CJK KR', 'Source Han Sans KR', 'Korean'],
+    script: 'Korean',
+    chars: /\p{Script=Hangul}/u,
   },
 ] as const;
 export type CjkFamily = (typeof CJK_FAMILIES)[number]['family'];
-
-const CJK_SCRIPTS: Record<CjkFamily, { script: string; chars: RegExp }> = {
-  'Noto Sans JP': { script: 'Japanese', chars: /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u },
-  'Noto Sans SC': { script: 'Chinese', chars: /\p{Script=Han}/u },
-  'Noto Sans KR': { script: 'Korean', chars: /\p{Script=Hangul}/u },
-};
 
 /**
  * A CJK family's static TrueType (glyf) files, or undefined when its optional package is not
@@ -393,7 +393,8 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
   for (const s of [...SCRIPT_FAMILIES, EMOJI_FAMILY])
     if (!installed.has(s.family)) r.noteMissing({ family: s.family, pkg: s.pkg, script: s.script, chars: s.chars, onlyWhenUndrawn: false });
   for (const c of CJK_FAMILIES)
-    if (!cjkNames.includes(c.family)) r.noteMissing({ family: c.family, pkg: c.pkg, ...CJK_SCRIPTS[c.family], onlyWhenUndrawn: true });
+    if (!cjkNames.includes(c.family))
+      r.noteMissing({ family: c.family, pkg: c.pkg, script: c.script, chars: c.chars, onlyWhenUndrawn: true });
   return r;
 }
 

@@ -5,6 +5,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream, type PDFRawStream, 
 import pixelmatch from 'pixelmatch';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, createDefaultFontRegistry, preflight, type EngineField } from '@/pdf/index.js';
+import { optionalCjkFaces } from '@/pdf/fonts/registry.js';
 import { EMOJI_FAMILY, optionalScriptFaces, SCRIPT_FAMILIES } from '@/pdf/fonts/script-fonts.js';
 import { layoutText } from '@/pdf/render/text-layout.js';
 import { compareImages, extractText, hasPdftoppm, readFormFields, renderPageToPng, type RenderedPage } from '../../helpers/pdf-readback.js';
@@ -310,6 +311,17 @@ describe('preflight names the package of a script font the installation lacks', 
     expect(r.missingGlyphs.some((m) => m.fieldId === arabic.fieldId)).toBe(false);
     expect(r.ok).toBe(false);
   });
+
+  (optionalCjkFaces('Noto Sans JP') ? it : it.skip)(
+    'a missing CJK package is named only for characters no installed CJK family draws',
+    () => {
+      const lacking = createDefaultFontRegistry({ resolveOptional: without('@expo-google-fonts/noto-sans-kr') });
+      const r = preflight([field({ name: 'Address', bindingKey: 'a' })], { a: '東京都 서울특별시' }, { fonts: lacking });
+      expect(r.fontWarnings.map((w) => [w.script, w.package])).toEqual([['Korean', '@expo-google-fonts/noto-sans-kr']]);
+      const han = preflight([field({ bindingKey: 'a' })], { a: '東京都' }, { fonts: lacking });
+      expect(han.fontWarnings).toEqual([]);
+    },
+  );
 
   (all ? it : it.skip)('says nothing when the packages are installed', () => {
     const r = preflight([field({ bindingKey: 'v' })], { v: `${SAMPLES.thai} ${SAMPLES.emoji}` }, { fonts });
