@@ -16,7 +16,9 @@ import {
   rgb,
   type PDFField,
 } from 'pdf-lib';
+import { fieldInputSchema } from '@/shared/domain/field.js';
 import { toPdfRect } from '../coordinates.js';
+import { fontSizeFromDa } from '../inspect/acroform.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
 import type { CompiledState } from '../compiled-state.js';
@@ -90,7 +92,7 @@ export async function fillForms(
   };
   let ownDrawn = false;
   /** Our appearance on every widget when the value needs shaping (true); false: the caller draws pdf-lib's. */
-  const ownAppearance = (f: PDFTextField | PDFDropdown, p: PreparedField, text: string): boolean => {
+  const ownAppearance = (f: PDFTextField | PDFDropdown, p: Pick<PreparedField, 'field' | 'chain'>, text: string): boolean => {
     if (!needsOwnAppearance(p.field, text)) return false;
     const multi = f instanceof PDFTextField && f.isMultiline();
     for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, multi);
@@ -255,8 +257,25 @@ export async function fillForms(
     }
   }
 
-  const fallback = state.fonts.chain('Liberation Sans', false, false).primary();
-  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)));
+  const fallbackChain = state.fonts.chain('Liberation Sans', false, false);
+  const fallback = fallbackChain.primary();
+  /** The base's own pre-filled complex-script text, drawn by our engine at the /DA size in Liberation Sans's chain. */
+  const prefilled = (f: PDFTextField, text: string): boolean => {
+    const r = f.acroField.getWidgets()[0]?.getRectangle();
+    const size = { width: Math.max(1, r?.width ?? 1), height: Math.max(1, r?.height ?? 1) };
+    const fontSize = fontSizeFromDa(f.acroField.getDefaultAppearance() ?? '') ?? 12;
+    const spec = fieldInputSchema.parse({
+      name: 'prefilled',
+      type: 'text',
+      page: 1,
+      position: { x: 0, y: 0 },
+      size,
+      bindingKey: 'prefilled',
+      style: { fontSize },
+    });
+    return ownAppearance(f, { field: { fieldId: '', ...spec }, chain: fallbackChain }, text);
+  };
+  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)), prefilled);
   // A viewer asked to regenerate appearances (poppler does) would replace our shaped ones with its own.
   if (ownDrawn) form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
   plainSmallAppearances(doc.context, form.getFields());
@@ -267,9 +286,15 @@ export async function fillForms(
 /**
  * Fields the PDF shows through /NeedAppearances (the viewer is asked to draw them) or with no
  * appearance stream at all get one drawn here, so every viewer — and flattening — shows their
- * values. A value no bundled face can draw keeps whatever the PDF had.
+ * values; text that needs shaping gets ours (`shaped`). A value no bundled face can draw keeps whatever the PDF had.
  */
-async function ensureAppearances(form: PDFForm, done: Set<PDFField>, font: PDFFont, drawable: (text: string) => boolean): Promise<void> {
+async function ensureAppearances(
+  form: PDFForm,
+  done: Set<PDFField>,
+  font: PDFFont,
+  drawable: (text: string) => boolean,
+  shaped: (f: PDFTextField, text: string) => boolean,
+): Promise<void> {
   const needAll = form.acroForm.dict.lookup(PDFName.of('NeedAppearances')) === PDFBool.True;
   for (const f of form.getFields()) {
     if (done.has(f)) continue;
@@ -279,7 +304,8 @@ async function ensureAppearances(form: PDFForm, done: Set<PDFField>, font: PDFFo
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) {
         if (missing) f.updateAppearances();
       } else if (f instanceof PDFTextField) {
-        if (drawable(normaliseBreaks(f.getText() ?? '', f.isMultiline()).replace(/\n/g, ''))) f.updateAppearances(font);
+        const text = normaliseBreaks(f.getText() ?? '', f.isMultiline());
+        if (!shaped(f, text) && drawable(text.replace(/\n/g, ''))) f.updateAppearances(font);
       } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
         if (drawable(f.getOptions().join(''))) f.updateAppearances(font);
       }

@@ -37,7 +37,7 @@ const ROTATIONS: Record<number, number[]> = { 90: [0, 1, -1, 0, 0, 0], 180: [-1,
 export function drawOwnAppearance(
   canvas: DocumentCanvas,
   widget: PDFWidgetAnnotation,
-  p: PreparedField,
+  p: Pick<PreparedField, 'field' | 'chain'>,
   text: string,
   multiLine: boolean,
 ): number {

@@ -189,6 +189,31 @@ d('every script, flattened and fillable', () => {
     }
   });
 
+  it("the base PDF's own pre-filled Arabic value shown through /NeedAppearances gets the shaped appearance", async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage(PAGE);
+    const form = doc.getForm();
+    const pre = form.createTextField('prefilled');
+    pre.addToPage(page, { x: 10, y: 10, width: 360, height: 36, borderWidth: 0 });
+    pre.setText(SAMPLES.arabic);
+    form.createTextField('other').addToPage(page, { x: 10, y: 0, width: 100, height: 9, borderWidth: 0 });
+    for (const f of form.getFields()) for (const w of f.acroField.getWidgets()) w.dict.delete(PDFName.of('AP'));
+    form.acroForm.dict.set(PDFName.of('NeedAppearances'), doc.context.obj(true));
+    const other = field({ bindingKey: 'o', advanced: { acroFormName: 'other' } as EngineField['advanced'] });
+    const t = await compileTemplate(await doc.save({ updateFieldAppearances: false }), [other], { fonts });
+    const fillable = (await t.generate({ o: 'x' }, { flatten: false })).bytes;
+    expect(logicalText(await appearanceText(fillable, 'prefilled'), true)).toBe(SAMPLES.arabic);
+    const back = await PDFDocument.load(fillable);
+    expect(back.getForm().acroForm.dict.get(PDFName.of('NeedAppearances'))?.toString()).toBe('false');
+    const flat = (await t.generate({ o: 'x' })).bytes;
+    expect(
+      logicalText(
+        (await extractText(flat)).filter((i) => i.str !== 'x'),
+        true,
+      ),
+    ).toBe(SAMPLES.arabic);
+  });
+
   it('a widget turned by /MK /R gets the shaped text turned with it', async () => {
     const doc = await PDFDocument.create();
     const page = doc.addPage([200, 400]);
