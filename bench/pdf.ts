@@ -1,16 +1,19 @@
 /**
- * `npm run bench [-- --records N] [--engines ours,batch,naive,pdfme] [--templates invoice,20-page,invoice-table,label-sheet]
+ * `npm run bench [-- --records N] [--engines ours,batch,naive,pdfme] [--templates invoice,20-page,invoice-table,label-sheet,invoice-arabic]
  *  [--concurrency N] [--warmup N] [--out file.json]`
  * PDF generation throughput: ours (compiled template, sequential and batch) beside a naive
  * pdf-lib fill and @pdfme/generator on the same base PDFs, fields, font and records. Prints a
  * table and one ratio line per template (invoice-table: a 50-row table continued onto a second
  * page, beside pdfme's table schema; bench/lib/table.ts; label-sheet: a repeating group at 10, 100
- * and 1,000 labels; bench/lib/group.ts), writes bench/results/latest.json (or --out).
+ * and 1,000 labels; bench/lib/group.ts; invoice-arabic: the invoice with Arabic names and addresses,
+ * a speed comparison only, since pdfme draws Arabic wrongly; bench/lib/arabic.ts), writes
+ * bench/results/latest.json (or --out).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { arabicLines, benchArabic } from './lib/arabic.js';
 import { benchCombed } from './lib/combed.js';
 import { ENGINE_NAMES, runBench, type BenchReport, type EngineName } from './lib/run.js';
 import { table } from './lib/stats.js';
@@ -72,7 +75,8 @@ async function main(): Promise<void> {
   const engines = values.engines?.split(',').map((s) => s.trim()) as EngineName[] | undefined;
   for (const e of engines ?? []) if (!ENGINE_NAMES.includes(e)) throw new Error(`unknown engine "${e}" (${ENGINE_NAMES.join(', ')})`);
   const named = values.templates?.split(',').map((s) => s.trim());
-  const templates = named?.filter((t) => t !== 'invoice-table' && t !== 'label-sheet') as ('invoice' | '20-page')[] | undefined;
+  const templates = named?.filter((t) => !['invoice-table', 'label-sheet', 'invoice-arabic'].includes(t)) as
+    ('invoice' | '20-page')[] | undefined;
   const records = positiveInt('records', values.records, 500)!;
   const report = await runBench({
     records,
@@ -103,6 +107,15 @@ async function main(): Promise<void> {
     const groupResult = await benchGroup(report.warmup, values.quiet ? undefined : (l) => process.stderr.write(`${l}\n`));
     for (const l of groupLines(groupResult)) console.log(l);
     if (!groupResult.verified) process.exitCode = 1;
+  }
+  if (!named || named.includes('invoice-arabic')) {
+    const arabic = await benchArabic(
+      Math.min(records, 200),
+      report.warmup,
+      values.quiet ? undefined : (l) => process.stderr.write(`${l}\n`),
+    );
+    for (const l of arabicLines(arabic)) console.log(l);
+    if (!arabic.verified) process.exitCode = 1;
   }
   // The 726-field form of the corpus: filling its own fields, beside plain pdf-lib, same process.
   const combed = await benchCombed(positiveInt('combed-docs', values['combed-docs'], 5)!);

@@ -228,7 +228,7 @@ async function rewrite(
   doc.registerFontkit(fontkit);
   const canvas = new DocumentCanvas(doc.context, state.prefix, state.pages.length);
   // Form fields first: pdf-lib's flatten rewrites page content, ours is added after it.
-  const handled = await fillForms(doc, state, payload, flatten, canvas.warnings, opts.computed);
+  const handled = await fillForms(doc, state, payload, flatten, canvas, opts.computed);
   await drawAll(
     canvas,
     state.fields.filter((f) => !handled.has(f)),

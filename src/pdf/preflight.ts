@@ -40,6 +40,21 @@ export interface PreflightResult {
   errors: ValidationIssue[];
   missingGlyphs: { fieldId: string; name: string; bindingKey: string; char: string; codePoint: string }[];
   overflows: { fieldId: string; name: string; bindingKey: string; code: GenerationWarningCode; message: string; fontSize?: number }[];
+  /**
+   * Text in a script whose optional font package this installation lacks (installed with
+   * --omit=optional): the field, the script, and the npm package that adds its font. A warning: the
+   * text may still render with a fallback design (DejaVu's Arabic), or be a missing glyph above.
+   */
+  fontWarnings: {
+    fieldId: string;
+    name: string;
+    bindingKey: string;
+    code: 'script_font_missing';
+    script: string;
+    family: string;
+    package: string;
+    message: string;
+  }[];
   /** Values that cannot be rendered at all (not a number, option not allowed, unknown font, …). */
   renderErrors: { fieldId: string; name: string; bindingKey: string; code: string; message: string }[];
   /** Keys of the data no field is bound to (a misspelt key prints a blank field), as dot paths. */
@@ -138,6 +153,18 @@ function checkText(
       code: 'truncated_max_length',
       message: `Value cut to maxLength ${field.advanced.maxLength} characters`,
     });
+  for (const m of fonts.missingPackages()) {
+    const needs = [...text].some((ch) => m.chars.test(ch) && (!m.onlyWhenUndrawn || !chain.pick(ch.codePointAt(0)!)));
+    if (!needs) continue;
+    result.fontWarnings.push({
+      ...id,
+      code: 'script_font_missing',
+      script: m.script,
+      family: m.family,
+      package: m.pkg,
+      message: `"${field.name}" has ${m.script} text, and ${m.family} is not installed: add it with npm install ${m.pkg}`,
+    });
+  }
   const missing = new Set<number>();
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
@@ -191,6 +218,7 @@ export function preflight(fields: EngineField[], payload: Record<string, unknown
     ok: true,
     errors: validate(fields, payload, { maxValueLength: opts.maxValueLength, maxTableRows: opts.maxTableRows, computed: opts.computed }),
     missingGlyphs: [],
+    fontWarnings: [],
     overflows: [],
     renderErrors: (opts.expressionFailures ?? []).map((f) => ({
       fieldId: f.fieldId ?? '',

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { optionalCjkFaces } from '@/pdf/fonts/registry.js';
-import { optionalScriptFaces, SCRIPT_FAMILIES } from '@/pdf/fonts/script-fonts.js';
+import { EMOJI_FAMILY, optionalScriptFaces, SCRIPT_FAMILIES } from '@/pdf/fonts/script-fonts.js';
 import { forEachApi, registerUser } from '../helpers/api.js';
 
 forEachApi('fonts API', (api) => {
@@ -28,10 +28,11 @@ forEachApi('fonts API', (api) => {
         styles: ['regular', 'bold'],
       });
     else expect(byName.has('Noto Sans JP')).toBe(false);
-    // So are the script families (Arabic, Hebrew, Devanagari, Thai).
-    for (const { family } of SCRIPT_FAMILIES)
+    // So are the script families (Arabic, Hebrew, Devanagari, Thai) and Noto Emoji.
+    for (const { family } of [...SCRIPT_FAMILIES, EMOJI_FAMILY])
       if (optionalScriptFaces(family)) expect(byName.get(family)?.styles, family).toEqual(['regular', 'bold']);
       else expect(byName.has(family)).toBe(false);
+    if (optionalScriptFaces(EMOJI_FAMILY.family)) expect(byName.get('Noto Emoji')?.aliases).toEqual(['Emoji']);
     // Every alias names one family only.
     const aliases = families.flatMap((f) => f.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);

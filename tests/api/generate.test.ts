@@ -137,7 +137,7 @@ forEachApi('sync generation and preflight', (api) => {
       payload: { data: valid },
     });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toMatchObject({ ok: true, errors: [], missingGlyphs: [] });
+    expect(ok.json()).toMatchObject({ ok: true, errors: [], missingGlyphs: [], fontWarnings: [] });
     const bad = await api().app.inject({
       method: 'POST',
       url: `/api/templates/${templateId}/preflight`,

@@ -9,6 +9,7 @@ import { naivePdfLib, ours, oursBatch, pdfme } from '../../bench/lib/engines.js'
 import { runBench } from '../../bench/lib/run.js';
 import { pageTexts, verifyDocument } from '../../bench/lib/verify.js';
 import { table } from '../../bench/lib/stats.js';
+import { arabicLines, arabicRecords, benchArabic } from '../../bench/lib/arabic.js';
 
 describe('bench', () => {
   it('builds deterministic base PDFs and records with accented Latin text', async () => {
@@ -71,5 +72,18 @@ describe('bench', () => {
     }
     expect(report.templates[0].vsPdfme).toBeGreaterThan(0);
     expect(table(report.results)).toContain('@pdfme/generator');
+  }, 120_000);
+
+  it('invoice-arabic: Arabic records with numbers inside, ours verified, the line says the comparison is of speed only', async () => {
+    const [t] = await buildTemplates();
+    const recs = arabicRecords(t, 3);
+    expect(recs).toEqual(arabicRecords(t, 3));
+    expect(recs[0].customerName).toMatch(/\p{Script=Arabic}/u);
+    expect(recs[0].customerStreet).toMatch(/\p{Script=Arabic}.* \d+$/u);
+    const r = await benchArabic(2, 1);
+    expect(r.verified).toBe(true);
+    expect(r.ratio).toBeGreaterThan(0);
+    const [line] = arabicLines(r);
+    expect(line).toMatch(/^invoice-arabic: \d+\.\dx vs pdfme \(speed only: pdfme draws this Arabic wrongly/);
   }, 120_000);
 });

@@ -26,7 +26,7 @@ export const fontRoutes: FastifyPluginAsyncZod<{ fonts?: FontRegistry }> = async
         description: "The font families a field's style.fontFamily may name (a family or one of its aliases), with the styles each has.",
         tags,
         summary:
-          'Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed',
+          'Font families available to fields (with aliases and styles); Noto Sans JP, SC, KR, Arabic, Hebrew, Devanagari, Thai and Noto Emoji appear when their optional packages are installed',
         response: { 200: fontListSchema, ...problems() },
       },
     },

@@ -63,6 +63,20 @@ const preflightResponse = z
     ok: z.boolean(),
     errors: z.array(z.object({ fieldId: z.string().nullable(), bindingKey: z.string(), code: z.string(), message: z.string() })),
     missingGlyphs: z.array(z.object({ fieldId: z.string(), char: z.string(), codePoint: z.string() })),
+    fontWarnings: z
+      .array(
+        z.object({
+          fieldId: z.string(),
+          bindingKey: z.string(),
+          code: z.literal('script_font_missing'),
+          script: z.string(),
+          family: z.string(),
+          package: z.string().describe('The npm package that adds the font'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Text in a script whose optional font package is not installed (a warning: ok is unchanged; always present in answers)'),
     overflows: z.array(z.object({ fieldId: z.string(), message: z.string() })),
     renderErrors: z.array(z.object({ fieldId: z.string(), code: z.string(), message: z.string() })),
     unknownKeys: z.array(z.string()).describe('Keys of the data no field is bound to, as dot paths (with strict, they make ok false)'),
@@ -124,7 +138,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       schema: {
         operationId: 'preflightTemplate',
         description:
-          'Checks data against a version of the template without generating: validation errors, characters no font has, text that will not fit, and values that cannot be drawn.',
+          'Checks data against a version of the template without generating: validation errors, characters no font has, text in a script whose optional font package is not installed, text that will not fit, and values that cannot be drawn.',
         tags,
         summary: 'Check data against a template without generating (validation, missing glyphs, overflow)',
         params: idParams,

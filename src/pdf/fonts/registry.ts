@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PdfError } from '../errors.js';
-import { optionalScriptFaces, SCRIPT_FAMILIES } from './script-fonts.js';
+import { EMOJI_FAMILY, optionalScriptFaces, SCRIPT_FAMILIES } from './script-fonts.js';
 import { TrueTypeSlices } from './truetype-subset.js';
 import { woffToSfnt } from './woff.js';
 
@@ -19,7 +19,7 @@ import { woffToSfnt } from './woff.js';
  * installed end every chain in that order, and each is read only when a character needs it
  * (FontChain loads files lazily, in order). Han characters shared by several regions take the first
  * one's glyph shapes; a field that wants one region's forms names that family.
- * The script families (Noto Sans Arabic, Hebrew, Devanagari, Thai) are in script-fonts.ts.
+ * The script families (Noto Sans Arabic, Hebrew, Devanagari, Thai) and Noto Emoji are in script-fonts.ts.
  */
 
 export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
@@ -114,7 +114,11 @@ function loadFace(src: FontSource): FontFace {
 /** An ordered list of font files; lazily loaded, so a CJK face costs nothing until needed. */
 export class FontChain {
   private loaded: (FontFace | undefined)[];
-  constructor(private readonly sources: FontSource[]) {
+  /** `emoji`: indices of the sources that are emoji designs (see pickEmoji) */
+  constructor(
+    private readonly sources: FontSource[],
+    private readonly emoji: readonly number[] = [],
+  ) {
     this.loaded = new Array(sources.length);
   }
   private face(i: number): FontFace {
@@ -125,6 +129,18 @@ export class FontChain {
     for (let i = 0; i < this.sources.length; i++) {
       const f = this.face(i);
       if (f.has(cp)) return f;
+    }
+    return undefined;
+  }
+  /**
+   * The first emoji face that has every code point of an emoji sequence (so its ligature, flag or
+   * skin tone is one glyph), ahead of earlier text faces that have some of them (DejaVu's ☺, a
+   * Latin font's digit of a keycap). Opens no other file of the chain.
+   */
+  pickEmoji(cps: readonly number[]): FontFace | undefined {
+    for (const i of this.emoji) {
+      const f = this.face(i);
+      if (cps.every((cp) => f.has(cp))) return f;
     }
     return undefined;
   }
@@ -154,6 +170,21 @@ interface Family {
   name: string;
   faces: Partial<Record<FaceStyle, FontSource[]>>;
   fallback: string[];
+  emoji?: boolean;
+}
+
+/** An optional font package this installation lacks, and the characters it would draw (preflight's warning). */
+export interface MissingFontPackage {
+  family: string;
+  pkg: string;
+  script: string;
+  chars: RegExp;
+  /**
+   * The package is worth a warning only when nothing else draws the character (a CJK family whose
+   * neighbours cover shared Han characters); false: any character of the script (the fallback
+   * design, e.g. DejaVu's Arabic, has fewer forms).
+   */
+  onlyWhenUndrawn: boolean;
 }
 
 /** A family as the API lists it: display name, alias names, styles with their own files. */
@@ -172,12 +203,24 @@ export class FontRegistry {
   /** normalised alias → the name as registered, for describe() */
   private readonly aliasNames = new Map<string, string>();
   private readonly chains = new Map<string, FontChain>();
+  private readonly missing: MissingFontPackage[] = [];
 
   /** Registers (or replaces) a family; `fallback` names families tried after it, in order. */
-  register(family: string, faces: Partial<Record<FaceStyle, FontSource[]>>, fallback: string[] = []): this {
-    this.families.set(norm(family), { name: family, faces, fallback });
+  register(family: string, faces: Partial<Record<FaceStyle, FontSource[]>>, fallback: string[] = [], opts: { emoji?: boolean } = {}): this {
+    this.families.set(norm(family), { name: family, faces, fallback, emoji: opts.emoji });
     this.chains.clear();
     return this;
+  }
+
+  /** Records an optional font package that is not installed (see missingPackages). */
+  noteMissing(m: MissingFontPackage): this {
+    this.missing.push(m);
+    return this;
+  }
+
+  /** The optional font packages this installation lacks. */
+  missingPackages(): readonly MissingFontPackage[] {
+    return this.missing;
   }
 
   alias(name: string, family: string): this {
@@ -217,6 +260,7 @@ export class FontRegistry {
       throw new PdfError('font_unknown', `Unknown font family "${family}"; available: ${this.names().join(', ')}`, { family });
     }
     const sources: FontSource[] = [];
+    const emoji: number[] = [];
     const seen = new Set<string>();
     const visit = (name: string): void => {
       if (seen.has(name)) return;
@@ -226,11 +270,14 @@ export class FontRegistry {
       // A missing style falls back to the nearest one (bold italic → bold → regular).
       const files =
         fam.faces[style] ?? (style === 'boldItalic' ? (fam.faces.bold ?? fam.faces.italic) : undefined) ?? fam.faces.regular ?? [];
-      sources.push(...files);
+      for (const file of files) {
+        if (fam.emoji) emoji.push(sources.length);
+        sources.push(file);
+      }
       for (const f of fam.fallback) visit(this.aliases.get(norm(f)) ?? norm(f));
     };
     visit(root);
-    chain = new FontChain(sources);
+    chain = new FontChain(sources, emoji);
     this.chains.set(key, chain);
     return chain;
   }
@@ -255,25 +302,31 @@ function dejavu(stem: string, italicSuffix: 'Oblique' | 'Italic'): Partial<Recor
   return { regular: f(''), bold: f('-Bold'), italic: f(`-${italicSuffix}`), boldItalic: f(`-Bold${italicSuffix}`) };
 }
 
-/** The optional CJK families, in fallback order, with the names a field may use for each. */
+/** The optional CJK families, in fallback order, with the names a field may use for each and the characters each is for. */
 export const CJK_FAMILIES = [
   {
     family: 'Noto Sans JP',
     pkg: '@expo-google-fonts/noto-sans-jp',
     stem: 'NotoSansJP',
     aliases: ['Noto Sans CJK JP', 'Noto Sans CJK', 'CJK', 'Source Han Sans', 'Japanese'],
+    script: 'Japanese',
+    chars: /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
   },
   {
     family: 'Noto Sans SC',
     pkg: '@expo-google-fonts/noto-sans-sc',
     stem: 'NotoSansSC',
     aliases: ['Noto Sans CJK SC', 'Source Han Sans SC', 'Chinese', 'Simplified Chinese'],
+    script: 'Chinese',
+    chars: /\p{Script=Han}/u,
   },
   {
     family: 'Noto Sans KR',
     pkg: '@expo-google-fonts/noto-sans-kr',
     stem: 'NotoSansKR',
     aliases: ['Noto Sans CJK KR', 'Source Han Sans KR', 'Korean'],
+    script: 'Korean',
+    chars: /\p{Script=Hangul}/u,
   },
 ] as const;
 export type CjkFamily = (typeof CJK_FAMILIES)[number]['family'];
@@ -313,11 +366,14 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
     (c) => c.faces,
   );
   const scriptNames = scripts.map((c) => c.family);
+  const emojiFaces = optionalScriptFaces(EMOJI_FAMILY.family, opts.resolveOptional);
+  const emojiNames = emojiFaces ? [EMOJI_FAMILY.family] : [];
   // DejaVu Sans ends every other family's chain, so the CJK faces after it end them all; each CJK
   // family falls back to the Latin/Greek/Cyrillic face, then to the other CJK families.
   // The script families (Arabic, Hebrew, Devanagari, Thai) come right after the Latin designs,
   // before DejaVu (see script-fonts.ts); each falls back to Liberation Sans for Latin and digits.
-  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), [...scriptNames, ...cjkNames]);
+  r.register('DejaVu Sans', dejavu('DejaVuSans', 'Oblique'), [...scriptNames, ...emojiNames, ...cjkNames]);
+  if (emojiFaces) r.register(EMOJI_FAMILY.family, emojiFaces, ['DejaVu Sans'], { emoji: true });
   for (const c of cjk) r.register(c.family, c.faces!, ['DejaVu Sans', ...cjkNames.filter((n) => n !== c.family)]);
   for (const c of scripts) r.register(c.family, c.faces!, ['Liberation Sans', ...scriptNames.filter((n) => n !== c.family)]);
   r.register('DejaVu Serif', dejavu('DejaVuSerif', 'Italic'), [...scriptNames, 'DejaVu Sans']);
@@ -332,6 +388,13 @@ export function createDefaultFontRegistry(opts: DefaultFontOptions = {}): FontRe
   r.alias('DejaVu', 'DejaVu Sans');
   for (const c of cjk) for (const a of c.aliases) r.alias(a, c.family);
   for (const c of scripts) for (const a of c.aliases) r.alias(a, c.family);
+  if (emojiFaces) for (const a of EMOJI_FAMILY.aliases) r.alias(a, EMOJI_FAMILY.family);
+  const installed = new Set<string>([...scriptNames, ...emojiNames]);
+  for (const s of [...SCRIPT_FAMILIES, EMOJI_FAMILY])
+    if (!installed.has(s.family)) r.noteMissing({ family: s.family, pkg: s.pkg, script: s.script, chars: s.chars, onlyWhenUndrawn: false });
+  for (const c of CJK_FAMILIES)
+    if (!cjkNames.includes(c.family))
+      r.noteMissing({ family: c.family, pkg: c.pkg, script: c.script, chars: c.chars, onlyWhenUndrawn: true });
   return r;
 }
 

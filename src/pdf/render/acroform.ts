@@ -16,13 +16,16 @@ import {
   rgb,
   type PDFField,
 } from 'pdf-lib';
+import { fieldInputSchema } from '@/shared/domain/field.js';
 import { toPdfRect } from '../coordinates.js';
+import { fontSizeFromDa } from '../inspect/acroform.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
 import type { CompiledState } from '../compiled-state.js';
 import type { ComputedValues } from '../expressions/evaluate.js';
 import type { GenerationWarning } from '../types.js';
-import { parseColor } from './canvas.js';
+import { drawOwnAppearance, needsOwnAppearance } from './appearance.js';
+import { parseColor, type DocumentCanvas } from './canvas.js';
 import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';
 import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
@@ -42,15 +45,18 @@ import {
  * Form fields through pdf-lib's AcroForm API (appearance streams, values): the base PDF's own
  * fields named by advanced.acroFormName, and — for fillable output — our text-like, checkbox,
  * radio and dropdown fields as new widgets. Returns the fields handled here (not drawn flat).
+ * Text values in complex scripts get appearance streams drawn by our text engine on `canvas`'s
+ * document fonts (appearance.ts).
  */
 export async function fillForms(
   doc: PDFDocument,
   state: CompiledState,
   payload: Record<string, unknown>,
   flatten: boolean,
-  warnings: GenerationWarning[],
+  canvas: DocumentCanvas,
   computed?: ComputedValues,
 ): Promise<Set<PreparedField>> {
+  const { warnings } = canvas;
   const handled = new Set<PreparedField>();
   // Hybrid forms: the AcroForm is filled and the XFA dropped (viewers that prefer XFA would show
   // its old values); removed here so that pdf-lib's getForm() does not warn about it.
@@ -78,6 +84,22 @@ export async function fillForms(
     // No single face has them all: name a character missing from every face, else one the widest face lacks.
     const bad = cps.find((cp) => !p.chain.pick(cp)) ?? cps.find((cp) => !faces[faces.length - 1].has(cp))!;
     throw missingGlyph(p.field, bad);
+  };
+  /** The /DA font of a field whose appearance is ours: the face of its first character (its glyphs are ours, not this font's). */
+  const daFace = (p: PreparedField, text: string): FontFace => {
+    const first = [...text].find((c) => c.trim() !== '')?.codePointAt(0);
+    return (first !== undefined ? p.chain.pick(first) : undefined) ?? p.chain.primary();
+  };
+  let ownDrawn = false;
+  /** Our appearance on every widget when the value needs shaping (true); false: the caller draws pdf-lib's. */
+  const ownAppearance = (f: PDFTextField | PDFDropdown, p: Pick<PreparedField, 'field' | 'chain'>, text: string): boolean => {
+    if (!needsOwnAppearance(p.field, text)) return false;
+    const multi = f instanceof PDFTextField && f.isMultiline();
+    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, multi);
+    return (ownDrawn = true);
+  };
+  const textAppearance = async (f: PDFTextField, p: PreparedField, text: string): Promise<void> => {
+    if (!ownAppearance(f, p, text)) f.updateAppearances(await pdfFont(faceFor(p, text)));
   };
   const warn = (p: PreparedField, code: GenerationWarning['code'], message: string): void => {
     warnings.push({ fieldId: p.field.fieldId, name: p.field.name, bindingKey: p.field.bindingKey, code, message });
@@ -143,6 +165,14 @@ export async function fillForms(
       const dd = form.createDropdown(uniqueName(p));
       dd.addOptions(field.advanced.options ?? []);
       const text = show && value != null && value !== '' ? fieldText(field, value).text : '';
+      if (needsOwnAppearance(field, text)) {
+        // As for text fields: placed empty, then our appearance of the chosen value.
+        dd.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text)) });
+        if (text) dd.select(text, false);
+        dd.setFontSize(drawOwnAppearance(canvas, dd.acroField.getWidgets()[0], p, text, false));
+        ownDrawn = true;
+        continue;
+      }
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
       if (text) dd.select(text, false);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
@@ -162,6 +192,14 @@ export async function fillForms(
             ? TextAlignment.Right
             : TextAlignment.Left,
       );
+      if (needsOwnAppearance(field, text.text)) {
+        // Placed while still empty, so that pdf-lib draws no appearance of its own for the value.
+        tf.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text.text)) });
+        tf.setText(text.text);
+        tf.setFontSize(drawOwnAppearance(canvas, tf.acroField.getWidgets()[0], p, text.text, field.advanced.multiLine));
+        ownDrawn = true;
+        continue;
+      }
       tf.setText(text.text);
       const face = faceFor(p, text.text);
       const font = await pdfFont(face);
@@ -184,7 +222,7 @@ export async function fillForms(
       if (truncated) warn(p, 'truncated_max_length', `Value cut to the field's maxLength`);
       text = normaliseBreaks(text, f.isMultiline());
       f.setText(text);
-      f.updateAppearances(await pdfFont(faceFor(p, text)));
+      await textAppearance(f, p, text);
     } else if (f instanceof PDFCheckBox) {
       // pdf-lib's check() finds the on state in the appearances: a widget without any gets them first.
       if (!hasAppearances(f)) f.updateAppearances();
@@ -198,8 +236,10 @@ export async function fillForms(
     } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
       if (value === undefined || value === null || value === '') return;
       const chosen = selectExactly(f, p, value);
-      const face = faceFor(p, (f instanceof PDFOptionList ? f.getOptions() : chosen).join(''));
-      f.updateAppearances(await pdfFont(face));
+      if (!(f instanceof PDFDropdown && ownAppearance(f, p, chosen[0] ?? ''))) {
+        const face = faceFor(p, (f instanceof PDFOptionList ? f.getOptions() : chosen).join(''));
+        f.updateAppearances(await pdfFont(face));
+      }
     }
     redrawn.add(f);
   }
@@ -208,9 +248,10 @@ export async function fillForms(
   async function redrawAppearances(f: PDFField, p: PreparedField): Promise<void> {
     try {
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) f.updateAppearances();
-      else if (f instanceof PDFTextField) f.updateAppearances(await pdfFont(faceFor(p, f.getText() ?? '')));
-      else if (f instanceof PDFDropdown) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
-      else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
+      else if (f instanceof PDFTextField) await textAppearance(f, p, f.getText() ?? '');
+      else if (f instanceof PDFDropdown) {
+        if (!ownAppearance(f, p, f.getSelected()[0] ?? '')) f.updateAppearances(await pdfFont(faceFor(p, f.getSelected().join(''))));
+      } else if (f instanceof PDFOptionList) f.updateAppearances(await pdfFont(faceFor(p, f.getOptions().join(''))));
     } catch (err) {
       // Only the PDF's own pre-filled text can get here (a payload value was checked by fillOwn):
       // if no font of ours draws it, its original appearance stays, drawn at the old size.
@@ -218,8 +259,27 @@ export async function fillForms(
     }
   }
 
-  const fallback = state.fonts.chain('Liberation Sans', false, false).primary();
-  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)));
+  const fallbackChain = state.fonts.chain('Liberation Sans', false, false);
+  const fallback = fallbackChain.primary();
+  /** The base's own pre-filled complex-script text, drawn by our engine at the /DA size in Liberation Sans's chain. */
+  const prefilled = (f: PDFTextField, text: string): boolean => {
+    const r = f.acroField.getWidgets()[0]?.getRectangle();
+    const size = { width: Math.max(1, r?.width ?? 1), height: Math.max(1, r?.height ?? 1) };
+    const fontSize = fontSizeFromDa(f.acroField.getDefaultAppearance() ?? '') ?? 12;
+    const spec = fieldInputSchema.parse({
+      name: 'prefilled',
+      type: 'text',
+      page: 1,
+      position: { x: 0, y: 0 },
+      size,
+      bindingKey: 'prefilled',
+      style: { fontSize },
+    });
+    return ownAppearance(f, { field: { fieldId: '', ...spec }, chain: fallbackChain }, text);
+  };
+  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)), prefilled);
+  // A viewer asked to regenerate appearances (poppler does) would replace our shaped ones with its own.
+  if (ownDrawn) form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
   plainSmallAppearances(doc.context, form.getFields());
   if (flatten) flattenFormFields(doc, form);
   return handled;
@@ -228,9 +288,15 @@ export async function fillForms(
 /**
  * Fields the PDF shows through /NeedAppearances (the viewer is asked to draw them) or with no
  * appearance stream at all get one drawn here, so every viewer — and flattening — shows their
- * values. A value no bundled face can draw keeps whatever the PDF had.
+ * values; text that needs shaping gets ours (`shaped`). A value no bundled face can draw keeps whatever the PDF had.
  */
-async function ensureAppearances(form: PDFForm, done: Set<PDFField>, font: PDFFont, drawable: (text: string) => boolean): Promise<void> {
+async function ensureAppearances(
+  form: PDFForm,
+  done: Set<PDFField>,
+  font: PDFFont,
+  drawable: (text: string) => boolean,
+  shaped: (f: PDFTextField, text: string) => boolean,
+): Promise<void> {
   const needAll = form.acroForm.dict.lookup(PDFName.of('NeedAppearances')) === PDFBool.True;
   for (const f of form.getFields()) {
     if (done.has(f)) continue;
@@ -240,7 +306,8 @@ async function ensureAppearances(form: PDFForm, done: Set<PDFField>, font: PDFFo
       if (f instanceof PDFCheckBox || f instanceof PDFRadioGroup) {
         if (missing) f.updateAppearances();
       } else if (f instanceof PDFTextField) {
-        if (drawable(normaliseBreaks(f.getText() ?? '', f.isMultiline()).replace(/\n/g, ''))) f.updateAppearances(font);
+        const text = normaliseBreaks(f.getText() ?? '', f.isMultiline());
+        if (!shaped(f, text) && drawable(text.replace(/\n/g, ''))) f.updateAppearances(font);
       } else if (f instanceof PDFDropdown || f instanceof PDFOptionList) {
         if (drawable(f.getOptions().join(''))) f.updateAppearances(font);
       }

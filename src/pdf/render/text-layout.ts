@@ -28,6 +28,8 @@ export interface Line {
   paragraphEnd: boolean;
   /** the paragraph's base direction is right-to-left (its first strong character, or the field's direction) */
   rtl?: boolean;
+  /** Shaped or reordered lines: the line's text in logical order (drawn as /ActualText for extractors that honour it) */
+  logical?: string;
 }
 
 export interface LayoutInput {
@@ -99,11 +101,19 @@ function shapeComplex(
 ): Glyph[] & { rtl?: boolean } {
   const cps = Array.from(text, (c) => c.codePointAt(0)!);
   const { levels, base } = embeddingLevels(text, direction);
+  const emoji = emojiSequences(text, chain);
   const faces: FontFace[] = [];
   for (let i = 0; i < cps.length; i++) {
     const prev = faces[i - 1];
+    const fixed = emoji?.get(i);
+    // One sequence is one run: its joiners and selectors take the level of its first character.
+    if (fixed && fixed.first < i) levels[i] = levels[fixed.first];
     const face =
-      prev && levels[i] === levels[i - 1] && STICKY.test(String.fromCodePoint(cps[i])) && prev.has(cps[i]) ? prev : chain.pick(cps[i]);
+      fixed?.face ??
+      // A space after an emoji is the text font's (the emoji font's is a full em wide).
+      (prev && !emoji?.has(i - 1) && levels[i] === levels[i - 1] && STICKY.test(String.fromCodePoint(cps[i])) && prev.has(cps[i])
+        ? prev
+        : chain.pick(cps[i]));
     if (!face) throw missingGlyph(field, cps[i]);
     faces.push(face);
   }
@@ -129,6 +139,32 @@ function shapeComplex(
       out.push(glyph);
     }
     start = end;
+  }
+  return out;
+}
+
+/** Characters that make a grapheme an emoji sequence: pictographs, tags, the emoji selector, the keycap mark. */
+const EMOJI = /[\u{1f000}-\u{1faff}\u{e0020}-\u{e007f}]|\ufe0f|\u20e3/u;
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * The face of every code point of an emoji sequence (a grapheme cluster with an emoji character:
+ * 👍🏽, 👩‍💻, 🇫🇷, 1️⃣), by code-point index, with the index of the sequence's first code point: the
+ * emoji face that has all of it, so HarfBuzz can form its ligature, instead of a face per code
+ * point (a Latin font's "1", DejaVu's ☺) that would split it. Undefined when there is none.
+ */
+function emojiSequences(text: string, chain: FontChain): Map<number, { face: FontFace; first: number }> | undefined {
+  if (!EMOJI.test(text)) return undefined;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const out = new Map<number, { face: FontFace; first: number }>();
+  let at = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const cps = Array.from(segment, (c) => c.codePointAt(0)!);
+    if (EMOJI.test(segment)) {
+      const face = chain.pickEmoji(cps) ?? chain.find((f) => cps.every((cp) => f.has(cp)));
+      if (face) for (let k = 0; k < cps.length; k++) out.set(at + k, { face, first: at });
+    }
+    at += cps.length;
   }
   return out;
 }
@@ -171,9 +207,10 @@ function shapeParagraph(
 /** Lines in visual order (rule L2) for paragraphs that had bidi levels; others are returned as they are. */
 function visualLines(lines: Line[]): Line[] {
   return lines.map((l) => {
-    if (!l.rtl && !l.glyphs.some((g) => g.level)) return l;
+    const logical = l.glyphs.map((g) => g.text ?? String.fromCodePoint(g.cp)).join('');
+    if (!l.rtl && !l.glyphs.some((g) => g.level)) return l.glyphs.some((g) => g.gid !== undefined) ? { ...l, logical } : l;
     const baseLevel = l.rtl ? 1 : 0;
-    return { ...l, glyphs: reorderVisual(l.glyphs, (g) => g.level ?? baseLevel) };
+    return { ...l, glyphs: reorderVisual(l.glyphs, (g) => g.level ?? baseLevel), logical };
   });
 }
 

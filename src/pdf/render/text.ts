@@ -53,6 +53,10 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
     const spaces = line.glyphs.filter((g) => g.cp === 32).length;
     const extra = style.textAlign === 'justify' && !line.paragraphEnd && spaces > 0 ? (innerW - lineW) / spaces : 0;
     const x0 = x;
+    // A shaped or reordered line is one marked-content span whose /ActualText is the logical text:
+    // extractors that honour it (poppler, Acrobat) read the line as typed, not glyph by glyph in
+    // visual order; the ToUnicode maps give the same text to those that do not (pdf.js).
+    if (line.logical !== undefined) page.push(`/Span <</ActualText <${actualText(line.logical)}>>> BDC`);
     // One text-showing run per face (and per word when justifying); shaped glyphs go by glyph id.
     let run: number[] = [];
     let shapedRun: Glyph[] = [];
@@ -64,7 +68,7 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
         const { res, hex } = doc.showText(page, runFace, run);
         page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, `<${hex}> Tj`);
       } else {
-        const { res, hex } = doc.showGlyphs(page, runFace, shapedRun as ShapedGlyph[]);
+        const { res, hex } = doc.showGlyphs(page, runFace, (shapedRun as ShapedGlyph[]).map(unicodeOf));
         page.push(`/${res} ${n(size)} Tf`, `1 0 0 1 ${n(runX)} ${n(y)} Tm`, ...positionedShow(shapedRun, hex, size));
       }
       run = [];
@@ -87,6 +91,7 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
       x += (g.adv * size) / 1000;
     }
     flush();
+    if (line.logical !== undefined) page.push('EMC');
     if (style.underline && line.glyphs.length > 0) {
       const t = Math.max(0.5, size * 0.06);
       underlines.push(`${n(x0)} ${n(y - size * 0.12 - t / 2)} ${n(x - x0)} ${n(t)} re`);
@@ -95,6 +100,17 @@ export function drawTextLayout(doc: DocumentCanvas, page: PageCanvas, field: Eng
   page.push('ET');
   if (underlines.length) page.push(...underlines, 'f');
   if (lay.clip) page.push('Q');
+}
+
+/**
+ * The text a shaped glyph maps to in ToUnicode. Right-to-left glyphs are drawn in visual order and
+ * extractors (pdf.js, poppler) reverse an RTL run's text back to logical order character by
+ * character, so a glyph that stands for several (the lam-alef ligature لا, a letter with its
+ * vowel mark) maps to them reversed, and comes out of that reversal in logical order.
+ */
+function unicodeOf(g: ShapedGlyph): { gid: number; text: string } {
+  if (!((g.level ?? 0) % 2) || g.text.length < 2) return g;
+  return { gid: g.gid, text: Array.from(g.text).reverse().join('') };
 }
 
 /**
@@ -128,4 +144,11 @@ function positionedShow(glyphs: readonly Glyph[], hex: string, size: number): st
   if (arr) ops.push(`[${arr}] TJ`);
   if (rise) ops.push('0 Ts');
   return ops;
+}
+
+/** A text string as UTF-16BE hex with its byte-order mark (PDF 7.9.2.2). */
+function actualText(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex;
 }

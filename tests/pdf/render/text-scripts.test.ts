@@ -107,7 +107,7 @@ d('complex scripts', () => {
       // run's edge is reported inside a run or as a gap varies: the order of everything else must hold.
       if (name === 'mixed') expect(got.replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
       else expect(got).toBe(text);
-      // Fillable: the field's value stays the logical string (its appearance is pdf-lib's, see the report).
+      // Fillable: the field's value stays the logical string (its shaped appearance: scripts-output.test.ts).
       const form = await readFormFields((await t.generate({ v: text }, { flatten: false })).bytes);
       expect(form.find((x) => x.type === 'text')?.value).toBe(text);
     });

@@ -423,7 +423,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Font families available to fields (with aliases and styles); Noto Sans JP, SC and KR appear when their optional CJK packages are installed
+     * Font families available to fields (with aliases and styles); Noto Sans JP, SC, KR, Arabic, Hebrew, Devanagari, Thai and Noto Emoji appear when their optional packages are installed
      * @description The font families a field's style.fontFamily may name (a family or one of its aliases), with the styles each has.
      */
     get: operations['listFonts'];
@@ -878,7 +878,7 @@ export interface paths {
     put?: never;
     /**
      * Check data against a template without generating (validation, missing glyphs, overflow)
-     * @description Checks data against a version of the template without generating: validation errors, characters no font has, text that will not fit, and values that cannot be drawn.
+     * @description Checks data against a version of the template without generating: validation errors, characters no font has, text in a script whose optional font package is not installed, text that will not fit, and values that cannot be drawn.
      */
     post: operations['preflightTemplate'];
     delete?: never;
@@ -21168,6 +21168,18 @@ export interface operations {
               code: string;
               fieldId: string | null;
               message: string;
+            }[];
+            /** @description Text in a script whose optional font package is not installed (a warning: ok is unchanged; always present in answers) */
+            fontWarnings?: {
+              bindingKey: string;
+              /** @enum {string} */
+              code: 'script_font_missing';
+              family: string;
+              fieldId: string;
+              message: string;
+              /** @description The npm package that adds the font */
+              package: string;
+              script: string;
             }[];
             /** @description Where each repeating group puts its items */
             groups?: {
