@@ -3,33 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { compileTemplate, preflightDocument } from '@/pdf/index.js';
 import type { TableSpec } from '@/shared/domain/table.js';
 import { compareImages, crop, extractText, hasPdftoppm, joinLines, renderPageToPng } from '../../helpers/pdf-readback.js';
-import { field, makeBase } from './support.js';
+import { field, makeBase, tableField, type TableInput } from './support.js';
 
 /*
  * Totals lines (subtotal per page, carried/brought forward, grand total), row and cell style
  * rules, column conditions and field style rules, read back from the generated PDFs.
  */
 
-type TableInput = Omit<Partial<TableSpec>, 'columns'> & { columns: Partial<TableSpec['columns'][number]>[] };
-
 const COLUMNS: TableInput['columns'] = [
   { header: 'Description', key: 'description', width: 3 },
   { header: 'Qty', key: 'qty', width: 1, align: 'right', format: 'number', sum: true },
   { header: 'Amount', key: 'amount', width: 1, align: 'right', format: 'number', number: { locale: 'en-US', decimals: 2 }, sum: true },
 ];
-
-function tableField(table: TableInput, height = 200, extra: Parameters<typeof field>[0] = {}) {
-  return field({
-    name: 'Items',
-    type: 'table',
-    bindingKey: 'items',
-    position: { x: 40, y: 200 },
-    size: { width: 400, height },
-    style: { fontSize: 10 },
-    advanced: { table: table as TableSpec },
-    ...extra,
-  });
-}
 
 const items = (count: number) =>
   Array.from({ length: count }, (_, i) => ({ description: `Item ${i + 1}`, qty: i + 1, amount: (i + 1) * 1.25 }));

@@ -1,31 +1,14 @@
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, PdfError } from '@/pdf/index.js';
-import type { TableSpec } from '@/shared/domain/table.js';
 import { extractText, joinLines, pageText, renderPageToPng, hasPdftoppm } from '../../helpers/pdf-readback.js';
-import { field, makeBase } from './support.js';
-
-type TableInput = Omit<Partial<TableSpec>, 'columns'> & { columns: Partial<TableSpec['columns'][number]>[] };
+import { field, makeBase, tableField, type TableInput } from './support.js';
 
 const COLUMNS: TableInput['columns'] = [
   { header: 'Description', key: 'description', width: 3 },
   { header: 'Qty', key: 'qty', width: 1, align: 'right', format: 'number' },
   { header: 'Price', key: 'price', width: 1, align: 'right', format: 'number', number: { locale: 'en-US', decimals: 2 } },
 ];
-
-/** A line-items table at (40, 200), 400 × `height` points, on page 1 of an A4 base. */
-function tableField(table: TableInput, height = 200, extra: Parameters<typeof field>[0] = {}) {
-  return field({
-    name: 'Items',
-    type: 'table',
-    bindingKey: 'items',
-    position: { x: 40, y: 200 },
-    size: { width: 400, height },
-    style: { fontSize: 10 },
-    advanced: { table: table as TableSpec },
-    ...extra,
-  });
-}
 
 const items = (count: number) =>
   Array.from({ length: count }, (_, i) => ({ description: `Item ${i + 1}`, qty: i + 1, price: (i + 1) * 1.5 }));
