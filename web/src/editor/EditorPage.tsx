@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { fieldInputSchema, type FieldType } from '@/shared/domain/field.js';
+import { fieldInputSchema } from '@/shared/domain/field.js';
 import type { Field, Template } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useExclusiveAction } from '../components/hooks.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
-import { byLayer, type EditorField } from '../state/fields.js';
+import { byLayer, type EditorField, type Tool } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
 import { currentPreflight, issuesByField, preflightLines, tableLines, type PreflightCheck } from '../state/preflight.js';
@@ -37,7 +37,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState());
   const [page, setPage] = useState(1);
   const [zoom, setZoom] = useState(1);
-  const [armed, setArmed] = useState<FieldType | null>(null);
+  const [armed, setArmed] = useState<Tool | null>(null);
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
   const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
   const [preflightCheck, setPreflightCheck] = useState<PreflightCheck | null>(null);
