@@ -305,7 +305,11 @@ export function PageView({
                   onTable={(table) => dispatch({ type: 'update', key: f.key, patch: { advanced: { ...f.advanced, table } } })}
                 />
               )}
-              <span className="field-label" style={{ fontSize: Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}>
+              <span
+                className="field-label"
+                // A group's name is small: its cell is where the members' own labels go.
+                style={{ fontSize: isGroup(f) ? 10 : Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}
+              >
                 {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
               </span>
               {problems && (
