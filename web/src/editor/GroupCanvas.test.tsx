@@ -96,3 +96,25 @@ describe('Palette', () => {
     expect(armed).toEqual(['group', 'table']);
   });
 });
+
+describe('moving a repeating group', () => {
+  it('carries its members along, and leaves other fields where they are', () => {
+    const member = {
+      ...makeField('text', 1, { x: 50, y: 60, width: 100, height: 20 }, DEFAULT_STYLE, new Set()),
+      bindingKey: 'labels.name',
+    };
+    const other = { ...makeField('text', 1, { x: 400, y: 600, width: 100, height: 20 }, DEFAULT_STYLE, new Set()), bindingKey: 'title' };
+    render(<Harness start={initialEditorState([{ width: 600, height: 800 }], [group, member, other])} />);
+    const el = screen.getByRole('button', { name: /Repeating group field labels/ });
+    // Zoom 2: a press in the group's corner, dragged 40 pt right and 100 pt down (snapping off with Alt).
+    fireEvent.pointerDown(el, at(90, 105));
+    fireEvent.pointerMove(screen.getByTestId('page-1'), { ...at(170, 305), altKey: true });
+    fireEvent.pointerUp(screen.getByTestId('page-1'), { ...at(170, 305), altKey: true });
+    const byKey = new Map(last.fields.map((f) => [f.key, f]));
+    expect(byKey.get(group.key)!.position).toEqual({ x: 80, y: 150 });
+    expect(byKey.get(member.key)!.position).toEqual({ x: 90, y: 160 });
+    expect(byKey.get(other.key)!.position).toEqual({ x: 400, y: 600 });
+    // One undo step puts both back.
+    expect(last.past).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type DragEvent } from 'react';
 import type { EditorAction } from '../state/editor.js';
 import { fieldRect, kindLabel, TOOL_LABELS, TOOLS, type EditorField, type Tool } from '../state/fields.js';
-import { isGroup } from '../state/groups.js';
+import { groupMembers, isGroup } from '../state/groups.js';
 import {
   clientToPage,
   HANDLES,
@@ -122,7 +122,10 @@ export function PageView({
     }
     const keys = selected.has(f.key) ? selection : [f.key];
     if (!selected.has(f.key)) dispatch({ type: 'select', keys });
-    const start = new Map(fields.filter((x) => keys.includes(x.key)).map((x) => [x.key, fieldRect(x)]));
+    // A group carries its members along: they must stay inside its cell.
+    const moving = new Set(keys);
+    for (const g of fields) if (moving.has(g.key) && isGroup(g)) for (const m of groupMembers(fields, g)) moving.add(m.key);
+    const start = new Map(fields.filter((x) => moving.has(x.key)).map((x) => [x.key, fieldRect(x)]));
     gesture.current = { kind: 'move', primary: f.key, start, origin: toPage(e), moved: false };
     surface.current?.setPointerCapture?.(e.pointerId);
   }
