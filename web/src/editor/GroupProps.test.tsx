@@ -79,3 +79,18 @@ describe('GroupProps', () => {
     expect(screen.getByTestId('group-grid-overflow').textContent).toMatch(/^The grid ends 110 pt beyond the page’s right edge:/);
   });
 });
+
+describe('GroupMembership', () => {
+  it('tells a member which group draws it with which key, and warns while it lies outside the cell', () => {
+    const { rerender } = render(
+      <PropertyPanel field={name} fields={[group, name]} selectionCount={1} issues={[]} onPatch={() => undefined} />,
+    );
+    expect(screen.getByTestId('group-membership').textContent).toBe(
+      'Member of the repeating group “labels”: drawn once per item, with each item’s “name”.',
+    );
+    rerender(<PropertyPanel field={city} fields={[group, city]} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(screen.getByTestId('group-membership').textContent).toMatch(/“address\.city”\. It lies outside the group’s cell/);
+    rerender(<PropertyPanel field={group} fields={[group, city]} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(screen.queryByTestId('group-membership')).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
 import { groupSchema, type GroupSpec } from '@/shared/domain/group.js';
 import type { EditorField } from '../state/fields.js';
-import { gridOverflow, groupMembers, insideCell, memberKey } from '../state/groups.js';
+import { gridOverflow, groupMembers, groupOfField, insideCell, memberKey } from '../state/groups.js';
 import { ContinuationProps } from './ContinuationBox.js';
 import { Group, NumberProp, SelectProp } from './inputs.js';
 
@@ -108,5 +108,17 @@ export function GroupProps({
         </>
       )}
     </Group>
+  );
+}
+
+/** On a member's panel: which group draws it, with which key of each item, and whether it lies in the cell. */
+export function GroupMembership({ field, fields }: { field: EditorField; fields: readonly EditorField[] }) {
+  const g = groupOfField(fields, field);
+  if (!g) return null;
+  return (
+    <p className={insideCell(g, field) ? 'hint' : 'warn'} data-testid="group-membership">
+      Member of the repeating group “{g.name}”: drawn once per item, with each item’s “{memberKey(g, field)}”.
+      {!insideCell(g, field) && ' It lies outside the group’s cell: move it inside, or generating refuses the template.'}
+    </p>
   );
 }

@@ -9,7 +9,7 @@ import {
 } from '@/shared/domain/field.js';
 import { fieldRect, kindLabel, type EditorField } from '../state/fields.js';
 import { isGroup } from '../state/groups.js';
-import { GroupProps } from './GroupProps.js';
+import { GroupMembership, GroupProps } from './GroupProps.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
 import { OverflowProps } from './OverflowProps.js';
@@ -100,6 +100,7 @@ export function PropertyPanel({
           </button>
         </div>
       )}
+      <GroupMembership field={f} fields={fields} />
       <Group title="General" open>
         <TextProp
           label="Name"
