@@ -51,6 +51,20 @@ describe('GroupProps', () => {
     expect(onPatch.mock.calls.every(([p]) => (p as { advanced: { table?: unknown } }).advanced.table === undefined)).toBe(true);
   });
 
+  it('keeps whole numbers of cells and items, and a cleared max items means the service bound', () => {
+    const onPatch = vi.fn();
+    const bounded = { ...group, advanced: { ...group.advanced, group: { ...group.advanced.group!, maxItems: 40 } } };
+    render(<PropertyPanel field={bounded} fields={[bounded]} selectionCount={1} issues={[]} onPatch={onPatch} />);
+    const down = screen.getByLabelText('Cells down');
+    fireEvent.change(down, { target: { value: '2.6' } });
+    fireEvent.blur(down);
+    expect(lastGroup(onPatch).down).toBe(3);
+    const max = screen.getByLabelText('Max items');
+    fireEvent.change(max, { target: { value: '' } });
+    fireEvent.blur(max);
+    expect(lastGroup(onPatch).maxItems).toBeUndefined();
+  });
+
   it('lists its members by their key inside an item, and says which lie outside the cell', () => {
     render(<PropertyPanel field={group} fields={[name, group, city]} selectionCount={1} issues={[]} onPatch={() => undefined} />);
     const items = within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');

@@ -41,7 +41,7 @@ export function GroupProps({
           min={1}
           max={100}
           step={1}
-          onCommit={(across) => across !== undefined && commit({ across })}
+          onCommit={(across) => across !== undefined && commit({ across: Math.round(across) })}
         />
         <NumberProp
           label="Cells down"
@@ -49,10 +49,16 @@ export function GroupProps({
           min={1}
           max={100}
           step={1}
-          onCommit={(down) => down !== undefined && commit({ down })}
+          onCommit={(down) => down !== undefined && commit({ down: Math.round(down) })}
         />
-        <NumberProp label="Gap across (pt)" value={g.gapX} min={0} onCommit={(gapX) => gapX !== undefined && commit({ gapX })} />
-        <NumberProp label="Gap down (pt)" value={g.gapY} min={0} onCommit={(gapY) => gapY !== undefined && commit({ gapY })} />
+        <NumberProp
+          label="Gap across (pt)"
+          value={g.gapX}
+          min={0}
+          max={14_400}
+          onCommit={(gapX) => gapX !== undefined && commit({ gapX })}
+        />
+        <NumberProp label="Gap down (pt)" value={g.gapY} min={0} max={14_400} onCommit={(gapY) => gapY !== undefined && commit({ gapY })} />
         <SelectProp
           label="Fill order"
           value={g.order}
@@ -64,7 +70,15 @@ export function GroupProps({
           }
           onCommit={(order) => commit({ order })}
         />
-        <NumberProp label="Max items" value={g.maxItems} min={1} step={1} optional onCommit={(maxItems) => commit({ maxItems })} />
+        <NumberProp
+          label="Max items"
+          value={g.maxItems}
+          min={1}
+          max={100_000}
+          step={1}
+          optional
+          onCommit={(maxItems) => commit({ maxItems: maxItems === undefined ? undefined : Math.round(maxItems) })}
+        />
       </div>
       {(over.right > 0 || over.bottom > 0) && (
         <p className="warn" role="alert" data-testid="group-grid-overflow">
