@@ -1,11 +1,45 @@
-import type { TableSpec } from '@/shared/domain/table.js';
-import { CheckProp, NumberProp } from './inputs.js';
+import type { ContinuationSpec } from '@/shared/domain/group.js';
+import { CheckProp, NumberProp, SelectProp } from './inputs.js';
 
-type Box = NonNullable<TableSpec['continuation']['box']>;
+type Box = NonNullable<ContinuationSpec['box']>;
+type PageChoice = 'same' | 'blank' | `${number}`;
 
 /**
- * Where the table sits on its continuation pages: its own box (default) or another one, e.g. higher
- * up on a continuation sheet that has no letterhead.
+ * What the continuation pages of a table, a repeating group or a continuing text are (a copy of
+ * its page, of another page of the PDF, or a blank page) and, if wanted, another box on them.
+ */
+export function ContinuationProps({
+  value,
+  pageCount,
+  fieldBox,
+  onCommit,
+}: {
+  value: ContinuationSpec;
+  pageCount: number;
+  /** The field's box on its own page: where another box starts from. */
+  fieldBox?: Box;
+  onCommit: (continuation: ContinuationSpec) => void;
+}) {
+  return (
+    <>
+      <SelectProp<PageChoice>
+        label="Continues on"
+        value={String(value.page) as PageChoice}
+        options={[
+          { value: 'same', label: 'A copy of this page' },
+          ...Array.from({ length: pageCount }, (_, i) => ({ value: `${i + 1}` as PageChoice, label: `A copy of page ${i + 1}` })),
+          { value: 'blank', label: 'A blank page' },
+        ]}
+        onCommit={(v) => onCommit({ ...value, page: v === 'same' || v === 'blank' ? v : Number(v) })}
+      />
+      {fieldBox && <ContinuationBox box={value.box} fieldBox={fieldBox} onCommit={(box) => onCommit({ ...value, box })} />}
+    </>
+  );
+}
+
+/**
+ * Where the content sits on its continuation pages: its own box (default) or another one, e.g.
+ * higher up on a continuation sheet that has no letterhead.
  */
 export function ContinuationBox({
   box,
@@ -13,7 +47,7 @@ export function ContinuationBox({
   onCommit,
 }: {
   box: Box | undefined;
-  /** The table's box on its own page: where another box starts from. */
+  /** The field's box on its own page: where another box starts from. */
   fieldBox: Box;
   onCommit: (box: Box | undefined) => void;
 }) {

@@ -1,14 +1,23 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { fieldInputSchema, type FieldType } from '@/shared/domain/field.js';
+import { fieldInputSchema } from '@/shared/domain/field.js';
 import type { Field, Template } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useExclusiveAction } from '../components/hooks.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
-import { byLayer, type EditorField } from '../state/fields.js';
+import { byLayer, type EditorField, type Tool } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
-import { currentPreflight, issuesByField, preflightLines, tableLines, type PreflightCheck } from '../state/preflight.js';
+import {
+  continuedTextLines,
+  currentPreflight,
+  groupLines,
+  issuesByField,
+  pageCountNote,
+  preflightLines,
+  tableLines,
+  type PreflightCheck,
+} from '../state/preflight.js';
 import { parseSample } from '../state/sample.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
@@ -37,7 +46,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState());
   const [page, setPage] = useState(1);
   const [zoom, setZoom] = useState(1);
-  const [armed, setArmed] = useState<FieldType | null>(null);
+  const [armed, setArmed] = useState<Tool | null>(null);
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
   const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
   const [preflightCheck, setPreflightCheck] = useState<PreflightCheck | null>(null);
@@ -119,13 +128,21 @@ export function EditorPage({ templateId }: { templateId: string }) {
   // shown as out of date, never as "No problems found." (see currentPreflight).
   const preflight = useMemo(() => currentPreflight(preflightCheck, state.fields, sample), [preflightCheck, state.fields, sample]);
   const preflightStale = preflightCheck !== null && preflight === null;
-  const [findings, tableNotes] = useMemo(() => {
-    if (!preflight) return [null, null];
+  const { findings, notes } = useMemo(() => {
+    if (!preflight) return { findings: null, notes: null };
     const names = new Map(state.fields.map((f) => [f.key, f.name]));
     const keyOf = (id: string) => saver.current?.keyOfFieldId(id);
     const nameOf = (key: string) => names.get(key);
-    return [preflightLines(preflight, keyOf, nameOf), tableLines(preflight, keyOf, nameOf)];
-  }, [preflight, saver, state.fields]);
+    return {
+      findings: preflightLines(preflight, keyOf, nameOf),
+      notes: {
+        tables: tableLines(preflight, keyOf, nameOf),
+        groups: groupLines(preflight, keyOf, nameOf),
+        texts: continuedTextLines(preflight, keyOf, nameOf),
+        pages: pageCountNote(preflight, state.pages.length),
+      },
+    };
+  }, [preflight, saver, state.fields, state.pages.length]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
   // What expressions are computed from: the preview's sample, or the one the fields suggest.
   const sampleData = useMemo(() => parseSample(sample, state.fields), [sample, state.fields]);
@@ -257,6 +274,8 @@ export function EditorPage({ templateId }: { templateId: string }) {
               <PropertyPanel
                 pageCount={state.pages.length}
                 sample={sampleData}
+                fields={state.fields}
+                pageSize={single ? state.pages[single.page - 1] : undefined}
                 key={single?.key ?? 'none'}
                 fonts={fonts}
                 field={single}
@@ -271,7 +290,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
                 fields={state.fields}
                 flush={flush}
                 findings={findings}
-                tableNotes={tableNotes}
+                tableNotes={notes?.tables}
+                groupNotes={notes?.groups}
+                textNotes={notes?.texts}
+                pageNote={notes?.pages}
                 stale={preflightStale}
                 onPreflight={setPreflightCheck}
                 sample={sample}

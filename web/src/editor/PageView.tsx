@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type DragEvent } from 'react';
-import { FIELD_TYPES, type FieldType } from '@/shared/domain/field.js';
 import type { EditorAction } from '../state/editor.js';
-import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { fieldRect, kindLabel, TOOL_LABELS, TOOLS, type EditorField, type Tool } from '../state/fields.js';
+import { groupMembers, isGroup } from '../state/groups.js';
 import {
   clientToPage,
   HANDLES,
@@ -17,6 +17,7 @@ import {
 import { computeDraw, computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
+import { GroupCanvas } from './GroupCanvas.js';
 import { TableCanvas } from './TableCanvas.js';
 
 export const PALETTE_MIME = 'application/x-pdfstudio-field-type';
@@ -34,7 +35,7 @@ interface Props {
   zoom: number;
   fields: EditorField[];
   selection: string[];
-  armed: FieldType | null;
+  armed: Tool | null;
   snap: SnapSettings;
   issues: ReadonlyMap<string, string[]>;
   /** Fields whose condition hides them for the sample data (drawn faded). */
@@ -106,6 +107,13 @@ export function PageView({
 
   function onFieldDown(e: RPointerEvent, f: EditorField) {
     if (e.button !== 0) return;
+    // With a tool armed, a press on a group places the new field in it (the page's handler):
+    // members are placed inside the group's cell. The focus the press gives the group must not
+    // select it instead of the new field.
+    if (armed && isGroup(f)) {
+      pointerDown.current = true;
+      return;
+    }
     e.stopPropagation();
     pointerDown.current = true;
     if (e.shiftKey || e.metaKey || e.ctrlKey) {
@@ -114,7 +122,10 @@ export function PageView({
     }
     const keys = selected.has(f.key) ? selection : [f.key];
     if (!selected.has(f.key)) dispatch({ type: 'select', keys });
-    const start = new Map(fields.filter((x) => keys.includes(x.key)).map((x) => [x.key, fieldRect(x)]));
+    // A group carries its members along: they must stay inside its cell.
+    const moving = new Set(keys);
+    for (const g of fields) if (moving.has(g.key) && isGroup(g)) for (const m of groupMembers(fields, g)) moving.add(m.key);
+    const start = new Map(fields.filter((x) => moving.has(x.key)).map((x) => [x.key, fieldRect(x)]));
     gesture.current = { kind: 'move', primary: f.key, start, origin: toPage(e), moved: false };
     surface.current?.setPointerCapture?.(e.pointerId);
   }
@@ -224,8 +235,8 @@ export function PageView({
   }
 
   function onDrop(e: DragEvent) {
-    const t = e.dataTransfer.getData(PALETTE_MIME) as FieldType;
-    if (!(FIELD_TYPES as readonly string[]).includes(t)) return;
+    const t = e.dataTransfer.getData(PALETTE_MIME) as Tool;
+    if (!TOOLS.includes(t)) return;
     e.preventDefault();
     dispatch({ type: 'add', fieldType: t, page: pageNumber, at: toPage(e) });
     onPlaced();
@@ -246,7 +257,7 @@ export function PageView({
         className={`page-surface${armed ? ' armed' : ''}${snap.gridOn ? ' grid' : ''}`}
         style={{ backgroundSize: `${snap.grid * zoom}px ${snap.grid * zoom}px` }}
         data-testid={`page-${pageNumber}`}
-        aria-label={`Page ${pageNumber}${armed ? `: click to place a ${TYPE_LABELS[armed]} field` : ''}`}
+        aria-label={`Page ${pageNumber}${armed ? `: click to place a ${TOOL_LABELS[armed]}${armed === 'group' ? '' : ' field'}` : ''}`}
         role="region"
         onPointerDown={onSurfaceDown}
         onPointerMove={onMove}
@@ -257,6 +268,9 @@ export function PageView({
         }}
         onDrop={onDrop}
       >
+        {fields.filter(isGroup).map((f) => (
+          <GroupCanvas key={`grid-${f.key}`} field={f} zoom={zoom} />
+        ))}
         {fields.map((f) => {
           const sel = selected.has(f.key);
           const problems = issues.get(f.key);
@@ -278,22 +292,27 @@ export function PageView({
               data-testid="field"
               data-name={f.name}
               data-type={f.type}
+              data-group={isGroup(f) || undefined}
               role="button"
               tabIndex={0}
               aria-pressed={sel}
-              aria-label={`${TYPE_LABELS[f.type]} field ${f.name}${hidden ? ', hidden for the sample data' : ''}${problems ? `, ${problems.length} warning(s)` : ''}`}
+              aria-label={`${kindLabel(f)} field ${f.name}${hidden ? ', hidden for the sample data' : ''}${problems ? `, ${problems.length} warning(s)` : ''}`}
               title={problems ? problems.join('\n') : `${f.name} (${f.bindingKey})`}
               onPointerDown={(e) => onFieldDown(e, f)}
               onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}
             >
-              {f.type === 'table' && (
+              {f.type === 'table' && !isGroup(f) && (
                 <TableCanvas
                   field={f}
                   zoom={zoom}
                   onTable={(table) => dispatch({ type: 'update', key: f.key, patch: { advanced: { ...f.advanced, table } } })}
                 />
               )}
-              <span className="field-label" style={{ fontSize: Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}>
+              <span
+                className="field-label"
+                // A group's name is small: its cell is where the members' own labels go.
+                style={{ fontSize: isGroup(f) ? 10 : Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}
+              >
                 {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
               </span>
               {problems && (

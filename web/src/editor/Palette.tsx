@@ -1,8 +1,7 @@
-import { FIELD_TYPES, type FieldType } from '@/shared/domain/field.js';
-import { TYPE_LABELS } from '../state/fields.js';
+import { TOOL_LABELS, TOOLS, type Tool } from '../state/fields.js';
 import { PALETTE_MIME } from './PageView.js';
 
-const ICONS: Record<FieldType, string> = {
+const ICONS: Record<Tool, string> = {
   text: 'T',
   number: '#',
   date: '◴',
@@ -13,10 +12,11 @@ const ICONS: Record<FieldType, string> = {
   signature: '✎',
   barcode: '▦',
   table: '▤',
+  group: '⊞',
 };
 
 /**
- * Every field type. Click one to arm it, then click on the page to place it (click it again to
+ * Every field type, and the repeating group. Click one to arm it, then click on the page to place it (click it again to
  * place it in the middle of the page — the keyboard way), or drag it onto the page.
  */
 export function Palette({
@@ -24,22 +24,22 @@ export function Palette({
   onArm,
   onPlaceCentered,
 }: {
-  armed: FieldType | null;
-  onArm: (t: FieldType | null) => void;
-  onPlaceCentered: (t: FieldType) => void;
+  armed: Tool | null;
+  onArm: (t: Tool | null) => void;
+  onPlaceCentered: (t: Tool) => void;
 }) {
   return (
     <section className="palette" aria-labelledby="palette-title">
       <h2 id="palette-title">Fields</h2>
       <p className="hint">Click, then click on the page — or drag.</p>
       <ul>
-        {FIELD_TYPES.map((t) => (
+        {TOOLS.map((t) => (
           <li key={t}>
             <button
               type="button"
               draggable
               aria-pressed={armed === t}
-              aria-label={`${TYPE_LABELS[t]} field`}
+              aria-label={t === 'group' ? TOOL_LABELS[t] : `${TOOL_LABELS[t]} field`}
               data-testid={`palette-${t}`}
               className={armed === t ? 'armed' : undefined}
               onDragStart={(e) => {
@@ -56,7 +56,7 @@ export function Palette({
               <span className="icon" aria-hidden="true">
                 {ICONS[t]}
               </span>
-              {TYPE_LABELS[t]}
+              {TOOL_LABELS[t]}
             </button>
           </li>
         ))}

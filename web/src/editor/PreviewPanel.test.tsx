@@ -121,3 +121,46 @@ describe('PreviewPanel table notes', () => {
     expect(screen.getByRole('list', { name: 'Tables' }).textContent).toBe('items: 14 rows: 9 in its box, 5 continue on 1 added page.');
   });
 });
+
+describe('PreviewPanel repeating group', () => {
+  const group = makeField('group', 1, { x: 40, y: 40, width: 180, height: 72 }, DEFAULT_STYLE, new Set());
+  const name = { ...makeField('text', 1, { x: 50, y: 50, width: 100, height: 20 }, DEFAULT_STYLE, new Set()), bindingKey: 'labels.name' };
+
+  function GroupHarness({ api }: { api: Api }) {
+    const [sample, setSample] = useState<string | null>(null);
+    return (
+      <PreviewPanel
+        api={api}
+        templateId="t1"
+        fields={[group, name]}
+        flush={() => Promise.resolve()}
+        findings={[]}
+        groupNotes={[{ key: group.key, label: 'labels', message: '12 items: 8 in the cells of its page, 4 continue on 1 added page.' }]}
+        pageNote="The document will have 2 pages (1 added for what continues)."
+        onPreflight={() => undefined}
+        sample={sample}
+        onSample={setSample}
+      />
+    );
+  }
+
+  it('has example items from its members, an item count that asks for more, and the check’s word on them', async () => {
+    const generatePdf = vi.fn(() => Promise.reject(new Error('not needed')));
+    render(<GroupHarness api={{ generatePdf } as unknown as Api} />);
+    const sample = () => JSON.parse((screen.getByLabelText('Sample data (JSON)') as HTMLTextAreaElement).value) as { labels: unknown[] };
+    expect(sample()).toEqual({ labels: [{ name: 'name 1' }, { name: 'name 2' }, { name: 'name 3' }] });
+    const items = screen.getByLabelText('Items in sample: labels') as HTMLInputElement;
+    expect(items.value).toBe('3');
+    fireEvent.change(items, { target: { value: '12' } });
+    fireEvent.blur(items);
+    expect(sample().labels).toHaveLength(12);
+    expect(sample().labels[11]).toEqual({ name: 'name 12' });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate PDF' }));
+    await waitFor(() => expect(generatePdf).toHaveBeenCalled());
+    expect((generatePdf.mock.calls[0] as unknown[])[1]).toEqual(sample());
+    expect(screen.getByRole('list', { name: 'Repeating groups' }).textContent).toBe(
+      'labels: 12 items: 8 in the cells of its page, 4 continue on 1 added page.',
+    );
+    expect(screen.getByTestId('preflight-pages').textContent).toBe('The document will have 2 pages (1 added for what continues).');
+  });
+});

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { madeFrom, type PreflightCheck, type PreflightLine } from '../state/preflight.js';
 import { buildSampleData, parseSample } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
+import { PreflightNotes } from './PreflightNotes.js';
 import { PreviewPages } from './PreviewPages.js';
 import { SampleRows } from './SampleRows.js';
 
@@ -17,6 +18,12 @@ interface Props {
   findings: readonly PreflightLine[] | null;
   /** The same check's word on each table: rows in its box, rows continuing, pages added. */
   tableNotes?: readonly PreflightLine[] | null;
+  /** …on each repeating group: items in the cells of its page, items continuing, pages added. */
+  groupNotes?: readonly PreflightLine[] | null;
+  /** …on each text that continues: its lines, lines continuing, pages added. */
+  textNotes?: readonly PreflightLine[] | null;
+  /** …on the document's length. */
+  pageNote?: string | null;
   /** The last check was for other fields or sample data than the current ones. */
   stale?: boolean;
   /** The answer of a check, with the fields and sample it was made for. */
@@ -38,6 +45,9 @@ export function PreviewPanel({
   flush,
   findings,
   tableNotes = null,
+  groupNotes = null,
+  textNotes = null,
+  pageNote = null,
   stale = false,
   onPreflight,
   sample,
@@ -180,15 +190,7 @@ export function PreviewPanel({
                 ))}
               </ul>
             )}
-            {tableNotes && tableNotes.length > 0 && (
-              <ul className="table-notes" aria-label="Tables" data-testid="preflight-tables">
-                {tableNotes.map((l, i) => (
-                  <li key={i}>
-                    <strong>{l.label}</strong>: {l.message}
-                  </li>
-                ))}
-              </ul>
-            )}
+            <PreflightNotes tables={tableNotes} groups={groupNotes} texts={textNotes} pages={pageNote} />
           </div>
         )
       )}

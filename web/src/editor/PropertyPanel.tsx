@@ -7,9 +7,12 @@ import {
   type FieldStyle,
   type FieldValidation,
 } from '@/shared/domain/field.js';
-import { fieldRect, TYPE_LABELS, type EditorField } from '../state/fields.js';
+import { fieldRect, kindLabel, type EditorField } from '../state/fields.js';
+import { isGroup } from '../state/groups.js';
+import { GroupMembership, GroupProps } from './GroupProps.js';
 import { FALLBACK_FONTS, FALLBACK_OPTIONS, withCurrent, type FontOption } from './fonts.js';
 import { CheckProp, ColorProp, Group, NumberProp, SelectProp, TextProp } from './inputs.js';
+import { OverflowProps } from './OverflowProps.js';
 import { ExpressionProps } from './ExpressionProps.js';
 import { DateFormatProps, NumberFormatProps } from './FormatProps.js';
 import { StyleRulesProps } from './StyleRulesProps.js';
@@ -30,6 +33,10 @@ interface Props {
   pageCount?: number;
   /** The preview's sample data (parsed; undefined: not valid JSON), for the live value of expressions and conditions. */
   sample?: unknown;
+  /** Every field of the template: a repeating group lists its members among them. */
+  fields?: readonly EditorField[];
+  /** The size of the field's page (a group's grid must fit it). */
+  pageSize?: { width: number; height: number };
 }
 
 /** The field's advanced settings without the link to the base PDF's form field. */
@@ -39,7 +46,17 @@ function withoutLink(a: FieldAdvanced): FieldAdvanced {
 }
 
 /** Name, binding key, geometry, style, layout, advanced and validation of the selected field. */
-export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts = FALLBACK_OPTIONS, pageCount = 1, sample }: Props) {
+export function PropertyPanel({
+  field: f,
+  selectionCount,
+  issues,
+  onPatch,
+  fonts = FALLBACK_OPTIONS,
+  pageCount = 1,
+  sample,
+  fields = [],
+  pageSize,
+}: Props) {
   if (!f) {
     return (
       <section className="props" aria-labelledby="props-title">
@@ -62,7 +79,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
 
   return (
     <section className="props" aria-labelledby="props-title">
-      <h2 id="props-title">{TYPE_LABELS[f.type]} field</h2>
+      <h2 id="props-title">{kindLabel(f)} field</h2>
       {issues.length > 0 && (
         <ul className="issues" aria-label="Preflight warnings for this field">
           {issues.map((m, i) => (
@@ -83,6 +100,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
           </button>
         </div>
       )}
+      <GroupMembership field={f} fields={fields} />
       <Group title="General" open>
         <TextProp
           label="Name"
@@ -191,7 +209,10 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
         <CheckProp label="Snap to grid" value={f.layout.snapToGrid} onCommit={(snapToGrid) => layout({ snapToGrid })} />
         <p className="hint">Layer {f.layout.layerOrder} (use the toolbar to reorder)</p>
       </Group>
-      {f.type === 'table' && (
+      {f.type === 'table' && isGroup(f) && (
+        <GroupProps field={f} fields={fields} pageCount={pageCount} pageSize={pageSize} onCommit={(group) => advanced({ group })} />
+      )}
+      {f.type === 'table' && !isGroup(f) && (
         <TableProps
           table={a.table}
           pageCount={pageCount}
@@ -254,22 +275,7 @@ export function PropertyPanel({ field: f, selectionCount, issues, onPatch, fonts
             <NumberProp label="Max length" value={a.maxLength} min={1} optional onCommit={(maxLength) => advanced({ maxLength })} />
           </>
         )}
-        {textual && (
-          <div className="prop-grid">
-            <SelectProp
-              label="Overflow"
-              value={a.overflow}
-              options={['shrink', 'wrap', 'ellipsis', 'clip'] as const}
-              onCommit={(overflow) => advanced({ overflow })}
-            />
-            <NumberProp
-              label="Min font size"
-              value={a.minFontSize}
-              min={1}
-              onCommit={(minFontSize) => minFontSize && advanced({ minFontSize })}
-            />
-          </div>
-        )}
+        {textual && <OverflowProps field={f} pageCount={pageCount} onCommit={advanced} />}
         {(f.type === 'radio' || f.type === 'dropdown') && (
           <TextProp
             label="Options (one per line)"

@@ -1,6 +1,6 @@
 import { tableSchema, type TableColumn, type TableSpec } from '@/shared/domain/table.js';
 import type { FieldAdvanced } from '@/shared/domain/field.js';
-import { ContinuationBox } from './ContinuationBox.js';
+import { ContinuationProps } from './ContinuationBox.js';
 import { ExpressionProp } from './ExpressionProps.js';
 import { StyleRulesProps } from './StyleRulesProps.js';
 import { TotalsProps } from './TotalsProps.js';
@@ -26,8 +26,6 @@ interface Props {
   onCommit: (table: FieldAdvanced['table']) => void;
 }
 
-type ContinuationChoice = 'same' | 'blank' | `${number}`;
-
 export function TableProps({ table, pageCount, fieldBox, sample, bindingKey, onCommit }: Props) {
   const t = table ?? tableSchema.parse({ columns: [{ header: 'Column 1', key: 'column1' }] });
   const commit = (patch: Partial<TableSpec>) => onCommit(tableSchema.parse({ ...t, ...patch }));
@@ -42,7 +40,6 @@ export function TableProps({ table, pageCount, fieldBox, sample, bindingKey, onC
   const freeKey = () => {
     for (let n = t.columns.length + 1; ; n++) if (!t.columns.some((c) => c.key === `column${n}`)) return `column${n}`;
   };
-  const continuation = String(t.continuation.page) as ContinuationChoice;
   return (
     <Group title="Table" open>
       <ol className="table-columns" aria-label="Columns">
@@ -155,23 +152,12 @@ export function TableProps({ table, pageCount, fieldBox, sample, bindingKey, onC
         />
         <NumberProp label="Max rows" value={t.maxRows} min={1} optional onCommit={(maxRows) => commit({ maxRows })} />
       </div>
-      <SelectProp<ContinuationChoice>
-        label="Continues on"
-        value={continuation}
-        options={[
-          { value: 'same', label: 'A copy of this page' },
-          ...Array.from({ length: pageCount }, (_, i) => ({ value: `${i + 1}` as ContinuationChoice, label: `A copy of page ${i + 1}` })),
-          { value: 'blank', label: 'A blank page' },
-        ]}
-        onCommit={(v) => commit({ continuation: { ...t.continuation, page: v === 'same' || v === 'blank' ? v : Number(v) } })}
+      <ContinuationProps
+        value={t.continuation}
+        pageCount={pageCount}
+        fieldBox={fieldBox}
+        onCommit={(continuation) => commit({ continuation })}
       />
-      {fieldBox && (
-        <ContinuationBox
-          box={t.continuation.box}
-          fieldBox={fieldBox}
-          onCommit={(box) => commit({ continuation: { ...t.continuation, box } })}
-        />
-      )}
       <p className="hint">
         Rows that do not fit continue on pages added after this one; fields marked “Repeat on continuation pages” are drawn there too.
       </p>

@@ -1,7 +1,7 @@
-import type { FieldSpec, FieldStyle, FieldType } from '@/shared/domain/field.js';
+import type { FieldSpec, FieldStyle } from '@/shared/domain/field.js';
 import { align, distribute, type Alignment, type Distribution } from './align.js';
 import { clampToPage, intersects, roundRect, type PageSize, type Rect } from './geometry.js';
-import { DEFAULT_SIZES, DEFAULT_STYLE, byLayer, fieldRect, makeField, newKey, withRect, type EditorField } from './fields.js';
+import { DEFAULT_STYLE, TOOL_SIZES, byLayer, fieldRect, makeField, newKey, withRect, type EditorField, type Tool } from './fields.js';
 
 /**
  * The template editor's state and every edit as a pure reducer: the components only dispatch.
@@ -26,7 +26,8 @@ export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
 
 export type EditorAction =
   | { type: 'load'; pages: PageSize[]; fields: EditorField[] }
-  | { type: 'add'; fieldType: FieldType; page: number; at?: { x: number; y: number }; rect?: Rect; gesture?: boolean }
+  /** fieldType: what the palette places (a field type, or 'group': a table field with advanced.group). */
+  | { type: 'add'; fieldType: Tool; page: number; at?: { x: number; y: number }; rect?: Rect; gesture?: boolean }
   | { type: 'addMany'; fields: EditorField[] }
   | { type: 'select'; keys: string[]; mode?: 'replace' | 'toggle' | 'add' }
   | { type: 'selectInRect'; page: number; rect: Rect; additive?: boolean }
@@ -110,7 +111,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return initialEditorState(action.pages, action.fields);
 
     case 'add': {
-      const size = DEFAULT_SIZES[action.fieldType];
+      const size = TOOL_SIZES[action.fieldType];
       const at = action.at ?? { x: 36, y: 36 };
       const rect = clampToPage(action.rect ?? { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size }, pageOf(state, action.page));
       const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));

@@ -1,5 +1,6 @@
-import { fieldInputSchema, styleSchema, type FieldSpec, type FieldStyle, type FieldType } from '@/shared/domain/field.js';
+import { FIELD_TYPES, fieldInputSchema, styleSchema, type FieldSpec, type FieldStyle, type FieldType } from '@/shared/domain/field.js';
 import type { Rect } from './geometry.js';
+import { DEFAULT_GROUP, DEFAULT_GROUP_CELL, freeGroupKey, isGroup } from './groups.js';
 
 /**
  * A field as the editor holds it: the domain's field spec plus a `key` that is stable for the
@@ -36,6 +37,22 @@ export const TYPE_LABELS: Record<FieldType, string> = {
   table: 'Table',
 };
 
+/**
+ * What the palette places: a field type, or a repeating group (a table field with advanced.group,
+ * offered as a tool of its own since it is laid out and filled unlike a table).
+ */
+export type Tool = FieldType | 'group';
+export const TOOLS: readonly Tool[] = [...FIELD_TYPES, 'group'];
+
+export const TOOL_LABELS: Record<Tool, string> = { ...TYPE_LABELS, group: 'Repeating group' };
+
+export const TOOL_SIZES: Record<Tool, { width: number; height: number }> = { ...DEFAULT_SIZES, group: DEFAULT_GROUP_CELL };
+
+/** What the user calls the field: its type, or "Repeating group" for a table field laid out as a grid. */
+export function kindLabel(f: Pick<FieldSpec, 'type' | 'bindingKey' | 'advanced'>): string {
+  return isGroup(f) ? TOOL_LABELS.group : TYPE_LABELS[f.type];
+}
+
 /** The columns a new table starts with: an invoice's line items. */
 export const DEFAULT_TABLE_COLUMNS = [
   { header: 'Description', key: 'description', width: 3 },
@@ -59,15 +76,17 @@ export function uniqueBinding(type: FieldType, taken: ReadonlySet<string>): stri
   }
 }
 
-/** A new field of `type` at `rect` on `page`, in `style`, with type-specific defaults. */
-export function makeField(type: FieldType, page: number, rect: Rect, style: FieldStyle, taken: ReadonlySet<string>): EditorField {
-  const binding = uniqueBinding(type, taken);
+/** A new field of `tool` at `rect` on `page`, in `style`, with type-specific defaults. */
+export function makeField(tool: Tool, page: number, rect: Rect, style: FieldStyle, taken: ReadonlySet<string>): EditorField {
+  const type: FieldType = tool === 'group' ? 'table' : tool;
+  const binding = tool === 'group' ? freeGroupKey(taken) : uniqueBinding(type, taken);
   const advanced: Record<string, unknown> = {};
+  if (tool === 'group') advanced.group = DEFAULT_GROUP;
+  else if (type === 'table') advanced.table = { columns: DEFAULT_TABLE_COLUMNS };
   if (type === 'dropdown' || type === 'radio') advanced.options = ['Option 1', 'Option 2'];
   if (type === 'barcode') advanced.barcode = { format: 'qrcode', includeText: false };
   if (type === 'date') advanced.date = { pattern: 'yyyy-MM-dd', timezone: 'UTC', locale: 'en-US' };
   if (type === 'number') advanced.number = { locale: 'en-US' };
-  if (type === 'table') advanced.table = { columns: DEFAULT_TABLE_COLUMNS };
   const spec = fieldInputSchema.parse({
     name: binding,
     type,

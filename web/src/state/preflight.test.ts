@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PreflightResult } from '../api/types.js';
-import { formatCodePoint, issuesByField, preflightLines, tableLines } from './preflight.js';
+import { continuedTextLines, formatCodePoint, groupLines, issuesByField, pageCountNote, preflightLines, tableLines } from './preflight.js';
 
 // The shape POST /api/templates/:id/preflight answers (codePoint already formatted as a string).
 const result: PreflightResult = {
@@ -80,5 +80,76 @@ describe('preflight table layout', () => {
         () => undefined,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('preflight on groups, continuing text, script fonts and pages', () => {
+  const keyOf = (id: string) => (id === 'f-labels' ? 'k-labels' : undefined);
+  const nameOf = (k: string) => (k === 'k-labels' ? 'Address labels' : undefined);
+
+  it('says per group how many items fill its page’s cells and how many continue on how many added pages', () => {
+    const r: PreflightResult = {
+      ...result,
+      groups: [
+        { fieldId: 'f-labels', bindingKey: 'labels', items: 20, continuationItems: 12, continuationPages: 2 },
+        { fieldId: 'f-cards', bindingKey: 'cards', items: 1, continuationItems: 0, continuationPages: 0 },
+        { fieldId: 'f-more', bindingKey: 'more', items: 9, continuationItems: 1, continuationPages: 1 },
+      ],
+    };
+    expect(groupLines(r, keyOf, nameOf)).toEqual([
+      { key: 'k-labels', label: 'Address labels', message: '20 items: 8 in the cells of its page, 12 continue on 2 added pages.' },
+      { key: 'f-cards', label: 'cards', message: '1 item, all in the cells of its page.' },
+      { key: 'f-more', label: 'more', message: '9 items: 8 in the cells of its page, 1 continue on 1 added page.' },
+    ]);
+    expect(groupLines(result, keyOf, nameOf)).toEqual([]);
+  });
+
+  it('says per continuing text how many lines it has and how many continue', () => {
+    const r: PreflightResult = {
+      ...result,
+      continuedTexts: [
+        { fieldId: 'f-terms', bindingKey: 'terms', lines: 120, continuationLines: 90, continuationPages: 2 },
+        { fieldId: 'f-note', bindingKey: 'note', lines: 1, continuationLines: 0, continuationPages: 0 },
+      ],
+    };
+    expect(continuedTextLines(r, keyOf, nameOf)).toEqual([
+      { key: 'f-terms', label: 'terms', message: '120 lines: 30 in its box, 90 continue on 2 added pages.' },
+      { key: 'f-note', label: 'note', message: '1 line, all in its box.' },
+    ]);
+  });
+
+  it('lists a missing script font as a finding on its field, naming the npm package', () => {
+    const r: PreflightResult = {
+      ...result,
+      errors: [],
+      renderErrors: [],
+      missingGlyphs: [],
+      overflows: [],
+      unknownKeys: [],
+      fontWarnings: [
+        {
+          fieldId: 'f-labels',
+          bindingKey: 'labels',
+          code: 'script_font_missing',
+          script: 'Thai',
+          family: 'Noto Sans Thai',
+          package: '@fontsource/noto-sans-thai',
+          message: 'server words',
+        },
+      ],
+    };
+    expect(preflightLines(r, keyOf, nameOf)).toEqual([
+      {
+        key: 'k-labels',
+        label: 'Address labels',
+        message: 'Thai text needs Noto Sans Thai, which is not installed: npm install @fontsource/noto-sans-thai',
+      },
+    ]);
+  });
+
+  it('says how many pages the document will have, and how many are added', () => {
+    expect(pageCountNote({ ...result, pageCount: 3 }, 1)).toBe('The document will have 3 pages (2 added for what continues).');
+    expect(pageCountNote({ ...result, pageCount: 1 }, 1)).toBe('The document will have 1 page.');
+    expect(pageCountNote(result, 1)).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ export function formatCodePoint(cp: string | number, char: string): string {
   return `U+${n.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Every finding, in the order validation, render errors, missing glyphs, overflow, unknown data keys. */
+/** Every finding, in the order validation, render errors, missing glyphs, overflow, missing script fonts, unknown data keys. */
 export function preflightLines(
   r: PreflightResult,
   keyOf: (fieldId: string) => string | undefined,
@@ -49,6 +49,9 @@ export function preflightLines(
     push(fieldId, fieldId, `No font has a glyph for ${chars.join(', ')} (${points.join(', ')}): it would be left out.`);
   }
   for (const o of r.overflows) push(o.fieldId, o.fieldId, o.message);
+  // The server can draw the text once the package is installed: say which one, in our words.
+  for (const w of r.fontWarnings ?? [])
+    push(w.fieldId, w.bindingKey, `${w.script} text needs ${w.family}, which is not installed: npm install ${w.package}`);
   // A misspelt key in the sample data prints a blank field: name the key, since no field has it.
   for (const k of r.unknownKeys ?? []) push(null, k, 'no field is bound to this key of the data: misspelt?');
   return lines;
@@ -72,6 +75,49 @@ export function tableLines(
         : `${rows}: ${t.rows - t.continuationRows} in its box, ${t.continuationRows} continue on ${t.continuationPages} added page${t.continuationPages === 1 ? '' : 's'}.`;
     return { key, label: nameOf(key) || t.bindingKey, message };
   });
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Where each repeating group's items go: how many fill the grid of its page, how many continue on how many added pages. */
+export function groupLines(
+  r: PreflightResult,
+  keyOf: (fieldId: string) => string | undefined,
+  nameOf: (key: string) => string | undefined,
+): PreflightLine[] {
+  return (r.groups ?? []).map((g) => {
+    const key = keyOf(g.fieldId) ?? g.fieldId;
+    const items = plural(g.items, 'item');
+    const message =
+      g.continuationItems === 0
+        ? `${items}, all in the cells of its page.`
+        : `${items}: ${g.items - g.continuationItems} in the cells of its page, ${g.continuationItems} continue on ${plural(g.continuationPages, 'added page')}.`;
+    return { key, label: nameOf(key) || g.bindingKey, message };
+  });
+}
+
+/** Where each text that continues goes: its lines, and how many continue on how many added pages. */
+export function continuedTextLines(
+  r: PreflightResult,
+  keyOf: (fieldId: string) => string | undefined,
+  nameOf: (key: string) => string | undefined,
+): PreflightLine[] {
+  return (r.continuedTexts ?? []).map((t) => {
+    const key = keyOf(t.fieldId) ?? t.fieldId;
+    const lines = plural(t.lines, 'line');
+    const message =
+      t.continuationLines === 0
+        ? `${lines}, all in its box.`
+        : `${lines}: ${t.lines - t.continuationLines} in its box, ${t.continuationLines} continue on ${plural(t.continuationPages, 'added page')}.`;
+    return { key, label: nameOf(key) || t.bindingKey, message };
+  });
+}
+
+/** The document's length as preflight counted it (null when the server did not say). */
+export function pageCountNote(r: PreflightResult, basePages: number): string | null {
+  if (r.pageCount === undefined) return null;
+  const added = r.pageCount - basePages;
+  return `The document will have ${plural(r.pageCount, 'page')}${added > 0 ? ` (${added} added for what continues)` : ''}.`;
 }
 
 /** The findings of each field, by editor key. */

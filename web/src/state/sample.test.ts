@@ -80,3 +80,37 @@ describe('table sample rows', () => {
     expect(parseSample(null, [table])).toEqual(buildSampleData([table]));
   });
 });
+
+describe('repeating group sample items', () => {
+  const group = { ...makeField('group', 1, { x: 0, y: 0, width: 180, height: 72 }, DEFAULT_STYLE, new Set()) };
+  const name = mk('text', 'labels.name');
+  const city = mk('text', 'labels.address.city');
+  const qty = mk('number', 'labels.qty');
+  const other = mk('text', 'customer.name');
+
+  it('gives the group a list of items keyed by its members’ keys, and no top-level object for them', () => {
+    expect(group.bindingKey).toBe('labels');
+    const data = buildSampleData([name, group, city, qty, other]);
+    expect(data.labels).toEqual([
+      { name: 'name 1', address: { city: 'address.city 1' }, qty: 10 },
+      { name: 'name 2', address: { city: 'address.city 2' }, qty: 20 },
+      { name: 'name 3', address: { city: 'address.city 3' }, qty: 30 },
+    ]);
+    expect(data.customer).toEqual({ name: 'Sample customer.name' });
+    expect(Object.keys(data).sort()).toEqual(['customer', 'labels']);
+  });
+
+  it('keeps the user’s items, but replaces an object left by an earlier sample', () => {
+    const mine = [{ name: 'Ada' }];
+    expect(buildSampleData([group, name], { labels: mine }).labels).toEqual(mine);
+    expect(buildSampleData([group, name], { labels: { name: 'stale' } }).labels).toHaveLength(3);
+  });
+
+  it('sets the number of items from the members, keeping the ones there', () => {
+    const fields = [group, name];
+    const more = withTableRows({ labels: [{ name: 'Ada' }] }, group, 12, fields);
+    expect(tableRowCount(more, group)).toBe(12);
+    expect((more.labels as unknown[])[0]).toEqual({ name: 'Ada' });
+    expect((more.labels as unknown[])[11]).toEqual({ name: 'name 12' });
+  });
+});

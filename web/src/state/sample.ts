@@ -1,4 +1,5 @@
 import type { FieldSpec } from '@/shared/domain/field.js';
+import { groupMembers, groupOfField, isGroup, memberKey } from './groups.js';
 
 /**
  * Sample preview data pre-filled from the fields' binding keys (`customer.name` → nested objects),
@@ -49,25 +50,51 @@ function sampleRows(columns: readonly SampleColumn[], count: number, from = 1): 
   return Array.from({ length: count }, (_, i) => sampleRow(columns, from + i));
 }
 
+type SampleField = Pick<FieldSpec, 'type' | 'name' | 'bindingKey' | 'advanced'>;
+
+/**
+ * One sample item of a repeating group: a value per member at its key inside the item, numbered
+ * where it is text (every label differs, so each can be found on the page).
+ */
+function sampleItem(group: SampleField, members: readonly SampleField[], n: number): Record<string, unknown> {
+  const item: Record<string, unknown> = {};
+  for (const m of members) {
+    const key = memberKey(group, m);
+    const plain = m.advanced.defaultValue === undefined;
+    const value =
+      plain && m.type === 'text' ? `${m.advanced.placeholder || key} ${n}` : plain && m.type === 'number' ? n * 10 : sampleValue(m);
+    setPath(item, key, value);
+  }
+  return item;
+}
+
+/** `count` sample rows (a table) or items (a group, made from its members among `fields`), numbered from `from`. */
+function sampleRowsOf(f: SampleField, fields: readonly SampleField[], count: number, from = 1): Record<string, unknown>[] {
+  if (!isGroup(f)) return sampleRows(f.advanced.table?.columns ?? [], count, from);
+  const members = groupMembers(fields, f);
+  return Array.from({ length: count }, (_, i) => sampleItem(f, members, from + i));
+}
+
 /** Most rows the studio writes into a sample (the engine's own bound is far higher). */
 export const MAX_SAMPLE_ROWS = 500;
 
 /**
  * The sample with `count` rows for table field `f`: rows already there (the user's own) are kept
- * up to `count`, more are made from the columns. How a person asks for enough rows to see the
- * table continue on a next page.
+ * up to `count`, more are made from the columns (a repeating group's items from its members, found
+ * among `fields`). How a person asks for enough rows to see the table continue on a next page.
  */
 export function withTableRows(
   sample: unknown,
-  f: Pick<FieldSpec, 'type' | 'bindingKey' | 'advanced'>,
+  f: SampleField,
   count: number,
+  fields: readonly SampleField[] = [],
 ): Record<string, unknown> {
   const out: Record<string, unknown> =
     typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? structuredClone(sample as Record<string, unknown>) : {};
   const n = Math.max(0, Math.min(MAX_SAMPLE_ROWS, Math.floor(count)));
   const existing = getPath(out, f.bindingKey);
   const kept = Array.isArray(existing) ? existing.slice(0, n) : [];
-  setPath(out, f.bindingKey, [...kept, ...sampleRows(f.advanced.table?.columns ?? [], n - kept.length, kept.length + 1)]);
+  setPath(out, f.bindingKey, [...kept, ...sampleRowsOf(f, fields, n - kept.length, kept.length + 1)]);
   return out;
 }
 
@@ -110,15 +137,22 @@ export function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
+/** Example items a new repeating group gets in the sample. */
+const SAMPLE_ITEMS = 3;
+
 /**
  * The sample payload for `fields`. Values already present in `previous` (the user's own edits)
- * are kept, so regenerating the sample after adding a field does not wipe what was typed.
+ * are kept, so regenerating the sample after adding a field does not wipe what was typed. A
+ * repeating group gets a list of items made from its members, which have no value of their own
+ * outside it (`labels.name` is each item's `name`, not a `labels` object).
  */
 export function buildSampleData(fields: readonly FieldSpec[], previous: unknown = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
+    if (groupOfField(fields, f)) continue;
     const kept = getPath(previous, f.bindingKey);
-    setPath(out, f.bindingKey, kept !== undefined ? kept : sampleValue(f));
+    if (isGroup(f)) setPath(out, f.bindingKey, Array.isArray(kept) ? kept : sampleRowsOf(f, fields, SAMPLE_ITEMS));
+    else setPath(out, f.bindingKey, kept !== undefined ? kept : sampleValue(f));
   }
   return out;
 }
