@@ -26,7 +26,7 @@ import type { ComputedValues } from '../expressions/evaluate.js';
 import type { GenerationWarning } from '../types.js';
 import { drawOwnAppearance, needsOwnAppearance } from './appearance.js';
 import { parseColor, type DocumentCanvas } from './canvas.js';
-import { TEXT_LIKE, fieldText, fieldValue, type PreparedField } from './draw.js';
+import { TEXT_LIKE, fieldText, fieldValue, styledField, type PreparedField } from './draw.js';
 import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
 import { missingGlyph } from './text-layout.js';
@@ -114,12 +114,15 @@ export async function fillForms(
     return name;
   };
 
-  for (const p of state.fields) {
+  for (const prepared of state.fields) {
+    // The field as this document styles it (its matching style rules applied); `prepared` is the
+    // compiled field itself, which the bookkeeping below is keyed by.
+    const p: PreparedField = { ...prepared, ...styledField(prepared, computed) };
     const { field } = p;
     const { value, show } = fieldValue(field, payload, computed);
-    const mine = own.get(p);
+    const mine = own.get(prepared);
     if (mine) {
-      handled.add(p);
+      handled.add(prepared);
       const resized = placeWidget(doc, mine, p);
       if (show) await fillOwn(mine, p, value);
       if (resized) await redrawAppearances(mine, p);
@@ -131,7 +134,7 @@ export async function fillForms(
     // Text that continues on other pages is page content: a form field cannot flow onto them.
     if (field.advanced.overflow === 'continue') continue;
     // Fillable output: a new widget at the field's place.
-    handled.add(p);
+    handled.add(prepared);
     const page = doc.getPage(p.pageIndex);
     const r = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
     const tc = parseColor(field.style.textColor) ?? [0, 0, 0];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, preflightDocument } from '@/pdf/index.js';
 import type { TableSpec } from '@/shared/domain/table.js';
@@ -172,6 +173,35 @@ d('style rules and conditions (rendered with poppler)', () => {
     expect(negative.red).toBeGreaterThan(20);
     expect(positive.red).toBe(0);
     expect(negative.font).not.toBe(positive.font);
+  });
+
+  it('applies them to the form field of fillable output too (its appearance and its /DA colour)', async () => {
+    const balance = field({
+      name: 'Balance',
+      type: 'number',
+      bindingKey: 'balance',
+      position: { x: 40, y: 100 },
+      size: { width: 200, height: 20 },
+      style: { fontSize: 14 },
+      advanced: { styleRules: [{ when: 'balance < 0', textColor: '#dd0000' }] },
+    });
+    const t = await compileTemplate(await makeBase(), [balance]);
+    const redIn = async (value: number) => {
+      const { bytes } = await t.generate({ balance: value }, { flatten: false });
+      const form = (await PDFDocument.load(bytes)).getForm();
+      const da = form.getTextField('Balance').acroField.getDefaultAppearance() ?? '';
+      const img = await renderPageToPng(bytes);
+      const region = crop(img, 40, 100, 200, 20);
+      let red = 0;
+      for (let i = 0; i < region.data.length; i += 4) if (RED([region.data[i], region.data[i + 1], region.data[i + 2]])) red++;
+      return { red, da };
+    };
+    const negative = await redIn(-12);
+    const positive = await redIn(12);
+    expect(negative.red).toBeGreaterThan(20);
+    expect(negative.da).toMatch(/0\.8\d* 0 0 rg/);
+    expect(positive.red).toBe(0);
+    expect(positive.da).toMatch(/0 0 0 rg/);
   });
 
   it('matches its reference image (a table with totals lines and a row rule)', async () => {
