@@ -11,6 +11,7 @@ import { PgBossQueueDriver } from '@/shared/queue/pgboss.js';
 import { createMailer, type Mailer } from '@/shared/email/index.js';
 import { resolveSigningSecret } from '@/shared/auth/signing-secret.js';
 import type { HealthCheck } from '@/api/health/routes.js';
+import { pendingMigrations } from '@/shared/database/prisma/readiness.js';
 
 /**
  * Brings up what the service stands on, chosen by configuration only: the relational database
@@ -33,6 +34,19 @@ export interface Infrastructure {
   setListenUrl(url: string): void;
   stop(): Promise<void>;
 }
+
+/** Pending migrations, looked up at most every 30 s (/health is probed often; each lookup is a connection). */
+const migrationState = {
+  at: 0,
+  pending: 0,
+  async get(url: string): Promise<number> {
+    if (Date.now() - this.at > 30_000) {
+      this.pending = (await pendingMigrations(url)).length;
+      this.at = Date.now();
+    }
+    return this.pending;
+  },
+};
 
 export async function startInfrastructure(config: Config, log: (msg: string) => void = () => {}): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
@@ -88,7 +102,18 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     const mailer = createMailer(config);
 
     const checks: HealthCheck[] = [
-      { name: 'postgres', driver: database.backend, check: async () => void (await getPrisma().$queryRaw`SELECT 1`) },
+      {
+        name: 'postgres',
+        driver: database.backend,
+        check: async () => {
+          await getPrisma().$queryRaw`SELECT 1`;
+          // A deployment that shipped new code before its migrations: every route would fail.
+          if (database.backend === 'postgresql') {
+            const pending = await migrationState.get(database.url);
+            if (pending > 0) throw new Error(`${pending} pending migration(s): run npm run db:migrate:deploy`);
+          }
+        },
+      },
       {
         name: 'dynamodb',
         driver: local ? 'local' : endpoint ? 'endpoint' : 'aws',

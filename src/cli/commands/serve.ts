@@ -17,7 +17,15 @@ export function registerServeCommand(program: Command): void {
         throw err;
       }
       const { startServer } = await import('@/runtime/server.js');
-      const server = await startServer(config);
+      const { DatabaseNotReadyError } = await import('@/shared/database/prisma/readiness.js');
+      const server = await startServer(config).catch((err: unknown) => {
+        // What to do, in one line, instead of a stack trace.
+        if (err instanceof DatabaseNotReadyError) {
+          console.error(err.message);
+          process.exit(1);
+        }
+        throw err;
+      });
       console.log(
         `[pdf-studio] listening on ${server.url} (studio ${server.url}/, API docs ${server.url}/docs, health ${server.url}/health)`,
       );

@@ -2,6 +2,7 @@ import { getConfig } from '@/shared/config/index.js';
 import { disconnectPrisma, setDatabaseUrl } from './client.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrateDeploy } from './migrator.js';
+import { assertDatabaseReady } from './readiness.js';
 
 export interface RunningDatabase {
   backend: 'postgresql' | 'pglite';
@@ -26,6 +27,8 @@ export async function startDatabase(opts: { dataDir?: string; migrate?: boolean;
   const external = config.database.url;
   if (external) {
     const applied = opts.migrate ? (await migrateDeploy({ url: external })).applied : [];
+    // Unreachable, or an empty database before `db:migrate:deploy`: say so now, in one line.
+    await assertDatabaseReady(external);
     return { backend: 'postgresql', url: external, appliedMigrations: applied, stop: disconnectPrisma };
   }
   // Loaded only here: Lambda bundles (always an external database) leave PGlite and its socket out.
