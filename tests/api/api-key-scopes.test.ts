@@ -63,6 +63,32 @@ forEachApi('API key scopes', (api) => {
     expect(list.json().items.find((k: { name: string }) => k.name === 'child').scopes).toEqual(['read']);
   });
 
+  it('refusals with credentials and document downloads are in the audit log', async () => {
+    const { key } = await keyWith(['generate']);
+    const refused = await call(key, 'GET', `/api/templates/${templateId}`);
+    expect(refused.statusCode).toBe(403);
+    const denied = (await api().services.repos.auditLogs.listByRequest(String(refused.headers['x-request-id'])))[0];
+    expect(denied).toMatchObject({ action: 'access.denied', actorId: ada.id, resourceType: 'templates', resourceId: templateId });
+    expect(denied.details).toMatchObject({ status: 403, code: 'insufficient_scope', route: '/api/templates/:id', via: 'api_key' });
+    // A bad token is recorded too (no actor: whose it is is unknown); a request without credentials is not.
+    const bad = await api().app.inject({ method: 'GET', url: '/api/templates', headers: { authorization: 'Bearer not.a.token' } });
+    expect((await api().services.repos.auditLogs.listByRequest(String(bad.headers['x-request-id'])))[0]).toMatchObject({
+      action: 'access.denied',
+      actorId: null,
+      details: { status: 401, code: 'token_invalid' },
+    });
+    const anonymous = await api().app.inject({ method: 'GET', url: '/api/templates' });
+    expect(await api().services.repos.auditLogs.listByRequest(String(anonymous.headers['x-request-id']))).toEqual([]);
+
+    const pdf = await api().app.inject({ method: 'GET', url: `/api/templates/${templateId}/pdf`, headers: ada.headers });
+    expect(pdf.statusCode).toBe(200);
+    expect((await api().services.repos.auditLogs.listByRequest(String(pdf.headers['x-request-id'])))[0]).toMatchObject({
+      action: 'templates.download',
+      actorId: ada.id,
+      resourceId: templateId,
+    });
+  });
+
   it('an unknown scope is a 400 naming it', async () => {
     const res = await api().app.inject({
       method: 'POST',

@@ -22,6 +22,58 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes that change nothing, or that would only flood the trail (preview work). */
 const NOT_AUDITED = [/\/preflight$/];
 
+/** Routes whose answer is a document's bytes (or the signed URL to them): each read is recorded. */
+const DOWNLOADS = /\/(download|content|pdf)$/;
+
+/** Who asked for what, from where (the common columns of every row). */
+function origin(request: FastifyRequest) {
+  return {
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 1024) ?? null,
+  };
+}
+
+/**
+ * A refused request that carried credentials (a wrong or ended token, a key without the scope, a
+ * user who is not an admin). Anonymous requests without credentials are not recorded: they are
+ * the normal first call of every client and would only flood the trail.
+ */
+async function recordDenied(services: Services, request: FastifyRequest, status: number, payload: unknown): Promise<void> {
+  if (!request.headers.authorization && !request.headers['x-api-key']) return;
+  const code = typeof payload === 'string' ? /"code":"(\w+)"/.exec(payload)?.[1] : undefined;
+  const route = request.routeOptions.url ?? request.url.split('?')[0];
+  try {
+    await services.repos.auditLogs.record({
+      actorId: request.auth?.userId ?? null,
+      action: 'access.denied',
+      resourceType: route.replace(/^\/api\//, '').split('/')[0] || 'unknown',
+      resourceId: ((request.params ?? {}) as Record<string, string>).id ?? null,
+      ...origin(request),
+      details: { status, code: code ?? null, method: request.method, route, via: request.auth?.via ?? null },
+    });
+  } catch (err) {
+    request.log.error({ err }, 'audit log write failed');
+  }
+}
+
+async function recordDownload(services: Services, request: FastifyRequest, status: number): Promise<void> {
+  const route = request.routeOptions.url ?? request.url;
+  const segments = route.replace(/^\/api\//, '').split('/');
+  try {
+    await services.repos.auditLogs.record({
+      actorId: request.auth?.userId ?? null,
+      action: `${segments[0]}.download`,
+      resourceType: segments[0] ?? 'unknown',
+      resourceId: ((request.params ?? {}) as Record<string, string>).id ?? null,
+      ...origin(request),
+      details: { status, route, via: request.auth?.via ?? null },
+    });
+  } catch (err) {
+    request.log.error({ err }, 'audit log write failed');
+  }
+}
+
 /** "/api/templates/:id/fields/positions" → "templates.fields.positions" */
 function actionFromRoute(method: string, url: string): string {
   const parts = url
@@ -33,13 +85,21 @@ function actionFromRoute(method: string, url: string): string {
 
 /**
  * Every successful mutating request leaves one audit row: actor, action, resource, request id, IP,
- * user agent. Written in onSend — after the handler, before the bytes leave — so a client that got
+ * user agent; so does every download of a document, and every request refused with credentials. Written in onSend — after the handler, before the bytes leave — so a client that got
  * a 2xx can read its own audit row straight away (an onResponse write raced the next request). A
  * failed audit write is logged and never turns a successful mutation into an error.
  */
 async function auditPlugin(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.decorateRequest('audit', null);
   app.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
+    if (reply.statusCode === 401 || reply.statusCode === 403) {
+      await recordDenied(opts.services, request, reply.statusCode, payload);
+      return payload;
+    }
+    if (request.method === 'GET' && reply.statusCode < 300 && DOWNLOADS.test(request.routeOptions.url ?? '')) {
+      await recordDownload(opts.services, request, reply.statusCode);
+      return payload;
+    }
     if (!MUTATING.has(request.method) || reply.statusCode >= 400) return payload;
     const route = request.routeOptions.url ?? request.url;
     if (NOT_AUDITED.some((re) => re.test(route))) return payload;

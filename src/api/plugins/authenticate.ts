@@ -101,25 +101,31 @@ async function authenticatePlugin(app: FastifyInstance, opts: { services: Servic
       // Awaited, not fire-and-forget: a client that lists its keys right after using one must see
       // lastUsedAt, and on Lambda nothing runs after the reply. A failed touch never fails the request.
       await repos.apiKeys.touch(apiKey.id).catch((err: unknown) => request.log.warn({ err }, 'api key lastUsedAt update failed'));
-      const scopes = effectiveScopes(apiKey.scopes);
-      const needed = requiredScope(request.method, request.routeOptions.url);
-      if (!scopes.includes(needed))
-        throw new AppError('insufficient_scope', `This API key lacks the "${needed}" scope (it has: ${scopes.join(', ')})`, {
-          scope: needed,
-          scopes,
-        });
-      return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id, scopes };
+      return { userId: apiKey.userId, role: user.role, via: 'api_key', apiKeyId: apiKey.id, scopes: effectiveScopes(apiKey.scopes) };
     }
     return null;
+  }
+
+  /** After request.auth is set, so a refusal is recorded against the key's user. */
+  function assertScope(request: FastifyRequest, auth: RequestAuth): void {
+    if (!auth.scopes) return;
+    const needed = requiredScope(request.method, request.routeOptions.url);
+    if (!auth.scopes.includes(needed))
+      throw new AppError('insufficient_scope', `This API key lacks the "${needed}" scope (it has: ${auth.scopes.join(', ')})`, {
+        scope: needed,
+        scopes: auth.scopes,
+      });
   }
 
   app.decorate('requireUser', async (request: FastifyRequest) => {
     request.auth = await resolve(request);
     if (!request.auth) throw new UnauthorizedError();
+    assertScope(request, request.auth);
   });
   app.decorate('requireAdmin', async (request: FastifyRequest) => {
     request.auth = await resolve(request);
     if (!request.auth) throw new UnauthorizedError();
+    assertScope(request, request.auth);
     if (request.auth.role !== 'admin') throw new ForbiddenError('This route is for administrators');
   });
 }
