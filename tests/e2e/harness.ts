@@ -239,3 +239,33 @@ export async function uploadInStudio(page: Page, file: { name: string; bytes: Bu
   await page.waitForSelector('[data-testid="page-1"]', { timeout: 60_000 });
   return decodeURIComponent(/#\/templates\/([^/?]+)/.exec(page.url())![1]);
 }
+
+/** Waits until the editor says every change is saved. */
+export async function waitSaved(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="save-state"][data-status="saved"]', { timeout: 30_000 });
+}
+
+/** Types a value into a labelled text input of `scope` and commits it with Enter. */
+export async function commitText(scope: ReturnType<Page['locator']>, label: string, value: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/** Console errors and uncaught exceptions of the page, collected for a test to assert none. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+/** Signs a new account up through the studio's form and waits for the templates page. */
+export async function signUpInStudio(page: Page, studioUrl: string, name: string, emailPrefix: string): Promise<void> {
+  await page.goto(`${studioUrl}/#/signup`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(`${emailPrefix}-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'Templates' }).waitFor();
+}

@@ -1,9 +1,19 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pdfText, ROOT, startStudioSession, uploadInStudio, type StudioSession } from './harness.js';
+import {
+  CHROMIUM,
+  collectConsoleErrors,
+  commitText,
+  pdfText,
+  ROOT,
+  signUpInStudio,
+  startStudioSession,
+  uploadInStudio,
+  waitSaved,
+  type StudioSession,
+} from './harness.js';
 
 /**
  * A label sheet, in the studio: place a repeating group with its palette tool (its other cells
@@ -24,16 +34,6 @@ async function sheetPdf(): Promise<{ name: string; bytes: Buffer }> {
   return { name: 'labels.pdf', bytes: Buffer.from(await doc.save()) };
 }
 
-async function waitSaved(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="save-state"][data-status="saved"]', { timeout: 30_000 });
-}
-
-async function commitText(scope: ReturnType<Page['locator']>, label: string, value: string): Promise<void> {
-  const input = scope.getByLabel(label, { exact: true });
-  await input.fill(value);
-  await input.press('Enter');
-}
-
 const browserReady = existsSync(CHROMIUM);
 (browserReady ? describe : describe.skip)(
   `studio repeating groups end to end${browserReady ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`,
@@ -50,16 +50,9 @@ const browserReady = existsSync(CHROMIUM);
     it('places a group and a member in its cell, previews 2 pages and reads every label back once', async () => {
       const { studio, browser, api } = session!;
       const page = await browser.context.newPage();
-      const consoleErrors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      const consoleErrors = collectConsoleErrors(page);
       try {
-        await page.goto(`${studio.url}/#/signup`);
-        await page.getByLabel('Name').fill('Group Tester');
-        await page.getByLabel('Email').fill(`e2e-groups-${Date.now()}@example.com`);
-        await page.getByLabel('Password').fill('correct horse battery');
-        await page.getByRole('button', { name: 'Sign up' }).click();
-        await page.getByRole('heading', { name: 'Templates' }).waitFor();
+        await signUpInStudio(page, studio.url, 'Group Tester', 'e2e-groups');
         await uploadInStudio(page, await sheetPdf(), 60_000);
 
         const surface = page.getByTestId('page-1');

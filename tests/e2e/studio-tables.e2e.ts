@@ -1,9 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, pdfText, ROOT, startStudioSession, uploadInStudio, type StudioSession } from './harness.js';
+import {
+  CHROMIUM,
+  collectConsoleErrors,
+  commitText,
+  pdfText,
+  ROOT,
+  signUpInStudio,
+  startStudioSession,
+  uploadInStudio,
+  waitSaved,
+  type StudioSession,
+} from './harness.js';
 
 /**
  * Documents that flow, in the studio: draw a table with the table tool, edit its columns and drag a
@@ -24,16 +34,6 @@ async function onePagePdf(): Promise<{ name: string; bytes: Buffer }> {
   return { name: 'order.pdf', bytes: Buffer.from(await doc.save()) };
 }
 
-async function waitSaved(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="save-state"][data-status="saved"]', { timeout: 30_000 });
-}
-
-async function commitText(page: Page, scope: ReturnType<Page['locator']>, label: string, value: string): Promise<void> {
-  const input = scope.getByLabel(label, { exact: true });
-  await input.fill(value);
-  await input.press('Enter');
-}
-
 const browserReady = existsSync(CHROMIUM);
 (browserReady ? describe : describe.skip)(
   `studio tables end to end${browserReady ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`,
@@ -50,16 +50,9 @@ const browserReady = existsSync(CHROMIUM);
     it('builds a table in the studio, previews its 2-page result and reads both pages back', async () => {
       const { studio, browser, api } = session!;
       const page = await browser.context.newPage();
-      const consoleErrors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      const consoleErrors = collectConsoleErrors(page);
       try {
-        await page.goto(`${studio.url}/#/signup`);
-        await page.getByLabel('Name').fill('Table Tester');
-        await page.getByLabel('Email').fill(`e2e-tables-${Date.now()}@example.com`);
-        await page.getByLabel('Password').fill('correct horse battery');
-        await page.getByRole('button', { name: 'Sign up' }).click();
-        await page.getByRole('heading', { name: 'Templates' }).waitFor();
+        await signUpInStudio(page, studio.url, 'Table Tester', 'e2e-tables');
         await uploadInStudio(page, await onePagePdf(), 60_000);
 
         const surface = page.getByTestId('page-1');
@@ -89,12 +82,12 @@ const browserReady = existsSync(CHROMIUM);
 
         // Columns: Item (name) and Amount (amount); the third column removed.
         const props = page.locator('.props');
-        await commitText(page, props, 'Binding key', 'items');
+        await commitText(props, 'Binding key', 'items');
         const columns = props.getByRole('list', { name: 'Columns' }).getByRole('listitem');
-        await commitText(page, columns.nth(0), 'Header', 'Item');
-        await commitText(page, columns.nth(0), 'Row key', 'name');
-        await commitText(page, columns.nth(1), 'Header', 'Amount');
-        await commitText(page, columns.nth(1), 'Row key', 'amount');
+        await commitText(columns.nth(0), 'Header', 'Item');
+        await commitText(columns.nth(0), 'Row key', 'name');
+        await commitText(columns.nth(1), 'Header', 'Amount');
+        await commitText(columns.nth(1), 'Row key', 'amount');
         await props.getByRole('button', { name: 'Remove column 3' }).click();
         await expect.poll(() => columns.count()).toBe(2);
         // The canvas shows the new headers; the divider between them is dragged to the right.
@@ -123,7 +116,7 @@ const browserReady = existsSync(CHROMIUM);
         await page.getByTestId('palette-text').click();
         await page.mouse.click(px(300, 260).x, px(300, 260).y);
         await page.locator('[data-testid="field"][data-type="text"]').waitFor();
-        await commitText(page, props, 'Binding key', 'title');
+        await commitText(props, 'Binding key', 'title');
         await props.locator('summary', { hasText: 'Calculation and condition' }).click();
         const expression = props.getByLabel('Value expression (JSONata)');
         await expression.fill('"Order of " & $string($count(items) & " lines"');
@@ -146,9 +139,9 @@ const browserReady = existsSync(CHROMIUM);
         await page.getByTestId('palette-text').click();
         await page.getByTestId('palette-text').click();
         await expect.poll(() => page.locator('[data-testid="field"][data-type="text"]').count()).toBe(2);
-        await commitText(page, props, 'Y (pt)', '800');
+        await commitText(props, 'Y (pt)', '800');
         await props.locator('summary', { hasText: 'Advanced' }).click();
-        await commitText(page, props, 'Page number text', 'Page {page} of {pages}');
+        await commitText(props, 'Page number text', 'Page {page} of {pages}');
         await props.getByLabel('Repeat on continuation pages').check();
         await waitSaved(page);
         await page.screenshot({ path: join(ARTIFACTS, 'tables-editor.png') });
