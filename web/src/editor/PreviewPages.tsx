@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import { openPdf, renderPage, type PDFDocumentProxy } from './pdf.js';
+import { useEffect, useState } from 'react';
+import { openPdf, type PDFDocumentProxy } from './pdf.js';
+import { usePageThumbnail } from './usePageThumbnail.js';
 
 /** Width of a page picture in CSS px. */
 const THUMB_PX = 110;
@@ -97,28 +98,7 @@ function PagePicture({
   added: boolean;
   onShow: () => void;
 }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [drawn, setDrawn] = useState(false);
-  useEffect(() => {
-    if (!canvas.current) return;
-    let cancel: (() => void) | null = null;
-    let alive = true;
-    void doc
-      .getPage(page)
-      .then((p) => {
-        if (!alive || !canvas.current) return;
-        const w = p.getViewport({ scale: 1, rotation: 0 }).width;
-        return renderPage(doc, page, canvas.current, THUMB_PX / w, (c) => {
-          cancel = c;
-          if (!alive) c();
-        }).then(() => alive && setDrawn(true));
-      })
-      .catch(() => undefined);
-    return () => {
-      alive = false;
-      cancel?.();
-    };
-  }, [doc, page]);
+  const { canvas, drawn } = usePageThumbnail(doc, page, THUMB_PX);
   return (
     <li>
       <button

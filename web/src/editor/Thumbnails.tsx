@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { renderPage, type PDFDocumentProxy } from './pdf.js';
+import type { PDFDocumentProxy } from './pdf.js';
+import { usePageThumbnail } from './usePageThumbnail.js';
 
 function Thumb({
   doc,
@@ -16,27 +16,7 @@ function Thumb({
   onSelect: () => void;
   fieldCount: number;
 }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!canvas.current) return;
-    let cancel: (() => void) | null = null;
-    let alive = true;
-    void doc
-      .getPage(page)
-      .then((p) => {
-        if (!alive || !canvas.current) return;
-        const w = p.getViewport({ scale: 1, rotation: 0 }).width;
-        return renderPage(doc, page, canvas.current, 96 / w, (c) => {
-          cancel = c;
-          if (!alive) c();
-        });
-      })
-      .catch(() => undefined);
-    return () => {
-      alive = false;
-      cancel?.();
-    };
-  }, [doc, page]);
+  const { canvas } = usePageThumbnail(doc, page, 96);
   return (
     <li>
       <button
