@@ -4,7 +4,6 @@ import { UnauthorizedError } from '@/shared/auth/jwt.js';
 import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, apiKeyScopeSchema, effectiveScopes } from '@/shared/domain/api-key-scopes.js';
 import { AppError } from '@/shared/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
-import type { PublicUser } from '@/shared/database/prisma/users-repository.js';
 import { checkLoginThrottle, LoginThrottledError } from '@/services/accounts/login-throttle.js';
 import { startSession } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
@@ -19,11 +18,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   const ttl = config.auth.refreshTtlSeconds;
   // Logins and sign-ups are what attackers hammer: a much tighter limit than the global one.
   const strict = { rateLimit: { max: 20, timeWindow: '1 minute' } };
-
-  async function session(user: PublicUser) {
-    const { sessionId: _, ...started } = await startSession(services, user);
-    return started;
-  }
 
   app.post(
     '/api/auth/register',
@@ -42,7 +36,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request, reply) => {
       const user = await repos.users.create({ ...request.body, profile: request.body.profile ?? {} });
       request.audit = { action: 'auth.register', resourceType: 'user', resourceId: user.id, actorId: user.id };
-      return reply.code(201).send(await session(user));
+      return reply.code(201).send(await startSession(services, user));
     },
   );
 
@@ -92,7 +86,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       await repos.loginThrottles.recordSuccess(email, found.user.id, request.ip);
       const user = await repos.users.findById(found.user.id, true);
       request.audit = { action: 'auth.login', resourceType: 'user', resourceId: user.id, actorId: user.id };
-      return session(user);
+      return startSession(services, user);
     },
   );
 

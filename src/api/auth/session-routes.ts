@@ -74,8 +74,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       const revoked = await repos.refreshTokens.revokeAllForUser(userId);
       app.sessions.forgetAll();
       request.audit = { action: 'auth.password_change', resourceType: 'user', resourceId: userId, details: { revoked } };
-      const { sessionId: _, ...started } = await startSession(services, user);
-      return started;
+      return startSession(services, user);
     },
   );
 };

@@ -25,13 +25,42 @@ const NOT_AUDITED = [/\/preflight$/];
 /** Routes whose answer is a document's bytes (or the signed URL to them): each read is recorded. */
 const DOWNLOADS = /\/(download|content|pdf)$/;
 
-/** Who asked for what, from where (the common columns of every row). */
-function origin(request: FastifyRequest) {
-  return {
-    requestId: request.id,
-    ip: request.ip,
-    userAgent: request.headers['user-agent']?.slice(0, 1024) ?? null,
-  };
+/** The route pattern of the request (its path when no route matched). */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? request.url.split('?')[0];
+}
+
+/**
+ * Writes one row for this request: the actor, resource type and id default to the signed-in user,
+ * the route's first segment and its :id; request id, address, user agent, status and how the
+ * caller authenticated are always recorded. A failed write is logged, never thrown.
+ */
+async function write(
+  services: Services,
+  request: FastifyRequest,
+  status: number,
+  row: { action: string; actorId?: string | null; resourceType?: string; resourceId?: string | null; details?: Record<string, unknown> },
+): Promise<void> {
+  const params = (request.params ?? {}) as Record<string, string>;
+  try {
+    await services.repos.auditLogs.record({
+      actorId: row.actorId ?? request.auth?.userId ?? null,
+      action: row.action,
+      resourceType:
+        row.resourceType ??
+        (routeOf(request)
+          .replace(/^\/api\//, '')
+          .split('/')[0] ||
+          'unknown'),
+      resourceId: row.resourceId ?? params.id ?? null,
+      requestId: request.id,
+      ip: request.ip,
+      userAgent: request.headers['user-agent']?.slice(0, 1024) ?? null,
+      details: { ...row.details, status, via: request.auth?.via ?? null },
+    });
+  } catch (err) {
+    request.log.error({ err }, 'audit log write failed');
+  }
 }
 
 /**
@@ -42,36 +71,10 @@ function origin(request: FastifyRequest) {
 async function recordDenied(services: Services, request: FastifyRequest, status: number, payload: unknown): Promise<void> {
   if (!request.headers.authorization && !request.headers['x-api-key']) return;
   const code = typeof payload === 'string' ? /"code":"(\w+)"/.exec(payload)?.[1] : undefined;
-  const route = request.routeOptions.url ?? request.url.split('?')[0];
-  try {
-    await services.repos.auditLogs.record({
-      actorId: request.auth?.userId ?? null,
-      action: 'access.denied',
-      resourceType: route.replace(/^\/api\//, '').split('/')[0] || 'unknown',
-      resourceId: ((request.params ?? {}) as Record<string, string>).id ?? null,
-      ...origin(request),
-      details: { status, code: code ?? null, method: request.method, route, via: request.auth?.via ?? null },
-    });
-  } catch (err) {
-    request.log.error({ err }, 'audit log write failed');
-  }
-}
-
-async function recordDownload(services: Services, request: FastifyRequest, status: number): Promise<void> {
-  const route = request.routeOptions.url ?? request.url;
-  const segments = route.replace(/^\/api\//, '').split('/');
-  try {
-    await services.repos.auditLogs.record({
-      actorId: request.auth?.userId ?? null,
-      action: `${segments[0]}.download`,
-      resourceType: segments[0] ?? 'unknown',
-      resourceId: ((request.params ?? {}) as Record<string, string>).id ?? null,
-      ...origin(request),
-      details: { status, route, via: request.auth?.via ?? null },
-    });
-  } catch (err) {
-    request.log.error({ err }, 'audit log write failed');
-  }
+  await write(services, request, status, {
+    action: 'access.denied',
+    details: { code: code ?? null, method: request.method, route: routeOf(request) },
+  });
 }
 
 /** "/api/templates/:id/fields/positions" → "templates.fields.positions" */
@@ -85,9 +88,10 @@ function actionFromRoute(method: string, url: string): string {
 
 /**
  * Every successful mutating request leaves one audit row: actor, action, resource, request id, IP,
- * user agent; so does every download of a document, and every request refused with credentials. Written in onSend — after the handler, before the bytes leave — so a client that got
- * a 2xx can read its own audit row straight away (an onResponse write raced the next request). A
- * failed audit write is logged and never turns a successful mutation into an error.
+ * user agent; so does every download of a document, and every request refused with credentials.
+ * Written in onSend — after the handler, before the bytes leave — so a client that got a 2xx can
+ * read its own audit row straight away (an onResponse write raced the next request). A failed
+ * audit write is logged and never turns a successful mutation into an error.
  */
 async function auditPlugin(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   app.decorateRequest('audit', null);
@@ -96,31 +100,24 @@ async function auditPlugin(app: FastifyInstance, opts: { services: Services }): 
       await recordDenied(opts.services, request, reply.statusCode, payload);
       return payload;
     }
-    if (request.method === 'GET' && reply.statusCode < 300 && DOWNLOADS.test(request.routeOptions.url ?? '')) {
-      await recordDownload(opts.services, request, reply.statusCode);
+    const route = routeOf(request);
+    if (request.method === 'GET' && reply.statusCode < 300 && DOWNLOADS.test(route)) {
+      await write(opts.services, request, reply.statusCode, {
+        action: `${route.replace(/^\/api\//, '').split('/')[0]}.download`,
+        details: { route },
+      });
       return payload;
     }
     if (!MUTATING.has(request.method) || reply.statusCode >= 400) return payload;
-    const route = request.routeOptions.url ?? request.url;
     if (NOT_AUDITED.some((re) => re.test(route))) return payload;
     const note = request.audit ?? {};
-    const actorId = note.actorId ?? request.auth?.userId ?? null;
-    const params = (request.params ?? {}) as Record<string, string>;
-    const segments = route.replace(/^\/api\//, '').split('/');
-    try {
-      await opts.services.repos.auditLogs.record({
-        actorId,
-        action: note.action ?? actionFromRoute(request.method, route),
-        resourceType: note.resourceType ?? segments[0] ?? 'unknown',
-        resourceId: note.resourceId ?? params.id ?? null,
-        requestId: request.id,
-        ip: request.ip,
-        userAgent: request.headers['user-agent']?.slice(0, 1024) ?? null,
-        details: { ...note.details, status: reply.statusCode, via: request.auth?.via ?? null },
-      });
-    } catch (err) {
-      request.log.error({ err }, 'audit log write failed');
-    }
+    await write(opts.services, request, reply.statusCode, {
+      action: note.action ?? actionFromRoute(request.method, route),
+      actorId: note.actorId,
+      resourceType: note.resourceType,
+      resourceId: note.resourceId,
+      details: note.details,
+    });
     return payload;
   });
 }

@@ -41,5 +41,5 @@ export class SessionCheck {
 export async function startSession(services: Deps<'repos' | 'tokens' | 'config'>, user: PublicUser) {
   const refresh = await services.repos.refreshTokens.issue({ userId: user.id, ttlSeconds: services.config.auth.refreshTtlSeconds });
   const access = await services.tokens.sign({ userId: user.id, role: user.role, email: user.email, sessionId: refresh.record.familyId });
-  return { user, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn, sessionId: refresh.record.familyId };
+  return { user, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn };
 }
