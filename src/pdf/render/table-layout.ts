@@ -176,8 +176,8 @@ export function rowTexts(table: PreparedTable, row: unknown): string[] {
 }
 
 /** Per column, the sum of its cells over rows [from, to) (columns not summed: 0). */
-function sums(table: PreparedTable, rows: readonly unknown[], from: number, to: number, into?: number[]): number[] {
-  const out = into ?? table.columns.map(() => 0);
+function sums(table: PreparedTable, rows: readonly unknown[], from: number, to: number): number[] {
+  const out = table.columns.map(() => 0);
   table.columns.forEach(({ column }, c) => {
     if (!column.sum) return;
     for (let r = from; r < to; r++) {
@@ -234,7 +234,7 @@ export function paginateTable(
     table.columns.map((c, i) => (hidden.has(i) || visibleShare === 0 ? 0 : (c.share / visibleShare) * box.width));
   const texts = rows.map((r) => rowTexts(table, r));
   const headerTexts = spec.columns.map((c) => c.header);
-  const sample = totals ? totalTexts(table, '', sums(table, rows, 0, rows.length)) : [];
+  const grand = totals ? sums(table, rows, 0, rows.length) : [];
   const cache = new Map<number, { widths: number[]; header: RowLayout | undefined; rows: (RowLayout | undefined)[]; footRoom: number }>();
   const line = (widths: number[], kind: LineKind, label: string, values: readonly number[]) =>
     layoutRow(table, totalTexts(table, label, values), widths, kind);
@@ -244,19 +244,8 @@ export function paginateTable(
       const widths = widthsFor(box);
       const header = spec.header.show ? layoutRow(table, headerTexts, widths, 'header') : undefined;
       // Room for the totals lines, measured with the grand sums (the widest numbers any line shows).
-      const room = (label: string | undefined) =>
-        label === undefined
-          ? 0
-          : layoutRow(
-              table,
-              sample.map((t, i) => (i === table.labelColumn && !table.columns[i].column.sum ? label : t)),
-              widths,
-              'total',
-            ).height;
-      const footRoom = Math.max(
-        room(totals?.subtotal?.label) + room(totals?.carryForward?.label),
-        room(totals?.subtotal?.label) + room(totals?.total?.label),
-      );
+      const room = (label: string | undefined) => (label === undefined ? 0 : line(widths, 'total', label, grand).height);
+      const footRoom = room(totals?.subtotal?.label) + Math.max(room(totals?.carryForward?.label), room(totals?.total?.label));
       cache.set(box.width, (c = { widths, header, rows: [], footRoom }));
     }
     return c;
@@ -287,7 +276,7 @@ export function paginateTable(
       used += layout.height;
     }
     const pageSums = sums(table, rows, start, i);
-    sums(table, rows, start, i, running);
+    pageSums.forEach((v, c) => (running[c] += v));
     const last = i >= rows.length;
     if (totals?.subtotal && (segment.rows.length > 0 || !last))
       segment.foot.push(line(c.widths, 'subtotal', totals.subtotal.label, pageSums));
