@@ -1,37 +1,12 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/react';
-import { useReducer } from 'react';
 import { describe, expect, it } from 'vitest';
-import { editorReducer, initialEditorState, type EditorState } from '../state/editor.js';
+import { initialEditorState } from '../state/editor.js';
 import { DEFAULT_STYLE, makeField, type Tool } from '../state/fields.js';
 import { isGroup } from '../state/groups.js';
-import { PageView } from './PageView.js';
+import { at, last, PageViewHarness as Harness } from './page-view-harness.js';
 import { Palette } from './Palette.js';
 
-let last: EditorState;
-
-function Harness({ armed = null, start }: { armed?: Tool | null; start?: EditorState }) {
-  const [state, dispatch] = useReducer(editorReducer, start ?? initialEditorState([{ width: 600, height: 800 }]));
-  last = state;
-  return (
-    <PageView
-      doc={null}
-      pageNumber={1}
-      size={{ width: 600, height: 800 }}
-      zoom={2}
-      fields={state.fields}
-      selection={state.selection}
-      armed={armed}
-      snap={{ gridOn: true, grid: 5, edges: true }}
-      issues={new Map()}
-      dispatch={dispatch}
-      onPlaced={() => undefined}
-    />
-  );
-}
-
-// jsdom has no layout: the page surface sits at the client origin.
-const at = (x: number, y: number) => ({ clientX: x, clientY: y, button: 0, pointerId: 1 });
 const group = makeField('group', 1, { x: 40, y: 50, width: 180, height: 72 }, DEFAULT_STYLE, new Set());
 const withGroup = () => ({ ...initialEditorState([{ width: 600, height: 800 }], [group]) });
 

@@ -1,34 +1,8 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/react';
-import { useReducer } from 'react';
 import { describe, expect, it } from 'vitest';
-import { editorReducer, initialEditorState, type EditorState } from '../state/editor.js';
-import { PageView } from './PageView.js';
-
-let last: EditorState;
-
-function Harness({ armed = null, start }: { armed?: 'text' | 'checkbox' | null; start?: EditorState }) {
-  const [state, dispatch] = useReducer(editorReducer, start ?? initialEditorState([{ width: 600, height: 800 }]));
-  last = state;
-  return (
-    <PageView
-      doc={null}
-      pageNumber={1}
-      size={{ width: 600, height: 800 }}
-      zoom={2}
-      fields={state.fields}
-      selection={state.selection}
-      armed={armed}
-      snap={{ gridOn: true, grid: 5, edges: true }}
-      issues={new Map()}
-      dispatch={dispatch}
-      onPlaced={() => undefined}
-    />
-  );
-}
-
-// jsdom has no layout: the page surface sits at the client origin.
-const at = (x: number, y: number) => ({ clientX: x, clientY: y, button: 0, pointerId: 1 });
+import { editorReducer, initialEditorState } from '../state/editor.js';
+import { at, last, PageViewHarness as Harness } from './page-view-harness.js';
 
 describe('PageView', () => {
   it('places the armed field type where the page is clicked, in points (zoom 2)', () => {

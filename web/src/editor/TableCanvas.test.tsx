@@ -1,35 +1,10 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/react';
-import { useReducer } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { FieldType } from '@/shared/domain/field.js';
 import { editorReducer, initialEditorState, type EditorState } from '../state/editor.js';
-import { PageView } from './PageView.js';
+import { at, last, PageViewHarness as Harness } from './page-view-harness.js';
 
-let last: EditorState;
-
-function Harness({ armed = null, start }: { armed?: FieldType | null; start?: EditorState }) {
-  const [state, dispatch] = useReducer(editorReducer, start ?? initialEditorState([{ width: 600, height: 800 }]));
-  last = state;
-  return (
-    <PageView
-      doc={null}
-      pageNumber={1}
-      size={{ width: 600, height: 800 }}
-      zoom={2}
-      fields={state.fields}
-      selection={state.selection}
-      armed={armed}
-      snap={{ gridOn: false, grid: 5, edges: false }}
-      issues={new Map()}
-      dispatch={dispatch}
-      onPlaced={() => undefined}
-    />
-  );
-}
-
-// jsdom has no layout: the page surface sits at the client origin.
-const at = (x: number, y: number) => ({ clientX: x, clientY: y, button: 0, pointerId: 1 });
+const SNAP_OFF = { gridOn: false, grid: 5, edges: false };
 
 function withTable(): EditorState {
   const s = initialEditorState([{ width: 600, height: 800 }]);
@@ -44,7 +19,7 @@ const widths = () => last.fields[0].advanced.table!.columns.map((c) => c.width);
 
 describe('a table on the canvas', () => {
   it('is drawn as a box with the table tool: press, drag, release is one field of that size and one undo step', () => {
-    render(<Harness armed="table" />);
+    render(<Harness snap={SNAP_OFF} armed="table" />);
     const surface = screen.getByTestId('page-1');
     fireEvent.pointerDown(surface, at(100, 200));
     fireEvent.pointerMove(surface, at(500, 300));
@@ -57,7 +32,7 @@ describe('a table on the canvas', () => {
   });
 
   it('shows the column headers and a divider at each running share of the weights', () => {
-    render(<Harness start={withTable()} />);
+    render(<Harness snap={SNAP_OFF} start={withTable()} />);
     const cells = screen.getAllByTestId('table-header-cell');
     expect(cells.map((c) => c.textContent)).toEqual(['Description', 'Qty', 'Price']);
     expect(cells.map((c) => c.style.width)).toEqual(['480px', '160px', '160px']);
@@ -68,7 +43,7 @@ describe('a table on the canvas', () => {
   });
 
   it('dragging a divider changes the two neighbouring weights once, on release, and does not move the field', () => {
-    render(<Harness start={withTable()} />);
+    render(<Harness snap={SNAP_OFF} start={withTable()} />);
     const divider = screen.getByRole('separator', { name: 'Width between Description and Qty' });
     fireEvent.pointerDown(divider, at(580, 130));
     fireEvent.pointerMove(divider, at(500, 130));
@@ -85,7 +60,7 @@ describe('a table on the canvas', () => {
   });
 
   it('moves a focused divider with the arrow keys (Shift: ten times as far)', () => {
-    render(<Harness start={withTable()} />);
+    render(<Harness snap={SNAP_OFF} start={withTable()} />);
     const divider = screen.getByRole('separator', { name: 'Width between Qty and Price' });
     fireEvent.keyDown(divider, { key: 'ArrowRight' });
     expect(widths()).toEqual([3, 1.05, 0.95]);
