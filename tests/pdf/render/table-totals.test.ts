@@ -98,14 +98,18 @@ describe('table totals lines', () => {
 
 const RED = (px: number[]) => px[0] > 150 && px[1] < 100 && px[2] < 100;
 
+/** How many reddish pixels a cropped region has. */
+function redPixels(region: ReturnType<typeof crop>): number {
+  let red = 0;
+  for (let i = 0; i < region.data.length; i += 4) if (RED([region.data[i], region.data[i + 1], region.data[i + 2]])) red++;
+  return red;
+}
+
 /** How many reddish pixels the text line starting with `str` has (page 1, 72 dpi: pixels = points). */
 async function redPixelsOf(bytes: Uint8Array, str: string, img: Awaited<ReturnType<typeof renderPageToPng>>): Promise<number> {
   const line = joinLines(await extractText(bytes)).find((l) => l.str.startsWith(str));
   if (!line) throw new Error(`no line ${str}`);
-  const region = crop(img, 40, line.baseline - 10, 400, 12);
-  let red = 0;
-  for (let i = 0; i < region.data.length; i += 4) if (RED([region.data[i], region.data[i + 1], region.data[i + 2]])) red++;
-  return red;
+  return redPixels(crop(img, 40, line.baseline - 10, 400, 12));
 }
 
 const d = hasPdftoppm() ? describe : process.env.CI ? describe : describe.skip;
@@ -191,10 +195,7 @@ d('style rules and conditions (rendered with poppler)', () => {
       const form = (await PDFDocument.load(bytes)).getForm();
       const da = form.getTextField('Balance').acroField.getDefaultAppearance() ?? '';
       const img = await renderPageToPng(bytes);
-      const region = crop(img, 40, 100, 200, 20);
-      let red = 0;
-      for (let i = 0; i < region.data.length; i += 4) if (RED([region.data[i], region.data[i + 1], region.data[i + 2]])) red++;
-      return { red, da };
+      return { red: redPixels(crop(img, 40, 100, 200, 20)), da };
     };
     const negative = await redIn(-12);
     const positive = await redIn(12);
