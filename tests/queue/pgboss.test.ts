@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
@@ -58,7 +60,7 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
           retryLimit: 1,
           retryDelay: 1,
           retryBackoff: true,
-          expireInSeconds: 30,
+          expireInSeconds: 20, // the default lease; the heartbeat renews it up to the 30 s visibility timeout
         });
         expect(byName.has(`${q}-dlq`)).toBe(true);
       }
@@ -123,6 +125,7 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
       await a.boss.stop({ graceful: false, wait: true, timeout: 1000 });
       const attempts: number[] = [];
       const stop = await driver.consume('pdf-generation', async (m) => void (m.body.jobId === key && attempts.push(m.attempt)));
+      // Retried once its lease (20 s) runs out: nothing of the stopped process settles it.
       await eventually(() => expect(attempts).toHaveLength(1), { timeoutMs: 30_000, what: 'the retry in the next process' });
       expect(attempts).toEqual([2]);
       await stop();
@@ -192,6 +195,74 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
         await client.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
         await client.end();
       }
+    });
+
+    describe('leases', () => {
+      // Its own schema and a 2 s lease, so the expiry of a dead process's delivery is seen in seconds.
+      const own = `${schema}_leases`;
+      const lease = (extra: Partial<ConstructorParameters<typeof PgBossQueueDriver>[0]> = {}) =>
+        make({ schema: own, leaseSeconds: 2, ...extra });
+      afterAll(async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+        await client.end();
+      });
+
+      it('a delivery handled longer than its lease is renewed by the heartbeat, not delivered again', async () => {
+        const d = lease();
+        const deliveries: number[] = [];
+        try {
+          const stop = await d.consume('email-notifications', async (m) => {
+            deliveries.push(m.attempt);
+            await new Promise((r) => setTimeout(r, 6000)); // three leases long
+          });
+          await d.send('email-notifications', { to: 'x@example.com', subject: `long ${randomUUID()}`, text: '.' });
+          await eventually(() => expect(deliveries).toHaveLength(1), { timeoutMs: 10_000, what: 'the first delivery' });
+          // Settled once the handler returns, and never handed out again while it ran (or after).
+          await eventually(async () => expect(await d.mayDeliver('email-notifications', {})).toBe(false), {
+            timeoutMs: 15_000,
+            what: 'the delivery to be completed',
+          });
+          await new Promise((r) => setTimeout(r, 2500));
+          await stop();
+          expect(deliveries).toEqual([1]);
+        } finally {
+          await d.close();
+        }
+      }, 30_000);
+
+      it('a delivery of a process killed with SIGKILL is retried by a live process once its lease runs out', async () => {
+        const subject = `killed ${randomUUID()}`;
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/hold-delivery.ts')], {
+          cwd: path.resolve(__dirname, '../..'),
+          env: { ...process.env, QUEUE_TEST_URL: url, QUEUE_TEST_SCHEMA: own, QUEUE_TEST_LEASE_SECONDS: '2' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+        const live = lease();
+        try {
+          await eventually(() => expect(out).toContain('ready'), { timeoutMs: 30_000, what: 'the child consumer' });
+          await live.send('email-notifications', { to: 'x@example.com', subject, text: '.' });
+          await eventually(() => expect(out).toContain(`holding ${subject}`), { timeoutMs: 15_000, what: 'the child to take it' });
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGKILL');
+          await exited;
+          const killedAt = Date.now();
+          const seen: { attempt: number; at: number }[] = [];
+          await live.consume('email-notifications', async (m) => {
+            if (m.body.subject === subject) seen.push({ attempt: m.attempt, at: Date.now() });
+          });
+          // Before leases this waited out the 30 s visibility timeout of these test policies.
+          await eventually(() => expect(seen).toHaveLength(1), { timeoutMs: 20_000, intervalMs: 100, what: 'the retry by the live process' });
+          expect(seen[0]!.attempt).toBe(2);
+          console.log(`[pg-boss] delivery of a killed process retried ${seen[0]!.at - killedAt} ms after the kill (2 s lease, 1 s backoff)`);
+        } finally {
+          if (child.exitCode === null) child.kill('SIGKILL');
+          await live.close();
+        }
+      }, 60_000);
     });
 
     it('measures the send → handler round trip, in-process and across processes', async () => {

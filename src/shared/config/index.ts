@@ -21,6 +21,8 @@ export interface Config {
   queue: {
     driver: 'local' | 'sqs';
     endpoint: string | undefined;
+    /** Local queue (pg-boss): how long a delivery of a dead process stays invisible. */
+    leaseSeconds: number;
     urls: { pdfGeneration?: string; fileProcessing?: string; cleanup?: string; emailNotifications?: string };
   };
   email: { driver: 'outbox' | 'ses'; from: string };
@@ -110,6 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     queue: {
       driver: env.QUEUE_DRIVER ?? (aws ? 'sqs' : 'local'),
       endpoint: env.SQS_ENDPOINT,
+      leaseSeconds: env.QUEUE_LEASE_SECONDS ?? 20,
       urls: {
         pdfGeneration: env.PDF_GENERATION_QUEUE_URL,
         fileProcessing: env.FILE_PROCESSING_QUEUE_URL,

@@ -81,6 +81,8 @@ export const envSchema = z.object({
   EMAIL_NOTIFICATIONS_QUEUE_URL: opt(url),
   SQS_ENDPOINT: opt(url),
   QUEUE_DRIVER: opt(z.enum(['local', 'sqs'])),
+  /** Local queue: seconds a delivery stays leased without its process's heartbeat (crash recovery time). */
+  QUEUE_LEASE_SECONDS: opt(intIn(2, 300)),
 
   // S3 + local endpoint override
   S3_UPLOAD_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a valid S3 bucket name')),

@@ -55,6 +55,7 @@ export function createQueueDriver(
     schema: options.schema,
     poolMax: options.poolMax ?? (config.database.url ? Math.min(config.database.poolMax, 4) : 1),
     policies: options.policies,
+    leaseSeconds: config.queue.leaseSeconds,
     onError: options.onError,
   });
 }

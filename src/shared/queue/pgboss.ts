@@ -1,5 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+// pg-boss's own expiry statement (what its maintenance runs every couple of minutes): one locked
+// statement that retries or dead-letters every active job past its expiry. Not in its typings.
+// @ts-expect-error untyped internal module of pg-boss 10
+import plans from 'pg-boss/src/plans.js';
 import { RETRY_BUDGET } from './retry-budget.js';
 import { deadLetterQueueName, QUEUE_NAMES, type QueueMessage, type QueueName } from './messages.js';
 import {
@@ -49,7 +53,18 @@ export interface PgBossQueueDriverOptions {
   maintenanceIntervalSeconds?: number;
   /** pg-boss background errors (lost connection, failed maintenance). Default: console.error. */
   onError?: (err: Error) => void;
+  /**
+   * Seconds a delivery stays leased without a heartbeat (default 20). Every live process renews the
+   * leases of what it is handling every quarter of this, up to the queue's visibility timeout, and
+   * expires every lease past its end: a message of a process that died (kill -9, lost host) is
+   * retried within about this time, by whichever process is alive, with no start-up guesswork.
+   */
+  leaseSeconds?: number;
 }
+
+const failJobsByTimeout = (plans as { failJobsByTimeout: (schema: string) => string; locked: (schema: string, sql: string) => string })
+  .failJobsByTimeout;
+const locked = (plans as { locked: (schema: string, sql: string) => string }).locked;
 
 /** Dedup ids become job ids: a second insert with the same id is a no-op in pg-boss. */
 function uuidFromKey(queue: string, key: string): string {
@@ -80,8 +95,15 @@ export class PgBossQueueDriver implements QueueDriver {
   readonly boss: PgBoss;
   readonly schema: string;
   private readonly policies: Record<QueueName, QueuePolicy>;
-  private readonly workerIds = new Map<QueueName, Set<string>>();
+  /** Idle consumer loops by queue: a send from this process wakes them instead of their next poll. */
+  private readonly sleepers = new Map<QueueName, Set<() => void>>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Deliveries this process is handling, by pg-boss job id: the leases the heartbeat renews. */
+  private readonly leases = new Map<string, { queue: QueueName; since: number }>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly leaseSeconds: number;
+  private readonly onError: (err: Error) => void;
+  private halted = false;
   private readonly stops = new Set<StopConsumer>();
   private readonly forwarders = new Map<string, string>();
   private started: Promise<void> | undefined;
@@ -89,6 +111,7 @@ export class PgBossQueueDriver implements QueueDriver {
 
   constructor(private readonly options: PgBossQueueDriverOptions) {
     this.schema = options.schema ?? 'pgboss';
+    this.leaseSeconds = Math.max(2, options.leaseSeconds ?? 20);
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid pg-boss schema name ${this.schema}`);
     this.policies = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { ...DEFAULT_QUEUE_POLICIES[q], ...options.policies?.[q] }])) as Record<
       QueueName,
@@ -105,9 +128,15 @@ export class PgBossQueueDriver implements QueueDriver {
         : {}),
       ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
     });
-    const onError = options.onError ?? ((err: Error) => console.error('[queue:pg-boss]', err));
+    this.onError = options.onError ?? ((err: Error) => console.error('[queue:pg-boss]', err));
     // An EventEmitter 'error' without a listener would crash the process.
-    this.boss.on('error', onError);
+    this.boss.on('error', this.onError);
+    // Stopped under us (pg-boss's own stop): the loops and the heartbeat end with it.
+    this.boss.on('stopped', () => {
+      this.halted = true;
+      clearInterval(this.heartbeat);
+      for (const sleepers of this.sleepers.values()) for (const wake of [...sleepers]) wake();
+    });
   }
 
   start(): Promise<void> {
@@ -124,7 +153,8 @@ export class PgBossQueueDriver implements QueueDriver {
           retryLimit: Math.max(p.maxAttempts - 1, 0),
           retryDelay: Math.max(Math.round(p.retryDelaySeconds), 1),
           retryBackoff: true,
-          expireInSeconds: p.visibilityTimeoutSeconds,
+          // The lease, not the visibility timeout: the heartbeat extends a live delivery up to the latter.
+          expireInSeconds: Math.min(this.leaseSeconds, p.visibilityTimeoutSeconds),
         };
         await this.boss.createQueue(queue, settings);
         // createQueue keeps an existing queue's settings; apply the current policy.
@@ -134,13 +164,39 @@ export class PgBossQueueDriver implements QueueDriver {
         const m = SCHEDULE_QUEUE.exec(name);
         if (m && (QUEUE_NAMES as readonly string[]).includes(m[1])) await this.forward(name, m[1] as QueueName);
       }
+      this.heartbeat = setInterval(() => void this.beat(), (this.leaseSeconds * 1000) / 4);
+      this.heartbeat.unref();
+      await this.beat();
     })();
     return this.started;
   }
 
   /**
+   * Renews this process's leases (never past the queue's visibility timeout, so a handler that
+   * hangs is still retried), then expires every lease that has run out, whoever held it. Both are
+   * single statements; pg-boss's expiry takes its advisory lock, so concurrent processes do not
+   * expire a job twice.
+   */
+  async beat(): Promise<void> {
+    try {
+      const now = Date.now();
+      const renew = [...this.leases].filter(([, l]) => now - l.since < this.policies[l.queue].visibilityTimeoutSeconds * 1000);
+      if (renew.length) {
+        await this.boss.getDb().executeSql(
+          `UPDATE ${this.schema}.job SET expire_in = (now() - started_on) + make_interval(secs => $2)
+           WHERE id = ANY($1::uuid[]) AND state = 'active'`,
+          [renew.map(([id]) => id), this.leaseSeconds],
+        );
+      }
+      await this.boss.getDb().executeSql(locked(this.schema, failJobsByTimeout(this.schema)), []);
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+
+  /**
    * Messages a dead process left in flight (SIGKILL, power loss) would otherwise wait for their
-   * visibility timeout (pg-boss expireInSeconds, 5 minutes for pdf-generation). Only the caller can
+   * lease to run out (leaseSeconds; see beat). Only the caller can
    * know that no other process is consuming — true for the embedded runtime, whose PGlite is
    * exclusive to one process — so this is never automatic. Each orphan counts as a failed attempt
    * (pg-boss's own fail: retried with backoff, dead-lettered after the last attempt), so a message
@@ -165,7 +221,7 @@ export class PgBossQueueDriver implements QueueDriver {
   }
 
   private wake(queue: QueueName): void {
-    for (const id of this.workerIds.get(queue) ?? []) this.boss.notifyWorker(id);
+    for (const wake of [...(this.sleepers.get(queue) ?? [])]) wake();
   }
 
   async send<Q extends QueueName>(queue: Q, body: QueueMessage<Q>, options: SendOptions = {}): Promise<string | null> {
@@ -194,6 +250,14 @@ export class PgBossQueueDriver implements QueueDriver {
     return jobs.map((j) => j.id);
   }
 
+  /**
+   * N consumer loops (N = concurrency), each taking one message at a time with pg-boss's fetch and
+   * settling it with complete or fail. Hand-written rather than pg-boss's work(): work() gives up
+   * on a handler after the job's expiry as fetched — the short lease here — while a lease renewed
+   * by the heartbeat must outlive it; and work() waited its whole polling interval after every
+   * fetch, even one that found work. An empty queue waits the interval, or until a send from this
+   * process wakes it.
+   */
   async consume<Q extends QueueName>(
     queue: Q,
     handler: MessageHandler<QueueMessage<Q>>,
@@ -201,50 +265,64 @@ export class PgBossQueueDriver implements QueueDriver {
   ): Promise<StopConsumer> {
     await this.start();
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-    const ids: string[] = [];
-    // pg-boss 10 has one polling loop per work() call; N loops with batchSize 1 give N messages in
-    // flight, each completed or failed on its own.
-    for (let i = 0; i < concurrency; i += 1) {
-      const self: { id?: string } = {};
-      const id = await this.boss.work<object>(
-        queue,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 },
-        async (jobs) => {
-          // pg-boss 10 waits out the rest of its polling interval after every fetch, even one that
-          // found work, so a loop took at most one message per second: a 1,000-record job ran at
-          // ~2 records/s. Waking our own loop after a message (handled or failed) fetches the next
-          // one at once; an empty queue still waits the interval.
-          try {
-            for (const job of jobs) {
-              const run = (async () => {
-                const body = parseQueueMessage(queue, job.data);
-                await handler({ body, id: job.id, attempt: job.retryCount + 1 });
-              })();
-              this.inflight.add(run);
-              try {
-                await run;
-              } finally {
-                this.inflight.delete(run);
-              }
-            }
-          } finally {
-            if (jobs.length && self.id) this.boss.notifyWorker(self.id);
-          }
-        },
-      );
-      self.id = id;
-      ids.push(id);
-    }
-    const set = this.workerIds.get(queue) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    this.workerIds.set(queue, set);
+    const pollMs = (this.options.pollingIntervalSeconds ?? 1) * 1000;
+    const visibilityMs = this.policies[queue].visibilityTimeoutSeconds * 1000;
+    const state = { stopped: false };
+    const sleepers = this.sleepers.get(queue) ?? new Set<() => void>();
+    this.sleepers.set(queue, sleepers);
+    const idle = () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollMs);
+        sleepers.add(done);
+      });
+    const settle = async (job: { id: string; data: object; retryCount: number }) => {
+      const run = (async () => {
+        const body = parseQueueMessage(queue, job.data);
+        await handler({ body, id: job.id, attempt: job.retryCount + 1 });
+      })();
+      this.inflight.add(run);
+      this.leases.set(job.id, { queue, since: Date.now() });
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // A handler that never returns is failed (and retried) after the visibility timeout, as SQS would.
+        const expired = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`handler execution exceeded ${visibilityMs} ms`)), visibilityMs);
+        });
+        await Promise.race([run, expired]);
+        await this.boss.complete(queue, job.id);
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        await this.boss.fail(queue, job.id, { name: e.name, message: e.message, stack: e.stack });
+      } finally {
+        clearTimeout(timer);
+        this.inflight.delete(run);
+        this.leases.delete(job.id);
+      }
+    };
+    const loop = async () => {
+      while (!state.stopped && !this.halted) {
+        let jobs: { id: string; data: object; retryCount: number }[] = [];
+        try {
+          jobs = await this.boss.fetch<object>(queue, { batchSize: 1, includeMetadata: true });
+          for (const job of jobs) await settle(job);
+        } catch (err) {
+          // A lost connection or a failed settle: the lease expires and the message is retried.
+          this.onError(err as Error);
+        }
+        if (!jobs.length && !state.stopped && !this.halted) await idle();
+      }
+    };
+    const loops = Array.from({ length: concurrency }, () => loop());
     const stop: StopConsumer = async () => {
       this.stops.delete(stop);
-      for (const id of ids) {
-        set.delete(id);
-        await this.boss.offWork({ id });
-      }
-      await Promise.allSettled([...this.inflight]);
+      state.stopped = true;
+      for (const wake of [...sleepers]) wake();
+      await Promise.allSettled(loops);
     };
     this.stops.add(stop);
     return stop;
@@ -337,6 +415,7 @@ export class PgBossQueueDriver implements QueueDriver {
   /** Graceful: consumers stop taking work, in-flight handlers finish, then the pool closes. */
   async close(): Promise<void> {
     for (const stop of [...this.stops]) await stop();
+    clearInterval(this.heartbeat);
     if (this.started) {
       await this.started.catch(() => undefined);
       await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
