@@ -1,0 +1,3 @@
+import { describeBatchE2E } from './batch-harness.js';
+
+describeBatchE2E();
