@@ -5,7 +5,8 @@ import { ensureTables } from '@/shared/database/ddb/bootstrap.js';
 import type { LocalDynamo } from '@/shared/database/ddb/local-server.js';
 import { startDatabase, type RunningDatabase } from '@/shared/database/prisma/database.js';
 import { getPrisma } from '@/shared/database/prisma/client.js';
-import { createBlobStore, type BlobStore } from '@/shared/storage/index.js';
+import { createBlobStore, RetryingBlobStore, type BlobStore } from '@/shared/storage/index.js';
+import { PromiseCache } from '@/shared/promise-cache.js';
 import { createQueueDriver, type QueueDriver } from '@/shared/queue/index.js';
 import { PgBossQueueDriver } from '@/shared/queue/pgboss.js';
 import { createMailer, type Mailer } from '@/shared/email/index.js';
@@ -36,6 +37,9 @@ export interface Infrastructure {
 }
 
 /** Pending migrations, looked up at most every 30 s (/health is probed often; each lookup is a connection). */
+/** Written and deleted by the storage health check (the files bucket holds no key outside users/ otherwise). */
+const STORAGE_PROBE_KEY = 'health/probe';
+
 const migrationState = {
   at: 0,
   pending: 0,
@@ -82,7 +86,10 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     let ownUrl = config.http.port
       ? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
       : undefined;
-    const blobs = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? (() => ownUrl) });
+    const store = createBlobStore(config, { signingSecret, publicBaseUrl: config.http.publicUrl ?? (() => ownUrl) });
+    // Everything but the health check rides out a short storage outage; the check must see it.
+    const blobs = new RetryingBlobStore(store, { budgetMs: config.storage.retrySeconds * 1000 });
+    const storageProbe = new PromiseCache<void>({ max: 1, ttlMs: 10_000 });
     const setListenUrl = (url: string) => {
       ownUrl = url;
     };
@@ -126,7 +133,13 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
       {
         name: 'storage',
         driver: blobs.driver,
-        check: async () => void (await blobs.list('files', { limit: 1 })),
+        // Writable, not only listable: a full or read-only store fails every upload and document.
+        // Cached for 10 s, so polling /health costs one small write and delete per 10 s.
+        check: () =>
+          storageProbe.getOrCreate('probe', async () => {
+            await store.put('files', STORAGE_PROBE_KEY, new TextEncoder().encode('ok'), { contentType: 'text/plain' });
+            await store.delete('files', STORAGE_PROBE_KEY);
+          }),
       },
       {
         name: 'queue',

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import type { Services } from '@/services/context.js';
 import { AccessTokens } from '@/shared/auth/jwt.js';
 import { createDdbRepositories } from '@/shared/database/ddb/index.js';
@@ -19,5 +20,6 @@ export function createServices(infra: Infrastructure): Services {
     mailer: infra.mailer,
     tokens: new AccessTokens(infra.signingSecret, config.auth.accessTtlSeconds),
     signingSecret: infra.signingSecret,
+    log: pino({ level: config.logLevel, base: { component: 'services' } }),
   };
 }

@@ -23,8 +23,15 @@ export interface Services {
   mailer: Mailer;
   tokens: AccessTokens;
   signingSecret: string;
+  /** Where server-side detail goes that an owner must not see (paths, hosts, stacks); absent: not logged. */
+  log?: ServiceLog;
   /** How webhook hosts are resolved (default: the system resolver); tests hand in their own to play DNS. */
   resolveHost?: HostResolver;
+}
+
+/** The one logging call services make (pino's signature, so a pino or fastify logger fits). */
+export interface ServiceLog {
+  error(details: Record<string, unknown>, message: string): void;
 }
 
 /**

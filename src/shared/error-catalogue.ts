@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   email_taken: { status: 409, title: 'A user with this email already exists' },
   invalid_transition: { status: 409, title: 'The job cannot change to that status' },
   idempotency_key_reused: { status: 409, title: 'The Idempotency-Key was used with a different request' },
+  nothing_to_retry: { status: 409, title: 'The job has no failed record that can be retried' },
   record_key_taken: { status: 409, title: 'The record key belongs to another document' },
   concurrent_field_change: { status: 409, title: 'Fields were changed concurrently' },
   file_not_ready: { status: 409, title: 'The file is not processed (ready) yet' },
@@ -110,6 +111,8 @@ export const ERROR_CATALOGUE = {
 
   // Dependencies that are down or misconfigured.
   batch_incomplete: { status: 503, title: 'A storage batch could not be completed' },
+  queue_unavailable: { status: 503, title: 'The queue did not accept the messages; nothing was created' },
+  storage_unavailable: { status: 503, title: 'The document store is unavailable; try again shortly' },
   ddb_table_mismatch: { status: 500, title: 'A DynamoDB table does not match its definition' },
   ddb_table_timeout: { status: 503, title: 'A DynamoDB table did not become active' },
   ddb_store_locked: { status: 503, title: 'The local DynamoDB store is in use by another process' },

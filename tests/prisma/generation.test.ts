@@ -40,7 +40,7 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     expect(job.failed).toBe(5);
     expect((job.errors as unknown[]).length).toBe(5);
     const done = await jobs.complete(jobId, { resultKey: 'generated/x.zip' });
-    expect(done.status).toBe('completed');
+    expect(done.status).toBe('completed_with_errors'); // 10 made, 5 failed
     expect(done.resultKey).toBe('generated/x.zip');
     expect(done.finishedAt).toBeInstanceOf(Date);
     await expect(jobs.complete(jobId, { status: 'failed' })).rejects.toBeInstanceOf(ConflictError);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
-import { createJob, createJobBody } from '@/services/generation/jobs.js';
+import { createJob, createJobBody, retryFailedRecords } from '@/services/generation/jobs.js';
 import { jobResultKey } from '@/services/blob-keys.js';
 import { webhookSecret, SIGNATURE_HEADER } from '@/services/generation/webhook.js';
 import type { Services } from '@/services/context.js';
@@ -35,13 +35,26 @@ export const jobSchema = z
     id: z.string(),
     templateId: z.string(),
     templateVersion: z.number(),
-    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    status: z
+      .enum(['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'])
+      .describe(
+        'completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)',
+      ),
     total: z.number(),
     done: z.number(),
     failed: z.number(),
     output: z.enum(['individual', 'merged', 'zip']),
     testMode: z.boolean(),
-    errors: z.array(z.object({ index: z.number().optional(), message: z.string() })),
+    errors: z.array(
+      z.object({
+        index: z.number().optional(),
+        message: z.string(),
+        retryable: z
+          .boolean()
+          .optional()
+          .describe('Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again'),
+      }),
+    ),
     resultUrl: z.string().optional(),
     webhook: webhookSchema.optional(),
     createdAt: isoDate,
@@ -77,9 +90,9 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
   const { repos, blobs } = services;
 
   async function toDto(job: GenerationJob, withUrl: boolean) {
-    const errors = Array.isArray(job.errors) ? (job.errors as { index?: number; message: string }[]) : [];
+    const errors = Array.isArray(job.errors) ? (job.errors as { index?: number; message: string; retryable?: boolean }[]) : [];
     let resultUrl: string | undefined;
-    if (withUrl && job.resultKey && job.status === 'completed') {
+    if (withUrl && job.resultKey && (job.status === 'completed' || job.status === 'completed_with_errors')) {
       resultUrl = (
         await blobs.signedDownloadUrl('generated', job.resultKey, {
           expiresInSeconds: DOWNLOAD_TTL_SECONDS,
@@ -123,7 +136,14 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         response: {
           200: z.object({ job: jobSchema }).describe('The job'),
           202: z.object({ job: jobSchema }).describe('The job'),
-          ...problems('not_found', 'queue_message_too_large', 'webhook_url_forbidden', 'notify_email_forbidden', 'idempotency_key_reused'),
+          ...problems(
+            'not_found',
+            'queue_message_too_large',
+            'webhook_url_forbidden',
+            'notify_email_forbidden',
+            'idempotency_key_reused',
+            'queue_unavailable',
+          ),
         },
       },
     },
@@ -215,6 +235,29 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         details: { done: job.done, failed: job.failed, total: job.total },
       };
       return { job: await toDto(job, false) };
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/retry',
+    {
+      schema: {
+        operationId: 'retryJob',
+        description:
+          'Sends again the records of a finished job that failed for a passing reason (marked retryable in its errors: the document store was down, a worker was lost). Their errors are taken back, the job runs again and finishes as before: a new merged or zip result, the webhook and the email. Records refused for their data are not retried (they would fail the same way): fix the data and start a new job. 409 nothing_to_retry when there is none, invalid_transition while the job is still running.',
+        tags,
+        summary: "Retry a finished job's retryable failed records",
+        params: idParams,
+        response: {
+          202: z.object({ job: jobSchema, retried: z.number().describe('Records sent again') }).describe('The job, running again'),
+          ...problems('not_found', 'invalid_transition', 'nothing_to_retry', 'queue_unavailable'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { job, retried } = await retryFailedRecords(services, currentUser(request).userId, request.params.id);
+      request.audit = { action: 'jobs.retry', resourceType: 'generation_job', resourceId: job.id, details: { retried } };
+      return reply.code(202).send({ job: await toDto(job, false), retried });
     },
   );
 };

@@ -104,6 +104,9 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     const problem = toProblem(err, request);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: problem.code }, 'request rejected');
+    // A passing fault says when to come back (RFC 9110 Retry-After), as rate limits do.
+    const retryAfter = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
+import { FINISHED_JOB_STATUSES, webhookDeliveryOf, type GenerationJob } from '@/shared/database/prisma/index.js';
 import { DEFAULT_QUEUE_POLICIES } from '@/shared/queue/pgboss.js';
 import type { PdfGenerationMessage } from '@/shared/queue/messages.js';
 import type { QueueMessageEnvelope } from '@/shared/queue/types.js';
-import { AppError, ConflictError, isClientFault } from '@/shared/errors.js';
+import { AppError, ConflictError, isClientFault, NotFoundError } from '@/shared/errors.js';
 import { PromiseCache } from '@/shared/promise-cache.js';
 import { boundedJsonObject } from '@/shared/validation/json-bounds.js';
 import { PdfError } from '@/pdf/errors.js';
@@ -93,7 +93,8 @@ export async function createJob(
   if (!created && job.requestHash && job.requestHash !== requestHash) {
     throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was used with a different request', { jobId: job.id });
   }
-  if (!created && !(job.status === 'queued' && job.done + job.failed === 0)) return { job, created };
+  // A job is whole once marked enqueued; before that its messages are (still, or again) sent here.
+  if (!created && (job.enqueuedAt || job.status !== 'queued')) return { job, created };
   // Pin the version resolved now, so a publish during the job does not change what later records render.
   const version = snapshot.version > 0 ? snapshot.version : undefined;
   const messages: PdfGenerationMessage[] = body.records.map((payload, recordIndex) => ({
@@ -105,8 +106,89 @@ export async function createJob(
     ...(version ? { version } : {}),
     testMode: body.testMode,
   }));
-  for (let i = 0; i < messages.length; i += 500) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 500));
-  return { job, created };
+  try {
+    await sendRecordMessages(services, messages);
+  } catch (err) {
+    if (err instanceof AppError && isClientFault(err.code)) throw err;
+    // Either the job and all its messages exist, or neither: take the job back (messages already
+    // sent find no job and are dropped), so the client's retry makes it afresh.
+    if (created) {
+      const keys = await services.repos.generationJobs.deleteUnenqueued(job.id);
+      await services.blobs.deleteMany('generated', keys).catch(() => undefined);
+    }
+    services.log?.error({ err, jobId: job.id }, 'job messages could not be queued');
+    throw new AppError(
+      'queue_unavailable',
+      'The job could not be queued; nothing was created. Try again shortly (the same Idempotency-Key is safe)',
+      {
+        retryAfterSeconds: 5,
+      },
+    );
+  }
+  return { job: await services.repos.generationJobs.markEnqueued(job.id), created };
+}
+
+function sendRecordMessages(services: Services, messages: PdfGenerationMessage[]): Promise<void> {
+  return (async () => {
+    for (let i = 0; i < messages.length; i += 500) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 500));
+  })();
+}
+
+/**
+ * Sends again the job's records that failed for a passing reason (storage down, a lost worker):
+ * their rows go back to pending and the job runs again, then finishes (result, webhook, email)
+ * as it did the first time. Records refused for their data are not retried: they would fail the
+ * same way. 409 nothing_to_retry when there is none.
+ */
+export async function retryFailedRecords(
+  services: Services,
+  userId: string,
+  jobId: string,
+): Promise<{ job: GenerationJob; retried: number }> {
+  const { repos } = services;
+  const before = await repos.generationJobs.getOwned(userId, jobId);
+  if (before.status === 'cancelled' || before.status === 'queued' || before.status === 'running') {
+    throw new ConflictError('invalid_transition', `Only a finished job's records can be retried; this one is ${before.status}`, {
+      from: before.status,
+    });
+  }
+  const { records, previousResultKey } = await repos.generatedPdfs.reopenRetryableJobRecords(jobId);
+  if (records.length === 0)
+    throw new ConflictError(
+      'nothing_to_retry',
+      'No failed record of this job can be retried (records refused for their data fail the same way again)',
+    );
+  if (previousResultKey) await services.blobs.delete('generated', previousResultKey).catch(() => undefined);
+  const version = before.templateVersion > 0 ? before.templateVersion : undefined;
+  const messages: PdfGenerationMessage[] = records.map((r) => ({
+    templateId: before.templateId,
+    userId: before.userId,
+    payload: r.payload,
+    jobId,
+    recordIndex: r.index,
+    ...(version ? { version } : {}),
+    testMode: before.testMode,
+  }));
+  try {
+    await sendRecordMessages(services, messages);
+  } catch (err) {
+    // Put the records back as they were (failed, retryable), so a later retry finds them.
+    for (const r of records) {
+      const row = await repos.generatedPdfs.findByRecordKey(`${jobId}:${r.index}`);
+      if (row?.status === 'pending') {
+        await repos.generatedPdfs
+          .markFailed(row.id, STORAGE_MESSAGE, {
+            countInJob: { index: r.index, message: STORAGE_MESSAGE, retryable: true },
+            retryPayload: r.payload,
+          })
+          .catch(() => undefined);
+      }
+    }
+    await finalizeJob(services, jobId).catch(() => undefined);
+    services.log?.error({ err, jobId }, 'retried records could not be queued');
+    throw new AppError('queue_unavailable', 'The records could not be queued again; try again shortly', { retryAfterSeconds: 5 });
+  }
+  return { job: await repos.generationJobs.getInternal(jobId), retried: records.length };
 }
 
 function webhookTarget(services: Services): { allow: ReturnType<typeof parseAllowList>; resolve: HostResolver } {
@@ -143,6 +225,8 @@ export async function checkNotificationTargets(
   }
 }
 
+const STORAGE_MESSAGE = 'queue_unavailable: the record could not be queued again';
+
 function permanent(err: unknown): boolean {
   return (
     err instanceof PayloadInvalidError ||
@@ -151,10 +235,15 @@ function permanent(err: unknown): boolean {
   );
 }
 
+/**
+ * A record's failure as its job's owner reads it: our typed errors with their message; anything
+ * else (a file system or network error, a bug) by its kind only, since its text can name server
+ * paths and hosts — the full error goes to the server log.
+ */
 function describe(err: unknown): string {
   if (err instanceof PayloadInvalidError) return `payload_invalid: ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
   if (err instanceof PdfError || err instanceof AppError) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
+  return 'internal_error: the document could not be made; the record can be retried (POST /api/jobs/:id/retry)';
 }
 
 const snapshots = new PromiseCache<TemplateSnapshot>({ max: 256, ttlMs: 5000 });
@@ -192,8 +281,11 @@ export async function handlePdfGeneration(services: Services, message: QueueMess
     return;
   }
   const { repos } = services;
-  const job = await repos.generationJobs.getInternal(body.jobId);
-  if (job.status === 'cancelled' || job.status === 'completed' || job.status === 'failed') return;
+  const job = await repos.generationJobs.getInternal(body.jobId).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null; // taken back (never enqueued whole) or deleted with its account
+    throw err;
+  });
+  if (!job || FINISHED_JOB_STATUSES.includes(job.status)) return;
   if (job.status === 'queued') await repos.generationJobs.markRunning(job.id).catch(() => undefined);
   const recordKey = `${job.id}:${body.recordIndex}`;
   let counted: boolean;
@@ -212,13 +304,23 @@ export async function handlePdfGeneration(services: Services, message: QueueMess
     counted = out.created;
   } catch (err) {
     if (!permanent(err) && message.attempt < MAX_ATTEMPTS) throw err;
-    counted = await recordFailure(services, job, recordKey, body.recordIndex, describe(err));
+    if (!permanent(err))
+      services.log?.error({ err, jobId: job.id, recordIndex: body.recordIndex }, 'job record failed on its last attempt');
+    // A passing failure keeps the record's data, so the owner can retry it once the cause is gone.
+    counted = await recordFailure(services, job, recordKey, body.recordIndex, describe(err), permanent(err) ? undefined : body.payload);
   }
   await maybeFinish(services, job.id, !counted);
 }
 
 /** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
-async function recordFailure(services: Services, job: GenerationJob, recordKey: string, index: number, reason: string): Promise<boolean> {
+async function recordFailure(
+  services: Services,
+  job: GenerationJob,
+  recordKey: string,
+  index: number,
+  reason: string,
+  retryPayload?: Record<string, unknown>,
+): Promise<boolean> {
   const { repos } = services;
   // Payload errors throw before the row exists; a row makes the failure idempotent too.
   const { pdf } = await repos.generatedPdfs.createOrGet({
@@ -232,7 +334,10 @@ async function recordFailure(services: Services, job: GenerationJob, recordKey: 
   if (pdf.status === 'failed' || pdf.status === 'completed') return false;
   try {
     // Row failed and job.failed += 1 (with the error) in one transaction.
-    await repos.generatedPdfs.markFailed(pdf.id, reason, { countInJob: { index, message: reason } });
+    await repos.generatedPdfs.markFailed(pdf.id, reason, {
+      countInJob: { index, message: reason, ...(retryPayload ? { retryable: true } : {}) },
+      ...(retryPayload ? { retryPayload } : {}),
+    });
   } catch (err) {
     if (err instanceof ConflictError) return false; // another delivery recorded it first
     throw err;
@@ -266,7 +371,7 @@ async function maybeFinish(services: Services, jobId: string, recount: boolean):
   await services.queue.send(
     'pdf-generation',
     { templateId: job.templateId, userId: job.userId, payload: {}, jobId: job.id, kind: FINALIZE_KIND },
-    { deduplicationId: `finalize:${job.id}` },
+    { deduplicationId: `finalize:${runKey(job)}` },
   );
 }
 
@@ -305,7 +410,7 @@ export async function finalizeJob(services: Services, jobId: string, opts: { att
         template: 'job-completed',
         templateData: data,
       },
-      { deduplicationId: `job-email:${job.id}` },
+      { deduplicationId: `job-email:${runKey(job)}` },
     );
   }
   if (job.webhookUrl) await sendJobWebhook(services, job, job.webhookUrl, data, opts.attempt ?? MAX_ATTEMPTS);
@@ -329,7 +434,7 @@ async function sendJobWebhook(services: Services, job: GenerationJob, url: strin
     await deliverWebhook(
       url,
       webhookSecret(services.signingSecret, job.userId),
-      { id: `${job.id}:job.${job.status}`, type: `job.${job.status}`, data },
+      { id: `${runKey(job)}:job.${job.status}`, type: `job.${job.status}`, data },
       webhookTarget(services),
     );
   } catch (err) {
@@ -342,6 +447,15 @@ async function sendJobWebhook(services: Services, job: GenerationJob, url: strin
     return;
   }
   await record({ status: 'delivered', attempts, lastAttemptAt, deliveredAt: lastAttemptAt });
+}
+
+/**
+ * One run of the job: its id, and after a retry of its failed records also when that run started,
+ * so the retried run gets its own finalize message, email and webhook event id (the first run's
+ * are deduplicated by the queue and by receivers).
+ */
+function runKey(job: GenerationJob): string {
+  return job.retriedAt ? `${job.id}:${job.retriedAt.getTime()}` : job.id;
 }
 
 function jobSummary(services: Services, job: GenerationJob): Record<string, unknown> {

@@ -47,7 +47,9 @@ export async function settleStalledJobs(
       settled.push({ jobId: job.id, recordsFailed: 0, outcome: 'still_queued' });
       continue;
     }
-    const reason = `no outcome after ${minutes} minutes without progress: the record's message was dead-lettered or lost (see the pdf-generation DLQ)`;
+    const reason = job.enqueuedAt
+      ? `no outcome after ${minutes} minutes without progress: the record's message was dead-lettered or lost (see the pdf-generation DLQ)`
+      : 'the server stopped before all of this job\'s records were queued: start the job again with a new Idempotency-Key';
     const recordsFailed = await repos.generatedPdfs.failUnsettledJobRecords(job, reason);
     try {
       await finalizeJob(services, job.id);

@@ -17,6 +17,8 @@ export interface Config {
     endpoint: string | undefined;
     forcePathStyle: boolean;
     buckets: { uploads: string; generated: string; files: string };
+    /** How long one storage operation rides out a passing fault. */
+    retrySeconds: number;
   };
   queue: {
     driver: 'local' | 'sqs';
@@ -103,6 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       driver: env.STORAGE_DRIVER ?? (aws ? 's3' : 'local'),
       endpoint: env.S3_ENDPOINT,
       forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+      retrySeconds: env.STORAGE_RETRY_SECONDS ?? 30,
       buckets: {
         uploads: env.S3_UPLOAD_BUCKET ?? `pdf-studio-uploads-${stage}`,
         generated: env.S3_GENERATED_BUCKET ?? `pdf-studio-generated-${stage}`,

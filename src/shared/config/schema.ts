@@ -91,6 +91,8 @@ export const envSchema = z.object({
   S3_ENDPOINT: opt(url),
   S3_FORCE_PATH_STYLE: opt(bool),
   STORAGE_DRIVER: opt(z.enum(['local', 's3'])),
+  /** Seconds one storage operation keeps retrying a passing fault (a full disk, S3 throttling) before it fails. */
+  STORAGE_RETRY_SECONDS: opt(intIn(0, 600)),
 
   // Email
   EMAIL_DRIVER: opt(z.enum(['outbox', 'ses'])),

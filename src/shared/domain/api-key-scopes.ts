@@ -22,6 +22,7 @@ const ROUTE_SCOPES: Record<string, ApiKeyScope> = {
   'POST /api/templates/:id/pdfa-preflight': 'generate',
   'POST /api/templates/:id/jobs': 'generate',
   'POST /api/jobs/:id/cancel': 'generate',
+  'POST /api/jobs/:id/retry': 'generate',
   'GET /api/jobs/webhook-secret': 'keys',
   'GET /api/api-keys': 'keys',
   'POST /api/api-keys': 'keys',

@@ -9,6 +9,7 @@ export { assertValidKey, assertValidPrefix } from './keys.js';
 export { verifySignedUrl, buildSignedPath, SIGNED_URL_PREFIX, type SignedGrant, type VerifyOptions } from './signing.js';
 export { LocalBlobStore, type LocalBlobStoreOptions } from './local.js';
 export { S3BlobStore, attachmentDisposition, type S3BlobStoreOptions } from './s3.js';
+export { RetryingBlobStore, StorageUnavailableError, isPassingStorageFault, type RetryingBlobStoreOptions } from './retrying.js';
 
 export interface CreateBlobStoreOptions {
   /** Secret for local HMAC-signed URLs (ignored by S3, which presigns with its credentials). */

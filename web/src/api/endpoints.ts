@@ -72,6 +72,7 @@ export function createApi(c: ApiClient) {
       c.request<{ job: Job }>('POST', `/api/templates/${enc(templateId)}/jobs`, { body, headers: { 'idempotency-key': idempotencyKey } }),
     /** 409 `invalid_transition` once the job has finished. */
     cancelJob: (id: string) => c.request<{ job: Job }>('POST', `/api/jobs/${enc(id)}/cancel`, { body: {} }),
+    retryJob: (id: string) => c.request<{ job: Job; retried: number }>('POST', `/api/jobs/${enc(id)}/retry`, { body: {} }),
     /** Font families the engine embeds (404 on servers that predate the route). */
     listFonts: () => c.request<{ families: FontFamily[] }>('GET', '/api/fonts'),
     listGenerated: (p: { page?: number; limit?: number }) => c.request<NumberedPage<GeneratedPdf>>('GET', `/api/generated-pdfs${qs(p)}`),

@@ -559,6 +559,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/jobs/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Retry a finished job's retryable failed records
+     * @description Sends again the records of a finished job that failed for a passing reason (marked retryable in its errors: the document store was down, a worker was lost). Their errors are taken back, the job runs again and finishes as before: a new merged or zip result, the webhook and the email. Records refused for their data are not retried (they would fail the same way): fix the data and start a new job. 409 nothing_to_retry when there is none, invalid_transition while the job is still running.
+     */
+    post: operations['retryJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/jobs/webhook-secret': {
     parameters: {
       query?: never;
@@ -8350,14 +8370,19 @@ export interface operations {
               errors: {
                 index?: number;
                 message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
               }[];
               failed: number;
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
               resultUrl?: string;
-              /** @enum {string} */
-              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
               templateId: string;
               templateVersion: number;
               testMode: boolean;
@@ -8617,14 +8642,19 @@ export interface operations {
               errors: {
                 index?: number;
                 message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
               }[];
               failed: number;
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
               resultUrl?: string;
-              /** @enum {string} */
-              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
               templateId: string;
               templateVersion: number;
               testMode: boolean;
@@ -8912,14 +8942,19 @@ export interface operations {
               errors: {
                 index?: number;
                 message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
               }[];
               failed: number;
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
               resultUrl?: string;
-              /** @enum {string} */
-              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
               templateId: string;
               templateVersion: number;
               testMode: boolean;
@@ -9190,6 +9225,372 @@ export interface operations {
              * @enum {string}
              */
             code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  retryJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job, running again */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A batch generation job and its progress */
+            job: {
+              /** Format: date-time */
+              createdAt: string;
+              done: number;
+              errors: {
+                index?: number;
+                message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
+              }[];
+              failed: number;
+              id: string;
+              /** @enum {string} */
+              output: 'individual' | 'merged' | 'zip';
+              resultUrl?: string;
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
+              templateId: string;
+              templateVersion: number;
+              testMode: boolean;
+              total: number;
+              /** Format: date-time */
+              updatedAt: string;
+              /** @description The job's webhook delivery (present when the job has a webhookUrl) */
+              webhook?: {
+                /** @description Delivery attempts made so far */
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description When the receiver accepted it
+                 */
+                deliveredAt?: string;
+                /**
+                 * Format: date-time
+                 * @description When the last attempt was made
+                 */
+                lastAttemptAt?: string;
+                /** @description Why the last attempt failed: the answer status, a network error code, or why the target was refused */
+                lastError?: string;
+                /**
+                 * @description pending: not sent yet (the job has not finished); retrying: an attempt failed and the queue tries again with backoff; delivered: a 2xx answer; failed: no more attempts (see lastError); skipped: the job was cancelled
+                 * @enum {string}
+                 */
+                status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped';
+                /** @description The webhookUrl the job was created with */
+                url: string;
+              };
+            };
+            /** @description Records sent again */
+            retried: number;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `invalid_transition`: The job cannot change to that status; `nothing_to_retry`: The job has no failed record that can be retried */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: invalid_transition, nothing_to_retry
+             * @enum {string}
+             */
+            code: 'invalid_transition' | 'nothing_to_retry';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `queue_unavailable`: The queue did not accept the messages; nothing was created */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: queue_unavailable
+             * @enum {string}
+             */
+            code: 'queue_unavailable';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -20086,14 +20487,19 @@ export interface operations {
               errors: {
                 index?: number;
                 message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
               }[];
               failed: number;
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
               resultUrl?: string;
-              /** @enum {string} */
-              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
               templateId: string;
               templateVersion: number;
               testMode: boolean;
@@ -20143,14 +20549,19 @@ export interface operations {
               errors: {
                 index?: number;
                 message: string;
+                /** @description Failed for a passing reason (storage, a lost worker): POST /api/jobs/:id/retry sends it again */
+                retryable?: boolean;
               }[];
               failed: number;
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
               resultUrl?: string;
-              /** @enum {string} */
-              status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+              /**
+               * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
+               * @enum {string}
+               */
+              status: 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
               templateId: string;
               templateVersion: number;
               testMode: boolean;
@@ -20517,6 +20928,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `queue_unavailable`: The queue did not accept the messages; nothing was created */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: queue_unavailable
+             * @enum {string}
+             */
+            code: 'queue_unavailable';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

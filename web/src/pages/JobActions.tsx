@@ -79,12 +79,54 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
  */
 export function JobResultLink({ job }: { job: Job }) {
   const { api } = useServices();
-  const detail = useAsync(async () => (job.status === 'completed' ? (await api.getJob(job.id)).job : null), [api, job.id, job.status]);
+  const finished = job.status === 'completed' || job.status === 'completed_with_errors';
+  const detail = useAsync(async () => (finished ? (await api.getJob(job.id)).job : null), [api, job.id, job.status]);
   const url = job.resultUrl ?? detail.data?.resultUrl;
   if (!url) return <>{job.output}</>;
   return (
     <a href={url} target="_blank" rel="noreferrer" aria-label={`Download the result of job ${job.id.slice(0, 8)} (${job.output})`}>
       Download ({job.output})
     </a>
+  );
+}
+
+/**
+ * Sends again the records of a finished job that failed for a passing reason (the server marks
+ * them retryable: storage down, a lost worker); records refused for their data are not offered.
+ */
+export function RetryFailedButton({ job, onChanged }: { job: Job; onChanged: (job: Job) => void }) {
+  const { api } = useServices();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const retryable = job.errors.filter((e) => e.retryable).length;
+  const finished = job.status === 'completed_with_errors' || job.status === 'failed' || job.status === 'completed';
+  if (!message && !(finished && retryable > 0)) return null;
+
+  async function retry() {
+    setBusy(true);
+    try {
+      const { job: running, retried } = await api.retryJob(job.id);
+      setMessage({ kind: 'ok', text: `${retried} record(s) sent again.` });
+      onChanged(running);
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorMessage(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <span className="job-actions">
+      {message && (
+        <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
+          {message.text}{' '}
+        </span>
+      )}
+      {finished && retryable > 0 && (
+        <button type="button" disabled={busy} onClick={() => void retry()}>
+          {busy ? 'Retrying…' : `Retry ${retryable} failed record(s)`}
+        </button>
+      )}
+    </span>
   );
 }

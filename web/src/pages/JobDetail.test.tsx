@@ -86,4 +86,35 @@ describe('JobDetail', () => {
     const line = await screen.findByTestId('job-webhook');
     expect(line.textContent).toBe('Webhook: failed after 3 attempt(s) (webhook https://hooks.example/x answered 500)');
   });
+
+  it('offers to retry the records that failed for a passing reason, and sends them again', async () => {
+    const partial: Job = {
+      ...job(3),
+      status: 'completed_with_errors',
+      done: 1,
+      failed: 2,
+      errors: [
+        { index: 0, message: 'storage_unavailable: The document store did not accept the write; try again shortly', retryable: true },
+        { index: 2, message: 'payload_invalid: amount: must be at least 0' },
+      ],
+    };
+    const running: Job = { ...partial, status: 'running', failed: 1, errors: [partial.errors[1]!] };
+    const requests: string[] = [];
+    const fetchMock = vi.fn((url: string, init?: RequestInit) => {
+      requests.push(`${init?.method ?? 'GET'} ${url}`);
+      const body = String(url).endsWith('/retry') ? { job: running, retried: 1 } : { job: requests.length > 2 ? running : partial };
+      return Promise.resolve(new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } }));
+    });
+    const client = new ApiClient('', memory(), fetchMock as unknown as typeof fetch);
+    render(
+      <ServicesContext.Provider value={{ client, api: createApi(client) }}>
+        <JobDetail jobId="cccccccc-slow" />
+      </ServicesContext.Provider>,
+    );
+    expect(await screen.findByText(/Record 1: storage_unavailable.*\(can be retried\)/)).toBeTruthy();
+    const button = await screen.findByRole('button', { name: 'Retry 1 failed record(s)' });
+    await act(async () => button.click());
+    expect(await screen.findByText('1 record(s) sent again.')).toBeTruthy();
+    expect(requests).toContain('POST /api/jobs/cccccccc-slow/retry');
+  });
 });

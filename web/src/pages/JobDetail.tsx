@@ -3,7 +3,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatDate, useAsync, usePolling } from '../components/hooks.js';
 import { routeHref } from '../state/route.js';
-import { CancelJobButton } from './JobActions.js';
+import { CancelJobButton, RetryFailedButton } from './JobActions.js';
 
 export const POLL_MS = 2000;
 
@@ -55,6 +55,13 @@ export function JobDetail({ jobId, onChanged }: { jobId: string; onChanged?: () 
               onChanged?.();
             }}
           />
+          <RetryFailedButton
+            job={job}
+            onChanged={() => {
+              reload();
+              onChanged?.();
+            }}
+          />
           <p className="muted small">
             Output: {job.output}
             {job.testMode ? ' (test mode)' : ''} · started {formatDate(job.createdAt)} · updated {formatDate(job.updatedAt)}
@@ -81,6 +88,7 @@ export function JobDetail({ jobId, onChanged }: { jobId: string; onChanged?: () 
                   <li key={i}>
                     {e.index !== undefined ? `Record ${e.index + 1}: ` : ''}
                     {e.message}
+                    {e.retryable ? ' (can be retried)' : ''}
                   </li>
                 ))}
               </ul>

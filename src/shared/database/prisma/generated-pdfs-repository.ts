@@ -13,7 +13,7 @@ import {
   toPage,
   type Page,
   type PageRequest,
-  type Prisma,
+  Prisma,
 } from './repository.js';
 
 export const createPdfSchema = z.object({
@@ -164,13 +164,56 @@ export class GeneratedPdfsRepository extends PrismaRepository {
    * With `countInJob` (a job's record failing for good), the row's job gets failed += 1 and the
    * error appended in the same transaction, for the same reason as markCompleted.
    */
-  markFailed(id: string, error: string, opts: { countInJob?: { index: number; message: string } } = {}): Promise<GeneratedPdf> {
+  markFailed(
+    id: string,
+    error: string,
+    opts: { countInJob?: { index: number; message: string; retryable?: boolean }; retryPayload?: Record<string, unknown> } = {},
+  ): Promise<GeneratedPdf> {
     return this.transition(
       id,
       'failed',
-      { error: error.slice(0, 4000) },
+      { error: error.slice(0, 4000), ...(opts.retryPayload ? { retryPayload: opts.retryPayload as Prisma.InputJsonObject } : {}) },
       opts.countInJob ? { countInJob: true, jobError: opts.countInJob } : {},
     );
+  }
+
+  /**
+   * Reopens the job's failed records that kept their data (failed for a passing reason), for
+   * POST /api/jobs/:id/retry, in one transaction with the job: the rows go back to pending, the
+   * job's failed counter and their errors are taken back, and the job is running again with its
+   * old result and webhook outcome dropped. Returns each record's index and data, to be sent again,
+   * and the old result's key. Nothing to retry: an empty list, the job untouched.
+   */
+  async reopenRetryableJobRecords(
+    jobId: string,
+  ): Promise<{ records: { index: number; payload: Record<string, unknown> }[]; previousResultKey: string | null }> {
+    assertId('GenerationJob', jobId);
+    return this.db.$transaction(async (db) => {
+      const rows = await db.$queryRaw<{ record_key: string; retry_payload: Record<string, unknown> }[]>`
+        UPDATE "generated_pdfs" SET "status" = 'pending', "error" = NULL, "updated_at" = now()
+        WHERE "job_id" = ${jobId}::uuid AND "status" = 'failed' AND "retry_payload" IS NOT NULL
+        RETURNING "record_key", "retry_payload"`;
+      if (rows.length === 0) return { records: [], previousResultKey: null };
+      const records = rows
+        .map((r) => ({ index: Number(r.record_key.split(':').pop()), payload: r.retry_payload }))
+        .sort((a, b) => a.index - b.index);
+      const job = await db.generationJob.findUniqueOrThrow({ where: { id: jobId } });
+      const reopened = new Set(records.map((r) => r.index));
+      const errors = (job.errors as { index?: number }[]).filter((e) => e.index === undefined || !reopened.has(e.index));
+      await db.generationJob.update({
+        where: { id: jobId },
+        data: {
+          status: 'running',
+          failed: { decrement: records.length },
+          errors: errors as Prisma.InputJsonArray,
+          resultKey: null,
+          finishedAt: null,
+          retriedAt: new Date(),
+          webhookDelivery: Prisma.DbNull,
+        },
+      });
+      return { records, previousResultKey: job.resultKey };
+    });
   }
 
   /**

@@ -58,7 +58,9 @@ export function webhookDeliveryOf(job: Pick<GenerationJob, 'webhookDelivery'>): 
   return parsed.success ? parsed.data : undefined;
 }
 
-const FINAL: JobStatus[] = ['completed', 'failed', 'cancelled'];
+/** Statuses a job does not leave by itself (a retry of its failed records reopens the finished ones). */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
+const FINAL = FINISHED_JOB_STATUSES as JobStatus[];
 
 /**
  * failed += `count` and `errors` appended, in one statement (so concurrent workers never lose an
@@ -147,13 +149,16 @@ export class GenerationJobsRepository extends PrismaRepository {
   }
 
   /**
-   * Finishes the job: `completed` when at least one row succeeded (or there were none), `failed`
-   * when every row failed, unless a status is given. Only from queued/running; idempotent for the
-   * same final status.
+   * Finishes the job: `completed` when every row succeeded (or there were none),
+   * `completed_with_errors` when some failed, `failed` when every row failed, unless a status is
+   * given. Only from queued/running; idempotent for the same final status.
    */
-  async complete(id: string, opts: { resultKey?: string | null; status?: 'completed' | 'failed' } = {}): Promise<GenerationJob> {
+  async complete(
+    id: string,
+    opts: { resultKey?: string | null; status?: 'completed' | 'completed_with_errors' | 'failed' } = {},
+  ): Promise<GenerationJob> {
     const job = await this.getInternal(id);
-    const status = opts.status ?? (job.done === 0 && job.failed > 0 ? 'failed' : 'completed');
+    const status = opts.status ?? (job.failed === 0 ? 'completed' : job.done === 0 ? 'failed' : 'completed_with_errors');
     const { count } = await this.db.generationJob.updateMany({
       where: { id, status: { in: ['queued', 'running'] } },
       data: { status, finishedAt: new Date(), ...(opts.resultKey !== undefined ? { resultKey: opts.resultKey } : {}) },
@@ -163,6 +168,27 @@ export class GenerationJobsRepository extends PrismaRepository {
       throw new ConflictError('invalid_transition', `GenerationJob ${id} is already ${after.status}`, { from: after.status, to: status });
     }
     return after;
+  }
+
+  /** Every record's message was sent: the job is whole (see createJob). */
+  async markEnqueued(id: string): Promise<GenerationJob> {
+    assertId('GenerationJob', id);
+    return mapWriteErrors('GenerationJob', id, () => this.db.generationJob.update({ where: { id }, data: { enqueuedAt: new Date() } }));
+  }
+
+  /**
+   * Takes back a job whose messages could not all be sent, with any rows a message already made:
+   * the job is as if never created (a message still queued finds no job and is dropped). Only
+   * while it is not marked enqueued. Returns the storage keys of documents already made, to delete.
+   */
+  async deleteUnenqueued(id: string): Promise<string[]> {
+    assertId('GenerationJob', id);
+    return this.db.$transaction(async (db) => {
+      const rows = await db.generatedPdf.findMany({ where: { jobId: id, storageKey: { not: null } }, select: { storageKey: true } });
+      await db.generatedPdf.deleteMany({ where: { jobId: id } });
+      await db.generationJob.deleteMany({ where: { id, enqueuedAt: null } });
+      return rows.map((r) => r.storageKey!);
+    });
   }
 
   /** Records the outcome of a webhook attempt (one finalize runs per job at a time, so last write wins). */

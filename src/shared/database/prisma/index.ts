@@ -74,6 +74,7 @@ export {
   type ListPdfsOptions,
 } from './generated-pdfs-repository.js';
 export {
+  FINISHED_JOB_STATUSES,
   GenerationJobsRepository,
   webhookDeliveryOf,
   webhookDeliverySchema,
