@@ -6,6 +6,7 @@ import { NotFoundError } from '@/shared/errors.js';
 import { pdfGenerationHandler } from '@/workers/pdf-generation.js';
 import { fileProcessingHandler } from '@/workers/file-processing.js';
 import { cleanupExpired } from '@/services/maintenance/cleanup.js';
+import { deleteAccount } from '@/services/accounts/deletion.js';
 import type { BucketName } from '@/shared/storage/index.js';
 import { registerUser, type TestUser } from '../helpers/api.js';
 import { createTemplate } from './generate-fixtures.js';
@@ -309,6 +310,35 @@ forEachRig('account export and deletion', (rig) => {
     expect(await api.db.prisma.auditLog.count({ where: { actorId: b.user.id } })).toBe(0);
     expect((await app.inject({ method: 'DELETE', url: `/api/admin/users/${b.user.id}`, headers: adminHeaders })).statusCode).toBe(404);
   });
+
+  it('a deletion that failed half-way (storage down) is finished by running it again', async () => {
+    const { services, api } = rig();
+    const d = await populate(rig(), 'rights-d');
+    let failures = 1;
+    const flaky = {
+      ...services,
+      blobs: Object.assign(Object.create(Object.getPrototypeOf(services.blobs) as object) as typeof services.blobs, services.blobs, {
+        deleteMany: async (bucket: BucketName, keys: string[]) => {
+          if (bucket === 'generated' && failures-- > 0) throw new Error('storage unavailable');
+          return services.blobs.deleteMany(bucket, keys);
+        },
+      }),
+    };
+    await expect(deleteAccount(flaky, d.user.id, { via: 'cli' })).rejects.toThrow('storage unavailable');
+    // Half done: the templates are gone, the account and its documents are still there, its sessions ended.
+    expect(await services.repos.templates.find(d.templateId)).toBeUndefined();
+    expect((await services.repos.users.findById(d.user.id)).id).toBe(d.user.id);
+    expect(await services.blobs.exists('generated', d.pdfKey)).toBe(true);
+    // (The API process would notice within SESSION_CHECK_CACHE_MS; the rows say it at once.)
+    expect(await api.db.prisma.refreshToken.count({ where: { userId: d.user.id, revokedAt: null } })).toBe(0);
+    expect(await services.repos.apiKeys.findActiveByKey(d.apiKey)).toBeNull();
+    const again = await deleteAccount(flaky, d.user.id, { via: 'cli' });
+    expect(again).toMatchObject({ templates: 0, generatedPdfs: 1, files: 2 });
+    expect(await api.db.prisma.user.count({ where: { id: d.user.id } })).toBe(0);
+    expect(await keysUnder(rig(), 'generated', `users/${d.user.id}/`)).toEqual([]);
+    expect(await keysUnder(rig(), 'uploads', `users/${d.user.id}/`)).toEqual([]);
+    expect(await api.db.prisma.auditLog.count({ where: { actorId: d.user.id } })).toBe(0);
+  }, 60_000);
 
   it('the cleanup deletes anonymised audit rows after their year, and exports after their day', async () => {
     const { services, api, app } = rig();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '@/services/context.js';
 import { templatePrefix, userExportsPrefix, userPrefix } from '@/services/blob-keys.js';
 import { ANONYMISED_AUDIT_RETENTION_DAYS } from '@/shared/database/prisma/audit-logs-repository.js';
+import { NotFoundError } from '@/shared/errors.js';
 import type { BucketName } from '@/shared/storage/index.js';
 
 export interface AccountDeletionReport {
@@ -30,15 +31,17 @@ export type DeletionActor =
 /** Deletes every blob under `prefix` of `bucket`, page by page; returns how many there were. */
 async function deletePrefix(services: Pick<Services, 'blobs'>, bucket: BucketName, prefix: string): Promise<number> {
   let removed = 0;
+  const deleted = new Set<string>();
   for (;;) {
     // Always the first page: what was deleted is gone, so a cursor would skip keys.
     const page = await services.blobs.list(bucket, { prefix, limit: 1000 });
     if (page.items.length === 0) return removed;
-    await services.blobs.deleteMany(
-      bucket,
-      page.items.map((i) => i.key),
-    );
-    removed += page.items.length;
+    const keys = page.items.map((i) => i.key);
+    // A key listed again after its delete was acknowledged: stop rather than loop for ever.
+    if (keys.some((k) => deleted.has(k))) throw new Error(`blobs under ${bucket}/${prefix} are still listed after deletion`);
+    await services.blobs.deleteMany(bucket, keys);
+    for (const k of keys) deleted.add(k);
+    removed += keys.length;
   }
 }
 
@@ -79,16 +82,24 @@ export async function deleteAccount(services: Services, userId: string, actor: D
   };
   report.jobsCancelled = await repos.generationJobs.cancelAllForUser(userId);
 
-  for (;;) {
-    // Always the first page, as above: deleted templates leave the index.
-    const page = await repos.templates.listByUser(userId, { limit: 100 });
-    if (page.items.length === 0) break;
-    for (const t of page.items) {
+  // Ids first, then the deletes: UserIdIndex is a GSI, read eventually consistently on DynamoDB, so
+  // a template deleted a moment ago may still be listed (deleting it again is a NotFound, skipped).
+  const templateIds: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.templates.listByUser(userId, { limit: 100, cursor });
+    templateIds.push(...page.items.map((t) => t.templateId));
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const templateId of templateIds) {
+    try {
       // Fields first, then the item (the repository's order); versions are snapshots under the prefix.
-      report.fields += (await repos.templates.deleteOwned(userId, t.templateId)).deletedFields;
-      report.blobs += await deletePrefix(services, 'files', templatePrefix(t.templateId));
+      report.fields += (await repos.templates.deleteOwned(userId, templateId)).deletedFields;
       report.templates++;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
     }
+    report.blobs += await deletePrefix(services, 'files', templatePrefix(templateId));
   }
 
   // Every key of the account is under its prefixes (blob-keys.ts builds them all): listing them also
