@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { PDFDocument } from 'pdf-lib';
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { expect, it } from 'vitest';
 import { NotFoundError } from '@/shared/errors.js';
@@ -7,6 +8,7 @@ import { pdfGenerationHandler } from '@/workers/pdf-generation.js';
 import { fileProcessingHandler } from '@/workers/file-processing.js';
 import { cleanupExpired } from '@/services/maintenance/cleanup.js';
 import { deleteAccount } from '@/services/accounts/deletion.js';
+import { exportAccount } from '@/services/accounts/export.js';
 import type { BucketName } from '@/shared/storage/index.js';
 import { registerUser, type TestUser } from '../helpers/api.js';
 import { createTemplate } from './generate-fixtures.js';
@@ -173,6 +175,38 @@ forEachRig('account export and deletion', (rig) => {
     // Audited.
     const audit = await services.repos.auditLogs.listByUser(a.user.id, { action: 'account.export' });
     expect(audit.items[0]).toMatchObject({ resourceType: 'user', resourceId: a.user.id, details: { size: body.size } });
+  }, 60_000);
+
+  it('an export whose database or storage fails part-way fails, and leaves no ZIP behind', async () => {
+    const { services, app } = rig();
+    const e = await registerUser(app, 'rights-e');
+    await createTemplate(app, e.headers);
+    const jobsDown = {
+      ...services,
+      repos: {
+        ...services.repos,
+        generationJobs: Object.assign(Object.create(services.repos.generationJobs) as typeof services.repos.generationJobs, {
+          listByUser: () => Promise.reject(new Error('database went away')),
+        }),
+      },
+    };
+    await expect(exportAccount(jobsDown, e.id)).rejects.toThrow('database went away');
+    const storageDown = {
+      ...services,
+      blobs: Object.assign(Object.create(Object.getPrototypeOf(services.blobs) as object) as typeof services.blobs, services.blobs, {
+        get: async (bucket: BucketName, key: string) => {
+          const real = await services.blobs.get(bucket, key);
+          real.body.destroy();
+          const body = new Readable({ read() {} });
+          setImmediate(() => body.destroy(new Error('connection reset')));
+          return { ...real, body };
+        },
+      }),
+    };
+    await expect(exportAccount(storageDown, e.id)).rejects.toThrow('connection reset');
+    expect(await keysUnder(rig(), 'generated', `exports/${e.id}/`)).toEqual([]);
+    // And with both up again, it works.
+    expect((await exportAccount(services, e.id)).counts).toMatchObject({ templates: 1, files: 1, missingBlobs: 0 });
   }, 60_000);
 
   it('refuses deletion with the wrong password or an API key, and keeps everything', async () => {

@@ -91,8 +91,10 @@ export async function exportAccount(services: Services, userId: string): Promise
   const key = exportKey(userId);
   const zip = new yazl.ZipFile();
   const out = new PassThrough();
-  // A failing entry (database or storage down) fails the upload instead of leaving it waiting.
+  // A failing entry (database or storage down) fails the upload instead of leaving it waiting:
+  // yazl reports a lazy entry's error, but pipes a source stream without watching it.
   zip.on('error', (err: Error) => out.destroy(err));
+  const watched = <S extends Readable>(source: S): S => source.once('error', (err: Error) => out.destroy(err));
   zip.outputStream.pipe(out);
   const stored = blobs.put('generated', key, out, { contentType: 'application/zip' });
 
@@ -100,7 +102,7 @@ export async function exportAccount(services: Services, userId: string): Promise
     counts.blobs++;
     zip.addReadStreamLazy(name, { compress: false }, (cb) => {
       blobs.get(bucket, blobKey).then(
-        (o) => cb(null, o.body),
+        (o) => cb(null, watched(o.body)),
         (err: Error) => {
           if (!(err instanceof BlobNotFoundError)) return cb(err, undefined as never);
           counts.blobs--;
@@ -138,25 +140,21 @@ export async function exportAccount(services: Services, userId: string): Promise
     }
 
     const files = (page: number) => repos.files.listByUser(userId, { page, limit: PAGE });
-    zip.addReadStream(
-      jsonArray(pages(files), () => counts.files++),
-      'files.json',
-    );
+    zip.addReadStream(watched(jsonArray(pages(files), () => counts.files++)), 'files.json');
     for await (const batch of pages(files))
       for (const f of batch) if (f.status === 'ready' || f.status === 'processing') addBlob(`files/${f.id}.pdf`, 'uploads', f.s3Key);
 
     const pdfs = (page: number) => repos.generatedPdfs.listByUser(userId, { page, limit: PAGE });
-    zip.addReadStream(
-      jsonArray(pages(pdfs), () => counts.generatedPdfs++),
-      'generated-pdfs.json',
-    );
+    zip.addReadStream(watched(jsonArray(pages(pdfs), () => counts.generatedPdfs++)), 'generated-pdfs.json');
     for await (const batch of pages(pdfs))
       for (const p of batch) if (p.status === 'completed' && p.storageKey) addBlob(`generated-pdfs/${p.id}.pdf`, 'generated', p.storageKey);
 
     zip.addReadStream(
-      jsonArray(
-        pages((page) => repos.generationJobs.listByUser(userId, { page, limit: PAGE })),
-        () => counts.jobs++,
+      watched(
+        jsonArray(
+          pages((page) => repos.generationJobs.listByUser(userId, { page, limit: PAGE })),
+          () => counts.jobs++,
+        ),
       ),
       'jobs.json',
     );
@@ -164,9 +162,11 @@ export async function exportAccount(services: Services, userId: string): Promise
     counts.apiKeys = keys.length;
     zip.addBuffer(json(keys), 'api-keys.json');
     zip.addReadStream(
-      jsonArray(
-        pages((page) => repos.auditLogs.listByUser(userId, { page, limit: PAGE })),
-        () => counts.auditLogs++,
+      watched(
+        jsonArray(
+          pages((page) => repos.auditLogs.listByUser(userId, { page, limit: PAGE })),
+          () => counts.auditLogs++,
+        ),
       ),
       'audit-logs.json',
     );
