@@ -97,6 +97,9 @@ export async function exportAccount(services: Services, userId: string): Promise
   const watched = <S extends Readable>(source: S): S => source.once('error', (err: Error) => out.destroy(err));
   zip.outputStream.pipe(out);
   const stored = blobs.put('generated', key, out, { contentType: 'application/zip' });
+  // It may fail while entries are still being added (before it is awaited): handled from the start,
+  // or Node would take it for an unhandled rejection and end the process.
+  stored.catch(() => undefined);
 
   const addBlob = (name: string, bucket: BucketName, blobKey: string) => {
     counts.blobs++;
