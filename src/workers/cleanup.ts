@@ -1,7 +1,7 @@
 import type { Services } from '@/services/context.js';
 import type { CleanupMessage } from '@/shared/queue/messages.js';
 import type { MessageHandler } from '@/shared/queue/types.js';
-import { cleanupExpiredPdfs, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
+import { cleanupExpired, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
 import { auditWorker } from './audit.js';
@@ -10,7 +10,7 @@ import { auditWorker } from './audit.js';
 export function cleanupHandler(services: Services): MessageHandler<CleanupMessage> {
   return async ({ body, id }) => {
     let result: unknown;
-    if (body.action === 'cleanup_expired_pdfs') result = { expiredPdfs: await cleanupExpiredPdfs(services, body.olderThanDays) };
+    if (body.action === 'cleanup_expired_pdfs') result = await cleanupExpired(services, body.olderThanDays);
     else if (body.action === 'cleanup_orphaned_files')
       result = await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
     else if (body.action === 'settle_stalled_jobs')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exportKey,
   generatedKey,
   jobResultKey,
   parseBlobKey,
@@ -7,6 +8,8 @@ import {
   templatePrefix,
   templateVersionKey,
   uploadKey,
+  userExportsPrefix,
+  userPrefix,
 } from '@/services/blob-keys.js';
 import { assertValidKey } from '@/shared/storage/index.js';
 
@@ -20,6 +23,7 @@ describe('blob key layout', () => {
       [jobResultKey({ userId: 'u1', id: 'j2', output: 'zip' }), { kind: 'job_result', userId: 'u1', jobId: 'j2' }],
       [jobResultKey({ userId: 'u1', id: 'j3', output: 'merged' }), { kind: 'job_result', userId: 'u1', jobId: 'j3' }],
       [templateBaseKey('t1'), { kind: 'template_base', templateId: 't1' }],
+      [exportKey('u1'), { kind: 'export', userId: 'u1' }],
       [templateVersionKey('t1', 12), { kind: 'template_version', templateId: 't1', version: 12 }],
     ] as const;
     for (const [key, kind] of cases) {
@@ -28,6 +32,10 @@ describe('blob key layout', () => {
     }
     expect(jobResultKey({ userId: 'u1', id: 'j3', output: 'merged' })).toBe('users/u1/jobs/j3/result.pdf');
     expect(templateBaseKey('t1').startsWith(templatePrefix('t1'))).toBe(true);
+    // Account deletion sweeps these prefixes: every per-user key is under one of them.
+    for (const key of [upload, generatedKey('u1', 'p9'), jobResultKey({ userId: 'u1', id: 'j2', output: 'zip' })])
+      expect(key.startsWith(userPrefix('u1'))).toBe(true);
+    expect(exportKey('u1').startsWith(userExportsPrefix('u1'))).toBe(true);
     expect(templateVersionKey('t1', 1).startsWith(templatePrefix('t1'))).toBe(true);
   });
 
@@ -38,6 +46,7 @@ describe('blob key layout', () => {
       'users/u1/uploads/x.txt',
       'templates/t1/versions/latest.json',
       'templates/t1/base.pdf.bak',
+      'exports/u1/sub/x.zip',
       'stray.pdf',
     ])
       expect(parseBlobKey(key), key).toBeUndefined();

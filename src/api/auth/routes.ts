@@ -7,6 +7,7 @@ import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import { checkLoginThrottle, LoginThrottledError } from '@/services/accounts/login-throttle.js';
 import { startSession } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
+import { adminAccountRoutes, dataRightsRoutes } from '../account/routes.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
 import { problems } from '../schemas/problems.js';
@@ -136,9 +137,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   );
 };
 
-/** The signed-in account: me, profile, API keys, audit trail (registered behind authentication). */
+/** The signed-in account: me, profile, API keys, audit trail, deletion and export (registered behind authentication). */
 export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos } = services;
+  await app.register(dataRightsRoutes, { services });
 
   app.get(
     '/api/auth/me',
@@ -310,6 +312,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 /** Administrators' view of the accounts (registered behind admin authentication). */
 export const adminUserRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos } = services;
+  await app.register(adminAccountRoutes, { services });
 
   app.get(
     '/api/admin/users',

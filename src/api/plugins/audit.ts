@@ -9,6 +9,8 @@ export interface AuditNote {
   details?: Record<string, unknown>;
   /** For routes where the actor is only known after the handler ran (register, login). */
   actorId?: string;
+  /** The handler wrote its own row (account deletion: the default row would name the deleted user and their address). */
+  recorded?: boolean;
 }
 
 declare module 'fastify' {
@@ -111,6 +113,7 @@ async function auditPlugin(app: FastifyInstance, opts: { services: Services }): 
     if (!MUTATING.has(request.method) || reply.statusCode >= 400) return payload;
     if (NOT_AUDITED.some((re) => re.test(route))) return payload;
     const note = request.audit ?? {};
+    if (note.recorded) return payload;
     await write(opts.services, request, reply.statusCode, {
       action: note.action ?? actionFromRoute(request.method, route),
       actorId: note.actorId,

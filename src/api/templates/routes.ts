@@ -17,6 +17,7 @@ import {
 import { baseKey } from '@/services/templates/metadata.js';
 import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
 import { listVersions, publishTemplate } from '@/services/templates/versions.js';
+import { applyTemplateRetention } from '@/services/templates/retention.js';
 
 const tags = ['templates'];
 const templateEnvelope = z.object({ template: templateDto }).describe('The template');
@@ -115,8 +116,9 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     {
       schema: {
         operationId: 'updateTemplate',
-        summary: 'Rename a template, or change its description or status',
-        description: 'Changes the name, description or status that are given; fields are changed through the fields operations.',
+        summary: 'Rename a template, or change its description, status, output or retention',
+        description:
+          'Changes the name, description, status, output options or retention that are given; fields are changed through the fields operations. A new retention applies to the documents already generated too.',
         tags,
         params: idParams,
         body: patchTemplateBody,
@@ -126,6 +128,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request) => {
       const { userId } = currentUser(request);
       const template = await repos.templates.updateOwned(userId, request.params.id, request.body);
+      if (request.body.retentionDays !== undefined) await applyTemplateRetention(services, template);
       request.audit = {
         action: 'templates.update',
         resourceType: 'template',

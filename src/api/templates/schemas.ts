@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
 import { outputOptionsSchema } from '@/shared/domain/output.js';
-import { templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
+import { retentionDaysSchema, templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
 import { templateMetadata } from '@/services/templates/metadata.js';
 import { cursorQuery, isoDate } from '../schemas/common.js';
 
@@ -20,6 +20,7 @@ export const templateDto = z
     status: templateStatusSchema,
     publishedVersion: z.number().int().nullable(),
     output: outputOptionsSchema.nullable(),
+    retentionDays: z.number().int().nullable().describe("Days its generated PDFs are kept; null: the deployment's PDF_RETENTION_DAYS"),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -55,6 +56,12 @@ export const patchTemplateBody = z
     description: z.string().max(2000).nullable().optional(),
     status: templateStatusSchema.optional(),
     output: outputOptionsSchema.optional(),
+    retentionDays: retentionDaysSchema
+      .nullable()
+      .optional()
+      .describe(
+        "Days (1 to 3650) its generated PDFs are kept, already generated ones included; null: back to the deployment's PDF_RETENTION_DAYS",
+      ),
   })
   .strict()
   .describe('The properties to change');
@@ -85,6 +92,7 @@ export function toTemplateDto(t: Template): TemplateDto {
     status: t.status,
     publishedVersion: meta.publishedVersion ?? null,
     output: t.output ?? null,
+    retentionDays: t.retentionDays ?? null,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };

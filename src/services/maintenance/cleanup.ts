@@ -1,4 +1,6 @@
 import type { Deps } from '@/services/context.js';
+import { cleanupExpiredExports } from '@/services/accounts/export.js';
+import { applyAllTemplateRetention } from '@/services/templates/retention.js';
 
 export interface CleanupReport {
   expiredPdfs: number;
@@ -6,24 +8,49 @@ export interface CleanupReport {
   orphanBlobsRemoved: number;
 }
 
+export interface ExpiryReport {
+  /** Documents whose expiry moved to their template's own retention before the sweep. */
+  retentionRestamped: number;
+  expiredPdfs: number;
+  /** Data exports older than a day. */
+  expiredExports: number;
+  /** Audit rows of deleted accounts whose year is over. */
+  anonymisedAuditRows: number;
+}
+
 /**
- * The cleanup queue's `cleanup_expired_pdfs`: generated PDFs past expiresAt (or, with olderThanDays, created
- * longer ago than that) lose their blob, then their row — blob first, so a crash leaves a row the
- * next run finds again, never an unreachable blob. Pages through any backlog.
+ * The cleanup queue's `cleanup_expired_pdfs`: first each template's own retention is applied to its
+ * documents (templates/retention.ts), then generated PDFs past expiresAt (or, with olderThanDays,
+ * created longer ago than that) lose their blob, then their row — blob first, so a crash leaves a
+ * row the next run finds again, never an unreachable blob. Pages through any backlog. The same run
+ * removes data exports past their day and anonymised audit rows past their year.
  */
+export async function cleanupExpired(
+  services: Deps<'config' | 'repos' | 'blobs'>,
+  olderThanDays?: number,
+  now = new Date(),
+): Promise<ExpiryReport> {
+  const report: ExpiryReport = { retentionRestamped: 0, expiredPdfs: 0, expiredExports: 0, anonymisedAuditRows: 0 };
+  report.retentionRestamped = await applyAllTemplateRetention(services);
+  for (;;) {
+    const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
+    if (batch.length === 0) break;
+    const keys = batch.filter((p) => p.storageKey).map((p) => p.storageKey!);
+    if (keys.length > 0) await services.blobs.deleteMany('generated', keys);
+    report.expiredPdfs += await services.repos.generatedPdfs.deleteMany(batch.map((p) => p.id));
+  }
+  report.expiredExports = await cleanupExpiredExports(services, now);
+  report.anonymisedAuditRows = await services.repos.auditLogs.deleteAnonymisedExpired(now);
+  return report;
+}
+
+/** cleanupExpired, answering only how many generated PDFs were removed (the admin route's and the scheduled Lambda's count). */
 export async function cleanupExpiredPdfs(
   services: Deps<'config' | 'repos' | 'blobs'>,
   olderThanDays?: number,
   now = new Date(),
 ): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
-    if (batch.length === 0) return removed;
-    const keys = batch.filter((p) => p.storageKey).map((p) => p.storageKey!);
-    if (keys.length > 0) await services.blobs.deleteMany('generated', keys);
-    removed += await services.repos.generatedPdfs.deleteMany(batch.map((p) => p.id));
-  }
+  return (await cleanupExpired(services, olderThanDays, now)).expiredPdfs;
 }
 
 async function* allUsers(services: Deps<'config' | 'repos' | 'blobs'>) {

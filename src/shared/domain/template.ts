@@ -12,6 +12,9 @@ export type TemplateStatus = z.infer<typeof templateStatusSchema>;
 export const templatePageSchema = z.object({ width: z.number(), height: z.number(), rotation: z.number().optional() });
 export type TemplatePage = z.output<typeof templatePageSchema>;
 
+/** How long a template's generated PDFs are kept, in days: one day to ten years. */
+export const retentionDaysSchema = z.number().int().min(1).max(3650);
+
 export const templateInputSchema = z.object({
   userId: z.string().min(1),
   name: z.string().min(1).max(200),
@@ -26,6 +29,8 @@ export const templateInputSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).default({}),
   /** What is done to each generated document after rendering (PDF/A, Factur-X, signature, …). */
   output: outputOptionsSchema.optional(),
+  /** Days its generated PDFs are kept (absent: the deployment's PDF_RETENTION_DAYS). */
+  retentionDays: retentionDaysSchema.optional(),
 });
 export type TemplateInput = z.input<typeof templateInputSchema>;
 

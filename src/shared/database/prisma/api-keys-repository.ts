@@ -74,4 +74,10 @@ export class ApiKeysRepository extends PrismaRepository {
     if (!key) throw new NotFoundError('ApiKey', id);
     return key;
   }
+
+  /** Account deletion: every live key of the user stops working at once. Returns how many were live. */
+  async revokeAllForUser(userId: string, at = new Date()): Promise<number> {
+    assertId('User', userId);
+    return (await this.db.apiKey.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } })).count;
+  }
 }

@@ -12,10 +12,18 @@ export const auditEntrySchema = z.object({
   ip: z.string().max(64).nullish(),
   userAgent: z.string().max(1024).nullish(),
   details: z.record(z.string(), z.unknown()).optional(),
+  /** Written already anonymised (the `account.deleted` row): it expires with the account's other rows. */
+  anonymisedAt: z.date().nullish(),
 });
 export type AuditEntry = z.input<typeof auditEntrySchema>;
 
-/** Append-only audit trail (no update, no delete). */
+/** How long the anonymised rows of a deleted account are kept (then the cleanup deletes them). */
+export const ANONYMISED_AUDIT_RETENTION_DAYS = 365;
+
+/**
+ * Append-only audit trail. The only changes: a deleted account's rows are anonymised (a GDPR
+ * erasure must reach the trail too), and anonymised rows are deleted once their period is over.
+ */
 export class AuditLogsRepository extends PrismaRepository {
   async record(entry: AuditEntry): Promise<AuditLog> {
     const data = parseInput(auditEntrySchema, entry, 'Invalid audit entry');
@@ -37,6 +45,33 @@ export class AuditLogsRepository extends PrismaRepository {
 
   async listByRequest(requestId: string): Promise<AuditLog[]> {
     return this.db.auditLog.findMany({ where: { requestId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 1000 });
+  }
+
+  /**
+   * Erases who the rows of `userId` were about: the user's id, as actor or as the `user` resource,
+   * becomes `pseudonym` (the rows of one deleted account stay linkable to each other, not to the
+   * person), addresses and user agents are dropped, and details keep only the HTTP status and how
+   * the caller authenticated (they may hold names, emails, file names). One statement, so the trail
+   * is never half anonymised. Returns how many rows were anonymised.
+   */
+  async anonymiseUser(userId: string, pseudonym: string, at = new Date()): Promise<number> {
+    assertId('User', userId);
+    assertId('User', pseudonym);
+    return this.db.$executeRaw`
+      UPDATE "audit_logs" SET
+        "actor_id" = CASE WHEN "actor_id" = ${userId}::uuid THEN ${pseudonym}::uuid ELSE "actor_id" END,
+        "resource_id" = CASE WHEN "resource_type" = 'user' AND "resource_id" = ${userId} THEN ${pseudonym} ELSE "resource_id" END,
+        "ip" = NULL,
+        "user_agent" = NULL,
+        "details" = jsonb_strip_nulls(jsonb_build_object('status', "details"->'status', 'via', "details"->'via')),
+        "anonymised_at" = ${at}
+      WHERE "actor_id" = ${userId}::uuid OR ("resource_type" = 'user' AND "resource_id" = ${userId})`;
+  }
+
+  /** Housekeeping: anonymised rows whose period (ANONYMISED_AUDIT_RETENTION_DAYS) ended before `now`. */
+  async deleteAnonymisedExpired(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - ANONYMISED_AUDIT_RETENTION_DAYS * 86_400_000);
+    return (await this.db.auditLog.deleteMany({ where: { anonymisedAt: { lt: before } } })).count;
   }
 
   private async page(where: Prisma.AuditLogWhereInput, page: number, limit: number, skip: number): Promise<Page<AuditLog>> {

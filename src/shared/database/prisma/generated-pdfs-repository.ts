@@ -282,6 +282,23 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     return this.db.generatedPdf.findMany({ where: { OR: or }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
   }
 
+  /** Every template id that has generated documents (for the retention pass of the cleanup). */
+  async templateIds(): Promise<string[]> {
+    const rows = await this.db.generatedPdf.findMany({ distinct: ['templateId'], select: { templateId: true } });
+    return rows.map((r) => r.templateId);
+  }
+
+  /**
+   * Per-template retention: every document of the template expires `days` after it was created
+   * (earlier or later than the deployment's default it was stamped with). Returns the rows changed.
+   */
+  async applyRetention(templateId: string, days: number): Promise<number> {
+    parseInput(z.number().int().min(0).max(36_500), days, 'Invalid retention');
+    return this.db.$executeRaw`
+      UPDATE "generated_pdfs" SET "expires_at" = "created_at" + make_interval(days => ${days}::int), "updated_at" = now()
+      WHERE "template_id" = ${templateId} AND "expires_at" IS DISTINCT FROM "created_at" + make_interval(days => ${days}::int)`;
+  }
+
   /** Deletes the owner's row; another user's id answers NotFound. */
   async deleteOwned(userId: string, id: string): Promise<void> {
     assertId('GeneratedPdf', id);

@@ -213,6 +213,19 @@ export class GenerationJobsRepository extends PrismaRepository {
   }
 
   /**
+   * Account deletion: every unfinished job of the user is cancelled first, so records still in the
+   * queue or rendering stop at their next step (a cancelled job takes no more documents).
+   */
+  async cancelAllForUser(userId: string): Promise<number> {
+    assertId('User', userId);
+    const { count } = await this.db.generationJob.updateMany({
+      where: { userId, status: { notIn: FINAL } },
+      data: { status: 'cancelled', finishedAt: new Date() },
+    });
+    return count;
+  }
+
+  /**
    * Unfinished jobs (queued or running) untouched since `updatedBefore`, oldest first. Every record
    * outcome bumps updatedAt (it counts in the same write), so these are jobs no record has moved for.
    */

@@ -54,6 +54,11 @@ export class LoginThrottlesRepository extends PrismaRepository {
     return (await this.db.loginAddress.findUnique({ where: { userId_address: { userId, address } }, select: { userId: true } })) !== null;
   }
 
+  /** Account deletion: the failure count kept for its email. */
+  async forget(email: string): Promise<void> {
+    await this.db.loginThrottle.deleteMany({ where: { emailKey: emailKey(email) } });
+  }
+
   /** Housekeeping: throttles whose last failure is older than `before`. */
   async deleteStale(before: Date): Promise<number> {
     return (await this.db.loginThrottle.deleteMany({ where: { lastFailureAt: { lt: before } } })).count;

@@ -29,6 +29,7 @@ export const templatePatchSchema = templateInputSchema
     originalFileId: shape.originalFileId.nullable(),
     fileName: shape.fileName.nullable(),
     pdfFileUrl: shape.pdfFileUrl.nullable(),
+    retentionDays: shape.retentionDays.nullable(),
     ttl: ttlSchema.nullable().optional(),
   })
   .strict();
