@@ -124,7 +124,9 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
   checkPayload(snapshot, req.payload, { ...rules, computed });
   const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
   const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
-  const expiresAt = new Date(Date.now() + config.limits.pdfRetentionDays * 86_400_000);
+  // The template's own retention, else the deployment's (the daily cleanup also re-dates on a change).
+  const retentionDays = snapshot.template.retentionDays ?? config.limits.pdfRetentionDays;
+  const expiresAt = new Date(Date.now() + retentionDays * 86_400_000);
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
     recordKey: req.recordKey,
     userId: req.userId,
