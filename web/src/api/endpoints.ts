@@ -45,7 +45,9 @@ export function createApi(c: ApiClient) {
     versions: (id: string) =>
       c.request<{ items: { version: number; publishedAt: string; fieldCount: number }[] }>('GET', `/api/templates/${enc(id)}/versions`),
     importFormFields: (id: string) => c.request<{ items: Field[] }>('POST', `/api/templates/${enc(id)}/import-form-fields`, { body: {} }),
-    preflight: (id: string, data: unknown) => c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data } }),
+    /** Checks the draft, as the studio's preview generates it: the editor shows the draft, not the published version. */
+    preflight: (id: string, data: unknown) =>
+      c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data, version: 'draft' } }),
     /** Generates synchronously and returns the PDF bytes and the `x-pdf-warnings` header. */
     generatePdf: async (id: string, data: unknown) => {
       const res = await c.request<Response>('POST', `/api/templates/${enc(id)}/generate`, {

@@ -59,7 +59,11 @@ const NO_PROBLEMS: PreflightResult = {
   tables: [],
 };
 
+/** Bodies the editor posted, by path (the test reads what it asked the server). */
+const posted = new Map<string, unknown>();
+
 function route(url: string, init?: RequestInit): Response {
+  if (init?.method === 'POST' && typeof init.body === 'string') posted.set(new URL(url, 'http://x').pathname, JSON.parse(init.body));
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });
   if (url.endsWith('/api/templates/t1') && (init?.method ?? 'GET') === 'GET') return json({ template, fields: [stored] });
   if (url.endsWith('/api/templates/t1/pdf'))
@@ -151,5 +155,16 @@ describe('EditorPage', () => {
     expect(textarea.value).toBe('{"text1": "क"}');
     expect(summary()?.textContent ?? '').not.toContain('No problems found.');
     expect(summary()?.getAttribute('data-status')).toBe('stale');
+  });
+
+  it('checks the draft it shows, not the published version (as the preview generates it)', async () => {
+    posted.clear();
+    await whenDom(host, () => host.querySelector('[data-testid="field"]'));
+    const tab = [...host.querySelectorAll('[role="tab"]')].find((t) => t.textContent === 'Preview')!;
+    tab.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await microtask();
+    click(button(host, 'Check for problems'));
+    await whenDom(host, () => host.querySelector('[data-testid="preflight-summary"]'));
+    expect(posted.get('/api/templates/t1/preflight')).toMatchObject({ version: 'draft' });
   });
 });
