@@ -13,6 +13,7 @@ import type {
   NumberedPage,
   PreflightResult,
   Template,
+  TemplateVersion,
   UploadedFile,
 } from './types.js';
 
@@ -44,6 +45,11 @@ export function createApi(c: ApiClient) {
     publish: (id: string) => c.request<{ version: number; publishedAt: string }>('POST', `/api/templates/${enc(id)}/publish`, { body: {} }),
     versions: (id: string) =>
       c.request<{ items: { version: number; publishedAt: string; fieldCount: number }[] }>('GET', `/api/templates/${enc(id)}/versions`),
+    /** One published version with the fields it froze. */
+    getVersion: (id: string, version: number) => c.request<TemplateVersion>('GET', `/api/templates/${enc(id)}/versions/${version}`),
+    /** Replaces the draft's fields by these (ids kept; the template's other fields removed). */
+    replaceFields: (id: string, fields: (FieldSpec & { fieldId: string })[]) =>
+      c.request<{ items: Field[] }>('PUT', `/api/templates/${enc(id)}/fields`, { body: { fields, deleteMissing: true } }),
     importFormFields: (id: string) => c.request<{ items: Field[] }>('POST', `/api/templates/${enc(id)}/import-form-fields`, { body: {} }),
     /** Checks the draft, as the studio's preview generates it: the editor shows the draft, not the published version. */
     preflight: (id: string, data: unknown) =>

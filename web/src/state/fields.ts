@@ -68,6 +68,11 @@ export function newKey(): string {
   return `local-${counter}-${rnd}`;
 }
 
+/** A key newKey made (a field the server has not given an id yet). */
+export function isLocalKey(key: string): boolean {
+  return key.startsWith('local-');
+}
+
 /** The first `<type><n>` binding key/name not used yet. */
 export function uniqueBinding(type: FieldType, taken: ReadonlySet<string>): string {
   for (let n = 1; ; n += 1) {
