@@ -5,7 +5,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useExclusiveAction } from '../components/hooks.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
-import { byLayer, isLocalKey, toSpec, type EditorField, type Tool } from '../state/fields.js';
+import { byLayer, isLocalKey, TOOL_SIZES, toSpec, type EditorField, type Tool } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
 import {
@@ -297,7 +297,14 @@ export function EditorPage({ templateId }: { templateId: string }) {
           <Palette
             armed={armed}
             onArm={setArmed}
-            onPlaceCentered={(t) => dispatch({ type: 'add', fieldType: t, page, at: { x: size.width / 2, y: size.height / 2 } })}
+            onPlaceCentered={(t) =>
+              dispatch({
+                type: 'add',
+                fieldType: t,
+                page,
+                at: { x: Math.round((size.width - TOOL_SIZES[t].width) / 2), y: Math.round((size.height - TOOL_SIZES[t].height) / 2) },
+              })
+            }
           />
           <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={setPage} fieldCounts={counts} />
         </aside>

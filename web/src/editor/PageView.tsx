@@ -150,9 +150,13 @@ export function PageView({
     surface.current?.setPointerCapture?.(e.pointerId);
   }
 
+  /** A point on the grid when the grid is on: where a placed or drawn field's corner goes. */
+  const onGrid = (p: Point): Point =>
+    snap.gridOn && snap.grid > 0 ? { x: Math.round(p.x / snap.grid) * snap.grid, y: Math.round(p.y / snap.grid) * snap.grid } : p;
+
   function onSurfaceDown(e: RPointerEvent) {
     if (e.button !== 0) return;
-    const p = toPage(e);
+    const p = armed && !e.altKey ? onGrid(toPage(e)) : toPage(e);
     if (armed) {
       // Placed at once (a click places it at its default size); a drag that follows draws its box.
       dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p, gesture: true });
@@ -242,7 +246,7 @@ export function PageView({
     const t = e.dataTransfer.getData(PALETTE_MIME) as Tool;
     if (!TOOLS.includes(t)) return;
     e.preventDefault();
-    dispatch({ type: 'add', fieldType: t, page: pageNumber, at: toPage(e) });
+    dispatch({ type: 'add', fieldType: t, page: pageNumber, at: e.altKey ? toPage(e) : onGrid(toPage(e)) });
     onPlaced();
   }
 

@@ -12,7 +12,7 @@ function run(actions: EditorAction[], start: EditorState = initialEditorState(pa
 }
 
 describe('placing fields', () => {
-  it('places every type centred on the click point with type defaults, unique binding keys and on top', () => {
+  it('places every type with its top-left corner at the click point, with type defaults, unique binding keys and on top', () => {
     const s = run([
       { type: 'add', fieldType: 'text', page: 1, at: { x: 200, y: 100 } },
       { type: 'add', fieldType: 'text', page: 1, at: { x: 200, y: 200 } },
@@ -20,7 +20,7 @@ describe('placing fields', () => {
       { type: 'add', fieldType: 'barcode', page: 1, at: { x: 300, y: 300 } },
     ]);
     const [t1, t2, dd, bc] = s.fields;
-    expect(fieldRect(t1)).toEqual({ x: 200 - DEFAULT_SIZES.text.width / 2, y: 90, ...DEFAULT_SIZES.text });
+    expect(fieldRect(t1)).toEqual({ x: 200, y: 100, ...DEFAULT_SIZES.text });
     expect([t1.bindingKey, t2.bindingKey, dd.bindingKey]).toEqual(['text1', 'text2', 'dropdown1']);
     expect(dd.page).toBe(2);
     expect(dd.advanced.options).toEqual(['Option 1', 'Option 2']);

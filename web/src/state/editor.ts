@@ -1,6 +1,7 @@
 import type { FieldSpec, FieldStyle } from '@/shared/domain/field.js';
 import { align, distribute, type Alignment, type Distribution } from './align.js';
 import { clampToPage, intersects, roundRect, type PageSize, type Rect } from './geometry.js';
+import { isGroup } from './groups.js';
 import { DEFAULT_STYLE, TOOL_SIZES, byLayer, fieldRect, makeField, newKey, withRect, type EditorField, type Tool } from './fields.js';
 
 /**
@@ -26,7 +27,10 @@ export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
 
 export type EditorAction =
   | { type: 'load'; pages: PageSize[]; fields: EditorField[] }
-  /** fieldType: what the palette places (a field type, or 'group': a table field with advanced.group). */
+  /**
+   * fieldType: what the palette places (a field type, or 'group': a table field with advanced.group);
+   * at: where its top-left corner goes (where the pointer is, as in drawing tools), or rect: its box.
+   */
   | { type: 'add'; fieldType: Tool; page: number; at?: { x: number; y: number }; rect?: Rect; gesture?: boolean }
   | { type: 'addMany'; fields: EditorField[] }
   | { type: 'select'; keys: string[]; mode?: 'replace' | 'toggle' | 'add' }
@@ -51,6 +55,22 @@ export const PASTE_OFFSET = 10;
 
 export function initialEditorState(pages: PageSize[] = [], fields: EditorField[] = []): EditorState {
   return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [], lastStyle: DEFAULT_STYLE };
+}
+
+/** The topmost repeating group on `page` whose cell holds `p`. */
+function groupAt(fields: readonly EditorField[], page: number, p: { x: number; y: number }): EditorField | undefined {
+  return byLayer(fields)
+    .reverse()
+    .find((f) => f.page === page && isGroup(f) && intersects(fieldRect(f), { ...p, width: 0, height: 0 }));
+}
+
+/** `r` moved (and narrowed, if it must) to lie inside `box`. */
+function fitInto(r: Rect, box: Rect): Rect {
+  const width = Math.min(r.width, box.width);
+  const height = Math.min(r.height, box.height);
+  const x = Math.min(Math.max(r.x, box.x), box.x + box.width - width);
+  const y = Math.min(Math.max(r.y, box.y), box.y + box.height - height);
+  return { x, y, width, height };
 }
 
 function pageOf(state: EditorState, page: number): PageSize {
@@ -113,7 +133,12 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'add': {
       const size = TOOL_SIZES[action.fieldType];
       const at = action.at ?? { x: 36, y: 36 };
-      const rect = clampToPage(action.rect ?? { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size }, pageOf(state, action.page));
+      // A field placed on a repeating group is one of its members: it must lie inside the cell.
+      const cell = action.fieldType === 'group' || action.rect ? undefined : groupAt(state.fields, action.page, at);
+      const rect = clampToPage(
+        action.rect ?? (cell ? fitInto({ ...at, ...size }, fieldRect(cell)) : { ...at, ...size }),
+        pageOf(state, action.page),
+      );
       const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));
       field.layout.layerOrder = maxLayer(state.fields) + 1;
       // Placed by a press that may go on to draw the box: the drag that follows and the placing
