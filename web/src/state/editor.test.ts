@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canRedo, canUndo, editorReducer, initialEditorState, type EditorAction, type EditorState } from './editor.js';
-import { DEFAULT_SIZES, fieldRect } from './fields.js';
+import { DEFAULT_SIZES, DEFAULT_STYLE, fieldRect } from './fields.js';
 
 const pages = [
   { width: 612, height: 792 },
@@ -37,12 +37,12 @@ describe('placing fields', () => {
     expect(r.y + r.height).toBe(792);
   });
 
-  it('gives new fields the last style the user set', () => {
+  it('gives new fields the default style, not the last one the user set', () => {
     let s = run([{ type: 'add', fieldType: 'text', page: 1 }]);
     const f = s.fields[0];
     s = editorReducer(s, { type: 'update', key: f.key, patch: { style: { ...f.style, fontSize: 18, bold: true, textColor: '#ff0000' } } });
     s = editorReducer(s, { type: 'add', fieldType: 'number', page: 1 });
-    expect(s.fields[1].style).toMatchObject({ fontSize: 18, bold: true, textColor: '#ff0000' });
+    expect(s.fields[1].style).toEqual(DEFAULT_STYLE);
   });
 
   it('a field placed by a press and sized by the drag that follows is one undo step', () => {

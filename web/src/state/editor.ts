@@ -1,4 +1,4 @@
-import type { FieldSpec, FieldStyle } from '@/shared/domain/field.js';
+import type { FieldSpec } from '@/shared/domain/field.js';
 import { align, distribute, type Alignment, type Distribution } from './align.js';
 import { clampToPage, intersects, roundRect, type PageSize, type Rect } from './geometry.js';
 import { isGroup } from './groups.js';
@@ -19,8 +19,6 @@ export interface EditorState {
   /** Fields before the current drag/resize began; set while a gesture is in progress. */
   gestureBase: EditorField[] | null;
   clipboard: EditorField[];
-  /** The style the next new field gets: the last one the user set. */
-  lastStyle: FieldStyle;
 }
 
 export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
@@ -54,7 +52,7 @@ export const HISTORY_LIMIT = 200;
 export const PASTE_OFFSET = 10;
 
 export function initialEditorState(pages: PageSize[] = [], fields: EditorField[] = []): EditorState {
-  return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [], lastStyle: DEFAULT_STYLE };
+  return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [] };
 }
 
 /** The topmost repeating group on `page` whose cell holds `p`. */
@@ -139,7 +137,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         action.rect ?? (cell ? fitInto({ ...at, ...size }, fieldRect(cell)) : { ...at, ...size }),
         pageOf(state, action.page),
       );
-      const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));
+      // The default style, not the last one set: a new field must not silently take the 18 pt red
+      // of a heading styled a moment before (Duplicate is there to copy a style).
+      const field = makeField(action.fieldType, action.page, roundRect(rect), DEFAULT_STYLE, takenBindings(state.fields));
       field.layout.layerOrder = maxLayer(state.fields) + 1;
       // Placed by a press that may go on to draw the box: the drag that follows and the placing
       // are one gesture, so one undo step (endGesture commits it).
@@ -299,8 +299,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
 
     case 'update': {
       const fields = state.fields.map((f) => (f.key === action.key ? { ...f, ...action.patch, key: f.key } : f));
-      const lastStyle = action.patch.style ? { ...action.patch.style } : state.lastStyle;
-      return commit(state, fields, { lastStyle });
+      return commit(state, fields);
     }
   }
 }
