@@ -105,5 +105,57 @@ const browserReady = existsSync(CHROMIUM);
         await page.close();
       }
     });
+
+    it('draws a field as a rectangle on the grid, and shows it in its own font, size, colour and alignment', async () => {
+      const { studio, browser, api } = session!;
+      const page = await browser.context.newPage();
+      const consoleErrors = collectConsoleErrors(page);
+      try {
+        // Its own account: the browser profile still holds the first test's session.
+        await page.goto(studio.url);
+        await page.evaluate(() => localStorage.clear());
+        await page.reload();
+        await signUpInStudio(page, studio.url, 'Drawer', 'e2e-drawer');
+        await uploadInStudio(page, await letterPdf(), 60_000);
+        const sb = (await page.getByTestId('page-1').boundingBox())!;
+        const zoom = sb.width / 595;
+        const px = (x: number, y: number) => ({ x: sb.x + x * zoom, y: sb.y + y * zoom });
+
+        // Press at (101.3, 202.6) pt and drag to (298.7, 238.2): the box runs from grid point to grid point.
+        await page.getByTestId('palette-text').click();
+        const from = px(101.3, 202.6);
+        const to = px(298.7, 238.2);
+        await page.mouse.move(from.x, from.y);
+        await page.mouse.down();
+        for (let i = 1; i <= 8; i += 1) await page.mouse.move(from.x + ((to.x - from.x) * i) / 8, from.y + ((to.y - from.y) * i) / 8);
+        await page.mouse.up();
+        const props = page.locator('.props');
+        await expect.poll(() => props.getByLabel('X (pt)', { exact: true }).inputValue()).toBe('100');
+        expect(await props.getByLabel('Y (pt)', { exact: true }).inputValue()).toBe('205');
+        expect(await props.getByLabel('Width (pt)', { exact: true }).inputValue()).toBe('200');
+        expect(await props.getByLabel('Height (pt)', { exact: true }).inputValue()).toBe('35');
+
+        // Styled: the page shows the sample value in that style, not a box with a name.
+        await commitText(props, 'Size (pt)', '18');
+        await props.getByLabel('Bold').check();
+        await props.getByLabel('Align').selectOption('right');
+        await waitSaved(page);
+        const face = page.locator('[data-testid="field"] [data-testid="field-face"]');
+        await expect.poll(() => face.textContent()).toBe('Sample text1');
+        const css = await face.evaluate((el) => {
+          const c = getComputedStyle(el);
+          return { size: parseFloat(c.fontSize), weight: c.fontWeight, justify: c.justifyContent };
+        });
+        expect(css.size).toBeCloseTo(18 * zoom, 1);
+        expect(css).toMatchObject({ weight: '700', justify: 'flex-end' });
+        await page.screenshot({ path: join(ARTIFACTS, 'designer-canvas.png') });
+        expect(consoleErrors.filter((e) => !/favicon/.test(e)).join('\n')).toBe('');
+      } catch (err) {
+        await page.screenshot({ path: join(ARTIFACTS, 'designer-draw-failure.png') }).catch(() => undefined);
+        throw new Error(`${String(err)}\n--- server log ---\n${api.log().slice(-4000)}`, { cause: err });
+      } finally {
+        await page.close();
+      }
+    });
   },
 );

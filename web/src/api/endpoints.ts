@@ -40,6 +40,9 @@ export function createApi(c: ApiClient) {
     listFields: (id: string) => c.request<{ items: Field[] }>('GET', `/api/templates/${enc(id)}/fields`),
     patchTemplate: (id: string, body: { name?: string; description?: string; status?: string }) =>
       c.request<{ template: Template }>('PATCH', `/api/templates/${enc(id)}`, { body }),
+    duplicateTemplate: (id: string, name?: string) =>
+      c.request<{ template: Template; fields: Field[] }>('POST', `/api/templates/${enc(id)}/duplicate`, { body: name ? { name } : {} }),
+    archiveTemplate: (id: string) => c.request<{ template: Template }>('POST', `/api/templates/${enc(id)}/archive`, { body: {} }),
     deleteTemplate: (id: string) => c.request<void>('DELETE', `/api/templates/${enc(id)}`),
     templatePdf: (id: string) => c.request<Response>('GET', `/api/templates/${enc(id)}/pdf`, { raw: true, accept: 'application/pdf' }),
     publish: (id: string) => c.request<{ version: number; publishedAt: string }>('POST', `/api/templates/${enc(id)}/publish`, { body: {} }),

@@ -28,6 +28,7 @@ import { useFontOptions } from './fonts.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
+import { TemplateActions } from './TemplateActions.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
 import { useSampleVisibility } from './useSampleVisibility.js';
@@ -269,6 +270,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
           )}
         </div>
         <DraftState live={live} diff={liveDiff} />
+        <TemplateActions api={api} template={template} fields={state.fields} onTemplate={setTemplate} flush={flush} />
         {confirmPublish && (
           <p className="muted" data-testid="publish-confirm">
             API generation will use v{nextVersion} from then on{live ? ` instead of v${live.version}` : ''}.
