@@ -65,6 +65,29 @@ describe('placing fields', () => {
   });
 });
 
+describe('duplicating a radio', () => {
+  it('keeps its binding key (the copy is another option of the group), with an option of its own', () => {
+    let s = run([{ type: 'add', fieldType: 'radio', page: 1, at: { x: 50, y: 50 } }]);
+    const [first] = s.fields;
+    s = editorReducer(s, {
+      type: 'update',
+      key: first.key,
+      patch: { bindingKey: 'size', advanced: { ...first.advanced, options: ['Option 1'] } },
+    });
+    s = editorReducer(s, { type: 'duplicate' });
+    s = editorReducer(s, { type: 'duplicate' });
+    expect(s.fields.map((f) => f.bindingKey)).toEqual(['size', 'size', 'size']);
+    expect(s.fields.map((f) => f.advanced.options)).toEqual([['Option 1'], ['Option 2'], ['Option 3']]);
+    expect(new Set(s.fields.map((f) => f.name)).size).toBe(3);
+  });
+
+  it('a text field’s copy still gets a binding key of its own', () => {
+    let s = run([{ type: 'add', fieldType: 'text', page: 1, at: { x: 50, y: 50 } }]);
+    s = editorReducer(s, { type: 'duplicate' });
+    expect(s.fields.map((f) => f.bindingKey)).toEqual(['text1', 'text1_2']);
+  });
+});
+
 describe('moving, nudging and history', () => {
   it('turns a drag (many transient updates) into one undo step', () => {
     let s = run([{ type: 'add', fieldType: 'text', page: 1, rect: { x: 10, y: 10, width: 100, height: 20 } }]);

@@ -103,6 +103,7 @@ function mapSelected(state: EditorState, fn: (f: EditorField) => EditorField): E
 function clones(state: EditorState, src: EditorField[], page: number | null, offset: number): EditorField[] {
   const taken = takenBindings(state.fields);
   let layer = maxLayer(state.fields);
+  const options = new Set(state.fields.filter((f) => f.type === 'radio').flatMap((f) => f.advanced.options ?? []));
   return src.map((f) => {
     let n = 2;
     const base = f.bindingKey.replace(/_\d+$/, '');
@@ -110,6 +111,16 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     while (taken.has(binding)) binding = `${base}_${++n}`;
     taken.add(binding);
     layer += 1;
+    // A radio's copy is another option of the same group: same binding key, a new option of its own
+    // (a radio that draws one option per field, as imported radio widgets do).
+    const radio = f.type === 'radio';
+    let option: string[] | undefined;
+    if (radio && (f.advanced.options?.length ?? 0) <= 1) {
+      let k = 2;
+      while (options.has(`Option ${k}`)) k += 1;
+      options.add(`Option ${k}`);
+      option = [`Option ${k}`];
+    }
     const p = page ?? f.page;
     const rect = clampToPage({ ...fieldRect(f), x: f.position.x + offset, y: f.position.y + offset }, pageOf(state, p));
     // A copy is a field of its own: it must not keep the original's link to the base PDF's form
@@ -117,7 +128,15 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     // copy at its own place.
     const { acroFormName: _linked, acroFormWidget: _widget, ...advanced } = f.advanced;
     return withRect(
-      { ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } },
+      {
+        ...f,
+        key: newKey(),
+        page: p,
+        name: binding,
+        bindingKey: radio ? f.bindingKey : binding,
+        advanced: option ? { ...advanced, options: option } : advanced,
+        layout: { ...f.layout, layerOrder: layer },
+      },
       rect,
     );
   });
