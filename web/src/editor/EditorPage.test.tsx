@@ -175,6 +175,17 @@ describe('EditorPage', () => {
     expect(posted.get('/api/templates/t1/preflight')).toMatchObject({ version: 'draft' });
   });
 
+  it('opens the keyboard shortcut sheet on ? and labels the layer buttons in words', async () => {
+    await whenDom(host, () => host.querySelector('[data-testid="field"]'));
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true, cancelable: true }));
+    const sheet = await whenDom(host, () => host.querySelector('dialog.shortcut-sheet'));
+    expect(sheet.textContent).toContain('Keyboard shortcuts');
+    expect(sheet.textContent).toContain('Ctrl+D');
+    click(button(host, 'Close'));
+    await whenDom(host, () => !host.querySelector('dialog.shortcut-sheet'));
+    expect(host.querySelector('[aria-label="Bring to front"]')!.textContent).toBe('To front');
+  });
+
   it('says the draft is not published, then that it differs from the live version and how', async () => {
     const state = await whenDom(host, () => host.querySelector('[data-testid="draft-state"]'));
     expect(state.getAttribute('data-status')).toBe('unpublished');

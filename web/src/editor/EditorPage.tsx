@@ -29,6 +29,7 @@ import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
 import { TemplateActions } from './TemplateActions.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
 import { useSampleVisibility } from './useSampleVisibility.js';
@@ -55,6 +56,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [versions, setVersions] = useState<VersionEntry[]>([]);
   const [live, setLive] = useState<LiveVersion | null>(null);
   const [confirmPublish, setConfirmPublish] = useState(false);
+  const [shortcuts, setShortcuts] = useState(false);
   const [preflightCheck, setPreflightCheck] = useState<PreflightCheck | null>(null);
   const [sample, setSample] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
@@ -124,6 +126,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditableTarget(e.target)) return;
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        setShortcuts(true);
+        return;
+      }
       if (e.key === 'Escape' && armed) {
         setArmed(null);
         return;
@@ -293,7 +300,9 @@ export function EditorPage({ templateId }: { templateId: string }) {
         dispatch={dispatch}
         save={save}
         onRetry={() => void flush().catch(() => undefined)}
+        onShortcuts={() => setShortcuts(true)}
       />
+      {shortcuts && <ShortcutSheet onClose={() => setShortcuts(false)} />}
       <div className="editor-body">
         <aside className="editor-left">
           <Palette
