@@ -222,6 +222,14 @@ forEachApi('templates API', (api) => {
       [1, 1],
       [2, 2],
     ]);
+    // One version's frozen fields, for the studio to compare its draft with (v1: the field where it was).
+    const v1Fields = await api().app.inject({ method: 'GET', url: `/api/templates/${id}/versions/1`, headers: ada.headers });
+    expect(v1Fields.statusCode).toBe(200);
+    expect(v1Fields.json()).toMatchObject({ version: 1, fieldCount: 1, fields: [{ fieldId: first.fieldId, position: { x: 50, y: 50 } }] });
+    for (const url of [`/api/templates/${id}/versions/9`, `/api/templates/${id}/versions/0`]) {
+      const bad = await api().app.inject({ method: 'GET', url, headers: ada.headers });
+      expect([bad.statusCode, bad.json().code]).toEqual(url.endsWith('/9') ? [404, 'not_found'] : [400, 'validation_failed']);
+    }
     expect((await loadTemplateVersion(api().services, ada.id, id)).version).toBe(2);
     const one = await loadTemplateVersion(api().services, ada.id, id, 1);
     expect(one.fields.map((f) => f.position)).toEqual([{ x: 50, y: 50 }]);

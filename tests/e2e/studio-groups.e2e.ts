@@ -60,9 +60,9 @@ const browserReady = existsSync(CHROMIUM);
         const zoom = sb.width / 595;
         const px = (x: number, y: number) => ({ x: sb.x + x * zoom, y: sb.y + y * zoom });
 
-        // The group tool places one cell (180 × 72 pt) centred on the click: at (60, 114).
+        // The group tool places one cell (180 × 72 pt) with its corner at the click, on the 5 pt grid: at (60, 115).
         await page.getByTestId('palette-group').click();
-        await page.mouse.click(px(150, 150).x, px(150, 150).y);
+        await page.mouse.click(px(60, 114).x, px(60, 114).y);
         const groupEl = page.locator('[data-testid="field"][data-group="true"]');
         await groupEl.waitFor();
         const props = page.locator('.props');
@@ -71,12 +71,12 @@ const browserReady = existsSync(CHROMIUM);
         expect(await props.getByLabel('Cells across').inputValue()).toBe('2');
         expect(await props.getByLabel('Cells down').inputValue()).toBe('4');
         expect(await props.getByTestId('group-no-members').textContent()).toMatch(/bind a field to labels\.name/);
-        // The other 7 cells of the page's grid are outlined; the last one ends at (430, 432) pt.
+        // The other 7 cells of the page's grid are outlined; the last one ends at (430, 433) pt.
         const cells = page.getByTestId('group-cell');
         await expect.poll(() => cells.count()).toBe(7);
         const lastCell = (await cells.nth(6).boundingBox())!;
         expect((lastCell.x + lastCell.width - sb.x) / zoom).toBeCloseTo(430, 0);
-        expect((lastCell.y + lastCell.height - sb.y) / zoom).toBeCloseTo(432, 0);
+        expect((lastCell.y + lastCell.height - sb.y) / zoom).toBeCloseTo(433, 0);
         await waitSaved(page);
 
         // A text field placed by clicking inside the cell (the armed tool places onto the group), bound to labels.name.
@@ -92,8 +92,8 @@ const browserReady = existsSync(CHROMIUM);
         });
         expect(inCell.x / zoom).toBeGreaterThanOrEqual(60);
         expect((inCell.x + inCell.w) / zoom).toBeLessThanOrEqual(240.01);
-        expect(inCell.y / zoom).toBeGreaterThanOrEqual(114);
-        expect((inCell.y + inCell.h) / zoom).toBeLessThanOrEqual(186.01);
+        expect(inCell.y / zoom).toBeGreaterThanOrEqual(115);
+        expect((inCell.y + inCell.h) / zoom).toBeLessThanOrEqual(187.01);
         // The group, selected again (a corner of its cell the text does not cover), lists it as a member.
         await page.mouse.click(px(64, 118).x, px(64, 118).y);
         await expect.poll(() => props.getByRole('heading', { level: 2 }).textContent()).toBe('Repeating group field');

@@ -32,7 +32,11 @@ beforeAll(async () => {
       if (url === '/api/auth/login') {
         const { password } = JSON.parse(body) as { password: string };
         if (password !== 'right password')
-          return json(401, { status: 401, code: 'invalid_credentials', title: 'Unauthorized' }, 'application/problem+json');
+          return json(
+            401,
+            { status: 401, code: 'invalid_credentials', title: 'Unauthorized', detail: 'The email or password is wrong' },
+            'application/problem+json',
+          );
         return json(200, {
           user: { id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'user', createdAt: '', profile: null },
           accessToken: 'A1',
@@ -89,6 +93,14 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert', undefined, { timeout: 8000 })).textContent).toBe('Wrong email or password.');
 
+    // The error belongs to the sign-in form: the sign-up form starts without it, and so does sign-in again.
+    window.location.hash = '#/signup';
+    await screen.findByRole('heading', { name: 'Create your account' });
+    expect(screen.queryByRole('alert')).toBeNull();
+    window.location.hash = '#/signin';
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'right password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('link', { name: 'Invoice' }, { timeout: 8000 })).toBeTruthy();
@@ -103,5 +115,17 @@ describe('App', () => {
       { timeout: 8000 },
     );
     expect(seen).toContain('POST /api/files');
+  });
+
+  it('says the session ended when the stored refresh token is refused, instead of signing out silently', async () => {
+    localStorage.clear();
+    localStorage.setItem('pdfstudio.refreshToken', 'revoked');
+    window.location.hash = '#/';
+    const client = new ApiClient(base, localStorage);
+    render(<App client={client} api={createApi(client)} />);
+    expect((await screen.findByTestId('session-ended', undefined, { timeout: 8000 })).textContent).toBe(
+      'Your session ended: sign in again.',
+    );
+    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeTruthy();
   });
 });

@@ -34,7 +34,9 @@ export function App({ client, api }: { client: ApiClient; api: Api }) {
       </p>
     );
   } else if (!user) {
-    body = <AuthPage mode={route.name === 'signup' ? 'signup' : 'signin'} />;
+    // Keyed by mode: an error of the sign-in form must not follow the user to the sign-up form.
+    const mode = route.name === 'signup' ? 'signup' : 'signin';
+    body = <AuthPage key={mode} mode={mode} notice={mode === 'signin' ? client.endedReason : null} />;
   } else if (route.name === 'signin' || route.name === 'signup') {
     navigate('#/');
     body = null;

@@ -13,10 +13,12 @@ import {
   templateWithFields,
   toTemplateDto,
   versionEntry,
+  versionParams,
+  versionWithFields,
 } from './schemas.js';
 import { baseKey } from '@/services/templates/metadata.js';
 import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
-import { listVersions, publishTemplate } from '@/services/templates/versions.js';
+import { getVersion, listVersions, publishTemplate } from '@/services/templates/versions.js';
 import { applyTemplateRetention } from '@/services/templates/retention.js';
 
 const tags = ['templates'];
@@ -270,5 +272,20 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request) => ({ items: await listVersions(services, currentUser(request).userId, request.params.id) }),
+  );
+
+  app.get(
+    '/api/templates/:id/versions/:version',
+    {
+      schema: {
+        operationId: 'getTemplateVersion',
+        summary: 'One published version with its fields',
+        description: "A published version's fields as they were frozen, to compare with the draft or restore it.",
+        tags,
+        params: versionParams,
+        response: { 200: versionWithFields, ...problems('not_found') },
+      },
+    },
+    async (request) => getVersion(services, currentUser(request).userId, request.params.id, request.params.version),
   );
 };

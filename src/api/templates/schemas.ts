@@ -3,7 +3,7 @@ import { fieldInputSchema, fieldSchema } from '@/shared/domain/field.js';
 import { outputOptionsSchema } from '@/shared/domain/output.js';
 import { retentionDaysSchema, templatePageSchema, templateStatusSchema, type Template } from '@/shared/domain/template.js';
 import { templateMetadata } from '@/services/templates/metadata.js';
-import { cursorQuery, isoDate } from '../schemas/common.js';
+import { cursorQuery, idParams, isoDate } from '../schemas/common.js';
 
 /** The template as the API shows it (publishedVersion and pages come from the entity's metadata). */
 export const templateDto = z
@@ -74,6 +74,12 @@ export const duplicateBody = z
 export const versionEntry = z
   .object({ version: z.number().int().describe('1, 2, … in publishing order'), publishedAt: isoDate, fieldCount: z.number().int() })
   .describe('A published version');
+
+export const versionParams = idParams.extend({ version: z.coerce.number().int().min(1).describe('The version number') });
+
+export const versionWithFields = versionEntry
+  .extend({ fields: z.array(fieldDto).describe('The fields as published') })
+  .describe('A published version and its fields');
 
 export const upsertFieldItem = fieldInputSchema.extend({ fieldId: z.uuid().optional() });
 

@@ -91,6 +91,17 @@ export async function listVersions(services: Services, userId: string, templateI
   }));
 }
 
+/** One published version's fields as frozen (what the studio compares its draft with). */
+export async function getVersion(services: Deps<'repos' | 'blobs'>, userId: string, templateId: string, version: number) {
+  const template = await services.repos.templates.getOwned(userId, templateId);
+  const entry = (templateMetadata(template).versions ?? []).find((v) => v.version === version);
+  if (!entry) throw new NotFoundError('Template version', String(version));
+  const snapshot = JSON.parse(
+    Buffer.from(await readAll(services.blobs, 'files', entry.snapshotKey)).toString('utf8'),
+  ) as PublishedVersionFile;
+  return { version, publishedAt: new Date(entry.publishedAt), fieldCount: entry.fieldCount, fields: snapshot.fields };
+}
+
 /**
  * What generation renders. `version` = a published number, 'draft' (the current template and
  * fields), or absent = the latest published version, else the draft when nothing is published yet.

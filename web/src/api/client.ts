@@ -28,11 +28,19 @@ export interface RequestOptions {
 
 export type AuthListener = (user: User | null) => void;
 
+/** What the sign-in page says once the server no longer accepts the session. */
+export const SESSION_ENDED = 'Your session ended: sign in again.';
+
 export class ApiClient {
   private accessToken: string | null = null;
   private refreshing: Promise<boolean> | null = null;
   private listeners = new Set<AuthListener>();
   user: User | null = null;
+  /**
+   * Why the session was ended by the server's refusal (the refresh token expired, revoked, reused),
+   * for the sign-in page to say so; null after a sign-out the user asked for, or a new sign-in.
+   */
+  endedReason: string | null = null;
 
   constructor(
     readonly baseUrl: string = '',
@@ -54,6 +62,7 @@ export class ApiClient {
   }
 
   private setTokens(t: TokenPair): void {
+    this.endedReason = null;
     this.accessToken = t.accessToken;
     this.storage.setItem(REFRESH_TOKEN_KEY, t.refreshToken);
   }
@@ -63,8 +72,9 @@ export class ApiClient {
     for (const l of this.listeners) l(user);
   }
 
-  /** Forgets the session locally (no request). */
-  clearSession(): void {
+  /** Forgets the session locally (no request); `reason`: the server ended it, in words for the user. */
+  clearSession(reason: string | null = null): void {
+    this.endedReason = reason;
     this.accessToken = null;
     this.storage.removeItem(REFRESH_TOKEN_KEY);
     this.setUser(null);
@@ -114,7 +124,7 @@ export class ApiClient {
         this.setTokens(t);
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) this.clearSession();
+        if (err instanceof ApiError && err.status === 401) this.clearSession(SESSION_ENDED);
         if (err instanceof ApiError && err.status === 0) throw err;
         return false;
       } finally {
@@ -153,7 +163,7 @@ export class ApiClient {
     if (auth && res.status === 401 && !retried && (error.code === 'token_expired' || !this.accessToken)) {
       if (await this.refresh()) return this.send(method, path, opts, auth, true);
     }
-    if (auth && res.status === 401 && retried) this.clearSession();
+    if (auth && res.status === 401 && retried) this.clearSession(SESSION_ENDED);
     throw error;
   }
 }

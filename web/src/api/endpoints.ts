@@ -13,6 +13,7 @@ import type {
   NumberedPage,
   PreflightResult,
   Template,
+  TemplateVersion,
   UploadedFile,
 } from './types.js';
 
@@ -39,13 +40,23 @@ export function createApi(c: ApiClient) {
     listFields: (id: string) => c.request<{ items: Field[] }>('GET', `/api/templates/${enc(id)}/fields`),
     patchTemplate: (id: string, body: { name?: string; description?: string; status?: string }) =>
       c.request<{ template: Template }>('PATCH', `/api/templates/${enc(id)}`, { body }),
+    duplicateTemplate: (id: string, name?: string) =>
+      c.request<{ template: Template; fields: Field[] }>('POST', `/api/templates/${enc(id)}/duplicate`, { body: name ? { name } : {} }),
+    archiveTemplate: (id: string) => c.request<{ template: Template }>('POST', `/api/templates/${enc(id)}/archive`, { body: {} }),
     deleteTemplate: (id: string) => c.request<void>('DELETE', `/api/templates/${enc(id)}`),
     templatePdf: (id: string) => c.request<Response>('GET', `/api/templates/${enc(id)}/pdf`, { raw: true, accept: 'application/pdf' }),
     publish: (id: string) => c.request<{ version: number; publishedAt: string }>('POST', `/api/templates/${enc(id)}/publish`, { body: {} }),
     versions: (id: string) =>
       c.request<{ items: { version: number; publishedAt: string; fieldCount: number }[] }>('GET', `/api/templates/${enc(id)}/versions`),
+    /** One published version with the fields it froze. */
+    getVersion: (id: string, version: number) => c.request<TemplateVersion>('GET', `/api/templates/${enc(id)}/versions/${version}`),
+    /** Replaces the draft's fields by these (ids kept; the template's other fields removed). */
+    replaceFields: (id: string, fields: (FieldSpec & { fieldId: string })[]) =>
+      c.request<{ items: Field[] }>('PUT', `/api/templates/${enc(id)}/fields`, { body: { fields, deleteMissing: true } }),
     importFormFields: (id: string) => c.request<{ items: Field[] }>('POST', `/api/templates/${enc(id)}/import-form-fields`, { body: {} }),
-    preflight: (id: string, data: unknown) => c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data } }),
+    /** Checks the draft, as the studio's preview generates it: the editor shows the draft, not the published version. */
+    preflight: (id: string, data: unknown) =>
+      c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data, version: 'draft' } }),
     /** Generates synchronously and returns the PDF bytes and the `x-pdf-warnings` header. */
     generatePdf: async (id: string, data: unknown) => {
       const res = await c.request<Response>('POST', `/api/templates/${enc(id)}/generate`, {

@@ -51,9 +51,14 @@ const MESSAGES: Record<string, string> = {
   url_expired: 'The download link has expired. Request a new one.',
 };
 
+/** Codes whose detail is the same statement as our message, in the server's words. */
+const RESTATED = new Set(['invalid_credentials', 'email_taken', 'refresh_token_reused', 'token_expired', 'rate_limited', 'url_expired']);
+
 export function describeProblem(p: Problem): string {
   const base = (p.code && MESSAGES[p.code]) || p.detail || p.title || `The server answered ${p.status}.`;
-  const extra = p.code && MESSAGES[p.code] && p.detail && p.detail !== base ? ` (${p.detail})` : '';
+  // The server's detail adds what went wrong this time ("no %PDF- header"), except for codes whose
+  // detail only says our words again ("Wrong email or password. (The email or password is wrong)").
+  const extra = p.code && MESSAGES[p.code] && !RESTATED.has(p.code) && p.detail && p.detail !== base ? ` (${p.detail})` : '';
   const issues = p.errors?.length ? ` ${p.errors.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ')}` : '';
   return `${base}${extra}${issues}`;
 }

@@ -991,6 +991,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/templates/{id}/versions/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One published version with its fields
+     * @description A published version's fields as they were frozen, to compare with the draft or restore it.
+     */
+    get: operations['getTemplateVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/templates/stats': {
     parameters: {
       query?: never;
@@ -23090,6 +23110,684 @@ export interface operations {
               /** @description 1, 2, … in publishing order */
               version: number;
             }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getTemplateVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+        /** @description The version number */
+        version: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A published version and its fields */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            fieldCount: number;
+            /** @description The fields as published */
+            fields: {
+              /**
+               * @default {
+               *       "required": false,
+               *       "multiLine": false,
+               *       "visibility": "always",
+               *       "overflow": "shrink",
+               *       "minFontSize": 6,
+               *       "checkStyle": "check",
+               *       "imageFit": "contain",
+               *       "repeatOnContinuation": false
+               *     }
+               */
+              advanced: {
+                acroFormName?: string;
+                acroFormWidget?: number;
+                barcode?: {
+                  /**
+                   * @default qrcode
+                   * @enum {string}
+                   */
+                  format: 'qrcode' | 'code128' | 'ean13' | 'datamatrix' | 'pdf417';
+                  /** @default false */
+                  includeText: boolean;
+                };
+                /**
+                 * @default check
+                 * @enum {string}
+                 */
+                checkStyle: 'check' | 'cross';
+                /** @description JSONata expression; the field is drawn only when it is truthy, e.g. customer.country = "DE" */
+                condition?: string;
+                /** @description What a continuation page is and where the table sits on it */
+                continuation?: {
+                  box?: {
+                    height: number;
+                    width: number;
+                    x: number;
+                    y: number;
+                  };
+                  /** @default same */
+                  page: ('same' | 'blank') | number;
+                };
+                date?: {
+                  /** @default en-US */
+                  locale: string;
+                  /** @default yyyy-MM-dd */
+                  pattern: string;
+                  /** @default UTC */
+                  timezone: string;
+                };
+                defaultValue?: unknown;
+                /** @description JSONata expression computing the value from the data, e.g. $sum(items.(qty * price)) */
+                expression?: string;
+                /** @description A table drawn as a grid of cells, one per item of the array at the bindingKey, by the fields bound to '<bindingKey>.…' */
+                group?: {
+                  /**
+                   * @description Cells side by side on a page
+                   * @default 1
+                   */
+                  across: number;
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @description Cells one below the other on a page
+                   * @default 1
+                   */
+                  down: number;
+                  /**
+                   * @description Points between two cells side by side
+                   * @default 0
+                   */
+                  gapX: number;
+                  /**
+                   * @description Points between two cells one below the other
+                   * @default 0
+                   */
+                  gapY: number;
+                  /** @description Most items one document may have (default: the service bound) */
+                  maxItems?: number;
+                  /**
+                   * @description across: fill each row of cells left to right, then the next row; down: each column top to bottom
+                   * @default across
+                   * @enum {string}
+                   */
+                  order: 'across' | 'down';
+                };
+                /**
+                 * @default contain
+                 * @enum {string}
+                 */
+                imageFit: 'contain' | 'cover' | 'stretch';
+                maxLength?: number;
+                /** @default 6 */
+                minFontSize: number;
+                /** @default false */
+                multiLine: boolean;
+                number?: {
+                  currency?: string;
+                  decimals?: number;
+                  /** @default en-US */
+                  locale: string;
+                };
+                options?: string[];
+                /**
+                 * @default shrink
+                 * @enum {string}
+                 */
+                overflow: 'shrink' | 'wrap' | 'ellipsis' | 'clip' | 'continue';
+                pageNumber?: string;
+                placeholder?: string;
+                /** @default false */
+                repeatOnContinuation: boolean;
+                /** @default false */
+                required: boolean;
+                styleRules?: {
+                  backgroundColor?: string;
+                  bold?: boolean;
+                  textColor?: string;
+                  /** @description JSONata condition over the data, e.g. balance < 0 */
+                  when: string;
+                }[];
+                /** @description Columns, style and continuation of a table field; rows come from an array at the bindingKey */
+                table?: {
+                  /** @default #000000 */
+                  borderColor: string;
+                  /** @default 0.5 */
+                  borderWidth: number;
+                  /** @default 2 */
+                  cellPadding: number;
+                  columns: {
+                    /**
+                     * @default left
+                     * @enum {string}
+                     */
+                    align: 'left' | 'center' | 'right';
+                    /** @description JSONata condition over the data; the column is drawn only when it holds (the other columns share its width) */
+                    condition?: string;
+                    date?: {
+                      /** @default en-US */
+                      locale: string;
+                      /** @default yyyy-MM-dd */
+                      pattern: string;
+                      /** @default UTC */
+                      timezone: string;
+                    };
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    format: 'text' | 'number' | 'date';
+                    /** @default  */
+                    header: string;
+                    /** @description Where the cell's value is in each row, e.g. qty or product.name */
+                    key: string;
+                    number?: {
+                      currency?: string;
+                      decimals?: number;
+                      /** @default en-US */
+                      locale: string;
+                    };
+                    /**
+                     * @description Every row must have a value in this column
+                     * @default false
+                     */
+                    required: boolean;
+                    /**
+                     * @description Sum this column in the subtotal, carry-forward and total rows (number columns)
+                     * @default false
+                     */
+                    sum: boolean;
+                    /** @description Rules every cell of the column must meet (type, min/max, length, pattern, email); errors name the cell, e.g. items[3].qty */
+                    validation?: {
+                      max?: number;
+                      maxDate?: string;
+                      maxLength?: number;
+                      message?: string;
+                      min?: number;
+                      minDate?: string;
+                      minLength?: number;
+                      pattern?: string;
+                      /**
+                       * @default none
+                       * @enum {string}
+                       */
+                      type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+                    };
+                    /**
+                     * @description Relative width: the columns share the table's width by these weights
+                     * @default 1
+                     */
+                    width: number;
+                  }[];
+                  /**
+                   * @description What a continuation page is and where the table sits on it
+                   * @default {
+                   *       "page": "same"
+                   *     }
+                   */
+                  continuation: {
+                    box?: {
+                      height: number;
+                      width: number;
+                      x: number;
+                      y: number;
+                    };
+                    /** @default same */
+                    page: ('same' | 'blank') | number;
+                  };
+                  /**
+                   * @default {
+                   *       "show": true,
+                   *       "repeat": true,
+                   *       "bold": true,
+                   *       "textColor": "#000000",
+                   *       "backgroundColor": "#e5e7eb"
+                   *     }
+                   */
+                  header: {
+                    /** @default #e5e7eb */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /**
+                     * @description Repeat the header row at the top of every continuation page
+                     * @default true
+                     */
+                    repeat: boolean;
+                    /** @default true */
+                    show: boolean;
+                    /** @default #000000 */
+                    textColor: string;
+                  };
+                  maxRowHeight?: number;
+                  /** @description Most rows one document may have (default: the service bound) */
+                  maxRows?: number;
+                  /** @default 0 */
+                  minRowHeight: number;
+                  /** @description Conditional styles of rows or cells, applied in order */
+                  rowStyles?: {
+                    backgroundColor?: string;
+                    bold?: boolean;
+                    /** @description Only this column's cells (by its key); all cells of the row when absent */
+                    column?: string;
+                    textColor?: string;
+                    /** @description JSONata condition over one row (the whole data is $root), e.g. qty * price > 1000 */
+                    when: string;
+                  }[];
+                  /**
+                   * @description Background of every second row
+                   * @default transparent
+                   */
+                  stripeColor: string;
+                  /** @description Subtotal, carry-forward and grand-total lines (sums of the columns marked sum) */
+                  totals?: {
+                    /** @default transparent */
+                    backgroundColor: string;
+                    /** @default true */
+                    bold: boolean;
+                    /** @description The running sums at the bottom of each page that continues, and again at the top of the next */
+                    carryForward?: {
+                      /** @default Brought forward */
+                      broughtForwardLabel: string;
+                      /** @default Carried forward */
+                      label: string;
+                    };
+                    /** @description A line at the bottom of each page with the sums of that page's rows */
+                    subtotal?: {
+                      /** @default Subtotal */
+                      label: string;
+                    };
+                    /** @default #000000 */
+                    textColor: string;
+                    /** @description A line after the last row with the sums of all rows */
+                    total?: {
+                      /** @default Total */
+                      label: string;
+                    };
+                  };
+                  /** @default true */
+                  wrap: boolean;
+                };
+                /**
+                 * @default always
+                 * @enum {string}
+                 */
+                visibility: 'always' | 'whenPresent' | 'hidden';
+              };
+              /** @description Where the value comes from in the data, e.g. customer.name */
+              bindingKey: string;
+              createdAt: string;
+              fieldId: string;
+              /**
+               * @description Rotation in degrees, and the studio's layer and grid settings
+               * @default {
+               *       "rotation": 0,
+               *       "lockProportions": false,
+               *       "layerOrder": 0,
+               *       "snapToGrid": true
+               *     }
+               */
+              layout: {
+                /** @default 0 */
+                layerOrder: number;
+                /** @default false */
+                lockProportions: boolean;
+                /** @default 0 */
+                rotation: number;
+                /** @default true */
+                snapToGrid: boolean;
+              };
+              name: string;
+              /** @description 1-based page of the base PDF */
+              page: number;
+              /** @description The box's top-left corner, in PDF points from the page's top-left (unrotated page) */
+              position: {
+                x: number;
+                y: number;
+              };
+              /** @description Width and height in PDF points */
+              size: {
+                height: number;
+                width: number;
+              };
+              /**
+               * @description How the value is drawn: font (a family or alias of GET /api/fonts), size in points, colours, alignment
+               * @default {
+               *       "fontFamily": "Arial",
+               *       "fontSize": 12,
+               *       "textColor": "#000000",
+               *       "backgroundColor": "transparent",
+               *       "textAlign": "left",
+               *       "direction": "auto",
+               *       "verticalAlign": "middle",
+               *       "bold": false,
+               *       "italic": false,
+               *       "underline": false,
+               *       "lineHeight": 1.2,
+               *       "borderColor": "transparent",
+               *       "borderWidth": 0
+               *     }
+               */
+              style: {
+                /** @default transparent */
+                backgroundColor: string;
+                /** @default false */
+                bold: boolean;
+                /** @default transparent */
+                borderColor: string;
+                /** @default 0 */
+                borderWidth: number;
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                direction: 'auto' | 'ltr' | 'rtl';
+                /** @default Arial */
+                fontFamily: string;
+                /** @default 12 */
+                fontSize: number;
+                /** @default false */
+                italic: boolean;
+                /** @default 1.2 */
+                lineHeight: number;
+                /**
+                 * @default left
+                 * @enum {string}
+                 */
+                textAlign: 'left' | 'center' | 'right' | 'justify';
+                /** @default #000000 */
+                textColor: string;
+                /** @default false */
+                underline: boolean;
+                /**
+                 * @default middle
+                 * @enum {string}
+                 */
+                verticalAlign: 'top' | 'middle' | 'bottom';
+              };
+              templateId: string;
+              /** @enum {string} */
+              type: 'text' | 'number' | 'date' | 'checkbox' | 'radio' | 'dropdown' | 'image' | 'signature' | 'barcode' | 'table';
+              updatedAt: string;
+              /**
+               * @description Rules the bound value must meet before a document is generated
+               * @default {
+               *       "type": "none",
+               *       "required": false
+               *     }
+               */
+              validation: {
+                max?: number;
+                maxDate?: string;
+                maxLength?: number;
+                message?: string;
+                min?: number;
+                minDate?: string;
+                minLength?: number;
+                pattern?: string;
+                /** @default false */
+                required: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                type: 'none' | 'email' | 'pattern' | 'number' | 'date' | 'option';
+              };
+            }[];
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description 1, 2, … in publishing order */
+            version: number;
           };
         };
       };

@@ -43,6 +43,7 @@ export type UploadedFile = Omit<FileResponse, 'fileSize'> & { fileSize: number }
 
 export type Template = ResponseBody<'/api/templates/{id}', 'get'>['template'];
 export type TemplateStatus = Template['status'];
+export type TemplateVersion = ResponseBody<'/api/templates/{id}/versions/{version}', 'get'>;
 
 /** Cursor paging (GET /api/templates): pass nextCursor back as `cursor` until it is absent. */
 export interface CursorPage<T> {

@@ -30,7 +30,7 @@ const job = {
 const json = (status: number, body: unknown, type = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 
-function setup(respond: (init: RequestInit) => Response) {
+function setup(respond: (init: RequestInit) => Response, extra: ReturnType<typeof makeField>[] = []) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchMock = vi.fn((url: string, init: RequestInit) => {
     calls.push({ url, init });
@@ -39,7 +39,7 @@ function setup(respond: (init: RequestInit) => Response) {
   const api = createApi(new ApiClient('', memory(), fetchMock as unknown as typeof fetch));
   const flush = vi.fn(() => Promise.resolve());
   const field = { ...makeField('text', 1, { x: 0, y: 0, width: 100, height: 20 }, DEFAULT_STYLE, new Set()), bindingKey: 'customer.name' };
-  render(<BatchPanel api={api} templateId="t1" fields={[field]} flush={flush} />);
+  render(<BatchPanel api={api} templateId="t1" fields={[field, ...extra]} flush={flush} />);
   return { calls, flush };
 }
 
@@ -115,5 +115,21 @@ describe('BatchPanel', () => {
     fireEvent.click(startButton());
     await waitFor(() => expect(calls).toHaveLength(3));
     expect(key(2)).not.toBe(key(0));
+  });
+
+  it('checks the values against the fields before sending, naming each problem by its CSV row', async () => {
+    const total = { ...makeField('number', 1, { x: 0, y: 40, width: 100, height: 20 }, DEFAULT_STYLE, new Set()), bindingKey: 'total' };
+    const { calls } = setup(() => json(202, { job }), [total]);
+    fireEvent.change(records(), { target: { value: 'customer.name,total\nAda,1\nGrace,two\nLin,3\n' } });
+    fireEvent.click(startButton());
+    const problems = await screen.findByRole('list', { name: 'Problems in the records' });
+    // The header is row 1: Grace's record is row 3 (record 2).
+    expect(problems.textContent).toMatch(/^Row 3: .*total/);
+    expect(problems.querySelectorAll('li')).toHaveLength(1);
+    expect(calls.filter((c) => c.url.includes('/jobs'))).toHaveLength(0);
+    // Fixed, it goes.
+    fireEvent.change(records(), { target: { value: 'customer.name,total\nAda,1\nGrace,2\n' } });
+    fireEvent.click(startButton());
+    await waitFor(() => expect(calls.filter((c) => c.url.includes('/jobs'))).toHaveLength(1));
   });
 });

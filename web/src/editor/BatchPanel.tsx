@@ -4,7 +4,8 @@ import { ApiError, errorMessage } from '../api/problem.js';
 import type { CreateJobInput, JobOutput } from '../api/types.js';
 import { navigate } from '../components/hooks.js';
 import type { EditorField } from '../state/fields.js';
-import { parseRecords, type RecordFormat } from '../state/records.js';
+import { recordProblems } from '../state/record-check.js';
+import { parseRecords, type ParsedRecords, type RecordFormat } from '../state/records.js';
 import { routeHref } from '../state/route.js';
 
 interface Props {
@@ -64,6 +65,9 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
   const key = useRef(newKey());
 
   const parsed = useMemo(() => parseRecords(text, format, fileName), [text, format, fileName]);
+  // The records' values checked against the fields (on Start job), for exactly these parsed records.
+  const [valueCheck, setValueCheck] = useState<{ of: ParsedRecords; problems: string[] } | null>(null);
+  const problems = parsed.errors.length ? parsed.errors : valueCheck?.of === parsed ? valueCheck.problems : [];
   const keys = [...new Set(fields.map((f) => f.bindingKey))];
 
   function changed<T>(set: (v: T) => void) {
@@ -89,6 +93,12 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
     if (parsed.errors.length) return;
     setBusy(true);
     setError(null);
+    const found = await recordProblems(parsed, fields).catch(() => []);
+    setValueCheck({ of: parsed, problems: found });
+    if (found.length) {
+      setBusy(false);
+      return;
+    }
     const body: CreateJobInput = { records: parsed.records, output, testMode };
     if (webhookUrl.trim()) body.webhookUrl = webhookUrl.trim();
     if (notifyEmail.trim()) body.notifyEmail = notifyEmail.trim();
@@ -103,7 +113,7 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
     }
   }
 
-  const showErrors = touched && parsed.errors.length > 0;
+  const showErrors = touched && problems.length > 0;
 
   return (
     <form className="batch" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate>
@@ -147,11 +157,11 @@ export function BatchPanel({ api, templateId, fields, flush }: Props) {
       </label>
       <div id={`${id}-summary`} role="status" className={showErrors ? 'warn' : 'muted'}>
         {text.trim() &&
-          parsed.errors.length === 0 &&
+          problems.length === 0 &&
           `${parsed.records.length} record(s) read as ${parsed.format.toUpperCase()}${fileName ? ` from ${fileName}` : ''}.`}
         {showErrors && (
           <ul className="issues" aria-label="Problems in the records">
-            {parsed.errors.map((m, i) => (
+            {problems.map((m, i) => (
               <li key={i}>{m}</li>
             ))}
           </ul>

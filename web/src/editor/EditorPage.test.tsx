@@ -59,12 +59,22 @@ const NO_PROBLEMS: PreflightResult = {
   tables: [],
 };
 
+/** Bodies the editor posted, by path (the test reads what it asked the server). */
+const posted = new Map<string, unknown>();
+
+/** What the server has published (set per test): version 1 froze `stored` at another place. */
+let published: { version: number; publishedAt: string; fieldCount: number }[] = [];
+
 function route(url: string, init?: RequestInit): Response {
+  if (init?.method === 'POST' && typeof init.body === 'string') posted.set(new URL(url, 'http://x').pathname, JSON.parse(init.body));
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });
   if (url.endsWith('/api/templates/t1') && (init?.method ?? 'GET') === 'GET') return json({ template, fields: [stored] });
   if (url.endsWith('/api/templates/t1/pdf'))
     return new Response(new Uint8Array([37, 80, 68, 70]), { headers: { 'content-type': 'application/pdf' } });
   if (url.endsWith('/api/templates/t1/preflight')) return json(NO_PROBLEMS);
+  if (url.endsWith('/api/templates/t1/versions')) return json({ items: published });
+  if (url.endsWith('/api/templates/t1/versions/1') && published.length)
+    return json({ ...published[0], fields: [{ ...stored, position: { x: 10, y: 10 } }] });
   if (url.endsWith('/api/templates/t1/import-form-fields')) return json({ items: [imported] });
   return json({ status: 404, code: 'not_found' }, 404);
 }
@@ -105,6 +115,7 @@ describe('EditorPage', () => {
   const editor = frameRootPerTest();
   let host: HTMLElement;
   beforeEach(() => {
+    published = [];
     host = editor.host;
     const client = new ApiClient('', memory(), ((url: string, init?: RequestInit) => Promise.resolve(route(url, init))) as typeof fetch);
     editor.root.render(
@@ -151,5 +162,60 @@ describe('EditorPage', () => {
     expect(textarea.value).toBe('{"text1": "क"}');
     expect(summary()?.textContent ?? '').not.toContain('No problems found.');
     expect(summary()?.getAttribute('data-status')).toBe('stale');
+  });
+
+  it('checks the draft it shows, not the published version (as the preview generates it)', async () => {
+    posted.clear();
+    await whenDom(host, () => host.querySelector('[data-testid="field"]'));
+    const tab = [...host.querySelectorAll('[role="tab"]')].find((t) => t.textContent === 'Preview')!;
+    tab.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await microtask();
+    click(button(host, 'Check for problems'));
+    await whenDom(host, () => host.querySelector('[data-testid="preflight-summary"]'));
+    expect(posted.get('/api/templates/t1/preflight')).toMatchObject({ version: 'draft' });
+  });
+
+  it('opens the keyboard shortcut sheet on ? and labels the layer buttons in words', async () => {
+    await whenDom(host, () => host.querySelector('[data-testid="field"]'));
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true, cancelable: true }));
+    const sheet = await whenDom(host, () => host.querySelector('dialog.shortcut-sheet'));
+    expect(sheet.textContent).toContain('Keyboard shortcuts');
+    expect(sheet.textContent).toContain('Ctrl+D');
+    click(button(host, 'Close'));
+    await whenDom(host, () => !host.querySelector('dialog.shortcut-sheet'));
+    expect(host.querySelector('[aria-label="Bring to front"]')!.textContent).toBe('To front');
+  });
+
+  it('says the draft is not published, then that it differs from the live version and how', async () => {
+    const state = await whenDom(host, () => host.querySelector('[data-testid="draft-state"]'));
+    expect(state.getAttribute('data-status')).toBe('unpublished');
+    expect(state.textContent).toBe('Draft — not published yet');
+  });
+});
+
+describe('EditorPage with a published version', () => {
+  const editor = frameRootPerTest();
+  beforeEach(() => {
+    published = [{ version: 1, publishedAt: '2026-01-02T03:04:05.000Z', fieldCount: 1 }];
+    const client = new ApiClient('', memory(), ((url: string, init?: RequestInit) => Promise.resolve(route(url, init))) as typeof fetch);
+    editor.root.render(
+      <ServicesContext.Provider value={{ client, api: createApi(client) }}>
+        <EditorPage templateId="t1" />
+      </ServicesContext.Provider>,
+    );
+  });
+
+  it('says the draft differs from the live v1 (the field moved since), and lists v1 under Versions', async () => {
+    const host = editor.host;
+    const state = await whenDom(host, () => host.querySelector('[data-testid="draft-state"][data-status="changed"]'));
+    expect(state.textContent).toBe('Draft — changes not published (v1 is live): 1 moved');
+    const tab = [...host.querySelectorAll('[role="tab"]')].find((t) => t.textContent === 'Versions')!;
+    click(tab);
+    const row = await whenDom(host, () => host.querySelector('[data-testid="version"]'));
+    expect(row.textContent).toContain('v1');
+    expect(row.textContent).toContain('1 field');
+    click(button(host, 'Compare with draft'));
+    const diff = await whenDom(host, () => host.querySelector('[data-testid="version-diff"]'));
+    expect(diff.textContent).toBe(`In the draft, moved: ${stored.name}`);
   });
 });

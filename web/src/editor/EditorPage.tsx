@@ -5,7 +5,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { useExclusiveAction } from '../components/hooks.js';
 import { canRedo, canUndo, editorReducer, initialEditorState } from '../state/editor.js';
-import { byLayer, type EditorField, type Tool } from '../state/fields.js';
+import { byLayer, isLocalKey, TOOL_SIZES, toSpec, type EditorField, type Tool } from '../state/fields.js';
 import type { PageSize } from '../state/geometry.js';
 import { isEditableTarget, keyToAction } from '../state/keyboard.js';
 import {
@@ -19,6 +19,7 @@ import {
   type PreflightCheck,
 } from '../state/preflight.js';
 import { parseSample } from '../state/sample.js';
+import { diffVersion } from '../state/versions.js';
 import { Palette } from './Palette.js';
 import { openPdf, pageSizes, type PDFDocumentProxy } from './pdf.js';
 import { PageView, type SnapSettings } from './PageView.js';
@@ -27,9 +28,12 @@ import { useFontOptions } from './fonts.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
+import { TemplateActions } from './TemplateActions.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
 import { useSampleVisibility } from './useSampleVisibility.js';
+import { DraftState, VersionsPanel, versionedFields, type LiveVersion, type VersionEntry } from './VersionsPanel.js';
 
 /** A stored field as the editor holds it: the spec (defaults filled) keyed by its fieldId. */
 export function toEditorField(f: Field): EditorField {
@@ -48,7 +52,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [zoom, setZoom] = useState(1);
   const [armed, setArmed] = useState<Tool | null>(null);
   const [snap, setSnap] = useState<SnapSettings>({ gridOn: true, grid: 5, edges: true });
-  const [panel, setPanel] = useState<'properties' | 'preview' | 'batch'>('properties');
+  const [panel, setPanel] = useState<'properties' | 'preview' | 'batch' | 'versions'>('properties');
+  const [versions, setVersions] = useState<VersionEntry[]>([]);
+  const [live, setLive] = useState<LiveVersion | null>(null);
+  const [confirmPublish, setConfirmPublish] = useState(false);
+  const [shortcuts, setShortcuts] = useState(false);
   const [preflightCheck, setPreflightCheck] = useState<PreflightCheck | null>(null);
   const [sample, setSample] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
@@ -71,12 +79,26 @@ export function EditorPage({ templateId }: { templateId: string }) {
       setDoc(pdf);
       dispatch({ type: 'load', pages: sizes, fields: editorFields });
       setLoaded(editorFields);
+      await loadVersions(t.templateId, () => alive);
     })().catch((err: unknown) => alive && setLoadError(err));
     return () => {
       alive = false;
       void (opened as PDFDocumentProxy | null)?.loadingTask.destroy();
     };
   }, [api, templateId]);
+
+  /** The published versions and the fields of the live one (what API generation uses). */
+  const loadVersions = useCallback(
+    async (id: string, alive: () => boolean = () => true) => {
+      const { items } = await api.versions(id);
+      const last = items[items.length - 1];
+      const liveFields = last ? versionedFields((await api.getVersion(id, last.version)).fields) : null;
+      if (!alive()) return;
+      setVersions(items);
+      setLive(last && liveFields ? { version: last.version, fields: liveFields } : null);
+    },
+    [api],
+  );
 
   const fitWidth = useCallback(() => {
     const size = state.pages[page - 1];
@@ -104,6 +126,11 @@ export function EditorPage({ templateId }: { templateId: string }) {
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditableTarget(e.target)) return;
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        setShortcuts(true);
+        return;
+      }
       if (e.key === 'Escape' && armed) {
         setArmed(null);
         return;
@@ -144,6 +171,13 @@ export function EditorPage({ templateId }: { templateId: string }) {
     };
   }, [preflight, saver, state.fields, state.pages.length]);
   const issues = useMemo(() => issuesByField(findings ?? []), [findings]);
+  // The draft as the versions see it: saved fields by their server id (a loaded field's key is its
+  // id; save.status re-renders once a new field has one), unsaved ones as added.
+  const draftVersioned = useMemo(
+    () => state.fields.map((f) => ({ fieldId: saver.current?.fieldIdOf(f.key) ?? (isLocalKey(f.key) ? null : f.key), spec: toSpec(f) })),
+    [state.fields, saver, save.status],
+  );
+  const liveDiff = useMemo(() => (live ? diffVersion(live.fields, draftVersioned) : null), [live, draftVersioned]);
   // What expressions are computed from: the preview's sample, or the one the fields suggest.
   const sampleData = useMemo(() => parseSample(sample, state.fields), [sample, state.fields]);
   const hiddenForSample = useSampleVisibility(state.fields, sampleData);
@@ -184,11 +218,27 @@ export function EditorPage({ templateId }: { templateId: string }) {
     try {
       await flush();
       const { version } = await api.publish(templateId);
+      setConfirmPublish(false);
       setTemplate((t) => (t ? { ...t, publishedVersion: version, status: 'active' } : t));
       setNotice(`Published version ${version}.`);
+      await loadVersions(templateId);
     } catch (err) {
       setActionError(err);
     }
+  }
+
+  /** The fields of `version` become the draft (same ids), and the editor starts over from them. */
+  async function restoreVersion(version: number) {
+    await flush();
+    const v = await api.getVersion(templateId, version);
+    const { items } = await api.replaceFields(
+      templateId,
+      v.fields.map((f) => ({ ...fieldInputSchema.parse(f), fieldId: f.fieldId })),
+    );
+    const fields = items.map(toEditorField);
+    dispatch({ type: 'load', pages: state.pages, fields });
+    setLoaded(fields);
+    setNotice(`The draft is now version ${version}.`);
   }
 
   if (loadError) return <ErrorMessage error={loadError} />;
@@ -197,6 +247,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const size = state.pages[page - 1] ?? { width: 612, height: 792 };
   const pageFields = byLayer(state.fields.filter((f) => f.page === page));
   const single = state.selection.length === 1 ? (state.fields.find((f) => f.key === state.selection[0]) ?? null) : null;
+  const nextVersion = (versions[versions.length - 1]?.version ?? 0) + 1;
   const counts = state.pages.map((_, i) => state.fields.filter((f) => f.page === i + 1).length);
 
   return (
@@ -210,10 +261,28 @@ export function EditorPage({ templateId }: { templateId: string }) {
           <button type="button" disabled={headAction.busy} onClick={() => void headAction.run(importFormFields)}>
             Import form fields
           </button>
-          <button type="button" className="primary" disabled={headAction.busy} onClick={() => void headAction.run(publish)}>
-            Publish version
-          </button>
+          {confirmPublish ? (
+            <>
+              <button type="button" className="primary" disabled={headAction.busy} onClick={() => void headAction.run(publish)}>
+                Publish as v{nextVersion}
+              </button>
+              <button type="button" onClick={() => setConfirmPublish(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="primary" disabled={headAction.busy} onClick={() => setConfirmPublish(true)}>
+              Publish version
+            </button>
+          )}
         </div>
+        <DraftState live={live} diff={liveDiff} />
+        <TemplateActions api={api} template={template} fields={state.fields} onTemplate={setTemplate} flush={flush} />
+        {confirmPublish && (
+          <p className="muted" data-testid="publish-confirm">
+            API generation will use v{nextVersion} from then on{live ? ` instead of v${live.version}` : ''}.
+          </p>
+        )}
         <span role="status" className="notice">
           {notice}
         </span>
@@ -231,13 +300,22 @@ export function EditorPage({ templateId }: { templateId: string }) {
         dispatch={dispatch}
         save={save}
         onRetry={() => void flush().catch(() => undefined)}
+        onShortcuts={() => setShortcuts(true)}
       />
+      {shortcuts && <ShortcutSheet onClose={() => setShortcuts(false)} />}
       <div className="editor-body">
         <aside className="editor-left">
           <Palette
             armed={armed}
             onArm={setArmed}
-            onPlaceCentered={(t) => dispatch({ type: 'add', fieldType: t, page, at: { x: size.width / 2, y: size.height / 2 } })}
+            onPlaceCentered={(t) =>
+              dispatch({
+                type: 'add',
+                fieldType: t,
+                page,
+                at: { x: Math.round((size.width - TOOL_SIZES[t].width) / 2), y: Math.round((size.height - TOOL_SIZES[t].height) / 2) },
+              })
+            }
           />
           <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={setPage} fieldCounts={counts} />
         </aside>
@@ -253,6 +331,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
             snap={snap}
             issues={issues}
             hiddenForSample={hiddenForSample}
+            sample={sampleData}
             dispatch={dispatch}
             onPlaced={() => setArmed(null)}
           />
@@ -267,6 +346,9 @@ export function EditorPage({ templateId }: { templateId: string }) {
             </button>
             <button type="button" role="tab" aria-selected={panel === 'batch'} onClick={() => setPanel('batch')}>
               Batch
+            </button>
+            <button type="button" role="tab" aria-selected={panel === 'versions'} onClick={() => setPanel('versions')}>
+              Versions
             </button>
           </div>
           <div role="tabpanel">
@@ -301,8 +383,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
                 onShowField={showField}
                 basePages={state.pages.length}
               />
-            ) : (
+            ) : panel === 'batch' ? (
               <BatchPanel api={api} templateId={templateId} fields={state.fields} flush={flush} />
+            ) : (
+              <VersionsPanel api={api} templateId={templateId} versions={versions} draft={draftVersioned} onRestore={restoreVersion} />
             )}
           </div>
         </aside>

@@ -19,7 +19,7 @@ describe('a repeating group on the canvas', () => {
     expect(last.fields[0]).toMatchObject({
       type: 'table',
       bindingKey: 'labels',
-      position: { x: 110, y: 164 },
+      position: { x: 200, y: 200 },
       size: { width: 180, height: 72 },
     });
     expect(screen.getByRole('button', { name: /^Repeating group field labels/ })).toBeTruthy();
@@ -50,7 +50,8 @@ describe('a repeating group on the canvas', () => {
     fireEvent.pointerUp(screen.getByTestId('page-1'), at(260, 170));
     expect(last.fields).toHaveLength(2);
     const text = last.fields[1];
-    expect(text).toMatchObject({ type: 'text', position: { x: 50, y: 75 } });
+    // Its corner at the press (130, 85) pt, moved left so its 160 pt fit in the cell (40…220).
+    expect(text).toMatchObject({ type: 'text', position: { x: 60, y: 85 } });
     expect(last.selection).toEqual([text.key]);
     expect(last.fields[0].position).toEqual(group.position);
   });

@@ -1,17 +1,35 @@
 // @vitest-environment jsdom
-import { fireEvent, render, screen } from '@testing-library/react';
+import { createEvent, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { editorReducer, initialEditorState } from '../state/editor.js';
 import { at, last, PageViewHarness as Harness } from './page-view-harness.js';
 
 describe('PageView', () => {
-  it('places the armed field type where the page is clicked, in points (zoom 2)', () => {
+  it('places the armed field type with its top-left corner where the page is clicked, on the grid (zoom 2)', () => {
     render(<Harness armed="checkbox" />);
-    fireEvent.pointerDown(screen.getByTestId('page-1'), at(200, 100));
+    // (203, 97) px = (101.5, 48.5) pt → on the 5 pt grid (100, 50).
+    fireEvent.pointerDown(screen.getByTestId('page-1'), at(203, 97));
     expect(last.fields).toHaveLength(1);
-    expect(last.fields[0]).toMatchObject({ type: 'checkbox', position: { x: 93, y: 43 } });
+    expect(last.fields[0]).toMatchObject({ type: 'checkbox', position: { x: 100, y: 50 } });
     const el = screen.getByRole('button', { name: /Checkbox field checkbox1/ });
-    expect(el.style.left).toBe('186px');
+    expect(el.style.left).toBe('200px');
+  });
+
+  it('places a field clicked near the left edge at the click, not pushed to x = 0', () => {
+    render(<Harness armed="text" snap={{ gridOn: false, grid: 5, edges: false }} />);
+    fireEvent.pointerDown(screen.getByTestId('page-1'), at(13, 41));
+    expect(last.fields[0].position).toEqual({ x: 6.5, y: 20.5 });
+  });
+
+  it('drops a palette field with its corner on the grid', () => {
+    render(<Harness />);
+    const surface = screen.getByTestId('page-1');
+    const drop = createEvent.drop(surface, { dataTransfer: { getData: () => 'text', types: ['application/x-pdfstudio-field-type'] } });
+    // jsdom's drag events carry no coordinates: give this one the pointer's.
+    Object.defineProperties(drop, { clientX: { value: 247 }, clientY: { value: 121 } });
+    fireEvent(surface, drop);
+    // (123.5, 60.5) pt → (125, 60).
+    expect(last.fields[0]).toMatchObject({ type: 'text', position: { x: 125, y: 60 } });
   });
 
   it('drags a field with snapping to the grid, as one undo step', () => {

@@ -17,6 +17,7 @@ import {
 import { computeDraw, computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
+import { FieldFace } from './FieldFace.js';
 import { GroupCanvas } from './GroupCanvas.js';
 import { TableCanvas } from './TableCanvas.js';
 
@@ -40,6 +41,8 @@ interface Props {
   issues: ReadonlyMap<string, string[]>;
   /** Fields whose condition hides them for the sample data (drawn faded). */
   hiddenForSample?: ReadonlySet<string>;
+  /** The sample data each field shows its value from, as it will print. */
+  sample?: unknown;
   dispatch: (a: EditorAction) => void;
   onPlaced: () => void;
 }
@@ -66,6 +69,7 @@ export function PageView({
   snap,
   issues,
   hiddenForSample,
+  sample,
   dispatch,
   onPlaced,
 }: Props) {
@@ -146,9 +150,13 @@ export function PageView({
     surface.current?.setPointerCapture?.(e.pointerId);
   }
 
+  /** A point on the grid when the grid is on: where a placed or drawn field's corner goes. */
+  const onGrid = (p: Point): Point =>
+    snap.gridOn && snap.grid > 0 ? { x: Math.round(p.x / snap.grid) * snap.grid, y: Math.round(p.y / snap.grid) * snap.grid } : p;
+
   function onSurfaceDown(e: RPointerEvent) {
     if (e.button !== 0) return;
-    const p = toPage(e);
+    const p = armed && !e.altKey ? onGrid(toPage(e)) : toPage(e);
     if (armed) {
       // Placed at once (a click places it at its default size); a drag that follows draws its box.
       dispatch({ type: 'add', fieldType: armed, page: pageNumber, at: p, gesture: true });
@@ -238,7 +246,7 @@ export function PageView({
     const t = e.dataTransfer.getData(PALETTE_MIME) as Tool;
     if (!TOOLS.includes(t)) return;
     e.preventDefault();
-    dispatch({ type: 'add', fieldType: t, page: pageNumber, at: toPage(e) });
+    dispatch({ type: 'add', fieldType: t, page: pageNumber, at: e.altKey ? toPage(e) : onGrid(toPage(e)) });
     onPlaced();
   }
 
@@ -308,13 +316,14 @@ export function PageView({
                   onTable={(table) => dispatch({ type: 'update', key: f.key, patch: { advanced: { ...f.advanced, table } } })}
                 />
               )}
-              <span
-                className="field-label"
+              {isGroup(f) || f.type === 'table' ? (
                 // A group's name is small: its cell is where the members' own labels go.
-                style={{ fontSize: isGroup(f) ? 10 : Math.max(8, Math.min(f.style.fontSize, f.size.height * 0.8) * zoom) }}
-              >
-                {f.type === 'checkbox' || f.type === 'radio' ? '' : f.name}
-              </span>
+                <span className="field-label" style={{ fontSize: isGroup(f) ? 10 : 12 * zoom }}>
+                  {isGroup(f) ? f.name : ''}
+                </span>
+              ) : (
+                <FieldFace field={f} zoom={zoom} sample={sample} />
+              )}
               {problems && (
                 <>
                   <span className="field-issue" aria-hidden="true">

@@ -86,4 +86,30 @@ describe('PropertyPanel', () => {
     expect(forOther).not.toHaveBeenCalled();
     expect((screen.getByLabelText('Binding key') as HTMLInputElement).value).toBe(other.bindingKey);
   });
+
+  it('offers only the style the engine applies to the type: no font or alignment for an image or a radio', () => {
+    const of = (type: 'image' | 'radio' | 'text') => makeField(type, 1, { x: 10, y: 20, width: 100, height: 20 }, DEFAULT_STYLE, new Set());
+    const { rerender } = render(<PropertyPanel field={of('image')} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    for (const label of ['Font', 'Size (pt)', 'Align', 'Bold', 'Text colour']) expect(screen.queryByLabelText(label)).toBeNull();
+    expect(screen.getByLabelText('Background')).toBeTruthy();
+    rerender(<PropertyPanel key="radio" field={of('radio')} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(screen.queryByLabelText('Font')).toBeNull();
+    expect(screen.queryByLabelText('Align')).toBeNull();
+    expect(screen.getByLabelText('Mark colour')).toBeTruthy();
+    rerender(<PropertyPanel key="text" field={of('text')} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    for (const label of ['Font', 'Size (pt)', 'Align', 'Bold', 'Text colour']) expect(screen.getByLabelText(label)).toBeTruthy();
+  });
+
+  it('keeps a group the user closed closed when the panel is shown again (another field, another tab)', () => {
+    const { unmount } = render(<PropertyPanel field={field} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    const style = () => screen.getByText('Style').closest('details')!;
+    expect(style().open).toBe(true);
+    style().open = false;
+    fireEvent(style(), new Event('toggle'));
+    unmount();
+    render(<PropertyPanel field={field} selectionCount={1} issues={[]} onPatch={() => undefined} />);
+    expect(style().open).toBe(false);
+    style().open = true;
+    fireEvent(style(), new Event('toggle'));
+  });
 });

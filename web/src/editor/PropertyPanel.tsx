@@ -76,6 +76,9 @@ export function PropertyPanel({
   const a = f.advanced;
   const v = f.validation;
   const textual = f.type === 'text' || f.type === 'number' || f.type === 'date' || f.type === 'dropdown';
+  // Fields whose value prints as letters (a table's cells, a barcode's human-readable line too).
+  const lettered = textual || f.type === 'table' || f.type === 'barcode';
+  const marked = f.type === 'checkbox' || f.type === 'radio';
 
   return (
     <section className="props" aria-labelledby="props-title">
@@ -144,30 +147,42 @@ export function PropertyPanel({
         </div>
       </Group>
       <Group title="Style" open>
-        <SelectProp
-          label="Font"
-          value={f.style.fontFamily}
-          options={withCurrent(fonts, f.style.fontFamily)}
-          onCommit={(fontFamily) => style({ fontFamily })}
-        />
-        <div className="prop-grid">
-          <NumberProp
-            label="Size (pt)"
-            value={f.style.fontSize}
-            min={1}
-            max={500}
-            onCommit={(fontSize) => fontSize && style({ fontSize })}
+        {/* Only what the engine applies to this type: text settings for fields that print text, a
+            mark colour for checkboxes and radios, background and border for every box. */}
+        {lettered && (
+          <>
+            <SelectProp
+              label="Font"
+              value={f.style.fontFamily}
+              options={withCurrent(fonts, f.style.fontFamily)}
+              onCommit={(fontFamily) => style({ fontFamily })}
+            />
+            <div className="prop-grid">
+              <NumberProp
+                label="Size (pt)"
+                value={f.style.fontSize}
+                min={1}
+                max={500}
+                onCommit={(fontSize) => fontSize && style({ fontSize })}
+              />
+              <NumberProp
+                label="Line height"
+                value={f.style.lineHeight}
+                min={0.5}
+                max={5}
+                step={0.1}
+                onCommit={(lineHeight) => lineHeight && style({ lineHeight })}
+              />
+            </div>
+          </>
+        )}
+        {(lettered || marked) && (
+          <ColorProp
+            label={marked ? 'Mark colour' : 'Text colour'}
+            value={f.style.textColor}
+            onCommit={(textColor) => style({ textColor })}
           />
-          <NumberProp
-            label="Line height"
-            value={f.style.lineHeight}
-            min={0.5}
-            max={5}
-            step={0.1}
-            onCommit={(lineHeight) => lineHeight && style({ lineHeight })}
-          />
-        </div>
-        <ColorProp label="Text colour" value={f.style.textColor} onCommit={(textColor) => style({ textColor })} />
+        )}
         <ColorProp label="Background" value={f.style.backgroundColor} onCommit={(backgroundColor) => style({ backgroundColor })} />
         <ColorProp label="Border colour" value={f.style.borderColor} onCommit={(borderColor) => style({ borderColor })} />
         <NumberProp
@@ -177,25 +192,29 @@ export function PropertyPanel({
           max={50}
           onCommit={(borderWidth) => borderWidth !== undefined && style({ borderWidth })}
         />
-        <div className="prop-grid">
-          <SelectProp
-            label="Align"
-            value={f.style.textAlign}
-            options={['left', 'center', 'right', 'justify'] as const}
-            onCommit={(textAlign) => style({ textAlign })}
-          />
-          <SelectProp
-            label="Vertical"
-            value={f.style.verticalAlign}
-            options={['top', 'middle', 'bottom'] as const}
-            onCommit={(verticalAlign) => style({ verticalAlign })}
-          />
-        </div>
-        <div className="prop-row">
-          <CheckProp label="Bold" value={f.style.bold} onCommit={(bold) => style({ bold })} />
-          <CheckProp label="Italic" value={f.style.italic} onCommit={(italic) => style({ italic })} />
-          <CheckProp label="Underline" value={f.style.underline} onCommit={(underline) => style({ underline })} />
-        </div>
+        {lettered && (
+          <>
+            <div className="prop-grid">
+              <SelectProp
+                label="Align"
+                value={f.style.textAlign}
+                options={['left', 'center', 'right', 'justify'] as const}
+                onCommit={(textAlign) => style({ textAlign })}
+              />
+              <SelectProp
+                label="Vertical"
+                value={f.style.verticalAlign}
+                options={['top', 'middle', 'bottom'] as const}
+                onCommit={(verticalAlign) => style({ verticalAlign })}
+              />
+            </div>
+            <div className="prop-row">
+              <CheckProp label="Bold" value={f.style.bold} onCommit={(bold) => style({ bold })} />
+              <CheckProp label="Italic" value={f.style.italic} onCommit={(italic) => style({ italic })} />
+              <CheckProp label="Underline" value={f.style.underline} onCommit={(underline) => style({ underline })} />
+            </div>
+          </>
+        )}
       </Group>
       <Group title="Layout">
         <NumberProp

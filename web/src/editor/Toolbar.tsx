@@ -16,6 +16,7 @@ interface Props {
   dispatch: (a: EditorAction) => void;
   save: SaveView;
   onRetry: () => void;
+  onShortcuts: () => void;
 }
 
 const ALIGN: { how: Alignment; label: string; icon: string }[] = [
@@ -30,14 +31,28 @@ const DISTRIBUTE: { how: Distribution; label: string; icon: string }[] = [
   { how: 'horizontal', label: 'Distribute horizontally', icon: '⋯' },
   { how: 'vertical', label: 'Distribute vertically', icon: '⋮' },
 ];
+// Words, not arrows: arrows read as "move the field up" (what the arrow keys do).
 const LAYERS: { move: LayerMove; label: string; icon: string }[] = [
-  { move: 'front', label: 'Bring to front', icon: '⇈' },
-  { move: 'forward', label: 'Bring forward', icon: '↑' },
-  { move: 'backward', label: 'Send backward', icon: '↓' },
-  { move: 'back', label: 'Send to back', icon: '⇊' },
+  { move: 'front', label: 'Bring to front', icon: 'To front' },
+  { move: 'forward', label: 'Bring forward', icon: 'Forward' },
+  { move: 'backward', label: 'Send backward', icon: 'Backward' },
+  { move: 'back', label: 'Send to back', icon: 'To back' },
 ];
 
-export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCount, snap, setSnap, dispatch, save, onRetry }: Props) {
+export function Toolbar({
+  zoom,
+  setZoom,
+  fitWidth,
+  canUndo,
+  canRedo,
+  selectionCount,
+  snap,
+  setSnap,
+  dispatch,
+  save,
+  onRetry,
+  onShortcuts,
+}: Props) {
   const idx = ZOOM_LEVELS.findIndex((z) => z >= zoom - 1e-6);
   return (
     <div className="toolbar" role="toolbar" aria-label="Editor tools">
@@ -112,7 +127,10 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
           Snap to fields
         </label>
       </div>
-      <div className="tool-group">
+      <div className="tool-group" role="group" aria-label="Align and distribute (2 or more fields)">
+        <span className="tool-label" aria-hidden="true">
+          Align
+        </span>
         {ALIGN.map((a) => (
           <button
             key={a.how}
@@ -138,7 +156,10 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
           </button>
         ))}
       </div>
-      <div className="tool-group">
+      <div className="tool-group" role="group" aria-label="Layer">
+        <span className="tool-label" aria-hidden="true">
+          Layer
+        </span>
         {LAYERS.map((l) => (
           <button
             key={l.move}
@@ -170,6 +191,9 @@ export function Toolbar({ zoom, setZoom, fitWidth, canUndo, canRedo, selectionCo
           Delete
         </button>
       </div>
+      <button type="button" onClick={onShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        ?
+      </button>
       <SaveIndicator save={save} onRetry={onRetry} />
     </div>
   );

@@ -203,9 +203,16 @@ export function ColorProp({ label, value, onCommit }: { label: string; value: st
   );
 }
 
+/**
+ * Which groups the user opened or closed, by title, for the session: the panel is mounted anew for
+ * every field and tab switch, and a group the user closed must stay closed (and opened, open).
+ */
+const openGroups = new Map<string, boolean>();
+
 export function Group({ title, children, open }: { title: string; children: ReactNode; open?: boolean }) {
+  const [isOpen] = useState(() => openGroups.get(title) ?? Boolean(open));
   return (
-    <details className="group" open={open}>
+    <details className="group" open={isOpen} onToggle={(e) => openGroups.set(title, e.currentTarget.open)}>
       <summary>{title}</summary>
       <div className="group-body">{children}</div>
     </details>

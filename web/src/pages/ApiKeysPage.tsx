@@ -4,21 +4,26 @@ import { useServices } from '../components/context.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatDate, useAsync } from '../components/hooks.js';
+import { generateCurl } from '../editor/TemplateActions.js';
+import { buildSampleData } from '../state/sample.js';
+import type { FieldSpec } from '@/shared/domain/field.js';
 
-export function curlExample(origin: string, key: string): string {
-  return [
-    `curl -X POST '${origin}/api/templates/TEMPLATE_ID/generate' \\`,
-    `  -H 'x-api-key: ${key}' \\`,
-    `  -H 'content-type: application/json' \\`,
-    `  -H 'accept: application/pdf' \\`,
-    `  -d '{"data": {"customer": {"name": "Ada Lovelace"}}}' \\`,
-    `  -o document.pdf`,
-  ].join('\n');
+/**
+ * The generate call with the new key, for the user's latest template (its id, and a body of its
+ * own binding keys); a placeholder id only while the user has no template.
+ */
+export function curlExample(origin: string, key: string, template?: { templateId: string; fields: readonly FieldSpec[] }): string {
+  const data = template ? buildSampleData(template.fields) : { customer: { name: 'Ada Lovelace' } };
+  return generateCurl(origin, template?.templateId ?? 'TEMPLATE_ID', data, `x-api-key: ${key}`);
 }
 
 export function ApiKeysPage() {
   const { api } = useServices();
   const keys = useAsync(() => api.listApiKeys(), [api]);
+  const latest = useAsync(async () => {
+    const t = (await api.listTemplates({ limit: 1 })).items[0];
+    return t ? { templateId: t.templateId, name: t.name, fields: (await api.listFields(t.templateId)).items } : null;
+  }, [api]);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [copied, setCopied] = useState('');
@@ -55,7 +60,7 @@ export function ApiKeysPage() {
     }
   }
 
-  const curl = created ? curlExample(window.location.origin, created.key) : '';
+  const curl = created ? curlExample(window.location.origin, created.key, latest.data ?? undefined) : '';
 
   return (
     <div className="keys">
@@ -80,7 +85,10 @@ export function ApiKeysPage() {
               Copy key
             </button>
           </div>
-          <p>Ready-to-paste request:</p>
+          <p>
+            Ready-to-paste request
+            {latest.data ? ` for your latest template, “${latest.data.name}”` : ' (replace TEMPLATE_ID with a template’s id)'}:
+          </p>
           <pre data-testid="curl">{curl}</pre>
           <div className="button-row">
             <button type="button" onClick={() => void copy(curl, 'curl')}>

@@ -3,7 +3,7 @@ import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { navigate } from '../components/hooks.js';
 
-export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
+export function AuthPage({ mode, notice = null }: { mode: 'signin' | 'signup'; notice?: string | null }) {
   const { client } = useServices();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -30,6 +30,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   return (
     <section className="auth card" aria-labelledby="auth-title">
       <h1 id="auth-title">{signup ? 'Create your account' : 'Sign in'}</h1>
+      {notice && !error && (
+        <p className="warn" role="status" data-testid="session-ended">
+          {notice}
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)}>
         {signup && (
           <label>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canRedo, canUndo, editorReducer, initialEditorState, type EditorAction, type EditorState } from './editor.js';
-import { DEFAULT_SIZES, fieldRect } from './fields.js';
+import { DEFAULT_SIZES, DEFAULT_STYLE, fieldRect } from './fields.js';
 
 const pages = [
   { width: 612, height: 792 },
@@ -12,7 +12,7 @@ function run(actions: EditorAction[], start: EditorState = initialEditorState(pa
 }
 
 describe('placing fields', () => {
-  it('places every type centred on the click point with type defaults, unique binding keys and on top', () => {
+  it('places every type with its top-left corner at the click point, with type defaults, unique binding keys and on top', () => {
     const s = run([
       { type: 'add', fieldType: 'text', page: 1, at: { x: 200, y: 100 } },
       { type: 'add', fieldType: 'text', page: 1, at: { x: 200, y: 200 } },
@@ -20,7 +20,7 @@ describe('placing fields', () => {
       { type: 'add', fieldType: 'barcode', page: 1, at: { x: 300, y: 300 } },
     ]);
     const [t1, t2, dd, bc] = s.fields;
-    expect(fieldRect(t1)).toEqual({ x: 200 - DEFAULT_SIZES.text.width / 2, y: 90, ...DEFAULT_SIZES.text });
+    expect(fieldRect(t1)).toEqual({ x: 200, y: 100, ...DEFAULT_SIZES.text });
     expect([t1.bindingKey, t2.bindingKey, dd.bindingKey]).toEqual(['text1', 'text2', 'dropdown1']);
     expect(dd.page).toBe(2);
     expect(dd.advanced.options).toEqual(['Option 1', 'Option 2']);
@@ -37,12 +37,12 @@ describe('placing fields', () => {
     expect(r.y + r.height).toBe(792);
   });
 
-  it('gives new fields the last style the user set', () => {
+  it('gives new fields the default style, not the last one the user set', () => {
     let s = run([{ type: 'add', fieldType: 'text', page: 1 }]);
     const f = s.fields[0];
     s = editorReducer(s, { type: 'update', key: f.key, patch: { style: { ...f.style, fontSize: 18, bold: true, textColor: '#ff0000' } } });
     s = editorReducer(s, { type: 'add', fieldType: 'number', page: 1 });
-    expect(s.fields[1].style).toMatchObject({ fontSize: 18, bold: true, textColor: '#ff0000' });
+    expect(s.fields[1].style).toEqual(DEFAULT_STYLE);
   });
 
   it('a field placed by a press and sized by the drag that follows is one undo step', () => {
@@ -62,6 +62,29 @@ describe('placing fields', () => {
     expect(s.fields.map((f) => f.type)).toEqual(['text', 'checkbox']);
     expect(canUndo(s)).toBe(true);
     expect(editorReducer(s, { type: 'undo' }).fields).toHaveLength(1);
+  });
+});
+
+describe('duplicating a radio', () => {
+  it('keeps its binding key (the copy is another option of the group), with an option of its own', () => {
+    let s = run([{ type: 'add', fieldType: 'radio', page: 1, at: { x: 50, y: 50 } }]);
+    const [first] = s.fields;
+    s = editorReducer(s, {
+      type: 'update',
+      key: first.key,
+      patch: { bindingKey: 'size', advanced: { ...first.advanced, options: ['Option 1'] } },
+    });
+    s = editorReducer(s, { type: 'duplicate' });
+    s = editorReducer(s, { type: 'duplicate' });
+    expect(s.fields.map((f) => f.bindingKey)).toEqual(['size', 'size', 'size']);
+    expect(s.fields.map((f) => f.advanced.options)).toEqual([['Option 1'], ['Option 2'], ['Option 3']]);
+    expect(new Set(s.fields.map((f) => f.name)).size).toBe(3);
+  });
+
+  it('a text field’s copy still gets a binding key of its own', () => {
+    let s = run([{ type: 'add', fieldType: 'text', page: 1, at: { x: 50, y: 50 } }]);
+    s = editorReducer(s, { type: 'duplicate' });
+    expect(s.fields.map((f) => f.bindingKey)).toEqual(['text1', 'text1_2']);
   });
 });
 

@@ -1,6 +1,7 @@
-import type { FieldSpec, FieldStyle } from '@/shared/domain/field.js';
+import type { FieldSpec } from '@/shared/domain/field.js';
 import { align, distribute, type Alignment, type Distribution } from './align.js';
 import { clampToPage, intersects, roundRect, type PageSize, type Rect } from './geometry.js';
+import { isGroup } from './groups.js';
 import { DEFAULT_STYLE, TOOL_SIZES, byLayer, fieldRect, makeField, newKey, withRect, type EditorField, type Tool } from './fields.js';
 
 /**
@@ -18,15 +19,16 @@ export interface EditorState {
   /** Fields before the current drag/resize began; set while a gesture is in progress. */
   gestureBase: EditorField[] | null;
   clipboard: EditorField[];
-  /** The style the next new field gets: the last one the user set. */
-  lastStyle: FieldStyle;
 }
 
 export type LayerMove = 'front' | 'back' | 'forward' | 'backward';
 
 export type EditorAction =
   | { type: 'load'; pages: PageSize[]; fields: EditorField[] }
-  /** fieldType: what the palette places (a field type, or 'group': a table field with advanced.group). */
+  /**
+   * fieldType: what the palette places (a field type, or 'group': a table field with advanced.group);
+   * at: where its top-left corner goes (where the pointer is, as in drawing tools), or rect: its box.
+   */
   | { type: 'add'; fieldType: Tool; page: number; at?: { x: number; y: number }; rect?: Rect; gesture?: boolean }
   | { type: 'addMany'; fields: EditorField[] }
   | { type: 'select'; keys: string[]; mode?: 'replace' | 'toggle' | 'add' }
@@ -50,7 +52,23 @@ export const HISTORY_LIMIT = 200;
 export const PASTE_OFFSET = 10;
 
 export function initialEditorState(pages: PageSize[] = [], fields: EditorField[] = []): EditorState {
-  return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [], lastStyle: DEFAULT_STYLE };
+  return { pages, fields, selection: [], past: [], future: [], gestureBase: null, clipboard: [] };
+}
+
+/** The topmost repeating group on `page` whose cell holds `p`. */
+function groupAt(fields: readonly EditorField[], page: number, p: { x: number; y: number }): EditorField | undefined {
+  return byLayer(fields)
+    .reverse()
+    .find((f) => f.page === page && isGroup(f) && intersects(fieldRect(f), { ...p, width: 0, height: 0 }));
+}
+
+/** `r` moved (and narrowed, if it must) to lie inside `box`. */
+function fitInto(r: Rect, box: Rect): Rect {
+  const width = Math.min(r.width, box.width);
+  const height = Math.min(r.height, box.height);
+  const x = Math.min(Math.max(r.x, box.x), box.x + box.width - width);
+  const y = Math.min(Math.max(r.y, box.y), box.y + box.height - height);
+  return { x, y, width, height };
 }
 
 function pageOf(state: EditorState, page: number): PageSize {
@@ -85,6 +103,7 @@ function mapSelected(state: EditorState, fn: (f: EditorField) => EditorField): E
 function clones(state: EditorState, src: EditorField[], page: number | null, offset: number): EditorField[] {
   const taken = takenBindings(state.fields);
   let layer = maxLayer(state.fields);
+  const options = new Set(state.fields.filter((f) => f.type === 'radio').flatMap((f) => f.advanced.options ?? []));
   return src.map((f) => {
     let n = 2;
     const base = f.bindingKey.replace(/_\d+$/, '');
@@ -92,6 +111,16 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     while (taken.has(binding)) binding = `${base}_${++n}`;
     taken.add(binding);
     layer += 1;
+    // A radio's copy is another option of the same group: same binding key, a new option of its own
+    // (a radio that draws one option per field, as imported radio widgets do).
+    const radio = f.type === 'radio';
+    let option: string[] | undefined;
+    if (radio && (f.advanced.options?.length ?? 0) <= 1) {
+      let k = 2;
+      while (options.has(`Option ${k}`)) k += 1;
+      options.add(`Option ${k}`);
+      option = [`Option ${k}`];
+    }
     const p = page ?? f.page;
     const rect = clampToPage({ ...fieldRect(f), x: f.position.x + offset, y: f.position.y + offset }, pageOf(state, p));
     // A copy is a field of its own: it must not keep the original's link to the base PDF's form
@@ -99,7 +128,15 @@ function clones(state: EditorState, src: EditorField[], page: number | null, off
     // copy at its own place.
     const { acroFormName: _linked, acroFormWidget: _widget, ...advanced } = f.advanced;
     return withRect(
-      { ...f, key: newKey(), page: p, name: binding, bindingKey: binding, advanced, layout: { ...f.layout, layerOrder: layer } },
+      {
+        ...f,
+        key: newKey(),
+        page: p,
+        name: binding,
+        bindingKey: radio ? f.bindingKey : binding,
+        advanced: option ? { ...advanced, options: option } : advanced,
+        layout: { ...f.layout, layerOrder: layer },
+      },
       rect,
     );
   });
@@ -113,8 +150,15 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'add': {
       const size = TOOL_SIZES[action.fieldType];
       const at = action.at ?? { x: 36, y: 36 };
-      const rect = clampToPage(action.rect ?? { x: at.x - size.width / 2, y: at.y - size.height / 2, ...size }, pageOf(state, action.page));
-      const field = makeField(action.fieldType, action.page, roundRect(rect), state.lastStyle, takenBindings(state.fields));
+      // A field placed on a repeating group is one of its members: it must lie inside the cell.
+      const cell = action.fieldType === 'group' || action.rect ? undefined : groupAt(state.fields, action.page, at);
+      const rect = clampToPage(
+        action.rect ?? (cell ? fitInto({ ...at, ...size }, fieldRect(cell)) : { ...at, ...size }),
+        pageOf(state, action.page),
+      );
+      // The default style, not the last one set: a new field must not silently take the 18 pt red
+      // of a heading styled a moment before (Duplicate is there to copy a style).
+      const field = makeField(action.fieldType, action.page, roundRect(rect), DEFAULT_STYLE, takenBindings(state.fields));
       field.layout.layerOrder = maxLayer(state.fields) + 1;
       // Placed by a press that may go on to draw the box: the drag that follows and the placing
       // are one gesture, so one undo step (endGesture commits it).
@@ -274,8 +318,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
 
     case 'update': {
       const fields = state.fields.map((f) => (f.key === action.key ? { ...f, ...action.patch, key: f.key } : f));
-      const lastStyle = action.patch.style ? { ...action.patch.style } : state.lastStyle;
-      return commit(state, fields, { lastStyle });
+      return commit(state, fields);
     }
   }
 }

@@ -16,7 +16,8 @@ export const DEFAULT_SIZES: Record<FieldType, { width: number; height: number }>
   number: { width: 100, height: 20 },
   date: { width: 100, height: 20 },
   checkbox: { width: 14, height: 14 },
-  radio: { width: 14, height: 14 },
+  // Two options side by side (the engine draws one cell per option), each circle about 14 pt.
+  radio: { width: 60, height: 16 },
   dropdown: { width: 120, height: 20 },
   image: { width: 120, height: 80 },
   signature: { width: 160, height: 50 },
@@ -68,6 +69,11 @@ export function newKey(): string {
   return `local-${counter}-${rnd}`;
 }
 
+/** A key newKey made (a field the server has not given an id yet). */
+export function isLocalKey(key: string): boolean {
+  return key.startsWith('local-');
+}
+
 /** The first `<type><n>` binding key/name not used yet. */
 export function uniqueBinding(type: FieldType, taken: ReadonlySet<string>): string {
   for (let n = 1; ; n += 1) {
@@ -95,7 +101,7 @@ export function makeField(tool: Tool, page: number, rect: Rect, style: FieldStyl
     size: { width: rect.width, height: rect.height },
     bindingKey: binding,
     style,
-    layout: { lockProportions: type === 'checkbox' || type === 'radio' || type === 'barcode' },
+    layout: { lockProportions: type === 'checkbox' || type === 'barcode' },
     advanced,
   });
   return { ...spec, key: newKey() };

@@ -27,7 +27,7 @@ describe('a new repeating group', () => {
     expect(freeGroupKey(new Set(['labels', 'items.qty', 'cards']))).toBe('labels2');
   });
 
-  it('is placed by the palette tool at its cell size, centred where the page is clicked', () => {
+  it('is placed by the palette tool at its cell size, its corner where the page is clicked', () => {
     const s = editorReducer(initialEditorState([{ width: 595, height: 842 }]), {
       type: 'add',
       fieldType: 'group',
@@ -37,7 +37,7 @@ describe('a new repeating group', () => {
     const [g] = s.fields;
     expect(isGroup(g)).toBe(true);
     expect(g.size).toEqual({ width: 180, height: 72 });
-    expect(g.position).toEqual({ x: 110, y: 164 });
+    expect(g.position).toEqual({ x: 200, y: 200 });
     expect(s.selection).toEqual([g.key]);
   });
 });

@@ -4,7 +4,7 @@ import { detectFormat, MAX_RECORDS, parseRecords } from './records.js';
 describe('parseRecords', () => {
   it('reads a JSON array of objects', () => {
     const r = parseRecords('[{"name":"Ada","n":1},{"name":"Grace"}]');
-    expect(r).toEqual({ format: 'json', records: [{ name: 'Ada', n: 1 }, { name: 'Grace' }], errors: [] });
+    expect(r).toEqual({ format: 'json', records: [{ name: 'Ada', n: 1 }, { name: 'Grace' }], where: ['Record 1', 'Record 2'], errors: [] });
   });
 
   it('names the records of a JSON array that are not objects, counting from 1', () => {
@@ -23,9 +23,10 @@ describe('parseRecords', () => {
 
   it('reads JSON Lines, skipping blank lines, and reports bad lines by number', () => {
     const ok = parseRecords('{"a":1}\n\n{"a":2}\r\n');
-    expect(ok).toEqual({ format: 'jsonl', records: [{ a: 1 }, { a: 2 }], errors: [] });
+    expect(ok).toEqual({ format: 'jsonl', records: [{ a: 1 }, { a: 2 }], where: ['Line 1', 'Line 3'], errors: [] });
     const bad = parseRecords('{"a":1}\n{"a":\n"x"\n{"a":3}');
     expect(bad.records).toEqual([{ a: 1 }, { a: 3 }]);
+    expect(bad.where).toEqual(['Line 1', 'Line 4']);
     expect(bad.errors).toHaveLength(2);
     expect(bad.errors[0]).toMatch(/^Line 2: not valid JSON/);
     expect(bad.errors[1]).toBe('Line 3: expected an object, found a string.');

@@ -19,6 +19,8 @@ export const MAX_RECORDS = 10_000;
 export interface ParsedRecords {
   format: RecordFormat;
   records: Payload[];
+  /** Where each record is in the input, as the user finds it: "Row 8" (CSV, header = row 1), "Line 3", "Record 7". */
+  where: string[];
   /** One message per problem, in words, with where it is. Empty when the input is usable. */
   errors: string[];
 }
@@ -42,23 +44,30 @@ export function detectFormat(text: string, fileName?: string): RecordFormat {
   return 'csv';
 }
 
-function parseJsonArray(text: string): { records: Payload[]; errors: string[] } {
+type Parsed = { records: Payload[]; where: string[]; errors: string[] };
+
+function parseJsonArray(text: string): Parsed {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return { records: [], errors: [`Not valid JSON: ${err instanceof Error ? err.message : String(err)}`] };
+    return { records: [], where: [], errors: [`Not valid JSON: ${err instanceof Error ? err.message : String(err)}`] };
   }
-  if (!Array.isArray(data)) return { records: [], errors: ['Expected a JSON array of records, such as [{"name": "Ada"}].'] };
-  const errors: string[] = [];
+  if (!Array.isArray(data)) return { records: [], where: [], errors: ['Expected a JSON array of records, such as [{"name": "Ada"}].'] };
+  const out: Parsed = { records: [], where: [], errors: [] };
   data.forEach((r, i) => {
-    if (!isPlainObject(r)) errors.push(`Record ${i + 1} is not an object (found ${describe(r)}).`);
+    if (!isPlainObject(r)) out.errors.push(`Record ${i + 1} is not an object (found ${describe(r)}).`);
+    else {
+      out.records.push(r);
+      out.where.push(`Record ${i + 1}`);
+    }
   });
-  return { records: data.filter(isPlainObject), errors };
+  return out;
 }
 
-function parseJsonLines(text: string): { records: Payload[]; errors: string[] } {
+function parseJsonLines(text: string): Parsed {
   const records: Payload[] = [];
+  const where: string[] = [];
   const errors: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -69,13 +78,15 @@ function parseJsonLines(text: string): { records: Payload[]; errors: string[] } 
       errors.push(`Line ${i + 1}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
       return;
     }
-    if (isPlainObject(r)) records.push(r);
-    else errors.push(`Line ${i + 1}: expected an object, found ${describe(r)}.`);
+    if (isPlainObject(r)) {
+      records.push(r);
+      where.push(`Line ${i + 1}`);
+    } else errors.push(`Line ${i + 1}: expected an object, found ${describe(r)}.`);
   });
-  return { records, errors };
+  return { records, where, errors };
 }
 
-function parseCsv(text: string): { records: Payload[]; errors: string[] } {
+function parseCsv(text: string): Parsed {
   // papaparse handles quoting, embedded newlines, BOM and delimiter detection (comma, semicolon, tab).
   const res = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: 'greedy' });
   // A one-column CSV has no delimiter to detect: that is not a problem.
@@ -83,7 +94,7 @@ function parseCsv(text: string): { records: Payload[]; errors: string[] } {
     .filter((e) => e.code !== 'UndetectableDelimiter')
     .map((e) => `Row ${(e.row ?? 0) + 1}: ${e.message}.`);
   const [header, ...rows] = res.data;
-  if (!header) return { records: [], errors: ['The CSV is empty: the first row must name the binding keys.'] };
+  if (!header) return { records: [], where: [], errors: ['The CSV is empty: the first row must name the binding keys.'] };
   const keys = header.map((h) => h.trim());
   keys.forEach((k, i) => {
     if (!k) errors.push(`Header column ${i + 1} is empty: every column needs a binding key.`);
@@ -94,6 +105,7 @@ function parseCsv(text: string): { records: Payload[]; errors: string[] } {
     seen.add(k);
   }
   const records: Payload[] = [];
+  const where: string[] = [];
   rows.forEach((row, i) => {
     // Row numbers as a spreadsheet shows them: the header is row 1.
     if (row.length !== keys.length) {
@@ -105,8 +117,9 @@ function parseCsv(text: string): { records: Payload[]; errors: string[] } {
       if (v !== '' && keys[j]) rec[keys[j]] = v;
     });
     records.push(rec);
+    where.push(`Row ${i + 2}`);
   });
-  return { records, errors };
+  return { records, where, errors };
 }
 
 function describe(v: unknown): string {
@@ -118,15 +131,18 @@ function describe(v: unknown): string {
 /** Parses records in the given (or detected) format; see ParsedRecords. */
 export function parseRecords(text: string, format: RecordFormat | 'auto' = 'auto', fileName?: string): ParsedRecords {
   const fmt = format === 'auto' ? detectFormat(text, fileName) : format;
-  if (!text.trim()) return { format: fmt, records: [], errors: ['Paste or upload at least one record.'] };
+  if (!text.trim()) return { format: fmt, records: [], where: [], errors: ['Paste or upload at least one record.'] };
   const parsed = fmt === 'json' ? parseJsonArray(text) : fmt === 'jsonl' ? parseJsonLines(text) : parseCsv(text);
   const errors = [...parsed.errors];
   if (errors.length === 0 && parsed.records.length === 0) errors.push('No records found.');
   if (parsed.records.length > MAX_RECORDS)
     errors.push(`${parsed.records.length} records: at most ${MAX_RECORDS} per job. Split the batch.`);
-  if (errors.length > MAX_LISTED) {
-    const more = errors.length - MAX_LISTED;
-    errors.splice(MAX_LISTED, more, `…and ${more} more problem(s).`);
-  }
-  return { format: fmt, records: parsed.records, errors };
+  return { format: fmt, records: parsed.records, where: parsed.where, errors: capped(errors) };
+}
+
+/** At most MAX_LISTED problems, then "…and N more". */
+export function capped(errors: string[]): string[] {
+  if (errors.length <= MAX_LISTED) return errors;
+  const more = errors.length - MAX_LISTED;
+  return [...errors.slice(0, MAX_LISTED), `…and ${more} more problem(s).`];
 }

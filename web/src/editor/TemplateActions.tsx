@@ -1,0 +1,167 @@
+import { useState } from 'react';
+import type { Api } from '../api/endpoints.js';
+import type { Template } from '../api/types.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { navigate, useExclusiveAction } from '../components/hooks.js';
+import type { EditorField } from '../state/fields.js';
+import { routeHref } from '../state/route.js';
+import { buildSampleData } from '../state/sample.js';
+
+/** The generate call for this template, with its id and a body made of its own binding keys. */
+export function generateCurl(origin: string, templateId: string, data: unknown, auth = 'x-api-key: $PDF_STUDIO_KEY'): string {
+  // The body goes in single quotes: a quote inside the JSON closes them, so it is written '\''.
+  const body = JSON.stringify({ data }).replace(/'/g, `'\\''`);
+  return [
+    `curl -X POST '${origin}/api/templates/${templateId}/generate' \\`,
+    `  -H '${auth}' \\`,
+    `  -H 'content-type: application/json' \\`,
+    `  -H 'accept: application/pdf' \\`,
+    `  -d '${body}' \\`,
+    `  -o document.pdf`,
+  ].join('\n');
+}
+
+interface Props {
+  api: Api;
+  template: Template;
+  fields: readonly EditorField[];
+  onTemplate: (t: Template) => void;
+  /** Saves pending field edits (a duplicate copies what the server has). */
+  flush: () => Promise<void>;
+}
+
+/** Rename, the id (copyable), duplicate, archive, delete, and the call that generates from it. */
+export function TemplateActions({ api, template, fields, onTemplate, flush }: Props) {
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [copied, setCopied] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const action = useExclusiveAction();
+  const id = template.templateId;
+
+  const run = (fn: () => Promise<void>) =>
+    void action.run(async () => {
+      setError(null);
+      try {
+        await fn();
+      } catch (err) {
+        setError(err);
+      }
+    });
+
+  async function copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    } catch {
+      setCopied('');
+    }
+  }
+
+  const curl = generateCurl(window.location.origin, id, buildSampleData(fields));
+
+  return (
+    <details className="template-actions">
+      <summary>Template</summary>
+      <div className="group-body">
+        {renaming === null ? (
+          <button type="button" onClick={() => setRenaming(template.name)}>
+            Rename…
+          </button>
+        ) : (
+          <form
+            className="button-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const name = renaming.trim();
+              if (!name) return;
+              run(async () => {
+                onTemplate((await api.patchTemplate(id, { name })).template);
+                setRenaming(null);
+              });
+            }}
+          >
+            <label>
+              Template name
+              <input value={renaming} onChange={(e) => setRenaming(e.target.value)} maxLength={200} required autoFocus />
+            </label>
+            <button type="submit" className="primary" disabled={action.busy}>
+              Save name
+            </button>
+            <button type="button" onClick={() => setRenaming(null)}>
+              Cancel
+            </button>
+          </form>
+        )}
+        <p>
+          Template id <code data-testid="template-id">{id}</code>{' '}
+          <button type="button" onClick={() => void copy(id, 'id')}>
+            Copy id
+          </button>
+        </p>
+        <div className="button-row">
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={() =>
+              run(async () => {
+                await flush();
+                const copy = await api.duplicateTemplate(id);
+                navigate(routeHref({ name: 'editor', templateId: copy.template.templateId }));
+              })
+            }
+          >
+            Duplicate
+          </button>
+          <button
+            type="button"
+            disabled={action.busy || template.status === 'archived'}
+            onClick={() => run(async () => onTemplate((await api.archiveTemplate(id)).template))}
+          >
+            Archive
+          </button>
+          {confirmDelete ? (
+            <>
+              <button
+                type="button"
+                className="danger"
+                disabled={action.busy}
+                onClick={() =>
+                  run(async () => {
+                    await api.deleteTemplate(id);
+                    navigate(routeHref({ name: 'dashboard' }));
+                  })
+                }
+              >
+                Delete for good
+              </button>
+              <button type="button" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={() => setConfirmDelete(true)}>
+              Delete…
+            </button>
+          )}
+        </div>
+        {confirmDelete && (
+          <p className="warn" data-testid="delete-confirm">
+            Deletes the template, its fields, its PDF and every published version: API calls with its id then answer 404. Documents already
+            generated from it stay downloadable until they expire.
+          </p>
+        )}
+        <h3>Use the API</h3>
+        <p className="muted">Generates one PDF from this template&apos;s live version, with sample data for each of its binding keys.</p>
+        <pre data-testid="template-curl">{curl}</pre>
+        <button type="button" onClick={() => void copy(curl, 'curl')}>
+          Copy curl
+        </button>
+        <span role="status" className="notice">
+          {copied === 'id' ? 'Id copied.' : copied === 'curl' ? 'Command copied.' : ''}
+        </span>
+        <ErrorMessage error={error} />
+      </div>
+    </details>
+  );
+}
