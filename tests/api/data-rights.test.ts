@@ -386,8 +386,11 @@ forEachRig('account export and deletion', (rig) => {
     expect(anonymised).toBeGreaterThan(10);
     const exports = await keysUnder(rig(), 'generated', 'exports/');
     expect(exports.length).toBeGreaterThanOrEqual(1);
+    await services.repos.loginThrottles.recordFailure(`throttled-${c.id}@example.com`);
     const soon = await cleanupExpired(services, undefined, new Date(Date.now() + 2 * 86_400_000));
     expect(soon).toMatchObject({ expiredExports: exports.length, anonymisedAuditRows: 0 });
+    expect(soon.staleLoginThrottles).toBeGreaterThanOrEqual(1);
+    expect(await services.repos.loginThrottles.get(`throttled-${c.id}@example.com`)).toBeNull();
     expect(await keysUnder(rig(), 'generated', 'exports/')).toEqual([]);
     const later = await cleanupExpired(services, undefined, new Date(Date.now() + 366 * 86_400_000));
     expect(later.anonymisedAuditRows).toBe(anonymised);

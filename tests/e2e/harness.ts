@@ -245,6 +245,16 @@ export async function waitSaved(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="save-state"][data-status="saved"]', { timeout: 30_000 });
 }
 
+/**
+ * Opens a property-panel group (a details element) unless it is open already: the studio keeps a
+ * group's open state across fields, so a second click would close it.
+ */
+export async function openGroup(scope: ReturnType<Page['locator']>, title: string): Promise<void> {
+  const summary = scope.locator('summary', { hasText: title }).first();
+  const open = await summary.evaluate((el) => (el.parentElement as HTMLDetailsElement | null)?.open ?? false);
+  if (!open) await summary.click();
+}
+
 /** Types a value into a labelled text input of `scope` and commits it with Enter. */
 export async function commitText(scope: ReturnType<Page['locator']>, label: string, value: string): Promise<void> {
   const input = scope.getByLabel(label, { exact: true });

@@ -6,6 +6,7 @@ import {
   CHROMIUM,
   collectConsoleErrors,
   commitText,
+  openGroup,
   pdfText,
   ROOT,
   signUpInStudio,
@@ -117,7 +118,7 @@ const browserReady = existsSync(CHROMIUM);
         await page.mouse.click(px(300, 260).x, px(300, 260).y);
         await page.locator('[data-testid="field"][data-type="text"]').waitFor();
         await commitText(props, 'Binding key', 'title');
-        await props.locator('summary', { hasText: 'Calculation and condition' }).click();
+        await openGroup(props, 'Calculation and condition');
         const expression = props.getByLabel('Value expression (JSONata)');
         await expression.fill('"Order of " & $string($count(items) & " lines"');
         await expect.poll(() => props.getByTestId('expression-prop').getByRole('alert').textContent()).toMatch(/^Not saved: .*S0203/);
@@ -130,7 +131,7 @@ const browserReady = existsSync(CHROMIUM);
         await condition.fill('$count(items) > 0');
         await expect.poll(() => props.getByTestId('condition-prop').getByRole('status').textContent()).toBe('Shown for the sample data.');
         await condition.press('Enter');
-        await props.locator('summary', { hasText: 'Advanced' }).click();
+        await openGroup(props, 'Advanced');
         await props.getByLabel('Repeat on continuation pages').check();
         await waitSaved(page);
 
@@ -140,7 +141,7 @@ const browserReady = existsSync(CHROMIUM);
         await page.getByTestId('palette-text').click();
         await expect.poll(() => page.locator('[data-testid="field"][data-type="text"]').count()).toBe(2);
         await commitText(props, 'Y (pt)', '800');
-        await props.locator('summary', { hasText: 'Advanced' }).click();
+        await openGroup(props, 'Advanced');
         await commitText(props, 'Page number text', 'Page {page} of {pages}');
         await props.getByLabel('Repeat on continuation pages').check();
         await waitSaved(page);

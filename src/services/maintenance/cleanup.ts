@@ -16,21 +16,27 @@ export interface ExpiryReport {
   expiredExports: number;
   /** Audit rows of deleted accounts whose year is over. */
   anonymisedAuditRows: number;
+  /** Sign-in throttles with no failure for a day: their account's next failures start afresh. */
+  staleLoginThrottles: number;
 }
+
+/** A day without a failed sign-in forgets an account's failures (the longest wait is 15 minutes). */
+const LOGIN_THROTTLE_MEMORY_MS = 86_400_000;
 
 /**
  * The cleanup queue's `cleanup_expired_pdfs`: first each template's own retention is applied to its
  * documents (templates/retention.ts), then generated PDFs past expiresAt (or, with olderThanDays,
  * created longer ago than that) lose their blob, then their row — blob first, so a crash leaves a
  * row the next run finds again, never an unreachable blob. Pages through any backlog. The same run
- * removes data exports past their day and anonymised audit rows past their year.
+ * removes data exports past their day, anonymised audit rows past their year and sign-in throttles
+ * a day old.
  */
 export async function cleanupExpired(
   services: Deps<'config' | 'repos' | 'blobs'>,
   olderThanDays?: number,
   now = new Date(),
 ): Promise<ExpiryReport> {
-  const report: ExpiryReport = { retentionRestamped: 0, expiredPdfs: 0, expiredExports: 0, anonymisedAuditRows: 0 };
+  const report: ExpiryReport = { retentionRestamped: 0, expiredPdfs: 0, expiredExports: 0, anonymisedAuditRows: 0, staleLoginThrottles: 0 };
   report.retentionRestamped = await applyAllTemplateRetention(services);
   for (;;) {
     const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
@@ -41,6 +47,7 @@ export async function cleanupExpired(
   }
   report.expiredExports = await cleanupExpiredExports(services, now);
   report.anonymisedAuditRows = await services.repos.auditLogs.deleteAnonymisedExpired(now);
+  report.staleLoginThrottles = await services.repos.loginThrottles.deleteStale(new Date(now.getTime() - LOGIN_THROTTLE_MEMORY_MS));
   return report;
 }
 
