@@ -135,8 +135,9 @@ function describePage(page: PDFPage, index: number): InspectedPage {
     page: index + 1,
     width: box.width,
     height: box.height,
+    userUnit: box.unit,
     rotation: angle as InspectedPage['rotation'],
-    cropBox: box,
+    cropBox: { x: box.x / box.unit, y: box.y / box.unit, width: box.width / box.unit, height: box.height / box.unit },
     mediaBox: { x: media.x, y: media.y, width: media.width, height: media.height },
   };
 }

@@ -17,7 +17,7 @@ import {
   type PDFField,
 } from 'pdf-lib';
 import { fieldInputSchema } from '@/shared/domain/field.js';
-import { toPdfRect } from '../coordinates.js';
+import { toUserRect } from '../coordinates.js';
 import { fontSizeFromDa } from '../inspect/acroform.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
@@ -143,15 +143,18 @@ export async function fillForms(
     handled.add(prepared);
     added = true;
     const page = doc.getPage(p.pageIndex);
-    const r = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
+    // A widget's /Rect is in the page's user-space units, not reached by our content's unit frame.
+    const r = toUserRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
     const tc = parseColor(field.style.textColor) ?? [0, 0, 0];
     const bg = parseColor(field.style.backgroundColor);
     const bc = parseColor(field.style.borderColor);
+    // Sizes inside a widget (border, /DA font size) are user-space units too.
+    const unit = p.pageBox.unit;
     const look = {
       textColor: rgb(...tc),
       backgroundColor: bg ? rgb(...bg) : undefined,
       borderColor: bc ? rgb(...bc) : undefined,
-      borderWidth: field.style.borderWidth,
+      borderWidth: field.style.borderWidth / unit,
     };
     if (field.type === 'checkbox') {
       const cb = form.createCheckBox(uniqueName(p));
@@ -186,7 +189,7 @@ export async function fillForms(
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
       if (text) dd.select(text, false);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
-      dd.setFontSize(field.style.fontSize);
+      dd.setFontSize(field.style.fontSize / unit);
       dd.updateAppearances(await pdfFont(face));
     } else if (TEXT_LIKE.has(field.type)) {
       const tf = form.createTextField(uniqueName(p));
@@ -214,7 +217,7 @@ export async function fillForms(
       const face = faceFor(p, text.text);
       const font = await pdfFont(face);
       tf.addToPage(page, { ...r, ...look, font });
-      tf.setFontSize(fillableFontSize(p, text.text, font, r.width));
+      tf.setFontSize(fillableFontSize(p, text.text, font, r.width * unit) / unit);
       tf.updateAppearances(font);
     }
   }

@@ -19,7 +19,7 @@ import {
   type PDFObject,
   type PDFOperator,
 } from 'pdf-lib';
-import { fromPdfRect } from '../coordinates.js';
+import { fromUserRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { PreparedField } from './draw.js';
 import { MIN_COMPRESS_CONTENT } from './page-update.js';
@@ -91,7 +91,7 @@ function pickAmongNamesakes(fields: readonly PDFField[], candidates: number[], p
     const widgets = f.acroField.getWidgets();
     const w = widgets[field.advanced.acroFormWidget ?? 0] ?? widgets[0];
     if (w) {
-      const r = fromPdfRect(p.pageBox, w.getRectangle());
+      const r = fromUserRect(p.pageBox, w.getRectangle());
       s += Math.hypot(r.x - field.position.x, r.y - field.position.y);
     }
     return s;
