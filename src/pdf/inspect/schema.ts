@@ -80,7 +80,9 @@ export const inspectResultSchema = z.object({
   }),
   /** The input was encrypted with an owner password only (decrypted to inspect; needs-a-password files throw). */
   encrypted: z.boolean(),
-  encryption: z.object({ version: z.number(), revision: z.number(), permissions: z.number() }).optional(),
+  encryption: z
+    .object({ version: z.number(), revision: z.number(), permissions: z.number(), attachmentsOnly: z.boolean().optional() })
+    .optional(),
   /** The document carries an XFA form (Adobe LiveCycle). */
   xfa: z.boolean(),
   /** XFA without AcroForm fields: nothing to import; the form only exists as XFA. */
