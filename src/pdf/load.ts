@@ -1,3 +1,4 @@
+import type * as Cantoo from '@cantoo/pdf-lib';
 import type { PDFDict as CantooDict, PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
 import { PDFDict, PDFDocument, PDFWriter, ParseSpeeds } from 'pdf-lib';
 import { PdfError } from './errors.js';
@@ -344,7 +345,7 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
  * attachment is opened; the document's streams and strings use /StmF and /StrF, whose default is
  * /Identity (no encryption). Only when both are Identity does the document open without a key.
  */
-function attachmentsOnly(dict: CantooDict, lib: Pick<typeof import('@cantoo/pdf-lib'), 'PDFDict' | 'PDFName'>): boolean {
+function attachmentsOnly(dict: CantooDict, lib: Pick<typeof Cantoo, 'PDFDict' | 'PDFName'>): boolean {
   const { PDFDict: Dict, PDFName: Name } = lib;
   const identity = (key: string): boolean => {
     const v = dict.lookup(Name.of(key));
