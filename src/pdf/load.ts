@@ -1,4 +1,5 @@
-import type { PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
+import type * as Cantoo from '@cantoo/pdf-lib';
+import type { PDFDict as CantooDict, PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
 import { PDFDict, PDFDocument, PDFWriter, ParseSpeeds } from 'pdf-lib';
 import { PdfError } from './errors.js';
 import { rebuildPageTree, walkPageTree } from './page-tree.js';
@@ -21,6 +22,12 @@ export interface EncryptionInfo {
   revision: number;
   /** /P: the permission bits the owner set (printing, copying, …); we only report them. */
   permissions: number;
+  /**
+   * /AuthEvent /EFOpen with Identity stream and string filters: only embedded files are
+   * encrypted. The document opens as it is, keeps its /Encrypt (its attachments stay protected by
+   * their password) and what we add is written in the clear, as its Identity filters say.
+   */
+  attachmentsOnly?: boolean;
 }
 
 export interface LoadedPdf {
@@ -67,7 +74,7 @@ export async function loadPdf(input: Uint8Array, limits: LoadLimits = DEFAULT_LO
   }
 
   let doc = await withDeadline(parse(bytes, input), deadline, 'parsing');
-  if (doc.isEncrypted) {
+  if (doc.isEncrypted && !encryption?.attachmentsOnly) {
     // Only reachable when the '/Encrypt' sniff missed (e.g. an odd trailer); never hand out ciphertext.
     throw new PdfError('pdf_encrypted', 'The PDF is encrypted in a way we cannot open without a password');
   }
@@ -289,6 +296,9 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
       { needsPassword: false, handler: String(filter) },
     );
   }
+  // Only the attachments are encrypted: nothing to decrypt for pages, fields or metadata, and no
+  // password to ask for (the user password, if any, opens the attachments only).
+  if (attachmentsOnly(encryptDict, { PDFDict: CantooDict, PDFName: CantooName })) return { bytes: input, encryption: { ...encryption, attachmentsOnly: true } };
 
   let doc: CantooDocument;
   try {
@@ -328,4 +338,22 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
   } catch (err) {
     throw new PdfError('pdf_corrupt', `The encrypted PDF could not be rewritten after decryption: ${damageIn(err)}`);
   }
+}
+
+/**
+ * /AuthEvent /EFOpen (PDF 32000-1 §7.6.5): the crypt filter of embedded files is asked for when an
+ * attachment is opened; the document's streams and strings use /StmF and /StrF, whose default is
+ * /Identity (no encryption). Only when both are Identity does the document open without a key.
+ */
+function attachmentsOnly(dict: CantooDict, lib: Pick<typeof Cantoo, 'PDFDict' | 'PDFName'>): boolean {
+  const { PDFDict: Dict, PDFName: Name } = lib;
+  const identity = (key: string): boolean => {
+    const v = dict.lookup(Name.of(key));
+    return v === undefined || v === Name.of('Identity');
+  };
+  const eff = dict.lookup(Name.of('EFF'));
+  const cf = dict.lookup(Name.of('CF'));
+  if (!(eff instanceof Name) || eff === Name.of('Identity') || !(cf instanceof Dict)) return false;
+  const filter = cf.lookup(Name.of(eff.decodeText()));
+  return identity('StmF') && identity('StrF') && filter instanceof Dict && filter.lookup(Name.of('AuthEvent')) === Name.of('EFOpen');
 }

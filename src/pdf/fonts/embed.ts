@@ -48,6 +48,12 @@ export class DocFonts {
     return u;
   }
 
+  /** The font dictionary's ref and resource name for `face` (written by finalize), before any glyph is encoded. */
+  reserve(face: FontFace): { resName: string; ref: PDFRef } {
+    const u = this.use(face);
+    return { resName: u.resName, ref: u.ref };
+  }
+
   /** Encodes code points (all of which `face` has) as a hex string of subset glyph ids. */
   encode(face: FontFace, cps: number[]): { resName: string; ref: PDFRef; hex: string } {
     const u = this.use(face);

@@ -16,7 +16,7 @@ import {
   type PDFField,
   type PDFWidgetAnnotation,
 } from 'pdf-lib';
-import { fromPdfRect, rectFromArray, visibleBox, type PageBox } from '../coordinates.js';
+import { fromUserRect, rectFromArray, visibleBox, type PageBox } from '../coordinates.js';
 import type { AcroFormFieldType, InspectedField, InspectedWidget } from './schema.js';
 
 /**
@@ -125,7 +125,7 @@ function readField(field: PDFField, name: string, boxes: PageBox[], pageOf: Page
       .map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) as [number, number, number, number] | undefined;
     const pdfRect = arr && arr.length === 4 ? rectFromArray(arr) : { x: raw?.x ?? 0, y: raw?.y ?? 0, width: 0, height: 0 };
     const box = index !== undefined ? boxes[index] : undefined;
-    const rect = box ? round(fromPdfRect(box, pdfRect)) : round(pdfRect);
+    const rect = box ? round(fromUserRect(box, pdfRect)) : round(pdfRect);
     const widget: InspectedWidget = { page: index !== undefined ? index + 1 : null, rect };
     if (type === 'checkbox' || type === 'radio') {
       const on = w.getOnValue();

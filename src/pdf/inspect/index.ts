@@ -73,7 +73,11 @@ async function inspectOrThrow(bytes: Uint8Array, options: InspectOptions): Promi
       });
   }
 
-  if (loaded.wasEncrypted)
+  if (loaded.encryption?.attachmentsOnly)
+    notes.push(
+      'Only the attachments of this PDF are encrypted (/AuthEvent /EFOpen): it opens and fills without a password, and generated documents keep the attachments encrypted.',
+    );
+  else if (loaded.wasEncrypted)
     notes.push('The PDF was encrypted with an owner password only (permission restrictions); it was decrypted to inspect and fill it.');
   if (xfa.xfa)
     notes.push(
@@ -135,8 +139,9 @@ function describePage(page: PDFPage, index: number): InspectedPage {
     page: index + 1,
     width: box.width,
     height: box.height,
+    userUnit: box.unit,
     rotation: angle as InspectedPage['rotation'],
-    cropBox: box,
+    cropBox: { x: box.x / box.unit, y: box.y / box.unit, width: box.width / box.unit, height: box.height / box.unit },
     mediaBox: { x: media.x, y: media.y, width: media.width, height: media.height },
   };
 }

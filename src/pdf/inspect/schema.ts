@@ -12,12 +12,14 @@ export const rectSchema = z.object({ x: z.number(), y: z.number(), width: z.numb
 export const inspectedPageSchema = z.object({
   /** 1-based. */
   page: z.number().int().positive(),
-  /** Size of the visible box (CropBox, else MediaBox), unrotated. */
+  /** Size of the visible box (CropBox, else MediaBox), unrotated, in points (user-space units × userUnit). */
   width: z.number(),
   height: z.number(),
+  /** /UserUnit: points per user-space unit (1 unless the page sets it; PDF 1.6 allows large pages this way). */
+  userUnit: z.number().positive(),
   /** /Rotate normalised to 0, 90, 180 or 270 (clockwise, as viewers show it). */
   rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
-  /** The visible box and the media box in PDF user space (for debugging odd files). */
+  /** The visible box and the media box in PDF user-space units (for debugging odd files). */
   cropBox: rectSchema,
   mediaBox: rectSchema,
 });
@@ -78,7 +80,9 @@ export const inspectResultSchema = z.object({
   }),
   /** The input was encrypted with an owner password only (decrypted to inspect; needs-a-password files throw). */
   encrypted: z.boolean(),
-  encryption: z.object({ version: z.number(), revision: z.number(), permissions: z.number() }).optional(),
+  encryption: z
+    .object({ version: z.number(), revision: z.number(), permissions: z.number(), attachmentsOnly: z.boolean().optional() })
+    .optional(),
   /** The document carries an XFA form (Adobe LiveCycle). */
   xfa: z.boolean(),
   /** XFA without AcroForm fields: nothing to import; the form only exists as XFA. */

@@ -17,7 +17,7 @@ import {
   type PDFField,
 } from 'pdf-lib';
 import { fieldInputSchema } from '@/shared/domain/field.js';
-import { toPdfRect } from '../coordinates.js';
+import { toUserRect } from '../coordinates.js';
 import { fontSizeFromDa } from '../inspect/acroform.js';
 import { PdfError } from '../errors.js';
 import type { FontFace } from '../fonts/registry.js';
@@ -31,6 +31,7 @@ import { radioCells, truthy } from './shapes.js';
 import { placeWidget } from './widget-place.js';
 import { missingGlyph } from './text-layout.js';
 import { flattenFormFields } from './flatten.js';
+import { formFont } from '../fonts/form-font.js';
 import {
   crossAppearance,
   hasAppearances,
@@ -62,13 +63,18 @@ export async function fillForms(
   // its old values); removed here so that pdf-lib's getForm() does not warn about it.
   dropXfa(doc);
   const form = doc.getForm();
-  const own = ownFields(form, state.fields);
-  const names = new Set(form.getFields().map((f) => safeName(f)));
+  // getFields() builds a wrapper per field (a few ms per call on a 700-field form): read once, and
+  // again at the end only if fillable output added fields.
+  const baseFields = form.getFields();
+  const own = ownFields(baseFields, state.fields);
+  const names = new Set(baseFields.map((f) => safeName(f)));
+  let added = false;
   const fontCache = new Map<string, PDFFont>();
+  // Async for the callers' sake (they await it); the glyphs go into the document's own subsets.
   const pdfFont = async (face: FontFace): Promise<PDFFont> => {
     let f = fontCache.get(face.id);
     if (!f) {
-      f = await doc.embedFont(face.bytes, { subset: true });
+      f = formFont(doc, canvas.fonts, face);
       fontCache.set(face.id, f);
     }
     return f;
@@ -135,16 +141,20 @@ export async function fillForms(
     if (field.advanced.overflow === 'continue') continue;
     // Fillable output: a new widget at the field's place.
     handled.add(prepared);
+    added = true;
     const page = doc.getPage(p.pageIndex);
-    const r = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
+    // A widget's /Rect is in the page's user-space units, not reached by our content's unit frame.
+    const r = toUserRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
     const tc = parseColor(field.style.textColor) ?? [0, 0, 0];
     const bg = parseColor(field.style.backgroundColor);
     const bc = parseColor(field.style.borderColor);
+    // Sizes inside a widget (border, /DA font size) are user-space units too.
+    const unit = p.pageBox.unit;
     const look = {
       textColor: rgb(...tc),
       backgroundColor: bg ? rgb(...bg) : undefined,
       borderColor: bc ? rgb(...bc) : undefined,
-      borderWidth: field.style.borderWidth,
+      borderWidth: field.style.borderWidth / unit,
     };
     if (field.type === 'checkbox') {
       const cb = form.createCheckBox(uniqueName(p));
@@ -179,7 +189,7 @@ export async function fillForms(
       const face = faceFor(p, (field.advanced.options ?? []).join('') + text);
       if (text) dd.select(text, false);
       dd.addToPage(page, { ...r, ...look, font: await pdfFont(face) });
-      dd.setFontSize(field.style.fontSize);
+      dd.setFontSize(field.style.fontSize / unit);
       dd.updateAppearances(await pdfFont(face));
     } else if (TEXT_LIKE.has(field.type)) {
       const tf = form.createTextField(uniqueName(p));
@@ -207,7 +217,7 @@ export async function fillForms(
       const face = faceFor(p, text.text);
       const font = await pdfFont(face);
       tf.addToPage(page, { ...r, ...look, font });
-      tf.setFontSize(fillableFontSize(p, text.text, font, r.width));
+      tf.setFontSize(fillableFontSize(p, text.text, font, r.width * unit) / unit);
       tf.updateAppearances(font);
     }
   }
@@ -280,11 +290,12 @@ export async function fillForms(
     });
     return ownAppearance(f, { field: { fieldId: '', ...spec }, chain: fallbackChain }, text);
   };
-  await ensureAppearances(form, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)), prefilled);
+  const fields = added ? form.getFields() : baseFields;
+  await ensureAppearances(form, fields, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)), prefilled);
   // A viewer asked to regenerate appearances (poppler does) would replace our shaped ones with its own.
   if (ownDrawn) form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
-  plainSmallAppearances(doc.context, form.getFields());
-  if (flatten) flattenFormFields(doc, form);
+  plainSmallAppearances(doc.context, fields);
+  if (flatten) flattenFormFields(doc, fields);
   return handled;
 }
 
@@ -295,13 +306,14 @@ export async function fillForms(
  */
 async function ensureAppearances(
   form: PDFForm,
+  fields: readonly PDFField[],
   done: Set<PDFField>,
   font: PDFFont,
   drawable: (text: string) => boolean,
   shaped: (f: PDFTextField, text: string) => boolean,
 ): Promise<void> {
   const needAll = form.acroForm.dict.lookup(PDFName.of('NeedAppearances')) === PDFBool.True;
-  for (const f of form.getFields()) {
+  for (const f of fields) {
     if (done.has(f)) continue;
     const missing = !hasAppearances(f);
     if (!missing && !(needAll && (f instanceof PDFTextField || f instanceof PDFDropdown || f instanceof PDFOptionList))) continue;

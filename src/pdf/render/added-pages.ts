@@ -37,7 +37,8 @@ const boxArray = (b: PageBox): string => `[${b.x} ${b.y} ${b.x + b.width} ${b.y 
 export function prepareAddedPage(pages: readonly BasePage[], added: AddedPage, parent: PDFRef, blankBox: PageBox): PreparedPage {
   const head = `/Type /Page\n/Parent ${parent.toString()}\n`;
   if (added.source === 'blank') {
-    return { head: `${head}/MediaBox ${boxArray(blankBox)}\n`, contents: '', ownResources: undefined, group: '', base: undefined };
+    // In points, without /UserUnit: the blank page is the size of the one it follows.
+    return { head: `${head}/MediaBox ${boxArray(blankBox)}\n`, unit: 1, contents: '', ownResources: undefined, group: '', base: undefined };
   }
   const source = pages[added.source];
   const prepared = (source.prepared ??= preparePage(source.dict));
@@ -48,6 +49,7 @@ export function prepareAddedPage(pages: readonly BasePage[], added: AddedPage, p
       copiedEntries(source.dict)
         .map(([k, v]) => `${latin1(k)} ${latin1(v)}\n`)
         .join(''),
+    unit: prepared.unit,
     contents: prepared.contents,
     ownResources: res ? latin1(res) : undefined,
     group: prepared.group,

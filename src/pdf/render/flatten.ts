@@ -6,7 +6,7 @@ import {
   PDFRef,
   PDFStream,
   type PDFDocument,
-  type PDFForm,
+  type PDFField,
   type PDFObject,
   type PDFPage,
 } from 'pdf-lib';
@@ -25,7 +25,7 @@ import {
 const HIDDEN = 1 << 1;
 const NO_VIEW = 1 << 5;
 
-export function flattenFormFields(doc: PDFDocument, form: PDFForm): void {
+export function flattenFormFields(doc: PDFDocument, fields: readonly PDFField[]): void {
   const ctx = doc.context;
   const pages = doc.getPages();
   const pageOfAnnot = new Map<PDFRef, PDFPage>();
@@ -43,7 +43,7 @@ export function flattenFormFields(doc: PDFDocument, form: PDFForm): void {
   const removed = new Set<PDFRef>();
   const removedDirect = new Set<PDFDict>();
 
-  for (const field of form.getFields()) {
+  for (const field of fields) {
     const dict = field.acroField.dict;
     const kids = dict.lookup(PDFName.of('Kids'));
     // Widget i of a field is Kids[i] (a field without /Kids is its own widget).

@@ -16,11 +16,10 @@ import {
   type Color,
   type PDFContext,
   type PDFField,
-  type PDFForm,
   type PDFObject,
   type PDFOperator,
 } from 'pdf-lib';
-import { fromPdfRect } from '../coordinates.js';
+import { fromUserRect } from '../coordinates.js';
 import { PdfError } from '../errors.js';
 import type { PreparedField } from './draw.js';
 import { MIN_COMPRESS_CONTENT } from './page-update.js';
@@ -39,8 +38,7 @@ import { MIN_COMPRESS_CONTENT } from './page-update.js';
  */
 const resolved = new WeakMap<readonly PreparedField[], Map<PreparedField, number>>();
 
-export function ownFields(form: PDFForm, prepared: readonly PreparedField[]): Map<PreparedField, PDFField> {
-  const fields = form.getFields();
+export function ownFields(fields: readonly PDFField[], prepared: readonly PreparedField[]): Map<PreparedField, PDFField> {
   let positions = resolved.get(prepared);
   if (!positions) {
     positions = resolvePositions(fields, prepared);
@@ -51,7 +49,7 @@ export function ownFields(form: PDFForm, prepared: readonly PreparedField[]): Ma
   return out;
 }
 
-function resolvePositions(fields: PDFField[], prepared: readonly PreparedField[]): Map<PreparedField, number> {
+function resolvePositions(fields: readonly PDFField[], prepared: readonly PreparedField[]): Map<PreparedField, number> {
   const byName = new Map<string, number[]>();
   fields.forEach((f, i) => {
     let name: string;
@@ -79,7 +77,7 @@ function resolvePositions(fields: PDFField[], prepared: readonly PreparedField[]
  * them, with its own options and widget places. The one meant is the field of the right kind whose
  * options hold the template field's, nearest to the template field's box.
  */
-function pickAmongNamesakes(fields: PDFField[], candidates: number[], p: PreparedField): number {
+function pickAmongNamesakes(fields: readonly PDFField[], candidates: number[], p: PreparedField): number {
   const { field } = p;
   const wanted = field.advanced.options ?? [];
   const score = (i: number): number => {
@@ -93,7 +91,7 @@ function pickAmongNamesakes(fields: PDFField[], candidates: number[], p: Prepare
     const widgets = f.acroField.getWidgets();
     const w = widgets[field.advanced.acroFormWidget ?? 0] ?? widgets[0];
     if (w) {
-      const r = fromPdfRect(p.pageBox, w.getRectangle());
+      const r = fromUserRect(p.pageBox, w.getRectangle());
       s += Math.hypot(r.x - field.position.x, r.y - field.position.y);
     }
     return s;

@@ -1,5 +1,6 @@
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PDFArray, PDFDict, PDFName, PDFObject, PDFRawStream } from 'pdf-lib';
+import { unitFrame, userUnit } from '../coordinates.js';
 import { flate } from '../fonts/embed.js';
 import type { PageCanvas } from './canvas.js';
 import { MIN_COMPRESS_CONTENT, effectiveResources, resourceGroup } from './page-update.js';
@@ -53,6 +54,8 @@ interface ResEntries {
 export interface PreparedPage {
   /** Entries other than /Contents and /Resources, serialised. */
   head: string;
+  /** The page's /UserUnit (our content is written in points inside unitFrame). */
+  unit: number;
   /** The original content stream references, in order, serialised. */
   contents: string;
   /** The page's own /Resources value, serialised (kept when we add no resources). */
@@ -91,6 +94,7 @@ export function preparePage(dict: PDFDict): PreparedPage {
   const res = effectiveResources(dict);
   return {
     head,
+    unit: userUnit(dict),
     contents: refs.map(latin1).join(' '),
     ownResources: own ? latin1(own) : undefined,
     group: res ? resourceGroup(res).id : '',
@@ -99,8 +103,9 @@ export function preparePage(dict: PDFDict): PreparedPage {
 }
 
 /** Our content stream for a page: `Q` closes the q the shared prefix stream opened around the base's content. */
-function contentStream(ctx: PDFContext, canvas: PageCanvas): PDFRef {
-  const body = new TextEncoder().encode(`Q\n${canvas.ops.join('\n')}\n`);
+function contentStream(ctx: PDFContext, canvas: PageCanvas, unit: number): PDFRef {
+  const frame = unitFrame(unit);
+  const body = new TextEncoder().encode(`Q\n${frame.open}${canvas.ops.join('\n')}${frame.close}\n`);
   return ctx.register(body.length < MIN_COMPRESS_CONTENT ? PDFRawStream.of(ctx.obj({ Length: body.length }), body) : flate(ctx, body, {}));
 }
 
@@ -152,7 +157,7 @@ export function writePages(overlay: PDFContext, touched: { ref: PDFRef; prepared
   }
   const qRef = q.toString();
   for (const t of touched) {
-    const ours = contentStream(overlay, t.canvas).toString();
+    const ours = contentStream(overlay, t.canvas, t.prepared.unit).toString();
     const res = resOf.get(t) ?? t.prepared.ownResources;
     const contents = [qRef, t.prepared.contents, ours].filter(Boolean).join(' ');
     overlay.assign(

@@ -1,5 +1,6 @@
 import type { PDFContext } from 'pdf-lib';
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import { unitFrame, userUnit } from '../coordinates.js';
 import { flate } from '../fonts/embed.js';
 import type { PageCanvas } from './canvas.js';
 
@@ -56,7 +57,8 @@ export const MIN_COMPRESS_CONTENT = 1024;
  * the same ref; for a rewritten document it is `source` itself.
  */
 export function applyPageContent(ctx: PDFContext, target: PDFDict, source: PDFDict, canvas: PageCanvas, prefixStream: PDFRef): void {
-  const body = new TextEncoder().encode(`Q\n${canvas.ops.join('\n')}\n`);
+  const frame = unitFrame(userUnit(target));
+  const body = new TextEncoder().encode(`Q\n${frame.open}${canvas.ops.join('\n')}${frame.close}\n`);
   const ours = ctx.register(
     body.length < MIN_COMPRESS_CONTENT ? PDFRawStream.of(ctx.obj({ Length: body.length }), body) : flate(ctx, body, {}),
   );

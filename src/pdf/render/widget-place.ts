@@ -1,5 +1,5 @@
 import { PDFRef, type PDFContext, type PDFDocument, type PDFField, type PDFObject, type PDFPage, type PDFWidgetAnnotation } from 'pdf-lib';
-import { toPdfRect, type Rect } from '../coordinates.js';
+import { toUserRect, type Rect } from '../coordinates.js';
 import type { PreparedField } from './draw.js';
 
 // pdf-lib's context.getObjectRef scans every indirect object: called for each widget of each
@@ -36,7 +36,7 @@ export function placeWidget(doc: PDFDocument, formField: PDFField, p: PreparedFi
   const widget = widgets[index];
   if (!widget) return false;
   const { field } = p;
-  const target = toPdfRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
+  const target = toUserRect(p.pageBox, { x: field.position.x, y: field.position.y, width: field.size.width, height: field.size.height });
   const page = doc.getPage(p.pageIndex);
   const now = widget.getRectangle();
   const resized = !near(now.width, target.width) || !near(now.height, target.height);

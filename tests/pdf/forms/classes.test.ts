@@ -1,5 +1,6 @@
 import type { PDFDropdown, PDFOptionList, PDFRadioGroup, PDFRef, PDFTextField } from 'pdf-lib';
 import { PDFDict, PDFDocument, PDFForm, PDFName, PDFString } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PdfError } from '@/pdf/errors.js';
 import { compileTemplate, type EngineField } from '@/pdf/index.js';
@@ -314,5 +315,42 @@ describe('class 10: filling is linear in fields', () => {
     }
     expect(scans[1]).toBe(scans[0]);
     expect(scans[0]).toBeLessThanOrEqual(6);
+  });
+  it('form appearances and page text share one subset of the face, and no font file is parsed per document', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([400, 300]);
+    const comb = doc.getForm().createTextField('comb');
+    comb.setMaxLength(6);
+    comb.enableCombing();
+    comb.addToPage(page, { x: 20, y: 220, width: 180, height: 24 });
+    doc.getForm().createTextField('plain').addToPage(page, { x: 20, y: 160, width: 180, height: 24 });
+    const fields = [
+      own('comb', 'text', 'comb'),
+      own('plain', 'text', 'plain'),
+      field({ bindingKey: 'flat', position: { x: 20, y: 200 }, size: { width: 200, height: 20 } }),
+    ];
+    const compiled = await compileTemplate(await doc.save(), fields);
+    const payload = { comb: 'fi2026', plain: 'office fifty', flat: 'page text' };
+    await compiled.generate(payload);
+    const create = vi.spyOn(fontkit, 'create');
+    for (const flatten of [true, false]) {
+      const out = await compiled.generate(payload, { flatten });
+      const fontFiles = [...(await PDFDocument.load(out.bytes)).context.enumerateIndirectObjects()].filter(
+        ([, o]) => o instanceof PDFDict && o.has(PDFName.of('FontFile2')),
+      );
+      expect(fontFiles, flatten ? 'flattened' : 'fillable').toHaveLength(1);
+      if (flatten) {
+        // Per code point, not fontkit's layout: "fi" is two glyphs and extracts as typed.
+        const text = (await pageText(out.bytes)).replace(/\s/g, '');
+        expect(text).toContain('fi2026');
+        expect(text).toContain('officefifty');
+        expect(text).toContain('pagetext');
+      } else {
+        const back = (await PDFDocument.load(out.bytes)).getForm();
+        expect(back.getTextField('comb').getText()).toBe('fi2026');
+        expect(back.getTextField('plain').getText()).toBe('office fifty');
+      }
+    }
+    expect(create).not.toHaveBeenCalled();
   });
 });
