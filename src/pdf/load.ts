@@ -298,7 +298,8 @@ async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array;
   }
   // Only the attachments are encrypted: nothing to decrypt for pages, fields or metadata, and no
   // password to ask for (the user password, if any, opens the attachments only).
-  if (attachmentsOnly(encryptDict, { PDFDict: CantooDict, PDFName: CantooName })) return { bytes: input, encryption: { ...encryption, attachmentsOnly: true } };
+  if (attachmentsOnly(encryptDict, { PDFDict: CantooDict, PDFName: CantooName }))
+    return { bytes: input, encryption: { ...encryption, attachmentsOnly: true } };
 
   let doc: CantooDocument;
   try {

@@ -312,7 +312,9 @@ const browserReady = existsSync(CHROMIUM);
         // Publish: the studio says version 1 is published, and still does after a reload.
         await page.getByRole('button', { name: 'Publish version' }).click();
         await page.getByRole('button', { name: 'Publish as v1' }).click();
-        await expect.poll(() => page.locator('.editor-head > .notice').textContent(), { timeout: 60_000 }).toContain('Published version 1.');
+        await expect
+          .poll(() => page.locator('.editor-head > .notice').textContent(), { timeout: 60_000 })
+          .toContain('Published version 1.');
         const heading = page.locator('.editor-head h1');
         await expect.poll(() => heading.textContent()).toMatch(/v1\b/);
         expect(await heading.locator('.badge').textContent()).toBe('active');

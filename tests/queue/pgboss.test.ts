@@ -255,9 +255,15 @@ describe.skipIf(!url)('pg-boss driver on PostgreSQL', () => {
             if (m.body.subject === subject) seen.push({ attempt: m.attempt, at: Date.now() });
           });
           // Before leases this waited out the 30 s visibility timeout of these test policies.
-          await eventually(() => expect(seen).toHaveLength(1), { timeoutMs: 20_000, intervalMs: 100, what: 'the retry by the live process' });
+          await eventually(() => expect(seen).toHaveLength(1), {
+            timeoutMs: 20_000,
+            intervalMs: 100,
+            what: 'the retry by the live process',
+          });
           expect(seen[0]!.attempt).toBe(2);
-          console.log(`[pg-boss] delivery of a killed process retried ${seen[0]!.at - killedAt} ms after the kill (2 s lease, 1 s backoff)`);
+          console.log(
+            `[pg-boss] delivery of a killed process retried ${seen[0]!.at - killedAt} ms after the kill (2 s lease, 1 s backoff)`,
+          );
         } finally {
           if (child.exitCode === null) child.kill('SIGKILL');
           await live.close();

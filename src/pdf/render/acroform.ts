@@ -291,7 +291,14 @@ export async function fillForms(
     return ownAppearance(f, { field: { fieldId: '', ...spec }, chain: fallbackChain }, text);
   };
   const fields = added ? form.getFields() : baseFields;
-  await ensureAppearances(form, fields, redrawn, await pdfFont(fallback), (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)), prefilled);
+  await ensureAppearances(
+    form,
+    fields,
+    redrawn,
+    await pdfFont(fallback),
+    (t) => [...t].every((c) => fallback.has(c.codePointAt(0)!)),
+    prefilled,
+  );
   // A viewer asked to regenerate appearances (poppler does) would replace our shaped ones with its own.
   if (ownDrawn) form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
   plainSmallAppearances(doc.context, fields);

@@ -49,7 +49,7 @@ export async function settleStalledJobs(
     }
     const reason = job.enqueuedAt
       ? `no outcome after ${minutes} minutes without progress: the record's message was dead-lettered or lost (see the pdf-generation DLQ)`
-      : 'the server stopped before all of this job\'s records were queued: start the job again with a new Idempotency-Key';
+      : "the server stopped before all of this job's records were queued: start the job again with a new Idempotency-Key";
     const recordsFailed = await repos.generatedPdfs.failUnsettledJobRecords(job, reason);
     try {
       await finalizeJob(services, job.id);

@@ -47,7 +47,10 @@ export function isPassingStorageFault(err: unknown): boolean {
 
 /** The error a caller sees once the budget is spent: typed (503), without the paths or hosts of the original. */
 export class StorageUnavailableError extends AppError {
-  constructor(operation: string, readonly original: unknown) {
+  constructor(
+    operation: string,
+    readonly original: unknown,
+  ) {
     super('storage_unavailable', `The document store did not accept the ${operation}; try again shortly`, { retryAfterSeconds: 10 });
   }
 }

@@ -38,7 +38,7 @@ describe('/UserUnit: sizes and coordinates in points', () => {
     expect(r.suggestedFields[0]).toMatchObject({ position: { x: 60, y: 160 }, size: { width: 200, height: 40 } });
   });
 
-  it('a field placed at page percentages lands there at its size in points; the page\'s widget is filled in its box', async () => {
+  it("a field placed at page percentages lands there at its size in points; the page's widget is filled in its box", async () => {
     const bytes = await base();
     const imported = (await inspect(bytes)).suggestedFields.map((s, i) => ({ fieldId: `imp${i}`, ...s }) as EngineField);
     // 25 % across and 50 % down the 600 × 800 pt page, 20 pt text.
