@@ -117,3 +117,20 @@ export function usePolling(
     return () => clearTimeout(t);
   }, [active, loading, reload, ms, stalledMs]);
 }
+
+/**
+ * Copies text to the clipboard and remembers what was copied last (`what`, for a status line);
+ * '' when nothing was, or the browser refused (no permission, an insecure origin).
+ */
+export function useClipboard(): [copied: string, copy: (text: string, what: string) => Promise<void>] {
+  const [copied, setCopied] = useState('');
+  const copy = useCallback(async (text: string, what: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    } catch {
+      setCopied('');
+    }
+  }, []);
+  return [copied, copy];
+}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import type { Template } from '../api/types.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { navigate, useExclusiveAction } from '../components/hooks.js';
+import { navigate, useClipboard, useExclusiveAction } from '../components/hooks.js';
 import type { EditorField } from '../state/fields.js';
 import { routeHref } from '../state/route.js';
 import { buildSampleData } from '../state/sample.js';
@@ -34,7 +34,7 @@ interface Props {
 export function TemplateActions({ api, template, fields, onTemplate, flush }: Props) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [copied, setCopied] = useState('');
+  const [copied, copy] = useClipboard();
   const [error, setError] = useState<unknown>(null);
   const action = useExclusiveAction();
   const id = template.templateId;
@@ -48,15 +48,6 @@ export function TemplateActions({ api, template, fields, onTemplate, flush }: Pr
         setError(err);
       }
     });
-
-  async function copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(what);
-    } catch {
-      setCopied('');
-    }
-  }
 
   const curl = generateCurl(window.location.origin, id, buildSampleData(fields));
 

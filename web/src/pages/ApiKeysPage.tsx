@@ -3,7 +3,7 @@ import type { CreatedApiKey } from '../api/types.js';
 import { useServices } from '../components/context.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
-import { formatDate, useAsync } from '../components/hooks.js';
+import { formatDate, useAsync, useClipboard } from '../components/hooks.js';
 import { generateCurl } from '../editor/TemplateActions.js';
 import { buildSampleData } from '../state/sample.js';
 import type { FieldSpec } from '@/shared/domain/field.js';
@@ -26,7 +26,7 @@ export function ApiKeysPage() {
   }, [api]);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [copied, setCopied] = useState('');
+  const [copied, copy] = useClipboard();
   const [error, setError] = useState<unknown>(null);
 
   async function create(e: FormEvent) {
@@ -48,15 +48,6 @@ export function ApiKeysPage() {
       keys.reload();
     } catch (err) {
       setError(err);
-    }
-  }
-
-  async function copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(what);
-    } catch {
-      setCopied('');
     }
   }
 
