@@ -13,6 +13,18 @@ export function cancelOutcome(job: Job): string {
   return `Job ${job.id.slice(0, 8)} cancelled. ${made}`;
 }
 
+type Outcome = { kind: 'ok' | 'error'; text: string } | null;
+
+/** What a job action ended with: announced politely when it worked, as an alert when it did not. */
+function ActionMessage({ message }: { message: Outcome }) {
+  if (!message) return null;
+  return (
+    <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
+      {message.text}{' '}
+    </span>
+  );
+}
+
 /**
  * Cancel with an inline confirmation (a second, explicit button) rather than window.confirm: it is
  * reachable by keyboard, announced to screen readers, and testable. A 409 means the job finished
@@ -22,7 +34,7 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
   const { api } = useServices();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome>(null);
   const short = job.id.slice(0, 8);
 
   async function cancel() {
@@ -48,11 +60,7 @@ export function CancelJobButton({ job, onChanged }: { job: Job; onChanged: (job:
   if (!message && !cancellable) return null;
   return (
     <span className="job-actions">
-      {message && (
-        <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
-          {message.text}{' '}
-        </span>
-      )}
+      <ActionMessage message={message} />
       {cancellable &&
         (confirming ? (
           <span role="group" aria-label={`Confirm cancelling job ${short}`}>
@@ -97,7 +105,7 @@ export function JobResultLink({ job }: { job: Job }) {
 export function RetryFailedButton({ job, onChanged }: { job: Job; onChanged: (job: Job) => void }) {
   const { api } = useServices();
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome>(null);
   const retryable = job.errors.filter((e) => e.retryable).length;
   const finished = job.status === 'completed_with_errors' || job.status === 'failed' || job.status === 'completed';
   if (!message && !(finished && retryable > 0)) return null;
@@ -117,11 +125,7 @@ export function RetryFailedButton({ job, onChanged }: { job: Job; onChanged: (jo
 
   return (
     <span className="job-actions">
-      {message && (
-        <span role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'ok'}>
-          {message.text}{' '}
-        </span>
-      )}
+      <ActionMessage message={message} />
       {finished && retryable > 0 && (
         <button type="button" disabled={busy} onClick={() => void retry()}>
           {busy ? 'Retrying…' : `Retry ${retryable} failed record(s)`}
