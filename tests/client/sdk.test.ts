@@ -63,7 +63,7 @@ describe('the client SDK against a running server', () => {
 
     const invalid = studio.unwrap(studio.api.POST('/api/templates', { body: { fileId: 'missing', name: '' } }));
     await expect(invalid).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
-    const error = await invalid.catch((e: unknown) => e as PdfStudioError);
+    const error = (await invalid.catch((e: unknown) => e)) as PdfStudioError;
     expect(error.problem.errors?.map((e) => e.path)).toContain('body.name');
 
     await expect(studio.uploadPdf(new TextEncoder().encode('not a pdf at all'), 'x.pdf')).rejects.toMatchObject({ status: 415 });
