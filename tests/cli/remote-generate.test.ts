@@ -173,4 +173,42 @@ describe('CLI: generate in remote mode beside a running server', () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr.trim()).toMatch(/^pdf-studio: the server answered 401 api_key_invalid/);
   });
+
+  // Last: it stops the server, so the CLI can open the embedded database itself.
+  it('once the server has stopped, the database mode makes the same records into a directory (or one file)', async () => {
+    await server.stop();
+    const data = path.join(dataDir, 'stored.jsonl');
+    await writeFile(
+      data,
+      ['{"customer":{"name":"Stored one"}}', 'not json', '{"customer":{"name":"Stored three"},"number":"N-3"}'].join('\n'),
+    );
+    const out = path.join(dataDir, 'stored');
+    const res = await cli(['generate', templateId, '--user', 'cli@example.com', '--data', data, '--out', out]);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toContain(`${data}:2: not valid JSON`);
+    expect(res.stdout).toContain(`2 PDF(s) written to ${out}, 0 failed, 1 malformed line(s) skipped`);
+    expect((await readdir(out)).sort()).toEqual(['1.pdf', '3.pdf']);
+    const third = await pageText(await readFile(path.join(out, '3.pdf')));
+    expect(third).toContain('Stored three');
+    expect(third).toContain('N-3');
+    expect(res.stderr).toMatch(/^generating: 2\/2 \(100%\), 0 failed$/m);
+
+    const one = path.join(dataDir, 'one.json');
+    await writeFile(one, JSON.stringify({ customer: { name: 'Just one' } }, null, 2));
+    const single = await cli([
+      'generate',
+      templateId,
+      '--user',
+      'cli@example.com',
+      '--data',
+      one,
+      '--out',
+      path.join(dataDir, 'one.pdf'),
+      '--test',
+    ]);
+    expect(single, single.stderr).toMatchObject({ code: 0 });
+    const text = await pageText(await readFile(path.join(dataDir, 'one.pdf')));
+    expect(text).toContain('Just one');
+    expect(text).toContain('TEST MODE');
+  }, 180_000);
 });
