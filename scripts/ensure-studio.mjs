@@ -1,11 +1,57 @@
-// `npm start` serves the studio from web/dist: build it once on a fresh clone (it is not committed).
-import { existsSync } from 'node:fs';
+// `npm start` serves the studio from web/dist, which is not committed: build it when it is missing,
+// or when a source it is built from changed after it (a pull, an edit). Plain JavaScript: it runs
+// before anything else of `npm start`, with no TypeScript loader.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-if (!existsSync(new URL('../web/dist/index.html', import.meta.url))) {
-  console.log('[pdf-studio] building the studio (first start only)…');
-  const run = spawnSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
-  if (run.status !== 0) {
-    console.error('[pdf-studio] the studio could not be built; the API still starts (run `npm run build:web` to see why)');
+/**
+ * What the studio's bundle is made of: its own sources and the server modules it imports by the
+ * `@/` alias (the domain schemas, the engine's expression and group-layout code), and the lockfile
+ * for its dependencies.
+ */
+export const STUDIO_SOURCES = ['web', 'src/shared/domain', 'src/pdf', 'package-lock.json'];
+const SKIP = new Set(['dist', 'node_modules']);
+
+function newestMtime(p) {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(p)) {
+    if (SKIP.has(entry)) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+/** Why the studio must be built (`missing`, or the newest source that changed since), or null. */
+export function studioBuildReason(root) {
+  let built;
+  try {
+    built = statSync(path.join(root, 'web/dist/index.html')).mtimeMs;
+  } catch {
+    return 'missing';
+  }
+  for (const source of STUDIO_SOURCES) {
+    if (newestMtime(path.join(root, source)) > built) return `${source} changed since it was built`;
+  }
+  return null;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const reason = studioBuildReason(root);
+  if (reason) {
+    console.log(`[pdf-studio] building the studio (${reason === 'missing' ? 'first start' : reason})…`);
+    const run = spawnSync('npm', ['run', 'build:web'], { stdio: 'inherit', cwd: root });
+    if (run.status !== 0) {
+      console.error('[pdf-studio] the studio could not be built; the API still starts (run `npm run build:web` to see why)');
+    }
   }
 }

@@ -4,6 +4,7 @@ import { registerInspectCommand } from './commands/inspect.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerIntegrityCommand } from './commands/integrity.js';
 import { registerAdminCommand } from './commands/admin.js';
+import { reportFailure } from './errors.js';
 import { SERVICE_VERSION } from '@/runtime/version.js';
 
 /** `pdf-studio <command>`: serve, inspect, generate, integrity, admin. */
@@ -14,4 +15,8 @@ registerGenerateCommand(program);
 registerIntegrityCommand(program);
 registerAdminCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  reportFailure(err);
+}

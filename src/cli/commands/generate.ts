@@ -1,85 +1,112 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { getConfig } from '@/shared/config/index.js';
+import { CliError } from '../errors.js';
+import type { GenerateSummary } from '../remote-generate.js';
 
-/** `pdf-studio generate <templateId> --user <email> --data <file.json> --out <file.pdf>`: one document, as the API would make it. */
+interface GenerateOptions {
+  template?: string;
+  base?: string;
+  user?: string;
+  url?: string;
+  data: string;
+  out: string;
+  templateVersion?: string;
+  fillable: boolean;
+  test: boolean;
+  stopOnError: boolean;
+  jobSize: string;
+}
+
+function parseVersion(v: string | undefined): number | 'draft' | undefined {
+  if (v === undefined || v === 'draft') return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--template-version ${v}: a version number (1, 2, …) or 'draft'`, 2);
+  return n;
+}
+
+function report(summary: GenerateSummary, out: string): void {
+  for (const e of summary.errors) console.error(`record ${e.position}: ${e.message}`);
+  const skipped = summary.skipped ? `, ${summary.skipped} malformed line(s) skipped` : '';
+  console.log(`${summary.written} PDF(s) written to ${out}, ${summary.failed} failed${skipped}`);
+  if (summary.failed || summary.skipped) process.exitCode = 2;
+}
+
+/** `pdf-studio generate`: JSON Lines in, one PDF per record out — from files, a stored template, or a running server. */
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate [templateId]')
     .description(
-      'from files: generate --template t.json --base base.pdf --data records.jsonl --out dir/ (one PDF per line, all cores, progress bar);\n' +
-        'from a stored template: generate <templateId> --user <email> --data data.json --out file.pdf (stored like an API generation)',
+      'one PDF per record of --data (JSON Lines; a *.json file: one object or an array) into the --out directory, with progress:\n' +
+        '  files only:       generate --template t.json --base base.pdf --data records.jsonl --out dir/\n' +
+        '  a running server: generate <templateId> --url http://127.0.0.1:3000 --data records.jsonl --out dir/  (PDF_STUDIO_API_KEY)\n' +
+        '  the database:     generate <templateId> --user owner@example.com --data records.jsonl --out dir/  (server stopped)',
     )
-    .option('--template <file>', 'fields as JSON ({fields: [...]} or an array): file mode')
-    .option('--base <file>', 'the base PDF: file mode')
-    .option('--user <email>', 'the template owner: stored-template mode')
-    .requiredOption('--data <file>', 'JSONL records (file mode) or one JSON object (stored-template mode)')
-    .option('--out <path>', 'output directory (file mode) or file', 'out')
+    .option('--template <file>', 'fields as JSON ({fields: [...]} or an array): files mode')
+    .option('--base <file>', 'the base PDF: files mode')
+    .option('--url <url>', 'a running server (also PDF_STUDIO_URL); the API key is read from PDF_STUDIO_API_KEY')
+    .option('--user <email>', "the template owner's email: database mode")
+    .requiredOption('--data <file>', 'the records: JSON Lines, or a *.json file with one object or an array of objects')
+    .option('--out <path>', 'output directory (database mode: or a .pdf file for a single record)', 'out')
     .option('--template-version <n>', "published version number or 'draft' (default: latest published)")
-    .option('--fillable', 'keep form fields fillable instead of flattening', false)
-    .option('--test', 'test mode (watermarked)', false)
-    .action(
-      async (
-        templateId: string | undefined,
-        opts: {
-          template?: string;
-          base?: string;
-          user?: string;
-          data: string;
-          out: string;
-          templateVersion?: string;
-          fillable: boolean;
-          test: boolean;
-        },
-      ) => {
-        if (opts.template || opts.base) {
-          if (!opts.template || !opts.base) throw new Error('file mode needs both --template and --base');
-          const { generateFiles } = await import('./generate-files.js');
-          const result = await generateFiles({
-            template: opts.template,
-            base: opts.base,
-            data: opts.data,
-            out: opts.out,
-            fillable: opts.fillable,
-            progress: process.stderr.isTTY,
-          });
-          console.log(`${result.written} PDF(s) written to ${opts.out}, ${result.failed} failed`);
-          for (const e of result.errors) console.error(`record ${e.index + 1}: ${e.error}`);
-          if (result.failed) process.exitCode = 2;
-          return;
-        }
-        if (!templateId || !opts.user) throw new Error('give <templateId> and --user, or --template and --base');
-        const outFile = opts.out === 'out' ? 'out.pdf' : opts.out;
-        const { startInfrastructure } = await import('@/runtime/infrastructure.js');
-        const { createServices } = await import('@/runtime/services.js');
-        const { generateAndStore, PayloadInvalidError } = await import('@/services/generation/generate.js');
-        const payload = JSON.parse(await readFile(opts.data, 'utf8')) as Record<string, unknown>;
-        const infra = await startInfrastructure(getConfig());
-        try {
-          const services = createServices(infra);
-          const found = await services.repos.users.findForLogin(opts.user!);
-          if (!found) throw new Error(`no user ${opts.user}`);
-          const v = opts.templateVersion;
-          const version = v === undefined ? undefined : v === 'draft' ? 'draft' : Number(v);
-          const out = await generateAndStore(services, {
-            userId: found.user.id,
-            templateId,
-            payload,
-            version,
-            flatten: !opts.fillable,
-            testMode: opts.test,
-          });
-          await writeFile(outFile, out.bytes!);
-          console.log(`${outFile}: ${out.pdf.pageCount} page(s), ${out.bytes!.length} bytes, id ${out.pdf.id}`);
-          for (const w of out.warnings) console.log(`warning ${w.code} ${w.bindingKey}: ${w.message}`);
-        } catch (err) {
-          if (err instanceof PayloadInvalidError) {
-            for (const i of err.issues) console.error(`${i.path}: ${i.message} (${i.code})`);
-            process.exitCode = 2;
-          } else throw err;
-        } finally {
-          await infra.stop();
-        }
-      },
-    );
+    .option('--fillable', 'keep form fields fillable instead of flattening (not in remote mode: jobs flatten)', false)
+    .option('--test', 'test mode: "TEST MODE" stamped across every page', false)
+    .option('--stop-on-error', 'stop at the first malformed input line (default: report it with its line number and skip it)', false)
+    .option('--job-size <n>', 'remote mode: records per job', '1000')
+    .action(async (templateId: string | undefined, opts: GenerateOptions) => {
+      const onSkip = (_: number, message: string) => console.error(message);
+      const url = opts.url ?? process.env.PDF_STUDIO_URL;
+      if (opts.template || opts.base) {
+        if (!opts.template || !opts.base) throw new CliError('files mode needs both --template and --base', 2);
+        const { generateFiles } = await import('./generate-files.js');
+        const result = await generateFiles({
+          template: opts.template,
+          base: opts.base,
+          data: opts.data,
+          out: opts.out,
+          fillable: opts.fillable,
+          stopOnError: opts.stopOnError,
+          onSkip,
+        });
+        return report(result, opts.out);
+      }
+      if (!templateId) throw new CliError('give <templateId> (with --url or --user), or --template and --base', 2);
+      const version = parseVersion(opts.templateVersion);
+      if (url) {
+        const apiKey = process.env.PDF_STUDIO_API_KEY;
+        if (!apiKey)
+          throw new CliError('remote mode needs an API key in PDF_STUDIO_API_KEY (create one: POST /api/api-keys, or in the studio)', 2);
+        if (opts.fillable) throw new CliError('--fillable is not available in remote mode: jobs always flatten', 2);
+        const jobSize = Number(opts.jobSize);
+        if (!Number.isInteger(jobSize) || jobSize < 1 || jobSize > 10_000)
+          throw new CliError('--job-size: a whole number from 1 to 10000', 2);
+        const { remoteGenerate } = await import('../remote-generate.js');
+        const summary = await remoteGenerate({
+          url,
+          apiKey,
+          templateId,
+          data: opts.data,
+          out: opts.out,
+          version,
+          testMode: opts.test,
+          stopOnError: opts.stopOnError,
+          onSkip,
+          jobSize,
+        });
+        return report(summary, opts.out);
+      }
+      if (!opts.user) throw new CliError('give --url (a running server) or --user <email> (the database) with <templateId>', 2);
+      const { storedGenerate } = await import('../stored-generate.js');
+      const summary = await storedGenerate({
+        templateId,
+        user: opts.user,
+        data: opts.data,
+        out: opts.out,
+        version,
+        fillable: opts.fillable,
+        testMode: opts.test,
+        stopOnError: opts.stopOnError,
+        onSkip,
+        onWarning: (m) => console.error(m),
+      });
+      report(summary, opts.out);
+    });
 }
