@@ -1,24 +1,67 @@
 /**
- * npm run bench:api — synchronous generation over HTTP on the embedded runtime, beside a
- * hello-world Fastify route in the same run (the floor: what HTTP alone costs on this machine).
- * Prints requests/s and latency p50/p99 of both and the ratio. autocannon drives both.
- * Then one asynchronous job of BENCH_JOB_RECORDS records through the embedded queue (pg-boss on
- * PGlite) and the workers, with its progress as `GET /api/jobs/:id` reports it, and documents/s.
+ * npm run bench:api — the service against its own engine, in one run:
  *
- *   BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 4), BENCH_JOB_RECORDS (default 1000; 0 skips)
+ *   1. the engine's batch throughput with 2 worker threads on the job's template (a process of
+ *      its own: scripts/bench-engine-batch.ts) — the baseline every job line is a ratio of;
+ *   2. synchronous generation over HTTP at 1 and 8 connections beside a hello-world Fastify route
+ *      (what HTTP alone costs here), req/s and p50/p99;
+ *   3. async jobs of 1,000 and 10,000 records on the embedded database (PGlite) and, when
+ *      TEST_DATABASE_URL names a PostgreSQL server, on a fresh database there: docs/s as a ratio of
+ *      the engine batch, CPU-milliseconds per record (flat from 1k to 10k queued or not), database
+ *      round trips per record (counted: every statement the pg driver sends, which is how Prisma,
+ *      pg-boss and the migrator all reach PostgreSQL and PGlite), and the server's peak RSS.
+ *
+ * Each database runs in a child process of its own (this script with BENCH_PART), so RSS and the
+ * round-trip counter belong to that server alone.
+ *
+ *   BENCH_SECONDS (default 10) per sync run, BENCH_JOBS (default "1000,10000"; "" skips jobs),
+ *   BENCH_DATABASES (default "embedded,postgres"), BENCH_ENGINE_RECORDS (default 4000)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadConfig } from '@/shared/config/index.js';
 import { startServer } from '@/runtime/server.js';
+import { createServices } from '@/runtime/services.js';
+import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
+import { migrateDeploy } from '@/shared/database/prisma/migrator.js';
 
+const run = promisify(execFile);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
-const jobRecords = Number(process.env.BENCH_JOB_RECORDS ?? 1000);
+const jobSizes = (process.env.BENCH_JOBS ?? '1000,10000').split(',').filter(Boolean).map(Number);
+const databases = (process.env.BENCH_DATABASES ?? 'embedded,postgres').split(',').filter(Boolean);
+const engineRecords = Number(process.env.BENCH_ENGINE_RECORDS ?? 4000);
+const tsx = path.resolve('node_modules/.bin/tsx');
+
+const record = (i: number, n: number) => ({
+  customer: `Customer ${i}`,
+  amount: i,
+  notes: `Record ${i} of ${n}. ${'Thank you for your business. '.repeat(3)}`,
+});
+const FIELDS = [
+  { name: 'Customer', type: 'text', page: 1, position: { x: 50, y: 100 }, size: { width: 300, height: 24 }, bindingKey: 'customer' },
+  { name: 'Amount', type: 'number', page: 1, position: { x: 50, y: 140 }, size: { width: 200, height: 24 }, bindingKey: 'amount' },
+  { name: 'Notes', type: 'textarea', page: 1, position: { x: 50, y: 200 }, size: { width: 400, height: 120 }, bindingKey: 'notes' },
+];
+
+// --- round trips: every statement any pg client of this process sends ---------------------------
+let statements = 0;
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+// --- peak RSS, sampled ----------------------------------------------------------------------------
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+sampler.unref();
 
 interface JobStatus {
   status: string;
@@ -27,113 +70,215 @@ interface JobStatus {
   total: number;
 }
 
-/** Posts one job and polls it to the end, printing progress; returns seconds from post to completion. */
-async function runJob(
-  base: string,
-  headers: Record<string, string>,
-  templateId: string,
-  n: number,
-): Promise<{ seconds: number; job: JobStatus }> {
-  const records = Array.from({ length: n }, (_, i) => ({ customer: `Customer ${i}`, amount: i, notes: `Record ${i} of ${n}` }));
-  const t0 = performance.now();
-  const res = await fetch(`${base}/api/templates/${templateId}/jobs`, {
-    method: 'POST',
-    headers: { ...headers, 'idempotency-key': `bench-${Date.now()}` },
-    body: JSON.stringify({ records }),
-  });
-  if (res.status !== 202) throw new Error(`job answered ${res.status}: ${await res.text()}`);
-  const { id } = ((await res.json()) as { job: { id: string } }).job;
-  for (let last = ''; ;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const job = ((await (await fetch(`${base}/api/jobs/${id}`, { headers })).json()) as { job: JobStatus }).job;
-    const line = `  ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${job.status.padEnd(9)} ${job.done} done, ${job.failed} failed of ${job.total}`;
-    if (line !== last) console.log(line);
-    last = line;
-    if (job.status !== 'queued' && job.status !== 'running') return { seconds: (performance.now() - t0) / 1000, job };
-  }
-}
-
 async function basePdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.addPage([612, 792]).drawText('Invoice', { x: 50, y: 740, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
   return doc.save();
 }
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-bench-api-'));
-const server = await startServer(
-  loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: '' }),
-);
-const hello = Fastify();
-hello.get('/hello', async () => ({ hello: 'world' }));
-await hello.listen({ port: 0, host: '127.0.0.1' });
-const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/hello`;
-
-try {
-  const base = server.url;
-  const reg = (await (
-    await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' }),
-    })
-  ).json()) as { accessToken: string };
-  const auth = { authorization: `Bearer ${reg.accessToken}` };
-  const form = new FormData();
-  form.append('file', new Blob([Buffer.from(await basePdf())], { type: 'application/pdf' }), 'invoice.pdf');
-  const file = (
-    (await (await fetch(`${base}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as { file: { id: string } }
-  ).file;
-  const json = { ...auth, 'content-type': 'application/json' };
-  const tpl = (
-    (await (
-      await fetch(`${base}/api/templates`, { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, name: 'Invoice' }) })
-    ).json()) as { template: { templateId: string } }
-  ).template;
-  const fields = [
-    { name: 'Customer', type: 'text', page: 1, position: { x: 50, y: 100 }, size: { width: 300, height: 24 }, bindingKey: 'customer' },
-    { name: 'Amount', type: 'number', page: 1, position: { x: 50, y: 140 }, size: { width: 200, height: 24 }, bindingKey: 'amount' },
-    { name: 'Notes', type: 'textarea', page: 1, position: { x: 50, y: 200 }, size: { width: 400, height: 120 }, bindingKey: 'notes' },
-  ];
-  for (const f of fields)
-    await fetch(`${base}/api/templates/${tpl.templateId}/fields`, { method: 'POST', headers: json, body: JSON.stringify(f) });
-  await fetch(`${base}/api/templates/${tpl.templateId}/publish`, { method: 'POST', headers: auth });
-  const body = JSON.stringify({ data: { customer: 'Ada Lovelace', amount: 1234.5, notes: 'Thank you for your business. '.repeat(5) } });
-  const genUrl = `${base}/api/templates/${tpl.templateId}/generate`;
-  const check = await fetch(genUrl, { method: 'POST', headers: { ...json, accept: 'application/pdf' }, body });
-  if (check.status !== 200) throw new Error(`generate answered ${check.status}: ${await check.text()}`);
-
-  const floor = await run({ url: helloUrl, connections, duration: seconds });
-  const gen = await run({
-    url: genUrl,
-    method: 'POST',
-    headers: { ...json, accept: 'application/pdf' },
-    body,
-    connections,
-    duration: seconds,
-  });
-  const row = (name: string, r: autocannon.Result) =>
-    `${name.padEnd(34)} ${r.requests.average.toFixed(1).padStart(9)} req/s   p50 ${String(r.latency.p50).padStart(5)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}`;
-  console.log(`\n${connections} connections, ${seconds} s each, ${os.cpus().length} CPUs, node ${process.version}`);
-  console.log(row('hello-world Fastify (floor)', floor));
-  console.log(row('POST /generate (application/pdf)', gen));
-  console.log(
-    `ratio: generation throughput is ${((gen.requests.average / floor.requests.average) * 100).toFixed(2)}% of the floor (${(floor.requests.average / gen.requests.average).toFixed(1)}× slower); mean latency ${gen.latency.average.toFixed(1)} ms vs ${floor.latency.average.toFixed(2)} ms`,
-  );
-  if (jobRecords > 0) {
-    console.log(`\nasync job of ${jobRecords} records (embedded queue, individual PDFs):`);
-    const { seconds: took, job } = await runJob(base, json, tpl.templateId, jobRecords);
-    console.log(
-      `async job: ${job.status}, ${job.done}/${job.total} in ${took.toFixed(1)} s = ${(job.done / took).toFixed(1)} documents/s (sync generate above: ${gen.requests.average.toFixed(1)} req/s)`,
-    );
-  }
-} finally {
-  await hello.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+async function freshPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pdf_studio_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migrateDeploy({ url: url.toString() });
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
 }
+
+/** One database: a server in this process, its template, then sync and job runs. Prints JSON lines. */
+async function part(database: string): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-bench-api-'));
+  const pgdb = database === 'postgres' ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    DATABASE_URL: pgdb?.url ?? '',
+  });
+  const server = await startServer(config);
+  const out = (line: Record<string, unknown>) => console.log(JSON.stringify({ database, ...line }));
+  try {
+    const base = server.url;
+    const reg = (await (
+      await fetch(`${base}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' }),
+      })
+    ).json()) as { accessToken: string; user: { id: string } };
+    const auth = { authorization: `Bearer ${reg.accessToken}` };
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(await basePdf())], { type: 'application/pdf' }), 'invoice.pdf');
+    const file = (
+      (await (await fetch(`${base}/api/files`, { method: 'POST', headers: auth, body: form })).json()) as { file: { id: string } }
+    ).file;
+    const json = { ...auth, 'content-type': 'application/json' };
+    const tpl = (
+      (await (
+        await fetch(`${base}/api/templates`, { method: 'POST', headers: json, body: JSON.stringify({ fileId: file.id, name: 'Invoice' }) })
+      ).json()) as { template: { templateId: string } }
+    ).template;
+    for (const f of FIELDS)
+      await fetch(`${base}/api/templates/${tpl.templateId}/fields`, { method: 'POST', headers: json, body: JSON.stringify(f) });
+    await fetch(`${base}/api/templates/${tpl.templateId}/publish`, { method: 'POST', headers: auth });
+
+    if (database === databases[0]) {
+      // The job's template exactly as the engine gets it, for the baseline process.
+      const snapshot = await loadTemplateSnapshot(createServices(server.infrastructure), reg.user.id, tpl.templateId, undefined);
+      const spec = path.join(os.tmpdir(), `pdf-studio-bench-template-${process.pid}.json`);
+      await writeFile(
+        spec,
+        JSON.stringify({
+          base: Buffer.from(snapshot.base).toString('base64'),
+          fields: snapshot.fields,
+          records: [record(1, 1), record(2, 2)],
+        }),
+      );
+      out({ templateSpec: spec });
+      // Sync: hello-world and generate, at 1 and 8 connections.
+      const hello = Fastify();
+      hello.get('/hello', async () => ({ hello: 'world' }));
+      await hello.listen({ port: 0, host: '127.0.0.1' });
+      const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/hello`;
+      const body = JSON.stringify({ data: record(7, 7) });
+      const genUrl = `${base}/api/templates/${tpl.templateId}/generate`;
+      const check = await fetch(genUrl, { method: 'POST', headers: { ...json, accept: 'application/pdf' }, body });
+      if (check.status !== 200) throw new Error(`generate answered ${check.status}: ${await check.text()}`);
+      for (const connections of [1, 8]) {
+        const floor = await cannon({ url: helloUrl, connections, duration: seconds });
+        const cpu0 = process.cpuUsage();
+        const gen = await cannon({
+          url: genUrl,
+          method: 'POST',
+          headers: { ...json, accept: 'application/pdf' },
+          body,
+          connections,
+          duration: seconds,
+        });
+        const cpu = process.cpuUsage(cpu0);
+        out({
+          sync: connections,
+          hello: { rps: floor.requests.average, p50: floor.latency.p50, p99: floor.latency.p99 },
+          generate: { rps: gen.requests.average, p50: gen.latency.p50, p99: gen.latency.p99, non2xx: gen.non2xx },
+          // Main-thread CPU of this process (server and autocannon) per request: an upper bound of the server's share.
+          cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, gen.requests.total),
+        });
+      }
+      await hello.close();
+    }
+
+    for (const n of jobSizes) {
+      const records = Array.from({ length: n }, (_, i) => record(i, n));
+      peakRss = process.memoryUsage().rss;
+      const s0 = statements;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const res = await fetch(`${base}/api/templates/${tpl.templateId}/jobs`, {
+        method: 'POST',
+        headers: { ...json, 'idempotency-key': `bench-${n}-${Date.now()}` },
+        body: JSON.stringify({ records }),
+      });
+      if (res.status !== 202) throw new Error(`job answered ${res.status}: ${await res.text()}`);
+      const { id } = ((await res.json()) as { job: { id: string } }).job;
+      let job: JobStatus | undefined;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 250));
+        const poll = await fetch(`${base}/api/jobs/${id}`, { headers: json });
+        const answer = (await poll.json()) as { job?: JobStatus };
+        if (!answer.job) {
+          // A busy server may answer a poll with 503 (under pressure): say so, and poll again.
+          console.error(`poll answered ${poll.status}: ${JSON.stringify(answer).slice(0, 200)}`);
+          continue;
+        }
+        job = answer.job;
+        if (job.status !== 'queued' && job.status !== 'running') break;
+      }
+      const took = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      out({
+        job: n,
+        status: job!.status,
+        done: job!.done,
+        failed: job!.failed,
+        seconds: took,
+        docsPerSecond: job!.done / took,
+        // The whole process: its main thread and its engine threads.
+        cpuMsPerRecord: (cpu.user + cpu.system) / 1000 / n,
+        roundTripsPerRecord: (statements - s0) / n,
+        peakRssMb: peakRss / 2 ** 20,
+      });
+    }
+  } finally {
+    await server.stop();
+    await pgdb?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs this script as one part in a child process and returns its JSON lines. */
+async function child(env: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const { stdout } = await run(tsx, [path.resolve('scripts/bench-api.ts')], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+if (process.env.BENCH_PART) {
+  await part(process.env.BENCH_PART);
+  process.exit(0);
+}
+
+const wanted = databases.filter((d) => d !== 'postgres' || process.env.TEST_DATABASE_URL);
+if (wanted.length < databases.length) console.log('(TEST_DATABASE_URL not set: PostgreSQL lines skipped)');
+console.log(`bench:api — ${os.availableParallelism()} CPUs, node ${process.version}, sync runs of ${seconds} s`);
+const lines: Record<string, unknown>[] = [];
+for (const database of wanted) lines.push(...(await child({ BENCH_PART: database, BENCH_DATABASES: wanted.join(',') })));
+
+let engine = NaN;
+const specLine = lines.find((l) => l.templateSpec);
+if (specLine) {
+  // The baseline after the servers, in a process of its own.
+  const { stdout } = await run(tsx, [
+    path.resolve('scripts/bench-engine-batch.ts'),
+    String(specLine.templateSpec),
+    String(engineRecords),
+    '2',
+  ]);
+  engine = (JSON.parse(stdout.trim().split('\n').pop()!) as { docsPerSecond: number }).docsPerSecond;
+}
+console.log(`engine-batch-2-threads: ${engine.toFixed(1)} docs/s (${engineRecords} records of the job's template)`);
+for (const l of lines.filter((x) => x.sync !== undefined)) {
+  const h = l.hello as { rps: number; p50: number; p99: number };
+  const g = l.generate as { rps: number; p50: number; p99: number; non2xx: number };
+  console.log(
+    `sync-${l.sync}-conn: generate ${g.rps.toFixed(1)} req/s p50 ${g.p50} ms p99 ${g.p99} ms (non-2xx ${g.non2xx}); hello-world ${h.rps.toFixed(0)} req/s p50 ${h.p50} ms p99 ${h.p99} ms; ${(l.cpuMsPerRequest as number).toFixed(2)} ms CPU/request`,
+  );
+}
+for (const l of lines.filter((x) => x.job !== undefined)) {
+  const n = l.job as number;
+  const label = n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+  console.log(
+    `job-${label}-${l.database}: ${(l.docsPerSecond as number).toFixed(1)} docs/s = ${((l.docsPerSecond as number) / engine).toFixed(2)}x engine batch; ${l.status} ${l.done}/${n} in ${(l.seconds as number).toFixed(1)} s; ${(l.cpuMsPerRecord as number).toFixed(2)} ms CPU/record; ${(l.roundTripsPerRecord as number).toFixed(2)} round trips/record; peak RSS ${(l.peakRssMb as number).toFixed(0)} MB`,
+  );
+}
+if (specLine) await rm(String(specLine.templateSpec), { force: true });

@@ -64,8 +64,14 @@ const EXTRAS: Record<string, Extras> = {
   // @fastify/swagger-ui reads its logo and serves its assets from `static/` beside the module
   // (src/api/app.ts points it there when that folder sits beside the bundle).
   // harfbuzzjs loads its WebAssembly from beside its own module: kept external and copied.
-  api: { assetPackages: FONT_PACKAGES, packages: ['harfbuzzjs'], copy: [['node_modules/@fastify/swagger-ui/static', 'static']] },
-  'pdf-generation': { assetPackages: FONT_PACKAGES, packages: ['harfbuzzjs'] },
+  // libxml2-wasm (the Factur-X XSD check) likewise: external and copied, its 1.3 MB of WebAssembly
+  // kept out of index.mjs.
+  api: {
+    assetPackages: FONT_PACKAGES,
+    packages: ['harfbuzzjs', 'libxml2-wasm'],
+    copy: [['node_modules/@fastify/swagger-ui/static', 'static']],
+  },
+  'pdf-generation': { assetPackages: FONT_PACKAGES, packages: ['harfbuzzjs', 'libxml2-wasm'] },
   migrate: {
     copy: [
       ['src/shared/database/prisma/migrations', 'migrations'],

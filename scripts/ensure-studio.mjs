@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 export const STUDIO_SOURCES = ['web', 'src/shared/domain', 'src/pdf', 'package-lock.json'];
 const SKIP = new Set(['dist', 'node_modules']);
 
+/** The newest modification time under `p` (a file or a folder, skipping build output and packages). */
 function newestMtime(p) {
   let st;
   try {
@@ -30,18 +31,26 @@ function newestMtime(p) {
   return newest;
 }
 
-/** Why the studio must be built (`missing`, or the newest source that changed since), or null. */
-export function studioBuildReason(root) {
+/**
+ * Why `output` (a file, relative to `root`) must be built from `sources`: `missing`, or the first
+ * source with a change newer than it; null when it is up to date. Shared with ensure-server.mjs.
+ */
+export function buildReason(root, output, sources) {
   let built;
   try {
-    built = statSync(path.join(root, 'web/dist/index.html')).mtimeMs;
+    built = statSync(path.join(root, output)).mtimeMs;
   } catch {
     return 'missing';
   }
-  for (const source of STUDIO_SOURCES) {
+  for (const source of sources) {
     if (newestMtime(path.join(root, source)) > built) return `${source} changed since it was built`;
   }
   return null;
+}
+
+/** Why the studio must be built (`missing`, or the newest source that changed since), or null. */
+export function studioBuildReason(root) {
+  return buildReason(root, 'web/dist/index.html', STUDIO_SOURCES);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

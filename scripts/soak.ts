@@ -9,13 +9,12 @@
  * Hand-written rather than autocannon: each request kind has its own expected outcome, and the
  * hostile bodies are built per kind (autocannon replays fixed requests and counts only codes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { dataUrl, jpegDeclaring, pngDeclaring, strokes } from '../tests/hostile/bombs.js';
+import { freePort, rssMb, startServer } from './spawn-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** A request with no answer after this long is counted as 'timeout' (a failure). */
@@ -45,49 +44,6 @@ const failure = (err: unknown): { status: 'timeout' | 'error'; body: null; array
   body: null,
   arrayBuffer: async () => undefined,
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
-}
-
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      DATABASE_URL: '',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('listening on')) resolve();
-    });
-    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${log.slice(-3000)}`)));
-  });
-  return child;
-}
 
 async function basePdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();

@@ -25,9 +25,11 @@ import { generatedPdfRoutes } from './generated-pdfs/routes.js';
 import { adminRoutes as generationAdminRoutes } from './generated-pdfs/admin-routes.js';
 import { fileRoutes } from './files/routes.js';
 import { blobRoutes } from './blobs/routes.js';
+import { templateBasePdfRoutes } from './templates/base-pdf-routes.js';
 import { templateRoutes } from './templates/routes.js';
 import { fieldRoutes } from './fields/routes.js';
 import { fontRoutes } from './fonts/routes.js';
+import { signingCertificateRoutes } from './signing-certificates/routes.js';
 
 /**
  * swagger-ui serves its assets from its package folder; a Lambda bundle has no package folders, so
@@ -133,8 +135,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await scope.register(generatedPdfRoutes, { services });
       await scope.register(fileRoutes, { services });
       await scope.register(templateRoutes, { services });
+      await scope.register(templateBasePdfRoutes, { services });
       await scope.register(fieldRoutes, { services });
       await scope.register(fontRoutes);
+      await scope.register(signingCertificateRoutes, { services });
     });
     await registerAuthenticated(
       app,

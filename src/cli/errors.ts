@@ -1,5 +1,6 @@
 import { ConfigError } from '@/shared/config/index.js';
 import { PdfStudioError } from '../../packages/client/src/index.js';
+import { readServerAddress } from './server-address.js';
 
 /** A failure the user can act on: printed as its message alone, with this exit code. */
 export class CliError extends Error {
@@ -25,10 +26,12 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
   const message = e instanceof Error ? e.message : String(err);
   const locked = /^The embedded database at (.+) is in use by process (\d+)/.exec(message);
   if (locked) {
+    // The address that server wrote when it started (its real port, also with PORT=0).
+    const url = readServerAddress(locked[1], Number(locked[2])) ?? 'http://<host>:<port>';
     return {
       message:
         `The embedded database at ${locked[1]} is in use by process ${locked[2]} (a running \`npm start\`?): ` +
-        'stop it, or talk to it with --url http://127.0.0.1:3000 and PDF_STUDIO_API_KEY (an API key from POST /api/api-keys)',
+        `stop it, or talk to it with --url ${url} and PDF_STUDIO_API_KEY (an API key from POST /api/api-keys)`,
       exitCode: 1,
     };
   }

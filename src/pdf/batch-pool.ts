@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { workerModule } from '@/shared/threads/worker-module.js';
 import type { EngineTask, EngineTaskResult, TemplateInputs, WorkerDocument } from './batch-worker.js';
 import type { GenerateOptions } from './types.js';
 
@@ -16,41 +17,9 @@ import type { GenerateOptions } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-let bundled: Promise<string | undefined> | undefined;
-
-/**
- * The worker module. Built JS: the batch-worker.js beside this file. From TypeScript sources
- * (tsx, vitest) a worker thread does not inherit the parent's loader: the worker is bundled once
- * per process with esbuild (a dev dependency; packages stay external) into node_modules/.cache,
- * which starts in milliseconds, where tsx's loader in every worker took seconds under load. If
- * esbuild is unavailable, a shim registers tsx in the worker.
- */
-async function workerFilename(): Promise<string | undefined> {
-  const js = path.join(here, 'batch-worker.js');
-  if (existsSync(js)) return js;
-  const ts = path.join(here, 'batch-worker.ts');
-  if (!existsSync(ts)) return undefined;
-  bundled ??= (async () => {
-    try {
-      const { build } = await import('esbuild');
-      const outfile = path.join(here, '../../node_modules/.cache/pdf-studio', `batch-worker-${process.pid}.mjs`);
-      await build({
-        entryPoints: [ts],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        packages: 'external',
-        logLevel: 'silent',
-        alias: { '@': path.join(here, '..') },
-      });
-      process.once('exit', () => rmSync(outfile, { force: true }));
-      return outfile;
-    } catch {
-      return path.join(here, 'batch-worker-tsx.mjs');
-    }
-  })();
-  return bundled;
+/** The worker module (batch-worker.ts; the tsx shim when esbuild is unavailable): shared/threads/worker-module.ts. */
+function workerFilename(): Promise<string | undefined> {
+  return workerModule(here, 'batch-worker', path.join(here, 'batch-worker-tsx.mjs'));
 }
 
 /**
@@ -75,8 +44,11 @@ export interface BatchPool {
   whenReady: Promise<void>;
   /** Generates a chunk of records on one thread; each entry is its document or its error message. */
   run(key: string, template: TemplateInputs, payloads: Record<string, unknown>[], options?: GenerateOptions): Promise<WorkerDocument[]>;
-  /** Any task of the worker (one document, one inspection); aborting the signal ends the thread running it. */
-  task(task: EngineTask, signal?: AbortSignal): Promise<EngineTaskResult>;
+  /**
+   * Any task of the worker (one document, one inspection, one merge); aborting the signal ends the
+   * thread running it. `transferList` moves ports or buffers of the task instead of copying them.
+   */
+  task(task: EngineTask, signal?: AbortSignal, transferList?: Transferable[]): Promise<EngineTaskResult>;
 }
 
 let current: { pool: Piscina<EngineTask, EngineTaskResult>; api: BatchPool; users: number } | undefined;
@@ -148,7 +120,8 @@ async function create(threads: number, key?: string, template?: TemplateInputs):
       if (!('docs' in r)) throw new Error('batch worker returned no documents');
       return r.docs;
     },
-    task: (task, signal) => pool.run(task, signal ? { signal } : {}),
+    task: (task, signal, transferList) =>
+      pool.run(task, { ...(signal ? { signal } : {}), ...(transferList?.length ? { transferList } : {}) }),
   };
   api.whenReady.catch(() => {}); // observed by callers that care; a failed start fails its tasks
   stats.starts++;

@@ -8,6 +8,7 @@ import {
   type RenderTask,
   type RenderTaskResult,
 } from './engine-tasks.js';
+import { mergeTask, type MergeTask, type MergeTaskResult } from './merge-task.js';
 import type { EngineField, GenerateOptions, GenerationWarning } from './types.js';
 
 /**
@@ -40,9 +41,9 @@ function compiledFor(task: { key: string; template?: TemplateInputs }): Promise<
   return template ? cache.getOrCreate(task.key, () => compileTemplate(template.base, template.fields)) : cache.get(task.key);
 }
 
-/** A task of the shared pool: a batch chunk (no kind), one document, or one inspection. */
-export type EngineTask = BatchTask | (RenderTask & { template?: TemplateInputs }) | InspectTask;
-export type EngineTaskResult = BatchTaskResult | RenderTaskResult | InspectTaskResult;
+/** A task of the shared pool: a batch chunk (no kind), one document, one inspection, or one merge. */
+export type EngineTask = BatchTask | (RenderTask & { template?: TemplateInputs }) | InspectTask | MergeTask;
+export type EngineTaskResult = BatchTaskResult | RenderTaskResult | InspectTaskResult | MergeTaskResult;
 
 async function renderOne(task: RenderTask & { template?: TemplateInputs }): Promise<RenderTaskResult> {
   try {
@@ -57,6 +58,7 @@ async function renderOne(task: RenderTask & { template?: TemplateInputs }): Prom
 export default async function runInWorker(task: EngineTask): Promise<EngineTaskResult> {
   if (task.kind === 'render') return renderOne(task);
   if (task.kind === 'inspect') return inspectTask(task);
+  if (task.kind === 'merge') return mergeTask(task);
   return generateInWorker(task);
 }
 

@@ -1,4 +1,4 @@
-import { visibleBox } from './coordinates.js';
+import { toUserRect, visibleBox, type PageBox } from './coordinates.js';
 import { PdfError } from './errors.js';
 import { compileFieldExpressions } from './expressions/compile.js';
 import { defaultFontRegistry, type FontRegistry } from './fonts/registry.js';
@@ -13,7 +13,7 @@ import { groupDefinitionIssues } from './validate/group.js';
 import { treeSlot, type TreeSlot } from './render/added-pages.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
-import { applyOutput, prepareOutput } from './output/index.js';
+import { applyOutput, prepareOutput, type SignatureBox } from './output/index.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
 /** A template ready to generate: the base parsed once, fields placed, fonts resolved. */
@@ -108,8 +108,37 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   return {
     pageCount: pages.length,
     generate: async (payload, gopts = {}) => {
-      const drawn = prepareOutput(gopts.output, payload ?? {}, gopts.secrets);
-      return applyOutput(await generateDocument(state, drawn, gopts), gopts.output, { payload: drawn, secrets: gopts.secrets });
+      const { payload: drawn, facturxXml } = prepareOutput(gopts.output, payload ?? {}, gopts.secrets);
+      const signatureBox = visibleSignatureBox(fields, pages, pageBoxes, gopts.output?.signature?.fieldId);
+      return applyOutput(await generateDocument(state, drawn, gopts), gopts.output, {
+        payload: drawn,
+        facturxXml,
+        secrets: gopts.secrets,
+        signatureBox,
+      });
     },
   };
+}
+
+/**
+ * The box of the signature field a visible signature names, in its page's user space, and that
+ * page's object number: pages a table or text adds are inserted after the page they continue, so a
+ * later base page's index moves, while its object (kept by the incremental write) does not.
+ */
+function visibleSignatureBox(
+  fields: EngineField[],
+  pages: BasePage[],
+  pageBoxes: PageBox[],
+  fieldId: string | undefined,
+): SignatureBox | undefined {
+  if (!fieldId) return undefined;
+  const field = fields.find((f) => f.fieldId === fieldId);
+  if (!field || field.type !== 'signature') {
+    throw new PdfError('signature_field_invalid', `The signature's fieldId ${fieldId} is not a signature field of the template`, {
+      fieldId,
+    });
+  }
+  const pageIndex = field.page - 1;
+  const rect = toUserRect(pageBoxes[pageIndex], { ...field.position, ...field.size });
+  return { pageIndex, pageObject: pages[pageIndex].ref.objectNumber, rect };
 }

@@ -31,7 +31,8 @@ export function defaultEngineThreads(): number {
 
 let leased: Promise<BatchPool | undefined> | undefined;
 
-function enginePool(settings: EngineSettings): Promise<BatchPool | undefined> {
+/** The process's engine pool (leased once; undefined when no thread could start). */
+export function enginePool(settings: EngineSettings): Promise<BatchPool | undefined> {
   // The pool may have been closed (closeBatchPool) since it was leased: lease a new one then.
   if (leased && batchPoolStats().threads === 0) leased = undefined;
   leased ??= (async () => {
@@ -93,12 +94,23 @@ export function pooledRenderer(key: string, load: () => Promise<TemplateInputs>,
   };
 }
 
-/** inspect() on the pool under the inspection budget (in this thread when there is no pool). */
-export async function inspectIsolated(bytes: Uint8Array, options: InspectOptions, settings: EngineSettings): Promise<InspectResult> {
+/**
+ * inspect() on the pool under the inspection budget (in this thread when there is no pool).
+ * `handOver`: the caller is done with `bytes`, so when they fill their own ArrayBuffer it is moved
+ * to the thread instead of copied there on the API's thread (`bytes` is then detached here).
+ */
+export async function inspectIsolated(
+  bytes: Uint8Array,
+  options: InspectOptions,
+  settings: EngineSettings,
+  handOver = false,
+): Promise<InspectResult> {
   const pool = settings.threads > 0 ? await enginePool(settings) : undefined;
   if (!pool) return inspect(bytes, options);
+  const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const transfer = handOver && whole ? [bytes.buffer as ArrayBuffer] : undefined;
   return budgeted('inspect_timeout', settings, settings.inspectTimeoutMs, async (signal) => {
-    const r = await pool.task({ kind: 'inspect', bytes, options }, signal);
+    const r = await pool.task({ kind: 'inspect', bytes, options }, signal, transfer);
     if ('failed' in r) throw fromFailure(r.failed);
     if (!('inspected' in r)) throw new Error('engine worker returned no inspection');
     return r.inspected;

@@ -33,6 +33,9 @@ export const PDF_ERROR_CODES = [
   'output_options_conflict',
   'pdfa_not_possible',
   'invoice_invalid',
+  'invoice_xml_invalid',
+  'invoice_profile_mismatch',
+  'invoice_rules_violated',
   'certificate_missing',
   'certificate_invalid',
   'certificate_password_invalid',
@@ -40,6 +43,7 @@ export const PDF_ERROR_CODES = [
   'encryption_password_missing',
   'timestamp_failed',
   'signature_failed',
+  'signature_field_invalid',
 ] as const satisfies readonly ErrorCode[];
 export type PdfErrorCode = (typeof PDF_ERROR_CODES)[number];
 

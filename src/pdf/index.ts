@@ -7,6 +7,8 @@ export type { EngineField, GenerateOptions, RenderLimits, GenerationWarning, Gen
 export { compileTemplate, type CompiledTemplate, type CompileOptions } from './compile.js';
 export { generateBatch, closeBatchPool, batchPoolStats, type BatchInput, type BatchResult } from './batch.js';
 export { mergeDocuments } from './merge.js';
+export { streamMerge, type MergeSink, type MergeSource, type MergeSummary } from './stream-merge.js';
+export { mergeIsolated, mergeStats } from './merge-pool.js';
 export { preflight, preflightDocument, type PreflightResult, type PreflightOptions } from './preflight.js';
 export { FontRegistry, createDefaultFontRegistry, defaultFontRegistry, type FaceStyle, type FontSource } from './fonts/registry.js';
 export { resolveBinding } from './render/binding.js';

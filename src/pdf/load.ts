@@ -1,6 +1,5 @@
-import type * as Cantoo from '@cantoo/pdf-lib';
-import type { PDFDict as CantooDict, PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
 import { PDFDict, PDFDocument, PDFWriter, ParseSpeeds } from 'pdf-lib';
+import { decryptOwnerOnly, type EncryptionInfo } from './decrypt.js';
 import { PdfError } from './errors.js';
 import { rebuildPageTree, walkPageTree } from './page-tree.js';
 
@@ -13,22 +12,9 @@ export interface LoadLimits {
   timeoutMs?: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 100 * 1024 * 1024, maxPages: 2000, timeoutMs: 20_000 };
+export type { EncryptionInfo } from './decrypt.js';
 
-export interface EncryptionInfo {
-  /** /V of the encryption dictionary: 1-2 RC4, 4 crypt filters (RC4 or AES-128), 5 AES-256. */
-  version: number;
-  /** /R: 2 (RC4-40), 3 (RC4-128), 4 (crypt filters), 5/6 (AES-256). */
-  revision: number;
-  /** /P: the permission bits the owner set (printing, copying, …); we only report them. */
-  permissions: number;
-  /**
-   * /AuthEvent /EFOpen with Identity stream and string filters: only embedded files are
-   * encrypted. The document opens as it is, keeps its /Encrypt (its attachments stay protected by
-   * their password) and what we add is written in the clear, as its Identity filters say.
-   */
-  attachmentsOnly?: boolean;
-}
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 100 * 1024 * 1024, maxPages: 2000, timeoutMs: 20_000 };
 
 export interface LoadedPdf {
   doc: PDFDocument;
@@ -244,117 +230,4 @@ async function withDeadline<T>(work: Promise<T>, deadline: number, what: string)
 /** Cheap pre-check: only files whose bytes mention /Encrypt take the (slower) decryption path. */
 function mentionsEncrypt(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt', 0, 'latin1');
-}
-
-/**
- * Opens an encrypted PDF with the empty user password and returns plain bytes for the rest of the
- * engine (pdf-lib cannot decrypt). The decryption itself is @cantoo/pdf-lib's (a maintained pdf-lib
- * fork carrying pdf.js's standard security handler: RC4 40/128, AES-128 crypt filters, AES-256
- * R5/R6), so we do not hand-write crypto. What we add, learnt from files qpdf writes: the fork keeps
- * object-stream and cross-reference-stream objects in its document (the latter as an undecryptable
- * "invalid object" still carrying /Encrypt, which would make the saved file look encrypted again on
- * the next parse) and loses the trailer's /Info (metadata) and /ID; we drop the former and restore
- * the latter from a parse without decryption, which also tells us whether the file is encrypted at all.
- * Returns undefined when it is not (the /Encrypt sniff was a false hit).
- */
-async function decryptOwnerOnly(input: Uint8Array): Promise<{ bytes: Uint8Array; encryption: EncryptionInfo } | undefined> {
-  // Loaded on first use: the fork takes ~0.2 s to import, which every batch worker would pay at start-up.
-  const {
-    PDFDict: CantooDict,
-    PDFDocument: CantooDoc,
-    PDFName: CantooName,
-    PDFNumber: CantooNumber,
-    PDFRawStream: CantooRawStream,
-    PDFRef: CantooRef,
-    ParseSpeeds: CantooParseSpeeds,
-  } = await import('@cantoo/pdf-lib');
-  let plain: CantooDocument;
-  try {
-    // The fork rather than pdf-lib for this look: it can be told not to log every undecryptable object.
-    plain = await CantooDoc.load(input, {
-      ignoreEncryption: true,
-      updateMetadata: false,
-      warnOnInvalidObjects: false,
-      parseSpeed: CantooParseSpeeds.Fast,
-    });
-  } catch {
-    return undefined; // not parseable at all: the ordinary parse reports the corruption
-  }
-  const trailer = plain.context.trailerInfo;
-  const encryptDict = plain.context.lookup(trailer.Encrypt);
-  if (!(encryptDict instanceof CantooDict)) return undefined;
-  const num = (key: string): number => {
-    const v = encryptDict.lookup(CantooName.of(key));
-    return v instanceof CantooNumber ? v.asNumber() : 0;
-  };
-  const encryption: EncryptionInfo = { version: num('V'), revision: num('R'), permissions: num('P') };
-  const filter = encryptDict.lookup(CantooName.of('Filter'));
-  if (filter !== CantooName.of('Standard')) {
-    throw new PdfError(
-      'pdf_encrypted',
-      `The PDF is encrypted with the ${String(filter)} security handler (certificates or DRM), which we cannot open`,
-      { needsPassword: false, handler: String(filter) },
-    );
-  }
-  // Only the attachments are encrypted: nothing to decrypt for pages, fields or metadata, and no
-  // password to ask for (the user password, if any, opens the attachments only).
-  if (attachmentsOnly(encryptDict, { PDFDict: CantooDict, PDFName: CantooName }))
-    return { bytes: input, encryption: { ...encryption, attachmentsOnly: true } };
-
-  let doc: CantooDocument;
-  try {
-    doc = await CantooDoc.load(input, {
-      password: '',
-      updateMetadata: false,
-      warnOnInvalidObjects: false,
-      parseSpeed: CantooParseSpeeds.Fast,
-    });
-  } catch (err) {
-    const msg = (err as Error).message;
-    if (/needs password|password incorrect/i.test(msg)) {
-      throw new PdfError('pdf_encrypted', 'The PDF is encrypted with a password that is required to open it; upload an unprotected copy', {
-        needsPassword: true,
-      });
-    }
-    throw new PdfError('pdf_encrypted', `The PDF uses an encryption we cannot open (V=${encryption.version}, R=${encryption.revision})`, {
-      needsPassword: false,
-    });
-  }
-  const ctx = doc.context;
-  if (!ctx.isDecrypted) return undefined;
-
-  const structural = (obj: unknown): boolean => {
-    const type = obj instanceof CantooRawStream ? obj.dict.lookup(CantooName.of('Type')) : undefined;
-    return type === CantooName.of('XRef') || type === CantooName.of('ObjStm');
-  };
-  for (const [ref, obj] of ctx.enumerateIndirectObjects()) {
-    if (structural(obj) || structural(plain.context.lookup(ref))) ctx.delete(ref);
-  }
-  if (trailer.Encrypt instanceof CantooRef) ctx.delete(trailer.Encrypt);
-  if (trailer.Info) ctx.trailerInfo.Info = trailer.Info;
-  if (trailer.ID) ctx.trailerInfo.ID = trailer.ID;
-  try {
-    const bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
-    return { bytes, encryption };
-  } catch (err) {
-    throw new PdfError('pdf_corrupt', `The encrypted PDF could not be rewritten after decryption: ${damageIn(err)}`);
-  }
-}
-
-/**
- * /AuthEvent /EFOpen (PDF 32000-1 §7.6.5): the crypt filter of embedded files is asked for when an
- * attachment is opened; the document's streams and strings use /StmF and /StrF, whose default is
- * /Identity (no encryption). Only when both are Identity does the document open without a key.
- */
-function attachmentsOnly(dict: CantooDict, lib: Pick<typeof Cantoo, 'PDFDict' | 'PDFName'>): boolean {
-  const { PDFDict: Dict, PDFName: Name } = lib;
-  const identity = (key: string): boolean => {
-    const v = dict.lookup(Name.of(key));
-    return v === undefined || v === Name.of('Identity');
-  };
-  const eff = dict.lookup(Name.of('EFF'));
-  const cf = dict.lookup(Name.of('CF'));
-  if (!(eff instanceof Name) || eff === Name.of('Identity') || !(cf instanceof Dict)) return false;
-  const filter = cf.lookup(Name.of(eff.decodeText()));
-  return identity('StmF') && identity('StrF') && filter instanceof Dict && filter.lookup(Name.of('AuthEvent')) === Name.of('EFOpen');
 }

@@ -52,7 +52,19 @@ const migrationState = {
   },
 };
 
-export async function startInfrastructure(config: Config, log: (msg: string) => void = () => {}): Promise<Infrastructure> {
+export interface InfrastructureOptions {
+  /**
+   * The relational database, already being started by the caller (serve opens the embedded one
+   * on its thread while the API's modules load). Started here when absent.
+   */
+  database?: Promise<RunningDatabase>;
+}
+
+export async function startInfrastructure(
+  config: Config,
+  log: (msg: string) => void = () => {},
+  opts: InfrastructureOptions = {},
+): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -61,7 +73,7 @@ export async function startInfrastructure(config: Config, log: (msg: string) => 
     const signingSecret = await resolveSigningSecret(config);
 
     const t0 = performance.now();
-    const database = await startDatabase({ dataDir: config.dataDir });
+    const database = await (opts.database ?? startDatabase({ dataDir: config.dataDir }));
     stops.push(() => database.stop());
     log(
       `postgres (${database.backend}) ready in ${Math.round(performance.now() - t0)} ms${database.appliedMigrations.length ? `, applied ${database.appliedMigrations.join(', ')}` : ''}`,

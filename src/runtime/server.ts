@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
 import type { Config } from '@/shared/config/index.js';
-import { startInfrastructure, type Infrastructure } from './infrastructure.js';
+import { startInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.js';
 import { SERVICE_VERSION } from './version.js';
 import { createServices } from './services.js';
 import { startWorkers } from '@/workers/index.js';
@@ -21,8 +21,8 @@ export interface RunningServer {
  * The whole service in one process (the embedded default, or any mix of local and cloud parts the
  * configuration names): infrastructure, API, workers and studio.
  */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`));
+export async function startServer(config: Config, opts: InfrastructureOptions = {}): Promise<RunningServer> {
+  const infrastructure = await startInfrastructure(config, (msg) => console.log(`[pdf-studio] ${msg}`), opts);
   let app: FastifyInstance | undefined;
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   try {

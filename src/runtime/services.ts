@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import type { Services } from '@/services/context.js';
 import { AccessTokens } from '@/shared/auth/jwt.js';
-import { createDdbRepositories } from '@/shared/database/ddb/index.js';
+import { createDdbRepositories, type DdbRepositories } from '@/shared/database/ddb/index.js';
+import { withReadCache, writeGeneration } from '@/shared/database/ddb/read-cache.js';
 import { createRepositories } from '@/shared/database/prisma/index.js';
 import { getPrisma } from '@/shared/database/prisma/client.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -13,7 +14,7 @@ export function createServices(infra: Infrastructure): Services {
     config,
     repos: {
       ...createRepositories(getPrisma),
-      ...createDdbRepositories({ docClient: infra.dynamo.docClient, tables: config.dynamodb.tables }),
+      ...ddbRepositories(infra),
     },
     blobs: infra.blobs,
     queue: infra.queue,
@@ -22,4 +23,15 @@ export function createServices(infra: Infrastructure): Services {
     signingSecret: infra.signingSecret,
     log: pino({ level: config.logLevel, base: { component: 'services' } }),
   };
+}
+
+/**
+ * The DynamoDB repositories. On the embedded server, which only this process writes, template
+ * items are read from memory between writes (read-cache.ts): every generation reads its template.
+ */
+function ddbRepositories(infra: Infrastructure): DdbRepositories {
+  const repos = createDdbRepositories({ docClient: infra.dynamo.docClient, tables: infra.config.dynamodb.tables });
+  if (!infra.dynamo.local) return repos;
+  const generation = writeGeneration(infra.dynamo.client);
+  return { ...repos, templates: withReadCache(repos.templates, ['getOwned', 'getInternal', 'find'], generation) };
 }

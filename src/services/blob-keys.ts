@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
  *                     users/<userId>/jobs/<jobId>/result.<pdf|zip> a batch job's combined result
  *                     exports/<userId>/<uuid>.zip                  a data export (top level: the cleanup lists them by prefix)
  *   files bucket      templates/<templateId>/base.pdf              a template's own copy of its PDF
+ *                     templates/<templateId>/revisions/<uuid>.pdf  a replaced base PDF's new revision
  *                     templates/<templateId>/versions/<n>.json     a published version's snapshot
  *
  * Writers build keys only with these functions and readers classify keys only with parseBlobKey, so
@@ -37,6 +38,8 @@ export function exportKey(userId: string): string {
 /** Every blob of a template (base and version snapshots) is under this prefix of the files bucket. */
 export const templatePrefix = (templateId: string) => `templates/${templateId}/`;
 export const templateBaseKey = (templateId: string) => `templates/${templateId}/base.pdf`;
+/** A new revision of a template's base: a key of its own, so versions published with the old base keep it. */
+export const templateRevisionKey = (templateId: string) => `templates/${templateId}/revisions/${randomUUID()}.pdf`;
 export const templateVersionKey = (templateId: string, version: number) => `templates/${templateId}/versions/${version}.json`;
 
 export type BlobKeyKind =
@@ -57,6 +60,8 @@ export function parseBlobKey(key: string): BlobKeyKind | undefined {
     return { kind: 'job_result', userId: s[1], jobId: s[3] };
   if (s[0] === 'exports' && s.length === 3 && s[2].endsWith('.zip')) return { kind: 'export', userId: s[1] };
   if (s[0] === 'templates' && s.length === 3 && s[2] === 'base.pdf') return { kind: 'template_base', templateId: s[1] };
+  if (s[0] === 'templates' && s.length === 4 && s[2] === 'revisions' && s[3].endsWith('.pdf'))
+    return { kind: 'template_base', templateId: s[1] };
   if (s[0] === 'templates' && s.length === 4 && s[2] === 'versions' && /^\d+\.json$/.test(s[3]))
     return { kind: 'template_version', templateId: s[1], version: Number(s[3].slice(0, -'.json'.length)) };
   return undefined;

@@ -46,6 +46,8 @@ export const ERROR_CATALOGUE = {
   upload_incomplete: { status: 409, title: 'Nothing has been uploaded to the upload URL yet' },
   publish_conflict: { status: 409, title: 'The template was published concurrently' },
   pdf_not_ready: { status: 409, title: 'The document is not generated yet' },
+  last_admin: { status: 409, title: 'The only administrator cannot be deleted or demoted' },
+  certificate_limit_reached: { status: 409, title: 'The account keeps as many signing certificates as it may' },
 
   // Templates and fields.
   field_out_of_page: { status: 400, title: 'Fields must lie within an existing page' },
@@ -81,6 +83,9 @@ export const ERROR_CATALOGUE = {
   output_options_conflict: { status: 422, title: 'The output options cannot be combined' },
   pdfa_not_possible: { status: 422, title: 'The base PDF cannot be made PDF/A' },
   invoice_invalid: { status: 422, title: 'The invoice data is not a valid EN 16931 invoice' },
+  invoice_xml_invalid: { status: 422, title: "The invoice XML is not well-formed CII or does not validate against its profile's XSD" },
+  invoice_profile_mismatch: { status: 422, title: "The invoice XML's guideline (BT-24) is not the Factur-X profile asked for" },
+  invoice_rules_violated: { status: 422, title: 'The invoice breaks EN 16931 business rules' },
   certificate_missing: { status: 422, title: 'A signature needs a certificate' },
   certificate_invalid: { status: 422, title: 'The certificate cannot be read or has no usable key' },
   certificate_password_invalid: { status: 422, title: 'The certificate password is wrong' },
@@ -89,6 +94,9 @@ export const ERROR_CATALOGUE = {
   timestamp_url_not_allowed: { status: 422, title: 'The timestamp authority is not one this server is configured to use' },
   timestamp_failed: { status: 502, title: 'The timestamp authority did not answer with a valid token' },
   signature_failed: { status: 500, title: 'The document could not be signed' },
+  signature_field_invalid: { status: 422, title: "The signature's fieldId is not a signature field of the template" },
+  certificate_not_found: { status: 422, title: 'The signing certificate named is not one of this account' },
+  certificate_key_unavailable: { status: 500, title: "The stored certificate does not open with the server's current key" },
 
   // Blob storage and its signed URLs.
   blob_not_found: { status: 404, title: 'The stored object does not exist' },

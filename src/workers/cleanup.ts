@@ -4,9 +4,10 @@ import type { MessageHandler } from '@/shared/queue/types.js';
 import { cleanupExpired, cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
+import { runDeletionTask, runExportTask } from '@/services/accounts/tasks.js';
 import { auditWorker } from './audit.js';
 
-/** cleanup consumer: the four actions of the cleanup queue. */
+/** cleanup consumer: the actions of the cleanup queue. */
 export function cleanupHandler(services: Services): MessageHandler<CleanupMessage> {
   return async ({ body, id }) => {
     let result: unknown;
@@ -15,7 +16,14 @@ export function cleanupHandler(services: Services): MessageHandler<CleanupMessag
       result = await cleanupOrphanedUploads(services, { olderThanHours: body.olderThanHours, dryRun: body.dryRun });
     else if (body.action === 'settle_stalled_jobs')
       result = await settleStalledJobs(services, { stalledAfterMinutes: body.stalledAfterMinutes });
-    else result = await runIntegrityCheck(services, { repair: body.repair ?? false });
+    else if (body.action === 'export_account') {
+      // Audited by the task itself (account.export, or account.deleted), not as system work.
+      await runExportTask(services, body.taskId);
+      return;
+    } else if (body.action === 'delete_account') {
+      await runDeletionTask(services, body.taskId);
+      return;
+    } else result = await runIntegrityCheck(services, { repair: body.repair ?? false });
     await auditWorker(services, {
       action: `worker.${body.action}`,
       resourceType: 'system',

@@ -6,7 +6,7 @@ import { fileProcessingHandler } from './file-processing.js';
 import { pdfGenerationHandler } from './pdf-generation.js';
 
 export interface WorkerOptions {
-  /** Records rendered at once by this process (PDF generation is CPU-bound: ~cores). Default 2. */
+  /** pdf-generation messages (job chunks) handled at once by this process. Default: JOB_CONCURRENCY (2). */
   pdfConcurrency?: number;
   /** Embedded mode: cron schedules for cleanup (AWS uses EventBridge → scheduled-cleanup instead). Default true for the local queue. */
   schedule?: boolean;
@@ -29,7 +29,11 @@ export const CLEANUP_SCHEDULES = [
 export async function startWorkers(services: Services, opts: WorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
   const { queue } = services;
   const stops: StopConsumer[] = [];
-  stops.push(await queue.consume('pdf-generation', pdfGenerationHandler(services), { concurrency: opts.pdfConcurrency ?? 2 }));
+  stops.push(
+    await queue.consume('pdf-generation', pdfGenerationHandler(services), {
+      concurrency: opts.pdfConcurrency ?? services.config.jobs.concurrency,
+    }),
+  );
   stops.push(await queue.consume('file-processing', fileProcessingHandler(services), { concurrency: 2 }));
   stops.push(await queue.consume('cleanup', cleanupHandler(services), { concurrency: 1 }));
   stops.push(await queue.consume('email-notifications', emailNotificationsHandler(services), { concurrency: 2 }));

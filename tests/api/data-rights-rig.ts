@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '@/api/app.js';
 import type { Services } from '@/services/context.js';
 import { S3BlobStore } from '@/shared/storage/index.js';
+import { cleanupHandler } from '@/workers/cleanup.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { postgresSkipReason, POSTGRES_BACKENDS, type PostgresBackend } from '../helpers/postgres.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3.js';
@@ -20,6 +21,8 @@ export interface Rig {
 async function createRig(backend: PostgresBackend, store: 'local' | 's3'): Promise<{ rig: Rig; close(): Promise<void> }> {
   if (store === 'local') {
     const api = await createTestApi(backend);
+    // Account exports and deletions run on the cleanup queue: its worker, as `npm start` runs it.
+    const stopWorker = await api.services.queue.consume('cleanup', cleanupHandler(api.services), { concurrency: 1 });
     const rig: Rig = {
       app: api.app,
       services: api.services,
@@ -31,7 +34,13 @@ async function createRig(backend: PostgresBackend, store: 'local' | 's3'): Promi
         return { status: res.statusCode, body: res.rawPayload };
       },
     };
-    return { rig, close: () => api.close() };
+    return {
+      rig,
+      async close() {
+        await stopWorker();
+        await api.close();
+      },
+    };
   }
   const tag = Math.random().toString(36).slice(2, 8);
   const buckets = { uploads: `rights-uploads-${tag}`, generated: `rights-generated-${tag}`, files: `rights-files-${tag}` };
@@ -52,6 +61,7 @@ async function createRig(backend: PostgresBackend, store: 'local' | 's3'): Promi
   const services: Services = { ...api.services, blobs };
   const app = await buildApp({ config: services.config, checks: [], services, logger: false });
   await app.ready();
+  const stopWorker = await services.queue.consume('cleanup', cleanupHandler(services), { concurrency: 1 });
   const rig: Rig = {
     app,
     services,
@@ -65,6 +75,7 @@ async function createRig(backend: PostgresBackend, store: 'local' | 's3'): Promi
   return {
     rig,
     async close() {
+      await stopWorker();
       await app.close();
       blobs.client.destroy();
       await api.close();

@@ -14,6 +14,40 @@ import { registerUser, type TestUser } from '../helpers/api.js';
 import { createTemplate } from './generate-fixtures.js';
 import { makePdf, uploadOk } from './upload-helpers.js';
 import { forEachRig, type Rig } from './data-rights-rig.js';
+import { eventually } from '../helpers/eventually.js';
+
+/** POST /api/account/export answers 202 and a task; the cleanup worker builds the ZIP: poll until completed. */
+async function exportViaApi(rig: Rig, headers: Record<string, string>) {
+  const res = await rig.app.inject({ method: 'POST', url: '/api/account/export', headers });
+  expect(res.statusCode, res.body).toBe(202);
+  const { id, status } = res.json().export;
+  expect(['queued', 'running']).toContain(status);
+  expect(res.headers.location).toBe(`/api/account/export/${id}`);
+  return eventually(
+    async () => {
+      const poll = await rig.app.inject({ method: 'GET', url: `/api/account/export/${id}`, headers });
+      expect(poll.statusCode, poll.body).toBe(200);
+      expect(poll.json().status).toBe('completed');
+      return poll.json();
+    },
+    { timeoutMs: 60_000, what: 'the export to complete' },
+  );
+}
+
+/** A deletion answered 202 with a task: poll its status (no credentials: the account's are gone) until completed. */
+async function deletionDone(rig: Rig, res: { statusCode: number; body: string; json(): { deletion: { id: string } } }) {
+  expect(res.statusCode, res.body).toBe(202);
+  const { id } = res.json().deletion;
+  return eventually(
+    async () => {
+      const poll = await rig.app.inject({ method: 'GET', url: `/api/account/deletions/${id}` });
+      expect(poll.statusCode, poll.body).toBe(200);
+      expect(poll.json().status).toBe('completed');
+      return poll.json();
+    },
+    { timeoutMs: 60_000, what: 'the deletion to complete' },
+  );
+}
 
 const PASSWORD = 'correct horse battery';
 const data = { customer: { name: 'Ada Lovelace' }, amount: 7 };
@@ -91,9 +125,9 @@ forEachRig('account export and deletion', (rig) => {
     // An API key acts for the account's integrations, not for the person: a signed-in user only.
     const keyed = await app.inject({ method: 'POST', url: '/api/account/export', headers: { 'x-api-key': a.apiKey } });
     expect([keyed.statusCode, keyed.json().code]).toEqual([403, 'forbidden']);
-    const res = await app.inject({ method: 'POST', url: '/api/account/export', headers: a.user.headers });
-    expect(res.statusCode, res.body).toBe(201);
-    const body = res.json();
+    const body = await exportViaApi(rig(), a.user.headers);
+    // Another account cannot read it.
+    expect((await app.inject({ method: 'GET', url: `/api/account/export/${body.id}`, headers: b.user.headers })).statusCode).toBe(404);
     expect(body.counts).toMatchObject({
       templates: 1,
       fields: 3,
@@ -102,6 +136,7 @@ forEachRig('account export and deletion', (rig) => {
       generatedPdfs: 1,
       jobs: 1,
       apiKeys: 1,
+      signingCertificates: 0,
       missingBlobs: 0,
     });
     // base + version snapshot + two uploads + one generated PDF
@@ -125,6 +160,7 @@ forEachRig('account export and deletion', (rig) => {
         `generated-pdfs/${a.pdfId}.pdf`,
         'jobs.json',
         'api-keys.json',
+        'signing-certificates.json',
         'audit-logs.json',
       ].sort(),
     );
@@ -238,8 +274,14 @@ forEachRig('account export and deletion', (rig) => {
     const beforeRows = await prisma.auditLog.count({ where: { actorId: a.user.id } });
     expect(beforeRows).toBeGreaterThan(5);
     const res = await app.inject({ method: 'DELETE', url: '/api/profile', headers: a.user.headers, payload: { password: PASSWORD } });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().deleted).toMatchObject({
+    expect(res.statusCode, res.body).toBe(202);
+    // Unusable at once, before the background part has necessarily run.
+    expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: a.user.headers })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: a.user.email, password: PASSWORD } })).json().code,
+    ).toBe('invalid_credentials');
+    const status = await deletionDone(rig(), res);
+    expect(status.deleted).toMatchObject({
       templates: 1,
       fields: 3,
       files: 2,
@@ -250,7 +292,8 @@ forEachRig('account export and deletion', (rig) => {
       sessions: 1,
     });
     // export ZIP + two uploads + generated PDF + base + version snapshot
-    expect(res.json().deleted.blobs).toBe(6);
+    expect(status.deleted.blobs).toBe(6);
+    expect(JSON.stringify(status)).not.toContain(a.user.id);
 
     // Every credential of the account is refused from the next request on.
     expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: a.user.headers })).statusCode).toBe(401);
@@ -335,8 +378,7 @@ forEachRig('account export and deletion', (rig) => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('not_found');
     const res = await app.inject({ method: 'DELETE', url: `/api/admin/users/${b.user.id}`, headers: adminHeaders });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().deleted).toMatchObject({ templates: 1, files: 2, generatedPdfs: 1, jobs: 1 });
+    expect((await deletionDone(rig(), res)).deleted).toMatchObject({ templates: 1, files: 2, generatedPdfs: 1, jobs: 1 });
     expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: b.user.headers })).statusCode).toBe(401);
     expect(await keysUnder(rig(), 'generated', `users/${b.user.id}/`)).toEqual([]);
     const row = await api.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'account.deleted', actorId: adminId } });
@@ -379,7 +421,7 @@ forEachRig('account export and deletion', (rig) => {
     const { services, api, app } = rig();
     const prisma = api.db.prisma;
     const c = await registerUser(app, 'rights-c');
-    expect((await app.inject({ method: 'POST', url: '/api/account/export', headers: c.headers })).statusCode).toBe(201);
+    await exportViaApi(rig(), c.headers);
     expect(await keysUnder(rig(), 'generated', `exports/${c.id}/`)).toHaveLength(1);
     const anonymised = await prisma.auditLog.count({ where: { anonymisedAt: { not: null } } });
     const named = await prisma.auditLog.count({ where: { anonymisedAt: null } });

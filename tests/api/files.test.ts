@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@/api/app.js';
+import { purgeExpiredTemplates } from '@/services/templates/undo.js';
 import { loadTemplateVersion } from '@/services/templates/versions.js';
 import { S3BlobStore } from '@/shared/storage/index.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3.js';
@@ -430,6 +431,10 @@ describe('files and templates on S3 (s3rver over HTTP)', () => {
     expect(v1.fields.map((f) => f.page)).toEqual([2]);
     expect((await PDFDocument.load(v1.base)).getPageCount()).toBe(2);
     expect((await app.inject({ method: 'DELETE', url: `/api/templates/${t.templateId}`, headers: user.headers })).statusCode).toBe(204);
+    // Restorable for TEMPLATE_UNDO_DAYS: the base and the versions stay until the undo period is over.
+    expect((await store.list('files', { prefix: `templates/${t.templateId}/` })).items.length).toBeGreaterThan(1);
+    const afterUndo = new Date(Date.now() + (services.config.limits.templateUndoDays + 1) * 86_400_000);
+    expect((await purgeExpiredTemplates(services, afterUndo)).expiredTemplates).toBeGreaterThanOrEqual(1);
     expect((await store.list('files', { prefix: `templates/${t.templateId}/` })).items).toEqual([]);
   });
 });

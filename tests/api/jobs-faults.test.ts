@@ -1,10 +1,10 @@
 import { afterAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { startWorkers } from '@/workers/index.js';
 import { handlePdfGeneration } from '@/services/generation/jobs.js';
 import { settleStalledJobs } from '@/services/maintenance/stalled-jobs.js';
 import { RetryingBlobStore, type BlobStore } from '@/shared/storage/index.js';
 import { eventually } from '../helpers/eventually.js';
+import { finishedJob } from '../helpers/jobs.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { pageText } from '../helpers/pdf-readback.js';
 import { createTemplate } from './generate-fixtures.js';
@@ -15,17 +15,6 @@ import { createTemplate } from './generate-fixtures.js';
  * made (records failed for good, the job said `completed`, errors showed server paths).
  */
 const record = (i: number) => ({ customer: { name: `Fault Person ${i}` }, amount: i });
-
-function finished(app: FastifyInstance, headers: Record<string, string>, id: string) {
-  return eventually(
-    async () => {
-      const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json().job;
-      expect(['completed', 'completed_with_errors', 'failed'], `job still ${job.status}`).toContain(job.status);
-      return job;
-    },
-    { timeoutMs: 120_000, intervalMs: 300, what: `job ${id} to finish` },
-  );
-}
 
 /** The store, failing every write the way an unwritable blob directory does (EACCES, with its path). */
 function unwritable(inner: BlobStore): BlobStore {
@@ -67,7 +56,8 @@ forEachApi('jobs through queue and storage faults', (api) => {
     const { queue } = api().services;
     const send = queue.sendBatch.bind(queue);
     let batches = 0;
-    // The first 500 messages go out, the next batch is refused.
+    // Records travel 100 to a message and messages 50 to a batch: the first batch (5,000 records)
+    // goes out, the next one is refused.
     queue.sendBatch = (async (...args: Parameters<typeof send>) => {
       if (++batches > 1) throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
       return send(...args);
@@ -75,7 +65,7 @@ forEachApi('jobs through queue and storage faults', (api) => {
     let res;
     try {
       res = await createJob(
-        Array.from({ length: 600 }, (_, i) => record(i)),
+        Array.from({ length: 5_100 }, (_, i) => record(i)),
         'atomic-1',
       );
     } finally {
@@ -87,7 +77,7 @@ forEachApi('jobs through queue and storage faults', (api) => {
     expect(res.body).not.toContain('10.0.0.7');
     const list = (await api().app.inject({ method: 'GET', url: '/api/jobs', headers: user.headers })).json();
     expect(list.total).toBe(0);
-    // The 500 messages that were sent find no job: the workers drop them and make nothing.
+    // The messages that were sent find no job: the workers drop them and make nothing.
     await eventually(async () => expect(await queue.mayDeliver('pdf-generation', { userId: user.id })).toBe(false), {
       timeoutMs: 120_000,
       intervalMs: 500,
@@ -101,7 +91,7 @@ forEachApi('jobs through queue and storage faults', (api) => {
     // The client's retry, with the same key, now that the queue takes messages.
     const again = await createJob([record(1), record(2), record(3)], 'atomic-1');
     expect(again.statusCode, again.body).toBe(202);
-    const job = await finished(api().app, user.headers, again.json().job.id);
+    const job = await finishedJob(api().app, user.headers, again.json().job.id);
     expect(job).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0 });
   }, 240_000);
 
@@ -128,7 +118,7 @@ forEachApi('jobs through queue and storage faults', (api) => {
     await deliver(0, 3, record(100), down); // the last attempt records the failure
     await deliver(1, 1, record(101));
     await deliver(2, 1, { customer: { name: 'Bad' }, amount: -1 }); // refused for its data: not retryable
-    const done = await finished(app, user.headers, job.id);
+    const done = await finishedJob(app, user.headers, job.id);
     expect(done).toMatchObject({ status: 'completed_with_errors', done: 1, failed: 2 });
     const byIndex = new Map(done.errors.map((e: { index: number }) => [e.index, e]));
     expect(byIndex.get(0)).toMatchObject({ retryable: true, message: expect.stringMatching(/^storage_unavailable: /) });
@@ -141,7 +131,7 @@ forEachApi('jobs through queue and storage faults', (api) => {
     const retry = await app.inject({ method: 'POST', url: `/api/jobs/${job.id}/retry`, headers: user.headers });
     expect(retry.statusCode, retry.body).toBe(202);
     expect(retry.json()).toMatchObject({ retried: 1, job: { status: 'running', failed: 1 } });
-    const after = await finished(app, user.headers, job.id);
+    const after = await finishedJob(app, user.headers, job.id);
     expect(after).toMatchObject({ status: 'completed_with_errors', done: 2, failed: 1 });
     expect(after.errors.map((e: { index: number }) => e.index)).toEqual([2]);
     const pdfs = (

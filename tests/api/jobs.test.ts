@@ -4,11 +4,13 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
 import type { FastifyInstance } from 'fastify';
+import { mergeStats } from '@/pdf/index.js';
 import { startWorkers } from '@/workers/index.js';
 import { finalizeJob, handlePdfGeneration } from '@/services/generation/jobs.js';
 import { settleStalledJobs, type SettledJob } from '@/services/maintenance/stalled-jobs.js';
 import { jobResultKey } from '@/services/blob-keys.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '@/services/generation/webhook.js';
+import { finishedJob } from '../helpers/jobs.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { pageText } from '../helpers/pdf-readback.js';
 import { createTemplate } from './generate-fixtures.js';
@@ -20,20 +22,6 @@ const record = (i: number) => ({ customer: { name: `Customer ${i}` }, amount: PO
 async function fetchSigned(app: FastifyInstance, url: string) {
   const u = new URL(url, 'http://localhost');
   return app.inject({ method: 'GET', url: u.pathname + u.search });
-}
-
-/** The job once it has finished (completed, with errors, or failed). */
-function finishedJob(app: FastifyInstance, headers: Record<string, string>, id: string, timeoutMs = 150_000) {
-  return eventually(
-    async () => {
-      const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers })).json().job;
-      expect(['completed', 'completed_with_errors', 'failed'], `job still ${job.status}: ${job.done}+${job.failed}/${job.total}`).toContain(
-        job.status,
-      );
-      return job;
-    },
-    { timeoutMs, intervalMs: 300, what: `job ${id} to finish` },
-  );
 }
 
 /** Entries of a zip, from its end-of-central-directory record. */
@@ -204,11 +192,18 @@ forEachApi(
         payload: { records: [0, 1, 2].map((i) => record(100 + i)), output: 'merged' },
       });
       expect(res.statusCode, res.body).toBe(202);
+      const before = mergeStats();
       const job = await finishedJob(api().app, a.headers, res.json().job.id);
       expect(job).toMatchObject({ status: 'completed', done: 3, failed: 0 });
       const merged = await fetchSigned(api().app, job.resultUrl);
       expect(merged.statusCode).toBe(200);
       for (let page = 1; page <= 3; page++) expect(await pageText(merged.rawPayload, page)).toContain(`Customer ${99 + page}`);
+      // The merge ran on an engine thread (recorded inside it), not on the thread serving the API.
+      expect(mergeStats()).toMatchObject({
+        merges: before.merges + 1,
+        inWorker: before.inWorker + 1,
+        last: { pages: 3, mainThread: false },
+      });
     }, 120_000);
 
     it('cancel: a running job stops taking records, keeps what it made, and cannot be cancelled twice', async () => {

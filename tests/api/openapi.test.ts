@@ -18,6 +18,8 @@ const PUBLIC = new Set([
   'POST /api/auth/login',
   'POST /api/auth/refresh',
   'POST /api/auth/logout',
+  // An account deletion's status: the account's credentials are gone, its random id is the handle.
+  'GET /api/account/deletions/{id}',
   'GET /health',
   'GET /blobs/{bucket}/{*}',
   'PUT /blobs/{bucket}/{*}',

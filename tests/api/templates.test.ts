@@ -1,5 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, expect, it } from 'vitest';
+import { purgeExpiredTemplates } from '@/services/templates/undo.js';
 import { loadTemplateVersion } from '@/services/templates/versions.js';
 import { forEachApi, registerUser, type TestUser } from '../helpers/api.js';
 import { corpusDir, readCorpusFile } from '../helpers/corpus.js';
@@ -169,7 +170,11 @@ forEachApi('templates API', (api) => {
     const del = await api().app.inject({ method: 'DELETE', url: `/api/templates/${ids[0]}`, headers: u.headers });
     expect(del.statusCode).toBe(204);
     expect((await api().app.inject({ method: 'GET', url: `/api/templates/${ids[0]}`, headers: u.headers })).statusCode).toBe(404);
+    // Restorable until the undo period is over: then the cleanup removes the items and the blobs.
+    const afterUndo = new Date(Date.now() + (api().services.config.limits.templateUndoDays + 1) * 86_400_000);
+    await purgeExpiredTemplates(api().services, afterUndo);
     expect(await api().services.repos.fields.listByTemplate(ids[0])).toEqual([]);
+    expect(await api().services.repos.templates.getItem({ templateId: ids[0] }, { includeExpired: true })).toBeUndefined();
     expect((await api().services.blobs.list('files', { prefix: `templates/${ids[0]}/` })).items).toEqual([]);
     // The copy is untouched.
     expect(

@@ -50,6 +50,15 @@ describe.skipIf(postgresSkipReason('postgresql'))('CLI: admin grant | revoke | l
     const listed = await cli(['admin', 'list'], env);
     expect(listed.stdout).toContain(`ops@example.com\t${user.id}`);
 
+    // The only administrator stays one: one line, exit code 1, the role unchanged.
+    const last = await cli(['admin', 'revoke', 'ops@example.com'], env);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('only administrator');
+    expect(last.stderr).not.toMatch(/\n\s+at /);
+    expect((await db.repos.users.findByEmail('ops@example.com'))?.role).toBe('admin');
+
+    // With a second administrator, revoke takes it back.
+    await db.repos.users.create({ email: 'second@example.com', password: 'correct horse battery', role: 'admin' });
     expect((await cli(['admin', 'revoke', 'ops@example.com'], env)).code).toBe(0);
     expect((await db.repos.users.findByEmail('ops@example.com'))?.role).toBe('user');
   }, 240_000);

@@ -1,14 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/shared/config/index.js';
 import { startServer, type RunningServer } from '@/runtime/server.js';
 import { createPdfStudioClient, PdfStudioError } from '../../packages/client/src/index.js';
-import { quickstart } from '../../packages/client/examples/quickstart.js';
-import { basePdf } from '../api/generate-fixtures.js';
-import { pageText } from '../helpers/pdf-readback.js';
+import { runQuickstartAndCheck } from '../helpers/quickstart.js';
 
 const PACKAGE = path.resolve(import.meta.dirname, '../../packages/client');
 
@@ -34,22 +31,7 @@ describe('the client SDK against a running server', () => {
   });
 
   it('runs the README example: upload, template, field, publish, generate, a job with progress', async () => {
-    const progress: string[] = [];
-    const result = await quickstart(server.url, apiKey, await basePdf(), (line) => progress.push(line));
-
-    expect(result.version).toBe(1);
-    expect(await pageText(result.single)).toContain('Zoë Ñúñez');
-
-    expect(result.job).toMatchObject({ status: 'completed', total: 3, done: 3, failed: 0, output: 'merged' });
-    const merged = await PDFDocument.load(result.merged);
-    expect(merged.getPageCount()).toBe(3);
-    expect(await pageText(result.merged, 1)).toContain('Ann');
-    expect(await pageText(result.merged, 3)).toContain('Chloé');
-
-    // Progress was reported on every read, ending with the finished counts.
-    expect(progress.length).toBeGreaterThan(0);
-    expect(progress.at(-1)).toBe(`job ${result.job.id}: completed 3/3 (0 failed)`);
-    for (const line of progress) expect(line).toMatch(/^job \S+: (queued|running|completed) \d+\/3 \(\d+ failed\)$/);
+    await runQuickstartAndCheck(server.url, apiKey);
   }, 120_000);
 
   it("turns the API's problems into PdfStudioError with the machine-readable code", async () => {

@@ -227,4 +227,38 @@ describe('templatesRepository', () => {
     // Deleting a template removes its expired fields too.
     expect((await repos.templates.deleteInternal(live.templateId)).deletedFields).toBe(2);
   });
+
+  it('softDeleteOwned / restoreOwned: deleted items carry deletedAt and ttl, hidden from reads, restorable until the ttl', async () => {
+    const { repos } = await ddb.newStage();
+    const t = await repos.templates.create(invoice('u1', { status: 'active' }));
+    const other = await repos.templates.create(invoice('u1', { status: 'active' }));
+    await repos.fields.create(field(t.templateId));
+    await repos.fields.create(field(t.templateId, 2));
+    const ttl = ttlFromNow(3600);
+    await expect(repos.templates.softDeleteOwned('u2', t.templateId, ttl)).rejects.toBeInstanceOf(NotFoundError);
+    const deleted = await repos.templates.softDeleteOwned('u1', t.templateId, ttl);
+    expect(deleted).toMatchObject({ ttl, deletedAt: expect.any(String) });
+    await expect(repos.templates.softDeleteOwned('u1', t.templateId, ttl)).rejects.toBeInstanceOf(NotFoundError);
+    for (const f of await repos.fields.listByTemplate(t.templateId)) expect(f.ttl).toBe(ttl);
+
+    await expect(repos.templates.getOwned('u1', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.getInternal(t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.templates.updateOwned('u1', t.templateId, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await repos.templates.listByUser('u1')).items.map((i) => i.templateId)).toEqual([other.templateId]);
+    expect((await repos.templates.listByUser('u1', { deleted: 'only' })).items.map((i) => i.templateId)).toEqual([t.templateId]);
+    expect((await repos.templates.listByStatus('active')).items.map((i) => i.templateId)).toEqual([other.templateId]);
+    expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 1, total: 1 });
+
+    await expect(repos.templates.restoreOwned('u2', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    const restored = await repos.templates.restoreOwned('u1', t.templateId);
+    expect('ttl' in restored || 'deletedAt' in restored).toBe(false);
+    for (const f of await repos.fields.listByTemplate(t.templateId)) expect(f.ttl).toBeUndefined();
+    await expect(repos.templates.restoreOwned('u1', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await repos.templates.getUserTemplateStats('u1')).toMatchObject({ active: 2, total: 2 });
+
+    // Past its ttl (the sweep not yet run) it can no longer be restored, and a hard delete still finds it.
+    await repos.templates.softDeleteOwned('u1', t.templateId, ttlFromNow(-5));
+    await expect(repos.templates.restoreOwned('u1', t.templateId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await repos.templates.deleteInternal(t.templateId)).deletedFields).toBe(2);
+  });
 });

@@ -79,6 +79,9 @@ export function describeBatchE2E(opts: BatchE2EOptions = {}): void {
           RATE_LIMIT_PER_MINUTE: '100000',
           DATABASE_URL: databaseUrl,
           NODE_ENV: 'production',
+          // Chunks of 5 records: the job moves in steps the test can stop between, and each stop
+          // lands in the middle of chunks (default 100 would finish this job in two steps).
+          JOB_CHUNK_RECORDS: '5',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

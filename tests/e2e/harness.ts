@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { loadPdfJs } from '../helpers/pdfjs.js';
 import { eventually, GiveUp } from '../helpers/eventually.js';
 
@@ -17,6 +18,8 @@ import { eventually, GiveUp } from '../helpers/eventually.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots and generated PDFs of the browser tests, kept for a look after a failure. */
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -219,6 +222,31 @@ export async function startStudioSession(): Promise<StudioSession> {
     await api.stop();
     throw err;
   }
+}
+
+/**
+ * A browser test file's describe block with its session: started before the first test, stopped
+ * after the last, `session()` inside the tests. Outside CI a machine without Debian's chromium skips
+ * with the reason; in CI (.ci/run installs it) tests/environment.test.ts fails instead, so the
+ * browser tests can never be skipped silently there.
+ */
+export function describeStudio(title: string, fn: (session: () => StudioSession) => void): void {
+  const browserReady = existsSync(CHROMIUM);
+  (browserReady ? describe : describe.skip)(
+    `${title}${browserReady ? '' : ` (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`}`,
+    () => {
+      let session: StudioSession | undefined;
+      beforeAll(async () => {
+        mkdirSync(ARTIFACTS, { recursive: true });
+        session = await startStudioSession();
+      });
+      afterAll(async () => session?.stop());
+      fn(() => {
+        if (!session) throw new Error('studio session not started');
+        return session;
+      });
+    },
+  );
 }
 
 /**

@@ -27,7 +27,9 @@ beforeAll(async () => {
   api = await createTestApi('pglite', {
     MAX_IMAGE_PIXELS: '100000000',
     MAX_IMAGE_BYTES: '1073741824',
-    RENDER_TIMEOUT_MS: '4000',
+    // Well below the bomb's decode time on any machine (about 4 s here, under 4 s on a faster
+    // one), well above a normal document's few milliseconds.
+    RENDER_TIMEOUT_MS: '1500',
     ENGINE_THREADS: '2',
   });
   user = await registerUser(api.app, 'hostile-iso');

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
+import { uuidv7 } from '@/shared/uuidv7.js';
 import { forEachPostgres } from '../helpers/postgres.js';
 
 forEachPostgres('generated PDFs and generation jobs', (db) => {
@@ -26,6 +27,41 @@ forEachPostgres('generated PDFs and generation jobs', (db) => {
     jobId = first.job.id;
     expect((await db().repos.generationJobs.listByUser(alice)).total).toBe(3);
     await expect(db().repos.generationJobs.getOwned(bob, jobId)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('writes a synchronous document once, with its outcome and the id it was made under', async () => {
+    const pdfs = db().repos.generatedPdfs;
+    // A user of its own: the listing tests below count alice's documents.
+    const carol = (await db().repos.users.create({ email: 'carol@gen.test', password: 'password-123' })).id;
+    const id = uuidv7();
+    const done = await pdfs.createFinished({
+      id,
+      userId: carol,
+      templateId: 'tpl_1',
+      templateVersion: 2,
+      status: 'completed',
+      result: { storageKey: `generated/${id}.pdf`, bucket: 'gen', fileSize: 1234, pageCount: 2 },
+    });
+    expect(done).toMatchObject({ id, recordKey: id, status: 'completed', fileSize: 1234n, pageCount: 2, jobId: null, error: null });
+    expect(done.completedAt).toBeInstanceOf(Date);
+    expect((await pdfs.getOwned(carol, id)).storageKey).toBe(`generated/${id}.pdf`);
+    await expect(pdfs.markProcessing(id)).rejects.toBeInstanceOf(ConflictError); // completed is final
+
+    const failed = await pdfs.createFinished({
+      id: uuidv7(),
+      userId: carol,
+      templateId: 'tpl_1',
+      templateVersion: 2,
+      status: 'failed',
+      error: 'x'.repeat(5000),
+    });
+    expect(failed).toMatchObject({ status: 'failed', storageKey: null, completedAt: null });
+    expect(failed.error).toHaveLength(4000);
+    // The same id twice is a conflict, not a second document.
+    await expect(
+      pdfs.createFinished({ id, userId: carol, templateId: 'tpl_1', templateVersion: 2, status: 'failed', error: 'again' }),
+    ).rejects.toThrow();
+    expect((await pdfs.getOwned(carol, id)).status).toBe('completed');
   });
 
   it('counts done/failed atomically under concurrency and completes', async () => {

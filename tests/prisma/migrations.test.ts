@@ -61,6 +61,7 @@ forEachPostgres(
       const tables = await query<{ tablename: string }>(db().url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
       expect(tables.map((t) => t.tablename)).toEqual([
         '_prisma_migrations',
+        'account_tasks',
         'api_keys',
         'audit_logs',
         'generated_pdfs',
@@ -69,6 +70,7 @@ forEachPostgres(
         'login_throttles',
         'profiles',
         'refresh_tokens',
+        'signing_certificates',
         'uploaded_files',
         'users',
       ]);

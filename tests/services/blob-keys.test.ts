@@ -6,6 +6,7 @@ import {
   parseBlobKey,
   templateBaseKey,
   templatePrefix,
+  templateRevisionKey,
   templateVersionKey,
   uploadKey,
   userExportsPrefix,
@@ -25,6 +26,7 @@ describe('blob key layout', () => {
       [templateBaseKey('t1'), { kind: 'template_base', templateId: 't1' }],
       [exportKey('u1'), { kind: 'export', userId: 'u1' }],
       [templateVersionKey('t1', 12), { kind: 'template_version', templateId: 't1', version: 12 }],
+      [templateRevisionKey('t1'), { kind: 'template_base', templateId: 't1' }],
     ] as const;
     for (const [key, kind] of cases) {
       expect(() => assertValidKey(key)).not.toThrow();
@@ -37,6 +39,9 @@ describe('blob key layout', () => {
       expect(key.startsWith(userPrefix('u1'))).toBe(true);
     expect(exportKey('u1').startsWith(userExportsPrefix('u1'))).toBe(true);
     expect(templateVersionKey('t1', 1).startsWith(templatePrefix('t1'))).toBe(true);
+    // Deleting a template sweeps its prefix: a replaced base's revisions go with it.
+    expect(templateRevisionKey('t1').startsWith(templatePrefix('t1'))).toBe(true);
+    expect(templateRevisionKey('t1')).not.toBe(templateRevisionKey('t1'));
   });
 
   it('keys outside the layout are not taken for one of its kinds', () => {

@@ -13,6 +13,7 @@ import { runIntegrityCheck } from '@/services/maintenance/integrity.js';
 import { cleanupOrphanedUploads } from '@/services/maintenance/cleanup.js';
 import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
 import { baseKey } from '@/services/templates/metadata.js';
+import { purgeExpiredTemplates } from '@/services/templates/undo.js';
 import { listVersions, loadTemplateVersion, publishTemplate } from '@/services/templates/versions.js';
 import { inspect } from '@/pdf/inspect/index.js';
 import { AppError, NotFoundError, ValidationError } from '@/shared/errors.js';
@@ -123,7 +124,7 @@ forEachApi('services without HTTP', (api) => {
     await expect(publishTemplate(services, otherId, templateId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('templates: duplicate has its own base and fields, no versions; delete removes its blobs', async () => {
+  it('templates: duplicate has its own base and fields, no versions; delete removes its blobs once the undo period is over', async () => {
     const { services } = api();
     const { template: copy, fields } = await duplicateTemplate(services, userId, templateId);
     expect(copy.name).toBe('Invoice (copy)');
@@ -133,7 +134,9 @@ forEachApi('services without HTTP', (api) => {
     expect((await listTemplates(services, userId, { limit: 10, search: 'COPY' })).items.map((t) => t.templateId)).toEqual([
       copy.templateId,
     ]);
-    await deleteTemplate(services, userId, copy.templateId);
+    const { restorableUntil } = await deleteTemplate(services, userId, copy.templateId);
+    expect(await services.blobs.exists('files', baseKey(copy))).toBe(true);
+    await purgeExpiredTemplates(services, new Date(Date.parse(restorableUntil) + 1000));
     expect(await services.blobs.exists('files', baseKey(copy))).toBe(false);
     expect(await services.blobs.exists('files', `templates/${templateId}/base.pdf`)).toBe(true);
   });

@@ -4,6 +4,26 @@
  * are in web/src/api/types.ts.
  */
 export interface paths {
+  '/api/account/deletions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The status of an account deletion
+     * @description Status `queued` or `running` while the data is deleted, `completed` with what was deleted, or `failed` (retried by the queue). No authentication: the id, returned by the deletion, is random and names nothing of the person. Kept for 7 days after it finished.
+     */
+    get: operations['getAccountDeletion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/account/export': {
     parameters: {
       query?: never;
@@ -15,9 +35,29 @@ export interface paths {
     put?: never;
     /**
      * Export the signed-in account's data as a ZIP
-     * @description Builds a ZIP of the account: account.json (user and profile), templates.json (templates with fields and published versions) with each base PDF and version snapshot, files.json with the uploaded PDFs, generated-pdfs.json with the completed documents, jobs.json, api-keys.json (never the keys) and audit-logs.json (the account’s own actions). Answers a signed link valid for one hour; the ZIP is deleted after 24 hours. Limited to 5 a minute.
+     * @description Starts building a ZIP of the account in the background (202; poll GET /api/account/export/{id}): account.json (user and profile), templates.json (templates with fields and published versions) with each base PDF and version snapshot, files.json with the uploaded PDFs, generated-pdfs.json with the completed documents, jobs.json, api-keys.json (never the keys) and audit-logs.json (the account’s own actions). When it is ready the status carries a signed link valid for one hour; the ZIP is deleted after 24 hours. Limited to 5 a minute.
      */
     post: operations['exportAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/account/export/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The status of an account export, with its download link when ready
+     * @description Status `queued` or `running` while the ZIP is built, `completed` with a signed link (valid one hour; asking again gives a fresh one) to the ZIP, its size and counts, `failed` (retried by the queue), or `expired` once the ZIP was deleted (24 hours). Another account’s export is 404.
+     */
+    get: operations['getAccountExport'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -96,7 +136,7 @@ export interface paths {
     post?: never;
     /**
      * Delete an account and everything it owns
-     * @description What DELETE /api/profile does, for any account, without its password. The `account.deleted` audit row names the administrator. Administrators only.
+     * @description What DELETE /api/profile does (202, then the data goes in the background), for any account, without its password. The `account.deleted` audit row names the administrator. The only administrator cannot be deleted (409 `last_admin`). Administrators only.
      */
     delete: operations['deleteUser'];
     options?: never;
@@ -656,7 +696,7 @@ export interface paths {
     post?: never;
     /**
      * Delete the signed-in account and everything it owns
-     * @description Checks the password, then deletes the account: templates with their fields and versions, uploaded files, generated PDFs, jobs and their results, exports, API keys and sessions (every token of the account stops working at once), rows and stored objects alike. Unfinished jobs are cancelled first. The audit trail is anonymised (the account id is replaced, addresses and details dropped) and kept for 365 days; an `account.deleted` row records the deletion. Cannot be undone.
+     * @description Checks the password, then deletes the account: templates with their fields and versions, uploaded files, generated PDFs, jobs and their results, exports, API keys and sessions (every token of the account stops working at once), rows and stored objects alike. Answers 202 at once: the account is unusable from then on (it cannot sign in; sessions and API keys are revoked; unfinished jobs are cancelled) and its data is deleted in the background; poll GET /api/account/deletions/{id} until `completed`. The audit trail is anonymised (the account id is replaced, addresses and details dropped) and kept for 365 days; an `account.deleted` row records the deletion. The only administrator cannot delete their account (409 `last_admin`): make another administrator first. Cannot be undone.
      */
     delete: operations['deleteAccount'];
     options?: never;
@@ -666,6 +706,54 @@ export interface paths {
      * @description Changes the name and profile fields that are given; preferences replace the stored object.
      */
     patch: operations['updateProfile'];
+    trace?: never;
+  };
+  '/api/signing-certificates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account's signing certificates, newest first
+     * @description Every certificate the account keeps, with what was read from it at upload (subject, issuer, serial number, fingerprint, validity) and whether it has expired; never the file or its password.
+     */
+    get: operations['listSigningCertificates'];
+    put?: never;
+    /**
+     * Keep a signing certificate (PKCS#12 + password) for PAdES signatures
+     * @description Reads the PKCS#12 with its password and keeps both sealed (AES-256-GCM, key from the secrets store). A wrong password, an expired or not yet valid certificate, or a file without an RSA key and its certificate is refused and nothing is kept.
+     */
+    post: operations['uploadSigningCertificate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/signing-certificates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One signing certificate
+     * @description One of the account's certificates, as listed; another account's id answers 404.
+     */
+    get: operations['getSigningCertificate'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a signing certificate
+     * @description Deletes the certificate; documents and jobs naming it afterwards are refused with certificate_not_found.
+     */
+    delete: operations['deleteSigningCertificate'];
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/templates': {
@@ -707,8 +795,8 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Delete a template, its fields, base PDF and version snapshots
-     * @description Deletes the template with its fields, its base PDF and every version snapshot.
+     * Delete a template (restorable for TEMPLATE_UNDO_DAYS)
+     * @description Deletes the template with its fields, its base PDF and every version snapshot. For TEMPLATE_UNDO_DAYS (default 30) the deletion can be undone with POST /api/templates/{id}/restore; until then the template is hidden everywhere (its id answers 404), and afterwards it is removed for good. The `Restorable-Until` header tells when. Generated PDFs and jobs keep their own retention.
      */
     delete: operations['deleteTemplate'];
     options?: never;
@@ -734,6 +822,26 @@ export interface paths {
      * @description Sets the status to archived; the template and its versions stay readable.
      */
     post: operations['archiveTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{id}/base-pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the base PDF with a new revision, keeping the fields (review, then apply)
+     * @description Replaces the draft's base PDF with a new revision from a processed upload, keeping the fields: a field from an AcroForm field follows the form field of the same name in the new PDF; every other field keeps its page and position. Fields whose page is gone or whose box runs off the new page are brought onto it and flagged `outside`. With `apply: false` (the default) nothing changes and the answer is the review. Published versions keep the PDF they were published with.
+     */
+    post: operations['replaceTemplateBasePdf'];
     delete?: never;
     options?: never;
     head?: never;
@@ -972,6 +1080,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/templates/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restore a deleted template
+     * @description Undoes the deletion of a template within its undo period (TEMPLATE_UNDO_DAYS): the template comes back with its fields, base PDF and versions. A template that is not deleted, whose undo period is over, or that is not yours answers 404.
+     */
+    post: operations['restoreTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/templates/{id}/versions': {
     parameters: {
       query?: never;
@@ -1088,6 +1216,215 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getAccountDeletion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An account deletion */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description When completed: what was deleted */
+            deleted?: {
+              apiKeys: number;
+              auditRowsAnonymised: number;
+              /** @description Stored objects deleted */
+              blobs: number;
+              fields: number;
+              files: number;
+              generatedPdfs: number;
+              jobs: number;
+              /** @description Jobs that were still queued or running */
+              jobsCancelled: number;
+              /** @description Sessions that were live */
+              sessions: number;
+              /** @description Stored signing certificates */
+              signingCertificates: number;
+              templates: number;
+            };
+            id: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'completed' | 'failed';
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
   exportAccount: {
     parameters: {
       query?: never;
@@ -1097,32 +1434,21 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The export: a link to the ZIP and what it holds */
-      201: {
+      /** @description Accepted: the ZIP is being built */
+      202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            counts: {
-              apiKeys: number;
-              auditLogs: number;
-              blobs: number;
-              fields: number;
-              files: number;
-              generatedPdfs: number;
-              jobs: number;
-              /** @description Objects a record names that storage no longer has (their entries are empty) */
-              missingBlobs: number;
-              templates: number;
-              versions: number;
+            export: {
+              /** Format: date-time */
+              createdAt: string;
+              /** @description Poll GET /api/account/export/{id} */
+              id: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
             };
-            /** Format: date-time */
-            expiresAt: string;
-            /** @description Bytes */
-            size: number;
-            /** @description Signed download URL of the ZIP */
-            url: string;
           };
         };
       };
@@ -1170,6 +1496,282 @@ export interface operations {
              * @enum {string}
              */
             code: 'forbidden' | 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getAccountExport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An account export: its status, and when completed a link to the ZIP and what it holds */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            completedAt: string | null;
+            counts?: {
+              apiKeys: number;
+              auditLogs: number;
+              blobs: number;
+              fields: number;
+              files: number;
+              generatedPdfs: number;
+              jobs: number;
+              /** @description Objects a record names that storage no longer has (their entries are empty) */
+              missingBlobs: number;
+              signingCertificates: number;
+              templates: number;
+              versions: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            error?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            id: string;
+            /** @description Bytes */
+            size?: number;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+            /** @description Signed download URL of the ZIP */
+            url?: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `forbidden`: Forbidden; `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: forbidden, insufficient_scope
+             * @enum {string}
+             */
+            code: 'forbidden' | 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -2122,28 +2724,20 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The account is gone */
-      200: {
+      /** @description Accepted: the account is unusable now; its data is being deleted */
+      202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            /** @description What was deleted */
-            deleted: {
-              apiKeys: number;
-              auditRowsAnonymised: number;
-              /** @description Stored objects deleted */
-              blobs: number;
-              fields: number;
-              files: number;
-              generatedPdfs: number;
-              jobs: number;
-              /** @description Jobs that were still queued or running */
-              jobsCancelled: number;
-              /** @description Sessions that were live */
-              sessions: number;
-              templates: number;
+            deletion: {
+              /** Format: date-time */
+              createdAt: string;
+              /** @description Poll GET /api/account/deletions/{id} */
+              id: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
             };
           };
         };
@@ -2288,6 +2882,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `last_admin`: The only administrator cannot be deleted or demoted */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: last_admin
+             * @enum {string}
+             */
+            code: 'last_admin';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -8906,6 +9532,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -9178,6 +9808,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -9478,6 +10112,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -9810,6 +10448,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -10572,28 +11214,20 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The account is gone */
-      200: {
+      /** @description Accepted: the account is unusable now; its data is being deleted */
+      202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            /** @description What was deleted */
-            deleted: {
-              apiKeys: number;
-              auditRowsAnonymised: number;
-              /** @description Stored objects deleted */
-              blobs: number;
-              fields: number;
-              files: number;
-              generatedPdfs: number;
-              jobs: number;
-              /** @description Jobs that were still queued or running */
-              jobsCancelled: number;
-              /** @description Sessions that were live */
-              sessions: number;
-              templates: number;
+            deletion: {
+              /** Format: date-time */
+              createdAt: string;
+              /** @description Poll GET /api/account/deletions/{id} */
+              id: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
             };
           };
         };
@@ -10706,6 +11340,38 @@ export interface operations {
              * @enum {string}
              */
             code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `last_admin`: The only administrator cannot be deleted or demoted */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: last_admin
+             * @enum {string}
+             */
+            code: 'last_admin';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -11196,6 +11862,1094 @@ export interface operations {
       };
     };
   };
+  listSigningCertificates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every stored certificate */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              /** @description Past notAfter now: documents naming it are refused with certificate_expired */
+              expired: boolean;
+              /** @description SHA-256 of the signer's certificate (DER), hex */
+              fingerprint: string;
+              id: string;
+              /** @description The issuer's common name */
+              issuer: string;
+              name: string;
+              /** Format: date-time */
+              notAfter: string;
+              /** Format: date-time */
+              notBefore: string;
+              /** @description Hex */
+              serialNumber: string;
+              /** @description The signer's common name */
+              subject: string;
+            }[];
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  uploadSigningCertificate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A PKCS#12 to keep for signing */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Shown in lists; default: the subject */
+          name?: string;
+          /**
+           * Format: base64
+           * @description The PKCS#12 file (RSA key and its certificate chain), base64
+           */
+          p12: string;
+          /** @description The PKCS#12's password; kept sealed with the file */
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A stored signing certificate (the PKCS#12 and its password are never returned) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Past notAfter now: documents naming it are refused with certificate_expired */
+            expired: boolean;
+            /** @description SHA-256 of the signer's certificate (DER), hex */
+            fingerprint: string;
+            id: string;
+            /** @description The issuer's common name */
+            issuer: string;
+            name: string;
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** @description Hex */
+            serialNumber: string;
+            /** @description The signer's common name */
+            subject: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `certificate_limit_reached`: The account keeps as many signing certificates as it may */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: certificate_limit_reached
+             * @enum {string}
+             */
+            code: 'certificate_limit_reached';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `certificate_expired`: The certificate has expired or is not yet valid; `certificate_invalid`: The certificate cannot be read or has no usable key; `certificate_password_invalid`: The certificate password is wrong */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: certificate_expired, certificate_invalid, certificate_password_invalid
+             * @enum {string}
+             */
+            code: 'certificate_expired' | 'certificate_invalid' | 'certificate_password_invalid';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getSigningCertificate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A stored signing certificate (the PKCS#12 and its password are never returned) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Past notAfter now: documents naming it are refused with certificate_expired */
+            expired: boolean;
+            /** @description SHA-256 of the signer's certificate (DER), hex */
+            fingerprint: string;
+            id: string;
+            /** @description The issuer's common name */
+            issuer: string;
+            name: string;
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** @description Hex */
+            serialNumber: string;
+            /** @description The signer's common name */
+            subject: string;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  deleteSigningCertificate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
   listTemplates: {
     parameters: {
       query?: {
@@ -11219,6 +12973,8 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -11255,13 +13011,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -11273,12 +13032,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -11956,6 +13718,8 @@ export interface operations {
             }[];
             /** @description A template: its base PDF (pages in PDF points), status and latest published version */
             template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -11992,13 +13756,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -12010,12 +13777,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -12811,6 +14581,8 @@ export interface operations {
             }[];
             /** @description A template: its base PDF (pages in PDF points), status and latest published version */
             template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -12847,13 +14619,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -12865,12 +14640,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -13417,13 +15195,16 @@ export interface operations {
               };
             };
             facturx?: {
-              /** @default invoice */
+              /**
+               * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+               * @default invoice
+               */
               invoiceKey?: string;
               /**
                * @default EN 16931
                * @enum {string}
                */
-              profile?: 'EN 16931';
+              profile?: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
             };
             metadata?: {
               author?: string;
@@ -13435,12 +15216,15 @@ export interface operations {
             /** @enum {string} */
             pdfa?: '2b' | '3b';
             signature?: {
+              /** Format: uuid */
+              certificateId?: string;
               /**
                * @default none
                * @enum {string}
                */
               certification?: 'none' | 'no-changes' | 'form-fill';
               contactInfo?: string;
+              fieldId?: string;
               /**
                * @default B-B
                * @enum {string}
@@ -13470,6 +15254,8 @@ export interface operations {
           'application/json': {
             /** @description A template: its base PDF (pages in PDF points), status and latest published version */
             template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -13506,13 +15292,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -13524,12 +15313,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -13903,6 +15695,8 @@ export interface operations {
           'application/json': {
             /** @description A template: its base PDF (pages in PDF points), status and latest published version */
             template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -13939,13 +15733,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -13957,12 +15754,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -14133,6 +15933,526 @@ export interface operations {
              * @enum {string}
              */
             code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  replaceTemplateBasePdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The new PDF, and whether to apply */
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description false (default): only review; true: replace and move the fields
+           * @default false
+           */
+          apply?: boolean;
+          /** @description A processed (ready) upload: the new revision of the PDF */
+          fileId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The review, and the template (changed only when applied) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description What replacing the base PDF does to each field */
+            review: {
+              /** @description false: a review, nothing changed; true: the new PDF is the base and the fields are where `to` says */
+              applied: boolean;
+              counts: {
+                kept: number;
+                moved: number;
+                moved_page: number;
+                outside: number;
+              };
+              fields: {
+                bindingKey: string;
+                fieldId: string;
+                /** @description Page (1-based) and box in points from the top-left */
+                from: {
+                  height: number;
+                  page: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+                /**
+                 * @description form_field: found by AcroForm name in the new PDF; position: kept where it was
+                 * @enum {string}
+                 */
+                matchedBy: 'form_field' | 'position';
+                name: string;
+                /** @description Why the field needs a look, in words */
+                note?: string;
+                /**
+                 * @description kept: same place; moved: its form field moved on the page; moved_page: to another page; outside: was off the new pages, brought onto them
+                 * @enum {string}
+                 */
+                status: 'kept' | 'moved' | 'moved_page' | 'outside';
+                /** @description Page (1-based) and box in points from the top-left */
+                to: {
+                  height: number;
+                  page: number;
+                  width: number;
+                  x: number;
+                  y: number;
+                };
+              }[];
+              fileId: string;
+              fileName: string | null;
+              /** @description AcroForm widgets in the new PDF (fields from form fields are matched by name when there are some) */
+              formFields: number;
+              /** @description The current base */
+              from: {
+                pageCount: number;
+                pages: {
+                  height: number;
+                  rotation?: number;
+                  width: number;
+                }[];
+              };
+              /** @description The new base */
+              to: {
+                pageCount: number;
+                pages: {
+                  height: number;
+                  rotation?: number;
+                  width: number;
+                }[];
+              };
+            };
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  fieldId?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @description Days its generated PDFs are kept; null: the deployment's PDF_RETENTION_DAYS */
+              retentionDays: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_empty_json_body`: Body cannot be empty when content-type is application/json; `ctp_invalid_json_body`: Body is not valid JSON; `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_empty_json_body, ctp_invalid_json_body, validation_failed
+             * @enum {string}
+             */
+            code: 'ctp_empty_json_body' | 'ctp_invalid_json_body' | 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `file_not_ready`: The file is not processed (ready) yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: file_not_ready
+             * @enum {string}
+             */
+            code: 'file_not_ready';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_body_too_large`: Request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_body_too_large
+             * @enum {string}
+             */
+            code: 'ctp_body_too_large';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `ctp_invalid_media_type`: Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: ctp_invalid_media_type
+             * @enum {string}
+             */
+            code: 'ctp_invalid_media_type';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -14670,6 +16990,8 @@ export interface operations {
             }[];
             /** @description A template: its base PDF (pages in PDF points), status and latest published version */
             template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
               createdAt: string;
               description: string | null;
               dimensions: {
@@ -14706,13 +17028,16 @@ export interface operations {
                   };
                 };
                 facturx?: {
-                  /** @default invoice */
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
                   invoiceKey: string;
                   /**
                    * @default EN 16931
                    * @enum {string}
                    */
-                  profile: 'EN 16931';
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
                 };
                 metadata?: {
                   author?: string;
@@ -14724,12 +17049,15 @@ export interface operations {
                 /** @enum {string} */
                 pdfa?: '2b' | '3b';
                 signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
                   /**
                    * @default none
                    * @enum {string}
                    */
                   certification: 'none' | 'no-changes' | 'form-fill';
                   contactInfo?: string;
+                  fieldId?: string;
                   /**
                    * @default B-B
                    * @enum {string}
@@ -19900,13 +22228,16 @@ export interface operations {
               };
             } | null;
             facturx?: {
-              /** @default invoice */
+              /**
+               * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+               * @default invoice
+               */
               invoiceKey?: string;
               /**
                * @default EN 16931
                * @enum {string}
                */
-              profile?: 'EN 16931';
+              profile?: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
             } | null;
             metadata?: {
               author?: string;
@@ -19918,12 +22249,15 @@ export interface operations {
             /** @enum {string|null} */
             pdfa?: '2b' | '3b' | null;
             signature?: {
+              /** Format: uuid */
+              certificateId?: string;
               /**
                * @default none
                * @enum {string}
                */
               certification?: 'none' | 'no-changes' | 'form-fill';
               contactInfo?: string;
+              fieldId?: string;
               /**
                * @default B-B
                * @enum {string}
@@ -21304,9 +23638,83 @@ export interface operations {
            * @enum {string}
            */
           output?: 'individual' | 'merged' | 'zip';
+          outputOptions?: {
+            encryption?: {
+              /**
+               * @default AES-256
+               * @enum {string}
+               */
+              algorithm?: 'AES-256';
+              /**
+               * @default {
+               *       "print": true,
+               *       "copy": false,
+               *       "modify": false,
+               *       "fill": true
+               *     }
+               */
+              permissions?: {
+                /** @default false */
+                copy?: boolean;
+                /** @default true */
+                fill?: boolean;
+                /** @default false */
+                modify?: boolean;
+                /** @default true */
+                print?: boolean;
+              };
+            } | null;
+            facturx?: {
+              /**
+               * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+               * @default invoice
+               */
+              invoiceKey?: string;
+              /**
+               * @default EN 16931
+               * @enum {string}
+               */
+              profile?: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
+            } | null;
+            metadata?: {
+              author?: string;
+              keywords?: string[];
+              language?: string;
+              subject?: string;
+              title?: string;
+            } | null;
+            /** @enum {string|null} */
+            pdfa?: '2b' | '3b' | null;
+            signature?: {
+              /** Format: uuid */
+              certificateId?: string;
+              /**
+               * @default none
+               * @enum {string}
+               */
+              certification?: 'none' | 'no-changes' | 'form-fill';
+              contactInfo?: string;
+              fieldId?: string;
+              /**
+               * @default B-B
+               * @enum {string}
+               */
+              level?: 'B-B' | 'B-T';
+              location?: string;
+              reason?: string;
+              signerName?: string;
+              /** Format: uri */
+              timestampUrl?: string;
+            } | null;
+          };
           records: {
             [key: string]: unknown;
           }[];
+          /** @description Encryption passwords for every record: kept sealed on the job, never in clear, never in queue messages */
+          secrets?: {
+            ownerPassword?: string;
+            userPassword?: string;
+          };
           /** @default false */
           testMode?: boolean;
           version?: number | 'draft';
@@ -21338,6 +23746,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -21400,6 +23812,10 @@ export interface operations {
               id: string;
               /** @enum {string} */
               output: 'individual' | 'merged' | 'zip';
+              /** @description The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document */
+              outputOptions?: {
+                [key: string]: unknown;
+              };
               resultUrl?: string;
               /**
                * @description completed_with_errors: finished with some records failed (see errors; POST /api/jobs/:id/retry sends the retryable ones again)
@@ -21696,7 +24112,7 @@ export interface operations {
           };
         };
       };
-      /** @description application/problem+json. Codes: `notify_email_forbidden`: The notification email is neither the account's own address nor at an allowed domain; `webhook_url_forbidden`: The webhook URL targets an address webhooks may not reach */
+      /** @description application/problem+json. Codes: `certificate_expired`: The certificate has expired or is not yet valid; `certificate_missing`: A signature needs a certificate; `certificate_not_found`: The signing certificate named is not one of this account; `encryption_password_missing`: Encryption needs a user or owner password; `notify_email_forbidden`: The notification email is neither the account's own address nor at an allowed domain; `output_options_conflict`: The output options cannot be combined; `timestamp_url_not_allowed`: The timestamp authority is not one this server is configured to use; `webhook_url_forbidden`: The webhook URL targets an address webhooks may not reach */
       422: {
         headers: {
           [name: string]: unknown;
@@ -21704,10 +24120,18 @@ export interface operations {
         content: {
           'application/json': {
             /**
-             * @description The error code, one of: notify_email_forbidden, webhook_url_forbidden
+             * @description The error code, one of: certificate_expired, certificate_missing, certificate_not_found, encryption_password_missing, notify_email_forbidden, output_options_conflict, timestamp_url_not_allowed, webhook_url_forbidden
              * @enum {string}
              */
-            code: 'notify_email_forbidden' | 'webhook_url_forbidden';
+            code:
+              | 'certificate_expired'
+              | 'certificate_missing'
+              | 'certificate_not_found'
+              | 'encryption_password_missing'
+              | 'notify_email_forbidden'
+              | 'output_options_conflict'
+              | 'timestamp_url_not_allowed'
+              | 'webhook_url_forbidden';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
@@ -22999,6 +25423,351 @@ export interface operations {
              * @enum {string}
              */
             code: 'publish_conflict';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `rate_limited`: Too many requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: rate_limited
+             * @enum {string}
+             */
+            code: 'rate_limited';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `internal_error`: Internal Server Error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: internal_error
+             * @enum {string}
+             */
+            code: 'internal_error';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  restoreTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The resource id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description A template: its base PDF (pages in PDF points), status and latest published version */
+            template: {
+              /** @description When the base PDF was last replaced by a new revision (null: never); a later publish includes it */
+              baseReplacedAt: string | null;
+              createdAt: string;
+              description: string | null;
+              dimensions: {
+                height: number;
+                width: number;
+              };
+              fileName: string | null;
+              name: string;
+              originalFileId: string | null;
+              output: {
+                encryption?: {
+                  /**
+                   * @default AES-256
+                   * @enum {string}
+                   */
+                  algorithm: 'AES-256';
+                  /**
+                   * @default {
+                   *       "print": true,
+                   *       "copy": false,
+                   *       "modify": false,
+                   *       "fill": true
+                   *     }
+                   */
+                  permissions: {
+                    /** @default false */
+                    copy: boolean;
+                    /** @default true */
+                    fill: boolean;
+                    /** @default false */
+                    modify: boolean;
+                    /** @default true */
+                    print: boolean;
+                  };
+                };
+                facturx?: {
+                  /**
+                   * @description The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].
+                   * @default invoice
+                   */
+                  invoiceKey: string;
+                  /**
+                   * @default EN 16931
+                   * @enum {string}
+                   */
+                  profile: 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED';
+                };
+                metadata?: {
+                  author?: string;
+                  keywords?: string[];
+                  language?: string;
+                  subject?: string;
+                  title?: string;
+                };
+                /** @enum {string} */
+                pdfa?: '2b' | '3b';
+                signature?: {
+                  /** Format: uuid */
+                  certificateId?: string;
+                  /**
+                   * @default none
+                   * @enum {string}
+                   */
+                  certification: 'none' | 'no-changes' | 'form-fill';
+                  contactInfo?: string;
+                  fieldId?: string;
+                  /**
+                   * @default B-B
+                   * @enum {string}
+                   */
+                  level: 'B-B' | 'B-T';
+                  location?: string;
+                  reason?: string;
+                  signerName?: string;
+                  /** Format: uri */
+                  timestampUrl?: string;
+                };
+              } | null;
+              pageCount: number;
+              pages: {
+                height: number;
+                rotation?: number;
+                width: number;
+              }[];
+              publishedVersion: number | null;
+              /** @description Days its generated PDFs are kept; null: the deployment's PDF_RETENTION_DAYS */
+              retentionDays: number | null;
+              /** @enum {string} */
+              status: 'draft' | 'active' | 'archived';
+              templateId: string;
+              updatedAt: string;
+              userId: string;
+            };
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `validation_failed`: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: validation_failed
+             * @enum {string}
+             */
+            code: 'validation_failed';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `api_key_invalid`: The API key is unknown, revoked or expired; `authorization_invalid`: The Authorization header is malformed; `token_expired`: The access token has expired; `token_invalid`: The access token is invalid; `unauthorized`: Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: api_key_invalid, authorization_invalid, token_expired, token_invalid, unauthorized
+             * @enum {string}
+             */
+            code: 'api_key_invalid' | 'authorization_invalid' | 'token_expired' | 'token_invalid' | 'unauthorized';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `insufficient_scope`: The API key may not do this (it lacks the scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: insufficient_scope
+             * @enum {string}
+             */
+            code: 'insufficient_scope';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `not_found`: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: not_found
+             * @enum {string}
+             */
+            code: 'not_found';
+            /** @description What went wrong this time */
+            detail?: string;
+            /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */
+            errors?: {
+              code: string;
+              message: string;
+              path: string;
+            }[];
+            /** @description The x-request-id of the request, for support */
+            requestId?: string;
+            /** @description The HTTP status */
+            status: number;
+            /** @description The code's title (the same for every occurrence) */
+            title: string;
+            type: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description application/problem+json. Codes: `request_timeout`: The request did not arrive within the time allowed */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The error code, one of: request_timeout
+             * @enum {string}
+             */
+            code: 'request_timeout';
             /** @description What went wrong this time */
             detail?: string;
             /** @description Every invalid value at once: its dotted path, what is wrong (code) and a message */

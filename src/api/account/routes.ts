@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { UnauthorizedError } from '@/shared/auth/jwt.js';
 import { verifyPassword } from '@/shared/auth/password.js';
 import { ForbiddenError } from '@/shared/errors.js';
-import { deleteAccount, type AccountDeletionReport } from '@/services/accounts/deletion.js';
-import { EXPORT_LINK_SECONDS, exportAccount } from '@/services/accounts/export.js';
+import { deletionStatus, exportStatus, requestDeletion, requestExport } from '@/services/accounts/tasks.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate } from '../schemas/common.js';
@@ -19,6 +18,7 @@ const deletionSchema = z
     jobs: z.number().int(),
     jobsCancelled: z.number().int().describe('Jobs that were still queued or running'),
     apiKeys: z.number().int(),
+    signingCertificates: z.number().int().describe('Stored signing certificates'),
     sessions: z.number().int().describe('Sessions that were live'),
     blobs: z.number().int().describe('Stored objects deleted'),
     auditRowsAnonymised: z.number().int(),
@@ -38,6 +38,7 @@ const exportSchema = z
       generatedPdfs: z.number().int(),
       jobs: z.number().int(),
       apiKeys: z.number().int(),
+      signingCertificates: z.number().int(),
       auditLogs: z.number().int(),
       blobs: z.number().int(),
       missingBlobs: z.number().int().describe('Objects a record names that storage no longer has (their entries are empty)'),
@@ -45,7 +46,61 @@ const exportSchema = z
   })
   .describe('The export: a link to the ZIP and what it holds');
 
-const countsOf = ({ pseudonym: _p, apiKeysRevoked: _r, ...counts }: AccountDeletionReport) => counts;
+const taskStatus = z.enum(['queued', 'running', 'completed', 'failed']);
+
+const deletionAccepted = z
+  .object({
+    deletion: z.object({ id: z.string().describe('Poll GET /api/account/deletions/{id}'), status: taskStatus, createdAt: isoDate }),
+  })
+  .describe('Accepted: the account is unusable now; its data is being deleted');
+
+const deletionStatusSchema = z
+  .object({
+    id: z.string(),
+    status: taskStatus,
+    createdAt: isoDate,
+    completedAt: isoDate.nullable(),
+    deleted: deletionSchema.optional().describe('When completed: what was deleted'),
+  })
+  .describe('An account deletion');
+
+const exportAccepted = z
+  .object({ export: z.object({ id: z.string().describe('Poll GET /api/account/export/{id}'), status: taskStatus, createdAt: isoDate }) })
+  .describe('Accepted: the ZIP is being built');
+
+const exportStatusSchema = exportSchema
+  .partial({ url: true, expiresAt: true, size: true, counts: true })
+  .extend({
+    id: z.string(),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'expired']),
+    createdAt: isoDate,
+    completedAt: isoDate.nullable(),
+    error: z.string().optional(),
+  })
+  .describe('An account export: its status, and when completed a link to the ZIP and what it holds');
+
+/**
+ * GET /api/account/deletions/:id — public: after a deletion the account's tokens no longer work,
+ * so the task's random id is what lets the client (or an administrator) follow it. It answers
+ * counts only, nothing of the person.
+ */
+export const accountDeletionStatusRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/api/account/deletions/:id',
+    {
+      schema: {
+        operationId: 'getAccountDeletion',
+        summary: 'The status of an account deletion',
+        description:
+          'Status `queued` or `running` while the data is deleted, `completed` with what was deleted, or `failed` (retried by the queue). No authentication: the id, returned by the deletion, is random and names nothing of the person. Kept for 7 days after it finished.',
+        tags: ['account'],
+        params: idParams,
+        response: { 200: deletionStatusSchema, ...problems('not_found') },
+      },
+    },
+    async (request) => deletionStatus(services, request.params.id),
+  );
+};
 
 /**
  * The account's data rights (registered behind authentication): delete it, export it. Both need an
@@ -67,25 +122,28 @@ export const dataRightsRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         operationId: 'deleteAccount',
         summary: 'Delete the signed-in account and everything it owns',
         description:
-          'Checks the password, then deletes the account: templates with their fields and versions, uploaded files, generated PDFs, jobs and their results, exports, API keys and sessions (every token of the account stops working at once), rows and stored objects alike. Unfinished jobs are cancelled first. The audit trail is anonymised (the account id is replaced, addresses and details dropped) and kept for 365 days; an `account.deleted` row records the deletion. Cannot be undone.',
+          'Checks the password, then deletes the account: templates with their fields and versions, uploaded files, generated PDFs, jobs and their results, exports, API keys and sessions (every token of the account stops working at once), rows and stored objects alike. Answers 202 at once: the account is unusable from then on (it cannot sign in; sessions and API keys are revoked; unfinished jobs are cancelled) and its data is deleted in the background; poll GET /api/account/deletions/{id} until `completed`. The audit trail is anonymised (the account id is replaced, addresses and details dropped) and kept for 365 days; an `account.deleted` row records the deletion. The only administrator cannot delete their account (409 `last_admin`): make another administrator first. Cannot be undone.',
         tags: ['account'],
         body: z.object({ password: z.string().max(1024).describe('The current password') }).describe('The password, re-entered'),
         response: {
-          200: z.object({ deleted: deletionSchema }).describe('The account is gone'),
-          ...problems('invalid_credentials', 'forbidden'),
+          202: deletionAccepted,
+          ...problems('invalid_credentials', 'forbidden', 'last_admin'),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { userId } = signedIn(request);
       const user = await repos.users.findById(userId);
       const found = await repos.users.findForLogin(user.email);
       if (!found || !(await verifyPassword(request.body.password, found.passwordHash)))
         throw new UnauthorizedError('invalid_credentials', 'The password is wrong');
-      const report = await deleteAccount(services, userId, { via: 'self', requestId: request.id });
+      const task = await requestDeletion(services, userId, { via: 'self', requestId: request.id });
       app.sessions.forgetAll();
       request.audit = { recorded: true };
-      return { deleted: countsOf(report) };
+      return reply
+        .code(202)
+        .header('location', `/api/account/deletions/${task.id}`)
+        .send({ deletion: { id: task.id, status: task.status, createdAt: task.createdAt } });
     },
   );
 
@@ -97,25 +155,38 @@ export const dataRightsRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         operationId: 'exportAccount',
         summary: "Export the signed-in account's data as a ZIP",
         description:
-          'Builds a ZIP of the account: account.json (user and profile), templates.json (templates with fields and published versions) with each base PDF and version snapshot, files.json with the uploaded PDFs, generated-pdfs.json with the completed documents, jobs.json, api-keys.json (never the keys) and audit-logs.json (the account’s own actions). Answers a signed link valid for one hour; the ZIP is deleted after 24 hours. Limited to 5 a minute.',
+          'Starts building a ZIP of the account in the background (202; poll GET /api/account/export/{id}): account.json (user and profile), templates.json (templates with fields and published versions) with each base PDF and version snapshot, files.json with the uploaded PDFs, generated-pdfs.json with the completed documents, jobs.json, api-keys.json (never the keys) and audit-logs.json (the account’s own actions). When it is ready the status carries a signed link valid for one hour; the ZIP is deleted after 24 hours. Limited to 5 a minute.',
         tags: ['account'],
-        response: { 201: exportSchema, ...problems('forbidden') },
+        response: { 202: exportAccepted, ...problems('forbidden') },
       },
     },
     async (request, reply) => {
       const { userId } = signedIn(request);
-      const done = await exportAccount(services, userId);
-      const signed = await services.blobs.signedDownloadUrl('generated', done.key, {
-        expiresInSeconds: EXPORT_LINK_SECONDS,
-        filename: `pdf-studio-export-${new Date().toISOString().slice(0, 10)}.zip`,
-      });
-      request.audit = {
-        action: 'account.export',
-        resourceType: 'user',
-        resourceId: userId,
-        details: { size: done.size, counts: done.counts },
-      };
-      return reply.code(201).send({ url: signed.url, expiresAt: signed.expiresAt, size: done.size, counts: done.counts });
+      const task = await requestExport(services, userId);
+      request.audit = { action: 'account.export_requested', resourceType: 'user', resourceId: userId, details: { taskId: task.id } };
+      return reply
+        .code(202)
+        .header('location', `/api/account/export/${task.id}`)
+        .send({ export: { id: task.id, status: task.status, createdAt: task.createdAt } });
+    },
+  );
+
+  app.get(
+    '/api/account/export/:id',
+    {
+      schema: {
+        operationId: 'getAccountExport',
+        summary: 'The status of an account export, with its download link when ready',
+        description:
+          'Status `queued` or `running` while the ZIP is built, `completed` with a signed link (valid one hour; asking again gives a fresh one) to the ZIP, its size and counts, `failed` (retried by the queue), or `expired` once the ZIP was deleted (24 hours). Another account’s export is 404.',
+        tags: ['account'],
+        params: idParams,
+        response: { 200: exportStatusSchema, ...problems('forbidden', 'not_found') },
+      },
+    },
+    async (request) => {
+      const { userId } = signedIn(request);
+      return exportStatus(services, userId, request.params.id);
     },
   );
 };
@@ -129,15 +200,15 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         operationId: 'deleteUser',
         summary: 'Delete an account and everything it owns',
         description:
-          'What DELETE /api/profile does, for any account, without its password. The `account.deleted` audit row names the administrator. Administrators only.',
+          'What DELETE /api/profile does (202, then the data goes in the background), for any account, without its password. The `account.deleted` audit row names the administrator. The only administrator cannot be deleted (409 `last_admin`). Administrators only.',
         tags: ['admin'],
         params: idParams,
-        response: { 200: z.object({ deleted: deletionSchema }).describe('The account is gone'), ...problems('not_found') },
+        response: { 202: deletionAccepted, ...problems('not_found', 'last_admin') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const admin = currentUser(request);
-      const report = await deleteAccount(services, request.params.id, {
+      const task = await requestDeletion(services, request.params.id, {
         via: 'admin',
         adminId: admin.userId,
         requestId: request.id,
@@ -145,7 +216,10 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       });
       app.sessions.forgetAll();
       request.audit = { recorded: true };
-      return { deleted: countsOf(report) };
+      return reply
+        .code(202)
+        .header('location', `/api/account/deletions/${task.id}`)
+        .send({ deletion: { id: task.id, status: task.status, createdAt: task.createdAt } });
     },
   );
 };

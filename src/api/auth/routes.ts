@@ -7,7 +7,7 @@ import { verifyAgainstDummy, verifyPassword } from '@/shared/auth/password.js';
 import { checkLoginThrottle, LoginThrottledError } from '@/services/accounts/login-throttle.js';
 import { startSession } from '@/services/accounts/sessions.js';
 import type { Services } from '@/services/context.js';
-import { adminAccountRoutes, dataRightsRoutes } from '../account/routes.js';
+import { accountDeletionStatusRoutes, adminAccountRoutes, dataRightsRoutes } from '../account/routes.js';
 import { currentUser } from '../plugins/authenticate.js';
 import { idParams, isoDate, pageOf, pageQuery } from '../schemas/common.js';
 import { problems } from '../schemas/problems.js';
@@ -17,6 +17,7 @@ import { apiKeySchema, loginBody, profileInput, refreshBody, registerBody, sessi
 export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { repos, tokens, config } = services;
   const ttl = config.auth.refreshTtlSeconds;
+  await app.register(accountDeletionStatusRoutes, { services });
   // Logins and sign-ups are what attackers hammer: a much tighter limit than the global one.
   const strict = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { outputOverrideSchema, pdfaLevelSchema } from '@/shared/domain/output.js';
-import { generateAndStore } from '@/services/generation/generate.js';
+import { generateOnce } from '@/services/generation/generate.js';
 import { preflightData, preflightPdfa } from '@/services/generation/preflight.js';
 import type { Services } from '@/services/context.js';
 import { currentUser } from '../plugins/authenticate.js';
@@ -207,7 +207,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         ...given,
         certificate: given.certificate && { p12: Buffer.from(given.certificate.p12, 'base64'), password: given.certificate.password },
       };
-      const out = await generateAndStore(services, {
+      const out = await generateOnce(services, {
         userId,
         templateId: request.params.id,
         payload,

@@ -26,8 +26,12 @@ const healthSchema = z
   .describe('The service and each dependency it needs');
 
 const CHECK_TIMEOUT_MS = 3000;
+/** A dependency's result is reused this long: /health is polled often, and each check is real work. */
+export const HEALTH_FRESH_MS = 2000;
 
-async function runCheck(c: HealthCheck): Promise<z.infer<typeof dependencySchema>> {
+type DependencyResult = z.infer<typeof dependencySchema>;
+
+async function runCheck(c: HealthCheck): Promise<DependencyResult> {
   const started = performance.now();
   try {
     await Promise.race([
@@ -40,7 +44,47 @@ async function runCheck(c: HealthCheck): Promise<z.infer<typeof dependencySchema
   }
 }
 
-export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthCheck[]; version: string }> = async (app, opts) => {
+/**
+ * One dependency's latest result. A probe must not wait on a queue that the service's own work
+ * keeps busy (the embedded database's thread, the local DynamoDB, the blob directory during a burst
+ * of uploads), or /health reports a healthy but busy service as slow or down. So a check runs at
+ * most once per HEALTH_FRESH_MS (concurrent probes share the run), and while a newer run is in
+ * flight a probe is answered with the previous result. That result is never older than
+ * HEALTH_FRESH_MS plus the check's own bound (CHECK_TIMEOUT_MS): a dependency that stops answering
+ * shows as `error` at the latest then. The very first probe waits for its checks.
+ */
+export class CachedCheck {
+  private last: { result: DependencyResult; at: number } | undefined;
+  private running: Promise<DependencyResult> | undefined;
+
+  constructor(
+    private readonly check: HealthCheck,
+    /** Milliseconds; tests pass their own clock. */
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get name(): string {
+    return this.check.name;
+  }
+
+  result(): Promise<DependencyResult> | DependencyResult {
+    const last = this.last;
+    if (last && this.now() - last.at < HEALTH_FRESH_MS) return last.result;
+    if (!this.running) {
+      const at = this.now();
+      const run = runCheck(this.check).then((result) => {
+        this.last = { result, at };
+        this.running = undefined;
+        return result;
+      });
+      this.running = run;
+    }
+    return last ? last.result : this.running;
+  }
+}
+
+export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthCheck[]; version: string; now?: () => number }> = async (app, opts) => {
+  const checks = opts.checks.map((c) => new CachedCheck(c, opts.now));
   app.get(
     '/health',
     {
@@ -53,8 +97,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthCheck[]; versio
       },
     },
     async (_request, reply) => {
-      const results = await Promise.all(opts.checks.map(runCheck));
-      const dependencies = Object.fromEntries(opts.checks.map((c, i) => [c.name, results[i]]));
+      const results = await Promise.all(checks.map((c) => c.result()));
+      const dependencies = Object.fromEntries(checks.map((c, i) => [c.name, results[i]]));
       const ok = results.every((r) => r.status === 'ok');
       return reply
         .code(ok ? 200 : 503)

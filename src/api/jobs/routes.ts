@@ -56,6 +56,12 @@ export const jobSchema = z
       }),
     ),
     resultUrl: z.string().optional(),
+    outputOptions: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "The output options every record is made with (the template's with the job's outputOptions, resolved at creation); for merged output they are applied to the merged document",
+      ),
     webhook: webhookSchema.optional(),
     createdAt: isoDate,
     updatedAt: isoDate,
@@ -112,6 +118,7 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       testMode: job.testMode,
       errors,
       ...(resultUrl ? { resultUrl } : {}),
+      ...(job.outputOptions ? { outputOptions: job.outputOptions as Record<string, unknown> } : {}),
       ...(job.webhookUrl ? { webhook: webhookDto(job, job.webhookUrl) } : {}),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
@@ -143,6 +150,12 @@ export const jobRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
             'notify_email_forbidden',
             'idempotency_key_reused',
             'queue_unavailable',
+            'output_options_conflict',
+            'certificate_missing',
+            'certificate_not_found',
+            'certificate_expired',
+            'encryption_password_missing',
+            'timestamp_url_not_allowed',
           ),
         },
       },

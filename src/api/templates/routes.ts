@@ -17,7 +17,7 @@ import {
   versionWithFields,
 } from './schemas.js';
 import { baseKey } from '@/services/templates/metadata.js';
-import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates } from '@/services/templates/service.js';
+import { createTemplate, deleteTemplate, duplicateTemplate, listTemplates, restoreTemplate } from '@/services/templates/service.js';
 import { getVersion, listVersions, publishTemplate } from '@/services/templates/versions.js';
 import { applyTemplateRetention } from '@/services/templates/retention.js';
 
@@ -190,17 +190,38 @@ export const templateRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     {
       schema: {
         operationId: 'deleteTemplate',
-        description: 'Deletes the template with its fields, its base PDF and every version snapshot.',
+        description:
+          'Deletes the template with its fields, its base PDF and every version snapshot. For TEMPLATE_UNDO_DAYS (default 30) the deletion can be undone with POST /api/templates/{id}/restore; until then the template is hidden everywhere (its id answers 404), and afterwards it is removed for good. The `Restorable-Until` header tells when. Generated PDFs and jobs keep their own retention.',
         tags,
-        summary: 'Delete a template, its fields, base PDF and version snapshots',
+        summary: 'Delete a template (restorable for TEMPLATE_UNDO_DAYS)',
         params: idParams,
         response: { 204: z.null(), ...problems('not_found') },
       },
     },
     async (request, reply) => {
-      await deleteTemplate(services, currentUser(request).userId, request.params.id);
-      request.audit = { action: 'templates.delete', resourceType: 'template', resourceId: request.params.id };
-      return reply.code(204).send(null);
+      const { restorableUntil } = await deleteTemplate(services, currentUser(request).userId, request.params.id);
+      request.audit = { action: 'templates.delete', resourceType: 'template', resourceId: request.params.id, details: { restorableUntil } };
+      return reply.code(204).header('restorable-until', restorableUntil).send(null);
+    },
+  );
+
+  app.post(
+    '/api/templates/:id/restore',
+    {
+      schema: {
+        operationId: 'restoreTemplate',
+        description:
+          'Undoes the deletion of a template within its undo period (TEMPLATE_UNDO_DAYS): the template comes back with its fields, base PDF and versions. A template that is not deleted, whose undo period is over, or that is not yours answers 404.',
+        tags,
+        summary: 'Restore a deleted template',
+        params: idParams,
+        response: { 200: templateEnvelope, ...problems('not_found') },
+      },
+    },
+    async (request) => {
+      const template = await restoreTemplate(services, currentUser(request).userId, request.params.id);
+      request.audit = { action: 'templates.restore', resourceType: 'template', resourceId: template.templateId };
+      return { template: toTemplateDto(template) };
     },
   );
 

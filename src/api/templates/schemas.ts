@@ -19,6 +19,10 @@ export const templateDto = z
     pages: z.array(templatePageSchema),
     status: templateStatusSchema,
     publishedVersion: z.number().int().nullable(),
+    baseReplacedAt: z
+      .string()
+      .nullable()
+      .describe('When the base PDF was last replaced by a new revision (null: never); a later publish includes it'),
     output: outputOptionsSchema.nullable(),
     retentionDays: z.number().int().nullable().describe("Days its generated PDFs are kept; null: the deployment's PDF_RETENTION_DAYS"),
     createdAt: z.string(),
@@ -97,6 +101,7 @@ export function toTemplateDto(t: Template): TemplateDto {
     pages: meta.pages ?? Array.from({ length: t.pageCount }, () => ({ ...t.dimensions })),
     status: t.status,
     publishedVersion: meta.publishedVersion ?? null,
+    baseReplacedAt: meta.baseReplacedAt ?? null,
     output: t.output ?? null,
     retentionDays: t.retentionDays ?? null,
     createdAt: t.createdAt,

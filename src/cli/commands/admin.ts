@@ -38,13 +38,16 @@ async function withServices(run: (services: Services, roles: typeof Roles) => Pr
   const { startInfrastructure } = await import('@/runtime/infrastructure.js');
   const { createServices } = await import('@/runtime/services.js');
   const roles = await import('@/services/accounts/roles.js');
-  const { NotFoundError } = await import('@/shared/errors.js');
+  const { AppError, NotFoundError } = await import('@/shared/errors.js');
   const infra = await startInfrastructure(getConfig());
   try {
     await run(createServices(infra), roles);
   } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-    console.error(`no account with that email: register it first (POST /api/auth/register or the studio)`);
+    if (err instanceof NotFoundError)
+      console.error(`no account with that email: register it first (POST /api/auth/register or the studio)`);
+    // The only administrator is not demoted (roles.ts): one line, not a stack trace.
+    else if (err instanceof AppError && err.code === 'last_admin') console.error(err.message);
+    else throw err;
     process.exitCode = 1;
   } finally {
     await infra.stop();

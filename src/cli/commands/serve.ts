@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, getConfig } from '@/shared/config/index.js';
+import { removeServerAddress, writeServerAddress } from '../server-address.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -16,9 +17,15 @@ export function registerServeCommand(program: Command): void {
         }
         throw err;
       }
+      // The embedded database opens on its own thread while the API's modules load on this one
+      // (about a second of a warm start each); an external database is checked in startServer.
+      const database = config.database.url
+        ? undefined
+        : import('@/shared/database/prisma/database.js').then((m) => m.startDatabase({ dataDir: config.dataDir }));
+      database?.catch(() => undefined); // observed by startServer; this only keeps it from being "unhandled" meanwhile
       const { startServer } = await import('@/runtime/server.js');
       const { DatabaseNotReadyError } = await import('@/shared/database/prisma/readiness.js');
-      const server = await startServer(config).catch((err: unknown) => {
+      const server = await startServer(config, { database }).catch((err: unknown) => {
         // What to do, in one line, instead of a stack trace.
         if (err instanceof DatabaseNotReadyError) {
           console.error(err.message);
@@ -26,6 +33,7 @@ export function registerServeCommand(program: Command): void {
         }
         throw err;
       });
+      if (config.mode === 'embedded') writeServerAddress(config.dataDir, server.url);
       console.log(
         `[pdf-studio] listening on ${server.url} (studio ${server.url}/, API docs ${server.url}/docs, health ${server.url}/health)`,
       );
@@ -35,6 +43,7 @@ export function registerServeCommand(program: Command): void {
         signalled = true;
         console.log(`[pdf-studio] ${signal}: shutting down`);
         await server.stop();
+        if (config.mode === 'embedded') removeServerAddress(config.dataDir);
         process.exit(0);
       };
       process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -173,7 +173,9 @@ function readField(field: PDFField, name: string, boxes: PageBox[], pageOf: Page
     stringOf(field.acroField.dict.lookup(PDFName.of('DA'))) ??
     defaultDa;
   const size = da ? fontSizeFromDa(da) : undefined;
-  if (size !== undefined) result.fontSize = size;
+  // /DA sizes are in the widget's user-space units, like its /Rect; ours are points (see coordinates.ts).
+  const unit = first?.page ? (boxes[first.page - 1]?.unit ?? 1) : 1;
+  if (size !== undefined) result.fontSize = Math.round(size * unit * 100) / 100;
   const q = field.acroField.dict.lookup(PDFName.of('Q'));
   if (q instanceof PDFNumber) result.textAlign = q.asNumber() === 1 ? 'center' : q.asNumber() === 2 ? 'right' : 'left';
   return result;

@@ -1,7 +1,7 @@
 import type { PDFDocument, PDFPage } from 'pdf-lib';
 import { visibleBox } from '../coordinates.js';
 import { PdfError } from '../errors.js';
-import { DEFAULT_LOAD_LIMITS, loadPdf, type LoadLimits } from '../load.js';
+import { DEFAULT_LOAD_LIMITS, loadPdf, type EncryptionInfo, type LoadLimits } from '../load.js';
 import { detectXfa, readAcroForm } from './acroform.js';
 import { fieldInputSchema, type FieldSpec } from '@/shared/domain/field.js';
 import type { InspectResult, InspectedPage } from './schema.js';
@@ -79,6 +79,7 @@ async function inspectOrThrow(bytes: Uint8Array, options: InspectOptions): Promi
     );
   else if (loaded.wasEncrypted)
     notes.push('The PDF was encrypted with an owner password only (permission restrictions); it was decrypted to inspect and fill it.');
+  for (const damage of loaded.encryption?.repaired ?? []) notes.push(`The encryption parameters were damaged and repaired: ${damage}.`);
   if (xfa.xfa)
     notes.push(
       'The PDF also carries an XFA form; the AcroForm fields listed here are imported and filled, and the XFA part is dropped from generated documents so viewers show the filled values.',
@@ -96,7 +97,7 @@ async function inspectOrThrow(bytes: Uint8Array, options: InspectOptions): Promi
     pages,
     metadata: metadata(doc),
     encrypted: loaded.wasEncrypted,
-    ...(loaded.encryption ? { encryption: loaded.encryption } : {}),
+    ...(loaded.encryption ? { encryption: publicEncryption(loaded.encryption) } : {}),
     xfa: xfa.xfa,
     xfaOnly: xfa.xfaOnly,
     fields: form.fields,
@@ -129,6 +130,11 @@ function clampToPage<T extends { page: number; position: { x: number; y: number 
     position: { x: round(x0), y: round(y0) },
     size: { width: round(Math.min(x1 - x0, page.width - round(x0))), height: round(Math.min(y1 - y0, page.height - round(y0))) },
   };
+}
+
+/** What the API reports of the encryption (the repairs are told in the notes). */
+function publicEncryption({ repaired: _repaired, ...info }: EncryptionInfo): InspectResult['encryption'] {
+  return info;
 }
 
 function describePage(page: PDFPage, index: number): InspectedPage {

@@ -3,11 +3,12 @@ import type { OutputOptions, PdfaLevel } from '@/shared/domain/output.js';
 import { PdfError } from '../errors.js';
 import type { GeneratedDocument } from '../types.js';
 import { applyEncryption } from './encrypt.js';
-import { buildCiiXml, embedInvoice, invoiceFromPayload, withInvoiceTotals } from './facturx.js';
+import { embedInvoice, prepareInvoice } from './facturx.js';
 import { applyMetadata } from './metadata.js';
 import { loadSigningIdentity } from './p12.js';
 import { pdfaIssues, type PdfaIssue } from './pdfa.js';
 import { addSignaturePlaceholder, signSaved } from './sign.js';
+import type { SignatureBox } from './sign-appearance.js';
 import { timestamper } from './tsa.js';
 
 /**
@@ -18,7 +19,11 @@ import { timestamper } from './tsa.js';
  */
 
 export { pdfaIssues, type PdfaIssue, type PdfaIssueCode } from './pdfa.js';
-export { buildCiiXml, FACTURX_FILE_NAME } from './facturx.js';
+export { buildCiiXml, checkCiiXml, prepareInvoice, FACTURX_FILE_NAME } from './facturx.js';
+export { readCii, ciiView, type CiiInvoice } from './cii-read.js';
+export { en16931Violations, type RuleViolation } from './en16931-rules.js';
+export type { SignatureBox } from './sign-appearance.js';
+export { loadSigningIdentity, type SigningIdentity } from './p12.js';
 export { invoiceSchema, computeTotals, parseInvoice, type Invoice, type InvoiceTotals } from './invoice.js';
 
 /** What output needs but a template never stores: given per request, kept out of job rows and logs. */
@@ -30,6 +35,10 @@ export interface OutputSecrets {
 
 export interface OutputContext {
   payload: Record<string, unknown>;
+  /** The factur-x.xml prepareOutput checked (else it is prepared from the payload here). */
+  facturxXml?: string;
+  /** Where a visible signature goes (the template's signature field named by signature.fieldId). */
+  signatureBox?: SignatureBox;
   secrets?: OutputSecrets;
   now?: Date;
 }
@@ -40,14 +49,19 @@ export function pdfaLevelOf(o: OutputOptions): PdfaLevel | undefined {
   return o.facturx ? '3b' : o.pdfa;
 }
 
-/** Combinations no document can satisfy, and missing secrets: rejected before any work. */
-export function checkOutputOptions(o: OutputOptions, secrets: OutputSecrets | undefined): void {
+/** Combinations no document can satisfy: rejected before any work (and at a job's creation). */
+export function checkOutputConflicts(o: OutputOptions): void {
   if (o.facturx && o.pdfa === '2b') throw conflict('Factur-X needs PDF/A-3b (PDF/A-2b cannot carry the invoice XML)');
   if (o.encryption && (o.pdfa || o.facturx)) throw conflict('PDF/A forbids encryption');
   // A signature over an encrypted file would need the signature dictionary kept out of the
   // encryption; the signed bytes are what must not change, so the two are not combined.
   if (o.encryption && o.signature) throw conflict('Signed documents are not encrypted; choose one');
   if (o.signature?.level === 'B-T' && !o.signature.timestampUrl) throw conflict('PAdES B-T needs a timestampUrl');
+}
+
+/** Conflicts, and missing secrets: rejected before any work. */
+export function checkOutputOptions(o: OutputOptions, secrets: OutputSecrets | undefined): void {
+  checkOutputConflicts(o);
   if (o.signature && !secrets?.certificate)
     throw new PdfError('certificate_missing', 'Signing needs a PKCS#12 certificate and its password');
   if (o.encryption && !secrets?.userPassword && !secrets?.ownerPassword) {
@@ -61,16 +75,19 @@ export function isEmptyOutput(o: OutputOptions | undefined): boolean {
 
 /**
  * Before drawing: options checked (so a bad combination costs no rendering), and the payload the
- * fields are drawn from — with Factur-X, the invoice's computed totals added to it.
+ * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules) and its
+ * numbers as the XML states them (computed totals, or a posted XML's values), with that XML.
  */
 export function prepareOutput(
   o: OutputOptions | undefined,
   payload: Record<string, unknown>,
   secrets?: OutputSecrets,
-): Record<string, unknown> {
-  if (!o || isEmptyOutput(o)) return payload;
+): { payload: Record<string, unknown>; facturxXml?: string } {
+  if (!o || isEmptyOutput(o)) return { payload };
   checkOutputOptions(o, secrets);
-  return o.facturx ? withInvoiceTotals(payload, o.facturx.invoiceKey) : payload;
+  if (!o.facturx) return { payload };
+  const prepared = prepareInvoice(payload, o.facturx);
+  return { payload: prepared.payload, facturxXml: prepared.xml };
 }
 
 /** PDF/A-2 6.3.2: annotations shall print; they never should have been hidden (reported), so only the flag is set. */
@@ -108,10 +125,10 @@ export async function applyOutput(doc: GeneratedDocument, o: OutputOptions | und
     pdf.convertToPDFA({ conformance: level === '2b' ? '2B' : '3B' });
   }
   if (o.facturx) {
-    const { invoice, totals } = invoiceFromPayload(ctx.payload, o.facturx.invoiceKey);
-    await embedInvoice(pdf, buildCiiXml(invoice, totals));
+    const xml = ctx.facturxXml ?? prepareInvoice(ctx.payload, o.facturx).xml;
+    await embedInvoice(pdf, xml, o.facturx.profile);
   }
-  if (o.signature && identity) addSignaturePlaceholder(pdf, o.signature, identity, now);
+  if (o.signature && identity) await addSignaturePlaceholder(pdf, o.signature, identity, now, ctx.signatureBox);
   if (o.encryption) applyEncryption(pdf, o.encryption, ctx.secrets ?? {});
   // The signature's placeholder must be found in plain bytes: no object streams when signing.
   let bytes: Uint8Array = await pdf.save({ useObjectStreams: !o.signature, addDefaultPage: false, updateFieldAppearances: false });

@@ -55,55 +55,43 @@ export const invoiceTotalsSchema = z.object({
 });
 export type InvoiceTotals = z.infer<typeof invoiceTotalsSchema>;
 
-export const invoiceSchema = z
-  .object({
-    number: z.string().min(1).max(100),
-    /** UNTDID 1001: 380 commercial invoice, 381 credit note, 384 corrected, 389 self-billed. */
-    typeCode: z.enum(['380', '381', '384', '389']).default('380'),
-    issueDate: isoDate,
-    dueDate: isoDate.optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as EUR'),
-    buyerReference: z.string().max(200).optional(),
-    orderReference: z.string().max(200).optional(),
-    note: z.string().max(5000).optional(),
-    /** Why VAT is not charged, required for categories other than S and Z (BR-E-10, BR-AE-10, …). */
-    vatExemptionReason: z.string().max(500).optional(),
-    seller: partySchema.extend({ vatId: z.string().min(3).max(30) }),
-    buyer: partySchema,
-    payment: z
-      .object({
-        /** UNTDID 4461: 58 SEPA credit transfer, 30 credit transfer, 48 card, 10 cash. */
-        meansCode: z
-          .string()
-          .regex(/^\d{1,3}$/)
-          .default('58'),
-        iban: z
-          .string()
-          .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'an IBAN without spaces')
-          .optional(),
-        bic: z
-          .string()
-          .regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/)
-          .optional(),
-        reference: z.string().max(140).optional(),
-        terms: z.string().max(500).optional(),
-      })
-      .optional(),
-    lines: z.array(invoiceLineSchema).min(1).max(10_000),
-    /** Computed; when the payload gives them, they must equal the computed ones. */
-    totals: invoiceTotalsSchema.partial().optional(),
-  })
-  .superRefine((inv, ctx) => {
-    if (!inv.vatExemptionReason && inv.lines.some((l) => l.vatCategory !== 'S' && l.vatCategory !== 'Z')) {
-      ctx.addIssue({ code: 'custom', path: ['vatExemptionReason'], message: 'required when a line is VAT exempt or reverse charged' });
-    }
-    inv.lines.forEach((l, i) => {
-      if (l.vatCategory === 'S' && l.vatRate === 0)
-        ctx.addIssue({ code: 'custom', path: ['lines', i, 'vatRate'], message: 'standard rate must be > 0' });
-      if (l.vatCategory !== 'S' && l.vatRate !== 0)
-        ctx.addIssue({ code: 'custom', path: ['lines', i, 'vatRate'], message: `category ${l.vatCategory} has rate 0` });
-    });
-  });
+export const invoiceSchema = z.object({
+  number: z.string().min(1).max(100),
+  /** UNTDID 1001: 380 commercial invoice, 381 credit note, 384 corrected, 389 self-billed. */
+  typeCode: z.enum(['380', '381', '384', '389']).default('380'),
+  issueDate: isoDate,
+  dueDate: isoDate.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as EUR'),
+  buyerReference: z.string().max(200).optional(),
+  orderReference: z.string().max(200).optional(),
+  note: z.string().max(5000).optional(),
+  /** Why VAT is not charged, required for categories other than S and Z (BR-E-10, BR-AE-10, …; checked on the XML, en16931-rules.ts). */
+  vatExemptionReason: z.string().max(500).optional(),
+  seller: partySchema.extend({ vatId: z.string().min(3).max(30) }),
+  buyer: partySchema,
+  payment: z
+    .object({
+      /** UNTDID 4461: 58 SEPA credit transfer, 30 credit transfer, 48 card, 10 cash. */
+      meansCode: z
+        .string()
+        .regex(/^\d{1,3}$/)
+        .default('58'),
+      iban: z
+        .string()
+        .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'an IBAN without spaces')
+        .optional(),
+      bic: z
+        .string()
+        .regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/)
+        .optional(),
+      reference: z.string().max(140).optional(),
+      terms: z.string().max(500).optional(),
+    })
+    .optional(),
+  lines: z.array(invoiceLineSchema).min(1).max(10_000),
+  /** Computed; when the payload gives them, they must equal the computed ones. */
+  totals: invoiceTotalsSchema.partial().optional(),
+});
 export type Invoice = z.output<typeof invoiceSchema>;
 
 /** Round half away from zero to cents; the epsilon absorbs binary representation (1.005 → 1.01). */

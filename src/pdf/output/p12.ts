@@ -16,6 +16,10 @@ export interface SigningIdentity {
   /** The other certificates in the file (issuers), DER. */
   chain: Uint8Array[];
   subject: string;
+  /** The issuer's common name (or its whole name without one). */
+  issuer: string;
+  /** Hex, as the certificate has it. */
+  serialNumber: string;
   notBefore: Date;
   notAfter: Date;
 }
@@ -74,13 +78,16 @@ function readIdentity(p12: Uint8Array, password: string): SigningIdentity {
     return pub.n !== undefined && pub.n.equals(key.n) && pub.e.equals(key.e);
   });
   if (!own) throw new PdfError('certificate_invalid', 'The PKCS#12 file holds no certificate for its private key');
-  const subject = String(own.subject.getField('CN')?.value ?? own.subject.attributes.map((a) => a.value).join(', '));
+  const nameOf = (n: forge.pki.Certificate['subject']) => String(n.getField('CN')?.value ?? n.attributes.map((a) => a.value).join(', '));
+  const subject = nameOf(own.subject);
   const pkcs8 = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
   return {
     privateKeyPkcs8: toBytes(forge.asn1.toDer(pkcs8).getBytes()),
     certificate: certDer(own),
     chain: certs.filter((c) => c !== own).map(certDer),
     subject,
+    issuer: nameOf(own.issuer),
+    serialNumber: own.serialNumber,
     notBefore: own.validity.notBefore,
     notAfter: own.validity.notAfter,
   };

@@ -4,6 +4,7 @@ import type { SignatureOptions } from '@/shared/domain/output.js';
 import { PdfError } from '../errors.js';
 import { buildPadesCms, type TimestampFn } from './cms.js';
 import type { SigningIdentity } from './p12.js';
+import { appearanceLines, signatureAppearance, type SignatureBox } from './sign-appearance.js';
 
 /**
  * PAdES signing in two steps around the one save of the document: a signature field whose
@@ -36,7 +37,13 @@ function uniqueFieldName(doc: PDFDocument): string {
   for (let i = 1; ; i++) if (!taken.has(`Signature${i}`)) return `Signature${i}`;
 }
 
-export function addSignaturePlaceholder(doc: PDFDocument, opts: SignatureOptions, identity: SigningIdentity, signingTime: Date): void {
+export async function addSignaturePlaceholder(
+  doc: PDFDocument,
+  opts: SignatureOptions,
+  identity: SigningIdentity,
+  signingTime: Date,
+  box?: SignatureBox,
+): Promise<void> {
   const reserve = signatureReserve(identity, opts.level === 'B-T');
   const ctx = doc.context;
   const byteRange = PDFArray.withContext(ctx);
@@ -61,14 +68,19 @@ export function addSignaturePlaceholder(doc: PDFDocument, opts: SignatureOptions
     sig.set(PDFName.of('Reference'), ctx.obj([ctx.obj({ Type: 'SigRef', TransformMethod: 'DocMDP', TransformParams: params })]));
   }
   const sigRef = ctx.register(sig);
-  const page = doc.getPage(0);
-  // Invisible (zero-size) widget with an empty appearance: PDF/A wants an /AP on every widget.
-  const ap = ctx.register(ctx.formXObject([], { BBox: [0, 0, 0, 0] }));
+  const pages = doc.getPages();
+  const page = (box && pages.find((p) => p.ref.objectNumber === box.pageObject)) ?? pages[box?.pageIndex ?? 0] ?? pages[0];
+  const r = box?.rect;
+  // Visible: the field's box says who signed and when. Invisible: a zero-size widget with an empty
+  // appearance (PDF/A wants an /AP on every widget).
+  const ap = r
+    ? await signatureAppearance(doc, r, appearanceLines(opts.signerName ?? identity.subject, signingTime, opts.reason))
+    : ctx.register(ctx.formXObject([], { BBox: [0, 0, 0, 0] }));
   const widget = ctx.obj({
     Type: 'Annot',
     Subtype: 'Widget',
     FT: 'Sig',
-    Rect: [0, 0, 0, 0],
+    Rect: r ? [r.x, r.y, r.x + r.width, r.y + r.height] : [0, 0, 0, 0],
     V: sigRef,
     T: PDFString.of(uniqueFieldName(doc)),
     F: SIG_WIDGET_FLAGS,

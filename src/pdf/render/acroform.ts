@@ -98,10 +98,14 @@ export async function fillForms(
   };
   let ownDrawn = false;
   /** Our appearance on every widget when the value needs shaping (true); false: the caller draws pdf-lib's. */
-  const ownAppearance = (f: PDFTextField | PDFDropdown, p: Pick<PreparedField, 'field' | 'chain'>, text: string): boolean => {
+  const ownAppearance = (
+    f: PDFTextField | PDFDropdown,
+    p: Pick<PreparedField, 'field' | 'chain'> & { pageBox?: PreparedField['pageBox'] },
+    text: string,
+  ): boolean => {
     if (!needsOwnAppearance(p.field, text)) return false;
     const multi = f instanceof PDFTextField && f.isMultiline();
-    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, multi);
+    for (const w of f.acroField.getWidgets()) drawOwnAppearance(canvas, w, p, text, multi, p.pageBox?.unit);
     return (ownDrawn = true);
   };
   const textAppearance = async (f: PDFTextField, p: PreparedField, text: string): Promise<void> => {
@@ -182,7 +186,7 @@ export async function fillForms(
         // As for text fields: placed empty, then our appearance of the chosen value.
         dd.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text)) });
         if (text) dd.select(text, false);
-        dd.setFontSize(drawOwnAppearance(canvas, dd.acroField.getWidgets()[0], p, text, false));
+        dd.setFontSize(drawOwnAppearance(canvas, dd.acroField.getWidgets()[0], p, text, false, unit));
         ownDrawn = true;
         continue;
       }
@@ -209,7 +213,7 @@ export async function fillForms(
         // Placed while still empty, so that pdf-lib draws no appearance of its own for the value.
         tf.addToPage(page, { ...r, ...look, font: await pdfFont(daFace(p, text.text)) });
         tf.setText(text.text);
-        tf.setFontSize(drawOwnAppearance(canvas, tf.acroField.getWidgets()[0], p, text.text, field.advanced.multiLine));
+        tf.setFontSize(drawOwnAppearance(canvas, tf.acroField.getWidgets()[0], p, text.text, field.advanced.multiLine, unit));
         ownDrawn = true;
         continue;
       }

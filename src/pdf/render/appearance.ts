@@ -32,7 +32,7 @@ const ROTATIONS: Record<number, number[]> = { 90: [0, 1, -1, 0, 0, 0], 180: [-1,
  * its /MK /R says) with the field's style (multiLine as the form field says), on the widget's own
  * background and border.
  * Fonts are the document's subsets (written when the document's fonts are finalised). Returns the
- * font size used (shrink-to-fit may lower it), for the field's /DA.
+ * font size used (shrink-to-fit may lower it) in the widget's units, for the field's /DA.
  */
 export function drawOwnAppearance(
   canvas: DocumentCanvas,
@@ -40,6 +40,8 @@ export function drawOwnAppearance(
   p: Pick<PreparedField, 'field' | 'chain'>,
   text: string,
   multiLine: boolean,
+  /** The page's /UserUnit: the widget's box is in user-space units, the field's sizes in points. */
+  unit = 1,
 ): number {
   const rect = widget.getRectangle();
   const mk = widget.getAppearanceCharacteristics();
@@ -48,8 +50,8 @@ export function drawOwnAppearance(
   const bw = widget.getBorderStyle()?.getWidth() ?? 0;
   const field: EngineField = {
     ...p.field,
-    style: { ...p.field.style, borderWidth: bw },
-    advanced: { ...p.field.advanced, multiLine },
+    style: { ...p.field.style, fontSize: p.field.style.fontSize / unit, borderWidth: bw },
+    advanced: { ...p.field.advanced, minFontSize: p.field.advanced.minFontSize / unit, multiLine },
   };
   const lay = layoutField(field, p.chain, text, w, h);
   const pc = new PageCanvas(-1);

@@ -3,6 +3,7 @@ import type { Services } from '@/services/context.js';
 import { templatePrefix, userExportsPrefix, userPrefix } from '@/services/blob-keys.js';
 import { ANONYMISED_AUDIT_RETENTION_DAYS } from '@/shared/database/prisma/audit-logs-repository.js';
 import { NotFoundError } from '@/shared/errors.js';
+import { assertNotLastAdmin } from './roles.js';
 import type { BucketName } from '@/shared/storage/index.js';
 
 export interface AccountDeletionReport {
@@ -16,6 +17,8 @@ export interface AccountDeletionReport {
   jobsCancelled: number;
   apiKeys: number;
   apiKeysRevoked: number;
+  /** Stored signing certificates (their sealed files go with the user row). */
+  signingCertificates: number;
   sessions: number;
   blobs: number;
   auditRowsAnonymised: number;
@@ -46,7 +49,7 @@ async function deletePrefix(services: Pick<Services, 'blobs'>, bucket: BucketNam
 }
 
 /**
- * Deletes an account and everything it owns. In an order that can be repeated after a crash at any
+ * Deletes an account and everything it owns (never the only administrator: 409 last_admin). In an order that can be repeated after a crash at any
  * step (the user row, which every later step needs to find the account, goes last):
  *  1. sessions and API keys revoked (both stop at the next request) and unfinished jobs cancelled (a
  *     record still queued or rendering takes no more documents);
@@ -55,39 +58,71 @@ async function deletePrefix(services: Pick<Services, 'blobs'>, bucket: BucketNam
  *  4. the audit trail anonymised (AuditLogsRepository.anonymiseUser), kept for
  *     ANONYMISED_AUDIT_RETENTION_DAYS, then deleted by the cleanup;
  *  5. the user row — which deletes (foreign-key cascade) the profile, file rows, generated PDF
- *     rows, jobs, API keys, refresh tokens and sign-in addresses — and the email's login throttle;
+ *     rows, jobs, API keys, signing certificates, refresh tokens and sign-in addresses — and the
+ *     email's login throttle;
  *  6. one `account.deleted` audit row, itself anonymised (resource: the pseudonym; no address for
  *     a deletion by the account itself).
  * A render that was already running when the account went may still write its document's blob
  * after step 3; its row is gone, so the integrity check's repair removes it (generated_blob_without_row).
  */
 export async function deleteAccount(services: Services, userId: string, actor: DeletionActor): Promise<AccountDeletionReport> {
+  const begun = await beginAccountDeletion(services, userId);
+  return finishAccountDeletion(services, userId, actor, begun);
+}
+
+/** What beginAccountDeletion counted and revoked, before anything was deleted. */
+export type BegunDeletion = Omit<AccountDeletionReport, 'pseudonym' | 'templates' | 'fields' | 'blobs' | 'auditRowsAnonymised'>;
+
+/**
+ * Step 1, inside the request: refuses the only administrator (before anything is revoked, so a
+ * refused deletion leaves the account exactly as it was), then makes the account unusable at once —
+ * it can no longer sign in, its sessions and API keys are revoked, its unfinished jobs cancelled —
+ * and counts what it has. The rest (finishAccountDeletion) may then run in the background.
+ */
+export async function beginAccountDeletion(services: Services, userId: string): Promise<BegunDeletion> {
   const { repos } = services;
   const user = await repos.users.findById(userId);
-  const pseudonym = randomUUID();
-  const report: AccountDeletionReport = {
-    pseudonym,
-    templates: 0,
-    fields: 0,
+  if (user.role === 'admin') await assertNotLastAdmin(services, userId);
+  await repos.users.markDeletionRequested(userId);
+  return {
     files: (await repos.files.listByUser(userId, { limit: 1 })).total,
     generatedPdfs: (await repos.generatedPdfs.listByUser(userId, { limit: 1 })).total,
     jobs: (await repos.generationJobs.listByUser(userId, { limit: 1 })).total,
-    jobsCancelled: 0,
     apiKeys: (await repos.apiKeys.list(userId)).length,
+    signingCertificates: await repos.signingCertificates.count(userId),
     sessions: await repos.refreshTokens.revokeAllForUser(userId),
     // Keys too, before anything is deleted: no request of the account may add data while it goes.
     apiKeysRevoked: await repos.apiKeys.revokeAllForUser(userId),
-    blobs: 0,
-    auditRowsAnonymised: 0,
+    jobsCancelled: await repos.generationJobs.cancelAllForUser(userId),
   };
-  report.jobsCancelled = await repos.generationJobs.cancelAllForUser(userId);
+}
+
+/**
+ * Steps 2–6 (see deleteAccount), repeatable: a second run after a crash revokes and cancels
+ * nothing new and finds only what is left.
+ */
+export async function finishAccountDeletion(
+  services: Services,
+  userId: string,
+  actor: DeletionActor,
+  begun: BegunDeletion,
+): Promise<AccountDeletionReport> {
+  const { repos } = services;
+  const user = await repos.users.findById(userId);
+  // A repeated run: whatever a render started meanwhile is stopped too.
+  await repos.refreshTokens.revokeAllForUser(userId);
+  await repos.apiKeys.revokeAllForUser(userId);
+  await repos.generationJobs.cancelAllForUser(userId);
+  const pseudonym = randomUUID();
+  const report: AccountDeletionReport = { pseudonym, ...begun, templates: 0, fields: 0, blobs: 0, auditRowsAnonymised: 0 };
 
   // Ids first, then the deletes: UserIdIndex is a GSI, read eventually consistently on DynamoDB, so
   // a template deleted a moment ago may still be listed (deleting it again is a NotFound, skipped).
   const templateIds: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await repos.templates.listByUser(userId, { limit: 100, cursor });
+    // Deleted templates in their undo period (and past it, not yet swept) are the account's too.
+    const page = await repos.templates.listByUser(userId, { limit: 100, cursor, deleted: 'include', includeExpired: true });
     templateIds.push(...page.items.map((t) => t.templateId));
     cursor = page.nextCursor;
   } while (cursor);

@@ -23,6 +23,8 @@ export interface AccountExport {
     generatedPdfs: number;
     jobs: number;
     apiKeys: number;
+    /** Their public facts only (signing-certificates.json); the sealed file and password stay out. */
+    signingCertificates: number;
     auditLogs: number;
     /** Stored objects copied into the ZIP (uploads, generated PDFs, template bases and versions). */
     blobs: number;
@@ -84,6 +86,7 @@ export async function exportAccount(services: Services, userId: string): Promise
     generatedPdfs: 0,
     jobs: 0,
     apiKeys: 0,
+    signingCertificates: 0,
     auditLogs: 0,
     blobs: 0,
     missingBlobs: 0,
@@ -123,7 +126,8 @@ export async function exportAccount(services: Services, userId: string): Promise
     const templates: { template: Template; fields: unknown[]; versions: unknown[] }[] = [];
     let cursor: string | undefined;
     do {
-      const page = await repos.templates.listByUser(userId, { limit: PAGE, cursor });
+      // Deleted templates still restorable are exported too (with their deletedAt).
+      const page = await repos.templates.listByUser(userId, { limit: PAGE, cursor, deleted: 'include' });
       for (const template of page.items) {
         const fields = await repos.fields.listByTemplate(template.templateId);
         const versions = templateMetadata(template).versions ?? [];
@@ -155,7 +159,11 @@ export async function exportAccount(services: Services, userId: string): Promise
     zip.addReadStream(
       watched(
         jsonArray(
-          pages((page) => repos.generationJobs.listByUser(userId, { page, limit: PAGE })),
+          // A job's sealed passwords stay out: they are no data of the person, only of the job's run.
+          pages(async (page) => {
+            const res = await repos.generationJobs.listByUser(userId, { page, limit: PAGE });
+            return { ...res, items: res.items.map(({ sealedSecrets: _s, ...job }) => job) };
+          }),
           () => counts.jobs++,
         ),
       ),
@@ -164,6 +172,9 @@ export async function exportAccount(services: Services, userId: string): Promise
     const keys = await repos.apiKeys.list(userId);
     counts.apiKeys = keys.length;
     zip.addBuffer(json(keys), 'api-keys.json');
+    const certificates = await repos.signingCertificates.list(userId);
+    counts.signingCertificates = certificates.length;
+    zip.addBuffer(json(certificates), 'signing-certificates.json');
     zip.addReadStream(
       watched(
         jsonArray(

@@ -24,6 +24,8 @@ const INSPECT_TIMEOUT_MS = 20_000;
 export async function processFile(
   services: Deps<'config' | 'repos' | 'blobs'>,
   message: { fileId: string; userId: string },
+  /** The stored bytes when the caller still holds them (a multipart upload): not read back. */
+  stored?: Uint8Array,
 ): Promise<UploadedFile> {
   const { repos, blobs, config } = services;
   const { fileId, userId } = message;
@@ -33,19 +35,23 @@ export async function processFile(
 
   let bytes: Uint8Array;
   try {
-    bytes = await readAll(blobs, 'uploads', file.s3Key, config.limits.maxUploadBytes);
+    bytes = stored ?? (await readAll(blobs, 'uploads', file.s3Key, config.limits.maxUploadBytes));
   } catch (err) {
     if (err instanceof BlobNotFoundError)
       return fail(services, file, { code: 'file_missing', message: 'The uploaded bytes are missing from storage' });
     throw err;
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // A multipart upload was hashed while it streamed in (the row carries it): hashing the whole file
+  // again here would block the API's thread for ~10 ms per 4 MB. Signed uploads arrive unhashed.
+  const sha256 = file.sha256 ?? createHash('sha256').update(bytes).digest('hex');
   let result;
   try {
     result = await inspectIsolated(
       bytes,
       { limits: { maxBytes: config.limits.maxUploadBytes, maxPages: MAX_PAGES, timeoutMs: INSPECT_TIMEOUT_MS } },
       config.engine,
+      // Nothing reads the bytes after this: they move to the inspection thread instead of being copied.
+      true,
     );
   } catch (err) {
     if (err instanceof PdfError) return fail(services, file, { code: err.code, message: err.message }, { sha256 });

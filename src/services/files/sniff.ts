@@ -10,7 +10,9 @@ export class UploadRejectedError extends AppError {}
 /**
  * Pass-through that checks the type by content while the upload streams: the bytes must carry the
  * %PDF- header within the first 1024 bytes (else `pdf_not_pdf`, before anything is stored),
- * and an empty body is `pdf_empty`. Also hashes the bytes (sha256) on the way.
+ * and an empty body is `pdf_empty`. Also hashes the bytes (sha256) on the way and keeps them, so
+ * the upload is inspected from memory instead of being read back from storage (the inspection needs
+ * all of it in memory anyway; the read-back cost the API's thread a stream of reads and a copy).
  * Hand-written: a few lines; file-type detectors do not know about junk before the PDF header.
  */
 export class PdfSniffer extends Transform {
@@ -19,6 +21,7 @@ export class PdfSniffer extends Transform {
   private headBytes = 0;
   private checked = false;
   private readonly hash = createHash('sha256');
+  private readonly kept: Buffer[] = [];
   /** The error this stream failed with (drivers may wrap stream errors; the route rethrows this one). */
   failure: AppError | undefined;
 
@@ -26,9 +29,15 @@ export class PdfSniffer extends Transform {
     return this.hash.copy().digest('hex');
   }
 
+  /** All the bytes that passed, once the stream has ended. */
+  contents(): Buffer {
+    return Buffer.concat(this.kept, this.bytes);
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
+    this.kept.push(chunk);
     if (this.checked) return cb(null, chunk);
     this.head.push(chunk);
     this.headBytes += chunk.length;

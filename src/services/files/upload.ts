@@ -87,7 +87,7 @@ export async function uploadStream(services: Services, userId: string, input: { 
     status: 'uploaded',
     metadata: {},
   });
-  return processOrReject(services, row, { removeOnError: true });
+  return processOrReject(services, row, { removeOnError: true, bytes: sniffer.contents() });
 }
 
 /**
@@ -95,10 +95,14 @@ export async function uploadStream(services: Services, userId: string, input: { 
  * transient failure a multipart upload is removed too (the client has to send it again anyway),
  * while a signed upload stays, so confirming again retries.
  */
-export async function processOrReject(services: Services, row: UploadedFile, options: { removeOnError: boolean }): Promise<UploadedFile> {
+export async function processOrReject(
+  services: Services,
+  row: UploadedFile,
+  options: { removeOnError: boolean; bytes?: Uint8Array },
+): Promise<UploadedFile> {
   let file: UploadedFile;
   try {
-    file = await processFile(services, { fileId: row.id, userId: row.userId });
+    file = await processFile(services, { fileId: row.id, userId: row.userId }, options.bytes);
   } catch (err) {
     if (options.removeOnError) await removeFile(services, row).catch(() => undefined);
     throw err;

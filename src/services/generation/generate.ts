@@ -1,6 +1,6 @@
 import type { GeneratedPdf } from '@/shared/database/prisma/index.js';
 import { payloadErrors, unknownDataKeys, validate, type ValidateOptions, type ValidationIssue } from '@/pdf/validate/index.js';
-import type { GenerationWarning } from '@/pdf/index.js';
+import type { GeneratedDocument, GenerationWarning } from '@/pdf/index.js';
 import type { OutputSecrets } from '@/pdf/output/index.js';
 import { mergeOutputOptions, type OutputOptions, type OutputOverride } from '@/shared/domain/output.js';
 import { AppError, ConflictError, ValidationError } from '@/shared/errors.js';
@@ -9,6 +9,8 @@ import { computeExpressions } from './expressions.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import type { Services } from '@/services/context.js';
 import { generatedKey } from '@/services/blob-keys.js';
+import { withStoredCertificate } from '@/services/certificates/signing-certificates.js';
+import { uuidv7 } from '@/shared/uuidv7.js';
 
 /** Drawn across every page of a test-mode document. */
 export const TEST_WATERMARK = 'TEST MODE';
@@ -83,6 +85,8 @@ export interface GenerateRequest {
   snapshot?: TemplateSnapshot;
   /** Replaces the template's output options part by part (null removes a part). */
   output?: OutputOverride;
+  /** Options already resolved (a job's, fixed at its creation): used as they are, instead of template + `output`. */
+  resolvedOutput?: OutputOptions | null;
   /** Data keys no field is bound to answer payload_invalid instead of a warning. */
   strict?: boolean;
   /** Certificate and passwords for this request only: never stored, never logged. */
@@ -97,14 +101,25 @@ export interface GenerateOutcome {
   created: boolean;
 }
 
+/** What is decided about a document before any row exists: payload errors throw here. */
+export interface PreparedDocument {
+  computed: Awaited<ReturnType<typeof computeExpressions>>;
+  warnings: GenerationWarning[];
+  output: OutputOptions | undefined;
+  expiresAt: Date;
+}
+
 /**
- * Validate → render (compiled template from the per-process cache) → store in the generated bucket
- * → GeneratedPdf row completed. The row is created first (idempotent on recordKey), so a retried
- * record finds its row and never makes a second document. Payload errors throw before any row exists.
+ * Validates the payload (with calculated fields computed), collects unknown-key warnings and
+ * resolves the output options and retention: everything up to rendering, shared by single
+ * documents and job chunks.
  */
-export async function generateAndStore(services: Services, req: GenerateRequest): Promise<GenerateOutcome> {
-  const { repos, blobs, config } = services;
-  const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
+export async function prepareDocument(
+  services: Services,
+  snapshot: TemplateSnapshot,
+  req: Pick<GenerateRequest, 'payload' | 'output' | 'resolvedOutput' | 'strict'>,
+): Promise<PreparedDocument> {
+  const { config } = services;
   const { limits } = config;
   const rules: ValidateOptions = {
     maxValueLength: limits.maxFieldValueChars,
@@ -122,11 +137,79 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     throw err;
   });
   checkPayload(snapshot, req.payload, { ...rules, computed });
-  const keyWarnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
-  const output = resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
+  const warnings = unknownKeyWarnings(snapshot, req.payload, req.strict ?? false);
+  const output =
+    req.resolvedOutput !== undefined
+      ? (req.resolvedOutput ?? undefined)
+      : resolveOutput(snapshot.template.output, req.output, config.output.timestampUrls);
   // The template's own retention, else the deployment's (the daily cleanup also re-dates on a change).
   const retentionDays = snapshot.template.retentionDays ?? config.limits.pdfRetentionDays;
-  const expiresAt = new Date(Date.now() + retentionDays * 86_400_000);
+  return { computed, warnings, output, expiresAt: new Date(Date.now() + retentionDays * 86_400_000) };
+}
+
+/** Renders a prepared document on the engine pool (the compiled template cached per thread). */
+export async function renderDocument(
+  services: Services,
+  snapshot: TemplateSnapshot,
+  req: Pick<GenerateRequest, 'payload' | 'flatten' | 'testMode' | 'secrets'>,
+  prepared: PreparedDocument,
+): Promise<GeneratedDocument> {
+  const { config } = services;
+  const { limits } = config;
+  const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
+  return template.generate(req.payload, {
+    flatten: req.flatten ?? true,
+    limits: {
+      maxImagePixels: limits.maxImagePixels,
+      maxImageBytes: limits.maxImageBytes,
+      maxSignaturePoints: limits.maxSignaturePoints,
+      maxRows: limits.maxTableRows,
+      maxPages: limits.maxDocumentPages,
+    },
+    output: prepared.output,
+    secrets: req.secrets,
+    ...(prepared.computed ? { computed: prepared.computed } : {}),
+    ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
+  });
+}
+
+/** Renders a prepared document and writes it to the generated bucket under its row's key. */
+export async function renderAndStore(
+  services: Services,
+  snapshot: TemplateSnapshot,
+  req: Pick<GenerateRequest, 'payload' | 'flatten' | 'testMode' | 'secrets'>,
+  prepared: PreparedDocument,
+  row: { userId: string; id: string },
+): Promise<{ doc: GeneratedDocument; storageKey: string }> {
+  const doc = await renderDocument(services, snapshot, req, prepared);
+  const storageKey = generatedKey(row.userId, row.id);
+  await services.blobs.put('generated', storageKey, doc.bytes, { contentType: 'application/pdf', contentLength: doc.bytes.length });
+  return { doc, storageKey };
+}
+
+/**
+ * What one request is made of before any row exists: its template, the prepared document, and
+ * its secrets with a stored certificate opened (a missing one is refused like bad data).
+ */
+async function prepareRequest(
+  services: Services,
+  req: GenerateRequest,
+): Promise<{ snapshot: TemplateSnapshot; prepared: PreparedDocument; secrets: OutputSecrets | undefined }> {
+  const snapshot = req.snapshot ?? (await loadTemplateSnapshot(services, req.userId, req.templateId, req.version));
+  const prepared = await prepareDocument(services, snapshot, req);
+  const secrets = await withStoredCertificate(services, req.userId, prepared.output?.signature?.certificateId, req.secrets);
+  return { snapshot, prepared, secrets };
+}
+
+/**
+ * Validate → render (compiled template from the per-process cache) → store in the generated bucket
+ * → GeneratedPdf row completed. The row is created first (idempotent on recordKey), so a retried
+ * record finds its row and never makes a second document. Payload errors throw before any row exists.
+ */
+export async function generateAndStore(services: Services, req: GenerateRequest): Promise<GenerateOutcome> {
+  const { repos, config } = services;
+  const { snapshot, prepared, secrets } = await prepareRequest(services, req);
+  const { expiresAt } = prepared;
   const { pdf: row, created } = await repos.generatedPdfs.createOrGet({
     recordKey: req.recordKey,
     userId: req.userId,
@@ -148,30 +231,14 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     throw err;
   }
   try {
-    const template = await compiled(snapshot.cacheKey, async () => ({ base: snapshot.base, fields: snapshot.fields }), config.engine);
-    const doc = await template.generate(req.payload, {
-      flatten: req.flatten ?? true,
-      limits: {
-        maxImagePixels: limits.maxImagePixels,
-        maxImageBytes: limits.maxImageBytes,
-        maxSignaturePoints: limits.maxSignaturePoints,
-        maxRows: limits.maxTableRows,
-        maxPages: limits.maxDocumentPages,
-      },
-      output,
-      secrets: req.secrets,
-      ...(computed ? { computed } : {}),
-      ...(req.testMode ? { testWatermark: TEST_WATERMARK } : {}),
-    });
-    const key = generatedKey(req.userId, row.id);
-    await blobs.put('generated', key, doc.bytes, { contentType: 'application/pdf', contentLength: doc.bytes.length });
+    const { doc, storageKey } = await renderAndStore(services, snapshot, { ...req, secrets }, prepared, row);
     const pdf = await repos.generatedPdfs.markCompleted(row.id, {
-      storageKey: key,
+      storageKey,
       bucket: config.storage.buckets.generated,
       fileSize: doc.bytes.length,
       pageCount: doc.pageCount,
     });
-    return { pdf, bytes: doc.bytes, warnings: [...keyWarnings, ...doc.warnings], created: true };
+    return { pdf, bytes: doc.bytes, warnings: [...prepared.warnings, ...doc.warnings], created: true };
   } catch (err) {
     // A job's record stays 'processing' for its retry: only the job layer marks it failed, and
     // counts it in the same write (recordFailure). A row failed here was never counted: the job
@@ -179,4 +246,35 @@ export async function generateAndStore(services: Services, req: GenerateRequest)
     if (!req.jobId) await repos.generatedPdfs.markFailed(row.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * One document now (the synchronous route): validate → render → store → its row written once,
+ * completed (or failed, with the reason), instead of the three writes a job's record needs. A
+ * synchronous request has no redelivery to be idempotent for, so the row can wait for the outcome;
+ * its id is made first (a UUIDv7, as the database would) because the blob key is named after it.
+ */
+export async function generateOnce(services: Services, req: Omit<GenerateRequest, 'recordKey' | 'jobId'>): Promise<GenerateOutcome> {
+  const { repos, config } = services;
+  const { snapshot, prepared, secrets } = await prepareRequest(services, req);
+  const row = {
+    id: uuidv7(),
+    userId: req.userId,
+    templateId: req.templateId,
+    templateVersion: snapshot.version,
+    testMode: req.testMode ?? false,
+    expiresAt: prepared.expiresAt,
+  };
+  let stored: Awaited<ReturnType<typeof renderAndStore>>;
+  try {
+    stored = await renderAndStore(services, snapshot, { ...req, secrets }, prepared, row);
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await repos.generatedPdfs.createFinished({ ...row, status: 'failed', error }).catch(() => undefined);
+    throw err;
+  }
+  const { doc, storageKey } = stored;
+  const result = { storageKey, bucket: config.storage.buckets.generated, fileSize: doc.bytes.length, pageCount: doc.pageCount };
+  const pdf = await repos.generatedPdfs.createFinished({ ...row, status: 'completed', result });
+  return { pdf, bytes: doc.bytes, warnings: [...prepared.warnings, ...doc.warnings], created: true };
 }

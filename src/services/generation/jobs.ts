@@ -8,14 +8,17 @@ import { AppError, ConflictError, isClientFault, NotFoundError } from '@/shared/
 import { PromiseCache } from '@/shared/promise-cache.js';
 import { boundedJsonObject } from '@/shared/validation/json-bounds.js';
 import { PdfError } from '@/pdf/errors.js';
+import { outputOverrideSchema } from '@/shared/domain/output.js';
 import { generateAndStore, PayloadInvalidError } from './generate.js';
 import { loadTemplateSnapshot, type TemplateSnapshot, type VersionSelector } from './template-source.js';
 import { buildJobResult } from './result.js';
+import { jobSecrets, jobSecretsSchema, recordOutput, resolveJobOutput, sealJobSecrets, secretsDigest } from './job-output.js';
+import { chunkRecords } from './record-chunks.js';
 import { deliverWebhook, WebhookDeliveryError, webhookSecret } from './webhook.js';
 import { checkWebhookUrl, parseAllowList, systemResolver, WebhookUrlForbiddenError, type HostResolver } from './webhook-target.js';
 import type { Services } from '@/services/context.js';
 
-/** Records per job: beyond this, clients split the batch (and each record is one queue message). */
+/** Records per job: beyond this, clients split the batch. */
 export const MAX_JOB_RECORDS = 10_000;
 
 /**
@@ -39,6 +42,10 @@ export const createJobBody = z.object({
   notifyEmail: z.email().optional(),
   version: z.union([z.number().int().min(1), z.literal('draft')]).optional(),
   testMode: z.boolean().default(false),
+  /** Replaces the template's output options part by part (null removes a part); see job-output.ts. */
+  outputOptions: outputOverrideSchema.optional(),
+  /** Encryption passwords: kept sealed on the job for its workers, never in clear, never in messages. */
+  secrets: jobSecretsSchema.optional(),
 });
 export type CreateJobBody = z.output<typeof createJobBody>;
 
@@ -55,8 +62,12 @@ function canonicalJson(value: unknown): string {
 }
 
 /** What an Idempotency-Key stands for: this template and this body (after defaults). */
-export function jobRequestHash(templateId: string, body: CreateJobBody): string {
-  return createHash('sha256').update(canonicalJson({ templateId, body })).digest('hex');
+export function jobRequestHash(templateId: string, body: CreateJobBody, secrets?: string): string {
+  // The passwords enter as a keyed digest: a plain hash of the body would be a guessable trace of them.
+  const { secrets: _s, ...rest } = body;
+  return createHash('sha256')
+    .update(canonicalJson({ templateId, body: rest, ...(secrets ? { secrets } : {}) }))
+    .digest('hex');
 }
 
 /**
@@ -76,7 +87,9 @@ export async function createJob(
 ): Promise<{ job: GenerationJob; created: boolean }> {
   const snapshot = await loadTemplateSnapshot(services, userId, templateId, body.version);
   await checkNotificationTargets(services, userId, body);
-  const requestHash = jobRequestHash(templateId, body);
+  const outputOptions = await resolveJobOutput(services, userId, snapshot, body);
+  const requestHash = jobRequestHash(templateId, body, body.secrets && (await secretsDigest(services, userId, body.secrets)));
+  const sealedSecrets = outputOptions?.encryption ? await sealJobSecrets(services, userId, body.secrets!) : undefined;
   const { job, created } = await services.repos.generationJobs.createOrGet({
     userId,
     templateId,
@@ -88,6 +101,8 @@ export async function createJob(
     webhookUrl: body.webhookUrl ?? null,
     notifyEmail: body.notifyEmail ?? null,
     testMode: body.testMode,
+    ...(outputOptions ? { outputOptions } : {}),
+    ...(sealedSecrets ? { sealedSecrets } : {}),
   });
   // Jobs made before hashes were kept have none: their key still returns them, as it did.
   if (!created && job.requestHash && job.requestHash !== requestHash) {
@@ -97,17 +112,12 @@ export async function createJob(
   if (!created && (job.enqueuedAt || job.status !== 'queued')) return { job, created };
   // Pin the version resolved now, so a publish during the job does not change what later records render.
   const version = snapshot.version > 0 ? snapshot.version : undefined;
-  const messages: PdfGenerationMessage[] = body.records.map((payload, recordIndex) => ({
-    templateId,
-    userId,
-    payload,
-    jobId: job.id,
-    recordIndex,
-    ...(version ? { version } : {}),
-    testMode: body.testMode,
-  }));
   try {
-    await sendRecordMessages(services, messages);
+    await sendRecordMessages(
+      services,
+      { templateId, userId, jobId: job.id, ...(version ? { version } : {}), testMode: body.testMode },
+      body.records.map((payload, index) => ({ index, payload })),
+    );
   } catch (err) {
     if (err instanceof AppError && isClientFault(err.code)) throw err;
     // Either the job and all its messages exist, or neither: take the job back (messages already
@@ -128,10 +138,21 @@ export async function createJob(
   return { job: await services.repos.generationJobs.markEnqueued(job.id), created };
 }
 
-function sendRecordMessages(services: Services, messages: PdfGenerationMessage[]): Promise<void> {
-  return (async () => {
-    for (let i = 0; i < messages.length; i += 500) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 500));
-  })();
+/**
+ * The records travel in chunk messages (record-chunks.ts: up to JOB_CHUNK_RECORDS records or CHUNK_BYTES
+ * each), sent in batches: a 10,000-record job is about a hundred messages, not ten thousand.
+ */
+async function sendRecordMessages(
+  services: Services,
+  job: Pick<PdfGenerationMessage, 'templateId' | 'userId' | 'jobId' | 'version' | 'testMode'>,
+  records: { index: number; payload: Record<string, unknown> }[],
+): Promise<void> {
+  const messages: PdfGenerationMessage[] = chunkRecords(records, services.config.jobs.chunkRecords).map((chunk) => ({
+    ...job,
+    payload: {},
+    records: chunk,
+  }));
+  for (let i = 0; i < messages.length; i += 50) await services.queue.sendBatch('pdf-generation', messages.slice(i, i + 50));
 }
 
 /**
@@ -160,17 +181,12 @@ export async function retryFailedRecords(
     );
   if (previousResultKey) await services.blobs.delete('generated', previousResultKey).catch(() => undefined);
   const version = before.templateVersion > 0 ? before.templateVersion : undefined;
-  const messages: PdfGenerationMessage[] = records.map((r) => ({
-    templateId: before.templateId,
-    userId: before.userId,
-    payload: r.payload,
-    jobId,
-    recordIndex: r.index,
-    ...(version ? { version } : {}),
-    testMode: before.testMode,
-  }));
   try {
-    await sendRecordMessages(services, messages);
+    await sendRecordMessages(
+      services,
+      { templateId: before.templateId, userId: before.userId, jobId, ...(version ? { version } : {}), testMode: before.testMode },
+      records,
+    );
   } catch (err) {
     // Put the records back as they were (failed, retryable), so a later retry finds them.
     for (const r of records) {
@@ -227,7 +243,7 @@ export async function checkNotificationTargets(
 
 const STORAGE_MESSAGE = 'queue_unavailable: the record could not be queued again';
 
-function permanent(err: unknown): boolean {
+export function isPermanent(err: unknown): boolean {
   return (
     err instanceof PayloadInvalidError ||
     err instanceof PdfError ||
@@ -240,7 +256,7 @@ function permanent(err: unknown): boolean {
  * else (a file system or network error, a bug) by its kind only, since its text can name server
  * paths and hosts — the full error goes to the server log.
  */
-function describe(err: unknown): string {
+export function describeFailure(err: unknown): string {
   if (err instanceof PayloadInvalidError) return `payload_invalid: ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
   if (err instanceof PdfError || err instanceof AppError) return `${err.code}: ${err.message}`;
   return 'internal_error: the document could not be made; the record can be retried (POST /api/jobs/:id/retry)';
@@ -248,7 +264,7 @@ function describe(err: unknown): string {
 
 const snapshots = new PromiseCache<TemplateSnapshot>({ max: 256, ttlMs: 5000 });
 /** A job's records share one snapshot load for a few seconds (one DynamoDB read per burst, not per record). */
-function jobSnapshot(
+export function jobSnapshot(
   services: Services,
   userId: string,
   templateId: string,
@@ -299,21 +315,30 @@ export async function handlePdfGeneration(services: Services, message: QueueMess
       recordKey,
       jobId: job.id,
       snapshot,
+      resolvedOutput: recordOutput(job),
+      secrets: await jobSecrets(services, job, recordOutput(job)),
     });
     // Completing the row counted it in job.done in the same transaction (markCompleted).
     counted = out.created;
   } catch (err) {
-    if (!permanent(err) && message.attempt < MAX_ATTEMPTS) throw err;
-    if (!permanent(err))
+    if (!isPermanent(err) && message.attempt < MAX_ATTEMPTS) throw err;
+    if (!isPermanent(err))
       services.log?.error({ err, jobId: job.id, recordIndex: body.recordIndex }, 'job record failed on its last attempt');
     // A passing failure keeps the record's data, so the owner can retry it once the cause is gone.
-    counted = await recordFailure(services, job, recordKey, body.recordIndex, describe(err), permanent(err) ? undefined : body.payload);
+    counted = await recordFailure(
+      services,
+      job,
+      recordKey,
+      body.recordIndex,
+      describeFailure(err),
+      isPermanent(err) ? undefined : body.payload,
+    );
   }
   await maybeFinish(services, job.id, !counted);
 }
 
 /** Records a job record's final failure once (row failed + job.failed in one write); false if it already had an outcome. */
-async function recordFailure(
+export async function recordFailure(
   services: Services,
   job: GenerationJob,
   recordKey: string,
@@ -360,7 +385,7 @@ async function countRows(services: Services, job: GenerationJob): Promise<{ done
  * never lags its rows. A redelivered record (no counter moved) also recounts from the rows — only a
  * safety net: it runs when that redelivery arrives, which may be before the job's last record.
  */
-async function maybeFinish(services: Services, jobId: string, recount: boolean): Promise<void> {
+export async function maybeFinish(services: Services, jobId: string, recount: boolean): Promise<void> {
   const job = await services.repos.generationJobs.getInternal(jobId);
   let finished = job.done + job.failed >= job.total;
   if (!finished && recount) {

@@ -1,10 +1,13 @@
+import { once } from 'node:events';
 import { buffer } from 'node:stream/consumers';
 import { PassThrough } from 'node:stream';
 import yazl from 'yazl';
-import { mergeDocuments } from '@/pdf/index.js';
+import { isEmptyOutput } from '@/pdf/output/index.js';
+import { mergeIsolated, type MergeSource } from '@/pdf/index.js';
 import type { GeneratedPdf, GenerationJob } from '@/shared/database/prisma/index.js';
 import type { Services } from '@/services/context.js';
 import { jobResultKey } from '@/services/blob-keys.js';
+import { applyMergedOutput, jobOutputOptions } from './job-output.js';
 
 /** Every completed document of a job, in record order (the recordKey ends with the index). */
 export async function jobDocuments(services: Services, job: GenerationJob): Promise<GeneratedPdf[]> {
@@ -23,6 +26,46 @@ async function bytesOf(services: Services, pdf: GeneratedPdf): Promise<Uint8Arra
 }
 
 /**
+ * The merged result: the streaming merge on an engine thread (src/pdf/stream-merge.ts), one record
+ * in memory at a time, its output piped to the blob store as it is made. Output options (PDF/A,
+ * signature, encryption, metadata) rewrite and sign the whole file, so a job with options gathers
+ * the streamed merge in memory and applies them to it here, as before (that path still holds the
+ * merged file, and applies the options on this thread).
+ */
+async function putMerged(services: Services, job: GenerationJob, key: string, source: MergeSource): Promise<void> {
+  const options = jobOutputOptions(job);
+  if (options && !isEmptyOutput(options)) {
+    const parts: Uint8Array[] = [];
+    await mergeIsolated(source, (chunk) => void parts.push(chunk), services.config.engine);
+    const merged = await applyMergedOutput(services, job, new Uint8Array(Buffer.concat(parts)));
+    await services.blobs.put('generated', key, merged, { contentType: 'application/pdf', contentLength: merged.length });
+    return;
+  }
+  const out = new PassThrough();
+  const stored = services.blobs.put('generated', key, out, { contentType: 'application/pdf' });
+  // A store that stops early (an error) must not leave the merge waiting for 'drain'.
+  const ended = stored.then(() => {
+    throw new Error('the blob store finished before the merge did');
+  });
+  ended.catch(() => {});
+  try {
+    await mergeIsolated(
+      source,
+      async (chunk) => {
+        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), ended]);
+      },
+      services.config.engine,
+    );
+  } catch (e) {
+    out.destroy(e as Error);
+    await stored.catch(() => {});
+    throw e;
+  }
+  out.end();
+  await stored;
+}
+
+/**
  * The merged PDF or the zip of a finished job, written to the generated bucket. Idempotent: the
  * same key is rewritten with the same content when a finalize message is redelivered.
  */
@@ -32,8 +75,7 @@ export async function buildJobResult(services: Services, job: GenerationJob): Pr
   if (docs.length === 0) return null;
   const key = jobResultKey(job);
   if (job.output === 'merged') {
-    const merged = await mergeDocuments(await Promise.all(docs.map((d) => bytesOf(services, d))));
-    await services.blobs.put('generated', key, merged, { contentType: 'application/pdf', contentLength: merged.length });
+    await putMerged(services, job, key, { count: docs.length, fetch: (i) => bytesOf(services, docs[i]) });
     return key;
   }
   // zip: streamed entry by entry (yazl), so a large batch is never held in memory at once.

@@ -1,6 +1,8 @@
 import type { Deps } from '@/services/context.js';
 import { cleanupExpiredExports } from '@/services/accounts/export.js';
+import { ACCOUNT_TASK_KEEP_DAYS } from '@/services/accounts/tasks.js';
 import { applyAllTemplateRetention } from '@/services/templates/retention.js';
+import { purgeExpiredTemplates } from '@/services/templates/undo.js';
 
 export interface CleanupReport {
   expiredPdfs: number;
@@ -18,6 +20,11 @@ export interface ExpiryReport {
   anonymisedAuditRows: number;
   /** Sign-in throttles with no failure for a day: their account's next failures start afresh. */
   staleLoginThrottles: number;
+  /** Deleted templates past their undo period (ttl) removed, items and blobs (templates/undo.ts). */
+  expiredTemplates: number;
+  templateBlobsRemoved: number;
+  /** Account export and deletion tasks finished a week ago (their status is no longer kept). */
+  accountTasksRemoved: number;
 }
 
 /** A day without a failed sign-in forgets an account's failures (the longest wait is 15 minutes). */
@@ -28,15 +35,24 @@ const LOGIN_THROTTLE_MEMORY_MS = 86_400_000;
  * documents (templates/retention.ts), then generated PDFs past expiresAt (or, with olderThanDays,
  * created longer ago than that) lose their blob, then their row — blob first, so a crash leaves a
  * row the next run finds again, never an unreachable blob. Pages through any backlog. The same run
- * removes data exports past their day, anonymised audit rows past their year and sign-in throttles
- * a day old.
+ * removes data exports past their day, anonymised audit rows past their year, sign-in throttles
+ * a day old and deleted templates past their undo period.
  */
 export async function cleanupExpired(
   services: Deps<'config' | 'repos' | 'blobs'>,
   olderThanDays?: number,
   now = new Date(),
 ): Promise<ExpiryReport> {
-  const report: ExpiryReport = { retentionRestamped: 0, expiredPdfs: 0, expiredExports: 0, anonymisedAuditRows: 0, staleLoginThrottles: 0 };
+  const report: ExpiryReport = {
+    retentionRestamped: 0,
+    expiredPdfs: 0,
+    expiredExports: 0,
+    anonymisedAuditRows: 0,
+    staleLoginThrottles: 0,
+    expiredTemplates: 0,
+    templateBlobsRemoved: 0,
+    accountTasksRemoved: 0,
+  };
   report.retentionRestamped = await applyAllTemplateRetention(services);
   for (;;) {
     const batch = await services.repos.generatedPdfs.findExpired({ now, olderThanDays, limit: 200 });
@@ -48,6 +64,10 @@ export async function cleanupExpired(
   report.expiredExports = await cleanupExpiredExports(services, now);
   report.anonymisedAuditRows = await services.repos.auditLogs.deleteAnonymisedExpired(now);
   report.staleLoginThrottles = await services.repos.loginThrottles.deleteStale(new Date(now.getTime() - LOGIN_THROTTLE_MEMORY_MS));
+  Object.assign(report, await purgeExpiredTemplates(services, now));
+  report.accountTasksRemoved = await services.repos.accountTasks.deleteFinishedBefore(
+    new Date(now.getTime() - ACCOUNT_TASK_KEEP_DAYS * 86_400_000),
+  );
   return report;
 }
 

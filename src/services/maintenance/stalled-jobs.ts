@@ -1,4 +1,3 @@
-import { finalizeJob } from '@/services/generation/jobs.js';
 import type { Services } from '@/services/context.js';
 
 /**
@@ -52,6 +51,9 @@ export async function settleStalledJobs(
       : "the server stopped before all of this job's records were queued: start the job again with a new Idempotency-Key";
     const recordsFailed = await repos.generatedPdfs.failUnsettledJobRecords(job, reason);
     try {
+      // Imported only when a job is to be finalized (rare): the jobs module brings the PDF engine,
+      // whose font data would otherwise be unpacked at every cold start of the hourly cleanup Lambda.
+      const { finalizeJob } = await import('@/services/generation/jobs.js');
       await finalizeJob(services, job.id);
       settled.push({ jobId: job.id, recordsFailed, outcome: 'finalized' });
     } catch (err) {

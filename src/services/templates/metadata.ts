@@ -6,6 +6,8 @@ export interface TemplateMetadata {
   pages?: TemplatePage[];
   baseKey?: string;
   publishedVersion?: number;
+  /** ISO time the base PDF was last replaced (replace-base.ts): the studio says so until a later publish. */
+  baseReplacedAt?: string;
   versions?: { version: number; publishedAt: string; fieldCount: number; snapshotKey: string }[];
   [extra: string]: unknown;
 }

@@ -4,7 +4,7 @@ import type { Template, TemplateStatus } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
 import { fileMetadata } from '@/services/files/metadata.js';
 import type { BucketName } from '@/shared/storage/index.js';
-import { templateBaseKey, templatePrefix } from '@/services/blob-keys.js';
+import { templateBaseKey } from '@/services/blob-keys.js';
 import { baseKey, templateMetadata, type TemplateMetadata } from './metadata.js';
 
 async function copyBlob(
@@ -73,7 +73,7 @@ export async function duplicateTemplate(services: Services, userId: string, temp
   const { repos } = services;
   const source = await repos.templates.getOwned(userId, templateId);
   const fields = await repos.fields.listByTemplate(templateId);
-  const { publishedVersion: _p, versions: _v, baseKey: _b, ...meta } = templateMetadata(source);
+  const { publishedVersion: _p, versions: _v, baseKey: _b, baseReplacedAt: _r, ...meta } = templateMetadata(source);
   const copy = await repos.templates.create({
     userId,
     name: name ?? `${source.name} (copy)`.slice(0, 200),
@@ -100,20 +100,7 @@ export async function duplicateTemplate(services: Services, userId: string, temp
   return { template, fields: copied };
 }
 
-/** Deletes the template, its fields, and every blob under templates/<id>/ (base and version snapshots). */
-export async function deleteTemplate(services: Services, userId: string, templateId: string): Promise<void> {
-  const { repos, blobs } = services;
-  await repos.templates.deleteOwned(userId, templateId);
-  for (;;) {
-    const page = await blobs.list('files', { prefix: templatePrefix(templateId), limit: 1000 });
-    if (page.items.length)
-      await blobs.deleteMany(
-        'files',
-        page.items.map((i) => i.key),
-      );
-    if (!page.nextCursor || page.items.length === 0) break;
-  }
-}
+export { deleteTemplate, restoreTemplate } from './undo.js';
 
 /**
  * A user's templates, newest first. With `search`, names are matched case-insensitively while

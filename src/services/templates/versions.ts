@@ -2,6 +2,7 @@ import type { Deps, Services } from '@/services/context.js';
 import { ConflictError, NotFoundError } from '@/shared/errors.js';
 import type { Template } from '@/shared/domain/template.js';
 import type { StoredField } from '@/shared/database/ddb/index.js';
+import { LRUCache } from 'lru-cache';
 import { readAll } from '@/shared/storage/read.js';
 import { templateVersionKey } from '@/services/blob-keys.js';
 import { assertDefinitions, assertGroups } from '@/services/fields/definition.js';
@@ -10,7 +11,8 @@ import { baseKey, templateMetadata } from './metadata.js';
 /**
  * Published versions. Publishing freezes the template and its fields as a JSON snapshot
  * `{template, fields, baseKey}` at templates/<id>/versions/<n>.json in the files bucket. The base
- * PDF is referenced, not copied: no route replaces a template's base, so it never changes.
+ * PDF is referenced, not copied: replacing a template's base (replace-base.ts) writes the new PDF
+ * under a new key and keeps the old one while a version refers to it.
  * The template itself keeps `metadata.publishedVersion` (latest) and `metadata.versions` (list).
  */
 
@@ -123,7 +125,23 @@ export async function loadTemplateVersion(
   }
   const entry = (meta.versions ?? []).find((v) => v.version === wanted);
   if (!entry) throw new NotFoundError('Template version', String(wanted));
-  const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as PublishedVersionFile;
-  const base = await readAll(blobs, 'files', snapshot.baseKey);
+  // The ownership check above runs on every call; what a published version holds never changes.
+  const cacheKey = `${templateId}:${entry.snapshotKey}`;
+  let published = publishedVersions.get(cacheKey);
+  if (!published) {
+    const snapshot = JSON.parse(Buffer.from(await readAll(blobs, 'files', entry.snapshotKey)).toString('utf8')) as PublishedVersionFile;
+    published = { snapshot, base: await readAll(blobs, 'files', snapshot.baseKey) };
+    publishedVersions.set(cacheKey, published);
+  }
+  const { snapshot, base } = published;
   return { template: snapshot.template, fields: snapshot.fields, base, version: snapshot.version };
 }
+
+/**
+ * Published versions as generation reads them (the version file and its base PDF), by their
+ * immutable snapshot key: a sync request then reads only the template item. Bounded by bytes.
+ */
+const publishedVersions = new LRUCache<string, { snapshot: PublishedVersionFile; base: Uint8Array }>({
+  maxSize: 64 * 2 ** 20,
+  sizeCalculation: (v) => v.base.length + 1,
+});

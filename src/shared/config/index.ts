@@ -39,10 +39,20 @@ export interface Config {
     /** Milliseconds; a client that sends slower than these is cut off, so it cannot hold a socket for ever. */
     timeouts: { requestMs: number; headersMs: number; connectionMs: number; keepAliveMs: number };
   };
-  auth: { jwtSecret: string | undefined; jwtSecretArn: string | undefined; accessTtlSeconds: number; refreshTtlSeconds: number };
+  auth: {
+    jwtSecret: string | undefined;
+    jwtSecretArn: string | undefined;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** The key sealing stored signing certificates, or where it is; both unset: derived from the JWT secret. */
+    certificateKey: string | undefined;
+    certificateKeyArn: string | undefined;
+  };
   limits: {
     maxUploadBytes: number;
     pdfRetentionDays: number;
+    /** Days a deleted template stays restorable (its items' DynamoDB ttl). */
+    templateUndoDays: number;
     maxFieldValueChars: number;
     maxImagePixels: number;
     maxImageBytes: number;
@@ -56,6 +66,8 @@ export interface Config {
   notifications: { webhookAllowedHosts: string[]; emailAllowedDomains: string[] };
   /** Engine worker pool: threads (0 = none), per-thread heap and per-document time budgets. */
   engine: { threads: number; heapMb: number; renderTimeoutMs: number; inspectTimeoutMs: number };
+  /** Job records per queue message, and job messages handled at once per process. */
+  jobs: { chunkRecords: number; concurrency: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -143,10 +155,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwtSecretArn: env.JWT_SECRET_ARN,
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      certificateKey: env.CERTIFICATE_ENCRYPTION_KEY,
+      certificateKeyArn: env.CERTIFICATE_ENCRYPTION_KEY_ARN,
     },
     limits: {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       pdfRetentionDays: env.PDF_RETENTION_DAYS,
+      templateUndoDays: env.TEMPLATE_UNDO_DAYS,
       maxFieldValueChars: env.MAX_FIELD_VALUE_CHARS,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       maxImageBytes: env.MAX_IMAGE_BYTES,
@@ -163,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       renderTimeoutMs: env.RENDER_TIMEOUT_MS,
       inspectTimeoutMs: env.INSPECT_TIMEOUT_MS,
     },
+    jobs: { chunkRecords: env.JOB_CHUNK_RECORDS, concurrency: env.JOB_CONCURRENCY },
     logLevel: env.LOG_LEVEL,
   };
 }

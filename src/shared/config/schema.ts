@@ -123,6 +123,10 @@ export const envSchema = z.object({
   TRUSTED_PROXIES: opt(csv.pipe(z.array(ipOrNetwork))),
   JWT_SECRET: opt(z.string().min(32, 'at least 32 characters')),
   JWT_SECRET_ARN: opt(z.string().startsWith('arn:')),
+  /** Seals stored signing certificates (AES-256-GCM): 32 bytes as base64 or hex, or a ≥ 32-character passphrase. Default: derived from the JWT secret. */
+  CERTIFICATE_ENCRYPTION_KEY: opt(z.string().min(32, 'at least 32 characters')),
+  /** Secrets Manager secret holding CERTIFICATE_ENCRYPTION_KEY (plain, or JSON {"key": "…"}). */
+  CERTIFICATE_ENCRYPTION_KEY_ARN: opt(z.string().startsWith('arn:')),
   JWT_ACCESS_TTL_SECONDS: withDefault(intIn(60, 86_400), 900),
   JWT_REFRESH_TTL_SECONDS: withDefault(intIn(3600, 31_536_000), 2_592_000),
   MAX_UPLOAD_BYTES: withDefault(intIn(1024, 1024 ** 3), 50 * 1024 * 1024),
@@ -140,12 +144,18 @@ export const envSchema = z.object({
   MAX_DOCUMENT_PAGES: withDefault(intIn(1, 100_000), 500),
   /** Engine worker threads (rendering and inspection off the request thread); 0 = on the request thread. Default: cores − 1, 1..4. */
   ENGINE_THREADS: opt(intIn(0, 64)),
+  /** Records per job queue message (a chunk: one fetch, one claim and one completion statement); also bounded to 256 KB of data. */
+  JOB_CHUNK_RECORDS: withDefault(intIn(1, 1000), 100),
+  /** Job messages (chunks) one process handles at once; their records share the engine threads. */
+  JOB_CONCURRENCY: withDefault(intIn(1, 64), 2),
   /** Heap budget of one engine thread (MB); a document needing more fails alone (render_timeout / inspect_timeout). */
   ENGINE_HEAP_MB: withDefault(intIn(64, 16_384), 1024),
   /** Time budget of one document's rendering, and of one upload's inspection (ms). */
   RENDER_TIMEOUT_MS: withDefault(intIn(100, 600_000), 30_000),
   INSPECT_TIMEOUT_MS: withDefault(intIn(100, 600_000), 60_000),
   PDF_RETENTION_DAYS: withDefault(intIn(1, 3650), 30),
+  /** Days a deleted template can be restored (POST /api/templates/:id/restore) before DynamoDB's TTL removes it. */
+  TEMPLATE_UNDO_DAYS: withDefault(intIn(1, 365), 30),
   RATE_LIMIT_PER_MINUTE: withDefault(intIn(1, 1_000_000), 600),
   /** Whole request (headers and body) must arrive within this (ms), or the answer is 408 and the socket closes. */
   HTTP_REQUEST_TIMEOUT_MS: withDefault(intIn(100, 3_600_000), 120_000),

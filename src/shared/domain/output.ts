@@ -24,11 +24,20 @@ export const PDFA_LEVELS = ['2b', '3b'] as const;
 export const pdfaLevelSchema = z.enum(PDFA_LEVELS);
 export type PdfaLevel = z.infer<typeof pdfaLevelSchema>;
 
-export const FACTURX_PROFILES = ['EN 16931'] as const;
+/** Factur-X 1.07 / ZUGFeRD 2.3 profiles, smallest first (XRechnung-compatible CII is EN 16931). */
+export const FACTURX_PROFILES = ['MINIMUM', 'BASIC WL', 'BASIC', 'EN 16931', 'EXTENDED'] as const;
+export type FacturxProfile = (typeof FACTURX_PROFILES)[number];
 export const facturxOptionsSchema = z.object({
   profile: z.enum(FACTURX_PROFILES).default('EN 16931'),
-  /** The payload key holding the structured invoice (see the engine's invoice schema). */
-  invoiceKey: z.string().min(1).max(200).default('invoice'),
+  /** The payload key holding the invoice: the structured invoice object, or the caller's own CII XML as a string. */
+  invoiceKey: z
+    .string()
+    .min(1)
+    .max(200)
+    .default('invoice')
+    .describe(
+      "The data key holding the invoice: either the invoice object (its CII XML is written, totals computed from the lines) or a string with the caller's own CII XML of this profile (embedded byte for byte; the fields are drawn from its values). Either way the XML is checked against the profile's XSD and the EN 16931 rules we implement: 422 invoice_xml_invalid, invoice_profile_mismatch or invoice_rules_violated, whose problem body lists every broken rule as rules: [{ rule: 'BR-CO-10', message, location }].",
+    ),
 });
 export type FacturxOptions = z.infer<typeof facturxOptionsSchema>;
 
@@ -44,6 +53,10 @@ export const signatureOptionsSchema = z.object({
   location: z.string().max(500).optional(),
   contactInfo: z.string().max(500).optional(),
   signerName: z.string().max(500).optional(),
+  /** A certificate the account stored (POST /api/signing-certificates), instead of one posted in the request's secrets. */
+  certificateId: z.uuid().optional(),
+  /** A signature field of the template: the signature is shown in its box ("Digitally signed by …"); absent: invisible. */
+  fieldId: z.string().min(1).max(64).optional(),
 });
 export type SignatureOptions = z.infer<typeof signatureOptionsSchema>;
 

@@ -38,7 +38,12 @@ export const templateSchema = templateInputSchema.extend({
   templateId: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  /** Epoch seconds; DynamoDB TTL deletes temporary templates (e.g. studio previews). */
+  /**
+   * Epoch seconds at which DynamoDB's TTL deletes the item: set on a deleted template (and its
+   * fields) to the end of its undo period (TEMPLATE_UNDO_DAYS); absent on a live one.
+   */
   ttl: z.number().int().optional(),
+  /** When the owner deleted it (ISO). A deleted template is hidden from every read until restored or expired. */
+  deletedAt: z.string().optional(),
 });
 export type Template = z.output<typeof templateSchema>;

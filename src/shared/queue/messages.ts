@@ -23,6 +23,15 @@ export const pdfGenerationMessageSchema = z.looseObject({
   /** Template version to render; latest published when absent. */
   version: z.number().int().min(1).optional(),
   testMode: z.boolean().optional(),
+  /**
+   * A chunk of the job's records (then `payload` is empty and `recordIndex` absent): one message,
+   * one fetch and one bulk write per chunk instead of per record. Sized by count and bytes.
+   */
+  records: z
+    .array(z.object({ index: z.number().int().min(0), payload: z.record(z.string(), z.unknown()) }))
+    .min(1)
+    .max(1000)
+    .optional(),
 });
 
 export const fileProcessingMessageSchema = z.looseObject({
@@ -41,6 +50,10 @@ export const cleanupMessageSchema = z.discriminatedUnion('action', [
   z.looseObject({ action: z.literal('integrity_check'), repair: z.boolean().optional() }),
   /** Records without an outcome in jobs no record has moved for this long are failed, and the jobs finalized. */
   z.looseObject({ action: z.literal('settle_stalled_jobs'), stalledAfterMinutes: z.number().int().min(1).max(10_080).optional() }),
+  /** An account export (services/accounts/tasks.ts): the task row says whose. */
+  z.looseObject({ action: z.literal('export_account'), taskId: id }),
+  /** The background part of an account deletion, accepted (and the account made unusable) by the request. */
+  z.looseObject({ action: z.literal('delete_account'), taskId: id }),
 ]);
 
 const email = z.string().email();

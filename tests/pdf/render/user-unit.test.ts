@@ -1,4 +1,4 @@
-import { PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFNumber, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, type EngineField } from '@/pdf/index.js';
 import { inspect } from '@/pdf/inspect/index.js';
@@ -87,5 +87,48 @@ describe('/UserUnit: sizes and coordinates in points', () => {
     expect(note.x).toBeLessThan(460);
     expect(note.baseline).toBeGreaterThan(200);
     expect(note.baseline).toBeLessThan(230);
+  });
+});
+
+describe("/UserUnit: an imported field's /DA font size is in the page's units", () => {
+  /** The base form, its widget's /DA saying 9 units (18 pt on this page). */
+  async function withDa(): Promise<Uint8Array> {
+    const doc = await PDFDocument.load(await base());
+    doc.getForm().getTextField('applicant').setFontSize(9);
+    return doc.save();
+  }
+  const imported = async (bytes: Uint8Array, style: Partial<EngineField['style']> = {}) =>
+    (await inspect(bytes)).suggestedFields.map((s, i) => ({ fieldId: `imp${i}`, ...s, style: { ...s.style, ...style } }) as EngineField);
+
+  it('inspect reports the size in points', async () => {
+    const r = await inspect(await withDa());
+    expect(r.fields[0].fontSize).toBe(18);
+    expect(r.suggestedFields[0].style.fontSize).toBe(18);
+  });
+
+  it('flattened, the value is drawn at the size the form shows (18 pt) inside its widget', async () => {
+    const bytes = await withDa();
+    const fields = await imported(bytes);
+    const flat = (await (await compileTemplate(bytes, fields)).generate({ [fields[0].bindingKey]: 'Ada' })).bytes;
+    const value = await textInPoints(flat, 'Ada');
+    expect(value.fontSize).toBeCloseTo(18, 0);
+    expect(value.x).toBeGreaterThanOrEqual(60);
+    expect(value.baseline).toBeGreaterThan(160);
+    expect(value.baseline).toBeLessThanOrEqual(200);
+  });
+
+  it("fillable, our own appearance (a right-to-left field) is drawn in the widget's units: 9, not 18", async () => {
+    const bytes = await withDa();
+    const fields = await imported(bytes, { direction: 'rtl' });
+    const out = (await (await compileTemplate(bytes, fields)).generate({ [fields[0].bindingKey]: 'Ada' }, { flatten: false })).bytes;
+    const tf = (await PDFDocument.load(out)).getForm().getTextField('applicant');
+    expect(tf.getText()).toBe('Ada');
+    const widget = tf.acroField.getWidgets()[0];
+    const ap = widget.dict.context.lookup(widget.getNormalAppearance() as never);
+    expect(ap).toBeInstanceOf(PDFRawStream);
+    const ops = new TextDecoder('latin1').decode(decodePDFRawStream(ap as PDFRawStream).decode());
+    const sizes = [...ops.matchAll(/([\d.]+) Tf/g)].map((m) => Number(m[1]));
+    expect(sizes.length).toBeGreaterThan(0);
+    for (const size of sizes) expect(size).toBeCloseTo(9, 1);
   });
 });

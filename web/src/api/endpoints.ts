@@ -3,6 +3,7 @@ import type { FieldsApi, PositionUpdate } from '../state/saver.js';
 import type { ApiClient } from './client.js';
 import type {
   ApiKey,
+  BaseReplaceReview,
   CreatedApiKey,
   CreateJobInput,
   CursorPage,
@@ -11,6 +12,7 @@ import type {
   GeneratedPdf,
   Job,
   NumberedPage,
+  PdfaPreflightResult,
   PreflightResult,
   Template,
   TemplateVersion,
@@ -44,6 +46,11 @@ export function createApi(c: ApiClient) {
       c.request<{ template: Template; fields: Field[] }>('POST', `/api/templates/${enc(id)}/duplicate`, { body: name ? { name } : {} }),
     archiveTemplate: (id: string) => c.request<{ template: Template }>('POST', `/api/templates/${enc(id)}/archive`, { body: {} }),
     deleteTemplate: (id: string) => c.request<void>('DELETE', `/api/templates/${enc(id)}`),
+    /** Replaces the base PDF by an uploaded file's: a review (nothing changes) unless `apply`. */
+    replaceBasePdf: (id: string, fileId: string, apply: boolean) =>
+      c.request<{ review: BaseReplaceReview; template: Template }>('POST', `/api/templates/${enc(id)}/base-pdf`, {
+        body: { fileId, apply },
+      }),
     templatePdf: (id: string) => c.request<Response>('GET', `/api/templates/${enc(id)}/pdf`, { raw: true, accept: 'application/pdf' }),
     publish: (id: string) => c.request<{ version: number; publishedAt: string }>('POST', `/api/templates/${enc(id)}/publish`, { body: {} }),
     versions: (id: string) =>
@@ -57,6 +64,9 @@ export function createApi(c: ApiClient) {
     /** Checks the draft, as the studio's preview generates it: the editor shows the draft, not the published version. */
     preflight: (id: string, data: unknown) =>
       c.request<PreflightResult>('POST', `/api/templates/${enc(id)}/preflight`, { body: { data, version: 'draft' } }),
+    /** Whether the draft's base PDF can be made PDF/A (2b or 3b), and every reason why not. */
+    pdfaPreflight: (id: string, level: '2b' | '3b') =>
+      c.request<PdfaPreflightResult>('POST', `/api/templates/${enc(id)}/pdfa-preflight`, { body: { level, version: 'draft' } }),
     /** Generates synchronously and returns the PDF bytes and the `x-pdf-warnings` header. */
     generatePdf: async (id: string, data: unknown) => {
       const res = await c.request<Response>('POST', `/api/templates/${enc(id)}/generate`, {

@@ -60,11 +60,14 @@ export interface NumberedPage<T> {
 }
 
 export type PreflightResult = ResponseBody<'/api/templates/{id}/preflight', 'post'>;
+export type PdfaPreflightResult = ResponseBody<'/api/templates/{id}/pdfa-preflight', 'post'>;
 
 export type Job = ResponseBody<'/api/jobs/{id}', 'get'>['job'];
 export type JobOutput = Job['output'];
 export type CreateJobInput = RequestBody<'/api/templates/{id}/jobs', 'post'>;
 
+/** What replacing a template's base PDF does to each of its fields (POST /api/templates/{id}/base-pdf). */
+export type BaseReplaceReview = ResponseBody<'/api/templates/{id}/base-pdf', 'post'>['review'];
 export type FontFamily = ResponseBody<'/api/fonts', 'get'>['families'][number];
 export type GeneratedPdf = ResponseBody<'/api/generated-pdfs', 'get'>['items'][number];
 export type ApiKey = ResponseBody<'/api/api-keys', 'get'>['items'][number];

@@ -38,6 +38,11 @@ export function Layout({ user, route, children }: { user: User | null; route: Ro
           </div>
         )}
       </header>
+      {/* Shown by CSS below 1024 px only: the editor's palette, page and panels need that width. */}
+      <p className="narrow-notice" role="note" data-testid="narrow-notice">
+        PDF Studio is made for screens at least 1024 pixels wide. On this one the editor&apos;s palette, page and panels are cramped: widen
+        the window, zoom the browser out, or use a larger screen to design templates.
+      </p>
       <main className="content">{children}</main>
     </div>
   );

@@ -28,17 +28,26 @@ import { useFontOptions } from './fonts.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { PropertyPanel } from './PropertyPanel.js';
 import { Thumbnails } from './Thumbnails.js';
+import { AllPages } from './AllPages.js';
+import { ReplacePdf } from './ReplacePdf.js';
 import { TemplateActions } from './TemplateActions.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { Toolbar } from './Toolbar.js';
 import { useFieldSaver } from './useFieldSaver.js';
 import { useSampleVisibility } from './useSampleVisibility.js';
-import { DraftState, VersionsPanel, versionedFields, type LiveVersion, type VersionEntry } from './VersionsPanel.js';
+import { DraftState, pdfReplacedSince, VersionsPanel, versionedFields, type LiveVersion, type VersionEntry } from './VersionsPanel.js';
 
 /** A stored field as the editor holds it: the spec (defaults filled) keyed by its fieldId. */
 export function toEditorField(f: Field): EditorField {
   return { ...fieldInputSchema.parse(f), key: f.fieldId };
 }
+
+const PANELS = [
+  ['properties', 'Properties'],
+  ['preview', 'Preview'],
+  ['batch', 'Batch'],
+  ['versions', 'Versions'],
+] as const;
 
 export function EditorPage({ templateId }: { templateId: string }) {
   const { api, client } = useServices();
@@ -61,6 +70,8 @@ export function EditorPage({ templateId }: { templateId: string }) {
   const [sample, setSample] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
   const [actionError, setActionError] = useState<unknown>(null);
+  // Bumped when the base PDF is replaced: the template, its PDF and its fields are loaded again.
+  const [revision, setRevision] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const { saver, save, flush } = useFieldSaver(client, templateId, loaded, state.fields);
 
@@ -85,7 +96,7 @@ export function EditorPage({ templateId }: { templateId: string }) {
       alive = false;
       void (opened as PDFDocumentProxy | null)?.loadingTask.destroy();
     };
-  }, [api, templateId]);
+  }, [api, templateId, revision]);
 
   /** The published versions and the fields of the live one (what API generation uses). */
   const loadVersions = useCallback(
@@ -186,8 +197,14 @@ export function EditorPage({ templateId }: { templateId: string }) {
   function showField(key: string) {
     const f = state.fields.find((x) => x.key === key);
     if (!f) return;
-    setPage(f.page);
+    goToPage(f.page);
     dispatch({ type: 'select', keys: [key] });
+  }
+
+  /** Scrolls the page into view (all pages are in one column) and makes it the current one. */
+  function goToPage(n: number) {
+    setPage(n);
+    scroller.current?.querySelector(`[data-page-slot="${n}"]`)?.scrollIntoView({ block: 'start' });
   }
 
   const headAction = useExclusiveAction();
@@ -228,6 +245,14 @@ export function EditorPage({ templateId }: { templateId: string }) {
   }
 
   /** The fields of `version` become the draft (same ids), and the editor starts over from them. */
+  /** The base PDF was replaced: load the template, its PDF and its fields again. */
+  function onReplaced(t: Template) {
+    setTemplate(t);
+    setPage(1);
+    setNotice('The PDF was replaced; the fields are where the review said.');
+    setRevision((r) => r + 1);
+  }
+
   async function restoreVersion(version: number) {
     await flush();
     const v = await api.getVersion(templateId, version);
@@ -245,7 +270,6 @@ export function EditorPage({ templateId }: { templateId: string }) {
   if (!template || !loaded) return <p role="status">Loading template…</p>;
 
   const size = state.pages[page - 1] ?? { width: 612, height: 792 };
-  const pageFields = byLayer(state.fields.filter((f) => f.page === page));
   const single = state.selection.length === 1 ? (state.fields.find((f) => f.key === state.selection[0]) ?? null) : null;
   const nextVersion = (versions[versions.length - 1]?.version ?? 0) + 1;
   const counts = state.pages.map((_, i) => state.fields.filter((f) => f.page === i + 1).length);
@@ -276,8 +300,10 @@ export function EditorPage({ templateId }: { templateId: string }) {
             </button>
           )}
         </div>
-        <DraftState live={live} diff={liveDiff} />
-        <TemplateActions api={api} template={template} fields={state.fields} onTemplate={setTemplate} flush={flush} />
+        <DraftState live={live} diff={liveDiff} pdfReplaced={pdfReplacedSince(template, versions)} />
+        <TemplateActions api={api} template={template} fields={state.fields} onTemplate={setTemplate} flush={flush}>
+          <ReplacePdf templateId={templateId} flush={flush} onReplaced={onReplaced} />
+        </TemplateActions>
         {confirmPublish && (
           <p className="muted" data-testid="publish-confirm">
             API generation will use v{nextVersion} from then on{live ? ` instead of v${live.version}` : ''}.
@@ -317,39 +343,40 @@ export function EditorPage({ templateId }: { templateId: string }) {
               })
             }
           />
-          <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={setPage} fieldCounts={counts} />
+          <Thumbnails doc={doc} pageCount={state.pages.length} current={page} onSelect={goToPage} fieldCounts={counts} />
         </aside>
         <div className="canvas-scroll" ref={scroller}>
-          <PageView
-            doc={doc}
-            pageNumber={page}
-            size={size}
+          <AllPages
+            pages={state.pages}
             zoom={zoom}
-            fields={pageFields}
-            selection={state.selection}
-            armed={armed}
-            snap={snap}
-            issues={issues}
-            hiddenForSample={hiddenForSample}
-            sample={sampleData}
-            dispatch={dispatch}
-            onPlaced={() => setArmed(null)}
+            scroller={scroller}
+            onCurrent={setPage}
+            render={(n) => (
+              <PageView
+                doc={doc}
+                pageNumber={n}
+                size={state.pages[n - 1]}
+                zoom={zoom}
+                fields={byLayer(state.fields.filter((f) => f.page === n))}
+                selection={state.selection}
+                armed={armed}
+                snap={snap}
+                issues={issues}
+                hiddenForSample={hiddenForSample}
+                sample={sampleData}
+                dispatch={dispatch}
+                onPlaced={() => setArmed(null)}
+              />
+            )}
           />
         </div>
         <aside className="editor-right">
           <div className="tabs" role="tablist" aria-label="Side panel">
-            <button type="button" role="tab" aria-selected={panel === 'properties'} onClick={() => setPanel('properties')}>
-              Properties
-            </button>
-            <button type="button" role="tab" aria-selected={panel === 'preview'} onClick={() => setPanel('preview')}>
-              Preview
-            </button>
-            <button type="button" role="tab" aria-selected={panel === 'batch'} onClick={() => setPanel('batch')}>
-              Batch
-            </button>
-            <button type="button" role="tab" aria-selected={panel === 'versions'} onClick={() => setPanel('versions')}>
-              Versions
-            </button>
+            {PANELS.map(([id, label]) => (
+              <button key={id} type="button" role="tab" aria-selected={panel === id} onClick={() => setPanel(id)}>
+                {label}
+              </button>
+            ))}
           </div>
           <div role="tabpanel">
             {panel === 'properties' ? (

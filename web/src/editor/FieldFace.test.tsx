@@ -56,9 +56,11 @@ describe('FieldFace', () => {
     expect([...container.querySelectorAll('.radio-dot')].map((d) => d.classList.contains('on'))).toEqual([false, true]);
   });
 
-  it('maps the engine’s font names to CSS stacks with the bundled metric-compatible fonts first', () => {
-    expect(cssFontFamily('Arial')).toMatch(/^'Liberation Sans'/);
-    expect(cssFontFamily('Courier New')).toMatch(/^'Liberation Mono'/);
+  it('maps the engine’s font names to CSS stacks with the engine’s own font files first', () => {
+    expect(cssFontFamily('Arial')).toMatch(/^Arimo, 'Liberation Sans'/);
+    expect(cssFontFamily('Helvetica')).toMatch(/^Arimo,/);
+    expect(cssFontFamily('Times New Roman')).toMatch(/^Tinos, 'Liberation Serif'/);
+    expect(cssFontFamily('Courier New')).toMatch(/^Cousine, 'Liberation Mono'/);
     expect(cssFontFamily('Noto Sans')).toMatch(/^'Noto Sans'/);
   });
 });

@@ -1,22 +1,26 @@
 import type { CSSProperties } from 'react';
 import type { FieldStyle } from '@/shared/domain/field.js';
-import type { EditorField } from '../state/fields.js';
+import { kindLabel, type EditorField } from '../state/fields.js';
 import { isGroup } from '../state/groups.js';
 import { getPath } from '../state/sample.js';
 
 /**
  * A field on the page as it will print: its sample value (or placeholder) in its font, size,
  * colour, weight, slant, underline, alignment, background and border, at the page's zoom. The
- * browser draws the text, with the CSS families of the engine's bundled fonts first (the
- * metric-compatible Liberation fonts for Arial/Times/Courier, DejaVu), so the line, its size and
- * where it sits in the box are what the PDF shows; only a missing local font changes glyph shapes.
+ * browser draws the text with the engine's own font files first (Arimo, Tinos and Cousine for
+ * Arial/Times/Courier and their aliases, loaded by engine-fonts.ts; DejaVu), so the line, its size
+ * and where it sits in the box are what the PDF shows (tests/e2e/studio-fidelity.e2e.ts compares
+ * the pixels).
  */
 
 /** CSS font stacks for the names the engine resolves (its aliases first, then what the browser has). */
 const STACKS: [RegExp, string][] = [
-  [/^(arial|helvetica|liberation sans|sans-serif)$/i, "'Liberation Sans', Arial, Helvetica, sans-serif"],
-  [/^(times|times new roman|liberation serif|serif)$/i, "'Liberation Serif', 'Times New Roman', Times, serif"],
-  [/^(courier|courier new|liberation mono|monospace)$/i, "'Liberation Mono', 'Courier New', Courier, monospace"],
+  [
+    /^(arial|helvetica|helvetica neue|arimo|calibri|verdana|roboto|inter|liberation sans|sans-serif)$/i,
+    "Arimo, 'Liberation Sans', Arial, sans-serif",
+  ],
+  [/^(times|times new roman|tinos|georgia|cambria|liberation serif|serif)$/i, "Tinos, 'Liberation Serif', 'Times New Roman', serif"],
+  [/^(courier|courier new|cousine|liberation mono|monospace)$/i, "Cousine, 'Liberation Mono', 'Courier New', monospace"],
   [/mono/i, "'DejaVu Sans Mono', monospace"],
   [/serif/i, "'DejaVu Serif', serif"],
 ];
@@ -101,6 +105,25 @@ export function faceText(f: EditorField, sample: unknown): { text: string; kind:
   if (v !== undefined && v !== null && v !== '' && typeof v !== 'object') return { text: String(v), kind: 'value' };
   if (f.advanced.placeholder) return { text: f.advanced.placeholder, kind: 'placeholder' };
   return { text: f.name, kind: 'name' };
+}
+
+/**
+ * What the face shows, in words, for the field's accessible name: a control's name must contain
+ * its visible text (WCAG 2.5.3, axe-core's label-content-name-mismatch), and it tells a screen
+ * reader what the page shows.
+ */
+export function faceWords(f: EditorField, sample: unknown): string {
+  if (isGroup(f) || f.type === 'table' || f.type === 'checkbox') return '';
+  if (f.type === 'radio') return (f.advanced.options ?? []).filter(Boolean).join(' ');
+  if (!TEXT_TYPES.has(f.type)) return f.name;
+  return faceText(f, sample).text;
+}
+
+/** The field's accessible name: its kind and name, what it shows, and its warnings in full (they are shown beside it). */
+export function fieldLabel(f: EditorField, shown: string, hidden: boolean, problems: readonly string[] | undefined): string {
+  const what = shown && shown !== f.name ? `: ${shown}` : '';
+  const warn = problems?.length ? `, ${problems.length} warning(s): ${problems.join(' · ')}` : '';
+  return `${kindLabel(f)} field ${f.name}${what}${hidden ? ', hidden for the sample data' : ''}${warn}`;
 }
 
 export function FieldFace({ field: f, zoom, sample }: { field: EditorField; zoom: number; sample: unknown }) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent as RPointerEvent, type DragEvent } from 'react';
 import type { EditorAction } from '../state/editor.js';
-import { fieldRect, kindLabel, TOOL_LABELS, TOOLS, type EditorField, type Tool } from '../state/fields.js';
+import { fieldRect, TOOL_LABELS, TOOLS, type EditorField, type Tool } from '../state/fields.js';
 import { groupMembers, isGroup } from '../state/groups.js';
 import {
   clientToPage,
@@ -17,7 +17,7 @@ import {
 import { computeDraw, computeMove, computeResize } from '../state/gestures.js';
 import type { Guide, SnapOptions } from '../state/snapping.js';
 import { renderPage, type PDFDocumentProxy } from './pdf.js';
-import { FieldFace } from './FieldFace.js';
+import { faceWords, FieldFace, fieldLabel } from './FieldFace.js';
 import { GroupCanvas } from './GroupCanvas.js';
 import { TableCanvas } from './TableCanvas.js';
 
@@ -304,7 +304,7 @@ export function PageView({
               role="button"
               tabIndex={0}
               aria-pressed={sel}
-              aria-label={`${kindLabel(f)} field ${f.name}${hidden ? ', hidden for the sample data' : ''}${problems ? `, ${problems.length} warning(s)` : ''}`}
+              aria-label={fieldLabel(f, faceWords(f, sample), hidden, problems)}
               title={problems ? problems.join('\n') : `${f.name} (${f.bindingKey})`}
               onPointerDown={(e) => onFieldDown(e, f)}
               onFocus={() => !sel && !pointerDown.current && dispatch({ type: 'select', keys: [f.key] })}

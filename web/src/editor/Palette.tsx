@@ -53,9 +53,9 @@ export function Palette({
                 } else onArm(t);
               }}
             >
-              <span className="icon" aria-hidden="true">
-                {ICONS[t]}
-              </span>
+              {/* The glyph is drawn by CSS: as text it would be part of the button's visible text,
+                  which its accessible name ("Text field") must contain. */}
+              <span className="icon" aria-hidden="true" data-icon={ICONS[t]} />
               {TOOL_LABELS[t]}
             </button>
           </li>

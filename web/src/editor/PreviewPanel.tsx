@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { madeFrom, type PreflightCheck, type PreflightLine } from '../state/preflight.js';
 import { buildSampleData, parseSample } from '../state/sample.js';
 import type { EditorField } from '../state/fields.js';
+import { PdfaCheck } from './PdfaCheck.js';
 import { PreflightNotes } from './PreflightNotes.js';
 import { PreviewPages } from './PreviewPages.js';
 import { SampleRows } from './SampleRows.js';
@@ -194,6 +195,7 @@ export function PreviewPanel({
           </div>
         )
       )}
+      <PdfaCheck api={api} templateId={templateId} />
       {pdfUrl && preview && (
         <div className="generated">
           {previewStale && (

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Api } from '../api/endpoints.js';
 import type { Template } from '../api/types.js';
 import { DEFAULT_STYLE, makeField } from '../state/fields.js';
-import { generateCurl, TemplateActions } from './TemplateActions.js';
+import { generateCurl } from '../state/snippets.js';
+import { TemplateActions } from './TemplateActions.js';
 
 const template = { templateId: 'tpl-123', name: 'Invoice', status: 'draft' } as Template;
 const field = { ...makeField('text', 1, { x: 0, y: 0, width: 100, height: 20 }, DEFAULT_STYLE, new Set()), bindingKey: 'customer.name' };
@@ -36,9 +37,23 @@ describe('TemplateActions', () => {
     render(
       <TemplateActions api={{} as Api} template={template} fields={[field]} onTemplate={() => undefined} flush={() => Promise.resolve()} />,
     );
-    const curl = screen.getByTestId('template-curl').textContent!;
+    const curl = screen.getByTestId('template-snippet').textContent!;
     expect(curl).toContain('/api/templates/tpl-123/generate');
     expect(curl).toContain(`-d '{"data":{"customer":{"name":"Sample text1"}}}'`);
+    // JavaScript and Python beside it, with the same id and body.
+    fireEvent.click(screen.getByRole('button', { name: 'Python' }));
+    const py = screen.getByTestId('template-snippet');
+    expect(py.getAttribute('data-lang')).toBe('python');
+    expect(py.textContent).toContain('/api/templates/tpl-123/generate');
+    expect(py.textContent).toContain(`body = "{\\"data\\":{\\"customer\\":{\\"name\\":\\"Sample text1\\"}}}"`);
+    fireEvent.click(screen.getByRole('button', { name: 'JavaScript' }));
+    expect(screen.getByTestId('template-snippet').textContent).toContain(
+      'body: JSON.stringify({"data":{"customer":{"name":"Sample text1"}}})',
+    );
+  });
+
+  it('leaves $PDF_STUDIO_KEY for the shell to expand (double quotes, not single)', () => {
+    expect(generateCurl('http://h', 't', {})).toContain(`-H "x-api-key: $PDF_STUDIO_KEY"`);
   });
 
   it('quotes a single quote of the data for the shell', () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Api } from '../api/endpoints.js';
 import type { Template } from '../api/types.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -6,20 +6,14 @@ import { navigate, useClipboard, useExclusiveAction } from '../components/hooks.
 import type { EditorField } from '../state/fields.js';
 import { routeHref } from '../state/route.js';
 import { buildSampleData } from '../state/sample.js';
+import { generateCurl, generateJavaScript, generatePython } from '../state/snippets.js';
 
-/** The generate call for this template, with its id and a body made of its own binding keys. */
-export function generateCurl(origin: string, templateId: string, data: unknown, auth = 'x-api-key: $PDF_STUDIO_KEY'): string {
-  // The body goes in single quotes: a quote inside the JSON closes them, so it is written '\''.
-  const body = JSON.stringify({ data }).replace(/'/g, `'\\''`);
-  return [
-    `curl -X POST '${origin}/api/templates/${templateId}/generate' \\`,
-    `  -H '${auth}' \\`,
-    `  -H 'content-type: application/json' \\`,
-    `  -H 'accept: application/pdf' \\`,
-    `  -d '${body}' \\`,
-    `  -o document.pdf`,
-  ].join('\n');
-}
+type Lang = 'curl' | 'javascript' | 'python';
+const SNIPPETS: Record<Lang, { label: string; make: (origin: string, id: string, data: unknown) => string }> = {
+  curl: { label: 'curl', make: generateCurl },
+  javascript: { label: 'JavaScript', make: generateJavaScript },
+  python: { label: 'Python', make: generatePython },
+};
 
 interface Props {
   api: Api;
@@ -28,14 +22,17 @@ interface Props {
   onTemplate: (t: Template) => void;
   /** Saves pending field edits (a duplicate copies what the server has). */
   flush: () => Promise<void>;
+  /** More template actions, shown before the API snippet (the editor's replace-the-PDF). */
+  children?: ReactNode;
 }
 
-/** Rename, the id (copyable), duplicate, archive, delete, and the call that generates from it. */
-export function TemplateActions({ api, template, fields, onTemplate, flush }: Props) {
+/** Rename, the id (copyable), duplicate, archive, delete, replace the PDF, and the call that generates from it. */
+export function TemplateActions({ api, template, fields, onTemplate, flush, children }: Props) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [copied, copy] = useClipboard();
   const [error, setError] = useState<unknown>(null);
+  const [lang, setLang] = useState<Lang>('curl');
   const action = useExclusiveAction();
   const id = template.templateId;
 
@@ -49,7 +46,8 @@ export function TemplateActions({ api, template, fields, onTemplate, flush }: Pr
       }
     });
 
-  const curl = generateCurl(window.location.origin, id, buildSampleData(fields));
+  const sample = buildSampleData(fields);
+  const snippet = SNIPPETS[lang].make(window.location.origin, id, sample);
 
   return (
     <details className="template-actions">
@@ -142,14 +140,25 @@ export function TemplateActions({ api, template, fields, onTemplate, flush }: Pr
             generated from it stay downloadable until they expire.
           </p>
         )}
+        {children}
         <h3>Use the API</h3>
         <p className="muted">Generates one PDF from this template&apos;s live version, with sample data for each of its binding keys.</p>
-        <pre data-testid="template-curl">{curl}</pre>
-        <button type="button" onClick={() => void copy(curl, 'curl')}>
-          Copy curl
+        <div className="button-row" role="group" aria-label="Language">
+          {(Object.keys(SNIPPETS) as Lang[]).map((l) => (
+            <button key={l} type="button" aria-pressed={lang === l} onClick={() => setLang(l)}>
+              {SNIPPETS[l].label}
+            </button>
+          ))}
+        </div>
+        <p className="muted">Set PDF_STUDIO_KEY to one of your API keys; each writes document.pdf.</p>
+        <pre data-testid="template-snippet" data-lang={lang}>
+          {snippet}
+        </pre>
+        <button type="button" onClick={() => void copy(snippet, 'snippet')}>
+          Copy {SNIPPETS[lang].label}
         </button>
         <span role="status" className="notice">
-          {copied === 'id' ? 'Id copied.' : copied === 'curl' ? 'Command copied.' : ''}
+          {copied === 'id' ? 'Id copied.' : copied === 'snippet' ? `${SNIPPETS[lang].label} copied.` : ''}
         </span>
         <ErrorMessage error={error} />
       </div>

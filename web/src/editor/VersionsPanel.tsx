@@ -22,26 +22,42 @@ export function versionedFields(fields: readonly ({ fieldId: string } & Record<s
   return fields.map((f) => ({ fieldId: f.fieldId, spec: fieldInputSchema.parse(f) }));
 }
 
+/** Whether the base PDF was replaced after the latest published version (so API output still uses the old one). */
+export function pdfReplacedSince(t: { baseReplacedAt?: string | null }, versions: readonly VersionEntry[]): boolean {
+  const last = versions[versions.length - 1];
+  return Boolean(t.baseReplacedAt && last && Date.parse(t.baseReplacedAt) > Date.parse(last.publishedAt));
+}
+
 /**
  * What the template's draft is against its published versions, said in the editor's head: API
  * generation uses the latest published version, so edits not yet published do not reach it.
  */
-export function DraftState({ live, diff }: { live: LiveVersion | null; diff: VersionDiff | null }) {
+export function DraftState({
+  live,
+  diff,
+  pdfReplaced = false,
+}: {
+  live: LiveVersion | null;
+  diff: VersionDiff | null;
+  /** The base PDF was replaced after the live version was published: its PDF is not live yet either. */
+  pdfReplaced?: boolean;
+}) {
   if (!live)
     return (
       <span className="badge draft" data-testid="draft-state" data-status="unpublished" role="status">
         Draft — not published yet
       </span>
     );
-  if (!diff || isUnchanged(diff))
+  if ((!diff || isUnchanged(diff)) && !pdfReplaced)
     return (
       <span className="badge active" data-testid="draft-state" data-status="live" role="status">
         v{live.version} is live — the draft is the same
       </span>
     );
   return (
-    <span className="badge changed" data-testid="draft-state" data-status="changed" role="status" title={describe(diff)}>
-      Draft — changes not published (v{live.version} is live): {summarize(diff)}
+    <span className="badge changed" data-testid="draft-state" data-status="changed" role="status" title={diff ? describe(diff) : undefined}>
+      Draft — changes not published (v{live.version} is live):{' '}
+      {[pdfReplaced ? 'new PDF' : '', diff ? summarize(diff) : ''].filter(Boolean).join(', ')}
     </span>
   );
 }

@@ -4,7 +4,7 @@ import { useServices } from '../components/context.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatDate, useAsync, useClipboard } from '../components/hooks.js';
-import { generateCurl } from '../editor/TemplateActions.js';
+import { generateCurl } from '../state/snippets.js';
 import { buildSampleData } from '../state/sample.js';
 import type { FieldSpec } from '@/shared/domain/field.js';
 

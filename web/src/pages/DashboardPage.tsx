@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Api } from '../api/endpoints.js';
 import { ApiError } from '../api/problem.js';
 import type { Template, UploadedFile } from '../api/types.js';
+import { IdText } from '../components/IdText.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { useServices } from '../components/context.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -53,7 +54,9 @@ const TEMPLATE_COLUMNS: Column<Template>[] = [
   },
   { header: 'Pages', cell: (t) => t.pageCount },
   { header: 'Fields', cell: (t) => <FieldCount templateId={t.templateId} /> },
+  { header: 'Created', cell: (t) => formatDate(t.createdAt) },
   { header: 'Updated', cell: (t) => formatDate(t.updatedAt) },
+  { header: 'Id', cell: (t) => <IdText id={t.templateId} what="template id" /> },
 ];
 
 export function DashboardPage() {

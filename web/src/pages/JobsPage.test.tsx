@@ -46,6 +46,8 @@ function mount(
   const jobs = new Map([running, completed].map((j) => [j.id, { ...j }]));
   const fetchMock = vi.fn((url: string, init: RequestInit) => {
     calls.push(`${init.method} ${url}`);
+    if (url.startsWith('/api/templates?'))
+      return Promise.resolve(json(200, { items: [{ templateId: 't1', name: 'Invoice 2026', status: 'active' }], nextCursor: null }));
     if (url.startsWith('/api/jobs?'))
       return Promise.resolve(json(200, { items: [...jobs.values()], page: 1, limit: 20, total: jobs.size }));
     if (url.startsWith('/api/generated-pdfs')) return generated(url);
@@ -83,6 +85,19 @@ describe('JobsPage', () => {
     expect(runRow.textContent).toContain('3 done, 1 failed of 10');
     expect(within(runRow).getByRole('progressbar').getAttribute('value')).toBe('4');
     expect(screen.getAllByRole('button', { name: /^Cancel job/ })).toHaveLength(1);
+  });
+
+  it('names each job’s template and version, its record count, and its full id with a copy button', async () => {
+    mount(() => json(200, {}));
+    await screen.findAllByText('Invoice 2026');
+    const runRow = screen.getAllByRole('row').find((r) => r.textContent?.includes('aaaaaaaa-run'))!;
+    expect(within(runRow).getByText('Invoice 2026')).toBeTruthy();
+    expect(runRow.textContent).toContain(' · v1');
+    expect(within(runRow).getByText('aaaaaaaa-run').tagName).toBe('CODE');
+    expect(within(runRow).getByRole('button', { name: 'Copy job id aaaaaaaa-run' })).toBeTruthy();
+    const cells = within(runRow).getAllByRole('cell');
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(cells[headers.indexOf('Records')].textContent).toBe('10');
   });
 
   it('cancels after confirmation and says what happened', async () => {

@@ -4,9 +4,11 @@ import { useServices } from '../components/context.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { formatBytes, formatDate, useAsync, usePolling } from '../components/hooks.js';
+import { IdText } from '../components/IdText.js';
 import { routeHref } from '../state/route.js';
 import { CancelJobButton, JobResultLink } from './JobActions.js';
 import { isActive, JobDetail, JobProgress, POLL_MS } from './JobDetail.js';
+import { useTemplateNames } from './useTemplateNames.js';
 
 /** Batch jobs with live progress (polled while any is unfinished) and generated PDFs to download; `jobId` opens one job on top. */
 export function JobsPage({ jobId }: { jobId?: string }) {
@@ -15,6 +17,7 @@ export function JobsPage({ jobId }: { jobId?: string }) {
   const jobs = useAsync(() => api.listJobs({ page: 1, limit: 20 }), [api]);
   const generated = useAsync(() => api.listGenerated({ page, limit: 20 }), [api, page]);
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  const names = useTemplateNames(api);
   const { reload } = jobs;
   usePolling(jobs.data?.items.some(isActive) ?? false, jobs, POLL_MS);
 
@@ -32,15 +35,27 @@ export function JobsPage({ jobId }: { jobId?: string }) {
   // rather than "Page 2 of 1", and offer no Next until this page's answer says there is one.
   const totalPages = generated.data ? Math.max(1, Math.ceil(generated.data.total / generated.data.limit)) : undefined;
 
+  const templateCell = (templateId: string, version?: number | null) => (
+    <>
+      {names.get(templateId) ?? <code title="Not among your newest templates, or deleted">{templateId}</code>}
+      {version ? <span className="muted"> · v{version}</span> : null}
+    </>
+  );
+
   const jobColumns: Column<Job>[] = [
     {
       header: 'Job',
       cell: (j) => (
-        <a href={routeHref({ name: 'jobs', jobId: j.id })} aria-label={`Job ${j.id.slice(0, 8)} details`}>
-          <code>{j.id.slice(0, 8)}</code>
-        </a>
+        <>
+          <a href={routeHref({ name: 'jobs', jobId: j.id })} aria-label={`Job ${j.id.slice(0, 8)} details`}>
+            Details
+          </a>{' '}
+          <IdText id={j.id} what="job id" />
+        </>
       ),
     },
+    { header: 'Template', cell: (j) => templateCell(j.templateId, j.templateVersion) },
+    { header: 'Records', cell: (j) => j.total },
     { header: 'Status', cell: (j) => <span className={`badge ${j.status}`}>{j.status}</span> },
     { header: 'Progress', cell: (j) => <JobProgress job={j} /> },
     { header: 'Output', cell: (j) => <JobResultLink job={j} /> },
@@ -53,10 +68,23 @@ export function JobsPage({ jobId }: { jobId?: string }) {
       header: 'Document',
       cell: (g) => (
         <>
-          <code>{g.id.slice(0, 8)}</code> {g.testMode && <span className="badge">test</span>}
+          <IdText id={g.id} what="document id" /> {g.testMode && <span className="badge">test</span>}
         </>
       ),
     },
+    { header: 'Template', cell: (g) => templateCell(g.templateId, g.templateVersion) },
+    {
+      header: 'From',
+      cell: (g) =>
+        g.jobId ? (
+          <a href={routeHref({ name: 'jobs', jobId: g.jobId })} title={g.jobId}>
+            job {g.jobId.slice(0, 8)}
+          </a>
+        ) : (
+          'one call'
+        ),
+    },
+    { header: 'Created', cell: (g) => formatDate(g.createdAt) },
     { header: 'Status', cell: (g) => g.status },
     { header: 'Pages', cell: (g) => g.pageCount ?? '—' },
     { header: 'Size', cell: (g) => formatBytes(g.fileSize) },

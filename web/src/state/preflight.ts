@@ -38,15 +38,16 @@ export function preflightLines(
   const invalid = new Set(r.errors.map((e) => e.fieldId));
   for (const e of r.renderErrors ?? []) if (!invalid.has(e.fieldId)) push(e.fieldId, e.fieldId, e.message);
   // One message per field for all its missing characters: a word in another script is one problem.
-  const glyphs = new Map<string, { chars: string[]; points: string[] }>();
+  // Named by code point only: a character no font has is as likely to be missing from the
+  // designer's own fonts, and would show as an empty box in this very message.
+  const glyphs = new Map<string, string[]>();
   for (const g of r.missingGlyphs) {
-    const entry = glyphs.get(g.fieldId) ?? { chars: [], points: [] };
-    entry.chars.push(`“${g.char}”`);
-    entry.points.push(formatCodePoint(g.codePoint, g.char));
-    glyphs.set(g.fieldId, entry);
+    const points = glyphs.get(g.fieldId) ?? [];
+    points.push(formatCodePoint(g.codePoint, g.char));
+    glyphs.set(g.fieldId, points);
   }
-  for (const [fieldId, { chars, points }] of glyphs) {
-    push(fieldId, fieldId, `No font has a glyph for ${chars.join(', ')} (${points.join(', ')}): it would be left out.`);
+  for (const [fieldId, points] of glyphs) {
+    push(fieldId, fieldId, `No font has a glyph for ${points.join(', ')}: it would be left out.`);
   }
   for (const o of r.overflows) push(o.fieldId, o.fieldId, o.message);
   // The server can draw the text once the package is installed: say which one, in our words.

@@ -206,6 +206,29 @@ export class FieldsRepository extends DynamoRepository<FieldEntity> {
     return keys.length;
   }
 
+  /**
+   * Sets (epoch seconds) or clears (null) the ttl of every field of a template: its deletion and
+   * restore (templates-repository softDeleteOwned / restoreOwned). Returns how many fields.
+   */
+  async setTtlByTemplate(templateId: string, ttl: number | null): Promise<number> {
+    const keys = await this.queryAll({
+      index: 'TemplateIdIndex',
+      partition: { name: 'templateId', value: templateId },
+      projection: [FIELD_KEY],
+      pageSize: 1000,
+      includeExpired: true,
+    });
+    await mapLimit(keys, UPDATE_CONCURRENCY, async (k) => {
+      try {
+        await this.updateItem({ fieldId: k.fieldId }, { ttl }, { includeExpired: true });
+      } catch (err) {
+        // Deleted meanwhile: nothing left to mark.
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    });
+    return keys.length;
+  }
+
   /** Reads the fields of a batch and refuses the whole batch if any is unknown or foreign. */
   private async loadOwned(
     fieldIds: string[],

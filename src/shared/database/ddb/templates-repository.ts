@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '@/shared/errors.js';
 import type { TemplateStatus } from '@/shared/domain/template.js';
 import { templateStatusSchema } from '@/shared/domain/template.js';
 import { DynamoRepository, type BatchRetryOptions, type Page } from '../repository.js';
-import { cond } from './expressions.js';
+import { allOf, cond } from './expressions.js';
 import {
   TEMPLATE_KEY,
   templateCreateSchema,
@@ -25,9 +25,20 @@ export interface ListOptions {
   cursor?: string;
 }
 
-/** Deletes a template's fields; the fields repository provides it (kept as an interface to avoid a cycle). */
+/** Deletes a template's fields, or sets their ttl; the fields repository provides it (kept as an interface to avoid a cycle). */
 export interface TemplateFieldsCleaner {
   deleteByTemplate(templateId: string): Promise<number>;
+  setTtlByTemplate(templateId: string, ttl: number | null): Promise<number>;
+}
+
+/** The attribute a deleted (restorable) template carries; see softDeleteOwned. */
+export const DELETED_AT = 'deletedAt';
+
+/** Which templates a listing returns: live ones (default), deleted ones in their undo period, or both. */
+export type DeletedMode = 'exclude' | 'only' | 'include';
+
+function deletedFilter(mode: DeletedMode = 'exclude') {
+  return mode === 'exclude' ? cond.notExists(DELETED_AT) : mode === 'only' ? cond.exists(DELETED_AT) : undefined;
 }
 
 export interface TemplatesRepositoryOptions {
@@ -70,9 +81,13 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     return this.putItem(item, { condition: cond.notExists(TEMPLATE_KEY) });
   }
 
-  /** The template, or undefined. */
-  async find(templateId: string): Promise<TemplateEntity | undefined> {
-    return this.getItem({ templateId });
+  /**
+   * The template, or undefined. A deleted template (in its undo period) is undefined too unless
+   * `includeDeleted`; one past its ttl is always gone (DynamoDB's TTL sweep is lazy).
+   */
+  async find(templateId: string, options: { includeDeleted?: boolean } = {}): Promise<TemplateEntity | undefined> {
+    const item = await this.getItem({ templateId });
+    return item && (options.includeDeleted || item.deletedAt === undefined) ? item : undefined;
   }
 
   /**
@@ -93,17 +108,21 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   }
 
   /** A user's templates, newest first, optionally of one status. */
-  async listByUser(userId: string, options: ListOptions & { status?: TemplateStatus } = {}): Promise<Page<TemplateEntity>> {
+  async listByUser(
+    userId: string,
+    options: ListOptions & { status?: TemplateStatus; deleted?: DeletedMode; includeExpired?: boolean } = {},
+  ): Promise<Page<TemplateEntity>> {
     const limit = checkPageSize(options.limit);
     const status =
       options.status === undefined ? undefined : parseOrThrow(templateStatusSchema, options.status, 'invalid status', 'status');
     return this.queryPage({
       index: 'UserIdIndex',
       partition: { name: 'userId', value: userId },
-      filter: status ? cond.eq('status', status) : undefined,
+      filter: allOf(status ? cond.eq('status', status) : undefined, deletedFilter(options.deleted)),
       forward: false,
       limit,
       cursor: options.cursor,
+      includeExpired: options.includeExpired,
     });
   }
 
@@ -111,7 +130,14 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
   async listByStatus(status: TemplateStatus, options: ListOptions = {}): Promise<Page<TemplateEntity>> {
     const limit = checkPageSize(options.limit);
     const value = parseOrThrow(templateStatusSchema, status, 'invalid status', 'status');
-    return this.queryPage({ index: 'StatusIndex', partition: { name: 'status', value }, forward: false, limit, cursor: options.cursor });
+    return this.queryPage({
+      index: 'StatusIndex',
+      partition: { name: 'status', value },
+      filter: deletedFilter('exclude'),
+      forward: false,
+      limit,
+      cursor: options.cursor,
+    });
   }
 
   /**
@@ -136,7 +162,9 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     if (Object.keys(changes).length === 0)
       throw new ValidationError('nothing to update', [{ path: '', code: 'empty_update', message: 'the update changes nothing' }]);
     changes.updatedAt = this.now();
-    return this.updateItem({ templateId }, changes, { condition: owner ? cond.eq('userId', owner) : undefined });
+    // A deleted template cannot be changed (it is "not found") until it is restored.
+    const condition = allOf(owner ? cond.eq('userId', owner) : undefined, cond.notExists(DELETED_AT));
+    return this.updateItem({ templateId }, changes, { condition });
   }
 
   /**
@@ -180,6 +208,39 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     );
   }
 
+  /**
+   * Deletes the owner's template restorably: it is marked `deletedAt` with `ttl` = `expiresAt`
+   * (epoch seconds), hidden from every read, and DynamoDB's TTL removes it after that (the
+   * scheduled cleanup does so where TTL does not run, and removes the blobs). The template first,
+   * then its fields' ttl: a crash in between leaves live fields of a deleted template, which go
+   * with it when it expires (maintenance/template-undo.ts), never fields that expire under a live one.
+   */
+  async softDeleteOwned(userId: string, templateId: string, expiresAt: number): Promise<TemplateEntity> {
+    const template = await this.updateItem(
+      { templateId },
+      { [DELETED_AT]: this.now(), ttl: expiresAt },
+      { condition: cond.and(cond.eq('userId', userId), cond.notExists(DELETED_AT)) },
+    );
+    if (this.fields) await this.fields.setTtlByTemplate(templateId, expiresAt);
+    return template;
+  }
+
+  /**
+   * Undoes softDeleteOwned while the ttl has not passed (after it, or for a template that is not
+   * deleted or not the owner's: NotFoundError). The fields first, then the template: a crash in
+   * between leaves it deleted with fields that no longer expire, and the same call can be repeated.
+   */
+  async restoreOwned(userId: string, templateId: string): Promise<TemplateEntity> {
+    const item = await this.find(templateId, { includeDeleted: true });
+    if (!item || item.userId !== userId || item.deletedAt === undefined) throw new NotFoundError('Template', templateId);
+    if (this.fields) await this.fields.setTtlByTemplate(templateId, null);
+    return this.updateItem(
+      { templateId },
+      { [DELETED_AT]: null, ttl: null, updatedAt: this.now() },
+      { condition: cond.and(cond.eq('userId', userId), cond.exists(DELETED_AT)) },
+    );
+  }
+
   async archiveOwned(userId: string, templateId: string): Promise<TemplateEntity> {
     return this.updateOwned(userId, templateId, { status: 'archived' });
   }
@@ -199,9 +260,10 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
     return this.remove(templateId, undefined);
   }
 
+  /** Deletes for good, whatever the state: live, deleted in its undo period, or past its ttl. */
   private async remove(templateId: string, owner: string | undefined): Promise<{ template: TemplateEntity; deletedFields: number }> {
-    if (owner) await this.getOwned(owner, templateId);
-    else await this.getInternal(templateId);
+    const found = await this.getItem({ templateId }, { includeExpired: true });
+    if (!found || (owner && found.userId !== owner)) throw new NotFoundError('Template', templateId);
     const deletedFields = this.fields ? await this.fields.deleteByTemplate(templateId) : 0;
     const template = await this.deleteItem({ templateId }, { condition: owner ? cond.eq('userId', owner) : undefined });
     if (!template) throw new NotFoundError('Template', templateId);
@@ -217,6 +279,7 @@ export class TemplatesRepository extends DynamoRepository<TemplateEntity> {
       index: 'UserIdIndex',
       partition: { name: 'userId', value: userId },
       projection: ['status'],
+      filter: deletedFilter('exclude'),
       pageSize: 1000,
     });
     const byStatus: Record<TemplateStatus, number> = { draft: 0, active: 0, archived: 0 };

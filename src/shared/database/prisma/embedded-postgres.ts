@@ -1,14 +1,21 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { keepExchangesWhole } from './pglite-wire-order.js';
 import { migrateDeploy } from './migrator.js';
-import { createFreshPGlite } from './pglite.js';
+import { workerModule } from '@/shared/threads/worker-module.js';
+import type { PGliteWorkerInput, PGliteWorkerMessage } from './pglite-worker.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * The embedded PostgreSQL: PGlite (PostgreSQL compiled to WebAssembly, in this process) persisted
- * under `<dataDir>/pglite`, served on a loopback port by pglite-socket. Everything else — the Prisma
+ * The embedded PostgreSQL: PGlite (PostgreSQL compiled to WebAssembly, in a worker thread of this
+ * process: pglite-worker.ts) persisted under `<dataDir>/pglite`, served on a loopback port by
+ * pglite-socket. Everything else — the Prisma
  * pg adapter, the migrator, the job queue, `db:studio`, psql — connects to its URL like to any
  * PostgreSQL, so there is one code path for embedded and production.
  *
@@ -27,6 +34,8 @@ export interface EmbeddedPostgres {
   appliedMigrations: string[];
   /** Milliseconds spent opening PGlite (initdb on first start), and in total until ready. */
   timings: { openMs: number; migrateMs: number; totalMs: number; firstStart: boolean };
+  /** VACUUM (ANALYZE) now (it also runs every 10 minutes). */
+  vacuum(): Promise<void>;
   /** Closes connections, flushes and closes PGlite, releases the data-directory lock. Idempotent. */
   stop(): Promise<void>;
 }
@@ -114,32 +123,80 @@ export async function servePGlite(
   }
 }
 
+/** How often the embedded database is vacuumed and analysed (PGlite has no autovacuum worker). */
+const MAINTENANCE_MS = 10 * 60_000;
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const started = performance.now();
   const clusterDir = path.join(path.resolve(opts.dataDir), 'pglite');
   mkdirSync(path.dirname(clusterDir), { recursive: true });
   const firstStart = !existsPgVersion(clusterDir);
   const release = acquireLock(`${clusterDir}.lock`);
+  let thread: Worker | undefined;
   try {
     // First start: an empty cluster from the cached snapshot when there is one (see pglite.ts).
-    const db = firstStart ? await createFreshPGlite(clusterDir) : await PGlite.create(clusterDir);
-    const openMs = Math.round(performance.now() - started);
-    const served = await servePGlite(db, opts);
+    const filename = await workerModule(here, 'pglite-worker');
+    if (!filename) throw new Error('the embedded database thread module is missing');
+    const input: PGliteWorkerInput = { clusterDir, firstStart, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 };
+    const worker = new Worker(filename, { workerData: input });
+    thread = worker;
+    const ready = await new Promise<{ port: number; openMs: number }>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the embedded database thread exited (${code}) before it was ready`)));
+      worker.once('message', (m: PGliteWorkerMessage) =>
+        'ready' in m ? resolve(m) : reject(new Error('error' in m ? m.error : 'unexpected message')),
+      );
+    });
+    worker.removeAllListeners('exit');
+    const url = `postgresql://postgres:postgres@127.0.0.1:${ready.port}/postgres`;
+    const m0 = performance.now();
+    const appliedMigrations = opts.migrate === false ? [] : (await migrateDeploy({ url })).applied;
+    const migrateMs = Math.round(performance.now() - m0);
+    const maintenance = setInterval(() => void vacuum(url), MAINTENANCE_MS);
+    maintenance.unref();
     let stopped: Promise<void> | undefined;
     return {
-      url: served.url,
-      port: served.port,
+      url,
+      port: ready.port,
       dataDir: clusterDir,
-      appliedMigrations: served.appliedMigrations,
-      timings: { openMs, migrateMs: served.migrateMs, totalMs: Math.round(performance.now() - started), firstStart },
+      appliedMigrations,
+      timings: { openMs: ready.openMs, migrateMs, totalMs: Math.round(performance.now() - started), firstStart },
+      vacuum: () => vacuum(url),
       stop: () => {
-        stopped ??= served.stop().finally(release);
+        clearInterval(maintenance);
+        stopped ??= (async () => {
+          // PGlite flushes its files when it closes: wait for that (bounded) before ending the thread.
+          const closed = new Promise<void>((resolve) => {
+            worker.on('message', (m: PGliteWorkerMessage) => 'stopped' in m && resolve());
+            worker.once('exit', () => resolve());
+          });
+          worker.postMessage('stop');
+          await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
+          await worker.terminate();
+        })().finally(release);
         return stopped;
       },
     };
   } catch (err) {
+    await thread?.terminate().catch(() => undefined);
     release();
     throw err;
+  }
+}
+
+/**
+ * VACUUM (ANALYZE) over a connection of its own: PGlite never vacuums by itself, and a busy queue
+ * leaves dead rows that every later fetch scans. Failures are left for the next round.
+ */
+async function vacuum(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('VACUUM (ANALYZE)');
+  } catch {
+    // Maintenance only.
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

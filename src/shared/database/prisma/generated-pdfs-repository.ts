@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { GeneratedPdf, GenerationJob, PdfStatus } from '@/generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '@/shared/errors.js';
 import { addJobFailures } from './generation-jobs-repository.js';
+import { claimJobRecords, completeJobRecords, type ChunkJob, type ClaimedRecord, type CompletedRecord } from './job-records.js';
 import {
   assertId,
   isUniqueViolation,
@@ -72,6 +73,34 @@ export class GeneratedPdfsRepository extends PrismaRepository {
     }
   }
 
+  /**
+   * A document that already has its outcome, in one INSERT: a synchronous generation renders first
+   * and writes its row once (completed with its blob, or failed with the reason), where a job's
+   * record needs the pending → processing → completed steps for redelivery.
+   */
+  async createFinished(
+    input: CreatePdfInput & { id: string } & ({ status: 'completed'; result: CompletePdfInput } | { status: 'failed'; error: string }),
+  ): Promise<GeneratedPdf> {
+    assertId('GeneratedPdf', input.id);
+    const data = parseInput(createPdfSchema, input, 'Invalid generated PDF');
+    const now = new Date();
+    const outcome =
+      input.status === 'completed'
+        ? {
+            storageKey: input.result.storageKey,
+            bucket: input.result.bucket,
+            fileSize: BigInt(input.result.fileSize),
+            pageCount: input.result.pageCount,
+            completedAt: now,
+          }
+        : { error: input.error.slice(0, 4000) };
+    return mapWriteErrors('User', data.userId, () =>
+      this.db.generatedPdf.create({
+        data: { ...data, id: input.id, recordKey: data.recordKey ?? input.id, status: input.status, ...outcome, createdAt: now },
+      }),
+    );
+  }
+
   async create(input: CreatePdfInput): Promise<GeneratedPdf> {
     return (await this.createOrGet(input)).pdf;
   }
@@ -128,6 +157,18 @@ export class GeneratedPdfsRepository extends PrismaRepository {
       await addJobFailures(db, job.id, failed.length, entries);
       return failed.length;
     });
+  }
+
+  /** A chunk of a job's records: their rows, made (as processing) where missing, in one statement (job-records.ts). */
+  claimJobRecords(job: ChunkJob, indices: number[], expiresAt: Date): Promise<ClaimedRecord[]> {
+    assertId('GenerationJob', job.id);
+    return claimJobRecords(this.db, job, indices, expiresAt);
+  }
+
+  /** A chunk's rendered rows completed and counted in their job in one statement; the job's counters after it. */
+  completeJobRecords(jobId: string, bucket: string, rows: CompletedRecord[]) {
+    assertId('GenerationJob', jobId);
+    return completeJobRecords(this.db, jobId, bucket, rows);
   }
 
   markProcessing(id: string): Promise<GeneratedPdf> {

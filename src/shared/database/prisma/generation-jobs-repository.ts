@@ -30,6 +30,16 @@ export const createJobSchema = z.object({
   webhookUrl: z.url().max(2048).nullish(),
   notifyEmail: z.email().nullish(),
   testMode: z.boolean().optional(),
+  /** Resolved output options (no secrets: a stored certificate by id). */
+  outputOptions: z
+    .record(z.string(), z.unknown())
+    .transform((o) => o as Prisma.InputJsonObject)
+    .optional(),
+  /** Sealed encryption passwords (never in clear). */
+  sealedSecrets: z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array)
+    .transform((b) => Buffer.from(b) as Uint8Array<ArrayBuffer>)
+    .optional(),
 });
 export type CreateJobInput = z.input<typeof createJobSchema>;
 

@@ -10,6 +10,7 @@
  * the product itself never does: runtime/ builds one set with createRepositories and hands it in.
  */
 import type { PrismaClient } from '@/generated/prisma/client.js';
+import { AccountTasksRepository } from './account-tasks-repository.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { AuditLogsRepository } from './audit-logs-repository.js';
 import { FilesRepository } from './files-repository.js';
@@ -17,6 +18,7 @@ import { GeneratedPdfsRepository } from './generated-pdfs-repository.js';
 import { GenerationJobsRepository } from './generation-jobs-repository.js';
 import { LoginThrottlesRepository } from './login-throttles-repository.js';
 import { RefreshTokensRepository } from './refresh-tokens-repository.js';
+import { SigningCertificatesRepository } from './signing-certificates-repository.js';
 import type { ClientSource } from './repository.js';
 import { UsersRepository } from './users-repository.js';
 
@@ -30,6 +32,8 @@ export function createRepositories(source: ClientSource) {
     apiKeys: new ApiKeysRepository(source),
     refreshTokens: new RefreshTokensRepository(source),
     loginThrottles: new LoginThrottlesRepository(source),
+    signingCertificates: new SigningCertificatesRepository(source),
+    accountTasks: new AccountTasksRepository(source),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -50,6 +54,7 @@ export type {
   GenerationJob,
   Profile,
   RefreshToken,
+  SigningCertificate,
   UploadedFile,
   User,
 } from '@/generated/prisma/client.js';
@@ -83,4 +88,10 @@ export {
   type WebhookDelivery,
 } from './generation-jobs-repository.js';
 export { RefreshTokenError, RefreshTokensRepository, hashRefreshToken, type PublicRefreshToken } from './refresh-tokens-repository.js';
+export {
+  MAX_CERTIFICATES_PER_USER,
+  SigningCertificatesRepository,
+  type CreateSigningCertificateInput,
+  type PublicSigningCertificate,
+} from './signing-certificates-repository.js';
 export { UsersRepository, type CreateUserInput, type ListUsersOptions, type ProfileInput, type PublicUser } from './users-repository.js';

@@ -88,7 +88,8 @@ export class UsersRepository extends PrismaRepository {
   /** The only way to read a password hash: for the login flow to verify it. Null when unknown. */
   async findForLogin(email: string): Promise<{ user: PublicUser; passwordHash: string } | null> {
     const row = await this.db.user.findUnique({ where: { email: normalizeEmail(email) } });
-    if (!row) return null;
+    // An account being deleted (in the background) can no longer sign in: as if it were gone.
+    if (!row || row.deletionRequestedAt) return null;
     const { passwordHash, ...user } = row;
     return { user, passwordHash };
   }
@@ -151,6 +152,14 @@ export class UsersRepository extends PrismaRepository {
   }
 
   /** Deletes the user and (cascade) their profile, files, PDFs, jobs, keys and tokens. */
+  /** The account's deletion was accepted: from now on it cannot sign in (findForLogin), while its data goes. */
+  async markDeletionRequested(userId: string, at = new Date()): Promise<void> {
+    assertId('User', userId);
+    await mapWriteErrors('User', userId, () =>
+      this.db.user.update({ where: { id: userId }, data: { deletionRequestedAt: at }, select: { id: true } }),
+    );
+  }
+
   async delete(userId: string): Promise<void> {
     assertId('User', userId);
     await mapWriteErrors('User', userId, () => this.db.user.delete({ where: { id: userId }, select: { id: true } }));
