@@ -5,6 +5,8 @@ import {
   toFailure,
   type InspectTask,
   type InspectTaskResult,
+  type RenderGroupTask,
+  type RenderGroupTaskResult,
   type RenderTask,
   type RenderTaskResult,
 } from './engine-tasks.js';
@@ -42,8 +44,9 @@ function compiledFor(task: { key: string; template?: TemplateInputs }): Promise<
 }
 
 /** A task of the shared pool: a batch chunk (no kind), one document, one inspection, or one merge. */
-export type EngineTask = BatchTask | (RenderTask & { template?: TemplateInputs }) | InspectTask | MergeTask;
-export type EngineTaskResult = BatchTaskResult | RenderTaskResult | InspectTaskResult | MergeTaskResult;
+export type EngineTask =
+  BatchTask | (RenderTask & { template?: TemplateInputs }) | (RenderGroupTask & { template?: TemplateInputs }) | InspectTask | MergeTask;
+export type EngineTaskResult = BatchTaskResult | RenderTaskResult | RenderGroupTaskResult | InspectTaskResult | MergeTaskResult;
 
 async function renderOne(task: RenderTask & { template?: TemplateInputs }): Promise<RenderTaskResult> {
   try {
@@ -55,8 +58,26 @@ async function renderOne(task: RenderTask & { template?: TemplateInputs }): Prom
   }
 }
 
+/** Each document of the group on its own: a bad record fails alone, the others come back. */
+async function renderGroup(task: RenderGroupTask & { template?: TemplateInputs }): Promise<RenderGroupTaskResult> {
+  const c = compiledFor(task);
+  if (!c) return { missing: true };
+  const results: Extract<RenderGroupTaskResult, { results: unknown }>['results'] = [];
+  let compiled: CompiledTemplate | undefined;
+  for (const item of task.items) {
+    try {
+      compiled ??= await c;
+      results.push({ doc: await compiled.generate(item.payload, item.options) });
+    } catch (e) {
+      results.push({ failed: toFailure(e) });
+    }
+  }
+  return { results };
+}
+
 export default async function runInWorker(task: EngineTask): Promise<EngineTaskResult> {
   if (task.kind === 'render') return renderOne(task);
+  if (task.kind === 'render-group') return renderGroup(task);
   if (task.kind === 'inspect') return inspectTask(task);
   if (task.kind === 'merge') return mergeTask(task);
   return generateInWorker(task);

@@ -3,6 +3,7 @@ import { acquirePool, batchPoolStats, setPoolHeapBudget, type BatchPool } from '
 import type { TemplateInputs } from './batch-worker.js';
 import { compileTemplate } from './compile.js';
 import { fromFailure } from './engine-tasks.js';
+import { RenderGroups, type BudgetedRun } from './render-groups.js';
 import { PdfError, type PdfErrorCode } from './errors.js';
 import { inspect, type InspectOptions, type InspectResult } from './inspect/index.js';
 import type { GenerateOptions, GeneratedDocument } from './types.js';
@@ -72,6 +73,7 @@ export interface Renderer {
 /**
  * A renderer for the template `key` (its inputs loaded only when some thread has not compiled it
  * yet). Compile errors (bad base, field off the page) come back from the thread as typed errors.
+ * Documents asked for while the pool is busy travel in groups (render-groups.ts).
  */
 export function pooledRenderer(key: string, load: () => Promise<TemplateInputs>, settings: EngineSettings): Renderer {
   let local: ReturnType<typeof compileTemplate> | undefined;
@@ -79,17 +81,15 @@ export function pooledRenderer(key: string, load: () => Promise<TemplateInputs>,
     local ??= load().then((t) => compileTemplate(t.base, t.fields));
     return (await local).generate(payload, opts);
   };
+  let groups: { pool: BatchPool; groups: RenderGroups } | undefined;
+  const run: BudgetedRun = (timeoutMs, task) => budgeted('render_timeout', settings, timeoutMs, task);
   return {
     async generate(payload, options) {
       const pool = settings.threads > 0 ? await enginePool(settings) : undefined;
       if (!pool) return inProcess(payload, options);
-      return budgeted('render_timeout', settings, settings.renderTimeoutMs, async (signal) => {
-        let r = await pool.task({ kind: 'render', key, payload, options }, signal);
-        if ('missing' in r) r = await pool.task({ kind: 'render', key, payload, options, template: await load() }, signal);
-        if ('failed' in r) throw fromFailure(r.failed);
-        if (!('doc' in r)) throw new Error('engine worker returned no document');
-        return r.doc;
-      });
+      // A closed and re-leased pool is a new pool: its groups start afresh.
+      if (groups?.pool !== pool) groups = { pool, groups: new RenderGroups(key, pool, load, settings.renderTimeoutMs, run) };
+      return groups.groups.render(payload, options);
     },
   };
 }

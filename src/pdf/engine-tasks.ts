@@ -14,6 +14,12 @@ export interface RenderTask {
   payload: Record<string, unknown>;
   options?: GenerateOptions;
 }
+/** Several documents of one template in one message each way: what a busy pool is sent (render-groups.ts). */
+export interface RenderGroupTask {
+  kind: 'render-group';
+  key: string;
+  items: { payload: Record<string, unknown>; options?: GenerateOptions }[];
+}
 export interface InspectTask {
   kind: 'inspect';
   bytes: Uint8Array;
@@ -25,6 +31,7 @@ export interface TaskFailure {
   details?: Record<string, unknown>;
 }
 export type RenderTaskResult = { doc: GeneratedDocument } | { missing: true } | { failed: TaskFailure };
+export type RenderGroupTaskResult = { results: ({ doc: GeneratedDocument } | { failed: TaskFailure })[] } | { missing: true };
 export type InspectTaskResult = { inspected: InspectResult } | { failed: TaskFailure };
 
 export function toFailure(e: unknown): TaskFailure {

@@ -92,6 +92,18 @@ describe('LocalBlobStore specifics', () => {
     expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
   });
 
+  it('writes again after its directories were removed behind its back (it remembers the ones it made)', async () => {
+    await store.put('generated', 'gone/a.pdf', Buffer.from('a'), { contentType: 'application/pdf' });
+    await fs.rm(path.join(root, 'generated', 'gone'), { recursive: true });
+    await fs.rm(path.join(root, '.meta', 'generated', 'gone'), { recursive: true });
+    await fs.rm(path.join(root, '.tmp'), { recursive: true });
+    await store.put('generated', 'gone/b.pdf', Buffer.from('b'), { contentType: 'application/pdf' });
+    const blob = await store.get('generated', 'gone/b.pdf');
+    expect(blob.contentType).toBe('application/pdf');
+    expect((await readAll(blob.body)).toString()).toBe('b');
+    expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
+  });
+
   it('puts once with ifAbsent: a second write, even a concurrent one, is refused and the first stays', async () => {
     const put = (text: string, contentType: string) =>
       store.put('uploads', 'once/a.pdf', Buffer.from(text), { contentType, ifAbsent: true });

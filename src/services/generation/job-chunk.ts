@@ -9,10 +9,14 @@ import { jobSecrets, recordOutput } from './job-output.js';
 import { describeFailure, isPermanent, jobSnapshot, MAX_ATTEMPTS, maybeFinish, recordFailure } from './jobs.js';
 import type { ChunkRecord } from './record-chunks.js';
 import type { Services } from '@/services/context.js';
+import { MAX_GROUP } from '@/pdf/render-groups.js';
 
-/** How many of a chunk's records are on the engine pool at once: enough to keep every thread fed. */
+/**
+ * How many of a chunk's records are prepared and rendered at once: enough that, while every thread
+ * is busy, a full group waits for each of them (the renderer sends waiting documents as one task).
+ */
 function inFlight(services: Services): number {
-  return Math.max(2, services.config.engine.threads * 2);
+  return Math.max(1, services.config.engine.threads) * MAX_GROUP;
 }
 
 /**

@@ -22,7 +22,7 @@ import type {
   SignedUploadOptions,
   SignedUrl,
 } from './types.js';
-import { BlobExistsError, BlobNotFoundError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
+import { BlobExistsError, BlobNotFoundError, BlobTooLargeError, BUCKET_NAMES, RangeNotSatisfiableError } from './types.js';
 
 export interface LocalBlobStoreOptions {
   /** `<dataDir>/blobs` by convention; holds one directory per bucket plus `.meta/` and `.tmp/`. */
@@ -49,6 +49,11 @@ export class LocalBlobStore implements BlobStore {
   readonly driver = 'local' as const;
   private readonly root: string;
   private readonly tmpDir: string;
+  /**
+   * Directories this store has made (or found). A job writes thousands of objects into a few
+   * directories: asking the file system to make each again cost three mkdir calls per object.
+   */
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly options: LocalBlobStoreOptions) {
     this.root = path.resolve(options.root);
@@ -72,31 +77,26 @@ export class LocalBlobStore implements BlobStore {
   async put(bucket: BucketName, key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult> {
     const target = this.filePath(bucket, key);
     const metaTarget = this.metaPath(bucket, key);
-    await fs.mkdir(this.tmpDir, { recursive: true });
     const tmp = path.join(this.tmpDir, randomUUID());
-    const counter = new ByteCounter(options.maxBytes);
+    let size: number;
     try {
-      await pipeline(toReadable(body), counter, createWriteStream(tmp, { flags: 'wx' }));
+      size = await this.writeTemp(tmp, body, options.maxBytes);
       const meta: Meta = { contentType: options.contentType };
       await fs.writeFile(`${tmp}.json`, JSON.stringify(meta));
       if (options.ifAbsent) {
         // link() fails when the name exists, where rename() would replace it: the bytes claim the
         // key first, so a refused write leaves the stored object and its content type untouched.
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await this.linkOnce(bucket, key, tmp, target);
+        await this.intoDir(target, () => this.linkOnce(bucket, key, tmp, target));
         await fs.rm(tmp, { force: true });
-        await fs.mkdir(path.dirname(metaTarget), { recursive: true });
-        await fs.rename(`${tmp}.json`, metaTarget);
+        await this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget));
       } else {
-        await fs.mkdir(path.dirname(metaTarget), { recursive: true });
-        await fs.rename(`${tmp}.json`, metaTarget);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.rename(tmp, target);
+        await this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget));
+        await this.intoDir(target, () => fs.rename(tmp, target));
       }
     } catch (err) {
       await fs.rm(tmp, { force: true });
       await fs.rm(`${tmp}.json`, { force: true });
-      if (err instanceof BlobExistsError) throw err;
+      if (err instanceof BlobExistsError || err instanceof BlobTooLargeError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       // A key that is both an object and a "directory" of other keys cannot exist on a file system.
       if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
@@ -104,7 +104,48 @@ export class LocalBlobStore implements BlobStore {
       }
       throw err;
     }
-    return { key, size: counter.bytes };
+    return { key, size };
+  }
+
+  /**
+   * Bytes in memory are written in one call (again after remaking a removed temp folder); a stream,
+   * which cannot be read twice, is piped through the size limit after a real mkdir.
+   */
+  private async writeTemp(tmp: string, body: Readable | Uint8Array, maxBytes: number | undefined): Promise<number> {
+    if (body instanceof Uint8Array) {
+      if (maxBytes !== undefined && body.byteLength > maxBytes) throw new BlobTooLargeError(maxBytes);
+      await this.intoDir(tmp, () => fs.writeFile(tmp, body, { flag: 'wx' }));
+      return body.byteLength;
+    }
+    await fs.mkdir(this.tmpDir, { recursive: true });
+    const counter = new ByteCounter(maxBytes);
+    await pipeline(toReadable(body), counter, createWriteStream(tmp, { flags: 'wx' }));
+    return counter.bytes;
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
+  /**
+   * Runs a step that writes `file` into its directory, made first when this store has not made it
+   * yet. A directory removed behind the store's back (an emptied data folder) is made again.
+   */
+  private async intoDir<T>(file: string, step: () => Promise<T>): Promise<T> {
+    const dir = path.dirname(file);
+    await this.ensureDir(dir);
+    try {
+      return await step();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.madeDirs.delete(dir);
+      this.madeDirs.delete(this.tmpDir);
+      await this.ensureDir(this.tmpDir);
+      await this.ensureDir(dir);
+      return step();
+    }
   }
 
   private async linkOnce(bucket: BucketName, key: string, tmp: string, target: string): Promise<void> {
