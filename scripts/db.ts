@@ -41,7 +41,8 @@ function runPrisma(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number>
 
 async function withDatabase<T>(migrate: boolean, fn: (db: RunningDatabase) => Promise<T>): Promise<T> {
   const { startDatabase } = await import('@/shared/database/prisma/database.js');
-  const db = await startDatabase({ migrate });
+  // Every command but Studio is there to bring the schema forward: pending migrations are expected.
+  const db = await startDatabase({ migrate, allowPending: !migrate });
   console.error(`database: ${db.backend} ${db.backend === 'pglite' ? `(${db.embedded?.dataDir})` : redact(db.url)}`);
   // Ctrl-C (e.g. ending db:studio) must still close PGlite cleanly and release its lock.
   const onSignal = (signal: NodeJS.Signals) => void db.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

@@ -44,4 +44,34 @@ describe('database scripts', () => {
     expect(run.stderr).toMatch(/no --name given: naming the migration schema_change_\d{14}/);
     expect(run.stdout).toContain('Schema unchanged: no new migration.');
   }, 180_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'db:migrate:deploy applies the pending migrations of an external PostgreSQL (the step the start-up check asks for)',
+    async () => {
+      const admin = new URL(process.env.TEST_DATABASE_URL!);
+      const name = `pdf_studio_deploy_${Date.now().toString(36)}`;
+      const psql = (sql: string) => spawnSync('psql', [admin.toString(), '-qc', sql], { encoding: 'utf8' });
+      expect(psql(`CREATE DATABASE ${name}`).status).toBe(0);
+      try {
+        const url = new URL(admin);
+        url.pathname = `/${name}`;
+        const deploy = () =>
+          spawnSync(process.execPath, [TSX, 'scripts/db.ts', 'deploy'], {
+            cwd: ROOT,
+            encoding: 'utf8',
+            timeout: 120_000,
+            env: { ...process.env, DATABASE_URL: url.toString() },
+          });
+        const first = deploy();
+        expect(first.status, first.stderr + first.stdout).toBe(0);
+        expect(first.stdout).toMatch(/^Applied: 20261125120227_init, /m);
+        const again = deploy();
+        expect(again.status, again.stderr + again.stdout).toBe(0);
+        expect(again.stdout).toContain('No pending migrations.');
+      } finally {
+        psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+    },
+    180_000,
+  );
 });

@@ -2,7 +2,7 @@ import { getConfig } from '@/shared/config/index.js';
 import { disconnectPrisma, setDatabaseUrl } from './client.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { migrateDeploy } from './migrator.js';
-import { assertDatabaseReady } from './readiness.js';
+import { assertDatabaseReady, pendingMigrations } from './readiness.js';
 
 export interface RunningDatabase {
   backend: 'postgresql' | 'pglite';
@@ -22,13 +22,21 @@ export interface RunningDatabase {
  * `migrate` defaults to true for the embedded database and false for an external one (production
  * applies migrations as a deployment step: `npm run db:migrate:deploy`).
  */
-export async function startDatabase(opts: { dataDir?: string; migrate?: boolean; port?: number } = {}): Promise<RunningDatabase> {
+/**
+ * `allowPending`: the caller is about to change the schema (db:migrate:deploy, db:migrate, db:push,
+ * the diff), so an external database behind its migrations is what it expects; it must still be
+ * reachable.
+ */
+export async function startDatabase(
+  opts: { dataDir?: string; migrate?: boolean; port?: number; allowPending?: boolean } = {},
+): Promise<RunningDatabase> {
   const config = getConfig();
   const external = config.database.url;
   if (external) {
     const applied = opts.migrate ? (await migrateDeploy({ url: external })).applied : [];
     // Unreachable, or an empty database before `db:migrate:deploy`: say so now, in one line.
-    await assertDatabaseReady(external);
+    if (opts.allowPending) await pendingMigrations(external);
+    else await assertDatabaseReady(external);
     return { backend: 'postgresql', url: external, appliedMigrations: applied, stop: disconnectPrisma };
   }
   // Loaded only here: Lambda bundles (always an external database) leave PGlite and its socket out.
