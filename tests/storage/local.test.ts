@@ -93,15 +93,28 @@ describe('LocalBlobStore specifics', () => {
   });
 
   it('writes again after its directories were removed behind its back (it remembers the ones it made)', async () => {
-    await store.put('generated', 'gone/a.pdf', Buffer.from('a'), { contentType: 'application/pdf' });
-    await fs.rm(path.join(root, 'generated', 'gone'), { recursive: true });
-    await fs.rm(path.join(root, '.meta', 'generated', 'gone'), { recursive: true });
+    await store.put('files', 'gone/a.pdf', Buffer.from('a'), { contentType: 'application/pdf' });
+    await fs.rm(path.join(root, 'files', 'gone'), { recursive: true });
+    await fs.rm(path.join(root, '.meta', 'files', 'gone'), { recursive: true });
     await fs.rm(path.join(root, '.tmp'), { recursive: true });
-    await store.put('generated', 'gone/b.pdf', Buffer.from('b'), { contentType: 'application/pdf' });
-    const blob = await store.get('generated', 'gone/b.pdf');
+    await store.put('files', 'gone/b.pdf', Buffer.from('b'), { contentType: 'application/pdf' });
+    const blob = await store.get('files', 'gone/b.pdf');
     expect(blob.contentType).toBe('application/pdf');
     expect((await readAll(blob.body)).toString()).toBe('b');
     expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
+  });
+
+  it('a PDF in the generated bucket needs no meta file, and replacing a ZIP with a PDF there changes its type', async () => {
+    await store.put('generated', 'u/r.zip', Buffer.from('zip'), { contentType: 'application/zip' });
+    expect((await store.head('generated', 'u/r.zip'))?.contentType).toBe('application/zip');
+    await store.put('generated', 'u/r.zip', Buffer.from('%PDF'), { contentType: 'application/pdf' });
+    expect((await store.head('generated', 'u/r.zip'))?.contentType).toBe('application/pdf');
+    await store.put('generated', 'u/d.pdf', Buffer.from('%PDF'), { contentType: 'application/pdf' });
+    expect((await store.head('generated', 'u/d.pdf'))?.contentType).toBe('application/pdf');
+    await expect(fs.stat(path.join(root, '.meta', 'generated', 'u', 'd.pdf.json'))).rejects.toThrow();
+    // Elsewhere the type is kept as given, and an object without one is octet-stream as before.
+    await store.put('files', 'u/d.pdf', Buffer.from('%PDF'), { contentType: 'application/pdf' });
+    expect((await store.head('files', 'u/d.pdf'))?.contentType).toBe('application/pdf');
   });
 
   it('puts once with ifAbsent: a second write, even a concurrent one, is refused and the first stays', async () => {

@@ -41,6 +41,12 @@ interface Meta {
 }
 
 /**
+ * The content type an object of the bucket has when it has no meta file: a job writes thousands of
+ * PDFs into `generated`, and a second file per document was a third of the store's file work.
+ */
+const IMPLIED_TYPE: Partial<Record<BucketName, string>> = { generated: 'application/pdf' };
+
+/**
  * Blobs as files: `<root>/<bucket>/<key>` for bytes and `<root>/.meta/<bucket>/<key>.json` for the
  * content type. Writes stream to `<root>/.tmp/` and are renamed into place, so a reader never sees
  * a partial file and a crash leaves only a temp file behind.
@@ -81,16 +87,19 @@ export class LocalBlobStore implements BlobStore {
     let size: number;
     try {
       size = await this.writeTemp(tmp, body, options.maxBytes);
-      const meta: Meta = { contentType: options.contentType };
-      await fs.writeFile(`${tmp}.json`, JSON.stringify(meta));
+      // The bucket's usual type is implied by a missing meta file: one file per object, not two.
+      const withMeta = options.contentType !== IMPLIED_TYPE[bucket];
+      if (withMeta) await fs.writeFile(`${tmp}.json`, JSON.stringify({ contentType: options.contentType } satisfies Meta));
+      const placeMeta = () =>
+        withMeta ? this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget)) : fs.rm(metaTarget, { force: true });
       if (options.ifAbsent) {
         // link() fails when the name exists, where rename() would replace it: the bytes claim the
         // key first, so a refused write leaves the stored object and its content type untouched.
         await this.intoDir(target, () => this.linkOnce(bucket, key, tmp, target));
         await fs.rm(tmp, { force: true });
-        await this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget));
+        if (withMeta) await placeMeta();
       } else {
-        await this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget));
+        await placeMeta();
         await this.intoDir(target, () => fs.rename(tmp, target));
       }
     } catch (err) {
@@ -163,7 +172,7 @@ export class LocalBlobStore implements BlobStore {
     try {
       return JSON.parse(await fs.readFile(this.metaPath(bucket, key), 'utf8')) as Meta;
     } catch {
-      return { contentType: 'application/octet-stream' };
+      return { contentType: IMPLIED_TYPE[bucket] ?? 'application/octet-stream' };
     }
   }
 
