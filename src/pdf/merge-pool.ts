@@ -2,7 +2,10 @@ import { MessageChannel } from 'node:worker_threads';
 import { enginePool, type EngineSettings } from './engine-pool.js';
 import { fromFailure } from './engine-tasks.js';
 import { type FromMerger, type MergeTask, type ToMerger } from './merge-task.js';
-import { streamMerge, type MergeSink, type MergeSource, type MergeSummary } from './stream-merge.js';
+import type { OutputOptions } from '@/shared/domain/output.js';
+import { mergeWithOutput } from './merge-output.js';
+import type { OutputSecrets } from './output/index.js';
+import type { MergeSink, MergeSource, MergeSummary } from './stream-merge.js';
 
 /**
  * The streaming merge off the calling thread: a task of the engine pool (merge-task.ts) that
@@ -25,9 +28,15 @@ function record(summary: MergeSummary): MergeSummary {
   return summary;
 }
 
-export async function mergeIsolated(source: MergeSource, sink: MergeSink, settings: EngineSettings): Promise<MergeSummary> {
+/** `output`: options for the merged file, applied on the same thread (merge-output.ts). */
+export async function mergeIsolated(
+  source: MergeSource,
+  sink: MergeSink,
+  settings: EngineSettings,
+  output?: { options: OutputOptions; secrets?: OutputSecrets },
+): Promise<MergeSummary> {
   const pool = settings.threads > 0 ? await enginePool(settings) : undefined;
-  if (!pool) return record(await streamMerge(source, sink));
+  if (!pool) return record(await mergeWithOutput(source, sink, output?.options, output?.secrets));
   const { port1, port2 } = new MessageChannel();
   // The sink's failure ends the merge: its error is kept and the task is told nothing more comes.
   let sinkError: unknown;
@@ -57,7 +66,7 @@ export async function mergeIsolated(source: MergeSource, sink: MergeSink, settin
     });
   });
   try {
-    const task: MergeTask = { kind: 'merge', count: source.count, port: port2 };
+    const task: MergeTask = { kind: 'merge', count: source.count, port: port2, output: output?.options, secrets: output?.secrets };
     const r = await pool.task(task, undefined, [port2]);
     await queue;
     if (sinkError !== undefined) throw sinkError;

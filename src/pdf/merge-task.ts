@@ -1,6 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import { toFailure, type TaskFailure } from './engine-tasks.js';
-import { streamMerge, type MergeSummary } from './stream-merge.js';
+import type { OutputOptions } from '@/shared/domain/output.js';
+import { mergeWithOutput } from './merge-output.js';
+import type { OutputSecrets } from './output/index.js';
+import type { MergeSummary } from './stream-merge.js';
 
 /**
  * The streaming merge as a task of the engine pool (stream-merge.ts). The task carries one end of
@@ -15,6 +18,9 @@ export interface MergeTask {
   kind: 'merge';
   count: number;
   port: MessagePort;
+  /** Options applied to the merged file (merge-output.ts), with the secrets they need. */
+  output?: OutputOptions;
+  secrets?: OutputSecrets;
 }
 export type MergeTaskResult = { merged: MergeSummary } | { failed: TaskFailure };
 
@@ -63,7 +69,7 @@ export async function mergeTask(task: MergeTask): Promise<MergeTaskResult> {
   };
   let seq = 0;
   try {
-    const summary = await streamMerge(
+    const summary = await mergeWithOutput(
       {
         count: task.count,
         fetch: (index) =>
@@ -79,6 +85,8 @@ export async function mergeTask(task: MergeTask): Promise<MergeTaskResult> {
         port.postMessage({ chunk: own, seq } satisfies FromMerger, [own.buffer as ArrayBuffer]);
         await ackedUpTo(seq - WINDOW);
       },
+      task.output,
+      task.secrets,
     );
     await ackedUpTo(seq);
     return { merged: summary };

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mergeStats } from '@/pdf/index.js';
 import { buildApp } from '@/api/app.js';
 import { startWorkers } from '@/workers/index.js';
 import { pdfGenerationHandler } from '@/workers/pdf-generation.js';
@@ -159,10 +160,17 @@ forEachApi('jobs with output options', (api) => {
   }, 180_000);
 
   it('a merged PDF/A-2b signed job: the merged document is PDF/A and signed once, as a whole', async () => {
+    const before = mergeStats();
     const res = await createJob({ output: 'merged', outputOptions: { pdfa: '2b', signature: { certificateId } } });
     expect(res.statusCode, res.body).toBe(202);
     const job = await finished(res.json().job.id);
     expect(job).toMatchObject({ status: 'completed', done: 3 });
+    // Merged, made PDF/A and signed on an engine thread, not on the thread that answers requests.
+    expect(mergeStats()).toMatchObject({
+      merges: before.merges + 1,
+      inWorker: before.inWorker + 1,
+      last: { mainThread: false, documents: 3 },
+    });
     const u = new URL(job.resultUrl, 'http://localhost');
     const merged = await app.inject({ method: 'GET', url: u.pathname + u.search });
     expect(merged.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { applyOutput, checkOutputConflicts, isEmptyOutput, type OutputSecrets } from '@/pdf/output/index.js';
+import { checkOutputConflicts, isEmptyOutput, type OutputSecrets } from '@/pdf/output/index.js';
 import { PdfError } from '@/pdf/errors.js';
 import { resolveCertificateKey, seal, unseal } from '@/shared/auth/certificate-key.js';
 import type { GenerationJob } from '@/shared/database/prisma/index.js';
@@ -109,15 +109,4 @@ export function jobOutputOptions(job: Pick<GenerationJob, 'outputOptions'>): Out
 /** What each record of the job is made with: its options, or none when they go on the merged result. */
 export function recordOutput(job: Pick<GenerationJob, 'output' | 'outputOptions'>): OutputOptions | null {
   return job.output === 'merged' ? null : jobOutputOptions(job);
-}
-
-/** The merged document with the job's options applied once (signed last, over the whole file). */
-export async function applyMergedOutput(services: Services, job: GenerationJob, merged: Uint8Array): Promise<Uint8Array> {
-  const o = jobOutputOptions(job);
-  if (!o || isEmptyOutput(o)) return merged;
-  const doc = await applyOutput({ bytes: merged, pageCount: 0, warnings: [] }, o, {
-    payload: {},
-    secrets: await jobSecrets(services, job, o),
-  });
-  return doc.bytes;
 }

@@ -7,7 +7,7 @@ import { mergeIsolated, type MergeSource } from '@/pdf/index.js';
 import type { GeneratedPdf, GenerationJob } from '@/shared/database/prisma/index.js';
 import type { Services } from '@/services/context.js';
 import { jobResultKey } from '@/services/blob-keys.js';
-import { applyMergedOutput, jobOutputOptions } from './job-output.js';
+import { jobOutputOptions, jobSecrets } from './job-output.js';
 
 /** Every completed document of a job, in record order (the recordKey ends with the index). */
 export async function jobDocuments(services: Services, job: GenerationJob): Promise<GeneratedPdf[]> {
@@ -26,21 +26,14 @@ async function bytesOf(services: Services, pdf: GeneratedPdf): Promise<Uint8Arra
 }
 
 /**
- * The merged result: the streaming merge on an engine thread (src/pdf/stream-merge.ts), one record
- * in memory at a time, its output piped to the blob store as it is made. Output options (PDF/A,
- * signature, encryption, metadata) rewrite and sign the whole file, so a job with options gathers
- * the streamed merge in memory and applies them to it here, as before (that path still holds the
- * merged file, and applies the options on this thread).
+ * The merged result: the merge on an engine thread (src/pdf/stream-merge.ts), its output piped to
+ * the blob store as it is made. Without output options one record is in memory at a time; with them
+ * (PDF/A, signature, encryption, metadata, which rewrite and sign the whole file) the thread holds
+ * the merged file while it applies them (src/pdf/merge-output.ts), and this thread only pipes.
  */
 async function putMerged(services: Services, job: GenerationJob, key: string, source: MergeSource): Promise<void> {
   const options = jobOutputOptions(job);
-  if (options && !isEmptyOutput(options)) {
-    const parts: Uint8Array[] = [];
-    await mergeIsolated(source, (chunk) => void parts.push(chunk), services.config.engine);
-    const merged = await applyMergedOutput(services, job, new Uint8Array(Buffer.concat(parts)));
-    await services.blobs.put('generated', key, merged, { contentType: 'application/pdf', contentLength: merged.length });
-    return;
-  }
+  const output = options && !isEmptyOutput(options) ? { options, secrets: await jobSecrets(services, job, options) } : undefined;
   const out = new PassThrough();
   const stored = services.blobs.put('generated', key, out, { contentType: 'application/pdf' });
   // A store that stops early (an error) must not leave the merge waiting for 'drain'.
@@ -55,6 +48,7 @@ async function putMerged(services: Services, job: GenerationJob, key: string, so
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), ended]);
       },
       services.config.engine,
+      output,
     );
   } catch (e) {
     out.destroy(e as Error);
