@@ -47,9 +47,12 @@ export class RenderGroups {
     });
   }
 
-  /** One group more than threads is in flight, so a thread finds its next group queued when it ends one. */
+  /**
+   * Two groups more than threads are in flight, so a thread that ends one finds the next queued
+   * (the documents of the one it ended are still being stored and the next ones prepared).
+   */
   private pump(): void {
-    while (this.running <= this.pool.threads && this.waiting.length > 0) {
+    while (this.running < this.pool.threads + 2 && this.waiting.length > 0) {
       const group = this.waiting.splice(0, MAX_GROUP);
       this.running++;
       void this.send(group).finally(() => {

