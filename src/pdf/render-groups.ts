@@ -1,6 +1,6 @@
 import type { BatchPool } from './batch-pool.js';
-import type { TemplateInputs } from './batch-worker.js';
-import { fromFailure } from './engine-tasks.js';
+import type { EngineTaskResult, TemplateInputs } from './batch-worker.js';
+import { fromFailure, type RenderGroupTask, type RenderTask } from './engine-tasks.js';
 import type { GenerateOptions, GeneratedDocument } from './types.js';
 
 /** Documents per message at most: enough to make the message's own cost small beside rendering. */
@@ -68,8 +68,7 @@ export class RenderGroups {
     try {
       results = await this.budgeted(this.timeoutMs, async (signal) => {
         const items = group.map(({ payload, options }) => ({ payload, options }));
-        let r = await this.pool.task({ kind: 'render-group', key: this.key, items }, signal);
-        if ('missing' in r) r = await this.pool.task({ kind: 'render-group', key: this.key, items, template: await this.load() }, signal);
+        const r = await this.compiledTask({ kind: 'render-group', key: this.key, items }, signal);
         if (!('results' in r)) throw new Error('engine worker returned no documents');
         return r.results;
       });
@@ -86,12 +85,7 @@ export class RenderGroups {
   private async alone(w: Waiting): Promise<void> {
     try {
       const doc = await this.budgeted(this.timeoutMs, async (signal) => {
-        let r = await this.pool.task({ kind: 'render', key: this.key, payload: w.payload, options: w.options }, signal);
-        if ('missing' in r)
-          r = await this.pool.task(
-            { kind: 'render', key: this.key, payload: w.payload, options: w.options, template: await this.load() },
-            signal,
-          );
+        const r = await this.compiledTask({ kind: 'render', key: this.key, payload: w.payload, options: w.options }, signal);
         if ('failed' in r) throw fromFailure(r.failed);
         if (!('doc' in r)) throw new Error('engine worker returned no document');
         return r.doc;
@@ -100,5 +94,11 @@ export class RenderGroups {
     } catch (err) {
       w.reject(err);
     }
+  }
+
+  /** A task naming the template by key, sent again with its inputs when the thread has not compiled it. */
+  private async compiledTask(task: RenderTask | RenderGroupTask, signal: AbortSignal): Promise<EngineTaskResult> {
+    const r = await this.pool.task(task, signal);
+    return 'missing' in r ? this.pool.task({ ...task, template: await this.load() }, signal) : r;
   }
 }
