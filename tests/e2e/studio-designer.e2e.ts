@@ -86,10 +86,11 @@ describeStudio('studio for a document designer', (session) => {
     const page = await browser.context.newPage();
     const consoleErrors = collectConsoleErrors(page);
     try {
-      // Its own account: the browser profile still holds the first test's session.
-      await page.goto(studio.url);
+      // Its own account: the browser profile still holds the first test's session. The storage is
+      // cleared on a page of the same origin that does not run the studio, so no session restore in
+      // flight can write a rotated refresh token back after the clear.
+      await page.goto(`${studio.url}/health`);
       await page.evaluate(() => localStorage.clear());
-      await page.reload();
       await signUpInStudio(page, studio.url, 'Drawer', 'e2e-drawer');
       await uploadInStudio(page, await letterPdf(), 60_000);
       const sb = (await page.getByTestId('page-1').boundingBox())!;
