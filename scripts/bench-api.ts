@@ -8,16 +8,17 @@
  *   3. async jobs of 1,000 and 10,000 records on the embedded database (PGlite) and, when
  *      TEST_DATABASE_URL names a PostgreSQL server, on a fresh database there: docs/s as a ratio of
  *      the engine batch, CPU-milliseconds per record (flat from 1k to 10k queued or not), database
- *      round trips per record (counted: every statement the pg driver sends, which is how Prisma,
- *      pg-boss and the migrator all reach PostgreSQL and PGlite), and the server's peak RSS.
+ *      round trips per record, and the server's peak RSS.
  *
- * Each database runs in a child process of its own (this script with BENCH_PART), so RSS and the
- * round-trip counter belong to that server alone.
+ * The server is measured as it runs in production: `npm start`'s compiled bundle in a process of its
+ * own per database, with a fresh data directory. CPU and peak RSS are that process's (all threads,
+ * from /proc: the kernel's VmHWM, not a sample), and a preload (scripts/bench-statements.mjs) counts
+ * every statement its pg clients send. The load generator and the job's records stay in this process.
  *
  *   BENCH_SECONDS (default 10) per sync run, BENCH_JOBS (default "1000,10000"; "" skips jobs),
  *   BENCH_DATABASES (default "embedded,postgres"), BENCH_ENGINE_RECORDS (default 4000)
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,11 +27,8 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { loadConfig } from '@/shared/config/index.js';
-import { startServer } from '@/runtime/server.js';
-import { createServices } from '@/runtime/services.js';
-import { loadTemplateSnapshot } from '@/services/generation/template-source.js';
 import { migrateDeploy } from '@/shared/database/prisma/migrator.js';
+import { cpuMs, freePort, startServer, statusKb, stopServer } from './spawn-server.js';
 
 const run = promisify(execFile);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,18 +48,17 @@ const FIELDS = [
   { name: 'Notes', type: 'textarea', page: 1, position: { x: 50, y: 200 }, size: { width: 400, height: 120 }, bindingKey: 'notes' },
 ];
 
-// --- round trips: every statement any pg client of this process sends ---------------------------
-let statements = 0;
-const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return query.apply(this, args);
-} as typeof pg.Client.prototype.query;
-
-// --- peak RSS, sampled ----------------------------------------------------------------------------
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-sampler.unref();
+/** The server child's statement count, asked over its IPC channel (scripts/bench-statements.mjs). */
+function statements(server: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not answer its statement count')), 10_000);
+    server.once('message', (m: { statements: number }) => {
+      clearTimeout(timer);
+      resolve(m.statements);
+    });
+    server.send('statements');
+  });
+}
 
 interface JobStatus {
   status: string;
@@ -102,22 +99,22 @@ async function freshPostgres(serverUrl: string): Promise<{ url: string; drop: ()
   };
 }
 
-/** One database: a server in this process, its template, then sync and job runs. Prints JSON lines. */
-async function part(database: string): Promise<void> {
+/** One database: a server child, its template, then sync and job runs. Returns JSON lines. */
+async function part(database: string): Promise<Record<string, unknown>[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-bench-api-'));
   const pgdb = database === 'postgres' ? await freshPostgres(process.env.TEST_DATABASE_URL!) : undefined;
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    DATABASE_URL: pgdb?.url ?? '',
+  const port = await freePort();
+  const server = await startServer(dataDir, port, {
+    compiled: true,
+    ipc: true,
+    nodeArgs: ['--import', path.resolve('scripts/bench-statements.mjs')],
+    env: { LOG_LEVEL: 'silent', DATABASE_URL: pgdb?.url ?? '' },
   });
-  const server = await startServer(config);
-  const out = (line: Record<string, unknown>) => console.log(JSON.stringify({ database, ...line }));
+  const pid = server.pid!;
+  const lines: Record<string, unknown>[] = [];
+  const out = (line: Record<string, unknown>) => lines.push({ database, ...line });
   try {
-    const base = server.url;
+    const base = `http://127.0.0.1:${port}`;
     const reg = (await (
       await fetch(`${base}/api/auth/register`, {
         method: 'POST',
@@ -141,17 +138,19 @@ async function part(database: string): Promise<void> {
       await fetch(`${base}/api/templates/${tpl.templateId}/fields`, { method: 'POST', headers: json, body: JSON.stringify(f) });
     await fetch(`${base}/api/templates/${tpl.templateId}/publish`, { method: 'POST', headers: auth });
 
-    if (database === databases[0]) {
-      // The job's template exactly as the engine gets it, for the baseline process.
-      const snapshot = await loadTemplateSnapshot(createServices(server.infrastructure), reg.user.id, tpl.templateId, undefined);
+    const rss = async (stage: string) =>
+      out({ stage, rssMb: (await statusKb(pid, 'VmRSS')) / 1024, peakRssMb: (await statusKb(pid, 'VmHWM')) / 1024 });
+    await rss('set-up');
+    if (database === wanted[0]) {
+      // The job's template exactly as the engine gets it: the published version's fields and base PDF.
+      const version = (await (await fetch(`${base}/api/templates/${tpl.templateId}/versions/1`, { headers: auth })).json()) as {
+        fields: unknown[];
+      };
+      const pdf = Buffer.from(await (await fetch(`${base}/api/templates/${tpl.templateId}/pdf`, { headers: auth })).arrayBuffer());
       const spec = path.join(os.tmpdir(), `pdf-studio-bench-template-${process.pid}.json`);
       await writeFile(
         spec,
-        JSON.stringify({
-          base: Buffer.from(snapshot.base).toString('base64'),
-          fields: snapshot.fields,
-          records: [record(1, 1), record(2, 2)],
-        }),
+        JSON.stringify({ base: pdf.toString('base64'), fields: version.fields, records: [record(1, 1), record(2, 2)] }),
       );
       out({ templateSpec: spec });
       // Sync: hello-world and generate, at 1 and 8 connections.
@@ -165,7 +164,7 @@ async function part(database: string): Promise<void> {
       if (check.status !== 200) throw new Error(`generate answered ${check.status}: ${await check.text()}`);
       for (const connections of [1, 8]) {
         const floor = await cannon({ url: helloUrl, connections, duration: seconds });
-        const cpu0 = process.cpuUsage();
+        const cpu0 = await cpuMs(pid);
         const gen = await cannon({
           url: genUrl,
           method: 'POST',
@@ -174,23 +173,23 @@ async function part(database: string): Promise<void> {
           connections,
           duration: seconds,
         });
-        const cpu = process.cpuUsage(cpu0);
+        const cpu = (await cpuMs(pid)) - cpu0;
         out({
           sync: connections,
           hello: { rps: floor.requests.average, p50: floor.latency.p50, p99: floor.latency.p99 },
           generate: { rps: gen.requests.average, p50: gen.latency.p50, p99: gen.latency.p99, non2xx: gen.non2xx },
-          // Main-thread CPU of this process (server and autocannon) per request: an upper bound of the server's share.
-          cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, gen.requests.total),
+          // The server's CPU per request, all its threads (rendering included).
+          cpuMsPerRequest: cpu / Math.max(1, gen.requests.total),
         });
       }
       await hello.close();
     }
 
+    await rss('before jobs');
     for (const n of jobSizes) {
       const records = Array.from({ length: n }, (_, i) => record(i, n));
-      peakRss = process.memoryUsage().rss;
-      const s0 = statements;
-      const cpu0 = process.cpuUsage();
+      const s0 = await statements(server);
+      const cpu0 = await cpuMs(pid);
       const t0 = performance.now();
       const res = await fetch(`${base}/api/templates/${tpl.templateId}/jobs`, {
         method: 'POST',
@@ -213,7 +212,8 @@ async function part(database: string): Promise<void> {
         if (job.status !== 'queued' && job.status !== 'running') break;
       }
       const took = (performance.now() - t0) / 1000;
-      const cpu = process.cpuUsage(cpu0);
+      const cpu = (await cpuMs(pid)) - cpu0;
+      const s1 = await statements(server);
       out({
         job: n,
         status: job!.status,
@@ -221,38 +221,26 @@ async function part(database: string): Promise<void> {
         failed: job!.failed,
         seconds: took,
         docsPerSecond: job!.done / took,
-        // The whole process: its main thread and its engine threads.
-        cpuMsPerRecord: (cpu.user + cpu.system) / 1000 / n,
-        roundTripsPerRecord: (statements - s0) / n,
-        peakRssMb: peakRss / 2 ** 20,
+        // The whole server: its main thread, its database thread and its engine threads.
+        cpuMsPerRecord: cpu / n,
+        roundTripsPerRecord: (s1 - s0) / n,
+        // The server's peak since it started (the kernel's high-water mark), all jobs so far included.
+        peakRssMb: (await statusKb(pid, 'VmHWM')) / 1024,
       });
     }
   } finally {
-    await server.stop();
+    await stopServer(server);
     await pgdb?.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Runs this script as one part in a child process and returns its JSON lines. */
-async function child(env: Record<string, string>): Promise<Record<string, unknown>[]> {
-  const { stdout } = await run(tsx, [path.resolve('scripts/bench-api.ts')], { env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-if (process.env.BENCH_PART) {
-  await part(process.env.BENCH_PART);
-  process.exit(0);
+  return lines;
 }
 
 const wanted = databases.filter((d) => d !== 'postgres' || process.env.TEST_DATABASE_URL);
 if (wanted.length < databases.length) console.log('(TEST_DATABASE_URL not set: PostgreSQL lines skipped)');
 console.log(`bench:api — ${os.availableParallelism()} CPUs, node ${process.version}, sync runs of ${seconds} s`);
 const lines: Record<string, unknown>[] = [];
-for (const database of wanted) lines.push(...(await child({ BENCH_PART: database, BENCH_DATABASES: wanted.join(',') })));
+for (const database of wanted) lines.push(...(await part(database)));
 
 let engine = NaN;
 const specLine = lines.find((l) => l.templateSpec);
@@ -281,4 +269,8 @@ for (const l of lines.filter((x) => x.job !== undefined)) {
     `job-${label}-${l.database}: ${(l.docsPerSecond as number).toFixed(1)} docs/s = ${((l.docsPerSecond as number) / engine).toFixed(2)}x engine batch; ${l.status} ${l.done}/${n} in ${(l.seconds as number).toFixed(1)} s; ${(l.cpuMsPerRecord as number).toFixed(2)} ms CPU/record; ${(l.roundTripsPerRecord as number).toFixed(2)} round trips/record; peak RSS ${(l.peakRssMb as number).toFixed(0)} MB`,
   );
 }
+for (const l of lines.filter((x) => x.stage !== undefined))
+  console.log(
+    `rss-${l.database}-${String(l.stage).replace(' ', '-')}: ${(l.rssMb as number).toFixed(0)} MB (peak so far ${(l.peakRssMb as number).toFixed(0)} MB)`,
+  );
 if (specLine) await rm(String(specLine.templateSpec), { force: true });

@@ -71,11 +71,9 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pdf-studio-health-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = await startServer(dataDir, port, [
-    '--import',
-    PROBE,
-    ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : []),
-  ]);
+  const child = await startServer(dataDir, port, {
+    nodeArgs: ['--import', PROBE, ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [])],
+  });
   try {
     const reg = await fetch(`${base}/api/auth/register`, {
       method: 'POST',
