@@ -1,6 +1,7 @@
 /**
- * The embedded server as a child process on loopback, for the load scripts (soak, health under
- * uploads): production mode, a fresh data directory, rate limits out of the way.
+ * The server as a child process on loopback, for the load scripts (soak, health under uploads,
+ * bench:api): production mode, a fresh data directory, rate limits out of the way; the embedded
+ * database unless `env` names one, the sources through tsx unless `compiled`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';

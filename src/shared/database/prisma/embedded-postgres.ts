@@ -189,9 +189,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (firstStart || appliedMigrations.length > 0) {
       const r0 = performance.now();
       // PGlite's WebAssembly memory only grows: after initdb or a snapshot load and the DDL of the
-      // migrations it holds ~140 MB more than the same cluster opened afresh (measured: idle
-      // server 531 -> 400 MB). A new thread on the cluster starts from the smaller footprint; it
-      // costs one open of an existing cluster (~0.15 s), once per start that changed the schema.
+      // migrations it holds ~100 MB more than the same cluster opened afresh (measured: idle
+      // server after its first start 505 -> 406 MB RSS). A new thread on the cluster starts from
+      // the smaller footprint; closing (PGlite flushes) and opening again cost ~0.4-0.5 s, only on a
+      // start that created the cluster or changed its schema.
       await closeThread(thread.worker);
       thread = undefined;
       thread = await openThread(input(false));
