@@ -1,7 +1,7 @@
 import { PromiseCache } from '@/shared/promise-cache.js';
 import { compileTemplate, type CompiledTemplate } from './compile.js';
+import { inspect } from './inspect/index.js';
 import {
-  inspectTask,
   toFailure,
   type InspectTask,
   type InspectTaskResult,
@@ -73,6 +73,14 @@ async function renderGroup(task: RenderGroupTask & { template?: TemplateInputs }
     }
   }
   return { results };
+}
+
+async function inspectTask(task: InspectTask): Promise<InspectTaskResult> {
+  try {
+    return { inspected: await inspect(task.bytes, task.options) };
+  } catch (e) {
+    return { failed: toFailure(e) };
+  }
 }
 
 export default async function runInWorker(task: EngineTask): Promise<EngineTaskResult> {

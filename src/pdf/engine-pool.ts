@@ -1,11 +1,11 @@
 import os from 'node:os';
 import { acquirePool, batchPoolStats, setPoolHeapBudget, type BatchPool } from './batch-pool.js';
 import type { TemplateInputs } from './batch-worker.js';
-import { compileTemplate } from './compile.js';
+import type { compileTemplate } from './compile.js';
 import { fromFailure } from './engine-tasks.js';
 import { RenderGroups, type BudgetedRun } from './render-groups.js';
 import { PdfError, type PdfErrorCode } from './errors.js';
-import { inspect, type InspectOptions, type InspectResult } from './inspect/index.js';
+import type { InspectOptions, InspectResult } from './inspect/index.js';
 import type { GenerateOptions, GeneratedDocument } from './types.js';
 
 /**
@@ -14,6 +14,10 @@ import type { GenerateOptions, GeneratedDocument } from './types.js';
  * slow or hostile document never holds the thread that answers requests. Each task has a time
  * budget and each thread a heap budget; a task over either is ended with its thread (the pool
  * starts another) and fails alone as render_timeout / inspect_timeout.
+ *
+ * The engine itself (pdf-lib, fontkit, HarfBuzz, bwip-js, the signing and XML stacks: ~70 MB) is
+ * imported only by the thread that runs it: here only when there is no pool, so the API's thread
+ * of a server with engine threads never loads it.
  */
 
 export interface EngineSettings {
@@ -78,7 +82,7 @@ export interface Renderer {
 export function pooledRenderer(key: string, load: () => Promise<TemplateInputs>, settings: EngineSettings): Renderer {
   let local: ReturnType<typeof compileTemplate> | undefined;
   const inProcess = async (payload: Record<string, unknown>, opts?: GenerateOptions) => {
-    local ??= load().then((t) => compileTemplate(t.base, t.fields));
+    local ??= Promise.all([load(), import('./compile.js')]).then(([t, m]) => m.compileTemplate(t.base, t.fields));
     return (await local).generate(payload, opts);
   };
   let groups: { pool: BatchPool; groups: RenderGroups } | undefined;
@@ -106,7 +110,7 @@ export async function inspectIsolated(
   handOver = false,
 ): Promise<InspectResult> {
   const pool = settings.threads > 0 ? await enginePool(settings) : undefined;
-  if (!pool) return inspect(bytes, options);
+  if (!pool) return (await import('./inspect/index.js')).inspect(bytes, options);
   const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   const transfer = handOver && whole ? [bytes.buffer as ArrayBuffer] : undefined;
   return budgeted('inspect_timeout', settings, settings.inspectTimeoutMs, async (signal) => {

@@ -1,5 +1,5 @@
 import { PdfError, type PdfErrorCode } from './errors.js';
-import { inspect, type InspectOptions, type InspectResult } from './inspect/index.js';
+import type { InspectOptions, InspectResult } from './inspect/index.js';
 import type { GenerateOptions, GeneratedDocument } from './types.js';
 
 /**
@@ -41,12 +41,4 @@ export function toFailure(e: unknown): TaskFailure {
 
 export function fromFailure(f: TaskFailure): Error {
   return f.code ? new PdfError(f.code, f.message, f.details) : new Error(f.message);
-}
-
-export async function inspectTask(task: InspectTask): Promise<InspectTaskResult> {
-  try {
-    return { inspected: await inspect(task.bytes, task.options) };
-  } catch (e) {
-    return { failed: toFailure(e) };
-  }
 }

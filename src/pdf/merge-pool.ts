@@ -1,9 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { enginePool, type EngineSettings } from './engine-pool.js';
 import { fromFailure } from './engine-tasks.js';
-import { type FromMerger, type MergeTask, type ToMerger } from './merge-task.js';
+import type { FromMerger, MergeTask, ToMerger } from './merge-task.js';
 import type { OutputOptions } from '@/shared/domain/output.js';
-import { mergeWithOutput } from './merge-output.js';
 import type { OutputSecrets } from './output/index.js';
 import type { MergeSink, MergeSource, MergeSummary } from './stream-merge.js';
 
@@ -36,7 +35,11 @@ export async function mergeIsolated(
   output?: { options: OutputOptions; secrets?: OutputSecrets },
 ): Promise<MergeSummary> {
   const pool = settings.threads > 0 ? await enginePool(settings) : undefined;
-  if (!pool) return record(await mergeWithOutput(source, sink, output?.options, output?.secrets));
+  if (!pool) {
+    // The engine is loaded here only when there is no pool (engine-pool.ts).
+    const { mergeWithOutput } = await import('./merge-output.js');
+    return record(await mergeWithOutput(source, sink, output?.options, output?.secrets));
+  }
   const { port1, port2 } = new MessageChannel();
   // The sink's failure ends the merge: its error is kept and the task is told nothing more comes.
   let sinkError: unknown;

@@ -1,12 +1,29 @@
+import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { ConfigError, getConfig } from '@/shared/config/index.js';
 import { removeServerAddress, writeServerAddress } from '../server-address.js';
+
+/**
+ * How far V8 lets a heap grow past what its last full collection kept: 1.5x. By default the factor
+ * follows the allocation rate (up to 4x), and a server under steady load grew its API thread's old
+ * generation to about twice its live size and never gave it back: 4,000 synchronous documents took
+ * the server from 317-343 to 424-453 MB (PostgreSQL), with 50% to 332-364 MB, at 3.6-3.9 vs 3.9-4.1
+ * ms of CPU per request (a major collection more often). Process-wide, so the database and engine
+ * threads follow it too; a `--heap-growing-percent` given to node is left as it is.
+ */
+const HEAP_GROWING_PERCENT = 50;
+
+function boundHeapGrowth(): void {
+  if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the whole service (API, workers, studio) in one process; embedded defaults need no configuration')
     .action(async () => {
+      boundHeapGrowth();
       let config;
       try {
         config = getConfig();

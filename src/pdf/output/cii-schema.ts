@@ -1,4 +1,5 @@
-import { XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProvider, XmlValidateError } from 'libxml2-wasm';
+import type * as Libxml2 from 'libxml2-wasm';
+import type { XmlDocument as XmlDocumentType, XsdValidator } from 'libxml2-wasm';
 import type { FacturxProfile } from '@/shared/domain/output.js';
 import { FACTURX_XSD } from './facturx-xsd.gen.js';
 
@@ -7,7 +8,22 @@ import { FACTURX_XSD } from './facturx-xsd.gen.js';
  * libxml2 compiled to WebAssembly (libxml2-wasm: the same library as the tests' `xmllint`, no
  * native build). The schemas are compiled once per profile and kept; their imports are served
  * from memory (facturx-xsd.gen.ts), never from the file system or the network.
+ *
+ * libxml2 instantiates its WebAssembly (16 MB of memory) when imported, so it is loaded only for
+ * the first Factur-X document (loadSchemaValidator) rather than by every engine thread.
  */
+
+let libxml2: typeof Libxml2 | undefined;
+
+/** Loads libxml2 for schemaIssues (idempotent): awaited by whatever is about to check an invoice. */
+export async function loadSchemaValidator(): Promise<void> {
+  libxml2 ??= await import('libxml2-wasm');
+}
+
+function loaded(): typeof Libxml2 {
+  if (!libxml2) throw new Error('libxml2 is not loaded: await loadSchemaValidator() before checking an invoice');
+  return libxml2;
+}
 
 const BASE = 'file:///facturx-xsd/';
 const MAIN: Record<FacturxProfile, string> = {
@@ -31,6 +47,7 @@ const validators = new Map<FacturxProfile, XsdValidator>();
 function validatorFor(profile: FacturxProfile): XsdValidator {
   const known = validators.get(profile);
   if (known) return known;
+  const { XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProvider } = loaded();
   if (!registered) {
     const buffers: Record<string, Uint8Array> = {};
     for (const [name, text] of Object.entries(FACTURX_XSD)) {
@@ -54,7 +71,8 @@ function validatorFor(profile: FacturxProfile): XsdValidator {
 /** Every XSD error of the XML against the profile's schema (empty: valid). */
 export function schemaIssues(xml: string, profile: FacturxProfile): SchemaIssue[] {
   const validator = validatorFor(profile);
-  let doc: XmlDocument;
+  const { XmlDocument, XmlValidateError } = loaded();
+  let doc: XmlDocumentType;
   try {
     doc = XmlDocument.fromString(xml);
   } catch (err) {

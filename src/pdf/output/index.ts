@@ -1,15 +1,14 @@
 import { PDFDocument, PDFName, PDFNumber, PDFArray, PDFDict } from '@cantoo/pdf-lib';
 import type { OutputOptions, PdfaLevel } from '@/shared/domain/output.js';
 import { PdfError } from '../errors.js';
+import { checkOutputOptions, isEmptyOutput, pdfaLevelOf, type OutputSecrets } from './options.js';
 import type { GeneratedDocument } from '../types.js';
 import { applyEncryption } from './encrypt.js';
 import { embedInvoice, prepareInvoice } from './facturx.js';
+import { loadSchemaValidator } from './cii-schema.js';
 import { applyMetadata } from './metadata.js';
-import { loadSigningIdentity } from './p12.js';
 import { pdfaIssues, type PdfaIssue } from './pdfa.js';
-import { addSignaturePlaceholder, signSaved } from './sign.js';
 import type { SignatureBox } from './sign-appearance.js';
-import { timestamper } from './tsa.js';
 
 /**
  * Output options applied to a rendered document, in the order the standards need: metadata,
@@ -19,19 +18,14 @@ import { timestamper } from './tsa.js';
  */
 
 export { pdfaIssues, type PdfaIssue, type PdfaIssueCode } from './pdfa.js';
+export { checkOutputConflicts, checkOutputOptions, isEmptyOutput, pdfaLevelOf, type OutputSecrets } from './options.js';
 export { buildCiiXml, checkCiiXml, prepareInvoice, FACTURX_FILE_NAME } from './facturx.js';
+export { loadSchemaValidator } from './cii-schema.js';
 export { readCii, ciiView, type CiiInvoice } from './cii-read.js';
 export { en16931Violations, type RuleViolation } from './en16931-rules.js';
 export type { SignatureBox } from './sign-appearance.js';
-export { loadSigningIdentity, type SigningIdentity } from './p12.js';
+export type { SigningIdentity } from './p12.js';
 export { invoiceSchema, computeTotals, parseInvoice, type Invoice, type InvoiceTotals } from './invoice.js';
-
-/** What output needs but a template never stores: given per request, kept out of job rows and logs. */
-export interface OutputSecrets {
-  certificate?: { p12: Uint8Array; password: string };
-  userPassword?: string;
-  ownerPassword?: string;
-}
 
 export interface OutputContext {
   payload: Record<string, unknown>;
@@ -43,38 +37,8 @@ export interface OutputContext {
   now?: Date;
 }
 
-const conflict = (message: string): PdfError => new PdfError('output_options_conflict', message);
-
-export function pdfaLevelOf(o: OutputOptions): PdfaLevel | undefined {
-  return o.facturx ? '3b' : o.pdfa;
-}
-
-/** Combinations no document can satisfy: rejected before any work (and at a job's creation). */
-export function checkOutputConflicts(o: OutputOptions): void {
-  if (o.facturx && o.pdfa === '2b') throw conflict('Factur-X needs PDF/A-3b (PDF/A-2b cannot carry the invoice XML)');
-  if (o.encryption && (o.pdfa || o.facturx)) throw conflict('PDF/A forbids encryption');
-  // A signature over an encrypted file would need the signature dictionary kept out of the
-  // encryption; the signed bytes are what must not change, so the two are not combined.
-  if (o.encryption && o.signature) throw conflict('Signed documents are not encrypted; choose one');
-  if (o.signature?.level === 'B-T' && !o.signature.timestampUrl) throw conflict('PAdES B-T needs a timestampUrl');
-}
-
-/** Conflicts, and missing secrets: rejected before any work. */
-export function checkOutputOptions(o: OutputOptions, secrets: OutputSecrets | undefined): void {
-  checkOutputConflicts(o);
-  if (o.signature && !secrets?.certificate)
-    throw new PdfError('certificate_missing', 'Signing needs a PKCS#12 certificate and its password');
-  if (o.encryption && !secrets?.userPassword && !secrets?.ownerPassword) {
-    throw new PdfError('encryption_password_missing', 'Encryption needs a user or an owner password');
-  }
-}
-
-export function isEmptyOutput(o: OutputOptions | undefined): boolean {
-  return !o || (!o.metadata && !o.pdfa && !o.facturx && !o.signature && !o.encryption);
-}
-
 /**
- * Before drawing: options checked (so a bad combination costs no rendering), and the payload the
+ * Before drawing (after loadSchemaValidator when the output has Factur-X): options checked (so a bad combination costs no rendering), and the payload the
  * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules) and its
  * numbers as the XML states them (computed totals, or a posted XML's values), with that XML.
  */
@@ -105,12 +69,19 @@ function setPrintFlags(doc: PDFDocument): void {
   }
 }
 
+async function loadSigning() {
+  const [p12, sign, tsa] = await Promise.all([import('./p12.js'), import('./sign.js'), import('./tsa.js')]);
+  return { ...p12, ...sign, ...tsa };
+}
+
 export async function applyOutput(doc: GeneratedDocument, o: OutputOptions | undefined, ctx: OutputContext): Promise<GeneratedDocument> {
   if (!o || isEmptyOutput(o)) return doc;
   checkOutputOptions(o, ctx.secrets);
   const now = ctx.now ?? new Date();
   const cert = ctx.secrets?.certificate;
-  const identity = o.signature && cert ? loadSigningIdentity(cert.p12, cert.password, now) : undefined;
+  // The signing stack (node-forge, pkijs, @signpdf: ~25 MB a thread) loads with the first signature.
+  const signing = o.signature && cert ? await loadSigning() : undefined;
+  const identity = signing && cert ? signing.loadSigningIdentity(cert.p12, cert.password, now) : undefined;
   const pdf = await PDFDocument.load(doc.bytes, { updateMetadata: false, throwOnInvalidObject: false });
   applyMetadata(pdf, o.metadata, now);
   const level = pdfaLevelOf(o);
@@ -125,15 +96,17 @@ export async function applyOutput(doc: GeneratedDocument, o: OutputOptions | und
     pdf.convertToPDFA({ conformance: level === '2b' ? '2B' : '3B' });
   }
   if (o.facturx) {
+    if (!ctx.facturxXml) await loadSchemaValidator();
     const xml = ctx.facturxXml ?? prepareInvoice(ctx.payload, o.facturx).xml;
     await embedInvoice(pdf, xml, o.facturx.profile);
   }
-  if (o.signature && identity) await addSignaturePlaceholder(pdf, o.signature, identity, now, ctx.signatureBox);
+  if (o.signature && signing && identity) await signing.addSignaturePlaceholder(pdf, o.signature, identity, now, ctx.signatureBox);
   if (o.encryption) applyEncryption(pdf, o.encryption, ctx.secrets ?? {});
   // The signature's placeholder must be found in plain bytes: no object streams when signing.
   let bytes: Uint8Array = await pdf.save({ useObjectStreams: !o.signature, addDefaultPage: false, updateFieldAppearances: false });
-  if (o.signature && identity) {
-    bytes = await signSaved(bytes, identity, o.signature.level === 'B-T' ? timestamper(o.signature.timestampUrl!) : undefined);
+  if (o.signature && signing && identity) {
+    const stamp = o.signature.level === 'B-T' ? signing.timestamper(o.signature.timestampUrl!) : undefined;
+    bytes = await signing.signSaved(bytes, identity, stamp);
   }
   return { ...doc, bytes };
 }

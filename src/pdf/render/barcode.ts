@@ -1,4 +1,5 @@
-import { toSVG, type RenderOptions } from 'bwip-js/node';
+import type * as Bwip from 'bwip-js/node';
+import type { RenderOptions } from 'bwip-js/node';
 import { PdfError } from '../errors.js';
 import type { EngineField } from '../types.js';
 import type { PageCanvas } from './canvas.js';
@@ -70,13 +71,17 @@ function toPdfPath(d: string, h: number): string {
   return out.join(' ');
 }
 
-export function barcodeSvg(field: EngineField, value: unknown): string {
+/** bwip-js (4 MB of source) loads with the first barcode, not with every engine thread. */
+let bwip: Promise<typeof Bwip> | undefined;
+
+export async function barcodeSvg(field: EngineField, value: unknown): Promise<string> {
   const format = field.advanced.barcode?.format ?? 'qrcode';
   const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
   if (!text)
     throw new PdfError('barcode_invalid', `Field "${field.name}" (${field.bindingKey}): expected text to encode`, {
       fieldId: field.fieldId,
     });
+  const { toSVG } = await (bwip ??= import('bwip-js/node'));
   try {
     return toSVG({
       bcid: BCID[format],
@@ -93,8 +98,8 @@ export function barcodeSvg(field: EngineField, value: unknown): string {
   }
 }
 
-export function drawBarcode(page: PageCanvas, field: EngineField, value: unknown, w: number, h: number): void {
-  const svg = parseSvg(barcodeSvg(field, value));
+export async function drawBarcode(page: PageCanvas, field: EngineField, value: unknown, w: number, h: number): Promise<void> {
+  const svg = parseSvg(await barcodeSvg(field, value));
   const format = field.advanced.barcode?.format ?? 'qrcode';
   // 2D symbols keep square modules (centred); linear ones fill the box.
   const twoD = format === 'qrcode' || format === 'datamatrix' || format === 'pdf417';

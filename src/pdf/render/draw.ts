@@ -150,7 +150,7 @@ export async function drawField(
       if (present) await drawSignature(doc, page, field, value, w, h, limits);
       break;
     case 'barcode':
-      if (present) drawBarcode(page, field, value, w, h);
+      if (present) await drawBarcode(page, field, value, w, h);
       break;
   }
   // Nothing drawn (no value, no box): leave no trace.

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { loadSigningIdentity, type OutputSecrets } from '@/pdf/output/index.js';
+import type { OutputSecrets } from '@/pdf/output/options.js';
 import { MAX_CERTIFICATES_PER_USER, type PublicSigningCertificate } from '@/shared/database/prisma/index.js';
 import { resolveCertificateKey, seal, unseal } from '@/shared/auth/certificate-key.js';
 import { AppError, ConflictError } from '@/shared/errors.js';
@@ -42,7 +42,9 @@ export async function uploadCertificate(
   now = new Date(),
 ): Promise<PublicSigningCertificate> {
   const { repos } = services;
-  // Typed refusals (certificate_password_invalid, certificate_expired, certificate_invalid) from the reader.
+  // Typed refusals (certificate_password_invalid, certificate_expired, certificate_invalid) from the
+  // reader, loaded on first use (node-forge stays off the API's thread until a certificate comes).
+  const { loadSigningIdentity } = await import('@/pdf/output/p12.js');
   const identity = loadSigningIdentity(input.p12, input.password, now);
   if ((await repos.signingCertificates.count(userId)) >= MAX_CERTIFICATES_PER_USER) {
     throw new ConflictError('certificate_limit_reached', `An account keeps at most ${MAX_CERTIFICATES_PER_USER} signing certificates`, {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { checkOutputConflicts, isEmptyOutput, type OutputSecrets } from '@/pdf/output/index.js';
+import { checkOutputConflicts, isEmptyOutput, type OutputSecrets } from '@/pdf/output/options.js';
 import { PdfError } from '@/pdf/errors.js';
 import { resolveCertificateKey, seal, unseal } from '@/shared/auth/certificate-key.js';
 import type { GenerationJob } from '@/shared/database/prisma/index.js';

@@ -1,12 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PdfError } from '@/pdf/errors.js';
-import { buildCiiXml, checkCiiXml, computeTotals, en16931Violations, invoiceSchema, readCii } from '@/pdf/output/index.js';
+import {
+  buildCiiXml,
+  checkCiiXml,
+  computeTotals,
+  en16931Violations,
+  invoiceSchema,
+  loadSchemaValidator,
+  readCii,
+} from '@/pdf/output/index.js';
 import { FACTURX_PROFILES } from '@/shared/domain/output.js';
 import { GEN_FILE, renderXsdModule } from '../../../scripts/facturx-xsd.js';
 import { invoicePayload } from './support.js';
 
 /** The checks every Factur-X invoice goes through (reader, XSD, EN 16931 rules), on real XML. */
+
+beforeAll(loadSchemaValidator);
 
 const inv = invoiceSchema.parse(invoicePayload().invoice);
 const xml = buildCiiXml(inv, computeTotals(inv));
