@@ -38,9 +38,10 @@ export interface OutputContext {
 }
 
 /**
- * Before drawing (after loadSchemaValidator when the output has Factur-X): options checked (so a bad combination costs no rendering), and the payload the
- * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules) and its
- * numbers as the XML states them (computed totals, or a posted XML's values), with that XML.
+ * Before drawing: options checked (so a bad combination costs no rendering), and the payload the
+ * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules; call
+ * loadSchemaValidator first) and its numbers as the XML states them (computed totals, or a posted
+ * XML's values), with that XML.
  */
 export function prepareOutput(
   o: OutputOptions | undefined,
