@@ -15,6 +15,10 @@
  * from /proc: the kernel's VmHWM, not a sample), and a preload (scripts/bench-statements.mjs) counts
  * every statement its pg clients send. The load generator and the job's records stay in this process.
  *
+ * Each sync run is measured after BENCH_WARMUP_SECONDS (default 5) of the same load unmeasured: a fresh
+ * server spends its first few thousand requests compiling its hot code (V8's helper threads took
+ * ~1.5 ms of CPU per request then, ~0.4 ms once warm), which is not what a running server costs.
+ *
  *   BENCH_SECONDS (default 10) per sync run, BENCH_JOBS (default "1000,10000"; "" skips jobs),
  *   BENCH_DATABASES (default "embedded,postgres"), BENCH_ENGINE_RECORDS (default 4000)
  */
@@ -32,6 +36,7 @@ import { cpuMs, freePort, startServer, statusKb, stopServer } from './spawn-serv
 
 const run = promisify(execFile);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const jobSizes = (process.env.BENCH_JOBS ?? '1000,10000').split(',').filter(Boolean).map(Number);
 const databases = (process.env.BENCH_DATABASES ?? 'embedded,postgres').split(',').filter(Boolean);
 const engineRecords = Number(process.env.BENCH_ENGINE_RECORDS ?? 4000);
@@ -164,15 +169,10 @@ async function part(database: string): Promise<Record<string, unknown>[]> {
       if (check.status !== 200) throw new Error(`generate answered ${check.status}: ${await check.text()}`);
       for (const connections of [1, 8]) {
         const floor = await cannon({ url: helloUrl, connections, duration: seconds });
+        const load = { url: genUrl, method: 'POST' as const, headers: { ...json, accept: 'application/pdf' }, body, connections };
+        if (warmupSeconds > 0) await cannon({ ...load, duration: warmupSeconds });
         const cpu0 = await cpuMs(pid);
-        const gen = await cannon({
-          url: genUrl,
-          method: 'POST',
-          headers: { ...json, accept: 'application/pdf' },
-          body,
-          connections,
-          duration: seconds,
-        });
+        const gen = await cannon({ ...load, duration: seconds });
         const cpu = (await cpuMs(pid)) - cpu0;
         out({
           sync: connections,
@@ -238,7 +238,9 @@ async function part(database: string): Promise<Record<string, unknown>[]> {
 
 const wanted = databases.filter((d) => d !== 'postgres' || process.env.TEST_DATABASE_URL);
 if (wanted.length < databases.length) console.log('(TEST_DATABASE_URL not set: PostgreSQL lines skipped)');
-console.log(`bench:api — ${os.availableParallelism()} CPUs, node ${process.version}, sync runs of ${seconds} s`);
+console.log(
+  `bench:api — ${os.availableParallelism()} CPUs, node ${process.version}, sync runs of ${seconds} s after ${warmupSeconds} s of warm-up`,
+);
 const lines: Record<string, unknown>[] = [];
 for (const database of wanted) lines.push(...(await part(database)));
 
