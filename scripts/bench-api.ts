@@ -16,8 +16,9 @@
  * every statement its pg clients send. The load generator and the job's records stay in this process.
  *
  * Each sync run is measured after BENCH_WARMUP_SECONDS (default 5) of the same load unmeasured: a fresh
- * server spends its first few thousand requests compiling its hot code (V8's helper threads took
- * ~1.5 ms of CPU per request then, ~0.4 ms once warm), which is not what a running server costs.
+ * server spends its first thousands of requests compiling its hot code. Over a fresh server's first
+ * 1,500 requests V8's helper threads took ~1.5 ms of CPU per request, after 6,000 ~0.4 ms (all
+ * threads: 7.7 against 5.4 ms); a longer warm-up gets closer to what a running server costs.
  *
  *   BENCH_SECONDS (default 10) per sync run, BENCH_JOBS (default "1000,10000"; "" skips jobs),
  *   BENCH_DATABASES (default "embedded,postgres"), BENCH_ENGINE_RECORDS (default 4000)
