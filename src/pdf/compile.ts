@@ -13,7 +13,7 @@ import { groupDefinitionIssues } from './validate/group.js';
 import { treeSlot, type TreeSlot } from './render/added-pages.js';
 import type { BasePage, CompiledState } from './compiled-state.js';
 import { generateDocument } from './generate.js';
-import { applyOutput, loadSchemaValidator, prepareOutput, type SignatureBox } from './output/index.js';
+import { applyOutput, prepareOutput, type SignatureBox } from './output/index.js';
 import type { EngineField, GenerateOptions, GeneratedDocument } from './types.js';
 
 /** A template ready to generate: the base parsed once, fields placed, fonts resolved. */
@@ -108,8 +108,7 @@ export async function compileTemplate(base: Uint8Array, fields: EngineField[], o
   return {
     pageCount: pages.length,
     generate: async (payload, gopts = {}) => {
-      if (gopts.output?.facturx) await loadSchemaValidator();
-      const { payload: drawn, facturxXml } = prepareOutput(gopts.output, payload ?? {}, gopts.secrets);
+      const { payload: drawn, facturxXml } = await prepareOutput(gopts.output, payload ?? {}, gopts.secrets);
       const signatureBox = visibleSignatureBox(fields, pages, pageBoxes, gopts.output?.signature?.fieldId);
       return applyOutput(await generateDocument(state, drawn, gopts), gopts.output, {
         payload: drawn,

@@ -1,5 +1,4 @@
 import type * as Libxml2 from 'libxml2-wasm';
-import type { XmlDocument as XmlDocumentType, XsdValidator } from 'libxml2-wasm';
 import type { FacturxProfile } from '@/shared/domain/output.js';
 import { FACTURX_XSD } from './facturx-xsd.gen.js';
 
@@ -42,9 +41,9 @@ export interface SchemaIssue {
 }
 
 let registered = false;
-const validators = new Map<FacturxProfile, XsdValidator>();
+const validators = new Map<FacturxProfile, Libxml2.XsdValidator>();
 
-function validatorFor(profile: FacturxProfile): XsdValidator {
+function validatorFor(profile: FacturxProfile): Libxml2.XsdValidator {
   const known = validators.get(profile);
   if (known) return known;
   const { XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProvider } = loaded();
@@ -72,7 +71,7 @@ function validatorFor(profile: FacturxProfile): XsdValidator {
 export function schemaIssues(xml: string, profile: FacturxProfile): SchemaIssue[] {
   const validator = validatorFor(profile);
   const { XmlDocument, XmlValidateError } = loaded();
-  let doc: XmlDocumentType;
+  let doc: Libxml2.XmlDocument;
   try {
     doc = XmlDocument.fromString(xml);
   } catch (err) {

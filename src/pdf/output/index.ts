@@ -39,18 +39,18 @@ export interface OutputContext {
 
 /**
  * Before drawing: options checked (so a bad combination costs no rendering), and the payload the
- * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules; call
- * loadSchemaValidator first) and its numbers as the XML states them (computed totals, or a posted
- * XML's values), with that XML.
+ * fields are drawn from — with Factur-X, the invoice checked (XSD, EN 16931 rules) and its
+ * numbers as the XML states them (computed totals, or a posted XML's values), with that XML.
  */
-export function prepareOutput(
+export async function prepareOutput(
   o: OutputOptions | undefined,
   payload: Record<string, unknown>,
   secrets?: OutputSecrets,
-): { payload: Record<string, unknown>; facturxXml?: string } {
+): Promise<{ payload: Record<string, unknown>; facturxXml?: string }> {
   if (!o || isEmptyOutput(o)) return { payload };
   checkOutputOptions(o, secrets);
   if (!o.facturx) return { payload };
+  await loadSchemaValidator();
   const prepared = prepareInvoice(payload, o.facturx);
   return { payload: prepared.payload, facturxXml: prepared.xml };
 }
